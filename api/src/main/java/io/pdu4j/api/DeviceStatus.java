@@ -1,0 +1,46 @@
+package io.pdu4j.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A snapshot of a device: its outlets, its input reading and its clock, as of one report.
+ *
+ * @param receivedAt when the host received the report this snapshot comes from
+ * @param input the device's input (whole-unit) reading, when reported
+ * @param outlets every known outlet, in number order
+ * @param deviceClock the device's own clock as it reported it, when it has one
+ */
+public record DeviceStatus(
+    Instant receivedAt,
+    Optional<PowerReading> input,
+    List<OutletStatus> outlets,
+    Optional<LocalDateTime> deviceClock) {
+
+  /** Validates and copies the outlet list. */
+  public DeviceStatus {
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(deviceClock, "deviceClock");
+    outlets = List.copyOf(outlets);
+  }
+
+  /** The outlet with this number, if the report has it. */
+  public Optional<OutletStatus> outlet(int number) {
+    return outlets.stream().filter(o -> o.number() == number).findFirst();
+  }
+
+  /** How old this snapshot is at {@code now}. */
+  public Duration age(Instant now) {
+    return Duration.between(receivedAt, now);
+  }
+
+  /** Whether this snapshot is older than {@code maxAge} at {@code now}. */
+  public boolean isOlderThan(Duration maxAge, Instant now) {
+    return age(now).compareTo(maxAge) > 0;
+  }
+}

@@ -1,0 +1,79 @@
+package io.pdu4j.api;
+
+import java.time.Duration;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One outlet (or meter channel) of a {@link PowerDevice}.
+ *
+ * <p>The readings ({@link #state()}, {@link #power()}, {@link #voltage()}) are what the device last
+ * reported, never what pdu4j expects after a command. The switching methods complete only when the
+ * device has both accepted the command and reported the new state; if the device reports another
+ * state they fail with {@link StateNotConfirmedException}.
+ */
+public interface Outlet {
+
+  /** The outlet's number, 1-based, stable for the life of the device. */
+  int number();
+
+  /** A stable identity within the device (see {@link OutletStatus#id()}). */
+  String id();
+
+  /** The outlet's name as the device reports it, or {@code Outlet N}. */
+  String name();
+
+  /** What this outlet can do. */
+  Set<OutletCapability> capabilities();
+
+  /** The last reported snapshot of this outlet. */
+  OutletStatus status();
+
+  /** The last reported state; {@link OutletState#UNKNOWN} before the first report. */
+  default OutletState state() {
+    return status().state();
+  }
+
+  /** The last reported power in watts. */
+  default OptionalDouble power() {
+    return status().power();
+  }
+
+  /** The last reported voltage in volts. */
+  default OptionalDouble voltage() {
+    return status().voltage();
+  }
+
+  /**
+   * Switches the outlet on. Completes with the outlet's status from the first report after the
+   * device accepted the command, once that report shows the outlet ON.
+   */
+  CompletionStage<OutletStatus> switchOn();
+
+  /** Switches the outlet off; completes as {@link #switchOn()} does, with the outlet OFF. */
+  CompletionStage<OutletStatus> switchOff();
+
+  /** Switches to {@code state}, which must be {@link OutletState#ON} or {@link OutletState#OFF}. */
+  default CompletionStage<OutletStatus> switchTo(OutletState state) {
+    return switch (state) {
+      case ON -> switchOn();
+      case OFF -> switchOff();
+      case UNKNOWN -> throw new InvalidArgumentException("cannot switch an outlet to UNKNOWN");
+    };
+  }
+
+  /**
+   * Switches off, waits {@code offTime}, switches on, each step confirmed by the device. Nothing
+   * else is sent to the device between the off and the on.
+   *
+   * @param offTime how long to stay off, or {@code null} for the outlet's own reset delay
+   */
+  CompletionStage<OutletStatus> cycle(Duration offTime);
+
+  /** Reads the outlet's stored settings ({@link DeviceCapability#OUTLET_CONFIG}). */
+  CompletionStage<OutletConfig> config();
+
+  /** Writes the outlet's stored settings ({@link DeviceCapability#OUTLET_CONFIG}). */
+  CompletionStage<Void> configure(OutletConfig config);
+}

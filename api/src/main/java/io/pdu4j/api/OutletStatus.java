@@ -1,0 +1,50 @@
+package io.pdu4j.api;
+
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * One outlet as the device last reported it.
+ *
+ * @param number the outlet's number on this device, 1-based and stable for the device's life
+ * @param id a stable identity within the device: the number for a PDU, the socket serial or meter
+ *     serial and channel for devices that discover outlets (e.g. {@code 0021ED0000099001/2})
+ * @param name the outlet's name (the device's, where it has names; otherwise {@code Outlet N})
+ * @param state the reported state
+ * @param voltage volts, when reported
+ * @param power watts, when reported
+ * @param capabilities what the outlet can do
+ */
+public record OutletStatus(
+    int number,
+    String id,
+    String name,
+    OutletState state,
+    OptionalDouble voltage,
+    OptionalDouble power,
+    Set<OutletCapability> capabilities) {
+
+  /** Validates and copies the capability set. */
+  public OutletStatus {
+    Values.requirePositive(number, "outlet number");
+    Values.requireText(id, "outlet id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(voltage, "voltage");
+    Objects.requireNonNull(power, "power");
+    Values.requireFinite(voltage, "voltage");
+    Values.requireFinite(power, "power");
+    capabilities = Set.copyOf(capabilities);
+  }
+
+  /** Whether the outlet can be switched. */
+  public boolean switchable() {
+    return capabilities.contains(OutletCapability.SWITCHABLE);
+  }
+
+  /** This status with another state, everything else equal. */
+  public OutletStatus withState(OutletState newState) {
+    return new OutletStatus(number, id, name, newState, voltage, power, capabilities);
+  }
+}

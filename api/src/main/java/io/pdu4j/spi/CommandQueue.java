@@ -1,0 +1,450 @@
+package io.pdu4j.spi;
+
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.ProtocolException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a request/reply device's commands one at a time: FIFO, bounded, a timeout per command,
+ * cancellation, and reply frames matched by each command's {@link Exchange} while everything else
+ * (status pushes) goes to the unsolicited sink.
+ *
+ * <p>Every submitted command completes exactly once: with its result, a rejection from its {@link
+ * Exchange}, {@link DeviceTimeoutException} when its deadline (counted from submission, so time
+ * spent queued counts) passes, {@link LinkLostException} when the link goes down while it is in
+ * flight, {@link DeviceBusyException} when the queue is full, or {@link DeviceClosedException}.
+ * Commands still queued when the link goes down stay queued and are sent when it comes back, within
+ * their deadline.
+ *
+ * <p>{@link #submit} is thread-safe. Every other method must be called on the device's executor,
+ * where this class keeps all its state, so it takes no locks. Completions run there too.
+ *
+ * @param <F> the frame type
+ */
+public final class CommandQueue<F> {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
+  private static final int MAX_RECORDED_FRAMES = 16;
+
+  /** Writes a command's bytes to the link. */
+  @FunctionalInterface
+  public interface Sender {
+    /** Sends; the stage completes on the device's executor. */
+    CompletionStage<Void> send(ByteBuffer bytes);
+  }
+
+  /** Told about each completed command, e.g. to time it. Called on the device's executor. */
+  @FunctionalInterface
+  public interface Observer {
+    /**
+     * A command completed.
+     *
+     * @param name the exchange's {@link Exchange#name()}
+     * @param elapsed from submission to completion
+     * @param failure null on success
+     */
+    void completed(String name, Duration elapsed, Throwable failure);
+  }
+
+  private final String device;
+  private final ScheduledExecutorService executor;
+  private final int capacity;
+  private final Duration defaultTimeout;
+  private final Duration settleAfterTimeout;
+  private final Sender sender;
+  private final Consumer<F> unsolicited;
+  private final Observer observer;
+  private final Deque<Entry<F, ?>> waiting = new ArrayDeque<>();
+  private final AtomicInteger pending = new AtomicInteger();
+  private Entry<F, ?> inFlight;
+  private boolean linkUp;
+  private boolean closed;
+  private volatile boolean closing;
+  private long holdUntilNanos;
+  private boolean holdScheduled;
+
+  /**
+   * A queue.
+   *
+   * @param device the device's redacted address, for error messages
+   * @param executor the device's thread
+   * @param capacity how many commands may wait (besides the one in flight)
+   * @param defaultTimeout the timeout of exchanges that name none
+   * @param settleAfterTimeout after a command timed out, how long to wait before sending the next,
+   *     so a late reply is not taken for the next command's (it goes to the unsolicited sink)
+   * @param sender writes to the link
+   * @param unsolicited receives frames no command claims
+   * @param observer told of each completion, or null
+   */
+  public CommandQueue(
+      String device,
+      ScheduledExecutorService executor,
+      int capacity,
+      Duration defaultTimeout,
+      Duration settleAfterTimeout,
+      Sender sender,
+      Consumer<F> unsolicited,
+      Observer observer) {
+    this.device = Objects.requireNonNull(device, "device");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be 1 or more");
+    }
+    this.capacity = capacity;
+    this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+    this.settleAfterTimeout = Objects.requireNonNull(settleAfterTimeout, "settleAfterTimeout");
+    this.sender = Objects.requireNonNull(sender, "sender");
+    this.unsolicited = Objects.requireNonNull(unsolicited, "unsolicited");
+    this.observer = observer == null ? (n, e, f) -> {} : observer;
+  }
+
+  /**
+   * Queues a command. Safe from any thread. The returned future may be cancelled: a queued command
+   * is then dropped unsent; one already sent still waits for its reply (so the reply is not
+   * mistaken for the next command's) but its result is discarded.
+   */
+  public <R> CompletableFuture<R> submit(Exchange<F, R> exchange) {
+    Objects.requireNonNull(exchange, "exchange");
+    CompletableFuture<R> future = new CompletableFuture<>();
+    if (closing) {
+      future.completeExceptionally(
+          new DeviceClosedException("device closed", device, exchange.describe(), null, null));
+      return future;
+    }
+    if (pending.incrementAndGet() > capacity + 1) {
+      pending.decrementAndGet();
+      future.completeExceptionally(
+          new DeviceBusyException(
+              "command queue full (" + capacity + " waiting)",
+              device,
+              exchange.describe(),
+              null,
+              null));
+      return future;
+    }
+    Entry<F, R> entry = new Entry<>(exchange, future, System.nanoTime());
+    try {
+      executor.execute(() -> enqueue(entry));
+    } catch (RejectedExecutionException e) {
+      pending.decrementAndGet();
+      future.completeExceptionally(
+          new DeviceClosedException("device closed", device, exchange.describe(), null, e));
+    }
+    return future;
+  }
+
+  private <R> void enqueue(Entry<F, R> entry) {
+    if (closed) {
+      finish(entry, null, closedFor(entry));
+      return;
+    }
+    if (entry.future.isDone()) { // cancelled before it reached the queue
+      pending.decrementAndGet();
+      entry.state = State.DONE;
+      return;
+    }
+    Duration timeout = entry.exchange.timeout().orElse(defaultTimeout);
+    entry.timer =
+        executor.schedule(() -> onDeadline(entry), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    entry.timeout = timeout;
+    waiting.addLast(entry);
+    entry.future.whenComplete(
+        (r, t) -> {
+          if (t instanceof CancellationException) {
+            executor.execute(() -> onCancelled(entry));
+          }
+        });
+    pump();
+  }
+
+  /** Hands a frame to the command in flight, or to the unsolicited sink. Device thread only. */
+  public void onFrame(F frame) {
+    Entry<F, ?> entry = inFlight;
+    if (entry == null) {
+      unsolicited.accept(frame);
+      return;
+    }
+    Outcome<?> outcome;
+    try {
+      outcome = entry.exchange.onFrame(frame);
+    } catch (RuntimeException e) {
+      outcome =
+          Outcome.fail(
+              new ProtocolException(
+                  "cannot read reply: " + e.getMessage(),
+                  device,
+                  entry.exchange.describe(),
+                  String.valueOf(frame),
+                  e));
+    }
+    switch (outcome.kind()) {
+      case CONTINUE -> entry.record(frame);
+      case UNSOLICITED -> unsolicited.accept(frame);
+      case DONE -> {
+        entry.record(frame);
+        finishUnchecked(entry, outcome.result(), null);
+      }
+      case FAILED -> {
+        entry.record(frame);
+        finish(entry, null, outcome.failure());
+      }
+    }
+  }
+
+  /** The link is up: start sending. Device thread only. */
+  public void linkUp() {
+    linkUp = true;
+    pump();
+  }
+
+  /**
+   * The link went down: the command in flight fails with {@link LinkLostException}; queued ones
+   * wait for {@link #linkUp()} within their deadlines. Device thread only.
+   */
+  public void linkDown(String reason) {
+    linkUp = false;
+    Entry<F, ?> entry = inFlight;
+    if (entry != null) {
+      finish(
+          entry,
+          null,
+          new LinkLostException(
+              "link lost before the reply was complete (" + reason + ")",
+              device,
+              entry.exchange.describe(),
+              entry.received(),
+              null));
+    }
+  }
+
+  /**
+   * Fails every command, in flight and queued, with the exception {@code failure} makes from the
+   * command's description. For a driver that gives up reconnecting. Device thread only.
+   */
+  public void failAll(Function<String, PowerDeviceException> failure) {
+    if (inFlight != null) {
+      Entry<F, ?> e = inFlight;
+      finish(e, null, failure.apply(e.exchange.describe()));
+    }
+    while (!waiting.isEmpty()) {
+      Entry<F, ?> e = waiting.peekFirst();
+      finish(e, null, failure.apply(e.exchange.describe()));
+    }
+  }
+
+  /**
+   * Refuses new commands and fails every pending one with {@link DeviceClosedException}. Device
+   * thread only; idempotent.
+   */
+  public void close() {
+    closing = true;
+    closed = true;
+    failAll(sent -> new DeviceClosedException("device closed", device, sent, null, null));
+  }
+
+  /** Marks the queue closing so {@link #submit} refuses at once; safe from any thread. */
+  public void refuseNew() {
+    closing = true;
+  }
+
+  /** Commands submitted and not yet completed, including the one in flight. */
+  public int pending() {
+    return pending.get();
+  }
+
+  /** Whether a command is in flight. Device thread only. */
+  public boolean busy() {
+    return inFlight != null;
+  }
+
+  private void pump() {
+    if (inFlight != null || !linkUp || closed || waiting.isEmpty()) {
+      return;
+    }
+    long wait = holdUntilNanos - System.nanoTime();
+    if (wait > 0) {
+      if (!holdScheduled) {
+        holdScheduled = true;
+        executor.schedule(
+            () -> {
+              holdScheduled = false;
+              pump();
+            },
+            wait,
+            TimeUnit.NANOSECONDS);
+      }
+      return;
+    }
+    Entry<F, ?> entry = waiting.pollFirst();
+    inFlight = entry;
+    entry.state = State.IN_FLIGHT;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{}: sending {}", device, PowerDeviceException.printable(entry.exchange.describe()));
+    }
+    CompletionStage<Void> sent;
+    try {
+      sent = sender.send(entry.exchange.request());
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (v, t) -> {
+          if (t != null && entry.state != State.DONE) {
+            Throwable cause =
+                t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
+            PowerDeviceException failure =
+                cause instanceof PowerDeviceException p
+                    ? p
+                    : new LinkLostException(
+                        "write failed: " + cause, device, entry.exchange.describe(), null, cause);
+            finish(entry, null, failure);
+          }
+        });
+  }
+
+  private void onDeadline(Entry<F, ?> entry) {
+    if (entry.state == State.DONE) {
+      return;
+    }
+    PowerDeviceException failure;
+    if (entry.state == State.IN_FLIGHT) {
+      failure =
+          new DeviceTimeoutException(
+              "no complete reply within " + Durations.format(entry.timeout),
+              device,
+              entry.exchange.describe(),
+              entry.received(),
+              null);
+      holdUntilNanos = System.nanoTime() + settleAfterTimeout.toNanos();
+    } else if (!linkUp) {
+      failure =
+          new LinkLostException(
+              "link down; not sent within " + Durations.format(entry.timeout),
+              device,
+              entry.exchange.describe(),
+              null,
+              null);
+    } else {
+      failure =
+          new DeviceTimeoutException(
+              "timed out in the queue after " + Durations.format(entry.timeout) + ", not sent",
+              device,
+              entry.exchange.describe(),
+              null,
+              null);
+    }
+    finish(entry, null, failure);
+  }
+
+  private void onCancelled(Entry<F, ?> entry) {
+    if (entry.state == State.QUEUED) {
+      waiting.remove(entry);
+      entry.state = State.DONE;
+      if (entry.timer != null) {
+        entry.timer.cancel(false);
+      }
+      pending.decrementAndGet();
+      observer.completed(
+          entry.exchange.name(),
+          Duration.ofNanos(System.nanoTime() - entry.start),
+          new CancellationException());
+    }
+    // in flight: left to finish normally so its reply is not taken for the next command's
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> void finishUnchecked(Entry<F, R> entry, Object result, PowerDeviceException failure) {
+    finish(entry, (R) result, failure);
+  }
+
+  private <R> void finish(Entry<F, R> entry, R result, PowerDeviceException failure) {
+    if (entry.state == State.DONE) {
+      return;
+    }
+    boolean wasInFlight = entry.state == State.IN_FLIGHT;
+    entry.state = State.DONE;
+    if (entry.timer != null) {
+      entry.timer.cancel(false);
+    }
+    if (wasInFlight) {
+      inFlight = null;
+    } else {
+      waiting.remove(entry);
+    }
+    pending.decrementAndGet();
+    observer.completed(
+        entry.exchange.name(), Duration.ofNanos(System.nanoTime() - entry.start), failure);
+    if (failure == null) {
+      entry.future.complete(result);
+    } else {
+      entry.future.completeExceptionally(failure);
+    }
+    pump();
+  }
+
+  private PowerDeviceException closedFor(Entry<F, ?> entry) {
+    return new DeviceClosedException(
+        "device closed", device, entry.exchange.describe(), null, null);
+  }
+
+  private enum State {
+    QUEUED,
+    IN_FLIGHT,
+    DONE
+  }
+
+  private static final class Entry<F, R> {
+    final Exchange<F, R> exchange;
+    final CompletableFuture<R> future;
+    final long start;
+    State state = State.QUEUED;
+    ScheduledFuture<?> timer;
+    Duration timeout;
+    StringBuilder frames;
+    int recorded;
+
+    Entry(Exchange<F, R> exchange, CompletableFuture<R> future, long start) {
+      this.exchange = exchange;
+      this.future = future;
+      this.start = start;
+    }
+
+    void record(Object frame) {
+      if (recorded >= MAX_RECORDED_FRAMES) {
+        return;
+      }
+      if (frames == null) {
+        frames = new StringBuilder();
+      } else {
+        frames.append('\n');
+      }
+      String text = String.valueOf(frame);
+      frames.append(text, 0, Math.min(text.length(), 200));
+      recorded++;
+    }
+
+    String received() {
+      return frames == null ? "" : frames.toString();
+    }
+  }
+}

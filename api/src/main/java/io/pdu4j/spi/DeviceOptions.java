@@ -1,0 +1,120 @@
+package io.pdu4j.spi;
+
+import io.pdu4j.api.InvalidArgumentException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Settings every device has, with defaults, overridable per device in its address ({@code
+ * ?timeout=2s&poll=10s}) or by the runtime.
+ *
+ * @param commandTimeout how long one command may take, from submission to its last reply frame
+ * @param connectTimeout how long opening the link may take
+ * @param readyTimeout how long opening a device may take in all (link plus first status)
+ * @param queueCapacity how many commands may wait for a device; more fail with {@link
+ *     io.pdu4j.api.DeviceBusyException}
+ * @param maxFrameLength the longest frame (line) accepted, in bytes
+ * @param pollInterval poll the device's status at this interval even when it pushes; empty means
+ *     the driver decides (poll only where the link carries no pushes)
+ * @param staleAfter a status older than this is stale: outlets read as UNKNOWN
+ */
+public record DeviceOptions(
+    Duration commandTimeout,
+    Duration connectTimeout,
+    Duration readyTimeout,
+    int queueCapacity,
+    int maxFrameLength,
+    Optional<Duration> pollInterval,
+    Duration staleAfter) {
+
+  /** The option names read by {@link #withOverrides(DeviceAddress)}. */
+  public static final Set<String> NAMES =
+      Set.of("timeout", "connect-timeout", "ready-timeout", "queue", "max-frame", "poll", "stale");
+
+  /** Validates every field. */
+  public DeviceOptions {
+    positive(commandTimeout, "timeout");
+    positive(connectTimeout, "connect-timeout");
+    positive(readyTimeout, "ready-timeout");
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    pollInterval.ifPresent(p -> positive(p, "poll"));
+    positive(staleAfter, "stale");
+    if (queueCapacity < 1 || queueCapacity > 10_000) {
+      throw new InvalidArgumentException("queue must be 1..10000, got " + queueCapacity);
+    }
+    if (maxFrameLength < 16 || maxFrameLength > 1 << 20) {
+      throw new InvalidArgumentException("max-frame must be 16..1048576, got " + maxFrameLength);
+    }
+  }
+
+  private static void positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new InvalidArgumentException(name + " must be positive, got " + d);
+    }
+  }
+
+  /**
+   * The defaults: 5 s per command, 5 s to connect, 10 s to be ready, 64 queued commands, 1024-byte
+   * frames, driver-chosen polling, stale after 10 s.
+   */
+  public static DeviceOptions defaults() {
+    return new DeviceOptions(
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        64,
+        1024,
+        Optional.empty(),
+        Duration.ofSeconds(10));
+  }
+
+  /** These options with the command timeout replaced. */
+  public DeviceOptions withCommandTimeout(Duration timeout) {
+    return new DeviceOptions(
+        timeout,
+        connectTimeout,
+        readyTimeout,
+        queueCapacity,
+        maxFrameLength,
+        pollInterval,
+        staleAfter);
+  }
+
+  /**
+   * These options with what the address sets ({@link #NAMES}); other options are left for the
+   * driver and transport.
+   *
+   * @throws InvalidArgumentException naming the option and the address when a value is bad
+   */
+  public DeviceOptions withOverrides(DeviceAddress address) {
+    try {
+      return new DeviceOptions(
+          address.option("timeout").map(v -> Durations.parse(v, "timeout")).orElse(commandTimeout),
+          address
+              .option("connect-timeout")
+              .map(v -> Durations.parse(v, "connect-timeout"))
+              .orElse(connectTimeout),
+          address
+              .option("ready-timeout")
+              .map(v -> Durations.parse(v, "ready-timeout"))
+              .orElse(readyTimeout),
+          address.option("queue").map(v -> parseInt(v, "queue")).orElse(queueCapacity),
+          address.option("max-frame").map(v -> parseInt(v, "max-frame")).orElse(maxFrameLength),
+          address.option("poll").map(v -> Durations.parse(v, "poll")).or(() -> pollInterval),
+          address.option("stale").map(v -> Durations.parse(v, "stale")).orElse(staleAfter));
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException(address + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int parseInt(String v, String name) {
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException(name + " must be a whole number, got '" + v + "'", e);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.pdu4j.spi;
+
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What the runtime gives a {@link PowerDriver} to open a device with.
+ *
+ * @param address the device's address
+ * @param link the link to the device, created closed; the driver opens it
+ * @param options the device's settings, with the address's overrides applied
+ * @param clock the wall clock (tests may pass a fixed one)
+ */
+public record DriverContext(DeviceAddress address, Link link, DeviceOptions options, Clock clock) {
+
+  /** Validates that nothing is null. */
+  public DriverContext {
+    java.util.Objects.requireNonNull(address, "address");
+    java.util.Objects.requireNonNull(link, "link");
+    java.util.Objects.requireNonNull(options, "options");
+    java.util.Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The device's thread, where the link calls back and the driver keeps its state. */
+  public ScheduledExecutorService executor() {
+    return link.executor();
+  }
+}

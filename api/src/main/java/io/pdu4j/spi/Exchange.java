@@ -1,0 +1,38 @@
+package io.pdu4j.spi;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One command for a {@link CommandQueue}: the bytes to send and how to read the reply. An exchange
+ * is used once; create a new one per submission.
+ *
+ * @param <F> the frame type the driver's framer produces (e.g. {@code String} lines)
+ * @param <R> the result type
+ */
+public interface Exchange<F, R> {
+
+  /** The bytes to send. */
+  ByteBuffer request();
+
+  /** The request as printable text for errors and logs (never containing a secret). */
+  String describe();
+
+  /**
+   * The command's name from a small fixed set (e.g. {@code switch}, {@code status}), for metric
+   * tags and statistics; never contains arguments.
+   */
+  String name();
+
+  /** This command's timeout, or empty for the queue's default. */
+  default Optional<Duration> timeout() {
+    return Optional.empty();
+  }
+
+  /**
+   * Looks at a frame that arrived while this command was in flight and says what it is. Called on
+   * the device's thread. Must not throw: return {@link Outcome#fail} instead.
+   */
+  Outcome<R> onFrame(F frame);
+}

@@ -1,0 +1,41 @@
+package io.pdu4j.spi;
+
+import io.pdu4j.api.PowerDevice;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A driver for one family of devices. Found through {@link java.util.ServiceLoader}: list the
+ * implementation in {@code META-INF/services/io.pdu4j.spi.PowerDriver}. Implementations need a
+ * public no-argument constructor, must be thread-safe, and depend on the pdu4j API only.
+ */
+public interface PowerDriver {
+
+  /** The driver's code, lower case: the first part of an address, e.g. {@code isotek}. */
+  String code();
+
+  /** The maker of the devices, e.g. {@code IsoTek}. */
+  String vendor();
+
+  /** One line for humans: which devices this driver controls. */
+  String description();
+
+  /** The address options this driver reads (besides {@link DeviceOptions#NAMES}). */
+  default Set<String> optionNames() {
+    return Set.of();
+  }
+
+  /**
+   * What the driver needs from its link at this address; validates the address's driver-specific
+   * parts, throwing {@link io.pdu4j.api.InvalidArgumentException}.
+   */
+  LinkRequirements requirements(DeviceAddress address);
+
+  /**
+   * Opens the device: opens the link, talks to the device until it knows its outlets, and completes
+   * with it. Fails with {@link io.pdu4j.api.DeviceUnreachableException} when the link cannot be
+   * opened, {@link io.pdu4j.api.DeviceTimeoutException} when the device does not answer within
+   * {@link DeviceOptions#readyTimeout()}; on failure the link is closed.
+   */
+  CompletionStage<PowerDevice> open(DriverContext context);
+}

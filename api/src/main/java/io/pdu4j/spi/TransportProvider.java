@@ -1,0 +1,29 @@
+package io.pdu4j.spi;
+
+import java.util.Set;
+
+/**
+ * Creates {@link Link}s for one transport scheme ({@code tcp}, {@code udp}, {@code serial}, {@code
+ * extron}, ...). Found through {@link java.util.ServiceLoader}: list the implementation in {@code
+ * META-INF/services/io.pdu4j.spi.TransportProvider}. Implementations need a public no-argument
+ * constructor and must be thread-safe.
+ */
+public interface TransportProvider {
+
+  /** The scheme this provider serves, lower case: the part after the driver in an address. */
+  String scheme();
+
+  /** One line for humans: what this transport is. */
+  String description();
+
+  /** The address options this transport reads (besides {@link DeviceOptions#NAMES}). */
+  default Set<String> optionNames() {
+    return Set.of();
+  }
+
+  /**
+   * Creates a closed link for the address. Validates the address (host, port, options) and throws
+   * {@link io.pdu4j.api.InvalidArgumentException} naming what is wrong; does no I/O.
+   */
+  Link create(DeviceAddress address, TransportContext context);
+}
