@@ -70,6 +70,9 @@ public final class DeviceAddress {
     if (colon <= 0) {
       throw invalid(text, "missing the driver (the part before the first ':')");
     }
+    if (text.startsWith("://", colon)) {
+      throw invalid(text, "needs both a driver and a transport before '://'");
+    }
     String driver = text.substring(0, colon).toLowerCase(Locale.ROOT);
     if (!CODE.matcher(driver).matches()) {
       throw invalid(text, "bad driver code '" + text.substring(0, colon) + "'");

@@ -1,0 +1,347 @@
+package io.pdu4j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CommandQueueTest {
+  static {
+    org.awaitility.Awaitility.setDefaultPollDelay(Duration.ZERO);
+    org.awaitility.Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+  }
+
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device-thread"));
+  private final List<String> sent = new CopyOnWriteArrayList<>();
+  private final List<String> unsolicited = new CopyOnWriteArrayList<>();
+  private final List<String> observed = new CopyOnWriteArrayList<>();
+  private final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
+
+  private CommandQueue<String> queue(int capacity, Duration timeout) {
+    return new CommandQueue<>(
+        "test:tcp://device",
+        executor,
+        capacity,
+        timeout,
+        Duration.ZERO,
+        bytes -> {
+          if (sendFailure.get() != null) {
+            return CompletableFuture.failedFuture(sendFailure.get());
+          }
+          sent.add(StandardCharsets.US_ASCII.decode(bytes).toString());
+          return CompletableFuture.completedFuture(null);
+        },
+        unsolicited::add,
+        (name, elapsed, failure) ->
+            observed.add(
+                name + ":" + (failure == null ? "ok" : failure.getClass().getSimpleName())));
+  }
+
+  /** Completes at "OK", rejects "ERR", claims "part", leaves everything else. */
+  private static Exchange<String, String> command(String text) {
+    return command(text, null);
+  }
+
+  private static Exchange<String, String> command(String text, Duration timeout) {
+    return new Exchange<>() {
+      private final StringBuilder parts = new StringBuilder();
+
+      @Override
+      public ByteBuffer request() {
+        return ByteBuffer.wrap((text + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
+
+      @Override
+      public String describe() {
+        return text;
+      }
+
+      @Override
+      public String name() {
+        return "cmd";
+      }
+
+      @Override
+      public java.util.Optional<Duration> timeout() {
+        return java.util.Optional.ofNullable(timeout);
+      }
+
+      @Override
+      public Outcome<String> onFrame(String frame) {
+        switch (frame) {
+          case "OK":
+            return Outcome.done(text + parts);
+          case "ERR":
+            return Outcome.fail(new DeviceRejectedException("rejected", "dev", text, frame, null));
+          case "part":
+            parts.append("+part");
+            return Outcome.more();
+          case "boom":
+            throw new IllegalStateException("parser bug");
+          default:
+            return Outcome.unsolicited();
+        }
+      }
+    };
+  }
+
+  private void frame(CommandQueue<String> q, String frame) {
+    executor.execute(() -> q.onFrame(frame));
+  }
+
+  private void run(Runnable r) throws Exception {
+    executor.submit(r).get(5, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failureOf(CompletableFuture<?> f) {
+    try {
+      f.get(5, TimeUnit.SECONDS);
+      throw new AssertionError("expected failure, got " + f.join());
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    executor.shutdownNow();
+  }
+
+  @Test
+  void oneInFlightInFifoOrderAndUnsolicitedRoutedAside() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    run(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 1);
+    assertThat(sent).containsExactly("A\n");
+    frame(q, "push-1");
+    frame(q, "part");
+    frame(q, "OK");
+    assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("A+part");
+    await().until(() -> sent.size() == 2);
+    assertThat(sent).containsExactly("A\n", "B\n");
+    assertThat(b).isNotDone();
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+    frame(q, "push-2");
+    await().until(() -> unsolicited.size() == 2);
+    assertThat(unsolicited).containsExactly("push-1", "push-2");
+    assertThat(q.pending()).isZero();
+    assertThat(observed).containsExactly("cmd:ok", "cmd:ok");
+  }
+
+  @Test
+  void rejectionCarriesTheRawReply() {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("S3=1"));
+    await().until(() -> sent.size() == 1);
+    frame(q, "ERR");
+    assertThat(failureOf(a))
+        .isInstanceOf(DeviceRejectedException.class)
+        .satisfies(t -> assertThat(((PowerDeviceException) t).received()).contains("ERR"));
+  }
+
+  @Test
+  void anExchangeThatThrowsFailsOnlyItsCommand() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 1);
+    frame(q, "boom");
+    assertThat(failureOf(a)).hasMessageContaining("parser bug");
+    await().until(() -> sent.size() == 2);
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
+
+  @Test
+  void timeoutFailsWithWhatWasSentAndReceivedThenTheNextRuns() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A", Duration.ofMillis(300)));
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 1);
+    run(() -> q.onFrame("part"));
+    Throwable t = failureOf(a);
+    assertThat(t).isInstanceOf(DeviceTimeoutException.class);
+    assertThat(t.getMessage())
+        .contains("test:tcp://device")
+        .contains("no complete reply within 300ms")
+        .contains("sent \"A\"")
+        .contains("received \"part\"");
+    await().until(() -> sent.size() == 2);
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
+
+  @Test
+  void fullQueueFailsFastWithBusyAndLosesNothingElse() throws Exception {
+    CommandQueue<String> q = queue(2, Duration.ofSeconds(5));
+    // link down: nothing is sent, so everything stays pending
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    CompletableFuture<String> c = q.submit(command("C"));
+    CompletableFuture<String> d = q.submit(command("D"));
+    assertThat(failureOf(d)).isInstanceOf(DeviceBusyException.class).hasMessageContaining("D");
+    run(q::linkUp);
+    for (String expected : List.of("A", "B", "C")) {
+      await().until(() -> sent.contains(expected + "\n"));
+      frame(q, "OK");
+    }
+    assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("A");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+    assertThat(c.get(5, TimeUnit.SECONDS)).isEqualTo("C");
+  }
+
+  @Test
+  void linkDownFailsTheCommandInFlightAndKeepsTheQueued() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 1);
+    frame(q, "part");
+    run(() -> q.linkDown("closed by peer"));
+    Throwable t = failureOf(a);
+    assertThat(t)
+        .isInstanceOf(LinkLostException.class)
+        .hasMessageContaining("closed by peer")
+        .hasMessageContaining("received \"part\"");
+    assertThat(b).isNotDone();
+    assertThat(sent).hasSize(1);
+    run(q::linkUp);
+    await().until(() -> sent.size() == 2);
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
+
+  @Test
+  void queuedCommandFailsWithLinkLostWhenTheLinkStaysDown() {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    CompletableFuture<String> a = q.submit(command("A", Duration.ofMillis(100)));
+    assertThat(failureOf(a)).isInstanceOf(LinkLostException.class).hasMessageContaining("not sent");
+    assertThat(sent).isEmpty();
+  }
+
+  @Test
+  void writeFailureFailsTheCommand() {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    sendFailure.set(new LinkLostException("not connected"));
+    executor.execute(q::linkUp);
+    assertThat(failureOf(q.submit(command("A")))).isInstanceOf(LinkLostException.class);
+  }
+
+  @Test
+  void cancelledQueuedCommandIsNeverSent() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    CompletableFuture<String> c = q.submit(command("C"));
+    await().until(() -> sent.size() == 1);
+    b.cancel(false);
+    frame(q, "OK");
+    assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("A");
+    await().until(() -> sent.size() == 2);
+    assertThat(sent).containsExactly("A\n", "C\n");
+    frame(q, "OK");
+    assertThat(c.get(5, TimeUnit.SECONDS)).isEqualTo("C");
+    await().until(() -> q.pending() == 0);
+  }
+
+  @Test
+  void cancelledInFlightCommandStillConsumesItsReply() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 1);
+    a.cancel(false);
+    frame(q, "OK"); // A's reply: must not complete B
+    await().until(() -> sent.size() == 2);
+    assertThat(b).isNotDone();
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
+
+  @Test
+  void closeFailsEverythingOnceAndRefusesNewCommands() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    AtomicInteger completions = new AtomicInteger();
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    a.whenComplete((r, t) -> completions.incrementAndGet());
+    b.whenComplete((r, t) -> completions.incrementAndGet());
+    await().until(() -> sent.size() == 1);
+    run(q::close);
+    assertThat(failureOf(a)).isInstanceOf(DeviceClosedException.class);
+    assertThat(failureOf(b)).isInstanceOf(DeviceClosedException.class);
+    frame(q, "OK"); // late reply: completes nothing
+    run(() -> q.linkDown("late"));
+    run(q::close);
+    assertThat(completions).hasValue(2);
+    assertThat(failureOf(q.submit(command("C")))).isInstanceOf(DeviceClosedException.class);
+    assertThat(q.pending()).isZero();
+  }
+
+  @Test
+  void submitAfterTheExecutorStoppedFailsClosed() {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.shutdownNow();
+    assertThat(failureOf(q.submit(command("A")))).isInstanceOf(DeviceClosedException.class);
+    assertThat(q.pending()).isZero();
+  }
+
+  @Test
+  void settleDelaysTheNextCommandAfterATimeout() throws Exception {
+    CommandQueue<String> q =
+        new CommandQueue<>(
+            "dev",
+            executor,
+            8,
+            Duration.ofMillis(100),
+            Duration.ofMillis(300),
+            bytes -> {
+              sent.add(StandardCharsets.US_ASCII.decode(bytes).toString());
+              return CompletableFuture.completedFuture(null);
+            },
+            unsolicited::add,
+            null);
+    executor.execute(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B", Duration.ofSeconds(5)));
+    assertThat(failureOf(a)).isInstanceOf(DeviceTimeoutException.class);
+    frame(q, "OK"); // A's late reply arrives during the settle time: nobody's
+    await().until(() -> unsolicited.contains("OK"));
+    await().until(() -> sent.size() == 2);
+    assertThat(b).isNotDone();
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
+}

@@ -1,0 +1,47 @@
+package io.pdu4j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pdu4j.api.InvalidArgumentException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DeviceOptionsTest {
+
+  @Test
+  void addressOverridesDefaults() {
+    DeviceOptions o =
+        DeviceOptions.defaults()
+            .withOverrides(
+                DeviceAddress.parse("isotek:tcp://h?timeout=2s&poll=10s&queue=8&stale=30s"));
+    assertThat(o.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(o.pollInterval()).contains(Duration.ofSeconds(10));
+    assertThat(o.queueCapacity()).isEqualTo(8);
+    assertThat(o.staleAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.connectTimeout()).isEqualTo(DeviceOptions.defaults().connectTimeout());
+  }
+
+  @Test
+  void badValuesNameTheOptionAndTheAddress() {
+    assertThatThrownBy(
+            () ->
+                DeviceOptions.defaults()
+                    .withOverrides(DeviceAddress.parse("isotek:tcp://h?timeout=soon")))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("isotek:tcp://h")
+        .hasMessageContaining("timeout");
+    assertThatThrownBy(
+            () ->
+                DeviceOptions.defaults()
+                    .withOverrides(DeviceAddress.parse("isotek:tcp://h?queue=0")))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("queue must be 1..10000");
+    assertThatThrownBy(
+            () ->
+                DeviceOptions.defaults()
+                    .withOverrides(DeviceAddress.parse("isotek:tcp://h?timeout=0s")))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("timeout must be positive");
+  }
+}

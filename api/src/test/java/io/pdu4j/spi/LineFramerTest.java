@@ -1,0 +1,116 @@
+package io.pdu4j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pdu4j.api.InvalidArgumentException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LineFramerTest {
+  private final List<String> frames = new ArrayList<>();
+  private final List<String> overlong = new ArrayList<>();
+  private final LineFramer.Sink sink =
+      new LineFramer.Sink() {
+        @Override
+        public void onFrame(String frame) {
+          frames.add(frame);
+        }
+
+        @Override
+        public void onOverlong(String start) {
+          overlong.add(start);
+        }
+      };
+
+  private void feed(LineFramer f, String text) {
+    f.feed(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)), sink);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\n", "\r\n", "\r"})
+  void everyLineEndEndsALine(String eol) {
+    LineFramer f = new LineFramer(64, List.of(">"));
+    feed(f, "CH1=1|230|5|" + eol + "OK" + eol + ">" + eol + "RTC=x" + eol);
+    assertThat(frames).containsExactly("CH1=1|230|5|", "OK", ">", "RTC=x");
+    assertThat(f.buffered()).isZero();
+  }
+
+  @Test
+  void promptWithoutLineEndIsAFrameAtOnce() {
+    LineFramer f = new LineFramer(64, List.of(">"));
+    feed(f, "OK\r\n>");
+    assertThat(frames).containsExactly("OK", ">");
+  }
+
+  @Test
+  void splitReadsAtEveryPositionGiveTheSameFrames() {
+    String reply = "CH0=1|231|120|\r\nCH1=0|231|0|\r\nRTC=2026/11|21|10|00|00|\r\nOK\r\n>";
+    byte[] bytes = reply.getBytes(StandardCharsets.ISO_8859_1);
+    for (int cut = 0; cut <= bytes.length; cut++) {
+      frames.clear();
+      LineFramer f = new LineFramer(64, List.of(">"));
+      f.feed(ByteBuffer.wrap(bytes, 0, cut), sink);
+      f.feed(ByteBuffer.wrap(bytes, cut, bytes.length - cut), sink);
+      assertThat(frames)
+          .as("cut at %d", cut)
+          .containsExactly("CH0=1|231|120|", "CH1=0|231|0|", "RTC=2026/11|21|10|00|00|", "OK", ">");
+    }
+  }
+
+  @Test
+  void crAtTheEndOfAChunkThenLfIsOneLineEnd() {
+    LineFramer f = new LineFramer(64, List.of());
+    feed(f, "A\r");
+    feed(f, "\nB\n");
+    assertThat(frames).containsExactly("A", "B");
+  }
+
+  @Test
+  void emptyLinesAreDropped() {
+    LineFramer f = new LineFramer(64, List.of());
+    feed(f, "\n\r\n\rA\n\n");
+    assertThat(frames).containsExactly("A");
+  }
+
+  @Test
+  void overLongLineIsReportedAndSkippedToTheNextLineEnd() {
+    LineFramer f = new LineFramer(16, List.of(">"));
+    feed(f, "OK\n" + "X".repeat(40));
+    assertThat(overlong).hasSize(1);
+    assertThat(overlong.get(0)).isEqualTo("X".repeat(16));
+    assertThat(f.buffered()).isZero();
+    feed(f, "X".repeat(1000) + "\nCH1=1|2|3|\n");
+    assertThat(frames).containsExactly("OK", "CH1=1|2|3|");
+    assertThat(overlong).hasSize(1);
+  }
+
+  @Test
+  void bytesAreDecodedOneToOne() {
+    LineFramer f = new LineFramer(64, List.of());
+    f.feed(ByteBuffer.wrap(new byte[] {(byte) 0xFF, 0x00, 'a', '\n'}), sink);
+    assertThat(frames).containsExactly("\u00ff\u0000a");
+  }
+
+  @Test
+  void resetForgetsThePartialLine() {
+    LineFramer f = new LineFramer(64, List.of());
+    feed(f, "partial");
+    f.reset();
+    feed(f, "whole\n");
+    assertThat(frames).containsExactly("whole");
+  }
+
+  @Test
+  void refusesBadSettings() {
+    assertThatThrownBy(() -> new LineFramer(0, List.of()))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> new LineFramer(8, List.of("\n")))
+        .isInstanceOf(InvalidArgumentException.class);
+  }
+}
