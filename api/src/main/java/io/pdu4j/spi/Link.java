@@ -43,8 +43,11 @@ public interface Link {
 
   /**
    * Opens the link. Completes (on {@link #executor()}, after {@link LinkListener#onUp()}) when it
-   * is up, or fails with {@link io.pdu4j.api.DeviceUnreachableException}. Calling it while open
-   * fails with {@link IllegalStateException}.
+   * is up, or fails with {@link io.pdu4j.api.DeviceUnreachableException}, or with {@link
+   * io.pdu4j.api.DeviceClosedException} when {@link #close()} is called before it completes (so a
+   * reconnect loop can tell the two apart). Calling it while open or opening returns a stage that
+   * fails with {@link IllegalStateException}. If the executor has been shut down, stages complete
+   * on the calling thread.
    */
   CompletionStage<Void> open(LinkListener listener);
 

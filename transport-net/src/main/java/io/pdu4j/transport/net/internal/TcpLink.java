@@ -1,0 +1,635 @@
+package io.pdu4j.transport.net.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.TransportContext;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP client {@link Link} on Netty.
+ *
+ * <p>Threading: the link's state lives on the device's executor ({@link
+ * TransportContext#executor()}). When that executor is a Netty event loop that can serve TCP
+ * channels (epoll or NIO), each connection is registered on exactly that loop and channel events
+ * reach the listener with no thread hop. Otherwise the connection runs on a loop of the runtime's
+ * group (if offered) or of the provider's own group, and every event is handed to the executor; the
+ * inbound bytes waiting for the executor are then bounded by switching reads off while more than
+ * {@value #READ_HIGH} bytes wait.
+ *
+ * <p>Each {@link #open} creates a new channel; events of an old channel are recognised by identity
+ * and dropped, which is what makes {@code onDown} happen exactly once per {@code onUp}.
+ */
+public final class TcpLink implements Link {
+  private static final Logger log = LoggerFactory.getLogger(TcpLink.class);
+
+  /** Outbound bytes above which the link reports busy. */
+  static final int WRITE_HIGH = 64 * 1024;
+
+  /** Outbound bytes below which the link is writable again. */
+  static final int WRITE_LOW = 32 * 1024;
+
+  /** Inbound bytes waiting for the executor above which reading pauses (hand-off mode only). */
+  static final int READ_HIGH = 128 * 1024;
+
+  /** Inbound bytes waiting for the executor below which reading resumes. */
+  static final int READ_LOW = 32 * 1024;
+
+  private final String host;
+  private final int port;
+  private final String description;
+  private final TransportContext context;
+  private final ScheduledExecutorService executor;
+  private final TcpResources resources;
+  private final Duration connectTimeout;
+
+  /** The executor itself when it is a loop channels can be registered on, else null. */
+  private final IoEventLoop ownLoop;
+
+  private final Class<? extends SocketChannel> ownLoopChannel;
+
+  // Confined to the executor.
+  private long attempt;
+  private CompletableFuture<Void> opening;
+  private ScheduledFuture<?> lookupTimer;
+  private Channel channel;
+  private LinkListener listener;
+
+  // Read from any thread.
+  private volatile Channel upChannel;
+  private volatile Channel lastChannel;
+  private volatile Handler lastHandler;
+
+  /**
+   * Creates a closed link; does no I/O.
+   *
+   * @param host the host name or address literal
+   * @param port the port, 1..65535
+   * @param context the device's executor and options
+   * @param resources the provider's threads, used when the executor is not a usable Netty loop
+   */
+  public TcpLink(String host, int port, TransportContext context, TcpResources resources) {
+    this.host = Objects.requireNonNull(host, "host");
+    this.port = port;
+    this.context = Objects.requireNonNull(context, "context");
+    this.resources = Objects.requireNonNull(resources, "resources");
+    this.executor = Objects.requireNonNull(context.executor(), "context.executor()");
+    this.connectTimeout = context.options().connectTimeout();
+    this.description = "tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    Optional<Class<? extends SocketChannel>> cls =
+        executor instanceof IoEventLoop loop ? NettyLoops.socketChannelFor(loop) : Optional.empty();
+    this.ownLoop = cls.isPresent() ? (IoEventLoop) executor : null;
+    this.ownLoopChannel = cls.orElse(null);
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.STREAM;
+  }
+
+  @Override
+  public boolean carriesUnsolicited() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public ScheduledExecutorService executor() {
+    return executor;
+  }
+
+  /** Whether channels are registered on the executor itself (no thread hop). */
+  public boolean runsOnExecutorLoop() {
+    return ownLoop != null;
+  }
+
+  /** Inbound bytes of the latest connection waiting for the executor (for tests). */
+  int inboundWaiting() {
+    Handler h = lastHandler;
+    return h == null ? 0 : h.waiting.get();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return upChannel != null;
+  }
+
+  @Override
+  public String toString() {
+    return "TcpLink[" + description + "]";
+  }
+
+  // ---------------------------------------------------------------------------------- open
+
+  @Override
+  public CompletionStage<Void> open(LinkListener newListener) {
+    Objects.requireNonNull(newListener, "listener");
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    onExecutor(
+        () -> doOpen(newListener, stage),
+        () ->
+            stage.completeExceptionally(
+                new IllegalStateException(description + ": the device executor is shut down")));
+    return stage.minimalCompletionStage();
+  }
+
+  private void doOpen(LinkListener newListener, CompletableFuture<Void> stage) {
+    if (opening != null || upChannel != null) {
+      stage.completeExceptionally(
+          new IllegalStateException(
+              description + " is already " + (opening != null ? "opening" : "open")));
+      return;
+    }
+    long current = ++attempt;
+    opening = stage;
+    listener = newListener;
+    long deadline = System.nanoTime() + connectTimeout.toNanos();
+    InetAddress literal = addressLiteral(host);
+    if (literal != null) {
+      connect(new InetSocketAddress(literal, port), deadline);
+      return;
+    }
+    // A lookup blocks, so it runs on the provider's lookup threads, within the connect timeout.
+    lookupTimer =
+        executor.schedule(
+            () -> {
+              if (current == attempt && opening != null && channel == null) {
+                failOpen(
+                    new DeviceUnreachableException(
+                        cannotConnect("looking up the host timed out after " + millis())));
+              }
+            },
+            connectTimeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+    CompletableFuture<InetAddress> lookup;
+    try {
+      lookup = resources.resolve(host);
+    } catch (RejectedExecutionException e) {
+      failOpen(new DeviceUnreachableException(cannotConnect("too many host lookups pending"), e));
+      return;
+    }
+    lookup.whenComplete(
+        (address, error) ->
+            onExecutor(() -> resolved(current, address, error, deadline), () -> {}));
+  }
+
+  private void resolved(long lookupAttempt, InetAddress address, Throwable error, long deadline) {
+    if (lookupAttempt != attempt || opening == null || channel != null) {
+      return;
+    }
+    if (error != null) {
+      Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+      failOpen(new DeviceUnreachableException(cannotConnect(connectFailure(cause)), cause));
+      return;
+    }
+    connect(new InetSocketAddress(address, port), deadline);
+  }
+
+  private void connect(InetSocketAddress remote, long deadline) {
+    cancelLookupTimer();
+    ChannelFuture connected;
+    try {
+      EventLoop loop;
+      Class<? extends SocketChannel> channelClass;
+      if (ownLoop != null) {
+        loop = ownLoop;
+        channelClass = ownLoopChannel;
+      } else {
+        loop = resources.standaloneLoop(context);
+        channelClass = NettyLoops.socketChannelFor(loop).orElseThrow();
+      }
+      Handler handler = new Handler(ownLoop == null);
+      lastHandler = handler;
+      long remainingMillis =
+          Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      connected =
+          new Bootstrap()
+              .group(loop)
+              .channel(channelClass)
+              .option(
+                  ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(remainingMillis, 1 << 30))
+              .option(ChannelOption.TCP_NODELAY, true)
+              .option(ChannelOption.SO_KEEPALIVE, true)
+              .option(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
+              .handler(handler)
+              .connect(remote);
+    } catch (RuntimeException e) {
+      failOpen(new DeviceUnreachableException(cannotConnect(connectFailure(e)), e));
+      return;
+    }
+    Channel ch = connected.channel();
+    channel = ch;
+    lastChannel = ch;
+    // Success is reported by channelActive, which is ordered with the reads; failure only here.
+    connected.addListener(
+        (ChannelFutureListener)
+            f -> {
+              if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                onExecutor(() -> connectFailed(ch, cause), () -> {});
+              }
+            });
+  }
+
+  private void connectFailed(Channel ch, Throwable cause) {
+    if (ch != channel || opening == null) {
+      return;
+    }
+    channel = null;
+    failOpen(new DeviceUnreachableException(cannotConnect(connectFailure(cause)), cause));
+  }
+
+  private void failOpen(PowerDeviceException error) {
+    CompletableFuture<Void> stage = opening;
+    opening = null;
+    listener = null;
+    cancelLookupTimer();
+    log.debug("{} could not be opened: {}", description, error.getMessage());
+    stage.completeExceptionally(error);
+  }
+
+  private void cancelLookupTimer() {
+    if (lookupTimer != null) {
+      lookupTimer.cancel(false);
+      lookupTimer = null;
+    }
+  }
+
+  private void active(Channel ch) {
+    if (ch != channel || opening == null) {
+      return;
+    }
+    CompletableFuture<Void> stage = opening;
+    opening = null;
+    upChannel = ch;
+    log.debug(
+        "{} up ({}, local {})", description, ch.getClass().getSimpleName(), ch.localAddress());
+    LinkListener l = listener;
+    try {
+      l.onUp();
+    } catch (RuntimeException e) {
+      log.warn("{}: listener failed in onUp", description, e);
+    }
+    stage.complete(null);
+  }
+
+  // ---------------------------------------------------------------------------------- events
+
+  private void data(Channel ch, ByteBuf buf) {
+    try {
+      LinkListener l = listener;
+      if (ch == upChannel && l != null) {
+        l.onData(buf.nioBuffer());
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: listener failed in onData", description, e);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private void inactive(Channel ch, PowerDeviceException reason) {
+    if (ch != channel) {
+      return;
+    }
+    channel = null;
+    if (opening != null) {
+      failOpen(new DeviceUnreachableException(cannotConnect("connection closed while opening")));
+      return;
+    }
+    upChannel = null;
+    LinkListener l = listener;
+    listener = null;
+    log.debug("{} down: {}", description, reason.getMessage());
+    notifyDown(l, reason);
+  }
+
+  private void notifyDown(LinkListener l, PowerDeviceException reason) {
+    try {
+      l.onDown(reason);
+    } catch (RuntimeException e) {
+      log.warn("{}: listener failed in onDown", description, e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- send
+
+  @Override
+  public CompletionStage<Void> send(ByteBuffer data) {
+    Objects.requireNonNull(data, "data");
+    Channel ch = upChannel;
+    if (ch == null) {
+      return failed(new LinkLostException(description + ": not connected"));
+    }
+    if (ch.eventLoop().isShuttingDown()) {
+      return failed(new LinkLostException(description + ": transport shut down"));
+    }
+    if (!ch.isWritable()) {
+      return failed(
+          new DeviceBusyException(
+              description
+                  + ": outbound buffer full ("
+                  + ch.bytesBeforeWritable()
+                  + " bytes to drain first)"));
+    }
+    ByteBuf copy = ch.alloc().buffer(data.remaining());
+    copy.writeBytes(data.duplicate());
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    ch.writeAndFlush(copy)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess()) {
+                    onExecutor(() -> stage.complete(null), () -> stage.complete(null));
+                  } else {
+                    LinkLostException error =
+                        new LinkLostException(
+                            description + ": write failed: " + ioFailure(f.cause()), f.cause());
+                    onExecutor(
+                        () -> stage.completeExceptionally(error),
+                        () -> stage.completeExceptionally(error));
+                  }
+                });
+    return stage.minimalCompletionStage();
+  }
+
+  private CompletionStage<Void> failed(PowerDeviceException error) {
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    onExecutor(() -> stage.completeExceptionally(error), () -> stage.completeExceptionally(error));
+    return stage.minimalCompletionStage();
+  }
+
+  // ---------------------------------------------------------------------------------- close
+
+  @Override
+  public CompletionStage<Void> close() {
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    onExecutor(
+        () -> doClose(stage),
+        () -> {
+          // The executor is gone, so nobody can be told; still release the socket.
+          Channel last = lastChannel;
+          if (last != null) {
+            last.close();
+          }
+          stage.complete(null);
+        });
+    return stage.minimalCompletionStage();
+  }
+
+  private void doClose(CompletableFuture<Void> stage) {
+    Channel last = lastChannel;
+    attempt++;
+    channel = null;
+    if (opening != null) {
+      CompletableFuture<Void> pending = opening;
+      opening = null;
+      listener = null;
+      cancelLookupTimer();
+      log.debug("{} closed while opening", description);
+      pending.completeExceptionally(
+          new DeviceClosedException(description + " was closed while opening"));
+    }
+    if (upChannel != null) {
+      upChannel = null;
+      LinkListener l = listener;
+      listener = null;
+      log.debug("{} down: closed", description);
+      notifyDown(l, new DeviceClosedException(description + " was closed"));
+    }
+    if (last == null) {
+      stage.complete(null);
+      return;
+    }
+    last.close();
+    if (last.closeFuture().isDone() || last.eventLoop().isShutdown()) {
+      // Also when the loop is gone: it could no longer notify a listener.
+      stage.complete(null);
+      return;
+    }
+    last.closeFuture()
+        .addListener(
+            (ChannelFutureListener)
+                f -> onExecutor(() -> stage.complete(null), () -> stage.complete(null)));
+  }
+
+  // ---------------------------------------------------------------------------------- threads
+
+  /**
+   * Runs a task on the executor: at once when already on it (only knowable for a Netty loop), else
+   * queued; {@code ifRejected} runs here when the executor refuses it.
+   */
+  private void onExecutor(Runnable task, Runnable ifRejected) {
+    if (ownLoop != null && ownLoop.inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      ifRejected.run();
+    }
+  }
+
+  /** One per channel: turns channel events into calls on the executor. */
+  private final class Handler extends ChannelInboundHandlerAdapter {
+    private final boolean handOff;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private Throwable failure;
+
+    Handler(boolean handOff) {
+      this.handOff = handOff;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      Channel ch = ctx.channel();
+      onExecutor(() -> active(ch), () -> ch.close());
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof ByteBuf buf)) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      Channel ch = ctx.channel();
+      if (!handOff) {
+        data(ch, buf);
+        return;
+      }
+      int n = buf.readableBytes();
+      if (waiting.addAndGet(n) > READ_HIGH && ch.config().isAutoRead()) {
+        ch.config().setAutoRead(false);
+      }
+      onExecutor(
+          () -> {
+            data(ch, buf);
+            consumed(ch, n);
+          },
+          buf::release);
+    }
+
+    /** Called on the executor; resumes reading (on the channel's loop) once the backlog drained. */
+    private void consumed(Channel ch, int n) {
+      int after = waiting.addAndGet(-n);
+      if (after < READ_LOW && after + n >= READ_LOW) {
+        try {
+          ch.eventLoop()
+              .execute(
+                  () -> {
+                    if (waiting.get() < READ_LOW) {
+                      ch.config().setAutoRead(true);
+                    }
+                  });
+        } catch (RejectedExecutionException e) {
+          // the loop is shutting down and the channel with it
+        }
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (failure == null) {
+        failure = cause;
+      }
+      log.debug("{}: I/O error: {}", description, cause.toString());
+      ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      Channel ch = ctx.channel();
+      String why = ch.eventLoop().isShuttingDown() ? "transport shut down" : downReason(failure);
+      LinkLostException reason = new LinkLostException(description + ": " + why, failure);
+      onExecutor(() -> inactive(ch, reason), () -> {});
+      ctx.fireChannelInactive();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- messages
+
+  private String cannotConnect(String why) {
+    return "cannot connect to " + description + ": " + why;
+  }
+
+  private String millis() {
+    return connectTimeout.toMillis() + " ms";
+  }
+
+  /** Why a connection attempt failed, in a few words. */
+  String connectFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof ConnectTimeoutException) {
+        return "connect timed out after " + millis();
+      }
+      if (t instanceof UnknownHostException) {
+        return "unknown host";
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to host";
+      }
+      if (t instanceof ConnectException) {
+        String m = lower(t.getMessage());
+        if (m.contains("refused")) {
+          return "connection refused";
+        }
+        if (m.contains("timed out")) {
+          return "connect timed out";
+        }
+        if (m.contains("unreachable")) {
+          return "network unreachable";
+        }
+        return "connect failed (" + t.getMessage() + ")";
+      }
+      if (t instanceof ClosedChannelException) {
+        return "connection closed while opening";
+      }
+    }
+    return "connect failed (" + cause + ")";
+  }
+
+  /** Why an established connection went down: EOF when no error was seen, else the error. */
+  static String downReason(Throwable failure) {
+    if (failure == null) {
+      return "closed by peer";
+    }
+    return ioFailure(failure);
+  }
+
+  static String ioFailure(Throwable failure) {
+    if (failure instanceof ClosedChannelException) {
+      return "connection closed";
+    }
+    String m = lower(failure.getMessage());
+    if (m.contains("reset")) {
+      return "connection reset";
+    }
+    if (m.contains("broken pipe")) {
+      return "connection reset (broken pipe)";
+    }
+    return "I/O error (" + failure + ")";
+  }
+
+  private static String lower(String s) {
+    return s == null ? "" : s.toLowerCase(Locale.ROOT);
+  }
+
+  /** The address of an IP literal (no lookup), or null for a host name. */
+  private static InetAddress addressLiteral(String host) {
+    if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+}
