@@ -1,0 +1,66 @@
+package io.pdu4j.driver.isotek;
+
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.driver.isotek.internal.IsoTekSession;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.LinkRequirements;
+import io.pdu4j.spi.PowerDriver;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The driver for IsoTek SMART Power units (Alpha, Delta, Theta; 8 and 16 outlets), code {@code
+ * isotek}: {@code isotek:tcp://10.0.0.5} (port 501 by default), or any other stream link.
+ *
+ * <p>A device opened by this driver reads the unit's status (outlet states, volts and watts, the
+ * input reading from {@code CH0}, the unit's clock), switches outlets singly ({@code Sx=s}) or all
+ * together ({@code H}/{@code G}), and sets the clock ({@code T=}). Switching completes only when
+ * the unit has accepted the command and then reported the new state. The unit's one-second status
+ * push keeps the status current; over a link that cannot carry pushes the driver polls every 2 s
+ * (or at the address's {@code poll} interval).
+ *
+ * <p>Found through {@link java.util.ServiceLoader}; thread-safe and stateless.
+ */
+public final class IsoTekDriver implements PowerDriver {
+
+  /** The unit's TCP port. */
+  public static final int DEFAULT_PORT = 501;
+
+  /** Creates the driver (for {@link java.util.ServiceLoader}). */
+  public IsoTekDriver() {}
+
+  @Override
+  public String code() {
+    return "isotek";
+  }
+
+  @Override
+  public String vendor() {
+    return "IsoTek";
+  }
+
+  @Override
+  public String description() {
+    return "IsoTek SMART Power 8- and 16-outlet PDUs (TCP port 501, RS-232, or a serial tunnel)";
+  }
+
+  /** A byte stream, port 501 by default, replies ended by the {@code >} prompt. */
+  @Override
+  public LinkRequirements requirements(DeviceAddress address) {
+    return LinkRequirements.stream(DEFAULT_PORT).withReplyTerminator('>');
+  }
+
+  /**
+   * Opens the link, sends {@code ?} and completes with the device at the unit's first status
+   * (pushed or asked for), within the ready timeout.
+   */
+  @Override
+  public CompletionStage<PowerDevice> open(DriverContext context) {
+    return new IsoTekSession(context).open();
+  }
+
+  @Override
+  public String toString() {
+    return "IsoTekDriver";
+  }
+}

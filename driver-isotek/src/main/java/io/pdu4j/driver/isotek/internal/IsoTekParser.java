@@ -1,0 +1,208 @@
+package io.pdu4j.driver.isotek.internal;
+
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Address;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Clock;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Malformed;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Unknown;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one line from an IsoTek unit into an {@link IsoTekFrame}: where the {@code CHn=} status
+ * lines, the {@code RTC=} clock, {@code OK}, the {@code >} prompt and the {@code A=} address line
+ * are parsed.
+ *
+ * <p>Pure and total: {@link #parse(String)} never throws. A line that starts like a known line but
+ * breaks its shape becomes {@link Malformed} (so it can be counted and its status block dropped);
+ * anything else becomes {@link Unknown}. Bounded: lines are cut at {@link #MAX_LINE} characters,
+ * lines are split into at most a handful of fields, numbers have at most {@value #MAX_DIGITS}
+ * digits on either side of the point.
+ *
+ * <p>Leniency, and why: surrounding blanks are ignored (a prompt written as {@code "> "} leaves a
+ * blank before the next line); the trailing {@code |} may be missing; the clock's year may be
+ * followed by {@code /} (the document) or {@code |}. Anything after the last expected field is
+ * refused, not ignored: it would mean a unit speaking another dialect.
+ */
+public final class IsoTekParser {
+
+  /** The longest line parsed; longer lines are cut to this and refused. */
+  public static final int MAX_LINE = 256;
+
+  /** The most digits accepted before or after the decimal point of a reading. */
+  static final int MAX_DIGITS = 6;
+
+  /** An address line has six fields; a few more are tolerated, no more. */
+  private static final int MAX_ADDRESS_FIELDS = 8;
+
+  private IsoTekParser() {}
+
+  /** Parses one line (without its line end). Never throws; {@code null} reads as empty. */
+  public static IsoTekFrame parse(String line) {
+    if (line == null) {
+      return new Unknown("");
+    }
+    String text = line.strip();
+    boolean statusLike = isChannelLike(text) || text.startsWith("RTC");
+    if (text.length() > MAX_LINE) {
+      String cut = text.substring(0, MAX_LINE) + "...";
+      return statusLike || text.startsWith("A=")
+          ? new Malformed(cut, "longer than " + MAX_LINE + " characters", statusLike)
+          : new Unknown(cut);
+    }
+    if (text.equals("OK")) {
+      return IsoTekFrame.OK;
+    }
+    if (text.equals(">")) {
+      return IsoTekFrame.PROMPT;
+    }
+    if (isChannelLike(text)) {
+      return parseChannel(text);
+    }
+    if (text.startsWith("RTC")) {
+      return parseClock(text);
+    }
+    if (text.startsWith("A=")) {
+      return parseAddress(text);
+    }
+    return new Unknown(text);
+  }
+
+  private static boolean isChannelLike(String text) {
+    return text.length() > 2
+        && text.startsWith("CH")
+        && (isDigit(text.charAt(2)) || text.charAt(2) == '=');
+  }
+
+  private static IsoTekFrame parseChannel(String text) {
+    int eq = text.indexOf('=');
+    if (eq < 0) {
+      return new Malformed(text, "no '=' after the channel number", true);
+    }
+    String digits = text.substring(2, eq);
+    if (digits.isEmpty() || digits.length() > 2 || !allDigits(digits)) {
+      return new Malformed(text, "channel number is not 0..16", true);
+    }
+    int number = Integer.parseInt(digits);
+    if (number > IsoTekFrame.MAX_CHANNEL) {
+      return new Malformed(text, "channel number is not 0..16", true);
+    }
+    List<String> fields = fields(text.substring(eq + 1), 3);
+    if (fields == null || fields.size() != 3) {
+      return new Malformed(text, "expected three fields s|vvv|ppp|", true);
+    }
+    String state = fields.get(0);
+    if (!state.equals("0") && !state.equals("1")) {
+      return new Malformed(text, "state is not 0 or 1", true);
+    }
+    double volts = decimal(fields.get(1));
+    double watts = decimal(fields.get(2));
+    if (volts < 0) {
+      return new Malformed(text, "voltage is not a number", true);
+    }
+    if (watts < 0) {
+      return new Malformed(text, "power is not a number", true);
+    }
+    return new Channel(number, state.equals("1"), volts, watts);
+  }
+
+  private static IsoTekFrame parseClock(String text) {
+    if (!text.startsWith("RTC=")) {
+      return new Malformed(text, "no '=' after RTC", true);
+    }
+    String rest = text.substring(4);
+    if (rest.length() < 5
+        || !allDigits(rest.substring(0, 4))
+        || (rest.charAt(4) != '/' && rest.charAt(4) != '|')) {
+      return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
+    }
+    List<String> fields = fields(rest.substring(5), 5);
+    if (fields == null || fields.size() != 5) {
+      return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
+    }
+    int[] values = new int[5];
+    for (int i = 0; i < 5; i++) {
+      String f = fields.get(i);
+      if (f.isEmpty() || f.length() > 2 || !allDigits(f)) {
+        return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
+      }
+      values[i] = Integer.parseInt(f);
+    }
+    try {
+      LocalDateTime time =
+          LocalDateTime.of(
+              Integer.parseInt(rest.substring(0, 4)),
+              values[0],
+              values[1],
+              values[2],
+              values[3],
+              values[4]);
+      return new Clock(time);
+    } catch (DateTimeException e) {
+      return new Malformed(text, "not a valid date and time", true);
+    }
+  }
+
+  private static IsoTekFrame parseAddress(String text) {
+    List<String> fields = fields(text.substring(2), MAX_ADDRESS_FIELDS);
+    if (fields == null) {
+      return new Malformed(text, "more than " + MAX_ADDRESS_FIELDS + " fields", false);
+    }
+    if (fields.isEmpty() || fields.get(0).isEmpty()) {
+      return new Malformed(text, "no serial number", false);
+    }
+    return new Address(fields);
+  }
+
+  /**
+   * Splits {@code a|b|c|} into its fields; the last {@code |} is optional. Returns null when there
+   * are more than {@code max} fields, so a hostile line costs at most {@code max} substrings.
+   */
+  private static List<String> fields(String text, int max) {
+    List<String> out = new ArrayList<>(max);
+    int start = 0;
+    while (start < text.length()) {
+      int bar = text.indexOf('|', start);
+      int end = bar < 0 ? text.length() : bar;
+      if (out.size() == max) {
+        return null;
+      }
+      out.add(text.substring(start, end));
+      if (bar < 0) {
+        break;
+      }
+      start = bar + 1;
+    }
+    return out;
+  }
+
+  /** A non-negative decimal such as {@code 230}, {@code 0.25}, {@code 1234.5}; -1 if it is not. */
+  private static double decimal(String text) {
+    int dot = text.indexOf('.');
+    String whole = dot < 0 ? text : text.substring(0, dot);
+    String fraction = dot < 0 ? "" : text.substring(dot + 1);
+    if (whole.isEmpty()
+        || whole.length() > MAX_DIGITS
+        || !allDigits(whole)
+        || (dot >= 0 && (fraction.isEmpty() || fraction.length() > MAX_DIGITS))
+        || !allDigits(fraction)) {
+      return -1;
+    }
+    return Double.parseDouble(text);
+  }
+
+  private static boolean allDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+}

@@ -1,0 +1,46 @@
+package io.pdu4j.driver.isotek.internal;
+
+import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Address;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Unknown;
+import io.pdu4j.spi.Outcome;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** What every IsoTek exchange shares in reading a reply. */
+final class IsoTekReplies {
+  private IsoTekReplies() {}
+
+  /** The command's bytes (US-ASCII: every command is ASCII). */
+  static ByteBuffer bytes(String command) {
+    return ByteBuffer.wrap(command.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** The command without its line end, for messages. */
+  static String describe(String command) {
+    return command.strip();
+  }
+
+  /**
+   * The outcome of a line that is neither {@code OK} nor a status line: the prompt and status lines
+   * (which the session has already handed to the assembler) are not the exchange's business;
+   * anything else rejects the command with the line as the device's answer.
+   */
+  static <R> Outcome<R> other(ReplyContext ctx, String sent, IsoTekFrame frame) {
+    return other(ctx, sent, frame, "the device rejected the command");
+  }
+
+  /** As {@link #other(ReplyContext, String, IsoTekFrame)}, with the rejection's message. */
+  static <R> Outcome<R> other(ReplyContext ctx, String sent, IsoTekFrame frame, String message) {
+    String raw;
+    if (frame instanceof Unknown u) {
+      raw = u.raw();
+    } else if (frame instanceof Address a) {
+      // we never ask for the address on a session, so it cannot be this command's answer
+      raw = "A=" + String.join("|", a.fields()) + "|";
+    } else {
+      return Outcome.unsolicited();
+    }
+    return Outcome.fail(new DeviceRejectedException(message, ctx.device(), sent, raw, null));
+  }
+}

@@ -1,0 +1,606 @@
+package io.pdu4j.driver.isotek.internal;
+
+import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.PowerReading;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
+import io.pdu4j.spi.CommandQueue;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.Durations;
+import io.pdu4j.spi.Exchange;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One IsoTek unit's session: the state machine between its {@link Link} and its {@link
+ * IsoTekDevice}.
+ *
+ * <p>Confined to the link's executor (every link callback, timer and exchange runs there), so it
+ * takes no locks; fields read by other threads are volatile. Every line goes first to the status
+ * assembler (status lines look the same whether pushed or asked for, and the unit pushes every
+ * second whatever is in flight), then to the {@link CommandQueue}, whose exchange decides whether
+ * the line ends its command. A status therefore updates {@link #lastStatus()} and fires events
+ * whenever it arrives, and can never complete a command by itself: only {@code OK} does.
+ *
+ * <p>Lifecycle: {@link #open()} opens the link, sends {@code ?} and completes at the first status
+ * (CONNECTING to CONNECTED) or fails within the ready timeout. When the link goes down later the
+ * command in flight fails with {@link LinkLostException}, the state goes OFFLINE, and the link is
+ * reopened with capped exponential backoff (0.5 s doubling to 30 s) until {@link #close()}; when it
+ * is up again a {@code ?} refreshes the status (OFFLINE to CONNECTING to CONNECTED).
+ */
+public final class IsoTekSession implements LinkListener {
+  private static final Logger LOG = LoggerFactory.getLogger(IsoTekSession.class);
+
+  /** After a command timed out, how long to wait before the next so its late reply is not taken. */
+  static final Duration SETTLE_AFTER_TIMEOUT = Duration.ofMillis(200);
+
+  /** How often to poll when the link cannot carry the unit's pushes and no interval is set. */
+  static final Duration DEFAULT_POLL = Duration.ofSeconds(2);
+
+  private static final Set<OutletCapability> OUTLET_CAPABILITIES =
+      Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED);
+
+  private final String device;
+  private final Link link;
+  private final DeviceOptions options;
+  private final Clock clock;
+  private final ScheduledExecutorService executor;
+  private final IsoTekLineReader reader;
+  private final IsoTekStatusAssembler assembler = new IsoTekStatusAssembler();
+  private final CommandQueue<String> queue;
+  private final FrameCounters counters = new FrameCounters();
+  // one log for all bad input: a malformed line also drops its status, and that is one problem
+  private final BurstLog badInputLog = new BurstLog(LOG);
+  private final ListenerList listeners;
+  private final Freshness freshness;
+  private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+  private final Optional<Duration> pollInterval;
+  private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ReplyContext replyContext = new Replies();
+  private final IsoTekDevice facade;
+
+  // device thread only
+  private long seq;
+  private long lastBlockSeq = -1;
+  private IsoTekStatusAssembler.Dropped lastDropped;
+  private boolean continuity;
+  private ScheduledFuture<?> readyTimer;
+  private ScheduledFuture<?> pollTimer;
+  private ScheduledFuture<?> reconnectTimer;
+  private Throwable openProblem;
+
+  // read from any thread
+  private volatile Thread deviceThread;
+  private volatile DeviceStatus lastStatus;
+  private volatile ConnectionState state = ConnectionState.CONNECTING;
+
+  /** A session for the device in {@code context}; does no I/O until {@link #open()}. */
+  public IsoTekSession(DriverContext context) {
+    this.device = context.address().toString();
+    this.link = context.link();
+    this.options = context.options();
+    this.clock = context.clock();
+    this.executor = context.executor();
+    this.listeners = new ListenerList(device);
+    this.freshness = new Freshness(options.staleAfter(), clock);
+    this.reader =
+        new IsoTekLineReader(
+            options.maxFrameLength(),
+            new IsoTekLineReader.Sink() {
+              @Override
+              public void onLine(String line) {
+                IsoTekSession.this.onLine(line);
+              }
+
+              @Override
+              public void onOverlong(String start) {
+                IsoTekSession.this.onOverlong(start);
+              }
+            });
+    this.queue =
+        new CommandQueue<>(
+            device,
+            executor,
+            options.queueCapacity(),
+            options.commandTimeout(),
+            SETTLE_AFTER_TIMEOUT,
+            link::send,
+            this::onUnclaimed,
+            null);
+    this.pollInterval =
+        options
+            .pollInterval()
+            .or(() -> link.carriesUnsolicited() ? Optional.empty() : Optional.of(DEFAULT_POLL));
+    this.facade = new IsoTekDevice(this, link.carriesUnsolicited());
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Opens the link, asks for the status and completes with the device at the first status. Fails
+   * with what the link said when it cannot be opened, {@link DeviceTimeoutException} when no status
+   * arrives within the ready timeout, {@link LinkLostException} when the link drops first; the link
+   * is then closed.
+   */
+  public CompletionStage<PowerDevice> open() {
+    try {
+      executor.execute(this::start);
+    } catch (RejectedExecutionException e) {
+      ready.completeExceptionally(
+          new DeviceClosedException("the device's executor is shut down", device, null, null, e));
+    }
+    return ready;
+  }
+
+  private void start() {
+    deviceThread = Thread.currentThread();
+    if (closed.get()) {
+      return;
+    }
+    readyTimer =
+        executor.schedule(
+            this::onReadyTimeout, options.readyTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    pollInterval.ifPresent(
+        every ->
+            pollTimer =
+                executor.scheduleAtFixedRate(
+                    this::poll, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS));
+    openLink(true);
+  }
+
+  private void openLink(boolean first) {
+    CompletionStage<Void> opened;
+    try {
+      opened = link.open(this);
+    } catch (RuntimeException e) {
+      opened = CompletableFuture.failedFuture(e);
+    }
+    opened.whenComplete(
+        (v, t) -> {
+          if (t == null) {
+            return;
+          }
+          PowerDeviceException failure = asDeviceException(unwrap(t));
+          if (first) {
+            failOpen(failure);
+          } else if (!closed.get()) {
+            LOG.info("{}: reconnect failed: {}", device, failure.getMessage());
+            scheduleReconnect();
+          }
+        });
+  }
+
+  private void onReadyTimeout() {
+    if (ready.isDone()) {
+      return;
+    }
+    failOpen(
+        new DeviceTimeoutException(
+            "no status within the ready timeout of " + Durations.format(options.readyTimeout()),
+            device,
+            "?",
+            null,
+            openProblem));
+  }
+
+  private void failOpen(PowerDeviceException failure) {
+    if (ready.isDone()) {
+      return;
+    }
+    closed.set(true);
+    queue.refuseNew();
+    cancelTimers();
+    queue.close();
+    state = ConnectionState.CLOSED;
+    link.close();
+    ready.completeExceptionally(failure);
+  }
+
+  /**
+   * Closes: pending commands fail with {@link DeviceClosedException}, the link is closed, listeners
+   * get CLOSED. Idempotent and safe from any thread; from another thread it waits (boundedly) until
+   * that is done, so the caller sees a closed device when it returns.
+   */
+  void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    queue.refuseNew();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable shutdown =
+        () -> {
+          try {
+            shutdown(done);
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+          }
+        };
+    if (Thread.currentThread() == deviceThread) {
+      shutdown.run();
+      return;
+    }
+    try {
+      executor.execute(shutdown);
+    } catch (RejectedExecutionException e) {
+      shutdown.run(); // the executor is gone: nothing else can run concurrently any more
+    }
+    try {
+      done.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("{}: close did not finish cleanly: {}", device, e.toString());
+    }
+  }
+
+  private void shutdown(CompletableFuture<Void> done) {
+    cancelTimers();
+    queue.close();
+    if (!ready.isDone()) {
+      ready.completeExceptionally(
+          new DeviceClosedException("closed while opening", device, null, null, null));
+    }
+    ConnectionState previous = state;
+    state = ConnectionState.CLOSED;
+    CompletionStage<Void> linkClosed;
+    try {
+      linkClosed = link.close();
+    } catch (RuntimeException e) {
+      LOG.debug("{}: closing the link failed: {}", device, e.toString());
+      linkClosed = CompletableFuture.completedFuture(null);
+    }
+    if (previous != ConnectionState.CLOSED) {
+      listeners.dispatch(
+          new DeviceEvent.Connection(
+              device, clock.instant(), previous, ConnectionState.CLOSED, Optional.empty()));
+    }
+    linkClosed.whenComplete((v, t) -> done.complete(null));
+  }
+
+  private void cancelTimers() {
+    for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {readyTimer, pollTimer, reconnectTimer}) {
+      if (f != null) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- link callbacks
+
+  @Override
+  public void onUp() {
+    deviceThread = Thread.currentThread();
+    reader.reset();
+    assembler.reset();
+    backoff.reset();
+    if (closed.get()) {
+      // it came up after a close or a failed open had already asked it to close
+      link.close();
+      return;
+    }
+    LOG.debug("{}: link up", device);
+    setState(ConnectionState.CONNECTING, Optional.empty());
+    queue.linkUp();
+    refreshQuietly();
+  }
+
+  @Override
+  public void onData(ByteBuffer data) {
+    if (closed.get()) {
+      return; // closing: nothing may complete or report any more
+    }
+    reader.feed(data);
+  }
+
+  @Override
+  public void onDown(PowerDeviceException cause) {
+    reader.reset();
+    assembler.reset();
+    continuity = false;
+    String reason = cause == null ? "link down" : cause.getMessage();
+    queue.linkDown(reason);
+    if (closed.get()) {
+      return;
+    }
+    if (!ready.isDone()) {
+      failOpen(
+          cause instanceof LinkLostException
+              ? cause
+              : new LinkLostException(
+                  "the link went down before the first status: " + reason,
+                  device,
+                  null,
+                  null,
+                  cause));
+      return;
+    }
+    LOG.info("{}: link down: {}", device, reason);
+    setState(ConnectionState.OFFLINE, Optional.of(reason));
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (closed.get()) {
+      return;
+    }
+    Duration delay = backoff.next();
+    LOG.debug("{}: reconnecting in {}", device, Durations.format(delay));
+    reconnectTimer =
+        executor.schedule(
+            () -> {
+              if (!closed.get() && !link.isOpen()) {
+                openLink(false);
+              }
+            },
+            delay.toNanos(),
+            TimeUnit.NANOSECONDS);
+  }
+
+  // ---------------------------------------------------------------- lines
+
+  private void onLine(String line) {
+    if (closed.get()) {
+      return; // closed by a listener half-way through a chunk
+    }
+    long n = ++seq;
+    counters.line();
+    IsoTekFrame frame = IsoTekParser.parse(line);
+    if (frame instanceof IsoTekFrame.Malformed m) {
+      counters.malformed();
+      badInputLog.log(
+          "{}: skipped a malformed line {} ({})",
+          device,
+          PowerDeviceException.printable(m.raw()),
+          m.reason());
+    }
+    assembler.accept(frame, n).ifPresent(this::onBlockEnded);
+    queue.onFrame(line);
+  }
+
+  private void onOverlong(String start) {
+    counters.overlong();
+    badInputLog.log(
+        "{}: skipped a line longer than {} bytes starting {}",
+        device,
+        options.maxFrameLength(),
+        PowerDeviceException.printable(start));
+  }
+
+  /** Lines no command claimed: status lines were handled already; the rest is noted. */
+  private void onUnclaimed(String line) {
+    IsoTekFrame frame = IsoTekParser.parse(line);
+    if (frame instanceof IsoTekFrame.Ok) {
+      LOG.debug("{}: ignored OK with no command in flight", device);
+    } else if (frame instanceof IsoTekFrame.Unknown || frame instanceof IsoTekFrame.Address) {
+      counters.unexpected();
+      badInputLog.log(
+          "{}: ignored an unexpected line with no command in flight: {}",
+          device,
+          PowerDeviceException.printable(line.length() > 200 ? line.substring(0, 200) : line));
+    }
+  }
+
+  private void onBlockEnded(IsoTekStatusAssembler.Result result) {
+    if (result instanceof IsoTekStatusAssembler.Dropped d) {
+      lastDropped = d;
+      counters.droppedStatus();
+      badInputLog.log("{}: dropped a status: {}", device, d.reason());
+      return;
+    }
+    IsoTekStatusAssembler.Block block = (IsoTekStatusAssembler.Block) result;
+    DeviceStatus status = toStatus(block, clock.instant());
+    DeviceStatus previous = lastStatus;
+    boolean previousCurrent = continuity && freshness.isCurrent(previous);
+    lastBlockSeq = block.startSeq();
+    lastStatus = status;
+    continuity = true;
+    counters.status();
+    if (facade.outletCount() == 0) {
+      facade.outletsKnown(block.outlets().size());
+    }
+    setState(ConnectionState.CONNECTED, Optional.empty());
+    for (DeviceEvent e : StatusEvents.of(device, previous, previousCurrent, status)) {
+      listeners.dispatch(e);
+    }
+    if (!ready.isDone()) {
+      // after the events: a listener added once open() completed must not see the first status
+      // half-way through its events
+      if (readyTimer != null) {
+        readyTimer.cancel(false);
+      }
+      LOG.debug("{}: ready, {} outlets", device, block.outlets().size());
+      ready.complete(facade);
+    }
+  }
+
+  static DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
+    List<OutletStatus> outlets = new ArrayList<>(block.outlets().size());
+    for (Channel c : block.outlets()) {
+      outlets.add(
+          new OutletStatus(
+              c.number(),
+              Integer.toString(c.number()),
+              outletName(c.number()),
+              c.on() ? OutletState.ON : OutletState.OFF,
+              OptionalDouble.of(c.volts()),
+              OptionalDouble.of(c.watts()),
+              OUTLET_CAPABILITIES));
+    }
+    Channel in = block.input();
+    return new DeviceStatus(
+        receivedAt,
+        Optional.of(new PowerReading(OptionalDouble.of(in.volts()), OptionalDouble.of(in.watts()))),
+        outlets,
+        block.clock());
+  }
+
+  static String outletName(int number) {
+    return "Outlet " + number;
+  }
+
+  static Set<OutletCapability> outletCapabilities() {
+    return OUTLET_CAPABILITIES;
+  }
+
+  private void setState(ConnectionState next, Optional<String> reason) {
+    ConnectionState previous = state;
+    if (previous == next || previous == ConnectionState.CLOSED) {
+      return;
+    }
+    state = next;
+    listeners.dispatch(new DeviceEvent.Connection(device, clock.instant(), previous, next, reason));
+  }
+
+  // ---------------------------------------------------------------- polling
+
+  private void poll() {
+    try {
+      if (closed.get() || !link.isOpen() || queue.pending() > 0) {
+        return;
+      }
+      refreshQuietly();
+    } catch (RuntimeException e) {
+      // a periodic task that throws is never run again
+      LOG.warn("{}: poll failed", device, e);
+    }
+  }
+
+  private void refreshQuietly() {
+    submit(new StatusExchange(replyContext))
+        .whenComplete(
+            (s, t) -> {
+              if (t != null) {
+                LOG.debug("{}: status request failed: {}", device, t.getMessage());
+                if (!ready.isDone()) {
+                  openProblem = t;
+                }
+              }
+            });
+  }
+
+  // ---------------------------------------------------------------- for the device
+
+  <R> CompletableFuture<R> submit(Exchange<String, R> exchange) {
+    return queue.submit(exchange);
+  }
+
+  ReplyContext replyContext() {
+    return replyContext;
+  }
+
+  String device() {
+    return device;
+  }
+
+  Optional<DeviceStatus> lastStatus() {
+    return Optional.ofNullable(lastStatus);
+  }
+
+  ConnectionState connectionState() {
+    return closed.get() ? ConnectionState.CLOSED : state;
+  }
+
+  /** Whether the last status counts now: connected, and not older than the stale limit. */
+  boolean statusIsCurrent() {
+    DeviceStatus s = lastStatus;
+    return state == ConnectionState.CONNECTED && !closed.get() && freshness.isCurrent(s);
+  }
+
+  ListenerList listeners() {
+    return listeners;
+  }
+
+  FrameCounters counters() {
+    return counters;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+
+  private PowerDeviceException asDeviceException(Throwable t) {
+    return t instanceof PowerDeviceException p
+        ? p
+        : new DeviceUnreachableException("cannot open the link: " + t, device, null, null, t);
+  }
+
+  private final class Replies implements ReplyContext {
+    @Override
+    public String device() {
+      return device;
+    }
+
+    @Override
+    public long seq() {
+      return seq;
+    }
+
+    @Override
+    public long lastBlockSeq() {
+      return lastBlockSeq;
+    }
+
+    @Override
+    public Optional<DeviceStatus> lastStatus() {
+      return Optional.ofNullable(lastStatus);
+    }
+
+    @Override
+    public Optional<IsoTekStatusAssembler.Dropped> lastDropped() {
+      return Optional.ofNullable(lastDropped);
+    }
+
+    @Override
+    public void sendFollowUp(String command, Runnable onFailure) {
+      LOG.debug("{}: sending follow-up {}", device, PowerDeviceException.printable(command));
+      CompletionStage<Void> sent;
+      try {
+        sent = link.send(IsoTekReplies.bytes(command));
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      sent.whenComplete(
+          (v, t) -> {
+            if (t != null) {
+              LOG.debug("{}: follow-up not sent: {}", device, t.toString());
+              onFailure.run();
+            }
+          });
+    }
+  }
+}

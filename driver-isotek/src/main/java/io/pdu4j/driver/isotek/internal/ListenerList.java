@@ -1,0 +1,76 @@
+package io.pdu4j.driver.isotek.internal;
+
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceListener;
+import io.pdu4j.api.Subscription;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A device's listeners: add and remove from any thread, dispatch on the device's thread, in
+ * registration order. An exception thrown by one listener is logged and does not reach the others
+ * or the caller, so a faulty listener cannot break the session.
+ *
+ * <p>Protocol-independent.
+ */
+public final class ListenerList {
+  private static final Logger LOG = LoggerFactory.getLogger(ListenerList.class);
+
+  private final String device;
+  // a listener that fails on every event must not flood the log: one WARN per burst
+  private final BurstLog failures = new BurstLog(LOG);
+  private final CopyOnWriteArrayList<Registration> registrations = new CopyOnWriteArrayList<>();
+
+  /**
+   * A list.
+   *
+   * @param device the device's redacted address, for the log
+   */
+  public ListenerList(String device) {
+    this.device = Objects.requireNonNull(device, "device");
+  }
+
+  /** Adds a listener; closing the subscription removes it. */
+  public Subscription add(DeviceListener listener) {
+    Registration r = new Registration(Objects.requireNonNull(listener, "listener"));
+    registrations.add(r);
+    return r;
+  }
+
+  /** Calls every listener with the event. Call on the device's thread only. */
+  public void dispatch(DeviceEvent event) {
+    for (Registration r : registrations) {
+      if (!r.active) {
+        continue;
+      }
+      try {
+        r.listener.onEvent(event);
+      } catch (RuntimeException e) {
+        failures.log("{}: a listener failed on {}", device, event.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  /** How many listeners are registered. */
+  public int size() {
+    return registrations.size();
+  }
+
+  private final class Registration implements Subscription {
+    final DeviceListener listener;
+    // checked before each call, so a listener removed mid-dispatch is not called again
+    volatile boolean active = true;
+
+    Registration(DeviceListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void close() {
+      active = false;
+      registrations.remove(this);
+    }
+  }
+}

@@ -1,0 +1,790 @@
+package io.pdu4j.driver.isotek.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceCapability;
+import io.pdu4j.api.DeviceClock;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.ProtocolException;
+import io.pdu4j.api.StateNotConfirmedException;
+import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.driver.isotek.IsoTekDriver;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DriverContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transcript tests of the session: exact byte sequences, delivered at exact moments, through an
+ * in-memory link. The same behaviour is exercised over real TCP against the simulator elsewhere.
+ */
+class IsoTekSessionTest {
+  static {
+    org.awaitility.Awaitility.setDefaultPollDelay(Duration.ZERO);
+    org.awaitility.Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+  }
+
+  private static final String ADDRESS = "isotek:tcp://10.0.0.5:501";
+
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device"));
+  private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
+  private MemoryLink link;
+  private PowerDevice device;
+
+  @AfterEach
+  void tearDown() {
+    if (device != null) {
+      device.close();
+    }
+    executor.shutdownNow();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static DeviceOptions options() {
+    return new DeviceOptions(
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        8,
+        256,
+        Optional.empty(),
+        Duration.ofSeconds(10));
+  }
+
+  /** Status lines: CH0 with {@code marker} watts (to tell statuses apart), outlets, RTC. */
+  static String status(int marker, boolean... on) {
+    StringBuilder b = new StringBuilder("CH0=1|230|").append(marker).append("|\r\n");
+    for (int i = 0; i < on.length; i++) {
+      b.append("CH").append(i + 1).append('=').append(on[i] ? 1 : 0);
+      b.append("|230|").append(on[i] ? 10 + i : 0).append("|\r\n");
+    }
+    return b.append("RTC=2026/11|21|10|00|00|\r\n").toString();
+  }
+
+  static String reply(int marker, boolean... on) {
+    return status(marker, on) + "OK\r\n>";
+  }
+
+  static boolean[] all(int n, boolean on) {
+    boolean[] b = new boolean[n];
+    Arrays.fill(b, on);
+    return b;
+  }
+
+  static boolean[] with(boolean[] base, int outlet, boolean on) {
+    boolean[] b = base.clone();
+    b[outlet - 1] = on;
+    return b;
+  }
+
+  private static int marker(DeviceStatus s) {
+    return (int) s.input().orElseThrow().power().orElseThrow();
+  }
+
+  private CompletableFuture<PowerDevice> startOpen(DeviceOptions options, boolean pushes) {
+    link = new MemoryLink(executor, pushes);
+    DriverContext ctx =
+        new DriverContext(DeviceAddress.parse(ADDRESS), link, options, Clock.systemUTC());
+    return new IsoTekDriver().open(ctx).toCompletableFuture();
+  }
+
+  private PowerDevice open(DeviceOptions options, boolean pushes, boolean[] outlets)
+      throws Exception {
+    CompletableFuture<PowerDevice> opening = startOpen(options, pushes);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(100, outlets));
+    device = opening.get(5, TimeUnit.SECONDS);
+    device.subscribe(events::add);
+    return device;
+  }
+
+  private PowerDevice open8() throws Exception {
+    return open(options(), true, all(8, false));
+  }
+
+  private static Throwable failure(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("the stage completed normally");
+  }
+
+  private static <T> T result(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private <E extends DeviceEvent> List<E> eventsOf(Class<E> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  @Test
+  void opensAtTheFirstStatusAndKnowsItsShape() throws Exception {
+    PowerDevice d = open(options(), true, with(all(8, false), 2, true));
+    assertThat(d.info().driver()).isEqualTo("isotek");
+    assertThat(d.info().vendor()).isEqualTo("IsoTek");
+    assertThat(d.info().model()).isEqualTo("SMART Power 8");
+    assertThat(d.info().address()).isEqualTo(ADDRESS);
+    assertThat(d.info().serial()).isEmpty();
+    assertThat(d.outlets()).hasSize(8);
+    assertThat(d.outlet(2).state()).isEqualTo(OutletState.ON);
+    assertThat(d.outlet(2).power()).hasValue(11);
+    assertThat(d.outlet(2).voltage()).hasValue(230);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.OFF);
+    assertThat(d.outlet(1).name()).isEqualTo("Outlet 1");
+    DeviceStatus s = d.lastStatus().orElseThrow();
+    assertThat(s.input().orElseThrow().voltage()).hasValue(230);
+    assertThat(s.deviceClock()).contains(LocalDateTime.of(2026, 11, 21, 10, 0));
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(d.capabilities())
+        .contains(DeviceCapability.STATUS_PUSH, DeviceCapability.SWITCH, DeviceCapability.CLOCK_SET)
+        .doesNotContain(DeviceCapability.SCHEDULER, DeviceCapability.RESTART);
+  }
+
+  @Test
+  void knowsSixteenOutletModels() throws Exception {
+    PowerDevice d = open(options(), true, all(16, true));
+    assertThat(d.info().model()).isEqualTo("SMART Power 16");
+    assertThat(d.outlets())
+        .extracting(o -> o.number())
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+  }
+
+  @Test
+  void opensAtAPushWhenTheQueryGoesUnanswered() throws Exception {
+    CompletableFuture<PowerDevice> opening = startOpen(options(), true);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(status(100, all(8, true)));
+    device = opening.get(5, TimeUnit.SECONDS);
+    assertThat(device.outlets()).hasSize(8);
+  }
+
+  @Test
+  void openFailsWithWhatTheLinkSaid() {
+    link = new MemoryLink(executor, true);
+    DeviceUnreachableException refused = new DeviceUnreachableException("connection refused");
+    link.refuseOpen = refused;
+    DriverContext ctx =
+        new DriverContext(DeviceAddress.parse(ADDRESS), link, options(), Clock.systemUTC());
+    CompletionStage<PowerDevice> opening = new IsoTekDriver().open(ctx);
+    assertThat(failure(opening)).isSameAs(refused);
+    // not wrapped in a CompletionException for callers that look at the stage directly
+    java.util.concurrent.atomic.AtomicReference<Throwable> seen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    opening.whenComplete((d, t) -> seen.set(t));
+    assertThat(seen.get()).isSameAs(refused);
+  }
+
+  @Test
+  void openTimesOutWithoutAStatusAndClosesTheLink() {
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(300),
+            8,
+            256,
+            Optional.empty(),
+            Duration.ofSeconds(10));
+    CompletableFuture<PowerDevice> opening = startOpen(o, true);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    Throwable t = failure(opening);
+    assertThat(t).isInstanceOf(DeviceTimeoutException.class).hasMessageContaining(ADDRESS);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !link.isOpen());
+  }
+
+  @Test
+  void openFailsWhenTheLinkDropsBeforeTheFirstStatus() {
+    CompletableFuture<PowerDevice> opening = startOpen(options(), true);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver("CH0=1|230|0|\r\nCH1=1|2");
+    link.drop("connection reset");
+    assertThat(failure(opening)).isInstanceOf(LinkLostException.class);
+  }
+
+  // ------------------------------------------------------------------ refresh
+
+  @Test
+  void refreshCompletesWithTheStatusThatFollowedTheQueryNotAnOlderOne() throws Exception {
+    PowerDevice d = open8();
+    link.deliver(status(200, all(8, true))); // a push before the query
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 200);
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(300, all(8, false)));
+    DeviceStatus s = result(refresh);
+    assertThat(marker(s)).isEqualTo(300);
+    assertThat(s.outlets()).extracting(OutletStatus::state).containsOnly(OutletState.OFF);
+  }
+
+  @Test
+  void aPushDuringTheQueryDoesNotCompleteIt() throws Exception {
+    PowerDevice d = open8();
+    CompletableFuture<DeviceStatus> refresh = d.refresh().toCompletableFuture();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(status(200, all(8, true)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 200);
+    assertThat(refresh).isNotDone();
+    link.deliver(reply(300, all(8, true)));
+    assertThat(marker(result(refresh))).isEqualTo(300);
+  }
+
+  @Test
+  void okWithoutAStatusFailsTheQueryRatherThanReturningAnOldStatus() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver("OK\r\n>");
+    assertThat(failure(refresh))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("without a status");
+  }
+
+  @Test
+  void aMalformedReplyFailsTheQueryAndIsCounted() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(300, all(8, true)).replace("CH3=1|230|12|", "CH3=x|y|"));
+    assertThat(failure(refresh))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("CH3=x|y|");
+    assertThat(marker(d.lastStatus().orElseThrow())).isEqualTo(100);
+    FrameCounters.Snapshot c = ((IsoTekDevice) d).counters().snapshot();
+    assertThat(c.malformed()).isEqualTo(1);
+    assertThat(c.droppedStatuses()).isEqualTo(1);
+    // and the session carries on
+    CompletionStage<DeviceStatus> again = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(400, all(8, true)));
+    assertThat(marker(result(again))).isEqualTo(400);
+  }
+
+  @Test
+  void aReplyWithoutClockIsAcceptedAtOk() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(status(300, all(8, true)).replace("RTC=2026/11|21|10|00|00|\r\n", "") + "OK\n>");
+    DeviceStatus s = result(refresh);
+    assertThat(marker(s)).isEqualTo(300);
+    assertThat(s.deviceClock()).isEmpty();
+  }
+
+  @Test
+  void anErrorLineRejectsTheCommandWithItsRawText() throws Exception {
+    PowerDevice d = open8();
+    for (String answer : List.of("ERR", "?", "E10", "\u0001garbage")) {
+      CompletionStage<DeviceStatus> refresh = d.refresh();
+      assertThat(link.nextSent()).isEqualTo("?\n");
+      link.deliver(answer + "\r\n>");
+      Throwable t = failure(refresh);
+      assertThat(t).isInstanceOf(DeviceRejectedException.class);
+      PowerDeviceException e = (PowerDeviceException) t;
+      assertThat(e.received()).contains(answer);
+      assertThat(e.sent()).contains("?");
+      assertThat(e.device()).contains(ADDRESS);
+    }
+  }
+
+  @Test
+  void aSilentDeviceTimesOut() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    Throwable t = failure(refresh);
+    assertThat(t).isInstanceOf(DeviceTimeoutException.class).hasMessageContaining("?");
+  }
+
+  @Test
+  void aLateOkAfterATimeoutIsNotTakenForTheNextCommand() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> sw = d.outlet(1).switchOn();
+    assertThat(link.nextSent()).isEqualTo("S1=1\n");
+    assertThat(failure(sw)).isInstanceOf(DeviceTimeoutException.class);
+    link.deliver("OK\r\n>"); // arrives during the settle time: nothing is in flight
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(500, all(8, false)));
+    assertThat(marker(result(refresh))).isEqualTo(500);
+  }
+
+  @Test
+  void okAndPromptWithNothingInFlightAreIgnored() throws Exception {
+    PowerDevice d = open8();
+    link.deliver("OK\r\n>\r\nOK\r\n");
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(600, all(8, false)));
+    assertThat(marker(result(refresh))).isEqualTo(600);
+  }
+
+  // ------------------------------------------------------------------ switching
+
+  @Test
+  void switchOnCompletesWithTheStatusAfterTheOk() throws Exception {
+    PowerDevice d = open8();
+    CompletableFuture<OutletStatus> sw = d.outlet(3).switchOn().toCompletableFuture();
+    assertThat(link.nextSent()).isEqualTo("S3=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    assertThat(sw).isNotDone();
+    link.deliver(reply(700, with(all(8, false), 3, true)));
+    OutletStatus s = result(sw);
+    assertThat(s.number()).isEqualTo(3);
+    assertThat(s.state()).isEqualTo(OutletState.ON);
+    assertThat(d.outlet(3).state()).isEqualTo(OutletState.ON);
+  }
+
+  @Test
+  void aPushBeforeTheOkDoesNotConfirmTheSwitch() throws Exception {
+    PowerDevice d = open8();
+    CompletableFuture<OutletStatus> sw = d.outlet(3).switchOn().toCompletableFuture();
+    assertThat(link.nextSent()).isEqualTo("S3=1\n");
+    // a push that happens to show the outlet on already, before the unit accepted the command
+    link.deliver(status(800, with(all(8, false), 3, true)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 800);
+    assertThat(sw).isNotDone();
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    assertThat(sw).isNotDone();
+    link.deliver(reply(801, with(all(8, false), 3, true)));
+    assertThat(result(sw).state()).isEqualTo(OutletState.ON);
+  }
+
+  @Test
+  void aPushAfterTheOkConfirmsTheSwitchOnceTheFollowUpIsAnswered() throws Exception {
+    PowerDevice d = open8();
+    CompletableFuture<OutletStatus> sw = d.outlet(3).switchOff().toCompletableFuture();
+    assertThat(link.nextSent()).isEqualTo("S3=0\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(status(900, all(8, false)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 900);
+    assertThat(sw)
+        .isNotDone(); // the ? has not been answered: its OK must not reach the next command
+    link.deliver(reply(901, all(8, false)));
+    assertThat(result(sw).state()).isEqualTo(OutletState.OFF);
+    assertThat(sw.get().power()).hasValue(0);
+  }
+
+  @Test
+  void aStatusShowingTheOtherStateFailsTheSwitch() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> sw = d.outlet(4).switchOn();
+    assertThat(link.nextSent()).isEqualTo("S4=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(1000, all(8, false)));
+    Throwable t = failure(sw);
+    assertThat(t)
+        .isInstanceOf(StateNotConfirmedException.class)
+        .hasMessageContaining("S4=1")
+        .hasMessageContaining("outlet 4 OFF");
+  }
+
+  @Test
+  void anErrorAnswerRejectsTheSwitch() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> sw = d.outlet(5).switchOn();
+    assertThat(link.nextSent()).isEqualTo("S5=1\n");
+    link.deliver("ERR\r\n>");
+    Throwable t = failure(sw);
+    assertThat(t).isInstanceOf(DeviceRejectedException.class).hasMessageContaining("S5=1");
+    assertThat(((PowerDeviceException) t).received()).contains("ERR");
+    assertThat(link.sentWithin(Duration.ofMillis(100))).isNull();
+  }
+
+  @Test
+  void aRejectedFollowUpSaysTheSwitchWasAccepted() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> sw = d.outlet(6).switchOff();
+    assertThat(link.nextSent()).isEqualTo("S6=0\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver("ERR\r\n>");
+    Throwable t = failure(sw);
+    assertThat(t)
+        .isInstanceOf(DeviceRejectedException.class)
+        .hasMessageContaining("accepted the command")
+        .hasMessageContaining("S6=0, then ?");
+    assertThat(((PowerDeviceException) t).received()).contains("ERR");
+  }
+
+  @Test
+  void anUnusableFollowUpStatusWaitsForAPush() throws Exception {
+    PowerDevice d = open8();
+    CompletableFuture<OutletStatus> sw = d.outlet(2).switchOn().toCompletableFuture();
+    assertThat(link.nextSent()).isEqualTo("S2=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(1100, with(all(8, false), 2, true)).replace("CH5=0|230|0|", "CH5=0|"));
+    assertThat(link.sentWithin(Duration.ofMillis(50))).isNull();
+    assertThat(sw).isNotDone();
+    link.deliver(status(1101, with(all(8, false), 2, true)));
+    assertThat(result(sw).state()).isEqualTo(OutletState.ON);
+  }
+
+  @Test
+  void switchAllSendsHThenCompletesWithTheNextStatus() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<DeviceStatus> all = d.switchAll(OutletState.ON);
+    assertThat(link.nextSent()).isEqualTo("H\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(1200, all(8, true)));
+    DeviceStatus s = result(all);
+    assertThat(marker(s)).isEqualTo(1200);
+    assertThat(s.outlets()).extracting(OutletStatus::state).containsOnly(OutletState.ON);
+
+    CompletionStage<DeviceStatus> off = d.switchAll(OutletState.OFF);
+    assertThat(link.nextSent()).isEqualTo("G\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(1201, all(8, false)));
+    assertThat(result(off).outlets()).extracting(OutletStatus::state).containsOnly(OutletState.OFF);
+  }
+
+  @Test
+  void commandsRunOneAtATime() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> first = d.outlet(1).switchOn();
+    CompletionStage<OutletStatus> second = d.outlet(2).switchOn();
+    assertThat(link.nextSent()).isEqualTo("S1=1\n");
+    assertThat(link.sentWithin(Duration.ofMillis(50))).isNull();
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(1300, with(all(8, false), 1, true)));
+    assertThat(result(first).state()).isEqualTo(OutletState.ON);
+    assertThat(link.nextSent()).isEqualTo("S2=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(1301, with(with(all(8, false), 1, true), 2, true)));
+    assertThat(result(second).state()).isEqualTo(OutletState.ON);
+  }
+
+  @Test
+  void refusesBadArgumentsBeforeSendingAnything() throws Exception {
+    PowerDevice d = open8();
+    assertThatThrownBy(() -> d.outlet(9))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("1..8");
+    assertThatThrownBy(() -> d.outlet(0)).isInstanceOf(InvalidArgumentException.class);
+    assertThat(failure(d.switchAll(OutletState.UNKNOWN)))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThat(failure(d.clock().orElseThrow().set(null)))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThat(link.sentWithin(Duration.ofMillis(50))).isNull();
+  }
+
+  @Test
+  void unimplementedCapabilitiesFailAtOnceWithoutSending() throws Exception {
+    PowerDevice d = open8();
+    assertThat(failure(d.restart())).isInstanceOf(UnsupportedCapabilityException.class);
+    assertThat(failure(d.outlet(1).cycle(Duration.ofSeconds(1))))
+        .isInstanceOf(UnsupportedCapabilityException.class);
+    assertThat(failure(d.outlet(1).config())).isInstanceOf(UnsupportedCapabilityException.class);
+    assertThat(d.scheduler()).isEmpty();
+    assertThat(link.sentWithin(Duration.ofMillis(50))).isNull();
+  }
+
+  @Test
+  void aFullQueueRefusesMore() throws Exception {
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            1,
+            256,
+            Optional.empty(),
+            Duration.ofSeconds(10));
+    PowerDevice d = open(o, true, all(8, false));
+    d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    d.refresh();
+    assertThat(failure(d.refresh())).isInstanceOf(DeviceBusyException.class);
+  }
+
+  // ------------------------------------------------------------------ clock
+
+  @Test
+  void readsAndSetsTheClock() throws Exception {
+    PowerDevice d = open8();
+    DeviceClock clock = d.clock().orElseThrow();
+    assertThat(clock.lastReading().orElseThrow().deviceTime())
+        .isEqualTo(LocalDateTime.of(2026, 11, 21, 10, 0));
+    CompletionStage<Void> set = clock.set(LocalDateTime.of(2027, 1, 2, 3, 4, 5));
+    assertThat(link.nextSent()).isEqualTo("T=2027/01|02|03|04|05|\n");
+    link.deliver("OK\r\n>");
+    result(set);
+    CompletionStage<DeviceClock.Reading> read = clock.read();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(
+        reply(1400, all(8, false)).replace("RTC=2026/11|21|10|00|00|", "RTC=2027/01|02|03|04|06|"));
+    assertThat(result(read).deviceTime()).isEqualTo(LocalDateTime.of(2027, 1, 2, 3, 4, 6));
+  }
+
+  // ------------------------------------------------------------------ events and staleness
+
+  @Test
+  void reportsEveryStatusAndEachOutletChange() throws Exception {
+    PowerDevice d = open8();
+    link.deliver(status(1500, all(8, false)));
+    link.deliver(status(1501, with(all(8, false), 6, true)));
+    await().until(() -> eventsOf(DeviceEvent.StatusReported.class).size() == 2);
+    List<DeviceEvent.OutletChanged> changes = eventsOf(DeviceEvent.OutletChanged.class);
+    assertThat(changes).hasSize(1);
+    assertThat(changes.get(0).previous()).isEqualTo(OutletState.OFF);
+    assertThat(changes.get(0).current().number()).isEqualTo(6);
+    assertThat(changes.get(0).current().state()).isEqualTo(OutletState.ON);
+    assertThat(changes.get(0).device()).isEqualTo(ADDRESS);
+  }
+
+  @Test
+  void aFailingListenerDoesNotStopTheOthers() throws Exception {
+    PowerDevice d = open8();
+    List<DeviceEvent> second = new CopyOnWriteArrayList<>();
+    d.subscribe(
+        e -> {
+          throw new IllegalStateException("listener bug");
+        });
+    d.subscribe(second::add);
+    link.deliver(status(1600, all(8, true)));
+    await().until(() -> second.size() >= 1 + 8);
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(1601, all(8, true)));
+    assertThat(marker(result(refresh))).isEqualTo(1601);
+  }
+
+  @Test
+  void aClosedSubscriptionGetsNoMoreEvents() throws Exception {
+    PowerDevice d = open8();
+    List<DeviceEvent> mine = new CopyOnWriteArrayList<>();
+    var subscription = d.subscribe(mine::add);
+    link.deliver(status(1700, all(8, false)));
+    await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(mine).hasSize(1));
+    subscription.close();
+    link.deliver(status(1701, all(8, false)));
+    await().until(() -> eventsOf(DeviceEvent.StatusReported.class).size() == 2);
+    assertThat(mine).hasSize(1);
+  }
+
+  @Test
+  void outletsReadUnknownOnceTheStatusIsStale() throws Exception {
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            8,
+            256,
+            Optional.empty(),
+            Duration.ofMillis(200));
+    PowerDevice d = open(o, true, all(8, true));
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    await().atMost(Duration.ofSeconds(2)).until(() -> d.outlet(1).state() == OutletState.UNKNOWN);
+    assertThat(d.outlet(1).power()).isEmpty();
+    assertThat(d.lastStatus()).isPresent();
+    link.deliver(status(1800, all(8, true)));
+    await().until(() -> d.outlet(1).state() == OutletState.ON);
+    // the first status after a stale one reports every outlet as changed from UNKNOWN
+    assertThat(eventsOf(DeviceEvent.OutletChanged.class))
+        .hasSize(8)
+        .allSatisfy(e -> assertThat(e.previous()).isEqualTo(OutletState.UNKNOWN));
+  }
+
+  @Test
+  void malformedAndOverlongLinesAreCountedAndSkipped() throws Exception {
+    PowerDevice d = open8();
+    link.deliver("CH3=x|y|\r\n" + "Z".repeat(400) + "\r\nhello\r\n");
+    link.deliver(status(1900, all(8, true)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 1900);
+    FrameCounters.Snapshot c = ((IsoTekDevice) d).counters().snapshot();
+    assertThat(c.malformed()).isEqualTo(1);
+    assertThat(c.overlong()).isEqualTo(1);
+    assertThat(c.unexpected()).isEqualTo(1);
+    assertThat(c.statuses()).isEqualTo(2);
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+  }
+
+  // ------------------------------------------------------------------ link loss and close
+
+  @Test
+  void aLinkLostMidReplyFailsTheCommandAndTheSessionReconnects() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver("CH0=1|230|0|\r\nCH1=0|23");
+    link.drop("connection reset by peer");
+    Throwable t = failure(refresh);
+    assertThat(t).isInstanceOf(LinkLostException.class).hasMessageContaining("connection reset");
+    await().until(() -> d.connectionState() == ConnectionState.OFFLINE);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.UNKNOWN);
+
+    // reopened after the first backoff step; a ? refreshes the status
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    assertThat(link.opens.get()).isEqualTo(2);
+    link.deliver(reply(2000, all(8, true)));
+    await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    assertThat(eventsOf(DeviceEvent.Connection.class))
+        .extracting(DeviceEvent.Connection::current)
+        .containsExactly(
+            ConnectionState.OFFLINE, ConnectionState.CONNECTING, ConnectionState.CONNECTED);
+    assertThat(eventsOf(DeviceEvent.Connection.class).get(0).reason())
+        .hasValueSatisfying(r -> assertThat(r).contains("connection reset"));
+  }
+
+  @Test
+  void keepsRetryingWhileTheLinkCannotBeReopened() throws Exception {
+    PowerDevice d = open8();
+    link.refuseOpen = new DeviceUnreachableException("connection refused");
+    link.drop("gone");
+    await().atMost(Duration.ofSeconds(5)).until(() -> link.opens.get() >= 3);
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.OFFLINE);
+    link.refuseOpen = null;
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(2100, all(8, false)));
+    await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
+  }
+
+  @Test
+  void closeFailsPendingCommandsAndEndsWithClosed() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<DeviceStatus> inFlight = d.refresh();
+    CompletionStage<OutletStatus> queued = d.outlet(1).switchOn();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    d.close();
+    assertThat(failure(inFlight)).isInstanceOf(DeviceClosedException.class);
+    assertThat(failure(queued)).isInstanceOf(DeviceClosedException.class);
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CLOSED);
+    assertThat(link.isOpen()).isFalse();
+    List<DeviceEvent.Connection> connection = eventsOf(DeviceEvent.Connection.class);
+    assertThat(connection)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.previous()).isEqualTo(ConnectionState.CONNECTED);
+              assertThat(e.current()).isEqualTo(ConnectionState.CLOSED);
+            });
+    d.close(); // idempotent
+    assertThat(eventsOf(DeviceEvent.Connection.class)).hasSize(1);
+    assertThat(failure(d.refresh())).isInstanceOf(DeviceClosedException.class);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.UNKNOWN);
+    assertThat(link.opens.get()).isEqualTo(1);
+  }
+
+  @Test
+  void closeFromAListenerOnTheDeviceThreadDoesNotDeadlock() throws Exception {
+    PowerDevice d = open8();
+    d.subscribe(
+        e -> {
+          if (e instanceof DeviceEvent.StatusReported) {
+            d.close();
+          }
+        });
+    // two statuses in one chunk: the second is read after the listener closed the device
+    link.deliver(status(2200, all(8, false)) + status(2201, all(8, true)));
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> d.connectionState() == ConnectionState.CLOSED);
+    await().until(() -> !link.isOpen());
+    assertThat(eventsOf(DeviceEvent.StatusReported.class)).hasSize(1);
+    assertThat(eventsOf(DeviceEvent.OutletChanged.class)).isEmpty();
+    assertThat(marker(d.lastStatus().orElseThrow())).isEqualTo(2200);
+  }
+
+  @Test
+  void closingWhileOpeningFailsTheOpenWithDeviceClosed() {
+    link = new MemoryLink(executor, true);
+    DriverContext ctx =
+        new DriverContext(DeviceAddress.parse(ADDRESS), link, options(), Clock.systemUTC());
+    IsoTekSession session = new IsoTekSession(ctx);
+    CompletionStage<PowerDevice> opening = session.open();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    session.close();
+    assertThat(failure(opening)).isInstanceOf(DeviceClosedException.class);
+    assertThat(link.isOpen()).isFalse();
+    link.deliver(reply(2400, all(8, false))); // too late: nobody listens any more
+    assertThat(link.sentWithin(Duration.ofMillis(100))).isNull();
+    assertThat(link.opens.get()).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ polling
+
+  @Test
+  void pollsWhenTheLinkCarriesNoPushes() throws Exception {
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            8,
+            256,
+            Optional.of(Duration.ofMillis(100)),
+            Duration.ofSeconds(10));
+    PowerDevice d = open(o, false, all(8, false));
+    assertThat(d.capabilities()).doesNotContain(DeviceCapability.STATUS_PUSH);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(2300, all(8, true)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 2300);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    // no poll while a command is in flight
+    link.deliver(reply(2301, all(8, true)));
+    CompletionStage<OutletStatus> sw = d.outlet(1).switchOff();
+    String next = link.nextSent();
+    if (next.equals("?\n")) { // a poll raced the switch into the queue: answer it first
+      link.deliver(reply(2302, all(8, true)));
+      next = link.nextSent();
+    }
+    assertThat(next).isEqualTo("S1=0\n");
+    assertThat(link.sentWithin(Duration.ofMillis(300))).isNull();
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(2303, all(8, false)));
+    assertThat(result(sw).state()).isEqualTo(OutletState.OFF);
+  }
+
+  @Test
+  void thePollIntervalDefaultsToTwoSecondsWithoutPushes() {
+    assertThat(IsoTekSession.DEFAULT_POLL).isEqualTo(Duration.ofSeconds(2));
+  }
+}

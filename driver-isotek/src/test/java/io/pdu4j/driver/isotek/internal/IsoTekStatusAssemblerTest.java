@@ -1,0 +1,179 @@
+package io.pdu4j.driver.isotek.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pdu4j.driver.isotek.internal.IsoTekStatusAssembler.Block;
+import io.pdu4j.driver.isotek.internal.IsoTekStatusAssembler.Dropped;
+import io.pdu4j.driver.isotek.internal.IsoTekStatusAssembler.Result;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class IsoTekStatusAssemblerTest {
+  private final IsoTekStatusAssembler assembler = new IsoTekStatusAssembler();
+  private long seq;
+
+  /** Feeds lines; returns every block they ended. */
+  private List<Result> feed(String... lines) {
+    List<Result> out = new ArrayList<>();
+    for (String line : lines) {
+      assembler.accept(IsoTekParser.parse(line), ++seq).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  static List<String> channels(int outlets) {
+    List<String> lines = new ArrayList<>();
+    lines.add("CH0=1|230|" + (outlets * 10) + "|");
+    for (int i = 1; i <= outlets; i++) {
+      lines.add("CH" + i + "=" + (i % 2) + "|230|" + i + ".5|");
+    }
+    return lines;
+  }
+
+  private static String[] block(int outlets, String... after) {
+    List<String> lines = channels(outlets);
+    lines.addAll(List.of(after));
+    return lines.toArray(String[]::new);
+  }
+
+  @Test
+  void assemblesAPushOfSixteenOutletsEndedByTheClock() {
+    List<Result> results = feed(block(16, "RTC=2026/11|21|10|00|00|"));
+    assertThat(results).hasSize(1);
+    Block b = (Block) results.get(0);
+    assertThat(b.startSeq()).isEqualTo(1);
+    assertThat(b.input()).isEqualTo(new IsoTekFrame.Channel(0, true, 230, 160));
+    assertThat(b.outlets()).hasSize(16);
+    assertThat(b.outlets().get(0)).isEqualTo(new IsoTekFrame.Channel(1, true, 230, 1.5));
+    assertThat(b.outlets().get(15)).isEqualTo(new IsoTekFrame.Channel(16, false, 230, 16.5));
+    assertThat(b.clock()).contains(LocalDateTime.of(2026, 11, 21, 10, 0));
+    assertThat(assembler.outletCount()).isEqualTo(16);
+  }
+
+  @Test
+  void assemblesAReplyOfEightOutletsAndIgnoresItsOkAndPrompt() {
+    List<Result> results = feed(block(8, "RTC=2026/11|21|10|00|00|", "OK", ">"));
+    assertThat(results).hasSize(1);
+    assertThat(((Block) results.get(0)).outlets()).hasSize(8);
+    assertThat(assembler.outletCount()).isEqualTo(8);
+  }
+
+  @Test
+  void acceptsABlockEndedByOkWithoutClock() {
+    List<Result> results = feed(block(8, "OK", ">"));
+    assertThat(results).singleElement().isInstanceOf(Block.class);
+    assertThat(((Block) results.get(0)).clock()).isEmpty();
+  }
+
+  @Test
+  void okOrClockWithNoBlockInProgress() {
+    assertThat(feed("OK", ">")).isEmpty();
+    assertThat(feed("RTC=2026/11|21|10|00|00|")).singleElement().isInstanceOf(Dropped.class);
+  }
+
+  @Test
+  void dropsABlockWithAMalformedLineAndReadsTheNextOne() {
+    List<String> lines = channels(8);
+    lines.set(3, "CH3=x|y|");
+    lines.add("RTC=2026/11|21|10|00|00|");
+    List<Result> results = feed(lines.toArray(String[]::new));
+    assertThat(results).singleElement().isInstanceOf(Dropped.class);
+    assertThat(((Dropped) results.get(0)).reason()).contains("CH3=x|y|");
+
+    assertThat(feed(block(8, "RTC=2026/11|21|10|00|01|")))
+        .singleElement()
+        .isInstanceOf(Block.class);
+  }
+
+  @Test
+  void dropsABlockWithAMalformedClock() {
+    assertThat(feed(block(8, "RTC=2026/13|21|10|00|00|", "OK")))
+        .singleElement()
+        .isInstanceOf(Dropped.class);
+  }
+
+  @Test
+  void dropsABlockWithAMissingChannel() {
+    List<String> lines = channels(8);
+    lines.remove(5); // CH5, e.g. lost to an over-long line
+    lines.add("RTC=2026/11|21|10|00|00|");
+    List<Result> results = feed(lines.toArray(String[]::new));
+    assertThat(results).singleElement().isInstanceOf(Dropped.class);
+    assertThat(((Dropped) results.get(0)).reason()).contains("CH5 missing");
+  }
+
+  @Test
+  void dropsABlockWithoutInputOrOutlets() {
+    List<String> lines = channels(8);
+    lines.remove(0);
+    lines.add("RTC=2026/11|21|10|00|00|");
+    assertThat(feed(lines.toArray(String[]::new))).singleElement().isInstanceOf(Dropped.class);
+    assertThat(feed("CH0=1|230|0|", "RTC=2026/11|21|10|00|00|"))
+        .singleElement()
+        .isInstanceOf(Dropped.class);
+    assertThat(assembler.outletCount()).isZero();
+  }
+
+  @Test
+  void aNewInputLineBreaksOffAnUnfinishedBlock() {
+    List<String> first = channels(8).subList(0, 4);
+    List<String> lines = new ArrayList<>(first);
+    lines.addAll(List.of(block(8, "RTC=2026/11|21|10|00|00|")));
+    List<Result> results = feed(lines.toArray(String[]::new));
+    assertThat(results).hasSize(2);
+    assertThat(results.get(0)).isInstanceOf(Dropped.class);
+    assertThat(results.get(0).startSeq()).isEqualTo(1);
+    assertThat(results.get(1)).isInstanceOf(Block.class);
+    assertThat(results.get(1).startSeq()).isEqualTo(5);
+  }
+
+  @Test
+  void aRepeatedChannelBreaksOffAnUnfinishedBlock() {
+    List<Result> results = feed("CH0=1|230|0|", "CH1=1|230|0|", "CH1=1|230|0|");
+    assertThat(results).singleElement().isInstanceOf(Dropped.class);
+  }
+
+  @Test
+  void garbageBetweenLinesDoesNotBreakABlock() {
+    List<String> lines = channels(8);
+    lines.add(4, "ERR");
+    lines.add(6, "\u0000\u0001");
+    lines.add("RTC=2026/11|21|10|00|00|");
+    assertThat(feed(lines.toArray(String[]::new))).singleElement().isInstanceOf(Block.class);
+  }
+
+  @Test
+  void keepsTheOutletCountOfTheFirstStatus() {
+    feed(block(8, "RTC=2026/11|21|10|00|00|"));
+    List<Result> results = feed(block(16, "RTC=2026/11|21|10|00|01|"));
+    assertThat(results).singleElement().isInstanceOf(Dropped.class);
+    assertThat(((Dropped) results.get(0)).reason()).contains("16 outlets").contains("8");
+    assertThat(feed(block(8, "RTC=2026/11|21|10|00|02|")))
+        .singleElement()
+        .isInstanceOf(Block.class);
+  }
+
+  @Test
+  void resetForgetsAPartialBlock() {
+    feed(channels(8).subList(0, 5).toArray(String[]::new));
+    assembler.reset();
+    assertThat(feed("CH6=1|230|0|", "CH7=1|230|0|", "CH8=1|230|0|", "RTC=2026/11|21|10|00|00|"))
+        .singleElement()
+        .isInstanceOf(Dropped.class);
+    assertThat(feed(block(8, "RTC=2026/11|21|10|00|00|")))
+        .singleElement()
+        .isInstanceOf(Block.class);
+  }
+
+  @Test
+  void blocksCarryTheSequenceNumberOfTheirFirstLine() {
+    feed("OK", ">", "ERR");
+    Optional<Result> none = Optional.empty();
+    assertThat(none).isEmpty();
+    List<Result> results = feed(block(8, "RTC=2026/11|21|10|00|00|"));
+    assertThat(results.get(0).startSeq()).isEqualTo(4);
+  }
+}

@@ -1,0 +1,143 @@
+package io.pdu4j.driver.isotek.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.slf4j.helpers.NOPLogger;
+
+/** The protocol-independent pieces: backoff, burst log, listener list, events, freshness. */
+class ReusablePartsTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+  private static OutletStatus outlet(int n, OutletState state) {
+    return new OutletStatus(
+        n,
+        Integer.toString(n),
+        "Outlet " + n,
+        state,
+        OptionalDouble.of(230),
+        OptionalDouble.of(5),
+        Set.of(OutletCapability.SWITCHABLE));
+  }
+
+  private static DeviceStatus status(Instant at, OutletState... states) {
+    List<OutletStatus> outlets = new ArrayList<>();
+    for (int i = 0; i < states.length; i++) {
+      outlets.add(outlet(i + 1, states[i]));
+    }
+    return new DeviceStatus(at, Optional.empty(), outlets, Optional.empty());
+  }
+
+  @Test
+  void backoffDoublesUpToItsCapAndResets() {
+    Backoff b = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    List<Long> delays = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      delays.add(b.next().toMillis());
+    }
+    assertThat(delays)
+        .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L, 30000L);
+    b.reset();
+    assertThat(b.next()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void burstLogWarnsOncePerBurst() {
+    AtomicLong now = new AtomicLong();
+    BurstLog log =
+        new BurstLog(NOPLogger.NOP_LOGGER, Duration.ofSeconds(10), Duration.ofMinutes(1), now::get);
+    assertThat(log.log("a")).isTrue();
+    now.addAndGet(Duration.ofSeconds(1).toNanos());
+    assertThat(log.log("b")).isFalse();
+    now.addAndGet(Duration.ofSeconds(9).toNanos());
+    assertThat(log.log("c")).isFalse(); // 9 s after the last: same burst
+    now.addAndGet(Duration.ofSeconds(10).toNanos());
+    assertThat(log.log("d")).isTrue(); // a quiet gap: a new burst
+  }
+
+  @Test
+  void burstLogRepeatsTheWarningDuringALongBurst() {
+    AtomicLong now = new AtomicLong();
+    BurstLog log =
+        new BurstLog(NOPLogger.NOP_LOGGER, Duration.ofSeconds(10), Duration.ofMinutes(1), now::get);
+    int warnings = 0;
+    for (int s = 0; s <= 120; s++) {
+      if (log.log("x")) {
+        warnings++;
+      }
+      now.addAndGet(Duration.ofSeconds(1).toNanos());
+    }
+    assertThat(warnings).isEqualTo(3);
+  }
+
+  @Test
+  void listenerListDispatchesInOrderAndSurvivesFailures() {
+    ListenerList list = new ListenerList("test:tcp://x");
+    List<String> calls = new ArrayList<>();
+    list.add(e -> calls.add("first"));
+    list.add(
+        e -> {
+          throw new IllegalStateException("bug");
+        });
+    Subscription third = list.add(e -> calls.add("third"));
+    DeviceEvent event = new DeviceEvent.StatusReported("d", T0, status(T0, OutletState.ON));
+    list.dispatch(event);
+    assertThat(calls).containsExactly("first", "third");
+    third.close();
+    third.close();
+    list.dispatch(event);
+    assertThat(calls).containsExactly("first", "third", "first");
+    assertThat(list.size()).isEqualTo(2);
+  }
+
+  @Test
+  void statusEventsReportChangesOnly() {
+    DeviceStatus before = status(T0, OutletState.ON, OutletState.OFF);
+    DeviceStatus after = status(T0.plusSeconds(1), OutletState.ON, OutletState.ON);
+    List<DeviceEvent> events = StatusEvents.of("d", before, true, after);
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0)).isInstanceOf(DeviceEvent.StatusReported.class);
+    DeviceEvent.OutletChanged changed = (DeviceEvent.OutletChanged) events.get(1);
+    assertThat(changed.previous()).isEqualTo(OutletState.OFF);
+    assertThat(changed.current().number()).isEqualTo(2);
+  }
+
+  @Test
+  void statusEventsAfterNoneOrAStaleStatusReportEveryOutletFromUnknown() {
+    DeviceStatus before = status(T0, OutletState.ON, OutletState.OFF);
+    DeviceStatus after = status(T0.plusSeconds(60), OutletState.ON, OutletState.OFF);
+    assertThat(StatusEvents.of("d", before, false, after)).hasSize(3);
+    assertThat(StatusEvents.of("d", null, true, after)).hasSize(3);
+  }
+
+  @Test
+  void freshnessTurnsOldReportsIntoUnknown() {
+    Freshness f = new Freshness(Duration.ofSeconds(10), Clock.fixed(T0, ZoneOffset.UTC));
+    assertThat(f.isCurrent(status(T0.minusSeconds(10), OutletState.ON))).isTrue();
+    assertThat(f.isCurrent(status(T0.minusSeconds(11), OutletState.ON))).isFalse();
+    assertThat(f.isCurrent(null)).isFalse();
+    OutletStatus unknown = Freshness.effective(outlet(3, OutletState.ON), false);
+    assertThat(unknown.state()).isEqualTo(OutletState.UNKNOWN);
+    assertThat(unknown.power()).isEmpty();
+    assertThat(unknown.voltage()).isEmpty();
+    assertThat(unknown.number()).isEqualTo(3);
+    assertThat(Freshness.effective(outlet(3, OutletState.ON), true).state())
+        .isEqualTo(OutletState.ON);
+  }
+}
