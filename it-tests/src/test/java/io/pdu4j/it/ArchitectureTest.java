@@ -1,0 +1,205 @@
+package io.pdu4j.it;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The layering of DESIGN.md, checked on the production classes of every module. */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.pdu4j");
+  }
+
+  @Test
+  void everyModuleIsImported() {
+    for (String pkg :
+        new String[] {
+          "io.pdu4j.api",
+          "io.pdu4j.spi",
+          "io.pdu4j.transport.net",
+          "io.pdu4j.driver.isotek",
+          "io.pdu4j.runtime",
+          "io.pdu4j.sim.isotek",
+          "io.pdu4j.cli"
+        }) {
+      org.assertj.core.api.Assertions.assertThat(
+              classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
+          .as("classes of %s imported", pkg)
+          .isTrue();
+    }
+  }
+
+  @Test
+  void apiDependsOnTheJdkAndSlf4jOnly() {
+    classes()
+        .that()
+        .resideInAnyPackage("io.pdu4j.api..", "io.pdu4j.spi..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "org.slf4j..", "io.pdu4j.api..", "io.pdu4j.spi..")
+        .check(classes);
+  }
+
+  @Test
+  void theUserApiDoesNotKnowTheSpi() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.pdu4j.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pdu4j.spi..")
+        .check(classes);
+  }
+
+  @Test
+  void driversDependOnTheApiOnly() {
+    classes()
+        .that()
+        .resideInAPackage("io.pdu4j.driver..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..", "org.slf4j..", "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.driver..")
+        .check(classes);
+  }
+
+  @Test
+  void driversDoNotKnowEachOther() {
+    slices()
+        .matching("io.pdu4j.driver.(*)..")
+        .should()
+        .notDependOnEachOther()
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void transportsKnowNoDriverRuntimeOrCli() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.pdu4j.transport..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.pdu4j.driver..", "io.pdu4j.runtime..", "io.pdu4j.cli..", "io.pdu4j.sim..")
+        .check(classes);
+  }
+
+  @Test
+  void runtimeFindsDriversAndTransportsOnlyThroughTheSpi() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.pdu4j.runtime..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.pdu4j.driver..", "io.pdu4j.transport..", "io.pdu4j.sim..", "io.pdu4j.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void simulatorsAreIndependentOfTheCodeTheyTest() {
+    classes()
+        .that()
+        .resideInAPackage("io.pdu4j.sim..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "org.slf4j..", "io.pdu4j.sim..")
+        .check(classes);
+  }
+
+  @Test
+  void guiceLivesInTheRuntimeOnly() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.pdu4j.runtime..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.google.inject..", "jakarta.inject..", "javax.inject..")
+        .check(classes);
+  }
+
+  @Test
+  void nettyStaysInTransportsAndTheRuntime() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.pdu4j.transport.net..", "io.pdu4j.runtime..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.netty..")
+        .check(classes);
+  }
+
+  @Test
+  void internalPackagesAreUsedOnlyByTheirOwnModule() {
+    classes()
+        .should(
+            new ArchCondition<JavaClass>("use no other module's internal package") {
+              @Override
+              public void check(JavaClass item, ConditionEvents events) {
+                for (Dependency d : item.getDirectDependenciesFromSelf()) {
+                  String target = d.getTargetClass().getPackageName();
+                  int i = target.indexOf(".internal");
+                  if (!target.startsWith("io.pdu4j.") || i < 0) {
+                    continue;
+                  }
+                  String owner = target.substring(0, i);
+                  String source = item.getPackageName();
+                  if (!(source.equals(owner) || source.startsWith(owner + "."))) {
+                    events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                  }
+                }
+              }
+            })
+        .check(classes);
+  }
+
+  /**
+   * A public package and its {@code internal} implementation package form one unit (the public
+   * interface's builder creates the internal implementation, which implements the interface); any
+   * other cycle between packages is a violation.
+   */
+  @Test
+  void noPackageCycles() {
+    slices()
+        .assignedFrom(
+            new SliceAssignment() {
+              @Override
+              public SliceIdentifier getIdentifierOf(JavaClass c) {
+                String pkg = c.getPackageName();
+                if (!pkg.startsWith("io.pdu4j")) {
+                  return SliceIdentifier.ignore();
+                }
+                int i = pkg.indexOf(".internal");
+                return SliceIdentifier.of(i < 0 ? pkg : pkg.substring(0, i));
+              }
+
+              @Override
+              public String getDescription() {
+                return "packages of io.pdu4j, each with its internal package";
+              }
+            })
+        .should()
+        .beFreeOfCycles()
+        .check(classes);
+  }
+}
