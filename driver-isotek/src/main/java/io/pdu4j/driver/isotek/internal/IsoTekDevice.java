@@ -17,6 +17,7 @@ import io.pdu4j.api.Scheduler;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.Subscription;
 import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.spi.Freshness;
 import io.pdu4j.spi.Outcome;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,4 +1,4 @@
-package io.pdu4j.driver.isotek.internal;
+package io.pdu4j.spi;
 
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;

@@ -1,4 +1,4 @@
-package io.pdu4j.driver.isotek.internal;
+package io.pdu4j.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

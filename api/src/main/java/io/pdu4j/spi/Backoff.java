@@ -1,4 +1,4 @@
-package io.pdu4j.driver.isotek.internal;
+package io.pdu4j.spi;
 
 import java.time.Duration;
 import java.util.Objects;
