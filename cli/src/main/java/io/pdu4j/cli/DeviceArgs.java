@@ -1,0 +1,105 @@
+package io.pdu4j.cli;
+
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.Durations;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+
+/** The arguments every device command shares: the address and {@code --timeout}. */
+final class DeviceArgs {
+  @Parameters(
+      index = "0",
+      paramLabel = "URI",
+      description = "The device's address, e.g. isotek:tcp://10.0.0.5:501")
+  String uri;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long connecting and each command may take (e.g. 5s, 500ms, PT5S; default 5s);"
+              + " opening the device may take twice that.")
+  Duration timeout;
+
+  /** The device options this invocation runs with. */
+  DeviceOptions options() {
+    DeviceOptions d = DeviceOptions.defaults();
+    if (timeout == null) {
+      return d;
+    }
+    // the defaults are 5 s per step and 10 s to be ready (connect + first status): keep that shape
+    return new DeviceOptions(
+        timeout,
+        timeout,
+        timeout.multipliedBy(2),
+        d.queueCapacity(),
+        d.maxFrameLength(),
+        d.pollInterval(),
+        d.staleAfter());
+  }
+
+  /** A runtime for one device; the caller closes it. */
+  PowerRuntime runtime() {
+    return PowerRuntime.builder().defaults(options()).ioThreads(1).build();
+  }
+
+  /**
+   * Waits for a device operation. The driver fails it with its own timeout first; this is a
+   * backstop against a stage that never completes.
+   */
+  <T> T await(CompletionStage<T> stage, String what, String device) {
+    return await(stage, options().commandTimeout().multipliedBy(3).plusSeconds(1), what, device);
+  }
+
+  static <T> T await(CompletionStage<T> stage, Duration backstop, String what, String device) {
+    try {
+      return stage.toCompletableFuture().get(backstop.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      Throwable t = ExitCodes.unwrap(e);
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new PowerDeviceException(what + " failed: " + t, device, null, null, t);
+    } catch (TimeoutException e) {
+      stage.toCompletableFuture().cancel(false);
+      throw new DeviceTimeoutException(
+          "no result within " + Durations.format(backstop) + " while " + what,
+          device,
+          null,
+          null,
+          null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PowerDeviceException("interrupted while " + what, device, null, null, e);
+    }
+  }
+
+  /** Reads durations as the rest of pdu4j does ({@link Durations#parse}). */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration d;
+      try {
+        d = Durations.parse(value, "duration");
+      } catch (PowerDeviceException e) {
+        // picocli names the option already: drop Durations' "duration: " prefix
+        throw new TypeConversionException(e.getMessage().replaceFirst("^duration: ", ""));
+      }
+      if (d.isZero()) {
+        throw new TypeConversionException("must be more than 0, got " + value);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.pdu4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.List;
+
+/**
+ * The entry point of the runnable {@code pdu4j.jar}: configures logging, runs the command, exits
+ * with its code (0 success, 1 failure, 2 usage error, 3 the device rejected the command, 4 timeout
+ * or unreachable; see {@link ExitCodes}).
+ */
+public final class Main {
+  private Main() {}
+
+  /**
+   * Runs {@code pdu4j} with these arguments and exits the JVM with the command's exit code.
+   *
+   * @param args the command line, e.g. {@code status isotek:tcp://10.0.0.5:501 --json}
+   */
+  public static void main(String[] args) {
+    configureLogging(List.of(args).contains("-v") || List.of(args).contains("--verbose"));
+    Charset charset = Charset.defaultCharset();
+    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true);
+    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true);
+    int code = Cli.run(args, out, err, Style.forTerminal());
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Sets slf4j-simple up before the first logger exists: warnings and errors only, on stderr, so
+   * that stdout carries nothing but the command's output. {@code -v} shows pdu4j's debug messages.
+   * Properties already set (with {@code -D}) are left alone.
+   */
+  static void configureLogging(boolean verbose) {
+    setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    if (verbose) {
+      setDefault("org.slf4j.simpleLogger.log.io.pdu4j", "debug");
+    }
+    setDefault("org.slf4j.simpleLogger.showThreadName", verbose ? "true" : "false");
+    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.pdu4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pdu4j.api.DeviceInfo;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerReading;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** Renders a device's status as a table for people or as one JSON object for scripts. */
+final class StatusView {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** ISO local date-time, always with seconds (LocalDateTime.toString drops ":00"). */
+  static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+  private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+  private static final int MAX_NAME = 24;
+
+  private StatusView() {}
+
+  /**
+   * The status as one JSON object: {@code device} (driver, model, serial, address), {@code input}
+   * (voltage, power), {@code outlets} (number, name, state, voltage, power, switchable) and {@code
+   * clock}; absent values are null.
+   */
+  static String json(DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode device = root.putObject("device");
+    device.put("driver", info.driver());
+    device.put("model", info.model());
+    device.put("serial", info.serial().orElse(null));
+    device.put("address", info.address());
+    ObjectNode input = root.putObject("input");
+    Optional<PowerReading> reading = status.input();
+    number(input, "voltage", reading.map(PowerReading::voltage).orElse(OptionalDouble.empty()));
+    number(input, "power", reading.map(PowerReading::power).orElse(OptionalDouble.empty()));
+    ArrayNode outlets = root.putArray("outlets");
+    for (OutletStatus o : status.outlets()) {
+      ObjectNode n = outlets.addObject();
+      n.put("number", o.number());
+      n.put("name", o.name());
+      n.put("state", o.state().name());
+      number(n, "voltage", o.voltage());
+      number(n, "power", o.power());
+      n.put("switchable", o.switchable());
+    }
+    root.put("clock", clock.map(ISO_SECONDS::format).orElse(null));
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  private static void number(ObjectNode node, String field, OptionalDouble value) {
+    if (value.isPresent()) {
+      node.put(field, value.getAsDouble());
+    } else {
+      node.putNull(field);
+    }
+  }
+
+  /** A heading naming the device, its input reading and clock. */
+  static List<String> heading(
+      DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, Style style) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder what = new StringBuilder(style.bold(info.address()));
+    what.append("  ").append(describe(info));
+    lines.add(what.toString());
+    StringBuilder facts = new StringBuilder();
+    status
+        .input()
+        .ifPresent(
+            r ->
+                facts
+                    .append("input ")
+                    .append(volts(r.voltage()).strip())
+                    .append(" V, ")
+                    .append(watts(r.power()).strip())
+                    .append(" W"));
+    if (facts.length() > 0) {
+      facts.append("   ");
+    }
+    facts.append("device clock ").append(clock.map(HUMAN::format).orElse("not reported"));
+    lines.add(facts.toString());
+    return lines;
+  }
+
+  /** Vendor, model, serial and firmware in one phrase. */
+  static String describe(DeviceInfo info) {
+    StringBuilder b = new StringBuilder();
+    b.append(info.vendor()).append(' ').append(info.model());
+    info.serial().ifPresent(s -> b.append(", serial ").append(s));
+    info.firmware().ifPresent(f -> b.append(", firmware ").append(f));
+    return b.toString().strip();
+  }
+
+  /** The outlets as a table with a header row: number, name, state, volts, watts. */
+  static List<String> outletTable(List<OutletStatus> outlets, Style style) {
+    int nameWidth = 4;
+    for (OutletStatus o : outlets) {
+      nameWidth = Math.max(nameWidth, name(o).length());
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        style.dim(
+            String.format(
+                Locale.ROOT,
+                "%4s  %-" + nameWidth + "s  %-7s  %6s  %7s",
+                "#",
+                "NAME",
+                "STATE",
+                "VOLTS",
+                "WATTS")));
+    for (OutletStatus o : outlets) {
+      String state = o.state().name();
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%4d  %-" + nameWidth + "s  %s  %6s  %7s",
+              o.number(),
+              name(o),
+              style.state(state, String.format(Locale.ROOT, "%-7s", state)),
+              volts(o.voltage()),
+              watts(o.power())));
+    }
+    return lines;
+  }
+
+  /** The heading, a blank line and the outlet table. */
+  static String table(
+      DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, Style style) {
+    List<String> lines = new ArrayList<>(heading(info, status, clock, style));
+    lines.add("");
+    lines.addAll(outletTable(status.outlets(), style));
+    return String.join(System.lineSeparator(), lines);
+  }
+
+  static String name(OutletStatus o) {
+    String n = o.name().isBlank() ? "Outlet " + o.number() : o.name().strip();
+    return n.length() > MAX_NAME ? n.substring(0, MAX_NAME - 1) + "~" : n;
+  }
+
+  static String volts(OptionalDouble v) {
+    return v.isPresent() ? String.format(Locale.ROOT, "%.1f", v.getAsDouble()) : "-";
+  }
+
+  static String watts(OptionalDouble w) {
+    return w.isPresent() ? String.format(Locale.ROOT, "%.1f", w.getAsDouble()) : "-";
+  }
+}

@@ -1,0 +1,168 @@
+package io.pdu4j.cli;
+
+import io.pdu4j.api.DeviceCapability;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.api.Outlet;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.StateNotConfirmedException;
+import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.runtime.PowerRuntime;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pdu4j on|off URI OUTLET...}: switches outlets and prints the state each one reported
+ * afterwards. Every outlet is checked against the device before the first is switched.
+ */
+abstract class SwitchCommand implements Callable<Integer> {
+  @Mixin DeviceArgs device;
+
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "OUTLET",
+      description = "Outlet numbers, or 'all' to switch every outlet in one command.")
+  List<String> outlets;
+
+  @Spec CommandSpec spec;
+
+  /** ON or OFF. */
+  abstract OutletState target();
+
+  /** The outlets asked for: every one, or these numbers in the order given, without repeats. */
+  record Selection(boolean all, List<Integer> numbers) {
+    static Selection parse(List<String> args) {
+      boolean all = false;
+      Set<Integer> numbers = new LinkedHashSet<>();
+      for (String a : args) {
+        String t = a.trim();
+        if (t.equalsIgnoreCase("all")) {
+          all = true;
+          continue;
+        }
+        int n;
+        try {
+          n = Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+          throw new InvalidArgumentException(
+              "outlet must be a number or 'all', got '" + a + "'", e);
+        }
+        if (n < 1) {
+          throw new InvalidArgumentException("outlet numbers start at 1, got " + n);
+        }
+        numbers.add(n);
+      }
+      if (all && !numbers.isEmpty()) {
+        throw new InvalidArgumentException("'all' cannot be combined with outlet numbers");
+      }
+      return new Selection(all, List.copyOf(numbers));
+    }
+  }
+
+  @Override
+  public Integer call() {
+    Selection selection = Selection.parse(outlets);
+    Style style = Pdu4jCommand.style(spec);
+    PrintWriter out = spec.commandLine().getOut();
+    try (PowerRuntime runtime = device.runtime()) {
+      PowerDevice pdu = runtime.open(device.uri);
+      if (selection.all()) {
+        switchAll(pdu, out, style);
+      } else {
+        switchEach(pdu, selection.numbers(), out, style);
+      }
+      return ExitCodes.OK;
+    } finally {
+      out.flush();
+    }
+  }
+
+  private void switchEach(PowerDevice pdu, List<Integer> numbers, PrintWriter out, Style style) {
+    String address = pdu.info().address();
+    List<Outlet> chosen = new ArrayList<>();
+    for (int n : numbers) {
+      chosen.add(pdu.outlet(n)); // throws InvalidArgumentException listing the outlets it has
+    }
+    for (Outlet o : chosen) {
+      if (!o.capabilities().contains(OutletCapability.SWITCHABLE)) {
+        throw new UnsupportedCapabilityException(
+            "outlet " + o.number() + " (" + o.name() + ") cannot be switched",
+            address,
+            null,
+            null,
+            null);
+      }
+    }
+    for (Outlet o : chosen) {
+      OutletStatus confirmed =
+          device.await(
+              o.switchTo(target()),
+              "switching outlet " + o.number() + " " + target().name().toLowerCase(Locale.ROOT),
+              address);
+      out.println(line(confirmed, style));
+      out.flush();
+    }
+  }
+
+  private void switchAll(PowerDevice pdu, PrintWriter out, Style style) {
+    String address = pdu.info().address();
+    String what = "switching every outlet " + target().name().toLowerCase(Locale.ROOT);
+    List<OutletStatus> reported = new ArrayList<>();
+    if (pdu.has(DeviceCapability.SWITCH_ALL)) {
+      DeviceStatus status = device.await(pdu.switchAll(target()), what, address);
+      reported.addAll(status.outlets());
+      reported.forEach(s -> out.println(line(s, style)));
+    } else {
+      // no single command for it: one outlet at a time, each confirmed
+      for (Outlet o : pdu.outlets()) {
+        if (o.capabilities().contains(OutletCapability.SWITCHABLE)) {
+          OutletStatus s = device.await(o.switchTo(target()), what, address);
+          reported.add(s);
+          out.println(line(s, style));
+          out.flush();
+        }
+      }
+    }
+    List<String> unconfirmed =
+        reported.stream()
+            .filter(s -> s.switchable() && s.state() != target())
+            .map(s -> s.number() + " " + s.state())
+            .toList();
+    if (!unconfirmed.isEmpty()) {
+      throw new StateNotConfirmedException(
+          "asked for every outlet "
+              + target()
+              + " but afterwards the device reported "
+              + (unconfirmed.size() == 1 ? "outlet " : "outlets ")
+              + String.join(", ", unconfirmed),
+          address,
+          null,
+          null,
+          null);
+    }
+  }
+
+  /** One outlet's confirmed state, e.g. {@code outlet 3 Printer OFF}. */
+  static String line(OutletStatus s, Style style) {
+    String state = s.state().name();
+    return String.format(
+        Locale.ROOT,
+        "outlet %2d  %-24s %s",
+        s.number(),
+        StatusView.name(s),
+        style.state(state, state));
+  }
+}

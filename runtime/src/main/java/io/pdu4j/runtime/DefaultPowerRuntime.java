@@ -1,0 +1,85 @@
+package io.pdu4j.runtime;
+
+import com.google.inject.Inject;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.runtime.internal.RuntimeCore;
+import io.pdu4j.spi.DeviceOptions;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@link PowerRuntime} Guice builds: a thin face over {@link RuntimeCore}, kept in this package
+ * so that the internal package never depends on the public one (no package cycle).
+ */
+final class DefaultPowerRuntime implements PowerRuntime {
+  private final RuntimeCore core;
+
+  @Inject
+  DefaultPowerRuntime(RuntimeCore core) {
+    this.core = core;
+  }
+
+  @Override
+  public PowerDevice open(String uri) {
+    return core.open(uri);
+  }
+
+  @Override
+  public CompletionStage<PowerDevice> openAsync(String uri) {
+    return core.openAsync(uri);
+  }
+
+  @Override
+  public List<PowerDevice> devices() {
+    return core.devices();
+  }
+
+  @Override
+  public List<DriverInfo> drivers() {
+    return core.drivers().stream()
+        .map(
+            e ->
+                new DriverInfo(
+                    e.code(),
+                    String.valueOf(e.provider().vendor()),
+                    String.valueOf(e.provider().description()),
+                    e.type().getName(),
+                    e.location(),
+                    e.embedded()))
+        .toList();
+  }
+
+  @Override
+  public List<TransportInfo> transports() {
+    return core.transports().stream()
+        .map(
+            e ->
+                new TransportInfo(
+                    e.code(),
+                    String.valueOf(e.provider().description()),
+                    e.type().getName(),
+                    e.location(),
+                    e.embedded()))
+        .toList();
+  }
+
+  @Override
+  public DeviceOptions defaults() {
+    return core.defaults();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return core.isClosed();
+  }
+
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  @Override
+  public String toString() {
+    return core.toString();
+  }
+}

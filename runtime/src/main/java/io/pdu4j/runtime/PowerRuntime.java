@@ -1,0 +1,201 @@
+package io.pdu4j.runtime;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.spi.TransportProvider;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The pdu4j runtime: opens devices from their addresses, with the drivers and transports it found
+ * through {@link java.util.ServiceLoader} and those added to its {@link Builder}, on one shared
+ * pool of I/O threads.
+ *
+ * <p>Create one per application with {@link #builder()} (or through Guice with {@link PowerModule})
+ * and close it when done: closing closes every device it opened and stops its I/O threads (named
+ * {@code pdu4j-io-N}, daemon threads).
+ *
+ * <pre>{@code
+ * try (PowerRuntime runtime = PowerRuntime.builder().build()) {
+ *   PowerDevice pdu = runtime.open("isotek:tcp://10.0.0.5:501");
+ *   pdu.outlet(3).switchOff().toCompletableFuture().join();
+ * }
+ * }</pre>
+ *
+ * <p>Every method is safe to call from any thread. Errors are {@link
+ * io.pdu4j.api.PowerDeviceException}s, never checked exceptions.
+ */
+public interface PowerRuntime extends AutoCloseable {
+
+  /**
+   * A builder with the defaults: {@link DeviceOptions#defaults()}, the system clock, 2 I/O threads.
+   */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens a device and waits until it is ready (its link is up and it has answered), at most the
+   * address's ready timeout plus a second.
+   *
+   * @param uri the device's address, e.g. {@code isotek:tcp://10.0.0.5:501}
+   * @return the open device, also listed by {@link #devices()} until it is closed
+   * @throws io.pdu4j.api.InvalidArgumentException when the address is malformed, names an unknown
+   *     driver or transport, or carries an unknown or bad option (the message lists the known ones)
+   * @throws io.pdu4j.api.DeviceUnreachableException when the link cannot be opened
+   * @throws io.pdu4j.api.DeviceTimeoutException when the device is not ready in time
+   * @throws DeviceClosedException when this runtime is closed
+   */
+  PowerDevice open(String uri);
+
+  /**
+   * Opens a device without blocking. The stage completes, on the device's I/O thread, with the
+   * ready device or with the {@link io.pdu4j.api.PowerDeviceException} {@link #open(String)} would
+   * throw; it never completes by itself because of time alone before the address's ready timeout.
+   */
+  CompletionStage<PowerDevice> openAsync(String uri);
+
+  /** The devices opened through this runtime and not yet closed, in the order they were opened. */
+  List<PowerDevice> devices();
+
+  /** The drivers this runtime knows, sorted by code. */
+  List<DriverInfo> drivers();
+
+  /** The transports this runtime knows, sorted by scheme. */
+  List<TransportInfo> transports();
+
+  /** The options a device gets unless its address overrides them. */
+  DeviceOptions defaults();
+
+  /** Whether {@link #close()} has been called. */
+  boolean isClosed();
+
+  /**
+   * Closes every open device, then stops the I/O threads, waiting a few seconds at most, then
+   * closes the drivers and transports it loaded through {@link java.util.ServiceLoader} that are
+   * {@link AutoCloseable} (embedded ones are left to their owner). Devices still opening fail with
+   * {@link DeviceClosedException}, as does every later {@link #open}. Idempotent. Do not call it
+   * from a device callback (an I/O thread): it then cannot wait for the threads to stop and returns
+   * once they are asked to.
+   */
+  @Override
+  void close();
+
+  /**
+   * Configures and builds a {@link PowerRuntime}. Not thread-safe; each {@link #build()} makes a
+   * new, independent runtime.
+   */
+  final class Builder {
+    /** The default number of I/O threads: power devices are slow talkers, two serve many. */
+    public static final int DEFAULT_IO_THREADS = 2;
+
+    private DeviceOptions defaults = DeviceOptions.defaults();
+    private Clock clock = Clock.systemDefaultZone();
+    private int ioThreads = DEFAULT_IO_THREADS;
+    private ClassLoader classLoader;
+    private boolean loadServices = true;
+    private final List<PowerDriver> drivers = new ArrayList<>();
+    private final List<TransportProvider> transports = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The options every device gets unless its address overrides them. */
+    public Builder defaults(DeviceOptions options) {
+      this.defaults = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** The wall clock handed to drivers and transports (tests may fix it). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * How many I/O threads all devices share, 1..256; default {@value #DEFAULT_IO_THREADS}. Each
+     * device is served by one of them for its whole life.
+     */
+    public Builder ioThreads(int threads) {
+      if (threads < 1 || threads > 256) {
+        throw new io.pdu4j.api.InvalidArgumentException("ioThreads must be 1..256, got " + threads);
+      }
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /**
+     * Adds a driver instance besides those found by {@link java.util.ServiceLoader}. Its code must
+     * not clash with another driver's.
+     */
+    public Builder driver(PowerDriver driver) {
+      drivers.add(Objects.requireNonNull(driver, "driver"));
+      return this;
+    }
+
+    /**
+     * Adds a transport instance besides those found by {@link java.util.ServiceLoader}. Its scheme
+     * must not clash with another transport's.
+     */
+    public Builder transport(TransportProvider transport) {
+      transports.add(Objects.requireNonNull(transport, "transport"));
+      return this;
+    }
+
+    /**
+     * The class loader {@link java.util.ServiceLoader} searches; default the thread's context class
+     * loader (or this class's loader when there is none).
+     */
+    public Builder classLoader(ClassLoader loader) {
+      this.classLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /**
+     * Whether to find drivers and transports with {@link java.util.ServiceLoader} (default true).
+     * Turn it off to use only those added with {@link #driver} and {@link #transport}.
+     */
+    public Builder loadServices(boolean enabled) {
+      this.loadServices = enabled;
+      return this;
+    }
+
+    /**
+     * The Guice module this builder's settings describe, for applications that build their own
+     * injector; {@link #build()} uses it too.
+     */
+    public PowerModule module() {
+      ClassLoader loader = classLoader;
+      if (loader == null) {
+        loader = Thread.currentThread().getContextClassLoader();
+      }
+      if (loader == null) {
+        loader = PowerRuntime.class.getClassLoader();
+      }
+      return new PowerModule(
+          new io.pdu4j.runtime.internal.RuntimeSettings(
+              defaults, clock, ioThreads, loader, loadServices, drivers, transports));
+    }
+
+    /**
+     * Builds the runtime: loads and checks the drivers and transports, then starts the I/O threads.
+     *
+     * @throws io.pdu4j.api.PowerDeviceException when two drivers share a code or two transports a
+     *     scheme (the message names both and where each came from), or a provider cannot be loaded
+     */
+    public PowerRuntime build() {
+      try {
+        Injector injector = Guice.createInjector(module());
+        return injector.getInstance(PowerRuntime.class);
+      } catch (RuntimeException e) {
+        throw io.pdu4j.runtime.internal.Failures.unwrapGuice(e);
+      }
+    }
+  }
+}

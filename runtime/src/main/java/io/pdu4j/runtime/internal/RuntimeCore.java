@@ -1,0 +1,434 @@
+package io.pdu4j.runtime.internal;
+
+import com.google.inject.Inject;
+import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.Subscription;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.Durations;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkRequirements;
+import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.spi.TransportProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the public runtime delegates to: registries of drivers and transports, the shared I/O
+ * threads, and the devices it opened. Knows nothing of the public {@code io.pdu4j.runtime} package,
+ * which depends on this one and not the other way round.
+ */
+public final class RuntimeCore {
+  private static final Logger LOG = LoggerFactory.getLogger(RuntimeCore.class);
+
+  /** How much longer than the ready timeout a blocking open waits for the driver to give up. */
+  private static final Duration OPEN_GRACE = Duration.ofSeconds(1);
+
+  /** How long close waits for the I/O threads to stop. */
+  private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
+
+  private final RuntimeSettings settings;
+  private final ProviderRegistry<PowerDriver> drivers;
+  private final ProviderRegistry<TransportProvider> transports;
+  private final IoThreads io;
+
+  private final Object lock = new Object();
+  private final Object closeLock = new Object();
+  private final List<Tracked> devices = new ArrayList<>(); // guarded by lock
+  private final Set<CompletableFuture<PowerDevice>> opening =
+      Collections.newSetFromMap(new java.util.IdentityHashMap<>()); // guarded by lock
+  private volatile boolean closed; // written under lock
+
+  private record Tracked(PowerDevice device, Subscription subscription) {}
+
+  private record Plan(
+      DeviceAddress address,
+      PowerDriver driver,
+      TransportProvider transport,
+      DeviceOptions options,
+      LinkRequirements requirements) {}
+
+  /** Loads and checks the drivers and transports, then starts the I/O threads. */
+  @Inject
+  public RuntimeCore(
+      RuntimeSettings settings,
+      Set<PowerDriver> embeddedDrivers,
+      Set<TransportProvider> embeddedTransports) {
+    this.settings = settings;
+    this.drivers =
+        ProviderRegistry.load(
+            "driver",
+            "code",
+            PowerDriver.class,
+            PowerDriver::code,
+            embeddedDrivers,
+            settings.classLoader(),
+            settings.loadServices());
+    this.transports =
+        ProviderRegistry.load(
+            "transport",
+            "scheme",
+            TransportProvider.class,
+            TransportProvider::scheme,
+            embeddedTransports,
+            settings.classLoader(),
+            settings.loadServices());
+    // last, so that a bad registry leaves no thread behind
+    this.io = new IoThreads(settings.ioThreads());
+    LOG.debug(
+        "pdu4j runtime up: {} I/O, {}; {}",
+        io.ioKind(),
+        drivers.describeKnown(),
+        transports.describeKnown());
+  }
+
+  /** Opens and waits; see {@code PowerRuntime.open}. */
+  public PowerDevice open(String uri) {
+    if (io.isIoThread()) {
+      throw new PowerDeviceException(
+          "open(uri) blocks and cannot be called on a pdu4j I/O thread; use openAsync(uri)");
+    }
+    Plan plan = plan(uri);
+    CompletableFuture<PowerDevice> result = start(plan);
+    Duration wait = plan.options().readyTimeout().plus(OPEN_GRACE);
+    try {
+      return result.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw Failures.of(e.getCause(), "opening the device", plan.address().toString());
+    } catch (TimeoutException e) {
+      DeviceTimeoutException timeout =
+          new DeviceTimeoutException(
+              "not ready within " + Durations.format(wait),
+              plan.address().toString(),
+              null,
+              null,
+              null);
+      return giveUp(result, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return giveUp(
+          result,
+          new PowerDeviceException(
+              "interrupted while opening", plan.address().toString(), null, null, e));
+    }
+  }
+
+  /** Fails the open (the device, should it still come, is closed) unless it just completed. */
+  private static PowerDevice giveUp(
+      CompletableFuture<PowerDevice> result, PowerDeviceException failure) {
+    if (result.completeExceptionally(failure)) {
+      throw failure;
+    }
+    try {
+      return result.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw Failures.of(e, "opening the device", failure.device().orElse(null));
+    }
+  }
+
+  /** Opens without blocking; see {@code PowerRuntime.openAsync}. */
+  public CompletionStage<PowerDevice> openAsync(String uri) {
+    Plan plan;
+    try {
+      plan = plan(uri);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(Failures.of(e, "opening the device", redact(uri)));
+    }
+    return start(plan);
+  }
+
+  private Plan plan(String uri) {
+    if (closed) {
+      throw new DeviceClosedException("the pdu4j runtime is closed; cannot open " + redact(uri));
+    }
+    DeviceAddress address = DeviceAddress.parse(uri);
+    PowerDriver driver =
+        drivers
+            .find(address.driver())
+            .orElseThrow(
+                () ->
+                    new InvalidArgumentException(
+                        "unknown driver '"
+                            + address.driver()
+                            + "' in "
+                            + address
+                            + "; "
+                            + drivers.describeKnown()));
+    TransportProvider transport =
+        transports
+            .find(address.transport())
+            .orElseThrow(
+                () ->
+                    new InvalidArgumentException(
+                        "unknown transport '"
+                            + address.transport()
+                            + "' in "
+                            + address
+                            + "; "
+                            + transports.describeKnown()));
+    Set<String> known = new TreeSet<>(DeviceOptions.NAMES);
+    known.addAll(driver.optionNames());
+    known.addAll(transport.optionNames());
+    for (String name : address.options().keySet()) {
+      if (!known.contains(name)) {
+        throw new InvalidArgumentException(
+            "unknown option '"
+                + name
+                + "' in "
+                + address
+                + "; known options for "
+                + address.driver()
+                + ":"
+                + address.transport()
+                + ": "
+                + String.join(", ", known));
+      }
+    }
+    DeviceOptions options = settings.defaults().withOverrides(address);
+    LinkRequirements requirements = driver.requirements(address);
+    if (requirements == null) {
+      throw new PowerDeviceException(
+          "driver " + driver.getClass().getName() + " gave no link requirements for " + address);
+    }
+    return new Plan(address, driver, transport, options, requirements);
+  }
+
+  /** The address for a message, secrets redacted; the raw text is never echoed. */
+  private static String redact(String uri) {
+    try {
+      return DeviceAddress.parse(uri).toString();
+    } catch (RuntimeException e) {
+      return "(an invalid address)";
+    }
+  }
+
+  private CompletableFuture<PowerDevice> start(Plan plan) {
+    CompletableFuture<PowerDevice> result = new CompletableFuture<>();
+    String device = plan.address().toString();
+    synchronized (lock) {
+      if (closed) {
+        result.completeExceptionally(
+            new DeviceClosedException("the pdu4j runtime is closed; cannot open " + device));
+        return result;
+      }
+      opening.add(result);
+    }
+    Link link = null;
+    try {
+      RuntimeTransportContext context =
+          new RuntimeTransportContext(
+              io.next(),
+              plan.options(),
+              plan.requirements(),
+              settings.clock(),
+              transports,
+              io.group());
+      link = plan.transport().create(plan.address(), context);
+      if (link == null) {
+        throw new PowerDeviceException(
+            "transport " + plan.transport().getClass().getName() + " created no link",
+            device,
+            null,
+            null,
+            null);
+      }
+      CompletionStage<PowerDevice> stage =
+          plan.driver()
+              .open(new DriverContext(plan.address(), link, plan.options(), settings.clock()));
+      stage.whenComplete((d, failure) -> opened(plan, result, d, failure));
+    } catch (RuntimeException e) {
+      if (link != null) {
+        closeQuietly(link, device);
+      }
+      forgetOpening(result);
+      result.completeExceptionally(Failures.of(e, "opening the device", device));
+    }
+    return result;
+  }
+
+  private void opened(
+      Plan plan, CompletableFuture<PowerDevice> result, PowerDevice device, Throwable failure) {
+    String address = plan.address().toString();
+    if (failure != null || device == null) {
+      forgetOpening(result);
+      result.completeExceptionally(
+          failure != null
+              ? Failures.of(failure, "opening the device", address)
+              : new PowerDeviceException(
+                  "driver " + plan.driver().getClass().getName() + " opened no device",
+                  address,
+                  null,
+                  null,
+                  null));
+      return;
+    }
+    // subscribed before it is listed, outside the lock: no driver code runs under our lock
+    Subscription subscription = subscribeForClose(device);
+    boolean keep;
+    synchronized (lock) {
+      opening.remove(result);
+      keep = !closed && !result.isDone();
+      if (keep) {
+        devices.add(new Tracked(device, subscription));
+      }
+    }
+    if (!keep || !result.complete(device)) {
+      // nobody waits for it any more (the runtime closed or the caller gave up): do not leak it
+      LOG.debug("{}: opened after the caller gave up; closing it", address);
+      forget(device);
+      subscription.close();
+      closeQuietly(device, address);
+      result.completeExceptionally(
+          new DeviceClosedException(
+              "the pdu4j runtime closed while opening", address, null, null, null));
+    }
+  }
+
+  private Subscription subscribeForClose(PowerDevice device) {
+    // a device closed by its user leaves the list (devices() also skips closed ones, in case the
+    // event comes after a caller looks)
+    return device.subscribe(
+        event -> {
+          if (event instanceof DeviceEvent.Connection c && c.current() == ConnectionState.CLOSED) {
+            forget(device);
+          }
+        });
+  }
+
+  private void forget(PowerDevice device) {
+    synchronized (lock) {
+      devices.removeIf(t -> t.device() == device);
+    }
+  }
+
+  private void forgetOpening(CompletableFuture<PowerDevice> result) {
+    synchronized (lock) {
+      opening.remove(result);
+    }
+  }
+
+  /** The open devices, in the order they were opened. */
+  public List<PowerDevice> devices() {
+    List<PowerDevice> listed;
+    synchronized (lock) {
+      listed = devices.stream().map(Tracked::device).toList();
+    }
+    return listed.stream().filter(d -> d.connectionState() != ConnectionState.CLOSED).toList();
+  }
+
+  /** The drivers, sorted by code. */
+  public List<ProviderRegistry.Entry<PowerDriver>> drivers() {
+    return drivers.entries();
+  }
+
+  /** The transports, sorted by scheme. */
+  public List<ProviderRegistry.Entry<TransportProvider>> transports() {
+    return transports.entries();
+  }
+
+  /** The options devices get unless their address overrides them. */
+  public DeviceOptions defaults() {
+    return settings.defaults();
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Closes devices, then threads, then loaded providers; see {@code PowerRuntime.close}. */
+  public void close() {
+    // a second caller waits for the first to finish, so that "closed" always means "threads gone"
+    synchronized (closeLock) {
+      List<Tracked> toClose;
+      List<CompletableFuture<PowerDevice>> pending;
+      synchronized (lock) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        toClose = new ArrayList<>(devices);
+        devices.clear();
+        pending = new ArrayList<>(opening);
+        opening.clear();
+      }
+      for (CompletableFuture<PowerDevice> p : pending) {
+        p.completeExceptionally(
+            new DeviceClosedException("the pdu4j runtime closed while the device was opening"));
+      }
+      for (Tracked t : toClose) {
+        try {
+          t.subscription().close();
+        } catch (RuntimeException e) {
+          LOG.debug("removing a listener failed", e);
+        }
+        closeQuietly(t.device(), t.device().info().address());
+      }
+      if (!io.shutdown(SHUTDOWN_TIMEOUT)) {
+        LOG.debug("I/O threads asked to stop; not all stopped within {}", SHUTDOWN_TIMEOUT);
+      }
+      // providers ServiceLoader made are this runtime's to release (a transport's own threads);
+      // embedded ones belong to whoever made them
+      closeLoaded(drivers.entries());
+      closeLoaded(transports.entries());
+    }
+  }
+
+  private static void closeLoaded(List<? extends ProviderRegistry.Entry<?>> entries) {
+    for (ProviderRegistry.Entry<?> e : entries) {
+      if (!e.embedded() && e.provider() instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception ex) {
+          LOG.warn("closing {} failed: {}", e.origin(), ex.toString());
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(PowerDevice device, String address) {
+    try {
+      device.close();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: closing failed: {}", address, e.toString());
+    }
+  }
+
+  private static void closeQuietly(Link link, String address) {
+    try {
+      link.close();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: closing the link failed: {}", address, e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PowerRuntime["
+        + io.ioKind()
+        + ", "
+        + drivers.describeKnown()
+        + ", "
+        + transports.describeKnown()
+        + (closed ? ", closed" : "")
+        + "]";
+  }
+}

@@ -1,0 +1,37 @@
+package io.pdu4j.runtime.internal;
+
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.spi.TransportProvider;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the runtime builder collected, bound in the injector.
+ *
+ * @param defaults the options devices get unless their address overrides them
+ * @param clock the wall clock
+ * @param ioThreads the size of the shared event loop group
+ * @param classLoader where {@link java.util.ServiceLoader} looks
+ * @param loadServices whether to use {@link java.util.ServiceLoader} at all
+ * @param drivers drivers added to the builder
+ * @param transports transports added to the builder
+ */
+public record RuntimeSettings(
+    DeviceOptions defaults,
+    Clock clock,
+    int ioThreads,
+    ClassLoader classLoader,
+    boolean loadServices,
+    List<PowerDriver> drivers,
+    List<TransportProvider> transports) {
+  /** Validates and copies. */
+  public RuntimeSettings {
+    Objects.requireNonNull(defaults, "defaults");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(classLoader, "classLoader");
+    drivers = List.copyOf(drivers);
+    transports = List.copyOf(transports);
+  }
+}

@@ -1,0 +1,126 @@
+package io.pdu4j.runtime;
+
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.TransportContext;
+import io.pdu4j.spi.TransportProvider;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** An in-memory transport that records the contexts it was given. */
+class FakeTransport implements TransportProvider {
+  final String scheme;
+  final List<TransportContext> contexts = new CopyOnWriteArrayList<>();
+  final List<MemLink> links = new CopyOnWriteArrayList<>();
+
+  FakeTransport(String scheme) {
+    this.scheme = scheme;
+  }
+
+  @Override
+  public String scheme() {
+    return scheme;
+  }
+
+  @Override
+  public String description() {
+    return "in-memory test links";
+  }
+
+  @Override
+  public Set<String> optionNames() {
+    return Set.of("buffer");
+  }
+
+  @Override
+  public Link create(DeviceAddress address, TransportContext context) {
+    contexts.add(context);
+    MemLink link = new MemLink(address.toString(), context.executor());
+    links.add(link);
+    return link;
+  }
+
+  /** A link that is up as soon as it is opened and echoes nothing. */
+  static final class MemLink implements Link {
+    private final String describe;
+    private final ScheduledExecutorService executor;
+    private volatile LinkListener listener;
+    volatile boolean closed;
+    volatile String upThread;
+
+    MemLink(String describe, ScheduledExecutorService executor) {
+      this.describe = describe;
+      this.executor = executor;
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.STREAM;
+    }
+
+    @Override
+    public boolean carriesUnsolicited() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return describe;
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+      return executor;
+    }
+
+    @Override
+    public CompletionStage<Void> open(LinkListener listener) {
+      this.listener = listener;
+      CompletableFuture<Void> up = new CompletableFuture<>();
+      executor.execute(
+          () -> {
+            upThread = Thread.currentThread().getName();
+            listener.onUp();
+            up.complete(null);
+          });
+      return up;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return listener != null && !closed;
+    }
+
+    @Override
+    public CompletionStage<Void> send(ByteBuffer data) {
+      return closed
+          ? CompletableFuture.failedFuture(new LinkLostException("closed"))
+          : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+      closed = true;
+      LinkListener l = listener;
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      if (l == null) {
+        done.complete(null);
+        return done;
+      }
+      executor.execute(
+          () -> {
+            l.onDown(new DeviceClosedException("closed"));
+            done.complete(null);
+          });
+      return done;
+    }
+  }
+}
