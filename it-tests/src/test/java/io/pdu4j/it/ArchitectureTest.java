@@ -36,6 +36,7 @@ class ArchitectureTest {
           "io.pdu4j.api",
           "io.pdu4j.spi",
           "io.pdu4j.transport.net",
+          "io.pdu4j.transport.serial",
           "io.pdu4j.driver.isotek",
           "io.pdu4j.runtime",
           "io.pdu4j.sim.isotek",
@@ -146,6 +147,17 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.netty..")
+        .check(classes);
+  }
+
+  @Test
+  void jSerialCommStaysInTheSerialTransport() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.pdu4j.transport.serial..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.fazecast..")
         .check(classes);
   }
 

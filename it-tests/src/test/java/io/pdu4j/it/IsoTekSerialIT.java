@@ -1,0 +1,281 @@
+package io.pdu4j.it;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.runtime.PowerRuntime;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runtime, the serial transport and the IsoTek driver over a socat pseudo-terminal pair, with a
+ * tiny responder on the other end that answers {@code ?}, {@code Sx=s}, {@code G} and {@code H}
+ * like an 8-outlet unit (the full simulator's serial mode will replace it).
+ *
+ * <p>Needs socat; skipped without it, except under CI ({@code CI=true}), where it fails.
+ */
+class IsoTekSerialIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Path JAR =
+      Path.of(System.getProperty("pdu4j.jar", "../cli/target/pdu4j.jar"));
+
+  @TempDir Path dir;
+  private Path a;
+  private Path b;
+  private Process socat;
+  private Responder responder;
+  private PowerRuntime runtime;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeSocat();
+    a = dir.resolve("pdu");
+    b = dir.resolve("unit");
+    startPair();
+    runtime = PowerRuntime.builder().build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (runtime != null) {
+      runtime.close();
+    }
+    stopPair();
+  }
+
+  private String uri() {
+    return "isotek:serial://" + a + "?baud=115200&parity=none&data=8&stop=1&flow=none";
+  }
+
+  private static <T> T get(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void readsTheStatusAndSwitchesOverASerialLine() throws Exception {
+    PowerDevice pdu = runtime.open(uri());
+    assertThat(pdu.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    DeviceStatus status = get(pdu.refresh());
+    assertThat(status.outlets())
+        .extracting(OutletStatus::number)
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(status.outlets()).allMatch(o -> o.state() == OutletState.ON);
+    assertThat(status.outlet(1).orElseThrow().voltage()).hasValue(230.0);
+    assertThat(status.deviceClock()).isPresent();
+
+    OutletStatus off = get(pdu.outlet(3).switchOff());
+    assertThat(off.state()).isEqualTo(OutletState.OFF);
+    assertThat(responder.state(3)).isFalse();
+    assertThat(responder.commands).contains("?", "S3=0");
+    OutletStatus on = get(pdu.outlet(3).switchOn());
+    assertThat(on.state()).isEqualTo(OutletState.ON);
+    assertThat(responder.state(3)).isTrue();
+  }
+
+  @Test
+  void goesOfflineWhenThePortGoesAndReconnectsWhenItComesBack() throws Exception {
+    PowerDevice pdu = runtime.open(uri());
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    pdu.subscribe(
+        e -> {
+          if (e instanceof io.pdu4j.api.DeviceEvent.Connection c) {
+            states.add(c.current());
+          }
+        });
+
+    stopPair();
+    await().atMost(WAIT).until(() -> pdu.connectionState() == ConnectionState.OFFLINE);
+
+    startPair();
+    await().atMost(WAIT).until(() -> pdu.connectionState() == ConnectionState.CONNECTED);
+    assertThat(states).containsSubsequence(ConnectionState.OFFLINE, ConnectionState.CONNECTED);
+    OutletStatus off = get(pdu.outlet(5).switchOff());
+    assertThat(off.state()).isEqualTo(OutletState.OFF);
+    assertThat(responder.state(5)).isFalse();
+  }
+
+  @Test
+  void thePackagedCliOpensASerialAddress() throws Exception {
+    assertThat(JAR).as("the packaged CLI jar").exists();
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "status",
+                uri())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("pdu4j status did not finish in 60 s");
+    }
+    assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+    String table = Files.readString(out);
+    for (int n = 1; n <= 8; n++) {
+      assertThat(table).containsPattern("(?m)^\\s*" + n + "\\s");
+    }
+    assertThat(table).contains("ON");
+  }
+
+  // ---------------------------------------------------------------------------- the pair
+
+  private static void assumeSocat() {
+    String path = System.getenv("PATH");
+    boolean found = false;
+    if (path != null) {
+      for (String d : path.split(File.pathSeparator)) {
+        found |= !d.isEmpty() && Files.isExecutable(Path.of(d, "socat"));
+      }
+    }
+    if (found) {
+      return;
+    }
+    String reason =
+        "socat not installed: the serial tests need it for pseudo-terminal pairs"
+            + " (apt-get install socat)";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      Assertions.fail(reason + "; CI=true, so they must run");
+    }
+    Assumptions.assumeTrue(false, reason);
+  }
+
+  private void startPair() throws IOException {
+    Path log = dir.resolve("socat.log");
+    Process p =
+        new ProcessBuilder(
+                "socat", "-d", "-d", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    socat = p;
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              if (!p.isAlive()) {
+                throw new IllegalStateException("socat exited: " + Files.readString(log));
+              }
+              return Files.exists(a) && Files.exists(b);
+            });
+    Responder previous = responder;
+    responder = new Responder(b, previous);
+  }
+
+  private void stopPair() throws Exception {
+    Process p = socat;
+    socat = null;
+    if (p != null) {
+      p.destroy();
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    if (responder != null) {
+      responder.join();
+    }
+    Files.deleteIfExists(a);
+    Files.deleteIfExists(b);
+  }
+
+  /** Plays an 8-outlet IsoTek unit on one end of the pair; keeps its outlets across restarts. */
+  private static final class Responder {
+    private final boolean[] on = new boolean[9];
+    final List<String> commands;
+    private final Thread thread;
+
+    Responder(Path port, Responder previous) throws IOException {
+      if (previous != null) {
+        System.arraycopy(previous.on, 0, on, 0, on.length);
+        commands = previous.commands;
+      } else {
+        java.util.Arrays.fill(on, true);
+        commands = new CopyOnWriteArrayList<>();
+      }
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(new FileInputStream(port.toFile()), US_ASCII));
+      OutputStream out = new FileOutputStream(port.toFile());
+      thread = new Thread(() -> serve(in, out), "isotek-responder");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    synchronized boolean state(int outlet) {
+      return on[outlet];
+    }
+
+    private void serve(BufferedReader in, OutputStream out) {
+      try (in;
+          out) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          String command = line.strip();
+          if (command.isEmpty()) {
+            continue;
+          }
+          commands.add(command);
+          out.write(reply(command).getBytes(US_ASCII));
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the pair was closed
+      }
+    }
+
+    private synchronized String reply(String command) {
+      StringBuilder b = new StringBuilder();
+      if (command.equals("?")) {
+        int total = 0;
+        for (int n = 1; n <= 8; n++) {
+          total += on[n] ? 100 : 0;
+        }
+        b.append("CH0=1|230|").append(total).append("|\n");
+        for (int n = 1; n <= 8; n++) {
+          b.append("CH").append(n).append('=').append(on[n] ? 1 : 0).append("|230|");
+          b.append(on[n] ? 100 : 0).append("|\n");
+        }
+        b.append("RTC=2026/11|21|10|00|00|\n");
+      } else if (command.matches("S[1-8]=[01]")) {
+        on[command.charAt(1) - '0'] = command.charAt(3) == '1';
+      } else if (command.equals("G") || command.equals("H")) {
+        java.util.Arrays.fill(on, 1, 9, command.equals("H"));
+      } else {
+        return "ERR\n>";
+      }
+      return b.append("OK\n>").toString();
+    }
+
+    void join() throws InterruptedException {
+      thread.join(5000);
+    }
+  }
+}
