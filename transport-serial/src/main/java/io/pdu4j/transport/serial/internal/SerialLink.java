@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -438,7 +439,15 @@ public final class SerialLink implements Link {
     private void run() {
       try {
         if (previous != null) {
-          previous.released.get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          try {
+            previous.released.get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (TimeoutException e) {
+            DeviceUnreachableException error =
+                new DeviceUnreachableException(
+                    cannotOpen("its previous opening has not released the port yet"), e);
+            post(() -> openFailed(this, error));
+            return;
+          }
         }
         if (stopped) {
           return;
