@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records what a link tells it, and on which threads. */
-final class RecordingListener implements LinkListener {
+class RecordingListener implements LinkListener {
   final AtomicInteger ups = new AtomicInteger();
   final List<PowerDeviceException> downs = new CopyOnWriteArrayList<>();
   final List<Thread> threads = new CopyOnWriteArrayList<>();

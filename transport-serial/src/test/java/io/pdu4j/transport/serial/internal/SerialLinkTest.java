@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,32 @@ class SerialLinkTest {
     assertThat(listener.received()).isEqualTo(in);
     assertThat(link.inboundWaiting()).isZero();
     assertThat(listener.threads).containsOnly(executorThread);
+  }
+
+  @Test
+  void readingPausesWhileTheExecutorIsBehind() throws Exception {
+    SerialLink link = link(socat.a());
+    AtomicInteger maxWaiting = new AtomicInteger();
+    RecordingListener listener =
+        new RecordingListener() {
+          @Override
+          public void onData(ByteBuffer buffer) {
+            maxWaiting.accumulateAndGet(link.inboundWaiting(), Math::max);
+            super.onData(buffer);
+            if (receivedCount() < 200_000) {
+              sleep(2); // a slow listener, so what was read piles up for the executor
+            }
+          }
+        };
+    get(link.open(listener));
+    Peer peer = peer();
+    byte[] in = pattern(3, 400_000);
+    peer.write(in);
+    await().atMost(WAIT).until(() -> listener.receivedCount() >= in.length);
+    assertThat(listener.received()).isEqualTo(in);
+    assertThat(maxWaiting.get())
+        .isGreaterThan(SerialLink.READ_LOW)
+        .isLessThanOrEqualTo(SerialLink.READ_HIGH + SerialLink.CHUNK);
   }
 
   @Test
