@@ -193,12 +193,21 @@ class IsoTekRuntimeIT {
   @Test
   void anErrorReplyIsARejectionWithTheRawText() throws Exception {
     try (IsoTekSimulator eight =
-        IsoTekSimulator.builder().tcpPort(0).outlets(8).errorReply("E42").build().start()) {
+        IsoTekSimulator.builder()
+            .tcpPort(0)
+            .outlets(8)
+            .errorReply("E42")
+            .pushInterval(Duration.ofMillis(200))
+            .build()
+            .start()) {
       PowerDevice pdu = runtime.open("isotek:tcp://127.0.0.1:" + eight.port());
       // the 8-outlet device rejects outlet 9 if the driver let it through; it must not
       assertThatThrownBy(() -> pdu.outlet(9).switchOn())
           .isInstanceOf(InvalidArgumentException.class);
+      DeviceStatus before = pdu.lastStatus().orElseThrow();
       eight.injectGarbage("E42");
+      // the simulator writes in order: once a later push has arrived, the garbage line has too
+      await().atMost(Duration.ofSeconds(5)).until(() -> pdu.lastStatus().orElseThrow() != before);
       // a garbage line with nothing in flight is ignored; the device keeps working
       assertThat(get(pdu.outlet(1).switchOff()).state()).isEqualTo(OutletState.OFF);
     }
