@@ -2,6 +2,7 @@ package io.pdu4j.runtime;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.spi.DeviceOptions;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -103,8 +105,19 @@ public interface PowerRuntime extends AutoCloseable {
     private boolean loadServices = true;
     private final List<PowerDriver> drivers = new ArrayList<>();
     private final List<TransportProvider> transports = new ArrayList<>();
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
+
+    /**
+     * The Micrometer registry every device publishes its meters to ({@link
+     * io.pdu4j.runtime.metrics.PduMeter}), tagged with the device's name; without one no meters are
+     * kept. The runtime registers and removes meters but never closes the registry.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
 
     /** The options every device gets unless its address overrides them. */
     public Builder defaults(DeviceOptions options) {
@@ -180,7 +193,14 @@ public interface PowerRuntime extends AutoCloseable {
       }
       return new PowerModule(
           new io.pdu4j.runtime.internal.RuntimeSettings(
-              defaults, clock, ioThreads, loader, loadServices, drivers, transports));
+              defaults,
+              clock,
+              ioThreads,
+              loader,
+              loadServices,
+              drivers,
+              transports,
+              Optional.ofNullable(meterRegistry)));
     }
 
     /**
