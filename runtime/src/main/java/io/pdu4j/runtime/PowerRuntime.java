@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
@@ -63,6 +64,21 @@ public interface PowerRuntime extends AutoCloseable {
    * throw; it never completes by itself because of time alone before the address's ready timeout.
    */
   CompletionStage<PowerDevice> openAsync(String uri);
+
+  /**
+   * Opens a configured device and waits until it is ready, as {@link #open(String)} does. The
+   * device's meters are tagged with its name, which must not be that of another open device.
+   *
+   * @throws io.pdu4j.api.InvalidArgumentException also when a device of that name is open
+   */
+  PowerDevice open(DeviceConfig device);
+
+  /**
+   * Opens a configured device without blocking, as {@link #openAsync(String)} does; its meters are
+   * tagged with its name. The stage fails with {@link io.pdu4j.api.InvalidArgumentException} when a
+   * device of that name is open.
+   */
+  CompletionStage<PowerDevice> openAsync(DeviceConfig device);
 
   /** The devices opened through this runtime and not yet closed, in the order they were opened. */
   List<PowerDevice> devices();

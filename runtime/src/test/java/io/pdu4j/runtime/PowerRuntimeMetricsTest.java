@@ -10,9 +10,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.metrics.PduMeter;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.time.Duration;
@@ -85,6 +88,11 @@ class PowerRuntimeMetricsTest {
     return t == null ? 0 : t.count();
   }
 
+  /** Commands are recorded just after their stage completes: the caller may look first. */
+  private void awaitCommands(String command, String outcome, long count) {
+    await().untilAsserted(() -> assertThat(commands(command, outcome)).isEqualTo(count));
+  }
+
   private List<String> deviceMeters() {
     return registry.getMeters().stream()
         .filter(m -> uri.equals(m.getId().getTag(PduMeter.TAG_DEVICE)))
@@ -142,17 +150,17 @@ class PowerRuntimeMetricsTest {
     get(pdu.outlet(3).switchOn());
     get(pdu.refresh());
     get(pdu.switchAll(OutletState.ON));
-    assertThat(commands("switch_off", "ok")).isEqualTo(1);
-    assertThat(commands("switch_on", "ok")).isEqualTo(1);
-    assertThat(commands("refresh", "ok")).isEqualTo(1);
-    assertThat(commands("switch_all", "ok")).isEqualTo(1);
+    awaitCommands("switch_off", "ok", 1);
+    awaitCommands("switch_on", "ok", 1);
+    awaitCommands("refresh", "ok", 1);
+    awaitCommands("switch_all", "ok", 1);
 
     sim.setSilent(true);
     assertThatThrownBy(() -> get(pdu.refresh()))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(DeviceTimeoutException.class);
-    assertThat(commands("refresh", "timeout")).isEqualTo(1);
-    assertThat(commands("refresh", "ok")).isEqualTo(1);
+    awaitCommands("refresh", "timeout", 1);
+    awaitCommands("refresh", "ok", 1);
     Timer ok =
         registry
             .get(PduMeter.COMMANDS.meterName())
@@ -225,6 +233,29 @@ class PowerRuntimeMetricsTest {
     assertThat(registry.find(PduMeter.DEVICE_CONNECTED.meterName()).gauges())
         .extracting(g -> g.getId().getTag(PduMeter.TAG_DEVICE))
         .containsExactlyInAnyOrder(uri, uri + " #2");
+  }
+
+  @Test
+  void aConfiguredDeviceIsTaggedWithItsNameWhichIsUniqueWhileOpen() throws Exception {
+    DeviceConfig rack = DeviceConfig.of("rack-a", uri);
+    PowerDevice pdu = runtime.open(rack);
+    get(pdu.refresh());
+    assertThat(
+            registry
+                .get(PduMeter.OUTLET_POWER.meterName())
+                .tags(PduMeter.TAG_DEVICE, "rack-a", PduMeter.TAG_OUTLET, "1")
+                .gauge()
+                .value())
+        .isEqualTo(36.0);
+    assertThatThrownBy(() -> runtime.open(rack))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("a device named 'rack-a' is already open");
+
+    pdu.close();
+    await().until(() -> runtime.devices().isEmpty());
+    PowerDevice again = runtime.open(rack);
+    assertThat(again.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(registry.find(PduMeter.DEVICE_CONNECTED.meterName()).gauges()).hasSize(1);
   }
 
   @Test
