@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +50,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private volatile ConnectionState connection = ConnectionState.CONNECTING;
 
   private final Map<Integer, OutletMeters> outlets = new ConcurrentHashMap<>();
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  // guarded by lock: per registry, the timers by command and outcome
+  private final Map<MeterRegistry, Map<String, Timer>> timers = new IdentityHashMap<>();
   private final Object lock = new Object();
   private final List<MeterRegistry> registries = new ArrayList<>(); // guarded by lock
   private final List<Registered> registered = new ArrayList<>(); // guarded by lock
@@ -127,23 +130,25 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       }
       for (MeterRegistry r : registries) {
         Timer t =
-            timers.computeIfAbsent(
-                key + '\0' + System.identityHashCode(r),
-                k -> {
-                  Timer timer =
-                      Timer.builder(PduMeter.COMMANDS.meterName())
-                          .description(PduMeter.COMMANDS.description())
-                          .tags(
-                              PduMeter.TAG_DEVICE,
-                              device,
-                              PduMeter.TAG_COMMAND,
-                              command,
-                              PduMeter.TAG_OUTCOME,
-                              outcome)
-                          .register(r);
-                  registered.add(new Registered(r, timer));
-                  return timer;
-                });
+            timers
+                .computeIfAbsent(r, k -> new HashMap<>())
+                .computeIfAbsent(
+                    key,
+                    k -> {
+                      Timer timer =
+                          Timer.builder(PduMeter.COMMANDS.meterName())
+                              .description(PduMeter.COMMANDS.description())
+                              .tags(
+                                  PduMeter.TAG_DEVICE,
+                                  device,
+                                  PduMeter.TAG_COMMAND,
+                                  command,
+                                  PduMeter.TAG_OUTCOME,
+                                  outcome)
+                              .register(r);
+                      registered.add(new Registered(r, timer));
+                      return timer;
+                    });
         t.record(elapsed, TimeUnit.NANOSECONDS);
       }
     }
