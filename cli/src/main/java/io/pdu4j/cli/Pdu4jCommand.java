@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       OffCommand.class,
       SimCommand.class,
       DemoCommand.class,
+      ServeCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",

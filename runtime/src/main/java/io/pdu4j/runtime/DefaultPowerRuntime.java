@@ -2,6 +2,7 @@ package io.pdu4j.runtime;
 
 import com.google.inject.Inject;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.spi.DeviceOptions;
 import java.util.List;
@@ -27,6 +28,16 @@ final class DefaultPowerRuntime implements PowerRuntime {
   @Override
   public CompletionStage<PowerDevice> openAsync(String uri) {
     return core.openAsync(uri);
+  }
+
+  @Override
+  public PowerDevice open(DeviceConfig device) {
+    return core.open(device.address(), device.name());
+  }
+
+  @Override
+  public CompletionStage<PowerDevice> openAsync(DeviceConfig device) {
+    return core.openAsync(device.address(), device.name());
   }
 
   @Override

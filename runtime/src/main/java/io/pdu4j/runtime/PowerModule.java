@@ -4,6 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.runtime.internal.RuntimeSettings;
 import io.pdu4j.spi.DeviceOptions;
@@ -12,6 +14,7 @@ import io.pdu4j.spi.TransportProvider;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Guice module behind {@link PowerRuntime}: binds {@link PowerRuntime} as a singleton, and the
@@ -23,6 +26,11 @@ import java.util.Objects;
  *     PowerModule.driverBinder(binder).addBinding().to(MyDriver.class));
  * PowerRuntime runtime = injector.getInstance(PowerRuntime.class);   // close it when done
  * }</pre>
+ *
+ * <p>Metrics: when the injector has a Micrometer {@link MeterRegistry}, every device the runtime
+ * opens publishes its meters there ({@link io.pdu4j.runtime.metrics.PduMeter}); without one, no
+ * meters are kept. Bind yours with {@code bind(MeterRegistry.class).toInstance(registry)} or {@link
+ * #meterRegistryBinder(Binder)}{@code .setBinding().toInstance(registry)}.
  *
  * <p>{@code new PowerModule()} has the defaults of {@link PowerRuntime#builder()}; {@link
  * PowerRuntime.Builder#module()} makes one with other settings. The injector does not close the
@@ -41,7 +49,8 @@ public final class PowerModule extends AbstractModule {
             defaultClassLoader(),
             true,
             List.of(),
-            List.of()));
+            List.of(),
+            Optional.empty()));
   }
 
   PowerModule(RuntimeSettings settings) {
@@ -61,8 +70,18 @@ public final class PowerModule extends AbstractModule {
     return Multibinder.newSetBinder(binder, TransportProvider.class);
   }
 
+  /**
+   * The optional Micrometer registry the runtime publishes device meters to; absent unless an
+   * application binds one (or gives one to {@link PowerRuntime.Builder#meterRegistry}).
+   */
+  public static OptionalBinder<MeterRegistry> meterRegistryBinder(Binder binder) {
+    return OptionalBinder.newOptionalBinder(binder, MeterRegistry.class);
+  }
+
   @Override
   protected void configure() {
+    OptionalBinder<MeterRegistry> registry = meterRegistryBinder(binder());
+    settings.meterRegistry().ifPresent(r -> registry.setBinding().toInstance(r));
     bind(RuntimeSettings.class).toInstance(settings);
     // the same instance bound twice is not a clash; two instances with one code are (the runtime
     // reports those with both origins)

@@ -2,8 +2,10 @@ package io.pdu4j.runtime;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -62,6 +65,21 @@ public interface PowerRuntime extends AutoCloseable {
    */
   CompletionStage<PowerDevice> openAsync(String uri);
 
+  /**
+   * Opens a configured device and waits until it is ready, as {@link #open(String)} does. The
+   * device's meters are tagged with its name, which must not be that of another open device.
+   *
+   * @throws io.pdu4j.api.InvalidArgumentException also when a device of that name is open
+   */
+  PowerDevice open(DeviceConfig device);
+
+  /**
+   * Opens a configured device without blocking, as {@link #openAsync(String)} does; its meters are
+   * tagged with its name. The stage fails with {@link io.pdu4j.api.InvalidArgumentException} when a
+   * device of that name is open.
+   */
+  CompletionStage<PowerDevice> openAsync(DeviceConfig device);
+
   /** The devices opened through this runtime and not yet closed, in the order they were opened. */
   List<PowerDevice> devices();
 
@@ -103,8 +121,19 @@ public interface PowerRuntime extends AutoCloseable {
     private boolean loadServices = true;
     private final List<PowerDriver> drivers = new ArrayList<>();
     private final List<TransportProvider> transports = new ArrayList<>();
+    private MeterRegistry meterRegistry;
 
     private Builder() {}
+
+    /**
+     * The Micrometer registry every device publishes its meters to ({@link
+     * io.pdu4j.runtime.metrics.PduMeter}), tagged with the device's name; without one no meters are
+     * kept. The runtime registers and removes meters but never closes the registry.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
 
     /** The options every device gets unless its address overrides them. */
     public Builder defaults(DeviceOptions options) {
@@ -180,7 +209,14 @@ public interface PowerRuntime extends AutoCloseable {
       }
       return new PowerModule(
           new io.pdu4j.runtime.internal.RuntimeSettings(
-              defaults, clock, ioThreads, loader, loadServices, drivers, transports));
+              defaults,
+              clock,
+              ioThreads,
+              loader,
+              loadServices,
+              drivers,
+              transports,
+              Optional.ofNullable(meterRegistry)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pdu4j.runtime.internal;
 
 import com.google.inject.Inject;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
@@ -20,7 +21,9 @@ import io.pdu4j.spi.TransportProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -49,15 +52,26 @@ public final class RuntimeCore {
   private final ProviderRegistry<PowerDriver> drivers;
   private final ProviderRegistry<TransportProvider> transports;
   private final IoThreads io;
+  private final Optional<MeterRegistry> meterRegistry;
 
   private final Object lock = new Object();
   private final Object closeLock = new Object();
   private final List<Tracked> devices = new ArrayList<>(); // guarded by lock
   private final Set<CompletableFuture<PowerDevice>> opening =
       Collections.newSetFromMap(new java.util.IdentityHashMap<>()); // guarded by lock
+  private final Set<String> names = new HashSet<>(); // guarded by lock: device tags in use
   private volatile boolean closed; // written under lock
 
-  private record Tracked(PowerDevice device, Subscription subscription) {}
+  /**
+   * An open device: the driver's, the one handed out (timed when metrics are on), its metrics (or
+   * null) and its name.
+   */
+  private record Tracked(
+      PowerDevice raw,
+      PowerDevice device,
+      Subscription subscription,
+      DeviceMetrics metrics,
+      String name) {}
 
   private record Plan(
       DeviceAddress address,
@@ -71,8 +85,10 @@ public final class RuntimeCore {
   public RuntimeCore(
       RuntimeSettings settings,
       Set<PowerDriver> embeddedDrivers,
-      Set<TransportProvider> embeddedTransports) {
+      Set<TransportProvider> embeddedTransports,
+      Optional<MeterRegistry> meterRegistry) {
     this.settings = settings;
+    this.meterRegistry = meterRegistry;
     this.drivers =
         ProviderRegistry.load(
             "driver",
@@ -102,12 +118,20 @@ public final class RuntimeCore {
 
   /** Opens and waits; see {@code PowerRuntime.open}. */
   public PowerDevice open(String uri) {
+    return open(uri, null);
+  }
+
+  /**
+   * Opens and waits, the device named {@code name} (its {@code device} tag), or by its address when
+   * null.
+   */
+  public PowerDevice open(String uri, String name) {
     if (io.isIoThread()) {
       throw new PowerDeviceException(
           "open(uri) blocks and cannot be called on a pdu4j I/O thread; use openAsync(uri)");
     }
     Plan plan = plan(uri);
-    CompletableFuture<PowerDevice> result = start(plan);
+    CompletableFuture<PowerDevice> result = start(plan, name);
     Duration wait = plan.options().readyTimeout().plus(OPEN_GRACE);
     try {
       return result.get(wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -146,13 +170,18 @@ public final class RuntimeCore {
 
   /** Opens without blocking; see {@code PowerRuntime.openAsync}. */
   public CompletionStage<PowerDevice> openAsync(String uri) {
+    return openAsync(uri, null);
+  }
+
+  /** Opens without blocking, the device named {@code name} or by its address when null. */
+  public CompletionStage<PowerDevice> openAsync(String uri, String name) {
     Plan plan;
     try {
       plan = plan(uri);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Failures.of(e, "opening the device", redact(uri)));
     }
-    return start(plan);
+    return start(plan, name);
   }
 
   private Plan plan(String uri) {
@@ -220,17 +249,30 @@ public final class RuntimeCore {
     }
   }
 
-  private CompletableFuture<PowerDevice> start(Plan plan) {
+  private CompletableFuture<PowerDevice> start(Plan plan, String requestedName) {
     CompletableFuture<PowerDevice> result = new CompletableFuture<>();
     String device = plan.address().toString();
+    String name;
     synchronized (lock) {
       if (closed) {
         result.completeExceptionally(
             new DeviceClosedException("the pdu4j runtime is closed; cannot open " + device));
         return result;
       }
+      if (requestedName != null && names.contains(requestedName)) {
+        result.completeExceptionally(
+            new InvalidArgumentException(
+                "a device named '" + requestedName + "' is already open in this runtime"));
+        return result;
+      }
+      name = requestedName != null ? requestedName : uniqueName(device);
+      names.add(name);
       opening.add(result);
     }
+    DeviceMetrics metrics =
+        meterRegistry.isPresent()
+            ? new DeviceMetrics(name, settings.clock(), plan.options().staleAfter())
+            : null;
     Link link = null;
     try {
       RuntimeTransportContext context =
@@ -250,25 +292,42 @@ public final class RuntimeCore {
             null,
             null);
       }
+      if (metrics != null) {
+        link = new CountingLink(link, metrics);
+      }
       CompletionStage<PowerDevice> stage =
           plan.driver()
               .open(new DriverContext(plan.address(), link, plan.options(), settings.clock()));
-      stage.whenComplete((d, failure) -> opened(plan, result, d, failure));
+      stage.whenComplete((d, failure) -> opened(plan, name, metrics, result, d, failure));
     } catch (RuntimeException e) {
       if (link != null) {
         closeQuietly(link, device);
       }
-      forgetOpening(result);
+      forgetOpening(result, name);
       result.completeExceptionally(Failures.of(e, "opening the device", device));
     }
     return result;
   }
 
+  /** A name for a device opened by address: the address, numbered when it is open twice. */
+  private String uniqueName(String address) {
+    String name = address;
+    for (int n = 2; names.contains(name); n++) {
+      name = address + " #" + n;
+    }
+    return name;
+  }
+
   private void opened(
-      Plan plan, CompletableFuture<PowerDevice> result, PowerDevice device, Throwable failure) {
+      Plan plan,
+      String name,
+      DeviceMetrics metrics,
+      CompletableFuture<PowerDevice> result,
+      PowerDevice device,
+      Throwable failure) {
     String address = plan.address().toString();
     if (failure != null || device == null) {
-      forgetOpening(result);
+      forgetOpening(result, name);
       result.completeExceptionally(
           failure != null
               ? Failures.of(failure, "opening the device", address)
@@ -281,20 +340,33 @@ public final class RuntimeCore {
       return;
     }
     // subscribed before it is listed, outside the lock: no driver code runs under our lock
-    Subscription subscription = subscribeForClose(device);
+    Subscription subscription = subscribeForClose(device, metrics);
+    PowerDevice exposed = device;
+    if (metrics != null) {
+      metrics.seed(device);
+      exposed = new TimedDevice(device, metrics);
+    }
     boolean keep;
     synchronized (lock) {
       opening.remove(result);
       keep = !closed && !result.isDone();
       if (keep) {
-        devices.add(new Tracked(device, subscription));
+        devices.add(new Tracked(device, exposed, subscription, metrics, name));
+      } else {
+        names.remove(name);
       }
     }
-    if (!keep || !result.complete(device)) {
+    if (keep && metrics != null) {
+      meterRegistry.ifPresent(metrics::bindTo);
+    }
+    if (!keep || !result.complete(exposed)) {
       // nobody waits for it any more (the runtime closed or the caller gave up): do not leak it
       LOG.debug("{}: opened after the caller gave up; closing it", address);
       forget(device);
       subscription.close();
+      if (metrics != null) {
+        metrics.close();
+      }
       closeQuietly(device, address);
       result.completeExceptionally(
           new DeviceClosedException(
@@ -302,26 +374,45 @@ public final class RuntimeCore {
     }
   }
 
-  private Subscription subscribeForClose(PowerDevice device) {
+  private Subscription subscribeForClose(PowerDevice device, DeviceMetrics metrics) {
     // a device closed by its user leaves the list (devices() also skips closed ones, in case the
     // event comes after a caller looks)
     return device.subscribe(
         event -> {
+          if (metrics != null) {
+            metrics.onEvent(event);
+          }
           if (event instanceof DeviceEvent.Connection c && c.current() == ConnectionState.CLOSED) {
             forget(device);
           }
         });
   }
 
+  /** Drops a closed device from the list, frees its name and removes its meters. */
   private void forget(PowerDevice device) {
+    List<Tracked> gone = new ArrayList<>();
     synchronized (lock) {
-      devices.removeIf(t -> t.device() == device);
+      devices.removeIf(
+          t -> {
+            if (t.raw() == device) {
+              gone.add(t);
+              names.remove(t.name());
+              return true;
+            }
+            return false;
+          });
+    }
+    for (Tracked t : gone) {
+      if (t.metrics() != null) {
+        t.metrics().close();
+      }
     }
   }
 
-  private void forgetOpening(CompletableFuture<PowerDevice> result) {
+  private void forgetOpening(CompletableFuture<PowerDevice> result, String name) {
     synchronized (lock) {
       opening.remove(result);
+      names.remove(name);
     }
   }
 
@@ -367,6 +458,7 @@ public final class RuntimeCore {
         closed = true;
         toClose = new ArrayList<>(devices);
         devices.clear();
+        names.clear();
         pending = new ArrayList<>(opening);
         opening.clear();
       }
@@ -380,7 +472,10 @@ public final class RuntimeCore {
         } catch (RuntimeException e) {
           LOG.debug("removing a listener failed", e);
         }
-        closeQuietly(t.device(), t.device().info().address());
+        closeQuietly(t.raw(), t.raw().info().address());
+        if (t.metrics() != null) {
+          t.metrics().close();
+        }
       }
       if (!io.shutdown(SHUTDOWN_TIMEOUT)) {
         LOG.debug("I/O threads asked to stop; not all stopped within {}", SHUTDOWN_TIMEOUT);

@@ -1,11 +1,13 @@
 package io.pdu4j.runtime.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the runtime builder collected, bound in the injector.
@@ -17,6 +19,7 @@ import java.util.Objects;
  * @param loadServices whether to use {@link java.util.ServiceLoader} at all
  * @param drivers drivers added to the builder
  * @param transports transports added to the builder
+ * @param meterRegistry the registry the builder was given, if any
  */
 public record RuntimeSettings(
     DeviceOptions defaults,
@@ -25,7 +28,8 @@ public record RuntimeSettings(
     ClassLoader classLoader,
     boolean loadServices,
     List<PowerDriver> drivers,
-    List<TransportProvider> transports) {
+    List<TransportProvider> transports,
+    Optional<MeterRegistry> meterRegistry) {
   /** Validates and copies. */
   public RuntimeSettings {
     Objects.requireNonNull(defaults, "defaults");
@@ -33,5 +37,6 @@ public record RuntimeSettings(
     Objects.requireNonNull(classLoader, "classLoader");
     drivers = List.copyOf(drivers);
     transports = List.copyOf(transports);
+    Objects.requireNonNull(meterRegistry, "meterRegistry");
   }
 }

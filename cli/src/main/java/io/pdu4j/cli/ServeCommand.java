@@ -1,0 +1,66 @@
+package io.pdu4j.cli;
+
+import io.pdu4j.runtime.config.Pdu4jConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pdu4j serve --config devices.yaml}: keeps the configured devices open and serves their
+ * meters for Prometheus at {@code /metrics} and their states at {@code /health}, until SIGTERM or
+ * Ctrl-C.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Keep the devices of a configuration file open and serve their metrics for Prometheus"
+          + " (/metrics) and their connection states (/health), until stopped (SIGTERM, Ctrl-C).",
+      "Devices that cannot be reached are retried with backoff; state changes are logged on"
+          + " stderr. See docs/configuration.md for the file."
+    })
+final class ServeCommand implements Callable<Integer> {
+  /** How long stopping may take before the JVM goes down anyway. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The configuration file, e.g. devices.yaml.")
+  Path config;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Pdu4jConfig parsed = Pdu4jConfig.load(config);
+    PrintWriter err = spec.commandLine().getErr();
+    FleetServer server = FleetServer.start(parsed, err);
+    Thread hook = new Thread(() -> stop(server), "pdu4j-serve-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    server.awaitStopped();
+    return ExitCodes.OK;
+  }
+
+  /** Closes the server within {@link #STOP_TIMEOUT}, then lets the JVM go regardless. */
+  static void stop(FleetServer server) {
+    Thread closer = new Thread(server::close, "pdu4j-serve-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(STOP_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      System.err.println(
+          "pdu4j: did not stop within " + STOP_TIMEOUT.toSeconds() + "s; exiting anyway");
+    }
+  }
+}

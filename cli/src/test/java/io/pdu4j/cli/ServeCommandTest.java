@@ -1,0 +1,186 @@
+package io.pdu4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pdu4j.runtime.config.Pdu4jConfig;
+import io.pdu4j.sim.isotek.IsoTekSimulator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pdu4j serve} in this JVM: Prometheus text and health JSON over loopback HTTP. */
+class ServeCommandTest {
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private IsoTekSimulator sim;
+  private FleetServer server;
+  private int deadPort;
+  private final StringWriter log = new StringWriter();
+
+  @BeforeEach
+  void start() throws IOException {
+    sim =
+        IsoTekSimulator.builder()
+            .outlets(8)
+            .jitter(false)
+            .loadWatts(3, 18)
+            .initialState(5, false)
+            .build()
+            .start();
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort(); // nothing listens there once closed
+    }
+    String yaml =
+        """
+        devices:
+          rack-a:
+            uri: "isotek:tcp://127.0.0.1:%d"
+            timeout: 2s
+          dead:
+            uri: "isotek:tcp://127.0.0.1:%d?connect-timeout=500ms"
+        metrics:
+          prometheus:
+            host: 127.0.0.1
+            port: 0
+        """
+            .formatted(sim.port(), deadPort);
+    Pdu4jConfig config = Pdu4jConfig.parse(new StringReader(yaml), "test.yaml", Path.of("."));
+    server = FleetServer.start(config, new PrintWriter(log, true));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    sim.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+    return http.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode health() throws Exception {
+    HttpResponse<String> r = get("/health");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    return new ObjectMapper().readTree(r.body());
+  }
+
+  @Test
+  void servesPrometheusTextTaggedWithTheConfiguredNames() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> health().path("devices").path("rack-a").path("state").asText(),
+            "CONNECTED"::equals);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> r = get("/metrics");
+              assertThat(r.statusCode()).isEqualTo(200);
+              assertThat(r.headers().firstValue("Content-Type").orElseThrow())
+                  .startsWith("text/plain");
+              assertThat(r.body())
+                  .containsPattern(
+                      "(?m)^pdu_outlet_power_watts\\{device=\"rack-a\",outlet=\"3\"} 18(\\.0)?$")
+                  .containsPattern(
+                      "(?m)^pdu_outlet_state\\{device=\"rack-a\",outlet=\"5\"} 0(\\.0)?$")
+                  .containsPattern(
+                      "(?m)^pdu_outlet_voltage_volts\\{device=\"rack-a\",outlet=\"1\"} 230(\\.0)?$")
+                  .containsPattern("(?m)^pdu_device_connected\\{device=\"rack-a\"} 1(\\.0)?$")
+                  .containsPattern("(?m)^pdu_readings_received_total\\{device=\"rack-a\"} \\d")
+                  .containsPattern(
+                      "(?m)^pdu_link_bytes_received_bytes_total\\{device=\"rack-a\"} \\d")
+                  .containsPattern(
+                      "(?m)^pdu_outlet_energy_watt_hours_total\\{device=\"rack-a\",outlet=\"1\"}")
+                  .doesNotContain("device=\"dead\"");
+            });
+  }
+
+  @Test
+  void healthReportsEveryDeviceAndAnUnreachableOneIsRetried() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> health().path("devices").path("rack-a").path("state").asText(),
+            "CONNECTED"::equals);
+    JsonNode h = health();
+    assertThat(h.path("status").asText()).isEqualTo("DEGRADED");
+    JsonNode dead = h.path("devices").path("dead");
+    assertThat(dead.path("state").asText()).isEqualTo("UNREACHABLE");
+    assertThat(dead.path("error").asText()).contains("retrying in");
+    assertThat(dead.path("address").asText()).contains(":" + deadPort);
+
+    // the device comes up: the next retry finds it
+    IsoTekSimulator late = IsoTekSimulator.builder().outlets(8).tcpPort(deadPort).build().start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> health().path("status").asText(), "UP"::equals);
+      assertThat(log.toString())
+          .contains("dead: UNREACHABLE")
+          .contains("dead: CONNECTED")
+          .contains("rack-a: CONNECTED");
+    } finally {
+      server.close();
+      late.close();
+    }
+  }
+
+  @Test
+  void unknownPathsAndMethodsAreRefused() throws Exception {
+    assertThat(get("/nope").statusCode()).isEqualTo(404);
+    assertThat(get("/metrics/x").statusCode()).isEqualTo(404);
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics");
+    HttpResponse<String> post =
+        http.send(
+            HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void closingStopsTheServerAndDisconnectsTheDevices() throws Exception {
+    await().atMost(Duration.ofSeconds(10)).until(() -> sim.connectedClients() == 1);
+    int port = server.address().getPort();
+    ServeCommand.stop(server);
+    server.awaitStopped();
+    await().atMost(Duration.ofSeconds(5)).until(() -> sim.connectedClients() == 0);
+    URI uri = URI.create("http://127.0.0.1:" + port + "/health");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                http.send(
+                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(ConnectException.class);
+    assertThat(log.toString()).contains("stopped");
+  }
+
+  @Test
+  void aBadConfigurationIsAUsageErrorNamingTheLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("devices.yaml");
+    Files.writeString(file, "devices:\n  a:\n    uri: isotek:tcp://h\n    timout: 5s\n");
+    CliTest.Result r = CliTest.run("serve", "--config", file.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains(file + ":4: devices.a.timout: unknown key");
+  }
+}

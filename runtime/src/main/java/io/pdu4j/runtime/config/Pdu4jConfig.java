@@ -1,0 +1,362 @@
+package io.pdu4j.runtime.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.spi.Durations;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A {@code devices.yaml} file, validated.
+ *
+ * <pre>{@code
+ * devices:
+ *   rack-a:
+ *     uri: "isotek:tcp://10.0.0.5:501"
+ *     timeout: 5s            # optional, per command
+ *     poll: 10s              # optional
+ *   av-rack:
+ *     uri: "isotek:extron://10.0.0.9:23/3?password=env:IPCP_PASSWORD"
+ * metrics:
+ *   prometheus:
+ *     host: 127.0.0.1        # default
+ *     port: 9464             # default
+ * plugins:
+ *   dir: ./plugins           # optional, relative to the file
+ * }</pre>
+ *
+ * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and
+ * secrets written literally (rather than as {@code env:NAME} or {@code file:PATH}) are errors: a
+ * {@link ConfigException} naming the file, the line and the key, which never echoes a secret.
+ *
+ * @param devices the devices by name, in file order; at least one
+ * @param prometheus where to publish metrics; empty when the file has no {@code metrics} section
+ * @param pluginsDir where plugin jars are, resolved against the file's directory, when set
+ */
+public record Pdu4jConfig(
+    Map<String, DeviceConfig> devices,
+    Optional<PrometheusConfig> prometheus,
+    Optional<Path> pluginsDir) {
+
+  /** Copies the device map, keeping its order. */
+  public Pdu4jConfig {
+    Objects.requireNonNull(prometheus, "prometheus");
+    Objects.requireNonNull(pluginsDir, "pluginsDir");
+    devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
+  }
+
+  /**
+   * Reads and validates a configuration file.
+   *
+   * @throws ConfigException naming the file, the line and the key of the first problem
+   */
+  public static Pdu4jConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), 0, "", "no such file");
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), 0, "", "cannot read it: " + e.getMessage());
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(new StringReader(text), file.toString(), dir);
+  }
+
+  /**
+   * Reads and validates configuration text.
+   *
+   * @param source what to call it in errors, e.g. the file name
+   * @param baseDir the directory relative paths are resolved against
+   * @throws ConfigException naming the source, the line and the key of the first problem
+   */
+  public static Pdu4jConfig parse(Reader yaml, String source, Path baseDir) {
+    Node root;
+    try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new ConfigException(source, 0, "", "the file is empty; it needs a 'devices' section");
+      }
+      root = new Reader2(p, source).read("");
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(source, line(e.getLocation()), "", syntax(e));
+    } catch (IOException e) {
+      throw new ConfigException(source, 0, "", "cannot read it: " + e.getMessage());
+    }
+    return new Validator(source, baseDir).root(root);
+  }
+
+  private static int line(JsonLocation at) {
+    return at == null ? 0 : at.getLineNr();
+  }
+
+  /**
+   * The parser's complaint without the quoted source lines, which could hold a secret: SnakeYAML
+   * indents its quotes and position lines, the problem statements are not.
+   */
+  private static String syntax(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    StringBuilder b = new StringBuilder("not valid YAML");
+    if (message != null) {
+      for (String l : message.split("\\R")) {
+        if (!l.isBlank() && !Character.isWhitespace(l.charAt(0)) && !l.contains("^")) {
+          b.append(": ").append(l.strip());
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  // ------------------------------------------------------------------ a tree that knows its lines
+
+  private sealed interface Node {
+    JsonLocation at();
+
+    String kind();
+  }
+
+  private record Scalar(String text, JsonToken token, JsonLocation at) implements Node {
+    @Override
+    public String kind() {
+      return token == JsonToken.VALUE_NULL ? "nothing" : "a value";
+    }
+  }
+
+  private record Entry(String key, JsonLocation keyAt, Node value) {}
+
+  private record MapNode(Map<String, Entry> entries, JsonLocation at) implements Node {
+    @Override
+    public String kind() {
+      return "a mapping";
+    }
+  }
+
+  private record ListNode(List<Node> items, JsonLocation at) implements Node {
+    @Override
+    public String kind() {
+      return "a list";
+    }
+  }
+
+  /** Reads the parser's tokens into nodes, each with where it starts. */
+  private record Reader2(JsonParser p, String source) {
+    Node read(String key) throws IOException {
+      JsonLocation at = p.currentTokenLocation();
+      JsonToken t = p.currentToken();
+      switch (t) {
+        case START_OBJECT -> {
+          Map<String, Entry> entries = new LinkedHashMap<>();
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonLocation keyAt = p.currentTokenLocation();
+            p.nextToken();
+            String path = key.isEmpty() ? name : key + "." + name;
+            if (entries.containsKey(name)) {
+              throw new ConfigException(
+                  source,
+                  line(keyAt),
+                  path,
+                  "given twice (first on line " + line(entries.get(name).keyAt()) + ")");
+            }
+            entries.put(name, new Entry(name, keyAt, read(path)));
+          }
+          return new MapNode(entries, at);
+        }
+        case START_ARRAY -> {
+          List<Node> items = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            items.add(read(key));
+          }
+          return new ListNode(items, at);
+        }
+        default -> {
+          return new Scalar(t == JsonToken.VALUE_NULL ? null : p.getText(), t, at);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  private record Validator(String source, Path baseDir) {
+    private static final Set<String> ROOT = Set.of("devices", "metrics", "plugins");
+    private static final Set<String> DEVICE = Set.of("uri", "timeout", "poll");
+    private static final Set<String> METRICS = Set.of("prometheus");
+    private static final Set<String> PROMETHEUS = Set.of("host", "port");
+    private static final Set<String> PLUGINS = Set.of("dir");
+
+    ConfigException error(JsonLocation at, String key, String problem) {
+      return new ConfigException(source, line(at), key, problem);
+    }
+
+    MapNode mapping(Node n, String key) {
+      if (n instanceof MapNode m) {
+        return m;
+      }
+      throw error(
+          n.at(), key, "expected a mapping (indented 'key: value' lines), found " + n.kind());
+    }
+
+    void known(MapNode m, String key, Set<String> known) {
+      for (Entry e : m.entries().values()) {
+        if (!known.contains(e.key())) {
+          throw error(
+              e.keyAt(),
+              key.isEmpty() ? e.key() : key + "." + e.key(),
+              "unknown key; known here: " + String.join(", ", known.stream().sorted().toList()));
+        }
+      }
+    }
+
+    String text(Entry e, String key) {
+      if (e.value() instanceof Scalar s && s.text() != null && s.token() != null) {
+        if (s.text().isBlank()) {
+          throw error(s.at(), key, "must not be empty");
+        }
+        return s.text();
+      }
+      throw error(e.value().at(), key, "expected a value, found " + e.value().kind());
+    }
+
+    <T> T convert(Entry e, String key, Function<String, T> parse) {
+      String text = text(e, key);
+      try {
+        return parse.apply(text);
+      } catch (InvalidArgumentException ex) {
+        throw error(e.value().at(), key, ex.getMessage());
+      }
+    }
+
+    Pdu4jConfig root(Node n) {
+      MapNode root = mapping(n, "");
+      known(root, "", ROOT);
+      Entry devices = root.entries().get("devices");
+      if (devices == null) {
+        throw error(root.at(), "devices", "missing: the file must list at least one device");
+      }
+      MapNode list = mapping(devices.value(), "devices");
+      if (list.entries().isEmpty()) {
+        throw error(devices.keyAt(), "devices", "no devices: list at least one");
+      }
+      Map<String, DeviceConfig> result = new LinkedHashMap<>();
+      for (Entry d : list.entries().values()) {
+        result.put(d.key(), device(d));
+      }
+      Optional<PrometheusConfig> prometheus = Optional.empty();
+      Entry metrics = root.entries().get("metrics");
+      if (metrics != null) {
+        MapNode m = mapping(metrics.value(), "metrics");
+        known(m, "metrics", METRICS);
+        Entry p = m.entries().get("prometheus");
+        if (p != null) {
+          prometheus = Optional.of(prometheus(p));
+        }
+      }
+      Optional<Path> plugins = Optional.empty();
+      Entry pl = root.entries().get("plugins");
+      if (pl != null) {
+        MapNode m = mapping(pl.value(), "plugins");
+        known(m, "plugins", PLUGINS);
+        Entry dir = m.entries().get("dir");
+        if (dir != null) {
+          plugins =
+              Optional.of(
+                  convert(
+                      dir,
+                      "plugins.dir",
+                      t -> {
+                        try {
+                          return baseDir.resolve(t).normalize();
+                        } catch (java.nio.file.InvalidPathException ex) {
+                          throw new InvalidArgumentException("not a path: " + ex.getReason());
+                        }
+                      }));
+        }
+      }
+      return new Pdu4jConfig(result, prometheus, plugins);
+    }
+
+    DeviceConfig device(Entry d) {
+      String key = "devices." + d.key();
+      MapNode m = mapping(d.value(), key);
+      known(m, key, DEVICE);
+      Entry uri = m.entries().get("uri");
+      if (uri == null) {
+        throw error(d.keyAt(), key + ".uri", "missing: every device needs its address");
+      }
+      Optional<Duration> timeout =
+          Optional.ofNullable(m.entries().get("timeout"))
+              .map(e -> convert(e, key + ".timeout", t -> positive(t, "timeout")));
+      Optional<Duration> poll =
+          Optional.ofNullable(m.entries().get("poll"))
+              .map(e -> convert(e, key + ".poll", t -> positive(t, "poll")));
+      String address = text(uri, key + ".uri");
+      try {
+        return new DeviceConfig(d.key(), address, timeout, poll);
+      } catch (InvalidArgumentException ex) {
+        boolean name = ex.getMessage().startsWith("bad device name");
+        throw error(
+            name ? d.keyAt() : uri.value().at(), name ? key : key + ".uri", ex.getMessage());
+      }
+    }
+
+    static Duration positive(String text, String what) {
+      Duration d = Durations.parse(text, what);
+      if (d.isZero()) {
+        throw new InvalidArgumentException(what + " must be more than 0, got " + text);
+      }
+      return d;
+    }
+
+    PrometheusConfig prometheus(Entry p) {
+      String key = "metrics.prometheus";
+      MapNode m = mapping(p.value(), key);
+      known(m, key, PROMETHEUS);
+      String host =
+          Optional.ofNullable(m.entries().get("host"))
+              .map(e -> text(e, key + ".host"))
+              .orElse(PrometheusConfig.DEFAULT_HOST);
+      int port =
+          Optional.ofNullable(m.entries().get("port"))
+              .map(
+                  e ->
+                      convert(
+                          e,
+                          key + ".port",
+                          t -> {
+                            int v;
+                            try {
+                              v = Integer.parseInt(t.trim());
+                            } catch (NumberFormatException ex) {
+                              throw new InvalidArgumentException(
+                                  "not a port number: '" + t + "' (0..65535)");
+                            }
+                            if (v < 0 || v > 65535) {
+                              throw new InvalidArgumentException("port must be 0..65535, got " + v);
+                            }
+                            return v;
+                          }))
+              .orElse(PrometheusConfig.DEFAULT_PORT);
+      return new PrometheusConfig(host, port);
+    }
+  }
+}

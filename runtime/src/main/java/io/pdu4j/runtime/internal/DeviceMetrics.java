@@ -1,0 +1,316 @@
+package io.pdu4j.runtime.internal;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceListener;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.runtime.metrics.CommandOutcome;
+import io.pdu4j.runtime.metrics.PduMeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The meters of one device ({@link PduMeter}), fed by the device's events, its counting link and
+ * its timed facade. Outlets that appear later get their meters when they appear, in every registry
+ * this was bound to; {@link #close()} removes every meter it registered, so a closed device leaves
+ * nothing behind and a reconnect registers nothing new.
+ *
+ * <p>Thread-safe: events arrive on the device's I/O thread, registries read gauges on theirs.
+ */
+public final class DeviceMetrics implements MeterBinder, DeviceListener {
+  private final String device;
+  private final Clock clock;
+  private final Duration staleAfter;
+
+  final AtomicLong bytesSent = new AtomicLong();
+  final AtomicLong bytesReceived = new AtomicLong();
+  final AtomicLong reconnects = new AtomicLong();
+  private final AtomicLong readings = new AtomicLong();
+  private volatile ConnectionState connection = ConnectionState.CONNECTING;
+
+  private final Map<Integer, OutletMeters> outlets = new ConcurrentHashMap<>();
+  // guarded by lock: per registry, the timers by command and outcome
+  private final Map<MeterRegistry, Map<String, Timer>> timers = new IdentityHashMap<>();
+  private final Object lock = new Object();
+  private final List<MeterRegistry> registries = new ArrayList<>(); // guarded by lock
+  private final List<Registered> registered = new ArrayList<>(); // guarded by lock
+  private boolean closed; // guarded by lock
+
+  private record Registered(MeterRegistry registry, Meter meter) {}
+
+  /**
+   * @param device the {@code device} tag value (a name or a redacted address)
+   * @param clock the runtime's clock, for the age of readings
+   * @param staleAfter readings older than this read as NaN and are not integrated across
+   */
+  public DeviceMetrics(String device, Clock clock, Duration staleAfter) {
+    this.device = Objects.requireNonNull(device, "device");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+  }
+
+  /** The {@code device} tag value. */
+  public String device() {
+    return device;
+  }
+
+  /** Takes what the device already knows: its outlets, its connection, its last status. */
+  public void seed(PowerDevice d) {
+    connection = d.connectionState();
+    d.lastStatus().ifPresent(s -> onStatus(s, s.receivedAt()));
+    d.outlets().forEach(o -> outlet(o.number()));
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    synchronized (lock) {
+      if (closed || registries.contains(registry)) {
+        return;
+      }
+      registries.add(registry);
+      registerDevice(registry);
+      outlets.values().forEach(o -> registerOutlet(registry, o));
+    }
+  }
+
+  @Override
+  public void onEvent(DeviceEvent event) {
+    if (event instanceof DeviceEvent.StatusReported s) {
+      readings.incrementAndGet();
+      onStatus(s.status(), s.status().receivedAt());
+    } else if (event instanceof DeviceEvent.OutletAdded a) {
+      outlet(a.outlet().number()).update(a.outlet(), a.at(), false);
+    } else if (event instanceof DeviceEvent.OutletChanged c) {
+      outlet(c.current().number()).update(c.current(), c.at(), false);
+    } else if (event instanceof DeviceEvent.Connection c) {
+      connection = c.current();
+      if (c.current() != ConnectionState.CONNECTED) {
+        // never integrate power across a time the device was not heard
+        outlets.values().forEach(OutletMeters::forgetPower);
+      }
+    }
+  }
+
+  private void onStatus(DeviceStatus status, Instant at) {
+    for (OutletStatus o : status.outlets()) {
+      outlet(o.number()).update(o, at, true);
+    }
+  }
+
+  /** Times one command: call when its stage completes (or its call threw). */
+  public void recordCommand(String command, long startNanos, Throwable failure) {
+    long elapsed = System.nanoTime() - startNanos;
+    String outcome = CommandOutcome.of(failure).tag();
+    String key = command + '\0' + outcome;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      for (MeterRegistry r : registries) {
+        Timer t =
+            timers
+                .computeIfAbsent(r, k -> new HashMap<>())
+                .computeIfAbsent(
+                    key,
+                    k -> {
+                      Timer timer =
+                          Timer.builder(PduMeter.COMMANDS.meterName())
+                              .description(PduMeter.COMMANDS.description())
+                              .tags(
+                                  PduMeter.TAG_DEVICE,
+                                  device,
+                                  PduMeter.TAG_COMMAND,
+                                  command,
+                                  PduMeter.TAG_OUTCOME,
+                                  outcome)
+                              .register(r);
+                      registered.add(new Registered(r, timer));
+                      return timer;
+                    });
+        t.record(elapsed, TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  /** Removes every meter this registered; later events and commands register nothing. */
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (Registered r : registered) {
+        r.registry().remove(r.meter());
+      }
+      registered.clear();
+      registries.clear();
+      timers.clear();
+    }
+  }
+
+  private OutletMeters outlet(int number) {
+    OutletMeters existing = outlets.get(number);
+    if (existing != null) {
+      return existing;
+    }
+    synchronized (lock) {
+      OutletMeters o = outlets.get(number);
+      if (o == null) {
+        o = new OutletMeters(number);
+        outlets.put(number, o);
+        if (!closed) {
+          for (MeterRegistry r : registries) {
+            registerOutlet(r, o);
+          }
+        }
+      }
+      return o;
+    }
+  }
+
+  private void registerDevice(MeterRegistry r) {
+    Tags tags = Tags.of(PduMeter.TAG_DEVICE, device);
+    gauge(
+        r,
+        PduMeter.DEVICE_CONNECTED,
+        tags,
+        this,
+        m -> m.connection == ConnectionState.CONNECTED ? 1 : 0);
+    counter(r, PduMeter.LINK_BYTES_SENT, tags, bytesSent);
+    counter(r, PduMeter.LINK_BYTES_RECEIVED, tags, bytesReceived);
+    counter(r, PduMeter.LINK_RECONNECTS, tags, reconnects);
+    counter(r, PduMeter.READINGS_RECEIVED, tags, readings);
+  }
+
+  private void registerOutlet(MeterRegistry r, OutletMeters o) {
+    Tags tags =
+        Tags.of(PduMeter.TAG_DEVICE, device, PduMeter.TAG_OUTLET, Integer.toString(o.number));
+    gauge(r, PduMeter.OUTLET_POWER, tags, o, m -> m.current(m.power));
+    gauge(r, PduMeter.OUTLET_VOLTAGE, tags, o, m -> m.current(m.voltage));
+    gauge(r, PduMeter.OUTLET_STATE, tags, o, OutletMeters::stateValue);
+    registered.add(
+        new Registered(
+            r,
+            FunctionCounter.builder(
+                    PduMeter.OUTLET_ENERGY.meterName(), o, OutletMeters::energyWattHours)
+                .description(PduMeter.OUTLET_ENERGY.description())
+                .baseUnit(PduMeter.OUTLET_ENERGY.baseUnit())
+                .tags(tags)
+                .register(r)));
+  }
+
+  private <T> void gauge(
+      MeterRegistry r, PduMeter meter, Tags tags, T source, ToDoubleFunction<T> value) {
+    Gauge.Builder<T> b =
+        Gauge.builder(meter.meterName(), source, value)
+            .description(meter.description())
+            .tags(tags)
+            .strongReference(true);
+    if (meter.baseUnit() != null) {
+      b.baseUnit(meter.baseUnit());
+    }
+    registered.add(new Registered(r, b.register(r)));
+  }
+
+  private void counter(MeterRegistry r, PduMeter meter, Tags tags, AtomicLong source) {
+    FunctionCounter.Builder<AtomicLong> b =
+        FunctionCounter.builder(meter.meterName(), source, AtomicLong::doubleValue)
+            .description(meter.description())
+            .tags(tags);
+    if (meter.baseUnit() != null) {
+      b.baseUnit(meter.baseUnit());
+    }
+    registered.add(new Registered(r, b.register(r)));
+  }
+
+  /** One outlet's latest reading and integrated energy. */
+  private final class OutletMeters {
+    final int number;
+    volatile double power = Double.NaN;
+    volatile double voltage = Double.NaN;
+    volatile OutletState state = OutletState.UNKNOWN;
+    volatile Instant at;
+    // guarded by this: the last power sample integrated from
+    private Instant lastPowerAt;
+    private double lastPower;
+    private double energyWh;
+
+    OutletMeters(int number) {
+      this.number = number;
+    }
+
+    synchronized void update(OutletStatus s, Instant when, boolean readings) {
+      state = s.state();
+      if (!readings) {
+        return; // a state change alone: the readings keep their own time
+      }
+      at = when;
+      power = s.power().orElse(Double.NaN);
+      voltage = s.voltage().orElse(Double.NaN);
+      if (s.power().isEmpty()) {
+        lastPowerAt = null;
+        return;
+      }
+      double p = s.power().getAsDouble();
+      if (lastPowerAt != null) {
+        Duration dt = Duration.between(lastPowerAt, when);
+        if (!dt.isNegative() && dt.compareTo(staleAfter) <= 0) {
+          energyWh += (lastPower + p) / 2 * (dt.toNanos() / 3.6e12);
+        }
+      }
+      if (lastPowerAt == null || !when.isBefore(lastPowerAt)) {
+        lastPowerAt = when;
+        lastPower = p;
+      }
+    }
+
+    synchronized void forgetPower() {
+      lastPowerAt = null;
+    }
+
+    synchronized double energyWattHours() {
+      return energyWh;
+    }
+
+    /** A reading, or NaN when there is no current one. */
+    double current(double value) {
+      Instant when = at;
+      if (when == null
+          || connection != ConnectionState.CONNECTED
+          || Duration.between(when, clock.instant()).compareTo(staleAfter) > 0) {
+        return Double.NaN;
+      }
+      return value;
+    }
+
+    double stateValue() {
+      return switch (state) {
+        case ON -> current(1);
+        case OFF -> current(0);
+        case UNKNOWN -> Double.NaN;
+      };
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.pdu4j.runtime.metrics;
+
+import io.micrometer.core.instrument.Meter;
+
+/**
+ * Every meter the runtime publishes per device, with its name, type, base unit and description: the
+ * one place they are defined (docs/metrics.md shows the same table).
+ *
+ * <p>Every meter carries the tag {@link #TAG_DEVICE}: the name a device was opened with (its
+ * configuration name), or its address with secrets redacted. Outlet meters also carry {@link
+ * #TAG_OUTLET}, the outlet number; {@link #COMMANDS} carries {@link #TAG_COMMAND} and {@link
+ * #TAG_OUTCOME} ({@link CommandOutcome}). Every tag value is bounded: a device has a fixed set of
+ * outlets and commands, and outcomes are a closed set.
+ *
+ * <p>Gauges read {@code NaN} when there is no current value: before the first report, while the
+ * device is not connected, once the last report is older than the device's {@code stale} option,
+ * and (for {@link #OUTLET_STATE}) while the outlet's state is UNKNOWN.
+ */
+public enum PduMeter {
+  /** The outlet's last reported power draw. */
+  OUTLET_POWER("pdu.outlet.power", Meter.Type.GAUGE, "watts", "Power drawn by the outlet"),
+  /** The outlet's last reported voltage. */
+  OUTLET_VOLTAGE("pdu.outlet.voltage", Meter.Type.GAUGE, "volts", "Voltage at the outlet"),
+  /** 1 when the outlet is reported ON, 0 when OFF, NaN when UNKNOWN. */
+  OUTLET_STATE(
+      "pdu.outlet.state", Meter.Type.GAUGE, null, "Outlet state: 1 on, 0 off, NaN unknown"),
+  /**
+   * Energy the outlet used since the device was opened, in watt-hours, integrated from successive
+   * power readings by the trapezoid rule; an interval longer than the device's {@code stale} option
+   * (a gap in the readings, a disconnection) adds nothing.
+   */
+  OUTLET_ENERGY(
+      "pdu.outlet.energy",
+      Meter.Type.COUNTER,
+      "watt_hours",
+      "Energy used by the outlet, integrated from its power readings"),
+  /** 1 while the device is connected, 0 otherwise. */
+  DEVICE_CONNECTED(
+      "pdu.device.connected", Meter.Type.GAUGE, null, "1 while the device is connected, else 0"),
+  /** Every command issued to the device, from call to completion, by command and outcome. */
+  COMMANDS("pdu.commands", Meter.Type.TIMER, null, "Commands issued to the device"),
+  /** Bytes handed to the link for sending. */
+  LINK_BYTES_SENT("pdu.link.bytes.sent", Meter.Type.COUNTER, "bytes", "Bytes sent to the device"),
+  /** Bytes the link delivered. */
+  LINK_BYTES_RECEIVED(
+      "pdu.link.bytes.received", Meter.Type.COUNTER, "bytes", "Bytes received from the device"),
+  /** Times the link came up again after it had been up. */
+  LINK_RECONNECTS(
+      "pdu.link.reconnects", Meter.Type.COUNTER, null, "Times the link to the device came back"),
+  /** Status reports received, asked for or pushed. */
+  READINGS_RECEIVED(
+      "pdu.readings.received", Meter.Type.COUNTER, null, "Status reports received from the device");
+
+  /** The tag naming the device. */
+  public static final String TAG_DEVICE = "device";
+
+  /** The tag holding the outlet number. */
+  public static final String TAG_OUTLET = "outlet";
+
+  /** The tag naming the command ({@code switch_on}, {@code refresh}, ...). */
+  public static final String TAG_COMMAND = "command";
+
+  /** The tag holding the {@link CommandOutcome}. */
+  public static final String TAG_OUTCOME = "outcome";
+
+  private final String meterName;
+  private final Meter.Type type;
+  private final String baseUnit;
+  private final String description;
+
+  PduMeter(String meterName, Meter.Type type, String baseUnit, String description) {
+    this.meterName = meterName;
+    this.type = type;
+    this.baseUnit = baseUnit;
+    this.description = description;
+  }
+
+  /** The Micrometer name, dot separated, e.g. {@code pdu.outlet.power}. */
+  public String meterName() {
+    return meterName;
+  }
+
+  /** The kind of meter. */
+  public Meter.Type type() {
+    return type;
+  }
+
+  /** The base unit, e.g. {@code watts}, or null for a plain count or a state. */
+  public String baseUnit() {
+    return baseUnit;
+  }
+
+  /** One line for humans. */
+  public String description() {
+    return description;
+  }
+}

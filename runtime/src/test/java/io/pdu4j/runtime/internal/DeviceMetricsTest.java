@@ -1,0 +1,156 @@
+package io.pdu4j.runtime.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.runtime.metrics.PduMeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The arithmetic and lifecycle of one device's meters, fed events by hand. */
+class DeviceMetricsTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T00:00:00Z");
+  private final MutableClock clock = new MutableClock();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private DeviceMetrics metrics;
+
+  static final class MutableClock extends Clock {
+    Instant now = T0;
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @BeforeEach
+  void bind() {
+    metrics = new DeviceMetrics("pdu", clock, Duration.ofSeconds(10));
+    metrics.bindTo(registry);
+    connection(ConnectionState.CONNECTED);
+  }
+
+  private void connection(ConnectionState state) {
+    metrics.onEvent(
+        new DeviceEvent.Connection(
+            "pdu", clock.now, ConnectionState.CONNECTING, state, Optional.empty()));
+  }
+
+  private void report(double watts, OutletState state) {
+    OutletStatus o =
+        new OutletStatus(
+            1,
+            "1",
+            "Outlet 1",
+            state,
+            OptionalDouble.of(230),
+            OptionalDouble.of(watts),
+            Set.of(OutletCapability.SWITCHABLE));
+    DeviceStatus s = new DeviceStatus(clock.now, Optional.empty(), List.of(o), Optional.empty());
+    metrics.onEvent(new DeviceEvent.StatusReported("pdu", clock.now, s));
+  }
+
+  private double energy() {
+    return registry.get(PduMeter.OUTLET_ENERGY.meterName()).functionCounter().count();
+  }
+
+  private double gauge(PduMeter m) {
+    return registry.get(m.meterName()).tag("outlet", "1").gauge().value();
+  }
+
+  @Test
+  void energyIsTheTrapezoidOfSuccessivePowerReadings() {
+    report(100, OutletState.ON);
+    clock.now = T0.plusSeconds(9);
+    report(200, OutletState.ON);
+    // (100 + 200) / 2 W for 9 s = 1350 J = 0.375 Wh
+    assertThat(energy()).isCloseTo(0.375, within(1e-9));
+    clock.now = T0.plusSeconds(18);
+    report(200, OutletState.ON);
+    assertThat(energy()).isCloseTo(0.375 + 0.5, within(1e-9));
+  }
+
+  @Test
+  void gapsLongerThanStaleAndDisconnectionsAddNothing() {
+    report(100, OutletState.ON);
+    clock.now = T0.plusSeconds(11);
+    report(100, OutletState.ON);
+    assertThat(energy()).isZero();
+
+    connection(ConnectionState.OFFLINE);
+    clock.now = T0.plusSeconds(12);
+    connection(ConnectionState.CONNECTED);
+    report(100, OutletState.ON);
+    assertThat(energy()).isZero();
+    clock.now = T0.plusSeconds(18);
+    report(100, OutletState.ON);
+    assertThat(energy()).isCloseTo(100 * 6 / 3600.0, within(1e-9));
+  }
+
+  @Test
+  void gaugesReadNaNWhenThereIsNoCurrentValue() {
+    assertThat(registry.find(PduMeter.OUTLET_POWER.meterName()).gauge()).isNull();
+    report(50, OutletState.ON);
+    assertThat(gauge(PduMeter.OUTLET_POWER)).isEqualTo(50);
+    assertThat(gauge(PduMeter.OUTLET_STATE)).isEqualTo(1);
+
+    report(50, OutletState.UNKNOWN);
+    assertThat(gauge(PduMeter.OUTLET_STATE)).isNaN();
+    assertThat(gauge(PduMeter.OUTLET_POWER)).isEqualTo(50);
+
+    report(0, OutletState.OFF);
+    assertThat(gauge(PduMeter.OUTLET_STATE)).isZero();
+    clock.now = T0.plusSeconds(11);
+    assertThat(gauge(PduMeter.OUTLET_POWER)).as("stale").isNaN();
+    assertThat(gauge(PduMeter.OUTLET_VOLTAGE)).as("stale").isNaN();
+    assertThat(gauge(PduMeter.OUTLET_STATE)).as("stale").isNaN();
+
+    report(10, OutletState.ON);
+    connection(ConnectionState.OFFLINE);
+    assertThat(gauge(PduMeter.OUTLET_POWER)).as("offline").isNaN();
+    assertThat(registry.get(PduMeter.DEVICE_CONNECTED.meterName()).gauge().value()).isZero();
+  }
+
+  @Test
+  void commandOutcomesAreBoundedTagsAndCloseRemovesEverything() {
+    metrics.recordCommand("switch_on", System.nanoTime(), null);
+    metrics.recordCommand("switch_on", System.nanoTime(), new UnsupportedCapabilityException("x"));
+    metrics.recordCommand("switch_on", System.nanoTime(), new IllegalStateException("x"));
+    assertThat(registry.find(PduMeter.COMMANDS.meterName()).timers())
+        .extracting(t -> t.getId().getTag(PduMeter.TAG_OUTCOME))
+        .containsExactlyInAnyOrder("ok", "rejected", "other");
+    report(1, OutletState.ON);
+
+    metrics.close();
+    assertThat(registry.getMeters()).isEmpty();
+    report(1, OutletState.ON);
+    metrics.recordCommand("switch_on", System.nanoTime(), null);
+    assertThat(registry.getMeters()).isEmpty();
+  }
+}
