@@ -177,7 +177,15 @@ public final class ClientConnection {
     if (!latency.isZero()) {
       TimeUnit.NANOSECONDS.sleep(latency.toNanos());
     }
-    Reply reply = line.overlong() ? Reply.error() : core.processor().handle(text);
+    // the model's lock also covers the push timer's snapshot-and-offer: a push taken before this
+    // command ran can then never be queued after its reply (it would look like a later status)
+    synchronized (core.device()) {
+      return reply(text, line.overlong(), faults);
+    }
+  }
+
+  private boolean reply(String text, boolean overlong, Faults faults) throws InterruptedException {
+    Reply reply = overlong ? Reply.error() : core.processor().handle(text);
     if (faults.silent()) {
       LOG.debug("{}: silent, no reply", name);
       return true;
@@ -195,6 +203,13 @@ public final class ClientConnection {
       int cut = Math.max(1, bytes.length / 2);
       closeQueued = true;
       queue.put(new Outbound(Arrays.copyOf(bytes, cut), true, "partial reply, then close"));
+      return false;
+    }
+    if (reply.restart()) {
+      // X: the OK goes out, this connection closes, the others are dropped by the server
+      closeQueued = true;
+      queue.put(new Outbound(bytes, true, "reply, then restart"));
+      core.restart().trigger(this);
       return false;
     }
     queue.put(new Outbound(bytes, false, "reply"));
@@ -222,7 +237,7 @@ public final class ClientConnection {
               Escapes.visible(new String(item.bytes(), ISO_8859_1)));
         }
         if (item.closeAfter()) {
-          LOG.debug("{}: closing mid-reply (fault injected)", name);
+          LOG.debug("{}: closing after {}", name, item.what());
           socket.shutdownOutput();
           break;
         }
