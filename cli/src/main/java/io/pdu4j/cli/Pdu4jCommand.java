@@ -19,6 +19,10 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       OnCommand.class,
       OffCommand.class,
+      CycleCommand.class,
+      OutletsCommand.class,
+      ClockCommand.class,
+      ScheduleCommand.class,
       SimCommand.class,
       DemoCommand.class,
       picocli.CommandLine.HelpCommand.class
