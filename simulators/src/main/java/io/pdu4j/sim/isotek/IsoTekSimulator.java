@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
@@ -94,6 +95,7 @@ public final class IsoTekSimulator implements AutoCloseable {
   private final CommandLog commandLog = new CommandLog(COMMAND_LOG_CAPACITY);
   private final ReplyRenderer renderer;
   private final IsoTekServer server;
+  private final Path serialDevice;
 
   private IsoTekSimulator(Builder b, InetAddress bindAddress) {
     this.bindAddress = bindAddress;
@@ -141,6 +143,10 @@ public final class IsoTekSimulator implements AutoCloseable {
             b.maxClients,
             this::addressLine,
             b.restartTime);
+    this.serialDevice = b.serialDevice;
+    if (serialDevice != null) {
+      server.serveSerial(serialDevice);
+    }
   }
 
   /** A builder with the defaults: 16 outlets, ephemeral port on 127.0.0.1, 1 s pushes, LF. */
@@ -205,6 +211,9 @@ public final class IsoTekSimulator implements AutoCloseable {
       OptionalInt udp = server.udpPort();
       if (udp.isPresent()) {
         where += " (UDP discovery on " + udp.getAsInt() + ")";
+      }
+      if (serialDevice != null) {
+        where += " and on serial device " + serialDevice;
       }
     } else {
       where = "(not running)";
@@ -389,6 +398,18 @@ public final class IsoTekSimulator implements AutoCloseable {
     private final Map<Integer, OutletConfig> configs = new HashMap<>();
     private final Set<String> refused = new HashSet<>();
     private Duration restartTime = Duration.ofSeconds(2);
+    private Path serialDevice;
+
+    /**
+     * Also serves the protocol on this serial device, e.g. one end of a pseudo-terminal pair made
+     * by {@code socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B}: it is opened as a file (once
+     * for reading, once for writing) when the simulator starts, and gets the status push like a TCP
+     * client. The TCP port is served as well.
+     */
+    public Builder serialDevice(Path device) {
+      this.serialDevice = Objects.requireNonNull(device, "device");
+      return this;
+    }
 
     private Builder() {}
 

@@ -35,7 +35,7 @@ public final class ClientConnection {
 
   private record Outbound(byte[] bytes, boolean closeAfter, String what) {}
 
-  private final Socket socket;
+  private final Endpoint socket;
   private final String name;
   private final SimulatorCore core;
   private final Consumer<ClientConnection> onClosed;
@@ -57,7 +57,23 @@ public final class ClientConnection {
    */
   public ClientConnection(
       Socket socket, String threadName, SimulatorCore core, Consumer<ClientConnection> onClosed) {
-    this.socket = socket;
+    this(Endpoint.of(socket), threadName, core, onClosed);
+  }
+
+  /**
+   * Creates a connection on any endpoint (a serial device, for example).
+   *
+   * @param endpoint where the client's bytes come from and go to
+   * @param threadName the base name of its two threads
+   * @param core what all connections share
+   * @param onClosed called once when the connection closes, whatever closed it
+   */
+  public ClientConnection(
+      Endpoint endpoint,
+      String threadName,
+      SimulatorCore core,
+      Consumer<ClientConnection> onClosed) {
+    this.socket = endpoint;
     this.name = threadName;
     this.core = core;
     this.onClosed = onClosed;
@@ -129,7 +145,7 @@ public final class ClientConnection {
     List<LineDecoder.Line> lines = new ArrayList<>();
     byte[] buffer = new byte[512];
     try {
-      InputStream in = socket.getInputStream();
+      InputStream in = socket.input();
       while (!closed.get()) {
         int n = in.read(buffer);
         if (n < 0) {
@@ -218,7 +234,7 @@ public final class ClientConnection {
 
   private void writeLoop() {
     try {
-      OutputStream out = socket.getOutputStream();
+      OutputStream out = socket.output();
       while (!closed.get()) {
         Outbound item = queue.take();
         out.write(item.bytes());

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -43,6 +44,7 @@ public final class IsoTekServer {
   private final int maxClients;
   private final Supplier<String> addressLine;
   private final Duration restartTime;
+  private volatile Path serialDevice;
 
   private final Object lock = new Object();
   private final Set<ClientConnection> connections = new LinkedHashSet<>();
@@ -130,7 +132,33 @@ public final class IsoTekServer {
       acceptThread = daemon(this::acceptLoop, threadPrefix + "accept");
       acceptThread.start();
       LOG.info("restarted: accepting connections again");
+      if (serialDevice != null) {
+        try {
+          openSerial();
+        } catch (IOException e) {
+          LOG.warn("could not reopen the serial device after the restart: {}", e.toString());
+        }
+      }
     }
+  }
+
+  /**
+   * Also serves the protocol on a serial device (e.g. a pseudo-terminal), opened as a file when the
+   * server starts; call before {@link #start()}.
+   */
+  public void serveSerial(Path device) {
+    this.serialDevice = device;
+  }
+
+  private void openSerial() throws IOException {
+    Path device = serialDevice;
+    ClientConnection connection =
+        new ClientConnection(Endpoint.serial(device), threadPrefix + "serial", core, this::removed);
+    synchronized (lock) {
+      connections.add(connection);
+    }
+    connection.start();
+    LOG.debug("serving on serial device {}", device);
   }
 
   /** Binds the sockets and starts the threads. */
@@ -159,6 +187,9 @@ public final class IsoTekServer {
       pushTimer.scheduleAtFixedRate(this::pushTick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
       pushTimer.scheduleAtFixedRate(this::scheduleTick, 200, 200, TimeUnit.MILLISECONDS);
       acceptThread.start();
+      if (serialDevice != null) {
+        openSerial();
+      }
       if (udpSocket != null) {
         udpThread = daemon(this::udpLoop, threadPrefix + "udp");
         udpThread.start();
