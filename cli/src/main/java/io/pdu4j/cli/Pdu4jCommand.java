@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       OutletsCommand.class,
       ClockCommand.class,
       ScheduleCommand.class,
+      DiscoverCommand.class,
       SimCommand.class,
       DemoCommand.class,
       picocli.CommandLine.HelpCommand.class

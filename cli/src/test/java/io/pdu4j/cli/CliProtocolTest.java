@@ -154,4 +154,36 @@ class CliProtocolTest {
     assertThat(sim.commandsReceived()).containsSubsequence("S1=0", "S1=1", "S4=0", "S4=1");
     assertThat(run("cycle", uri, "2").code()).isEqualTo(ExitCodes.REJECTED);
   }
+
+  @Test
+  void discoverFindsTheSimulatorOnLoopback() throws Exception {
+    try (IsoTekSimulator udp =
+        IsoTekSimulator.builder()
+            .outlets(8)
+            .udpDiscoveryPort(0)
+            .serialNumber("CLI-DISC")
+            .build()
+            .start()) {
+      String port = Integer.toString(udp.udpPort().getAsInt());
+      Result r = run("discover", "--broadcast", "127.0.0.1", "--port", port, "--timeout", "500ms");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("isotek:tcp://127.0.0.1:" + udp.port()).contains("CLI-DISC");
+      Result j =
+          run(
+              "discover",
+              "--broadcast",
+              "127.0.0.1",
+              "--port",
+              port,
+              "--timeout",
+              "500ms",
+              "--json");
+      JsonNode n = new ObjectMapper().readTree(j.out().strip());
+      assertThat(n.get("driver").asText()).isEqualTo("isotek");
+      assertThat(n.get("uri").asText()).isEqualTo("isotek:tcp://127.0.0.1:" + udp.port());
+      assertThat(n.get("serial").asText()).isEqualTo("CLI-DISC");
+      assertThat(n.get("mac").asText()).isNotEmpty();
+      assertThat(run("status", n.get("uri").asText()).code()).isZero();
+    }
+  }
 }
