@@ -41,9 +41,10 @@ final class CycleExchange implements Exchange<String, OutletStatus> {
   private final ConfirmedExchange<OutletStatus> off;
   private ConfirmedExchange<OutletStatus> on;
   private Phase phase = Phase.OFF;
-  private boolean finished;
+  // finished is set from whichever thread completes the stage; the timer reads it
+  private volatile boolean finished;
   private boolean sendFailed;
-  private ScheduledFuture<?> timer;
+  private volatile ScheduledFuture<?> timer;
 
   CycleExchange(
       ReplyContext ctx,
@@ -89,11 +90,16 @@ final class CycleExchange implements Exchange<String, OutletStatus> {
     return Optional.of(timeout);
   }
 
-  /** Device thread: the queue has completed this command (result, failure or timeout). */
+  /**
+   * The queue has completed this command (result, failure or timeout): the switch-on must not be
+   * sent any more. Called from the completing thread, before any later task of the device's
+   * executor can run, so a timer already due finds the flag set.
+   */
   void finished() {
     finished = true;
-    if (timer != null) {
-      timer.cancel(false);
+    ScheduledFuture<?> t = timer;
+    if (t != null) {
+      t.cancel(false);
     }
   }
 

@@ -236,16 +236,8 @@ public final class IsoTekDevice implements PowerDevice {
             status -> confirmOutlet(status, number, OutletState.OFF, sent),
             status -> confirmOutlet(status, number, OutletState.ON, sent));
     CompletableFuture<OutletStatus> result = session.submit(exchange);
-    result.whenComplete((s, t) -> runOnDevice(exchange::finished));
+    result.whenComplete((s, t) -> exchange.finished());
     return result;
-  }
-
-  private void runOnDevice(Runnable task) {
-    try {
-      session.executor().execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      task.run();
-    }
   }
 
   /** Reads {@code C?}; completes with outlet {@code number}'s settings. */

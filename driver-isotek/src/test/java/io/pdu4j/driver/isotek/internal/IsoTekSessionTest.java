@@ -543,6 +543,41 @@ class IsoTekSessionTest {
   }
 
   @Test
+  void aCycleCutByTheLinkDuringItsWaitNeverSendsTheSwitchOn() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> cycle = d.outlet(3).cycle(Duration.ofMillis(300));
+    assertThat(link.nextSent()).isEqualTo("S3=0\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(102, all(8, false)));
+    link.drop("cable pulled");
+    assertThat(failure(cycle)).isInstanceOf(LinkLostException.class);
+    for (int i = 0; i < 3; i++) {
+      assertThat(link.sentWithin(Duration.ofMillis(300))).isNotEqualTo("S3=1\n");
+    }
+  }
+
+  @Test
+  void aCycleKeepsEveryOtherCommandOutUntilItsOn() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> cycle = d.outlet(3).cycle(Duration.ofMillis(200));
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("S3=0\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(102, all(8, false)));
+    assertThat(link.nextSent()).isEqualTo("S3=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(103, with(all(8, false), 3, true)));
+    assertThat(cycle.toCompletableFuture().get(5, TimeUnit.SECONDS).state())
+        .isEqualTo(OutletState.ON);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(104, with(all(8, false), 3, true)));
+    assertThat(marker(refresh.toCompletableFuture().get(5, TimeUnit.SECONDS))).isEqualTo(104);
+  }
+
+  @Test
   void theUnitRestartsOnXAndTheSessionReconnects() throws Exception {
     PowerDevice d = open8();
     CompletionStage<Void> restart = d.restart();
