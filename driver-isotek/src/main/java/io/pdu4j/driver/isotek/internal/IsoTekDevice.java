@@ -46,6 +46,12 @@ import java.util.concurrent.CompletionStage;
  *       StateNotConfirmedException}.
  *   <li>{@link #switchAll(OutletState)} sends {@code H}/{@code G} and completes the same way with
  *       the whole status, whatever it shows (an outlet the unit keeps locked stays as it was).
+ *   <li>Switching or cycling an outlet that {@code C?} reported as locked fails at once with {@link
+ *       UnsupportedCapabilityException}, nothing sent.
+ *   <li>{@code cycle} is one queued command ({@link CycleExchange}): off, wait, on, each confirmed.
+ *   <li>{@code configure} sends {@code Cx=} and completes when {@code C?} reads it back; {@link
+ *       #restart()} completes at the {@code OK} of {@code X}; the scheduler verifies every write by
+ *       reading {@code P?} back.
  * </ul>
  *
  * <p>Outlets read UNKNOWN (with no readings) before the first status, while the link is down and

@@ -578,6 +578,31 @@ class IsoTekSessionTest {
   }
 
   @Test
+  void aScheduleThatReadsBackDifferentlyIsNotConfirmed() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<?> write =
+        d.scheduler()
+            .orElseThrow()
+            .replaceAll(
+                List.of(
+                    new io.pdu4j.api.ScheduleRule.TimePlan(
+                        "Night",
+                        java.time.LocalTime.of(23, 30),
+                        0,
+                        2,
+                        io.pdu4j.api.ScheduleAction.OFF)));
+    assertThat(link.nextSent()).isEqualTo("P=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("PW=1|1|Night   |23:30|0|0|1|2|0|0|2|\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("P?\n");
+    link.deliver("P1=1|1|Night   |23:31|0|0|1|2|0|0|2|\r\nOK\r\n>");
+    assertThat(failure(write))
+        .isInstanceOf(StateNotConfirmedException.class)
+        .hasMessageContaining("reads back");
+  }
+
+  @Test
   void theUnitRestartsOnXAndTheSessionReconnects() throws Exception {
     PowerDevice d = open8();
     CompletionStage<Void> restart = d.restart();
