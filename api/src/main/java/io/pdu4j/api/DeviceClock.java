@@ -35,4 +35,12 @@ public interface DeviceClock {
 
   /** Sets the device clock ({@link DeviceCapability#CLOCK_SET}). */
   CompletionStage<Void> set(LocalDateTime time);
+
+  /**
+   * Sets the device clock to the host's time now in {@code zone} (the device keeps local time with
+   * no zone, so the caller says which local time it should keep).
+   */
+  default CompletionStage<Void> setToNow(java.time.ZoneId zone) {
+    return set(LocalDateTime.now(Objects.requireNonNull(zone, "zone")));
+  }
 }

@@ -153,9 +153,15 @@ class CliTest {
 
   @Test
   void aSwitchTheDeviceDoesNotConfirmExitsWith3() {
-    // a locked outlet: the unit answers OK but keeps its state
+    // a locked outlet the driver does not know of (the unit refuses C?): it answers OK but keeps
+    // its state
     try (IsoTekSimulator locked =
-        IsoTekSimulator.builder().outlets(8).outletConfig(3, "Locked", 3, 0).build().start()) {
+        IsoTekSimulator.builder()
+            .outlets(8)
+            .outletConfig(3, "Locked", 3, 0)
+            .refuse("C?")
+            .build()
+            .start()) {
       String address = "isotek:tcp://127.0.0.1:" + locked.port();
       Result one = run("off", address, "3");
       assertThat(one.code()).as(one.err()).isEqualTo(3);

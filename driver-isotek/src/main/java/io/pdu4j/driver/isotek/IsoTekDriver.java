@@ -14,10 +14,13 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A device opened by this driver reads the unit's status (outlet states, volts and watts, the
  * input reading from {@code CH0}, the unit's clock), switches outlets singly ({@code Sx=s}) or all
- * together ({@code H}/{@code G}), and sets the clock ({@code T=}). Switching completes only when
- * the unit has accepted the command and then reported the new state. The unit's one-second status
- * push keeps the status current; over a link that cannot carry pushes the driver polls every 2 s
- * (or at the address's {@code poll} interval).
+ * together ({@code H}/{@code G}), cycles them, reads and writes outlet names, types and reset
+ * delays ({@code C?}, {@code Cx=}), refuses to switch locked outlets, sets the clock ({@code T=}),
+ * restarts the unit ({@code X}) and keeps its schedule ({@code P?}, {@code P=nn}, {@code PW=}).
+ * Switching completes only when the unit has accepted the command and then reported the new state.
+ * The unit's one-second status push keeps the status current; when pushes stop for 2 s the driver
+ * asks with {@code ?}, and over a link that cannot carry pushes it polls every 2 s (or at the
+ * address's {@code poll} interval). Decisions are recorded in {@code docs/isotek.md}.
  *
  * <p>Found through {@link java.util.ServiceLoader}; thread-safe and stateless.
  */

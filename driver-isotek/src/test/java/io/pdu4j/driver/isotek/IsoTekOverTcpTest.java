@@ -219,7 +219,8 @@ class IsoTekOverTcpTest {
 
   @Test
   void aLockedOutletIsReportedAsTheUnitLeftIt() throws Exception {
-    simulator(8, b -> b.outletConfig(4, "LOCKED", 3, 0));
+    // the driver cannot know it is locked when the unit refuses C?: the read-back catches it
+    simulator(8, b -> b.outletConfig(4, "LOCKED", 3, 0).refuse("C?"));
     PowerDevice d = open("");
     Throwable t = failure(d.outlet(4).switchOff());
     assertThat(t)

@@ -7,20 +7,25 @@ import io.pdu4j.sim.isotek.internal.Faults;
 import io.pdu4j.sim.isotek.internal.IsoTekServer;
 import io.pdu4j.sim.isotek.internal.OutletConfig;
 import io.pdu4j.sim.isotek.internal.ReplyRenderer;
+import io.pdu4j.sim.isotek.internal.RestartSignal;
+import io.pdu4j.sim.isotek.internal.ScheduleEntry;
 import io.pdu4j.sim.isotek.internal.SimulatorCore;
 import io.pdu4j.sim.isotek.internal.StatusFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +44,16 @@ import org.slf4j.LoggerFactory;
  *   <li>Commands are lines ended by {@code \n}, {@code \r\n} or {@code \r}, handled strictly in
  *       order per connection; empty lines are ignored. Commands are matched exactly (no trimming,
  *       no lower case). Understood: {@code ?}, {@code A?}, {@code Sx=s}, {@code G}, {@code H},
- *       {@code T=yyyy/mm|dd|hh|min|ss|}, {@code C?}, {@code Cx=nnnnnnnn|t|d|}.
+ *       {@code T=yyyy/mm|dd|hh|min|ss|}, {@code C?}, {@code Cx=nnnnnnnn|t|d|}, {@code X}, {@code
+ *       P?}, {@code P=nn}, {@code PW=id|type|name|hh:min|dd|power|operator|channel|sv|ss|setup|}.
+ *   <li>{@code X} answers {@code OK}, then drops every connection and refuses new ones for the
+ *       restart time (default 2 s); states, settings and schedule survive.
+ *   <li>{@code P=nn} clears the schedule and allows {@code nn} records; each {@code PW=} appends
+ *       one (beyond {@code nn}: the error reply). Time plans fire at their {@code hh:min} on the
+ *       running device clock, every day when the day field is 0, else on that day of the month;
+ *       power plans fire when the target outlet's load becomes greater (operator 1) or less
+ *       (operator 2) than the threshold; actions on, off, restart (off, the outlet's reset delay,
+ *       on).
  *   <li>A reply is its lines, {@code OK}, then the {@code >} prompt. Anything else (unknown
  *       command, outlet out of range, malformed argument, a line over 1024 characters) gets the
  *       error reply: {@code ERR} then {@code >} by default, or nothing at all with {@link
@@ -81,6 +95,7 @@ public final class IsoTekSimulator implements AutoCloseable {
   private final CommandLog commandLog = new CommandLog(COMMAND_LOG_CAPACITY);
   private final ReplyRenderer renderer;
   private final IsoTekServer server;
+  private final Path serialDevice;
 
   private IsoTekSimulator(Builder b, InetAddress bindAddress) {
     this.bindAddress = bindAddress;
@@ -107,10 +122,17 @@ public final class IsoTekSimulator implements AutoCloseable {
             b.clock != null ? b.clock : LocalDateTime.now(),
             System::nanoTime);
     this.renderer = new ReplyRenderer(b.lineEnding.chars(), b.promptLineEnd, b.errorReply);
-    CommandProcessor processor = new CommandProcessor(device, this::addressLine);
+    CommandProcessor processor = new CommandProcessor(device, this::addressLine, b.refused);
     SimulatorCore core =
         new SimulatorCore(
-            device, processor, renderer, faults, commandLog, b.silentOnError, MAX_LINE_LENGTH);
+            device,
+            processor,
+            renderer,
+            faults,
+            commandLog,
+            b.silentOnError,
+            MAX_LINE_LENGTH,
+            new RestartSignal());
     this.server =
         new IsoTekServer(
             core,
@@ -119,7 +141,12 @@ public final class IsoTekSimulator implements AutoCloseable {
             b.udpPort,
             b.pushInterval,
             b.maxClients,
-            this::addressLine);
+            this::addressLine,
+            b.restartTime);
+    this.serialDevice = b.serialDevice;
+    if (serialDevice != null) {
+      server.serveSerial(serialDevice);
+    }
   }
 
   /** A builder with the defaults: 16 outlets, ephemeral port on 127.0.0.1, 1 s pushes, LF. */
@@ -184,6 +211,9 @@ public final class IsoTekSimulator implements AutoCloseable {
       OptionalInt udp = server.udpPort();
       if (udp.isPresent()) {
         where += " (UDP discovery on " + udp.getAsInt() + ")";
+      }
+      if (serialDevice != null) {
+        where += " and on serial device " + serialDevice;
       }
     } else {
       where = "(not running)";
@@ -302,6 +332,19 @@ public final class IsoTekSimulator implements AutoCloseable {
     faults.clear();
   }
 
+  /**
+   * The schedule records stored with {@code P=nn}/{@code PW=}, each as {@code P?} lists it after
+   * {@code Pn=}.
+   */
+  public List<String> scheduleRecords() {
+    return device.schedule().stream().map(ScheduleEntry::wire).toList();
+  }
+
+  /** Sets the device clock, as {@code T=} would; it keeps running from there. */
+  public void setDeviceClock(LocalDateTime time) {
+    device.setClock(time);
+  }
+
   /** Sends {@code line} followed by the configured line ending to every connected client now. */
   public void injectGarbage(String line) {
     server.sendToAll(renderer.renderLine(Objects.requireNonNull(line, "line")), "garbage");
@@ -353,8 +396,43 @@ public final class IsoTekSimulator implements AutoCloseable {
     private final Map<Integer, Integer> loads = new HashMap<>();
     private final Map<Integer, Boolean> initialStates = new HashMap<>();
     private final Map<Integer, OutletConfig> configs = new HashMap<>();
+    private final Set<String> refused = new HashSet<>();
+    private Duration restartTime = Duration.ofSeconds(2);
+    private Path serialDevice;
+
+    /**
+     * Also serves the protocol on this serial device, e.g. one end of a pseudo-terminal pair made
+     * by {@code socat pty,raw,echo=0,link=A pty,raw,echo=0,link=B}: it is opened as a file (once
+     * for reading, once for writing) when the simulator starts, and gets the status push like a TCP
+     * client. The TCP port is served as well.
+     */
+    public Builder serialDevice(Path device) {
+      this.serialDevice = Objects.requireNonNull(device, "device");
+      return this;
+    }
 
     private Builder() {}
+
+    /**
+     * How long {@code X} keeps the unit from accepting connections (default 2 s): the {@code OK}
+     * goes out, every connection is closed, the port refuses connections, then listens again.
+     */
+    public Builder restartTime(Duration restartTime) {
+      if (restartTime == null || restartTime.isNegative()) {
+        throw new IllegalArgumentException("restartTime must be zero or more, was " + restartTime);
+      }
+      this.restartTime = restartTime;
+      return this;
+    }
+
+    /**
+     * Answers these exact command lines (e.g. {@code "C?"}) with the error reply, as a unit whose
+     * firmware lacks them would.
+     */
+    public Builder refuse(String... commandLines) {
+      refused.addAll(List.of(commandLines));
+      return this;
+    }
 
     /** The TCP port, 0 (the default) for an ephemeral one; a real unit listens on 501. */
     public Builder tcpPort(int port) {

@@ -169,8 +169,8 @@ class SimulatorProtocolTest {
 
     for (String bad :
         List.of(
-            "X",
-            "P?",
+            "Y",
+            "PW=1|1|x|",
             "S9=1",
             "S0=1",
             "S1=2",
@@ -184,7 +184,7 @@ class SimulatorProtocolTest {
       assertThat(client.request(bad)).as(bad).isEqualTo("ERR\n>\n");
     }
     assertThat(sim.outletState(1)).isTrue();
-    assertThat(sim.commandsReceived()).startsWith("X", "P?", "S9=1");
+    assertThat(sim.commandsReceived()).startsWith("Y", "PW=1|1|x|", "S9=1");
     assertThat(sim.commandCount()).isEqualTo(12);
   }
 

@@ -8,8 +8,10 @@ import io.pdu4j.api.DeviceListener;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.Outlet;
+import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
@@ -17,8 +19,10 @@ import io.pdu4j.api.Scheduler;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.Subscription;
 import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Freshness;
 import io.pdu4j.spi.Outcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,6 +46,12 @@ import java.util.concurrent.CompletionStage;
  *       StateNotConfirmedException}.
  *   <li>{@link #switchAll(OutletState)} sends {@code H}/{@code G} and completes the same way with
  *       the whole status, whatever it shows (an outlet the unit keeps locked stays as it was).
+ *   <li>Switching or cycling an outlet that {@code C?} reported as locked fails at once with {@link
+ *       UnsupportedCapabilityException}, nothing sent.
+ *   <li>{@code cycle} is one queued command ({@link CycleExchange}): off, wait, on, each confirmed.
+ *   <li>{@code configure} sends {@code Cx=} and completes when {@code C?} reads it back; {@link
+ *       #restart()} completes at the {@code OK} of {@code X}; the scheduler verifies every write by
+ *       reading {@code P?} back.
  * </ul>
  *
  * <p>Outlets read UNKNOWN (with no readings) before the first status, while the link is down and
@@ -52,6 +62,7 @@ public final class IsoTekDevice implements PowerDevice {
   private final IsoTekSession session;
   private final Set<DeviceCapability> capabilities;
   private final IsoTekClock clock;
+  private final IsoTekScheduler scheduler;
   private volatile List<Outlet> outlets = List.of();
 
   IsoTekDevice(IsoTekSession session, boolean pushes) {
@@ -64,13 +75,26 @@ public final class IsoTekDevice implements PowerDevice {
             DeviceCapability.OUTLET_METERING,
             DeviceCapability.INPUT_METERING,
             DeviceCapability.CLOCK_READ,
-            DeviceCapability.CLOCK_SET);
+            DeviceCapability.CLOCK_SET,
+            DeviceCapability.OUTLET_CONFIG,
+            DeviceCapability.CYCLE,
+            DeviceCapability.RESTART,
+            DeviceCapability.SCHEDULER);
     if (pushes) {
       // over a request/reply tunnel the unit's pushes never arrive
       caps.add(DeviceCapability.STATUS_PUSH);
     }
     this.capabilities = Set.copyOf(caps);
     this.clock = new IsoTekClock(this, session);
+    this.scheduler = new IsoTekScheduler(this, session);
+  }
+
+  String outletName(int number) {
+    return session.outletName(number);
+  }
+
+  Set<io.pdu4j.api.OutletCapability> outletCapabilities(int number) {
+    return session.outletCapabilities(number);
   }
 
   int outletCount() {
@@ -152,6 +176,7 @@ public final class IsoTekDevice implements PowerDevice {
     String command;
     try {
       command = IsoTekCommands.switchOutlet(number, state);
+      requireUnlocked(number, "switch");
     } catch (PowerDeviceException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -162,6 +187,143 @@ public final class IsoTekDevice implements PowerDevice {
             command,
             "switch",
             status -> confirmOutlet(status, number, state, sent)));
+  }
+
+  /**
+   * Fails fast for a locked outlet (type 3 in {@code C?}): the unit acknowledges and ignores the
+   * command, so sending it could only end in a confusing {@link StateNotConfirmedException}.
+   */
+  private void requireUnlocked(int number, String what) {
+    Optional<OutletConfig> config = session.config(number);
+    if (config.isPresent() && config.get().type() == OutletType.LOCKED) {
+      throw new UnsupportedCapabilityException(
+          "cannot "
+              + what
+              + " outlet "
+              + number
+              + " \""
+              + session.outletName(number)
+              + "\": it is locked (type 3); the unit ignores switching it, nothing was sent",
+          session.device(),
+          null,
+          null,
+          null);
+    }
+  }
+
+  /**
+   * Cycles one outlet as one queued command ({@link CycleExchange}): nothing else is sent between
+   * its off and its on. A null off time means the outlet's reset delay from {@code C?} (router and
+   * normal outlets alike), or 0 when the unit did not answer {@code C?}.
+   */
+  CompletionStage<OutletStatus> cycle(int number, Duration offTime) {
+    Duration off;
+    try {
+      IsoTekCommands.switchOutlet(number, OutletState.OFF);
+      requireUnlocked(number, "cycle");
+      off =
+          offTime != null
+              ? offTime
+              : session.config(number).map(OutletConfig::resetDelay).orElse(Duration.ZERO);
+      if (off.isNegative()) {
+        throw new InvalidArgumentException("off time must not be negative, got " + offTime);
+      }
+    } catch (PowerDeviceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String sent = "S" + number + "=0/1 with a wait of " + Durations.format(off);
+    CycleExchange exchange =
+        new CycleExchange(
+            session.replyContext(),
+            session.executor(),
+            number,
+            off,
+            session.options().commandTimeout(),
+            status -> confirmOutlet(status, number, OutletState.OFF, sent),
+            status -> confirmOutlet(status, number, OutletState.ON, sent));
+    CompletableFuture<OutletStatus> result = session.submit(exchange);
+    result.whenComplete((s, t) -> exchange.finished());
+    return result;
+  }
+
+  /** Reads {@code C?}; completes with outlet {@code number}'s settings. */
+  CompletionStage<OutletConfig> readConfig(int number) {
+    CompletableFuture<OutletConfig> result = new CompletableFuture<>();
+    session
+        .readConfig()
+        .whenComplete(
+            (list, t) -> {
+              if (t != null) {
+                result.completeExceptionally(unwrap(t));
+              } else {
+                Optional<OutletConfig> c = session.config(number);
+                if (c.isPresent()) {
+                  result.complete(c.get());
+                } else {
+                  result.completeExceptionally(
+                      new ProtocolException(
+                          "the answer to C? has no line for outlet " + number,
+                          session.device(),
+                          "C?",
+                          "OK",
+                          null));
+                }
+              }
+            });
+    return result;
+  }
+
+  /**
+   * Writes {@code Cx=}, then reads {@code C?} back; completes when the unit reads back what was
+   * written, else fails with {@link StateNotConfirmedException}.
+   */
+  CompletionStage<Void> configure(int number, OutletConfig config) {
+    String command;
+    try {
+      if (config == null) {
+        throw new InvalidArgumentException("outlet settings are required");
+      }
+      outlet(number);
+      command = IsoTekCommands.configure(number, config);
+    } catch (PowerDeviceException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    OutletConfig wanted =
+        new OutletConfig(config.name().stripTrailing(), config.type(), config.resetDelay());
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    session
+        .submit(new AckExchange(session.replyContext(), command, "config-write"))
+        .whenComplete(
+            (v, t) -> {
+              if (t != null) {
+                result.completeExceptionally(unwrap(t));
+                return;
+              }
+              readConfig(number)
+                  .whenComplete(
+                      (read, t2) -> {
+                        if (t2 != null) {
+                          result.completeExceptionally(unwrap(t2));
+                        } else if (!read.equals(wanted)) {
+                          result.completeExceptionally(
+                              new StateNotConfirmedException(
+                                  "the unit accepted the settings but reads back " + read,
+                                  session.device(),
+                                  IsoTekReplies.describe(command),
+                                  "C" + number + " " + read,
+                                  null));
+                        } else {
+                          result.complete(null);
+                        }
+                      });
+            });
+    return result;
+  }
+
+  static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
   }
 
   private Outcome<OutletStatus> confirmOutlet(
@@ -201,22 +363,27 @@ public final class IsoTekDevice implements PowerDevice {
                 new OutletStatus(
                     number,
                     Integer.toString(number),
-                    IsoTekSession.outletName(number),
+                    session.outletName(number),
                     OutletState.UNKNOWN,
                     java.util.OptionalDouble.empty(),
                     java.util.OptionalDouble.empty(),
-                    IsoTekSession.outletCapabilities()));
+                    session.outletCapabilities(number)));
     return Freshness.effective(template, current && reported.isPresent());
   }
 
+  /**
+   * Sends {@code X}; completes at the unit's {@code OK}. The unit then drops the link: the session
+   * reports OFFLINE, reconnects with backoff, and reports CONNECTED again at the first status.
+   */
   @Override
   public CompletionStage<Void> restart() {
-    return unsupported("restarting the unit (X) is not implemented yet");
+    return session.submit(
+        new AckExchange(session.replyContext(), IsoTekCommands.RESTART, "restart"));
   }
 
   @Override
   public Optional<Scheduler> scheduler() {
-    return Optional.empty();
+    return Optional.of(scheduler);
   }
 
   @Override

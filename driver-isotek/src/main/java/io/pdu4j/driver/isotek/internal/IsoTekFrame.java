@@ -52,6 +52,59 @@ public sealed interface IsoTekFrame {
     }
   }
 
+  /**
+   * A {@code Cn=nnnnnnnn|t|d|} line (the answer to {@code C?}): one outlet's stored settings.
+   *
+   * @param number the outlet, 1..16
+   * @param name the name with its trailing padding removed
+   * @param type 1 normal, 2 router, 3 locked
+   * @param delaySeconds the reset-sequence delay in seconds
+   */
+  record OutletSetting(int number, String name, int type, int delaySeconds) implements IsoTekFrame {
+    /** Validates the ranges. */
+    public OutletSetting {
+      Objects.requireNonNull(name, "name");
+      if (number < 1 || number > MAX_CHANNEL || type < 1 || type > 3 || delaySeconds < 0) {
+        throw new IllegalArgumentException("outlet setting out of range");
+      }
+    }
+  }
+
+  /**
+   * A {@code Pn=id|type|name|hh:min|dd|power|operator|channel|status_value|status_slot|setup|} line
+   * (the answer to {@code P?}): one schedule record, fields as the unit sent them.
+   *
+   * @param index n of {@code Pn}
+   * @param id the record id
+   * @param type 1 time plan, 2 power plan
+   * @param name the name with trailing blanks removed
+   * @param hour 0..23
+   * @param minute 0..59
+   * @param day 0..31
+   * @param watts the power threshold
+   * @param operator 1 greater than, 2 less than
+   * @param channel the target outlet, 1..16
+   * @param setup 1 on, 2 off, 3 restart
+   */
+  record ScheduleRecord(
+      int index,
+      int id,
+      int type,
+      String name,
+      int hour,
+      int minute,
+      int day,
+      double watts,
+      int operator,
+      int channel,
+      int setup)
+      implements IsoTekFrame {
+    /** Validates that the name is present. */
+    public ScheduleRecord {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
   /** {@code OK}: the unit accepted the command (and, for {@code ?}, its status is complete). */
   record Ok() implements IsoTekFrame {}
 

@@ -35,12 +35,12 @@ final class IsoTekOutlet implements Outlet {
 
   @Override
   public String name() {
-    return IsoTekSession.outletName(number);
+    return device.outletName(number);
   }
 
   @Override
   public Set<OutletCapability> capabilities() {
-    return IsoTekSession.outletCapabilities();
+    return device.outletCapabilities(number);
   }
 
   @Override
@@ -64,19 +64,31 @@ final class IsoTekOutlet implements Outlet {
     return device.switchOutlet(number, OutletState.OFF);
   }
 
+  /**
+   * Sends {@code Sx=0}, waits {@code offTime} (null: the outlet's reset delay from {@code C?}, or 0
+   * if the unit has none), sends {@code Sx=1}, each step confirmed by a status; one queued command,
+   * so nothing else reaches the unit in between. A locked outlet fails at once with {@link
+   * io.pdu4j.api.UnsupportedCapabilityException}.
+   */
   @Override
   public CompletionStage<OutletStatus> cycle(Duration offTime) {
-    return device.unsupported("cycling an outlet is not implemented yet for IsoTek");
+    return device.cycle(number, offTime);
   }
 
+  /** Sends {@code C?}; completes with this outlet's settings. */
   @Override
   public CompletionStage<OutletConfig> config() {
-    return device.unsupported("reading outlet settings (C?) is not implemented yet");
+    return device.readConfig(number);
   }
 
+  /**
+   * Sends {@code Cx=nnnnnnnn|t|d|} (the name padded to 8), then {@code C?} to verify. Names longer
+   * than 8 characters or holding {@code |}, control or non-ASCII characters, and delays that are
+   * not whole seconds 0..9999, fail with {@link io.pdu4j.api.InvalidArgumentException} unsent.
+   */
   @Override
   public CompletionStage<Void> configure(OutletConfig config) {
-    return device.unsupported("writing outlet settings (Cx=) is not implemented yet");
+    return device.configure(number, config);
   }
 
   @Override

@@ -67,6 +67,12 @@ public final class IsoTekParser {
     if (text.startsWith("A=")) {
       return parseAddress(text);
     }
+    if (isNumbered(text, 'C')) {
+      return parseSetting(text);
+    }
+    if (isNumbered(text, 'P')) {
+      return parseSchedule(text);
+    }
     return new Unknown(text);
   }
 
@@ -143,6 +149,108 @@ public final class IsoTekParser {
     } catch (DateTimeException e) {
       return new Malformed(text, "not a valid date and time", true);
     }
+  }
+
+  private static boolean isNumbered(String text, char letter) {
+    return text.length() > 2 && text.charAt(0) == letter && isDigit(text.charAt(1));
+  }
+
+  /** {@code Cn=nnnnnnnn|t|d|}; a name shorter than 8 is tolerated, a longer one is not. */
+  private static IsoTekFrame parseSetting(String text) {
+    int eq = text.indexOf('=');
+    String digits = eq < 0 ? "" : text.substring(1, eq);
+    if (digits.isEmpty() || digits.length() > 2 || !allDigits(digits)) {
+      return new Malformed(text, "expected Cn=nnnnnnnn|t|d|", false);
+    }
+    int number = Integer.parseInt(digits);
+    List<String> fields = fields(text.substring(eq + 1), 3);
+    if (number < 1 || number > IsoTekFrame.MAX_CHANNEL) {
+      return new Malformed(text, "outlet number is not 1..16", false);
+    }
+    if (fields == null || fields.size() != 3) {
+      return new Malformed(text, "expected three fields nnnnnnnn|t|d|", false);
+    }
+    String name = fields.get(0);
+    if (name.length() > 8) {
+      return new Malformed(text, "name longer than 8 characters", false);
+    }
+    int type = small(fields.get(1), 1);
+    int delay = small(fields.get(2), 5);
+    if (type < 1 || type > 3) {
+      return new Malformed(text, "outlet type is not 1, 2 or 3", false);
+    }
+    if (delay < 0) {
+      return new Malformed(text, "delay is not a number of seconds", false);
+    }
+    return new IsoTekFrame.OutletSetting(number, name.stripTrailing(), type, delay);
+  }
+
+  /** {@code Pn=id|type|name|hh:min|dd|power|operator|channel|status_value|status_slot|setup|}. */
+  private static IsoTekFrame parseSchedule(String text) {
+    int eq = text.indexOf('=');
+    String digits = eq < 0 ? "" : text.substring(1, eq);
+    if (digits.isEmpty() || digits.length() > 3 || !allDigits(digits)) {
+      return new Malformed(text, "expected Pn=id|type|name|hh:min|...", false);
+    }
+    List<String> f = fields(text.substring(eq + 1), 11);
+    if (f == null || f.size() != 11) {
+      return new Malformed(text, "expected eleven fields", false);
+    }
+    int id = small(f.get(0), 3);
+    int type = small(f.get(1), 1);
+    String name = f.get(2);
+    String time = f.get(3);
+    int colon = time.indexOf(':');
+    int hour = colon < 0 ? -1 : small(time.substring(0, colon), 2);
+    int minute = colon < 0 ? -1 : small(time.substring(colon + 1), 2);
+    int day = small(f.get(4), 2);
+    double watts = decimal(f.get(5));
+    int operator = small(f.get(6), 1);
+    int channel = small(f.get(7), 2);
+    int setup = small(f.get(10), 1);
+    String problem = null;
+    if (id < 0) {
+      problem = "id is not a number";
+    } else if (type < 1 || type > 2) {
+      problem = "type is not 1 or 2";
+    } else if (name.length() > 8) {
+      problem = "name longer than 8 characters";
+    } else if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+      problem = "time is not hh:min";
+    } else if (day < 0 || day > 31) {
+      problem = "day is not 0..31";
+    } else if (watts < 0) {
+      problem = "power is not a number";
+    } else if (operator < 0 || operator > 2) {
+      problem = "operator is not 1 or 2";
+    } else if (channel < 1 || channel > IsoTekFrame.MAX_CHANNEL) {
+      problem = "channel is not 1..16";
+    } else if (setup < 1 || setup > 3) {
+      problem = "setup is not 1, 2 or 3";
+    }
+    if (problem != null) {
+      return new Malformed(text, problem, false);
+    }
+    return new IsoTekFrame.ScheduleRecord(
+        Integer.parseInt(digits),
+        id,
+        type,
+        name.stripTrailing(),
+        hour,
+        minute,
+        day,
+        watts,
+        operator,
+        channel,
+        setup);
+  }
+
+  /** A whole number of at most {@code maxDigits} digits; -1 if it is not. */
+  private static int small(String text, int maxDigits) {
+    if (text.isEmpty() || text.length() > maxDigits || !allDigits(text)) {
+      return -1;
+    }
+    return Integer.parseInt(text);
   }
 
   private static IsoTekFrame parseAddress(String text) {

@@ -8,8 +8,10 @@ import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.PowerReading;
@@ -31,7 +33,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -74,8 +78,15 @@ public final class IsoTekSession implements LinkListener {
   /** How often to poll when the link cannot carry the unit's pushes and no interval is set. */
   static final Duration DEFAULT_POLL = Duration.ofSeconds(2);
 
+  /** The unit pushes every second; after twice that with no status the driver asks with ?. */
+  static final Duration PUSH_SILENCE = Duration.ofSeconds(2);
+
   private static final Set<OutletCapability> OUTLET_CAPABILITIES =
       Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED);
+  private static final Set<OutletCapability> CONFIGURED_CAPABILITIES =
+      Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED, OutletCapability.CONFIGURABLE);
+  private static final Set<OutletCapability> LOCKED_CAPABILITIES =
+      Set.of(OutletCapability.METERED, OutletCapability.CONFIGURABLE);
 
   private final String device;
   private final Link link;
@@ -111,6 +122,9 @@ public final class IsoTekSession implements LinkListener {
   private volatile Thread deviceThread;
   private volatile DeviceStatus lastStatus;
   private volatile ConnectionState state = ConnectionState.CONNECTING;
+  // the outlets' settings as last read with C? (empty when the unit refused C?)
+  private volatile Map<Integer, OutletConfig> configs = Map.of();
+  private boolean configRequested;
 
   /** A session for the device in {@code context}; does no I/O until {@link #open()}. */
   public IsoTekSession(DriverContext context) {
@@ -178,11 +192,15 @@ public final class IsoTekSession implements LinkListener {
     readyTimer =
         executor.schedule(
             this::onReadyTimeout, options.readyTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    pollInterval.ifPresent(
-        every ->
-            pollTimer =
-                executor.scheduleAtFixedRate(
-                    this::poll, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS));
+    if (pollInterval.isPresent()) {
+      long every = pollInterval.get().toNanos();
+      pollTimer = executor.scheduleAtFixedRate(this::poll, every, every, TimeUnit.NANOSECONDS);
+    } else {
+      // pushes are expected: watch for them to stop, and ask while they do
+      long every = PUSH_SILENCE.toNanos() / 2;
+      pollTimer =
+          executor.scheduleAtFixedRate(this::pollIfSilent, every, every, TimeUnit.NANOSECONDS);
+    }
     openLink(true);
   }
 
@@ -440,18 +458,92 @@ public final class IsoTekSession implements LinkListener {
     for (DeviceEvent e : StatusEvents.of(device, previous, previousCurrent, status)) {
       listeners.dispatch(e);
     }
-    if (!ready.isDone()) {
+    if (!ready.isDone() && !configRequested) {
       // after the events: a listener added once open() completed must not see the first status
       // half-way through its events
       if (readyTimer != null) {
         readyTimer.cancel(false);
       }
-      LOG.debug("{}: ready, {} outlets", device, block.outlets().size());
-      ready.complete(facade);
+      configRequested = true;
+      readConfigThenReady(block.outlets().size());
     }
   }
 
-  static DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
+  /**
+   * Reads {@code C?} once, so the outlets carry the unit's names from the start; the C? has its own
+   * command timeout, which bounds the open from here. A unit that refuses {@code C?} still opens,
+   * with {@code Outlet N} names and no outlet settings.
+   */
+  private void readConfigThenReady(int outlets) {
+    readConfig()
+        .whenComplete(
+            (list, t) -> {
+              if (t != null) {
+                LOG.info(
+                    "{}: the outlet settings (C?) could not be read, outlets keep numbered"
+                        + " names: {}",
+                    device,
+                    unwrap(t).getMessage());
+              }
+              if (!ready.isDone()) {
+                LOG.debug("{}: ready, {} outlets", device, outlets);
+                ready.complete(facade);
+              }
+            });
+  }
+
+  /** Sends {@code C?}; at its OK the outlets' names and types are updated everywhere. */
+  CompletableFuture<List<IsoTekFrame.OutletSetting>> readConfig() {
+    CompletableFuture<List<IsoTekFrame.OutletSetting>> read =
+        submit(
+            new ListExchange<>(
+                replyContext,
+                IsoTekCommands.READ_CONFIG,
+                "config-read",
+                IsoTekFrame.OutletSetting.class,
+                'C'));
+    return read.whenComplete(
+        (list, t) -> {
+          if (t == null) {
+            configsRead(list);
+          }
+        });
+  }
+
+  /** Device thread: takes the settings read, and renames the last status to match. */
+  private void configsRead(List<IsoTekFrame.OutletSetting> settings) {
+    Map<Integer, OutletConfig> read = new HashMap<>();
+    for (IsoTekFrame.OutletSetting s : settings) {
+      read.put(
+          s.number(),
+          new OutletConfig(
+              s.name(), IsoTekCommands.type(s.type()), Duration.ofSeconds(s.delaySeconds())));
+    }
+    configs = Map.copyOf(read);
+    DeviceStatus last = lastStatus;
+    if (last != null) {
+      List<OutletStatus> renamed = new ArrayList<>(last.outlets().size());
+      for (OutletStatus o : last.outlets()) {
+        renamed.add(
+            new OutletStatus(
+                o.number(),
+                o.id(),
+                outletName(o.number()),
+                o.state(),
+                o.voltage(),
+                o.power(),
+                outletCapabilities(o.number())));
+      }
+      lastStatus = new DeviceStatus(last.receivedAt(), last.input(), renamed, last.deviceClock());
+    }
+  }
+
+  /** The settings of outlet {@code number} as last read, when the unit answered {@code C?}. */
+  Optional<OutletConfig> config(int number) {
+    return Optional.ofNullable(configs.get(number));
+  }
+
+  DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
     List<OutletStatus> outlets = new ArrayList<>(block.outlets().size());
     for (Channel c : block.outlets()) {
       outlets.add(
@@ -462,7 +554,7 @@ public final class IsoTekSession implements LinkListener {
               c.on() ? OutletState.ON : OutletState.OFF,
               OptionalDouble.of(c.volts()),
               OptionalDouble.of(c.watts()),
-              OUTLET_CAPABILITIES));
+              outletCapabilities(c.number())));
     }
     Channel in = block.input();
     return new DeviceStatus(
@@ -472,12 +564,27 @@ public final class IsoTekSession implements LinkListener {
         block.clock());
   }
 
-  static String outletName(int number) {
-    return "Outlet " + number;
+  /** The unit's name for the outlet ({@code C?}, trailing blanks trimmed), or {@code Outlet N}. */
+  String outletName(int number) {
+    OutletConfig c = configs.get(number);
+    return c == null || c.name().isBlank() ? "Outlet " + number : c.name();
   }
 
-  static Set<OutletCapability> outletCapabilities() {
-    return OUTLET_CAPABILITIES;
+  /** Locked outlets are not switchable; outlets are configurable once C? has been answered. */
+  Set<OutletCapability> outletCapabilities(int number) {
+    OutletConfig c = configs.get(number);
+    if (c == null) {
+      return OUTLET_CAPABILITIES;
+    }
+    return c.type() == OutletType.LOCKED ? LOCKED_CAPABILITIES : CONFIGURED_CAPABILITIES;
+  }
+
+  DeviceOptions options() {
+    return options;
+  }
+
+  ScheduledExecutorService executor() {
+    return executor;
   }
 
   private void setState(ConnectionState next, Optional<String> reason) {
@@ -500,6 +607,13 @@ public final class IsoTekSession implements LinkListener {
     } catch (RuntimeException e) {
       // a periodic task that throws is never run again
       LOG.warn("{}: poll failed", device, e);
+    }
+  }
+
+  private void pollIfSilent() {
+    DeviceStatus last = lastStatus;
+    if (last != null && last.isOlderThan(PUSH_SILENCE, clock.instant())) {
+      poll();
     }
   }
 

@@ -22,7 +22,6 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.api.StateNotConfirmedException;
-import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.driver.isotek.IsoTekDriver;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
@@ -124,6 +123,9 @@ class IsoTekSessionTest {
     CompletableFuture<PowerDevice> opening = startOpen(options, pushes);
     assertThat(link.nextSent()).isEqualTo("?\n");
     link.deliver(reply(100, outlets));
+    // a unit without stored settings: C? answered with no lines
+    assertThat(link.nextSent()).isEqualTo("C?\n");
+    link.deliver("OK\r\n>");
     device = opening.get(5, TimeUnit.SECONDS);
     device.subscribe(events::add);
     return device;
@@ -173,8 +175,12 @@ class IsoTekSessionTest {
     assertThat(s.deviceClock()).contains(LocalDateTime.of(2026, 11, 21, 10, 0));
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
     assertThat(d.capabilities())
-        .contains(DeviceCapability.STATUS_PUSH, DeviceCapability.SWITCH, DeviceCapability.CLOCK_SET)
-        .doesNotContain(DeviceCapability.SCHEDULER, DeviceCapability.RESTART);
+        .contains(
+            DeviceCapability.STATUS_PUSH,
+            DeviceCapability.SWITCH,
+            DeviceCapability.CLOCK_SET,
+            DeviceCapability.SCHEDULER,
+            DeviceCapability.RESTART);
   }
 
   @Test
@@ -514,14 +520,100 @@ class IsoTekSessionTest {
   }
 
   @Test
-  void unimplementedCapabilitiesFailAtOnceWithoutSending() throws Exception {
+  void listsTheWholeProtocolAsCapabilities() throws Exception {
     PowerDevice d = open8();
-    assertThat(failure(d.restart())).isInstanceOf(UnsupportedCapabilityException.class);
-    assertThat(failure(d.outlet(1).cycle(Duration.ofSeconds(1))))
-        .isInstanceOf(UnsupportedCapabilityException.class);
-    assertThat(failure(d.outlet(1).config())).isInstanceOf(UnsupportedCapabilityException.class);
-    assertThat(d.scheduler()).isEmpty();
-    assertThat(link.sentWithin(Duration.ofMillis(50))).isNull();
+    assertThat(d.capabilities())
+        .contains(
+            DeviceCapability.RESTART,
+            DeviceCapability.CYCLE,
+            DeviceCapability.OUTLET_CONFIG,
+            DeviceCapability.SCHEDULER,
+            DeviceCapability.CLOCK_SET);
+    assertThat(d.scheduler()).isPresent();
+    assertThat(d.clock()).isPresent();
+  }
+
+  @Test
+  void aConfigReadWithABrokenLineFailsRatherThanReturningPartOfTheList() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<?> read = d.outlet(1).config();
+    assertThat(link.nextSent()).isEqualTo("C?\n");
+    link.deliver("C1=Router  |2|10|\r\nC2=NineChars|1|0|\r\nOK\r\n>");
+    assertThat(failure(read)).isInstanceOf(ProtocolException.class).hasMessageContaining("C2=");
+  }
+
+  @Test
+  void aCycleCutByTheLinkDuringItsWaitNeverSendsTheSwitchOn() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> cycle = d.outlet(3).cycle(Duration.ofMillis(300));
+    assertThat(link.nextSent()).isEqualTo("S3=0\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(102, all(8, false)));
+    link.drop("cable pulled");
+    assertThat(failure(cycle)).isInstanceOf(LinkLostException.class);
+    for (int i = 0; i < 3; i++) {
+      assertThat(link.sentWithin(Duration.ofMillis(300))).isNotEqualTo("S3=1\n");
+    }
+  }
+
+  @Test
+  void aCycleKeepsEveryOtherCommandOutUntilItsOn() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<OutletStatus> cycle = d.outlet(3).cycle(Duration.ofMillis(200));
+    CompletionStage<DeviceStatus> refresh = d.refresh();
+    assertThat(link.nextSent()).isEqualTo("S3=0\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(102, all(8, false)));
+    assertThat(link.nextSent()).isEqualTo("S3=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(103, with(all(8, false), 3, true)));
+    assertThat(cycle.toCompletableFuture().get(5, TimeUnit.SECONDS).state())
+        .isEqualTo(OutletState.ON);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(104, with(all(8, false), 3, true)));
+    assertThat(marker(refresh.toCompletableFuture().get(5, TimeUnit.SECONDS))).isEqualTo(104);
+  }
+
+  @Test
+  void aScheduleThatReadsBackDifferentlyIsNotConfirmed() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<?> write =
+        d.scheduler()
+            .orElseThrow()
+            .replaceAll(
+                List.of(
+                    new io.pdu4j.api.ScheduleRule.TimePlan(
+                        "Night",
+                        java.time.LocalTime.of(23, 30),
+                        0,
+                        2,
+                        io.pdu4j.api.ScheduleAction.OFF)));
+    assertThat(link.nextSent()).isEqualTo("P=1\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("PW=1|1|Night   |23:30|0|0|1|2|0|0|2|\n");
+    link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("P?\n");
+    link.deliver("P1=1|1|Night   |23:31|0|0|1|2|0|0|2|\r\nOK\r\n>");
+    assertThat(failure(write))
+        .isInstanceOf(StateNotConfirmedException.class)
+        .hasMessageContaining("reads back");
+  }
+
+  @Test
+  void theUnitRestartsOnXAndTheSessionReconnects() throws Exception {
+    PowerDevice d = open8();
+    CompletionStage<Void> restart = d.restart();
+    assertThat(link.nextSent()).isEqualTo("X\n");
+    link.deliver("OK\r\n>");
+    restart.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    link.drop("restart");
+    await().until(() -> d.connectionState() == ConnectionState.OFFLINE);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(101, all(8, false)));
+    await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
   }
 
   @Test

@@ -35,7 +35,7 @@ public final class ClientConnection {
 
   private record Outbound(byte[] bytes, boolean closeAfter, String what) {}
 
-  private final Socket socket;
+  private final Endpoint socket;
   private final String name;
   private final SimulatorCore core;
   private final Consumer<ClientConnection> onClosed;
@@ -57,7 +57,23 @@ public final class ClientConnection {
    */
   public ClientConnection(
       Socket socket, String threadName, SimulatorCore core, Consumer<ClientConnection> onClosed) {
-    this.socket = socket;
+    this(Endpoint.of(socket), threadName, core, onClosed);
+  }
+
+  /**
+   * Creates a connection on any endpoint (a serial device, for example).
+   *
+   * @param endpoint where the client's bytes come from and go to
+   * @param threadName the base name of its two threads
+   * @param core what all connections share
+   * @param onClosed called once when the connection closes, whatever closed it
+   */
+  public ClientConnection(
+      Endpoint endpoint,
+      String threadName,
+      SimulatorCore core,
+      Consumer<ClientConnection> onClosed) {
+    this.socket = endpoint;
     this.name = threadName;
     this.core = core;
     this.onClosed = onClosed;
@@ -129,7 +145,7 @@ public final class ClientConnection {
     List<LineDecoder.Line> lines = new ArrayList<>();
     byte[] buffer = new byte[512];
     try {
-      InputStream in = socket.getInputStream();
+      InputStream in = socket.input();
       while (!closed.get()) {
         int n = in.read(buffer);
         if (n < 0) {
@@ -177,7 +193,15 @@ public final class ClientConnection {
     if (!latency.isZero()) {
       TimeUnit.NANOSECONDS.sleep(latency.toNanos());
     }
-    Reply reply = line.overlong() ? Reply.error() : core.processor().handle(text);
+    // the model's lock also covers the push timer's snapshot-and-offer: a push taken before this
+    // command ran can then never be queued after its reply (it would look like a later status)
+    synchronized (core.device()) {
+      return reply(text, line.overlong(), faults);
+    }
+  }
+
+  private boolean reply(String text, boolean overlong, Faults faults) throws InterruptedException {
+    Reply reply = overlong ? Reply.error() : core.processor().handle(text);
     if (faults.silent()) {
       LOG.debug("{}: silent, no reply", name);
       return true;
@@ -197,13 +221,20 @@ public final class ClientConnection {
       queue.put(new Outbound(Arrays.copyOf(bytes, cut), true, "partial reply, then close"));
       return false;
     }
+    if (reply.restart()) {
+      // X: the OK goes out, this connection closes, the others are dropped by the server
+      closeQueued = true;
+      queue.put(new Outbound(bytes, true, "reply, then restart"));
+      core.restart().trigger(this);
+      return false;
+    }
     queue.put(new Outbound(bytes, false, "reply"));
     return true;
   }
 
   private void writeLoop() {
     try {
-      OutputStream out = socket.getOutputStream();
+      OutputStream out = socket.output();
       while (!closed.get()) {
         Outbound item = queue.take();
         out.write(item.bytes());
@@ -222,7 +253,7 @@ public final class ClientConnection {
               Escapes.visible(new String(item.bytes(), ISO_8859_1)));
         }
         if (item.closeAfter()) {
-          LOG.debug("{}: closing mid-reply (fault injected)", name);
+          LOG.debug("{}: closing after {}", name, item.what());
           socket.shutdownOutput();
           break;
         }

@@ -26,6 +26,18 @@ public sealed interface Command {
   /** {@code Cx=nnnnnnnn|t|d|}: configure one outlet. */
   record Configure(int outlet, OutletConfig config) implements Command {}
 
+  /** {@code X}: restart the unit. */
+  record Restart() implements Command {}
+
+  /** {@code P?}: the schedule records. */
+  record ReadSchedule() implements Command {}
+
+  /** {@code P=nn}: clear the schedule and expect {@code nn} records. */
+  record SetScheduleCount(int count) implements Command {}
+
+  /** {@code PW=...}: append one schedule record. */
+  record WriteSchedule(ScheduleEntry entry) implements Command {}
+
   /** Anything else: unknown, out of range or malformed. */
   record Invalid(String reason) implements Command {}
 }

@@ -22,6 +22,12 @@ public final class CommandParser {
   private static final Pattern CONFIGURE =
       Pattern.compile("C(\\d{1,2})=([^|]*)\\|(\\d)\\|(\\d{1,5})\\|?");
 
+  private static final Pattern SCHEDULE_COUNT = Pattern.compile("P=(\\d{1,2})");
+  private static final Pattern SCHEDULE_RECORD =
+      Pattern.compile(
+          "PW=(\\d{1,3})\\|(\\d)\\|([^|]*)\\|(\\d{1,2}):(\\d{1,2})\\|(\\d{1,2})\\|(\\d{1,6})"
+              + "\\|(\\d)\\|(\\d{1,2})\\|(\\d{1,3})\\|(\\d{1,3})\\|(\\d)\\|?");
+
   private final int outletCount;
 
   /**
@@ -46,6 +52,10 @@ public final class CommandParser {
         return new Command.SwitchAll(false);
       case "H":
         return new Command.SwitchAll(true);
+      case "X":
+        return new Command.Restart();
+      case "P?":
+        return new Command.ReadSchedule();
       default:
         break;
     }
@@ -85,6 +95,35 @@ public final class CommandParser {
                 Integer.parseInt(m.group(3)),
                 Integer.parseInt(m.group(4)));
         return new Command.Configure(outlet, config);
+      } catch (IllegalArgumentException e) {
+        return new Command.Invalid(e.getMessage());
+      }
+    }
+    m = SCHEDULE_COUNT.matcher(line);
+    if (m.matches()) {
+      return new Command.SetScheduleCount(Integer.parseInt(m.group(1)));
+    }
+    m = SCHEDULE_RECORD.matcher(line);
+    if (m.matches()) {
+      int channel = Integer.parseInt(m.group(9));
+      if (channel < 1 || channel > outletCount) {
+        return outOfRange(channel);
+      }
+      try {
+        return new Command.WriteSchedule(
+            new ScheduleEntry(
+                Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)),
+                m.group(3).stripTrailing(),
+                Integer.parseInt(m.group(4)),
+                Integer.parseInt(m.group(5)),
+                Integer.parseInt(m.group(6)),
+                Integer.parseInt(m.group(7)),
+                Integer.parseInt(m.group(8)),
+                channel,
+                Integer.parseInt(m.group(10)),
+                Integer.parseInt(m.group(11)),
+                Integer.parseInt(m.group(12))));
       } catch (IllegalArgumentException e) {
         return new Command.Invalid(e.getMessage());
       }

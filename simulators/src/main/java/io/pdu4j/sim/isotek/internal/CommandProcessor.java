@@ -1,6 +1,7 @@
 package io.pdu4j.sim.isotek.internal;
 
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ public final class CommandProcessor {
   private final DeviceModel device;
   private final CommandParser parser;
   private final AddressInfo address;
+  private final Set<String> refused;
 
   /** The values of the {@code A=} line that are not known until the server is bound. */
   public interface AddressInfo {
@@ -28,6 +30,15 @@ public final class CommandProcessor {
 
   /** Creates a processor for {@code device}. */
   public CommandProcessor(DeviceModel device, AddressInfo address) {
+    this(device, address, Set.of());
+  }
+
+  /**
+   * Creates a processor for {@code device} that answers the exact command lines in {@code refused}
+   * with the error reply, as a unit whose firmware lacks them would.
+   */
+  public CommandProcessor(DeviceModel device, AddressInfo address, Set<String> refused) {
+    this.refused = Set.copyOf(refused);
     this.device = device;
     this.parser = new CommandParser(device.outletCount());
     this.address = address;
@@ -35,6 +46,10 @@ public final class CommandProcessor {
 
   /** Parses and executes {@code line}, and returns the reply to send. */
   public Reply handle(String line) {
+    if (refused.contains(line)) {
+      LOG.debug("refusing '{}' as configured", line);
+      return Reply.error();
+    }
     Command command = parser.parse(line);
     if (command instanceof Command.Status) {
       return Reply.ok(StatusFormat.statusLines(device.snapshot()));
@@ -58,6 +73,15 @@ public final class CommandProcessor {
       Command.Configure c = (Command.Configure) command;
       device.configure(c.outlet(), c.config());
       return Reply.ok();
+    } else if (command instanceof Command.Restart) {
+      return Reply.okThenRestart();
+    } else if (command instanceof Command.ReadSchedule) {
+      return Reply.ok(StatusFormat.scheduleLines(device.schedule()));
+    } else if (command instanceof Command.SetScheduleCount c) {
+      device.resetSchedule(c.count());
+      return Reply.ok();
+    } else if (command instanceof Command.WriteSchedule w) {
+      return device.addSchedule(w.entry()) ? Reply.ok() : Reply.error();
     } else {
       LOG.debug("rejecting '{}': {}", line, ((Command.Invalid) command).reason());
       return Reply.error();

@@ -25,6 +25,12 @@ public final class DeviceModel {
   private final Random random;
   private final LongSupplier nanoClock;
 
+  private final List<ScheduleEntry> schedule = new ArrayList<>();
+  private final List<LocalDateTime> lastFired = new ArrayList<>();
+  private final List<Boolean> conditionHeld = new ArrayList<>();
+  private final long[] pendingOnAt;
+  private int scheduleCapacity;
+
   private LocalDateTime clockBase;
   private long clockBaseNanos;
 
@@ -62,6 +68,88 @@ public final class DeviceModel {
     this.nanoClock = nanoClock;
     this.clockBase = clockStart.truncatedTo(ChronoUnit.SECONDS);
     this.clockBaseNanos = nanoClock.getAsLong();
+    this.pendingOnAt = new long[outletCount];
+  }
+
+  /** {@code P=nn}: clears the schedule; up to {@code count} records may then be written. */
+  public synchronized void resetSchedule(int count) {
+    schedule.clear();
+    lastFired.clear();
+    conditionHeld.clear();
+    scheduleCapacity = count;
+  }
+
+  /**
+   * {@code PW=}: appends a record.
+   *
+   * @return false when the count set by {@code P=nn} is already reached
+   */
+  public synchronized boolean addSchedule(ScheduleEntry entry) {
+    if (schedule.size() >= scheduleCapacity) {
+      return false;
+    }
+    index(entry.channel());
+    schedule.add(entry);
+    lastFired.add(null);
+    conditionHeld.add(false);
+    return true;
+  }
+
+  /** The stored schedule records, in order. */
+  public synchronized List<ScheduleEntry> schedule() {
+    return List.copyOf(schedule);
+  }
+
+  /**
+   * Runs the schedule once; called every few hundred milliseconds. A time plan fires once in the
+   * minute its {@code hh:min} shows on the device clock, every day when its day is 0, else on that
+   * day of the month. A power plan fires when its condition (the target outlet's load, as the next
+   * status would show it without jitter, greater or less than the threshold) becomes true,
+   * including at the first run after it was written. Restart is off, the outlet's reset delay, on.
+   */
+  public synchronized void runSchedule() {
+    long nanos = nanoClock.getAsLong();
+    for (int i = 0; i < outletCount; i++) {
+      if (pendingOnAt[i] != 0 && nanos - pendingOnAt[i] >= 0) {
+        pendingOnAt[i] = 0;
+        on[i] = true;
+      }
+    }
+    LocalDateTime now = clock();
+    LocalDateTime minute = now.truncatedTo(ChronoUnit.MINUTES);
+    for (int k = 0; k < schedule.size(); k++) {
+      ScheduleEntry e = schedule.get(k);
+      if (e.type() == 1) {
+        boolean due =
+            now.getHour() == e.hour()
+                && now.getMinute() == e.minute()
+                && (e.day() == 0 || e.day() == now.getDayOfMonth());
+        if (due && !minute.equals(lastFired.get(k))) {
+          lastFired.set(k, minute);
+          fire(e, nanos);
+        }
+      } else {
+        int i = index(e.channel());
+        int watts = on[i] ? loadWatts[i] : 0;
+        boolean holds = e.operator() == 2 ? watts < e.watts() : watts > e.watts();
+        if (holds && !conditionHeld.get(k)) {
+          fire(e, nanos);
+        }
+        conditionHeld.set(k, holds);
+      }
+    }
+  }
+
+  private void fire(ScheduleEntry e, long nanos) {
+    int i = index(e.channel());
+    switch (e.setup()) {
+      case 1 -> on[i] = true;
+      case 2 -> on[i] = false;
+      default -> {
+        on[i] = false;
+        pendingOnAt[i] = (nanos + Duration.ofSeconds(configs[i].delaySeconds()).toNanos()) | 1;
+      }
+    }
   }
 
   /** The number of outlets, 8 or 16. */

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,6 +43,8 @@ public final class IsoTekServer {
   private final Duration pushInterval;
   private final int maxClients;
   private final Supplier<String> addressLine;
+  private final Duration restartTime;
+  private volatile Path serialDevice;
 
   private final Object lock = new Object();
   private final Set<ClientConnection> connections = new LinkedHashSet<>();
@@ -54,6 +57,8 @@ public final class IsoTekServer {
   private int clientSequence;
   private volatile boolean started;
   private volatile boolean closed;
+  private volatile boolean restarting;
+  private int boundTcpPort;
 
   /**
    * Creates the server; {@link #start()} binds it.
@@ -65,6 +70,7 @@ public final class IsoTekServer {
    * @param pushInterval the time between two status pushes
    * @param maxClients connections beyond this many are closed as soon as accepted
    * @param addressLine the {@code A=} line for UDP discovery answers (without ending)
+   * @param restartTime how long {@code X} keeps the unit from accepting connections
    */
   public IsoTekServer(
       SimulatorCore core,
@@ -73,7 +79,8 @@ public final class IsoTekServer {
       int udpPort,
       Duration pushInterval,
       int maxClients,
-      Supplier<String> addressLine) {
+      Supplier<String> addressLine,
+      Duration restartTime) {
     this.core = core;
     this.bindAddress = bindAddress;
     this.requestedTcpPort = tcpPort;
@@ -81,6 +88,77 @@ public final class IsoTekServer {
     this.pushInterval = pushInterval;
     this.maxClients = maxClients;
     this.addressLine = addressLine;
+    this.restartTime = restartTime;
+    core.restart().setHandler(this::restart);
+  }
+
+  /**
+   * {@code X}: drops every connection (the one that asked closes itself after its {@code OK}),
+   * closes the listening socket so connections are refused, and listens again on the same port
+   * after the restart time. Relay states, settings and the schedule survive.
+   */
+  private void restart(ClientConnection from) {
+    List<ClientConnection> others;
+    synchronized (lock) {
+      if (closed || restarting) {
+        return;
+      }
+      restarting = true;
+      others = new ArrayList<>(connections);
+      others.remove(from);
+      closeQuietly(serverSocket);
+    }
+    LOG.info("restarting: refusing connections for {}", restartTime);
+    others.forEach(ClientConnection::close);
+    pushTimer.schedule(this::restarted, restartTime.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void restarted() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      try {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(bindAddress, boundTcpPort), 50);
+        serverSocket = server;
+      } catch (IOException e) {
+        LOG.warn("could not listen again after the restart: {}", e.toString());
+        return;
+      } finally {
+        restarting = false;
+      }
+      acceptThread = daemon(this::acceptLoop, threadPrefix + "accept");
+      acceptThread.start();
+      LOG.info("restarted: accepting connections again");
+      if (serialDevice != null) {
+        try {
+          openSerial();
+        } catch (IOException e) {
+          LOG.warn("could not reopen the serial device after the restart: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * Also serves the protocol on a serial device (e.g. a pseudo-terminal), opened as a file when the
+   * server starts; call before {@link #start()}.
+   */
+  public void serveSerial(Path device) {
+    this.serialDevice = device;
+  }
+
+  private void openSerial() throws IOException {
+    Path device = serialDevice;
+    ClientConnection connection =
+        new ClientConnection(Endpoint.serial(device), threadPrefix + "serial", core, this::removed);
+    synchronized (lock) {
+      connections.add(connection);
+    }
+    connection.start();
+    LOG.debug("serving on serial device {}", device);
   }
 
   /** Binds the sockets and starts the threads. */
@@ -101,12 +179,17 @@ public final class IsoTekServer {
         throw e;
       }
       serverSocket = server;
+      boundTcpPort = server.getLocalPort();
       threadPrefix = "isotek-sim-" + server.getLocalPort() + "-";
       acceptThread = daemon(this::acceptLoop, threadPrefix + "accept");
       pushTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, threadPrefix + "push"));
       long periodNanos = pushInterval.toNanos();
       pushTimer.scheduleAtFixedRate(this::pushTick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+      pushTimer.scheduleAtFixedRate(this::scheduleTick, 200, 200, TimeUnit.MILLISECONDS);
       acceptThread.start();
+      if (serialDevice != null) {
+        openSerial();
+      }
       if (udpSocket != null) {
         udpThread = daemon(this::udpLoop, threadPrefix + "udp");
         udpThread.start();
@@ -120,7 +203,7 @@ public final class IsoTekServer {
     if (!started) {
       throw new IllegalStateException("not started");
     }
-    return serverSocket.getLocalPort();
+    return boundTcpPort;
   }
 
   /** The bound UDP discovery port, empty when there is no UDP listener. */
@@ -163,7 +246,9 @@ public final class IsoTekServer {
     if (!started) {
       return;
     }
-    closeQuietly(serverSocket);
+    synchronized (lock) {
+      closeQuietly(serverSocket);
+    }
     if (udpSocket != null) {
       udpSocket.close();
     }
@@ -192,12 +277,16 @@ public final class IsoTekServer {
   }
 
   private void acceptLoop() {
+    ServerSocket listening;
+    synchronized (lock) {
+      listening = serverSocket;
+    }
     while (!closed) {
       Socket socket;
       try {
-        socket = serverSocket.accept();
+        socket = listening.accept();
       } catch (IOException e) {
-        if (!closed) {
+        if (!closed && !restarting) {
           LOG.warn("accept failed, no more clients will be accepted: {}", e.toString());
         }
         return;
@@ -235,6 +324,14 @@ public final class IsoTekServer {
     }
   }
 
+  private void scheduleTick() {
+    try {
+      core.device().runSchedule();
+    } catch (RuntimeException e) {
+      LOG.warn("schedule run failed", e);
+    }
+  }
+
   private void pushTick() {
     try {
       if (core.faults().pushesPaused()) {
@@ -244,9 +341,13 @@ public final class IsoTekServer {
       if (targets.isEmpty()) {
         return;
       }
-      String block = core.renderer().renderPush(StatusFormat.statusLines(core.device().snapshot()));
-      for (ClientConnection c : targets) {
-        c.offer(block, "push");
+      // under the model's lock, like a command and its reply (see ClientConnection)
+      synchronized (core.device()) {
+        String block =
+            core.renderer().renderPush(StatusFormat.statusLines(core.device().snapshot()));
+        for (ClientConnection c : targets) {
+          c.offer(block, "push");
+        }
       }
     } catch (RuntimeException e) {
       // an exception would cancel the periodic task: log it and keep pushing

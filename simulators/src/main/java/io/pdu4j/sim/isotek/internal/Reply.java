@@ -7,11 +7,18 @@ import java.util.List;
  *
  * @param body the lines before {@code OK} (empty for most commands)
  * @param rejected true for the error reply, in which case the body is empty
+ * @param restart true when the unit restarts once the reply is out ({@code X})
  */
-public record Reply(List<String> body, boolean rejected) {
+public record Reply(List<String> body, boolean rejected, boolean restart) {
 
-  private static final Reply OK = new Reply(List.of(), false);
-  private static final Reply ERROR = new Reply(List.of(), true);
+  private static final Reply OK = new Reply(List.of(), false, false);
+  private static final Reply ERROR = new Reply(List.of(), true, false);
+  private static final Reply RESTART = new Reply(List.of(), false, true);
+
+  /** A reply that does not restart the unit. */
+  public Reply(List<String> body, boolean rejected) {
+    this(body, rejected, false);
+  }
 
   /** Copies the body. */
   public Reply {
@@ -29,6 +36,11 @@ public record Reply(List<String> body, boolean rejected) {
   /** {@code lines}, {@code OK} and the prompt. */
   public static Reply ok(List<String> lines) {
     return new Reply(lines, false);
+  }
+
+  /** {@code OK} and the prompt, then the unit restarts. */
+  public static Reply okThenRestart() {
+    return RESTART;
   }
 
   /** The error reply. */

@@ -10,6 +10,7 @@ package io.pdu4j.sim.isotek.internal;
  * @param log the received command lines
  * @param silentOnError whether a rejected command gets no reply at all instead of the error reply
  * @param maxLineLength the longest command line accepted, in characters
+ * @param restart how {@code X} restarts the unit
  */
 public record SimulatorCore(
     DeviceModel device,
@@ -18,4 +19,5 @@ public record SimulatorCore(
     Faults faults,
     CommandLog log,
     boolean silentOnError,
-    int maxLineLength) {}
+    int maxLineLength,
+    RestartSignal restart) {}

@@ -62,6 +62,15 @@ public final class StatusFormat {
     return lines;
   }
 
+  /** The {@code P?} lines: {@code P1=...} for each stored record, in order. */
+  public static List<String> scheduleLines(List<ScheduleEntry> entries) {
+    List<String> lines = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      lines.add("P" + (i + 1) + "=" + entries.get(i).wire());
+    }
+    return lines;
+  }
+
   /** The {@code A=} line. */
   public static String addressLine(
       String serial, String mac, String ip1, int port1, String ip2, int port2) {

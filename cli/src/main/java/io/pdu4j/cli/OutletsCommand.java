@@ -1,0 +1,149 @@
+package io.pdu4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pdu4j.api.DeviceCapability;
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.api.Outlet;
+import io.pdu4j.api.OutletConfig;
+import io.pdu4j.api.OutletType;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.runtime.PowerRuntime;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pdu4j outlets URI [N] [--name NAME] [--type normal|router|locked] [--delay SECONDS]}:
+ * lists every outlet's stored settings and state, or shows and changes one outlet's. A change is
+ * verified by the device reading it back.
+ */
+@Command(
+    name = "outlets",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List outlet settings (name, type, reset delay) and states, or change one outlet's.",
+      "Example: pdu4j outlets isotek:tcp://10.0.0.5:501 3 --name Router --type router --delay 10"
+    })
+final class OutletsCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Mixin DeviceArgs device;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "N", description = "One outlet.")
+  Integer number;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "New name (8 characters at most).")
+  String name;
+
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      description = "New type: normal, router or locked.")
+  String type;
+
+  @Option(
+      names = "--delay",
+      paramLabel = "SECONDS",
+      description = "New reset delay in whole seconds.")
+  Integer delay;
+
+  @Option(names = "--json", description = "Print one JSON object per outlet.")
+  boolean json;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    boolean change = name != null || type != null || delay != null;
+    if (change && number == null) {
+      throw new InvalidArgumentException("--name, --type and --delay need an outlet number");
+    }
+    OutletType newType = type == null ? null : type(type);
+    if (delay != null && delay < 0) {
+      throw new InvalidArgumentException("--delay must be 0 or more seconds, got " + delay);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (PowerRuntime runtime = device.runtime()) {
+      PowerDevice pdu = runtime.open(device.uri);
+      String address = pdu.info().address();
+      if (!pdu.has(DeviceCapability.OUTLET_CONFIG)) {
+        throw new UnsupportedCapabilityException(
+            "the device has no outlet settings", address, null, null, null);
+      }
+      List<Outlet> chosen = new ArrayList<>();
+      if (number == null) {
+        chosen.addAll(pdu.outlets());
+      } else {
+        chosen.add(pdu.outlet(number));
+      }
+      if (change) {
+        Outlet o = chosen.get(0);
+        OutletConfig now = device.await(o.config(), "reading outlet " + o.number(), address);
+        OutletConfig wanted =
+            new OutletConfig(
+                name != null ? name : now.name(),
+                newType != null ? newType : now.type(),
+                delay != null ? Duration.ofSeconds(delay) : now.resetDelay());
+        device.await(o.configure(wanted), "configuring outlet " + o.number(), address);
+      }
+      if (!json) {
+        out.println(
+            String.format(
+                Locale.ROOT, "%3s  %-8s  %-6s  %6s  %s", "#", "NAME", "TYPE", "DELAY", "STATE"));
+      }
+      for (Outlet o : chosen) {
+        OutletConfig c = device.await(o.config(), "reading outlet " + o.number(), address);
+        out.println(json ? json(o, c) : row(o, c));
+      }
+      return ExitCodes.OK;
+    } finally {
+      out.flush();
+    }
+  }
+
+  static OutletType type(String text) {
+    try {
+      return OutletType.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException(
+          "--type must be normal, router or locked, got '" + text + "'", e);
+    }
+  }
+
+  static String row(Outlet o, OutletConfig c) {
+    return String.format(
+        Locale.ROOT,
+        "%3d  %-8s  %-6s  %5ds  %s",
+        o.number(),
+        c.name(),
+        c.type().name().toLowerCase(Locale.ROOT),
+        c.resetDelay().getSeconds(),
+        o.state().name());
+  }
+
+  static String json(Outlet o, OutletConfig c) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("number", o.number());
+    n.put("name", c.name());
+    n.put("type", c.type().name().toLowerCase(Locale.ROOT));
+    n.put("delaySeconds", c.resetDelay().getSeconds());
+    n.put("state", o.state().name());
+    try {
+      return JSON.writeValueAsString(n);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
