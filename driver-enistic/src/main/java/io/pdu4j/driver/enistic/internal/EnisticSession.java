@@ -787,6 +787,8 @@ public final class EnisticSession implements LinkListener {
                     + limit
                     + ": the controller may use the inverted polarity (try polarity="
                     + (settings.inverted() ? "normal" : "inverted")
+                    + "), or the commands do not reach it (sent to "
+                    + commandTarget()
                     + ")",
                 device,
                 command,
