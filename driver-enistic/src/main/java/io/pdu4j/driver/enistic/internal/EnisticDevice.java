@@ -28,7 +28,9 @@ import java.util.concurrent.CompletionStage;
  * <ul>
  *   <li>{@link #outlets()} grows as readings arrive; it may be empty right after open.
  *   <li>{@link #refresh()} cannot ask the controller anything: it completes with the status built
- *       from the latest readings, or (before the first) with the first within the command timeout.
+ *       from the latest readings once the outlets are known (no new one for 1.2 s, once per
+ *       device), at the latest at the command timeout; with no reading at all by then it fails with
+ *       {@link io.pdu4j.api.DeviceTimeoutException}.
  *   <li>Switching sends {@code controller,event,socket;} and completes when a reading shows the
  *       socket in the wanted state, retransmitting with backoff until the command timeout; then it
  *       fails with {@link io.pdu4j.api.DeviceTimeoutException}, or with {@link

@@ -100,7 +100,8 @@ public final class EnisticSession implements LinkListener {
   private final List<Entry> byNumber = new ArrayList<>();
   private final Set<String> multiChannel = new HashSet<>();
   private final Map<String, Pending> pending = new HashMap<>();
-  private final List<CompletableFuture<DeviceStatus>> waitingForReading = new ArrayList<>();
+  private long lastAddedNanos;
+  private boolean settled;
   private InetAddress lastSource;
   private String controllerAsRead;
   private ScheduledFuture<?> staleTimer;
@@ -268,10 +269,6 @@ public final class EnisticSession implements LinkListener {
     for (Pending p : List.copyOf(pending.values())) {
       p.fail(closedEx);
     }
-    for (CompletableFuture<DeviceStatus> w : List.copyOf(waitingForReading)) {
-      w.completeExceptionally(closedEx);
-    }
-    waitingForReading.clear();
     if (!ready.isDone()) {
       ready.completeExceptionally(
           new DeviceClosedException("closed while opening", device, null, null, null));
@@ -401,6 +398,7 @@ public final class EnisticSession implements LinkListener {
       e.socket = isSocket(serialKey, r.channel());
       entries.put(key, e);
       byNumber.add(e);
+      lastAddedNanos = System.nanoTime();
     }
     OutletState before = effectiveState(e);
     e.reported = status(e, e.socket ? r.socketState() : OutletState.UNKNOWN, r.power());
@@ -415,11 +413,6 @@ public final class EnisticSession implements LinkListener {
     listeners.dispatch(new DeviceEvent.StatusReported(device, now, status));
     if (before != e.reported.state()) {
       listeners.dispatch(new DeviceEvent.OutletChanged(device, now, before, e.reported));
-    }
-    if (!waitingForReading.isEmpty()) {
-      List<CompletableFuture<DeviceStatus>> w = List.copyOf(waitingForReading);
-      waitingForReading.clear();
-      w.forEach(f -> f.complete(status));
     }
     if (e.socket) {
       Pending p = pending.get(serialKey);
@@ -541,37 +534,61 @@ public final class EnisticSession implements LinkListener {
     return Optional.of(new DeviceStatus(latest, Optional.empty(), outlets, Optional.empty()));
   }
 
-  /** The current status, or (before any reading) the first one within the command timeout. */
+  /**
+   * The status once the controller's outlets are known: at once when no new outlet has appeared for
+   * {@link #SETTLE_OUTLETS} (or the device has settled before); otherwise when that happens, and at
+   * the latest at the command timeout with what has reported by then. Fails with {@link
+   * DeviceTimeoutException} when nothing at all reported within the command timeout.
+   */
   CompletionStage<DeviceStatus> refresh() {
     CompletableFuture<DeviceStatus> f = new CompletableFuture<>();
     onExecutor(
         () -> {
-          Optional<DeviceStatus> now = buildStatus();
-          if (now.isPresent()) {
-            f.complete(now.get());
-            return;
-          }
-          waitingForReading.add(f);
-          executor.schedule(
-              () -> {
-                if (waitingForReading.remove(f)) {
-                  f.completeExceptionally(
-                      new DeviceTimeoutException(
-                          "no reading from controller "
-                              + settings.controller()
-                              + " within "
-                              + Durations.format(options.commandTimeout()),
-                          device,
-                          null,
-                          null,
-                          null));
-                }
-              },
-              options.commandTimeout().toNanos(),
-              TimeUnit.NANOSECONDS);
+          long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+          checkSettled(f, deadline);
         },
         f);
     return f;
+  }
+
+  /** How long without a new outlet before the outlets count as known. */
+  static final Duration SETTLE_OUTLETS = Duration.ofMillis(1200);
+
+  private void checkSettled(CompletableFuture<DeviceStatus> f, long deadline) {
+    if (f.isDone()) {
+      return;
+    }
+    if (closed.get()) {
+      f.completeExceptionally(
+          new DeviceClosedException("the device is closed", device, null, null, null));
+      return;
+    }
+    Optional<DeviceStatus> now = buildStatus();
+    long t = System.nanoTime();
+    boolean quiet = lastAddedNanos != 0 && t - lastAddedNanos >= SETTLE_OUTLETS.toNanos();
+    if (now.isPresent() && (settled || quiet)) {
+      settled = true;
+      f.complete(now.get());
+      return;
+    }
+    if (t - deadline >= 0) {
+      if (now.isPresent()) {
+        f.complete(now.get());
+      } else {
+        f.completeExceptionally(
+            new DeviceTimeoutException(
+                "no reading from controller "
+                    + settings.controller()
+                    + " within "
+                    + Durations.format(options.commandTimeout()),
+                device,
+                null,
+                null,
+                null));
+      }
+      return;
+    }
+    executor.schedule(() -> checkSettled(f, deadline), 50, TimeUnit.MILLISECONDS);
   }
 
   // ---------------------------------------------------------------- switching
