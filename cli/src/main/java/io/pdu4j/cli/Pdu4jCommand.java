@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       OnCommand.class,
       OffCommand.class,
+      WatchCommand.class,
       SimCommand.class,
       DemoCommand.class,
       picocli.CommandLine.HelpCommand.class

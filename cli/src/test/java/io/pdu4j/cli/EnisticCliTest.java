@@ -10,6 +10,8 @@ import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,5 +96,26 @@ class EnisticCliTest {
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains("cannot be switched");
     assertThat(sim.commandsReceived()).isZero();
+  }
+
+  @Test
+  void watchJsonPrintsOneLinePerChange() throws Exception {
+    CliTest.Result r = run("watch", uri, "--json", "--for", "1500ms");
+    assertThat(r.code()).as(r.err()).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : r.out().strip().split("\\R")) {
+      lines.add(new ObjectMapper().readTree(line));
+    }
+    assertThat(lines)
+        .filteredOn(n -> n.get("event").asText().equals("outlet-added"))
+        .extracting(n -> n.get("id").asText())
+        .contains(sim.socketSerials(CONTROLLER).get(0));
+  }
+
+  @Test
+  void watchTableReprintsTheOutlets() {
+    CliTest.Result r = run("watch", uri, "--for", "1s");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(sim.socketSerials(CONTROLLER).get(0)).contains("UNKNOWN");
   }
 }

@@ -463,9 +463,9 @@ public final class EnisticSession implements LinkListener {
         e.socket
             ? EnumSet.of(OutletCapability.SWITCHABLE, OutletCapability.METERED)
             : EnumSet.of(OutletCapability.METERED);
-    String name = e.socket ? "Smart Socket " + e.serial : "Meter " + e.serial + " ch " + e.channel;
+    // the id is the name: short enough for a table, and what on/off take to pick the outlet
     return new OutletStatus(
-        e.number, e.id(), name, s, OptionalDouble.empty(), OptionalDouble.of(power), caps);
+        e.number, e.id(), e.id(), s, OptionalDouble.empty(), OptionalDouble.of(power), caps);
   }
 
   private boolean isCurrent(Instant at) {
