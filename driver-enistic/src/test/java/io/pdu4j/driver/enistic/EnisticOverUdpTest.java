@@ -254,7 +254,7 @@ class EnisticOverUdpTest {
     sim.setLossPercent(100); // the controller goes silent and deaf
     Thread.sleep(100); // let readings already in flight arrive (not waiting for a result)
     Throwable t = failure(d.outlet(1).switchOff());
-    assertThat(t).isInstanceOf(DeviceTimeoutException.class).hasMessageContaining("0 readings");
+    assertThat(t).isInstanceOf(DeviceTimeoutException.class).hasMessageContaining("readings of it");
     assertThat(d.counters().commandsSent()).isGreaterThan(1);
   }
 
@@ -367,5 +367,33 @@ class EnisticOverUdpTest {
                             e instanceof DeviceEvent.OutletChanged c
                                 && c.current().number() == 1
                                 && c.current().state() == OutletState.UNKNOWN));
+  }
+
+  @Test
+  void takesEveryLineOfADatagramAndCountsWhatItSkips() throws Exception {
+    EnisticDevice d = open(CONTROLLER, "");
+    String payload =
+        "004A3BB5B04:Reading:0021ED0000041319:94031.992:1:1\r"
+            + "004A3BB5B04:Joined:0021ED0000041320\r\n"
+            + "garbage\n"
+            + "004a3bb5b04:Reading:0021ed0000041320:0:1:0\r"
+            + "0000000BAD:Reading:0021ED0000041321:5:1:1\r";
+    byte[] bytes = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      s.send(
+          new java.net.DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+    }
+    // the last line of the datagram is handled last
+    await().until(() -> d.counters().foreign() == 1);
+    assertThat(d.outlets())
+        .extracting(Outlet::id)
+        .containsExactly("0021ED0000041319", "0021ed0000041320");
+    assertThat(d.outlet(1).power()).hasValue(94031.992);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    assertThat(d.outlet(2).state()).isEqualTo(OutletState.OFF);
+    assertThat(d.counters().readings()).isEqualTo(2);
+    assertThat(d.counters().otherEvents()).isEqualTo(1);
+    assertThat(d.counters().malformed()).isEqualTo(1);
+    assertThat(d.counters().foreign()).isEqualTo(1);
   }
 }
