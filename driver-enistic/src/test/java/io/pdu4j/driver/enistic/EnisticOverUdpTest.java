@@ -157,7 +157,9 @@ class EnisticOverUdpTest {
     assertThat(d.outlet(1).power()).isPresent();
     assertThat(d.outlet(5).state()).isEqualTo(OutletState.UNKNOWN);
     assertThat(d.outlet(5).power().getAsDouble()).isGreaterThan(100);
-    assertThat(events).filteredOn(e -> e instanceof DeviceEvent.OutletAdded).hasSize(6);
+    await()
+        .until(
+            () -> events.stream().filter(e -> e instanceof DeviceEvent.OutletAdded).count() == 6);
     assertThat(d.lastStatus()).isPresent();
     assertThat(d.lastStatus().get().outlets()).hasSize(6);
     assertThat(get(d.refresh()).outlets()).hasSize(6);
