@@ -290,7 +290,12 @@ class EnisticOverUdpTest {
     EnisticSimulator sim = sim(b -> b.lossPercent(10));
     EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
     String meter = sim.meterSerials(CONTROLLER).get(0);
-    await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(meter + "/3")));
+    // switchAll switches the sockets known so far: wait until every one has reported
+    await()
+        .until(
+            () ->
+                d.outlets().size() == 6
+                    && d.outlets().stream().anyMatch(o -> o.id().equals(meter + "/3")));
     get(d.switchAll(OutletState.OFF));
     for (String serial : sim.socketSerials(CONTROLLER)) {
       assertThat(sim.socketOn(serial)).contains(false);
@@ -358,8 +363,11 @@ class EnisticOverUdpTest {
     sim.close();
     await().until(() -> d.outlet(1).state() == OutletState.UNKNOWN);
     assertThat(d.outlet(1).power()).isEmpty();
-    assertThat(d.lastStatus().orElseThrow().outlets())
-        .allMatch(o -> o.state() == OutletState.UNKNOWN);
+    await()
+        .until(
+            () ->
+                d.lastStatus().orElseThrow().outlets().stream()
+                    .allMatch(o -> o.state() == OutletState.UNKNOWN && o.power().isEmpty()));
     await()
         .until(
             () ->
