@@ -202,10 +202,17 @@ class UdpTransportProviderTest {
 
     b.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(provider.openSockets()).isZero();
-    // a plain socket without SO_REUSEADDR can bind only when nobody holds the port
-    try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-      assertThat(s.getLocalPort()).isEqualTo(port);
-    }
+    // a plain socket without SO_REUSEADDR can bind only when nobody holds the port; a NIO channel
+    // registered with a selector releases its port at the loop's next select, hence the wait
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort() == port;
+              }
+            });
   }
 
   @Test
