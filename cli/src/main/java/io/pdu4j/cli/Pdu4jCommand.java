@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       ClockCommand.class,
       ScheduleCommand.class,
       DiscoverCommand.class,
+      WatchCommand.class,
       SimCommand.class,
       DemoCommand.class,
       ServeCommand.class,

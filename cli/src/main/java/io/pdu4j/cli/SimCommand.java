@@ -2,9 +2,13 @@ package io.pdu4j.cli;
 
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.sim.enistic.EnisticSimulator;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Spec;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = "Run a simulated device in the foreground until interrupted (Ctrl-C).",
-    subcommands = {SimCommand.IsoTek.class})
+    subcommands = {SimCommand.IsoTek.class, SimCommand.Enistic.class})
 final class SimCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -119,6 +123,176 @@ final class SimCommand implements Callable<Integer> {
         sim.close();
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** {@code pdu4j sim enistic --target HOST:PORT --control-port N}. */
+  @Command(
+      name = "enistic",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Simulate an Enistic Smart Energy Controller with Smart Sockets and meters over UDP.",
+        "Example: pdu4j sim enistic --target 127.0.0.1:53005 --control-port 53004   then   pdu4j"
+            + " status enistic:udp://127.0.0.1:53005/004A3BB5B04?send=127.0.0.1:53004"
+      })
+  static final class Enistic implements Callable<Integer> {
+    @Option(
+        names = "--target",
+        required = true,
+        paramLabel = "HOST:PORT",
+        description = "Where readings go (an IP address; a real controller broadcasts to 53005).")
+    String target;
+
+    @Option(
+        names = "--control-port",
+        required = true,
+        paramLabel = "N",
+        description = "The UDP port commands are taken on (a real controller uses 53004).")
+    int controlPort;
+
+    @Option(
+        names = "--sockets",
+        paramLabel = "N",
+        defaultValue = "4",
+        description = "Smart Sockets (default ${DEFAULT-VALUE}).")
+    int sockets;
+
+    @Option(
+        names = "--meters",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "3-channel meters (default ${DEFAULT-VALUE}).")
+    int meters;
+
+    @Option(
+        names = "--rate",
+        paramLabel = "PER_SECOND",
+        defaultValue = "2",
+        description = "Reading rounds per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+        names = "--loss",
+        paramLabel = "PERCENT",
+        defaultValue = "0",
+        description = "Datagrams lost, both ways (default ${DEFAULT-VALUE}).")
+    int loss;
+
+    @Option(
+        names = "--controller",
+        paramLabel = "SERIAL",
+        defaultValue = "004A3BB5B04",
+        description = "The controller serial (default ${DEFAULT-VALUE}).")
+    String controller;
+
+    @Option(
+        names = "--inverted",
+        description = "Take 0 as on and 1 as off (the vendor document's examples).")
+    boolean inverted;
+
+    @Option(
+        names = "--bind",
+        paramLabel = "ADDRESS",
+        defaultValue = "127.0.0.1",
+        description = "The local address of the control port (default ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      EnisticSimulator sim;
+      InetSocketAddress to = hostPort(target);
+      try {
+        sim =
+            EnisticSimulator.builder()
+                .target(to)
+                .bindAddress(literal(bind))
+                .controlPort(controlPort)
+                .controller(controller, sockets, meters, 3)
+                .rate(rate)
+                .lossPercent(loss)
+                .invertedPolarity(inverted)
+                .build();
+      } catch (IllegalArgumentException e) {
+        throw new InvalidArgumentException(e.getMessage(), e);
+      }
+      try {
+        sim.start();
+      } catch (UncheckedIOException e) {
+        throw new PowerDeviceException(e.getMessage(), e);
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Thread hook =
+          new Thread(
+              () -> {
+                sim.close();
+                stopped.countDown();
+              },
+              "pdu4j-sim-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        out.println(
+            "Enistic controller "
+                + controller
+                + " sending readings to "
+                + target
+                + ", commands on port "
+                + sim.controlPort()
+                + "; try: pdu4j status 'enistic:udp://"
+                + to.getAddress().getHostAddress()
+                + ":"
+                + to.getPort()
+                + "/"
+                + controller
+                + "?send="
+                + bind
+                + ":"
+                + sim.controlPort()
+                + "'  (Ctrl-C to stop)");
+        out.flush();
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down: the hook does the closing
+        }
+        sim.close();
+      }
+      return ExitCodes.OK;
+    }
+
+    private static InetSocketAddress hostPort(String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new InvalidArgumentException("--target must be HOST:PORT, got '" + text + "'");
+      }
+      int port;
+      try {
+        port = Integer.parseInt(text.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new InvalidArgumentException("--target must be HOST:PORT, got '" + text + "'", e);
+      }
+      if (port < 1 || port > 65535) {
+        throw new InvalidArgumentException("--target port must be 1..65535, got " + port);
+      }
+      String host = text.substring(0, colon).replace("[", "").replace("]", "");
+      return new InetSocketAddress(literal(host), port);
+    }
+
+    private static InetAddress literal(String host) {
+      if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}") && host.indexOf(':') < 0) {
+        throw new InvalidArgumentException("expected an IP address, got '" + host + "'");
+      }
+      try {
+        return InetAddress.getByName(host);
+      } catch (UnknownHostException e) {
+        throw new InvalidArgumentException("bad IP address '" + host + "'", e);
+      }
     }
   }
 }

@@ -30,8 +30,8 @@ final class StatusView {
 
   /**
    * The status as one JSON object: {@code device} (driver, model, serial, address), {@code input}
-   * (voltage, power), {@code outlets} (number, name, state, voltage, power, switchable) and {@code
-   * clock}; absent values are null.
+   * (voltage, power), {@code outlets} (number, id, name, state, voltage, power, switchable) and
+   * {@code clock}; absent values are null.
    */
   static String json(DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
     ObjectNode root = JSON.createObjectNode();
@@ -48,6 +48,7 @@ final class StatusView {
     for (OutletStatus o : status.outlets()) {
       ObjectNode n = outlets.addObject();
       n.put("number", o.number());
+      n.put("id", o.id());
       n.put("name", o.name());
       n.put("state", o.state().name());
       number(n, "voltage", o.voltage());

@@ -34,7 +34,9 @@ abstract class SwitchCommand implements Callable<Integer> {
       index = "1..*",
       arity = "1..*",
       paramLabel = "OUTLET",
-      description = "Outlet numbers, or 'all' to switch every outlet in one command.")
+      description =
+          "Outlet numbers, outlet ids (e.g. an Enistic socket serial), or 'all' to switch every"
+              + " outlet in one command.")
   List<String> outlets;
 
   @Spec CommandSpec spec;
@@ -42,11 +44,21 @@ abstract class SwitchCommand implements Callable<Integer> {
   /** ON or OFF. */
   abstract OutletState target();
 
-  /** The outlets asked for: every one, or these numbers in the order given, without repeats. */
-  record Selection(boolean all, List<Integer> numbers) {
+  /**
+   * The outlets asked for: every one, or these numbers and ids in the order given, without repeats.
+   */
+  record Selection(boolean all, List<Integer> numbers, List<String> ids) {
+    private static final java.util.regex.Pattern ID =
+        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9/._:-]{0,63}");
+
+    Selection(boolean all, List<Integer> numbers) {
+      this(all, numbers, List.of());
+    }
+
     static Selection parse(List<String> args) {
       boolean all = false;
       Set<Integer> numbers = new LinkedHashSet<>();
+      Set<String> ids = new LinkedHashSet<>();
       for (String a : args) {
         String t = a.trim();
         if (t.equalsIgnoreCase("all")) {
@@ -57,18 +69,22 @@ abstract class SwitchCommand implements Callable<Integer> {
         try {
           n = Integer.parseInt(t);
         } catch (NumberFormatException e) {
+          if (ID.matcher(t).matches() && !t.matches("[+-]?\\d+")) {
+            ids.add(t);
+            continue;
+          }
           throw new InvalidArgumentException(
-              "outlet must be a number or 'all', got '" + a + "'", e);
+              "outlet must be a number, an outlet id or 'all', got '" + a + "'", e);
         }
         if (n < 1) {
           throw new InvalidArgumentException("outlet numbers start at 1, got " + n);
         }
         numbers.add(n);
       }
-      if (all && !numbers.isEmpty()) {
+      if (all && !(numbers.isEmpty() && ids.isEmpty())) {
         throw new InvalidArgumentException("'all' cannot be combined with outlet numbers");
       }
-      return new Selection(all, List.copyOf(numbers));
+      return new Selection(all, List.copyOf(numbers), List.copyOf(ids));
     }
   }
 
@@ -79,10 +95,15 @@ abstract class SwitchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (PowerRuntime runtime = device.runtime()) {
       PowerDevice pdu = runtime.open(device.uri);
+      int highest = selection.numbers().stream().mapToInt(Integer::intValue).max().orElse(0);
+      if (selection.all() || !selection.ids().isEmpty() || highest > pdu.outlets().size()) {
+        // devices whose outlets appear as they report (Enistic) may know none right after open
+        device.await(pdu.refresh(), "reading the status", pdu.info().address());
+      }
       if (selection.all()) {
         switchAll(pdu, out, style);
       } else {
-        switchEach(pdu, selection.numbers(), out, style);
+        switchEach(pdu, selection, out, style);
       }
       return ExitCodes.OK;
     } finally {
@@ -90,11 +111,21 @@ abstract class SwitchCommand implements Callable<Integer> {
     }
   }
 
-  private void switchEach(PowerDevice pdu, List<Integer> numbers, PrintWriter out, Style style) {
+  private void switchEach(PowerDevice pdu, Selection selection, PrintWriter out, Style style) {
     String address = pdu.info().address();
     List<Outlet> chosen = new ArrayList<>();
-    for (int n : numbers) {
+    for (int n : selection.numbers()) {
       chosen.add(pdu.outlet(n)); // throws InvalidArgumentException listing the outlets it has
+    }
+    for (String id : selection.ids()) {
+      chosen.add(
+          pdu.outlets().stream()
+              .filter(o -> o.id().equalsIgnoreCase(id))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new InvalidArgumentException(
+                          "no outlet with id '" + id + "'", address, null, null, null)));
     }
     for (Outlet o : chosen) {
       if (!o.capabilities().contains(OutletCapability.SWITCHABLE)) {

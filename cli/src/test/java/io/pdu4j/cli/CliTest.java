@@ -104,6 +104,7 @@ class CliTest {
       JsonNode o = outlets.get(n - 1);
       boolean isOn = n != 2 && n != 4;
       assertThat(o.get("number").asInt()).isEqualTo(n);
+      assertThat(o.get("id").asText()).isEqualTo(Integer.toString(n));
       assertThat(o.get("name").asText()).isNotBlank();
       assertThat(o.get("state").asText()).isEqualTo(isOn ? "ON" : "OFF");
       assertThat(o.get("voltage").isDouble()).isTrue();

@@ -38,8 +38,10 @@ class ArchitectureTest {
           "io.pdu4j.transport.net",
           "io.pdu4j.transport.serial",
           "io.pdu4j.driver.isotek",
+          "io.pdu4j.driver.enistic",
           "io.pdu4j.runtime",
           "io.pdu4j.sim.isotek",
+          "io.pdu4j.sim.enistic",
           "io.pdu4j.cli"
         }) {
       org.assertj.core.api.Assertions.assertThat(

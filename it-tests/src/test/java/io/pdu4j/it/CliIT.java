@@ -41,7 +41,7 @@ class CliIT {
     return "isotek:tcp://127.0.0.1:" + sim.port();
   }
 
-  private static Run pdu4j(String... args) throws IOException, InterruptedException {
+  static Run pdu4j(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
@@ -87,6 +87,7 @@ class CliIT {
     for (int i = 0; i < 16; i++) {
       JsonNode o = outlets.get(i);
       assertThat(o.path("number").asInt()).isEqualTo(i + 1);
+      assertThat(o.path("id").asText()).isEqualTo(Integer.toString(i + 1));
       assertThat(o.path("name").isTextual()).isTrue();
       assertThat(o.path("state").asText()).isEqualTo(sim.outletState(i + 1) ? "ON" : "OFF");
       assertThat(o.path("voltage").isNumber()).isTrue();

@@ -4,12 +4,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.Optional;
 
@@ -38,6 +41,22 @@ final class NettyLoops {
       }
       if (io.isCompatible(NioIoHandle.class)) {
         return Optional.of(NioSocketChannel.class);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The UDP channel class for channels registered on this loop (or group): epoll for an epoll loop,
+   * NIO for a NIO loop, empty for any other kind.
+   */
+  static Optional<Class<? extends DatagramChannel>> datagramChannelFor(EventLoopGroup loop) {
+    if (loop instanceof IoEventLoopGroup io) {
+      if (io.isCompatible(EpollIoHandle.class)) {
+        return Optional.of(EpollDatagramChannel.class);
+      }
+      if (io.isCompatible(NioIoHandle.class)) {
+        return Optional.of(NioDatagramChannel.class);
       }
     }
     return Optional.empty();

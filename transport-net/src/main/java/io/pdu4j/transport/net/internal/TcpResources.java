@@ -37,8 +37,19 @@ public final class TcpResources implements AutoCloseable {
   private static final int RESOLVER_QUEUE = 256;
 
   private final Object lock = new Object();
+  private final String loopThreadPrefix;
   private MultiThreadIoEventLoopGroup group;
   private ThreadPoolExecutor resolver;
+
+  /** Resources whose event loop threads are named {@value #LOOP_THREAD_PREFIX}-n. */
+  public TcpResources() {
+    this(LOOP_THREAD_PREFIX);
+  }
+
+  /** Resources whose event loop threads are named after the prefix (the UDP provider's). */
+  public TcpResources(String loopThreadPrefix) {
+    this.loopThreadPrefix = loopThreadPrefix;
+  }
 
   /**
    * A loop for a link whose executor is not a usable Netty loop: one of the group the runtime
@@ -57,7 +68,7 @@ public final class TcpResources implements AutoCloseable {
         group =
             new MultiThreadIoEventLoopGroup(
                 threads,
-                new DefaultThreadFactory(LOOP_THREAD_PREFIX, true),
+                new DefaultThreadFactory(loopThreadPrefix, true),
                 NettyLoops.preferredIoHandler());
         log.debug(
             "started {} TCP event loop thread(s) ({})",

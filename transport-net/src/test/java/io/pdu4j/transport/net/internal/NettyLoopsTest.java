@@ -28,6 +28,8 @@ class NettyLoopsTest {
     try {
       assertThat(NettyLoops.socketChannelFor(group.next())).contains(EpollSocketChannel.class);
       assertThat(NettyLoops.socketChannelFor(group)).contains(EpollSocketChannel.class);
+      assertThat(NettyLoops.datagramChannelFor(group.next()))
+          .contains(io.netty.channel.epoll.EpollDatagramChannel.class);
       assertThat(NettyLoops.preferredIoHandler()).isNotNull();
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -40,6 +42,8 @@ class NettyLoopsTest {
         new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       assertThat(NettyLoops.socketChannelFor(group.next())).contains(NioSocketChannel.class);
+      assertThat(NettyLoops.datagramChannelFor(group.next()))
+          .contains(io.netty.channel.socket.nio.NioDatagramChannel.class);
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
@@ -50,6 +54,7 @@ class NettyLoopsTest {
     DefaultEventLoop loop = new DefaultEventLoop();
     try {
       assertThat(NettyLoops.socketChannelFor(loop)).isEmpty();
+      assertThat(NettyLoops.datagramChannelFor(loop)).isEmpty();
     } finally {
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

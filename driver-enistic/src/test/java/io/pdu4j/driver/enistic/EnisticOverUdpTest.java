@@ -1,0 +1,409 @@
+package io.pdu4j.driver.enistic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.Outlet;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.StateNotConfirmedException;
+import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.driver.enistic.internal.EnisticDevice;
+import io.pdu4j.sim.enistic.EnisticSimulator;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.transport.net.UdpTransportProvider;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The driver over real loopback UDP, through the real {@code udp} transport, against the Enistic
+ * simulator, wired by hand as the runtime would.
+ */
+class EnisticOverUdpTest {
+  static {
+    org.awaitility.Awaitility.setDefaultPollDelay(Duration.ZERO);
+    org.awaitility.Awaitility.setDefaultPollInterval(Duration.ofMillis(10));
+    org.awaitility.Awaitility.setDefaultTimeout(Duration.ofSeconds(10));
+  }
+
+  private static final String CONTROLLER = "004A3BB5B04";
+
+  private final List<ScheduledExecutorService> executors = new ArrayList<>();
+  private final UdpTransportProvider udp = new UdpTransportProvider();
+  private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
+  private final List<EnisticSimulator> sims = new ArrayList<>();
+  private final List<PowerDevice> devices = new ArrayList<>();
+  private final int port = freePort();
+
+  @AfterEach
+  void tearDown() {
+    devices.forEach(PowerDevice::close);
+    sims.forEach(EnisticSimulator::close);
+    udp.close();
+    executors.forEach(ScheduledExecutorService::shutdownNow);
+  }
+
+  private static int freePort() {
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private EnisticSimulator sim(Consumer<EnisticSimulator.Builder> tweak) {
+    EnisticSimulator.Builder b =
+        EnisticSimulator.builder()
+            .target(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+            .rate(20)
+            .sockets(3)
+            .meters(1)
+            .channels(3);
+    tweak.accept(b);
+    EnisticSimulator s = b.build().start();
+    sims.add(s);
+    return s;
+  }
+
+  private EnisticDevice open(String controller, String options) throws Exception {
+    DeviceAddress address =
+        DeviceAddress.parse("enistic:udp://127.0.0.1:" + port + "/" + controller + options);
+    DeviceOptions deviceOptions = DeviceOptions.defaults().withOverrides(address);
+    PowerDriver driver = new EnisticDriver();
+    ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "enistic-device"));
+    executors.add(executor);
+    Link link =
+        udp.create(
+            address, new UdpTestContext(executor, deviceOptions, driver.requirements(address)));
+    PowerDevice d =
+        get(driver.open(new DriverContext(address, link, deviceOptions, Clock.systemUTC())));
+    devices.add(d);
+    d.subscribe(events::add);
+    return (EnisticDevice) d;
+  }
+
+  private static String sendTo(EnisticSimulator sim) {
+    return "send=127.0.0.1:" + sim.controlPort();
+  }
+
+  private static <T> T get(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failure(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("the stage completed normally");
+  }
+
+  private static Outlet outletWithId(PowerDevice d, String id) {
+    return d.outlets().stream()
+        .filter(o -> o.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no outlet " + id + " in " + d.outlets()));
+  }
+
+  @Test
+  void opensBeforeAnyReadingAndOutletsAppearInOrderOfFirstReading() throws Exception {
+    EnisticDevice d = open(CONTROLLER, "");
+    assertThat(d.outlets()).isEmpty();
+    EnisticSimulator sim = sim(b -> {});
+
+    await().until(() -> d.outlets().size() == 6);
+    List<String> sockets = sim.socketSerials(CONTROLLER);
+    String meter = sim.meterSerials(CONTROLLER).get(0);
+    await().until(() -> d.outlet(4).id().equals(meter + "/1"));
+    assertThat(d.outlets())
+        .extracting(Outlet::id)
+        .containsExactly(
+            sockets.get(0),
+            sockets.get(1),
+            sockets.get(2),
+            meter + "/1",
+            meter + "/2",
+            meter + "/3");
+    assertThat(d.outlet(1).capabilities())
+        .containsExactlyInAnyOrder(OutletCapability.SWITCHABLE, OutletCapability.METERED);
+    assertThat(d.outlet(5).capabilities()).containsExactly(OutletCapability.METERED);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    assertThat(d.outlet(1).power()).isPresent();
+    assertThat(d.outlet(5).state()).isEqualTo(OutletState.UNKNOWN);
+    assertThat(d.outlet(5).power().getAsDouble()).isGreaterThan(100);
+    await()
+        .until(
+            () -> events.stream().filter(e -> e instanceof DeviceEvent.OutletAdded).count() == 6);
+    assertThat(d.lastStatus()).isPresent();
+    assertThat(d.lastStatus().get().outlets()).hasSize(6);
+    assertThat(get(d.refresh()).outlets()).hasSize(6);
+  }
+
+  @Test
+  void switchesASocketAndCompletesOnTheConfirmingReading() throws Exception {
+    EnisticSimulator sim = sim(b -> {});
+    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    await().until(() -> d.outlets().size() >= 3);
+    String serial = sim.socketSerials(CONTROLLER).get(1);
+    Outlet socket = outletWithId(d, serial);
+
+    OutletStatus off = get(socket.switchOff());
+    assertThat(off.state()).isEqualTo(OutletState.OFF);
+    assertThat(sim.socketOn(serial)).contains(false);
+    assertThat(socket.state()).isEqualTo(OutletState.OFF);
+    assertThat(events)
+        .filteredOn(
+            e -> e instanceof DeviceEvent.OutletChanged c && c.current().id().equals(serial))
+        .isNotEmpty();
+
+    assertThat(get(socket.switchOn()).state()).isEqualTo(OutletState.ON);
+    assertThat(sim.socketOn(serial)).contains(true);
+  }
+
+  @Test
+  void sendsToTheControllersLastSourceAddressWithoutSendOption() throws Exception {
+    EnisticSimulator sim = sim(b -> {});
+    EnisticDevice d = open(CONTROLLER, "?command-port=" + sim.controlPort());
+    await().until(() -> d.outlets().size() >= 1);
+    String serial = d.outlet(1).id();
+    assertThat(get(d.outlet(1).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(sim.socketOn(serial)).contains(false);
+  }
+
+  @Test
+  void confirmsDespiteThirtyPercentLossBothWaysDuplicatesReorderingAndNoise() throws Exception {
+    EnisticSimulator sim =
+        sim(
+            b ->
+                b.lossPercent(30)
+                    .duplicatePercent(10)
+                    .reorderPercent(10)
+                    .malformedPercent(5)
+                    .otherEventPercent(10)
+                    .stateChangeDelay(Duration.ofMillis(100))
+                    .seed(7));
+    EnisticDevice d = open(CONTROLLER, "?timeout=10s&" + sendTo(sim));
+    await().until(() -> d.outlets().stream().filter(o -> o.id().length() == 16).count() == 3);
+    for (int round = 0; round < 3; round++) {
+      for (String serial : sim.socketSerials(CONTROLLER)) {
+        Outlet o = outletWithId(d, serial);
+        assertThat(get(o.switchOff()).state()).isEqualTo(OutletState.OFF);
+        assertThat(sim.socketOn(serial)).contains(false);
+        assertThat(get(o.switchOn()).state()).isEqualTo(OutletState.ON);
+        assertThat(sim.socketOn(serial)).contains(true);
+      }
+    }
+    assertThat(d.counters().malformed()).isPositive();
+    assertThat(d.counters().otherEvents()).isPositive();
+    assertThat(d.counters().commandsSent()).isGreaterThanOrEqualTo(18);
+  }
+
+  @Test
+  void reportsAPolarityMismatchInsteadOfSuccess() throws Exception {
+    EnisticSimulator sim = sim(b -> b.invertedPolarity(true));
+    EnisticDevice d = open(CONTROLLER, "?timeout=2s&" + sendTo(sim));
+    await().until(() -> d.outlets().size() >= 1);
+    String serial = d.outlet(1).id();
+
+    Throwable t = failure(d.outlet(1).switchOff());
+
+    assertThat(t).isInstanceOf(StateNotConfirmedException.class).hasMessageContaining("polarity");
+    assertThat(sim.socketOn(serial)).contains(true);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+  }
+
+  @Test
+  void switchesWithTheInvertedPolarityWhenConfigured() throws Exception {
+    EnisticSimulator sim = sim(b -> b.invertedPolarity(true));
+    EnisticDevice d = open(CONTROLLER, "?polarity=inverted&" + sendTo(sim));
+    await().until(() -> d.outlets().size() >= 1);
+    String serial = d.outlet(1).id();
+    assertThat(get(d.outlet(1).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(sim.socketOn(serial)).contains(false);
+  }
+
+  @Test
+  void timesOutWhenNoReadingOfTheSocketFollowsTheCommand() throws Exception {
+    EnisticSimulator sim = sim(b -> {});
+    EnisticDevice d = open(CONTROLLER, "?timeout=1s&" + sendTo(sim));
+    await().until(() -> d.outlets().size() >= 1);
+    sim.setLossPercent(100); // the controller goes silent and deaf
+    Thread.sleep(100); // let readings already in flight arrive (not waiting for a result)
+    Throwable t = failure(d.outlet(1).switchOff());
+    assertThat(t).isInstanceOf(DeviceTimeoutException.class).hasMessageContaining("readings of it");
+    assertThat(d.counters().commandsSent()).isGreaterThan(1);
+  }
+
+  @Test
+  void commandsThatNeverArriveWhileReadingsFlowAreNotReportedAsSuccess() throws Exception {
+    EnisticSimulator sim = sim(b -> {});
+    // commands go to a port nobody listens on
+    EnisticDevice d = open(CONTROLLER, "?timeout=1s&send=127.0.0.1:" + freePort());
+    await().until(() -> d.outlets().size() >= 1);
+    Throwable t = failure(d.outlet(1).switchOff());
+    assertThat(t)
+        .isInstanceOf(StateNotConfirmedException.class)
+        .hasMessageContaining("do not reach it");
+    assertThat(sim.commandsReceived()).isZero();
+  }
+
+  @Test
+  void refusesToSwitchAMeterChannelWithoutSending() throws Exception {
+    EnisticSimulator sim = sim(b -> {});
+    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    String meter = sim.meterSerials(CONTROLLER).get(0);
+    await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(meter + "/2")));
+    Throwable t = failure(outletWithId(d, meter + "/2").switchOn());
+    assertThat(t).isInstanceOf(UnsupportedCapabilityException.class);
+    assertThat(d.counters().commandsSent()).isZero();
+    assertThat(sim.commandsReceived()).isZero();
+  }
+
+  @Test
+  void switchAllConfirmsEverySocket() throws Exception {
+    EnisticSimulator sim = sim(b -> b.lossPercent(10));
+    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    String meter = sim.meterSerials(CONTROLLER).get(0);
+    // switchAll switches the sockets known so far: wait until every one has reported
+    await()
+        .until(
+            () ->
+                d.outlets().size() == 6
+                    && d.outlets().stream().anyMatch(o -> o.id().equals(meter + "/3")));
+    get(d.switchAll(OutletState.OFF));
+    for (String serial : sim.socketSerials(CONTROLLER)) {
+      assertThat(sim.socketOn(serial)).contains(false);
+      assertThat(outletWithId(d, serial).state()).isEqualTo(OutletState.OFF);
+    }
+  }
+
+  @Test
+  void twoControllersShareOnePortAndEachSeesOnlyItsOwn() throws Exception {
+    EnisticSimulator sim =
+        sim(b -> b.controller("004A3BB5B04", 2, 0, 1).controller("00AB12", 3, 1, 2));
+    EnisticDevice a = open("004a3bb5b04", "?" + sendTo(sim));
+    EnisticDevice b = open("00AB12", "?" + sendTo(sim));
+    assertThat(udp.openSockets()).isEqualTo(1);
+
+    await().until(() -> a.outlets().size() == 2 && b.outlets().size() == 5);
+    assertThat(a.outlets())
+        .extracting(Outlet::id)
+        .containsExactlyElementsOf(sim.socketSerials("004A3BB5B04"));
+    String bSocket = sim.socketSerials("00AB12").get(2);
+    assertThat(get(outletWithId(b, bSocket).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(sim.socketOn(bSocket)).contains(false);
+    String aSocket = sim.socketSerials("004A3BB5B04").get(0);
+    assertThat(get(outletWithId(a, aSocket).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(a.info().serial()).contains("004a3bb5b04");
+
+    a.close();
+    devices.remove(a);
+    sim.setSocketOn(bSocket, true);
+    await().until(() -> outletWithId(b, bSocket).state() == OutletState.ON);
+  }
+
+  @Test
+  void ignoresReadingsOfAForgedControllerSerial() throws Exception {
+    EnisticSimulator sim = sim(b -> b.forgedController("BADBAD"));
+    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    await().until(() -> d.counters().foreign() > 20 && d.outlets().size() == 6);
+    for (int n = 1; n <= 3; n++) {
+      assertThat(d.outlet(n).state()).isEqualTo(OutletState.ON);
+    }
+    assertThat(events)
+        .filteredOn(
+            e ->
+                e instanceof DeviceEvent.OutletChanged c
+                    && sim.socketSerials(CONTROLLER).contains(c.current().id())
+                    && c.current().state() == OutletState.OFF)
+        .isEmpty();
+  }
+
+  @Test
+  void ignoresSourcesOutsideTheAllowList() throws Exception {
+    sim(b -> {});
+    EnisticDevice d = open(CONTROLLER, "?allow=127.0.0.2");
+    await().until(() -> d.counters().refusedSource() > 10);
+    assertThat(d.outlets()).isEmpty();
+    EnisticDevice ok = open(CONTROLLER, "?allow=127.0.0.2,127.0.0.1");
+    await().until(() -> ok.outlets().size() == 6);
+  }
+
+  @Test
+  void aSocketNotHeardFromForTheStaleLimitReadsUnknown() throws Exception {
+    EnisticSimulator sim = sim(b -> {});
+    EnisticDevice d = open(CONTROLLER, "?stale=400ms");
+    await().until(() -> d.outlets().size() == 6 && d.outlet(1).state() == OutletState.ON);
+    sim.close();
+    await().until(() -> d.outlet(1).state() == OutletState.UNKNOWN);
+    assertThat(d.outlet(1).power()).isEmpty();
+    await()
+        .until(
+            () ->
+                d.lastStatus().orElseThrow().outlets().stream()
+                    .allMatch(o -> o.state() == OutletState.UNKNOWN && o.power().isEmpty()));
+    await()
+        .until(
+            () ->
+                events.stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof DeviceEvent.OutletChanged c
+                                && c.current().number() == 1
+                                && c.current().state() == OutletState.UNKNOWN));
+  }
+
+  @Test
+  void takesEveryLineOfADatagramAndCountsWhatItSkips() throws Exception {
+    EnisticDevice d = open(CONTROLLER, "");
+    String payload =
+        "004A3BB5B04:Reading:0021ED0000041319:94031.992:1:1\r"
+            + "004A3BB5B04:Joined:0021ED0000041320\r\n"
+            + "garbage\n"
+            + "004a3bb5b04:Reading:0021ed0000041320:0:1:0\r"
+            + "0000000BAD:Reading:0021ED0000041321:5:1:1\r";
+    byte[] bytes = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      s.send(
+          new java.net.DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+    }
+    // the last line of the datagram is handled last
+    await().until(() -> d.counters().foreign() == 1);
+    assertThat(d.outlets())
+        .extracting(Outlet::id)
+        .containsExactly("0021ED0000041319", "0021ed0000041320");
+    assertThat(d.outlet(1).power()).hasValue(94031.992);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    assertThat(d.outlet(2).state()).isEqualTo(OutletState.OFF);
+    assertThat(d.counters().readings()).isEqualTo(2);
+    assertThat(d.counters().otherEvents()).isEqualTo(1);
+    assertThat(d.counters().malformed()).isEqualTo(1);
+    assertThat(d.counters().foreign()).isEqualTo(1);
+  }
+}

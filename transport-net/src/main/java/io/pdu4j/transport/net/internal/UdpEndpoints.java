@@ -1,0 +1,253 @@
+package io.pdu4j.transport.net.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.spi.Datagram;
+import io.pdu4j.spi.TransportContext;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The UDP sockets of one provider: one Netty datagram channel per bind address and port, shared by
+ * every link bound there and reference-counted. Every link on an endpoint gets every datagram; the
+ * channel closes when the last link leaves. Thread-safe.
+ */
+public final class UdpEndpoints implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UdpEndpoints.class);
+
+  /** Names of the event loop threads the provider starts for standalone links. */
+  public static final String LOOP_THREAD_PREFIX = "pdu4j-udp";
+
+  private final Object lock = new Object();
+  private final Map<InetSocketAddress, Endpoint> endpoints = new HashMap<>();
+  private final TcpResources loops = new TcpResources(LOOP_THREAD_PREFIX);
+
+  /** How many endpoints are bound or binding now (for tests). */
+  public int size() {
+    synchronized (lock) {
+      return endpoints.size();
+    }
+  }
+
+  /**
+   * Joins the endpoint bound at {@code bind}, binding it first if there is none. The future
+   * completes (on a Netty thread) when the socket is bound, or fails with {@link
+   * DeviceUnreachableException}; on failure the link is not a member.
+   */
+  CompletableFuture<Endpoint> acquire(
+      InetSocketAddress bind, UdpLink link, TransportContext context, int rcvbuf, int maxDatagram) {
+    Endpoint e;
+    synchronized (lock) {
+      e = endpoints.get(bind);
+      if (e == null) {
+        e = new Endpoint(bind);
+        endpoints.put(bind, e);
+        e.members.add(link);
+        e.bind(context, rcvbuf, maxDatagram);
+      } else {
+        e.members.add(link);
+      }
+    }
+    Endpoint joined = e;
+    return e.bound.thenApply(ch -> joined);
+  }
+
+  /** Leaves the endpoint; closes its socket when the link was the last. Idempotent. */
+  CompletableFuture<Void> release(Endpoint e, UdpLink link) {
+    boolean last;
+    synchronized (lock) {
+      if (!e.members.remove(link)) {
+        return CompletableFuture.completedFuture(null);
+      }
+      last = e.members.isEmpty();
+      if (last && endpoints.get(e.bind) == e) {
+        endpoints.remove(e.bind);
+      }
+    }
+    return last ? e.closeSocket() : CompletableFuture.completedFuture(null);
+  }
+
+  private void forget(Endpoint e) {
+    synchronized (lock) {
+      if (endpoints.get(e.bind) == e) {
+        endpoints.remove(e.bind);
+      }
+    }
+  }
+
+  /** Stops the provider's own event loop threads; endpoints on them close. */
+  @Override
+  public void close() {
+    loops.close();
+  }
+
+  /** One bound socket and the links that share it. */
+  final class Endpoint {
+    final InetSocketAddress bind;
+    final List<UdpLink> members = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Channel> bound = new CompletableFuture<>();
+    final AtomicLong oversized = new AtomicLong();
+    private volatile Channel channel;
+
+    Endpoint(InetSocketAddress bind) {
+      this.bind = bind;
+    }
+
+    /** The socket's actual local address (the port when bound to port 0). */
+    Optional<InetSocketAddress> localAddress() {
+      Channel ch = channel;
+      return ch == null ? Optional.empty() : Optional.of((InetSocketAddress) ch.localAddress());
+    }
+
+    void bind(TransportContext context, int rcvbuf, int maxDatagram) {
+      EventLoop loop;
+      Class<? extends DatagramChannel> type;
+      Optional<Class<? extends DatagramChannel>> own =
+          context.executor() instanceof IoEventLoop l
+              ? NettyLoops.datagramChannelFor(l)
+              : Optional.empty();
+      if (own.isPresent()) {
+        loop = (EventLoop) context.executor();
+        type = own.get();
+      } else {
+        loop = loops.standaloneLoop(context);
+        type = NettyLoops.datagramChannelFor(loop).orElseThrow();
+      }
+      Bootstrap b =
+          new Bootstrap()
+              .group(loop)
+              .channel(type)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .option(ChannelOption.SO_BROADCAST, true)
+              .option(ChannelOption.SO_RCVBUF, rcvbuf)
+              // one more byte than allowed, so that an over-long datagram is seen as such
+              .option(
+                  ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram + 1))
+              .handler(new Inbound(maxDatagram));
+      ChannelFuture f;
+      try {
+        f = b.bind(bind);
+      } catch (RuntimeException ex) {
+        fail(ex);
+        return;
+      }
+      f.addListener(
+          done -> {
+            if (done.isSuccess()) {
+              Channel ch = f.channel();
+              channel = ch;
+              log.debug("UDP endpoint bound at {}", ch.localAddress());
+              ch.closeFuture().addListener(x -> lost());
+              bound.complete(ch);
+            } else {
+              fail(done.cause());
+            }
+          });
+    }
+
+    private void fail(Throwable cause) {
+      forget(this);
+      members.clear();
+      bound.completeExceptionally(
+          new DeviceUnreachableException(
+              "cannot bind UDP " + bind + ": " + cause.getMessage(), cause));
+    }
+
+    private void lost() {
+      forget(this);
+      for (UdpLink l : members) {
+        l.endpointLost(this);
+      }
+    }
+
+    CompletableFuture<Void> closeSocket() {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      bound.whenComplete(
+          (ch, err) -> {
+            if (ch == null) {
+              done.complete(null);
+            } else {
+              ch.close().addListener(x -> done.complete(null));
+            }
+          });
+      return done;
+    }
+
+    CompletableFuture<Void> send(Datagram d) {
+      CompletableFuture<Void> sent = new CompletableFuture<>();
+      Channel ch = channel;
+      if (ch == null || !ch.isActive()) {
+        sent.completeExceptionally(new IllegalStateException("socket closed"));
+        return sent;
+      }
+      ByteBuf buf = Unpooled.wrappedBuffer(d.payload());
+      ch.writeAndFlush(new DatagramPacket(buf, d.peer()))
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  sent.complete(null);
+                } else {
+                  sent.completeExceptionally(f.cause());
+                }
+              });
+      return sent;
+    }
+
+    private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+      private final int maxDatagram;
+
+      Inbound(int maxDatagram) {
+        this.maxDatagram = maxDatagram;
+      }
+
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        if (content.readableBytes() > maxDatagram) {
+          long n = oversized.incrementAndGet();
+          if (Long.bitCount(n) == 1) {
+            log.warn(
+                "UDP {}: dropped a datagram over {} bytes from {} ({} so far)",
+                bind,
+                maxDatagram,
+                packet.sender(),
+                n);
+          }
+          return;
+        }
+        byte[] bytes = new byte[content.readableBytes()];
+        content.getBytes(content.readerIndex(), bytes);
+        Datagram d = new Datagram(packet.sender(), bytes);
+        for (UdpLink l : members) {
+          l.deliver(Endpoint.this, d);
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // ICMP port unreachable and the like: a datagram socket stays usable
+        log.debug("UDP {}: {}", bind, cause.toString());
+      }
+    }
+  }
+}

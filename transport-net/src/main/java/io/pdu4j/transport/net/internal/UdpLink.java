@@ -1,0 +1,313 @@
+package io.pdu4j.transport.net.internal;
+
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.spi.Datagram;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.TransportContext;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A UDP {@link Link}: a member of the provider's shared endpoint at its bind address and port. It
+ * receives every datagram that endpoint receives, on its own executor, and sends through the shared
+ * socket.
+ *
+ * <p>State lives on the device's executor. Datagrams waiting for the executor are bounded ({@value
+ * #MAX_PENDING}); beyond that they are counted and dropped.
+ */
+public final class UdpLink implements Link {
+  private static final Logger log = LoggerFactory.getLogger(UdpLink.class);
+
+  /** Datagrams waiting for the executor above which new ones are dropped. */
+  static final int MAX_PENDING = 4096;
+
+  private final UdpEndpoints endpoints;
+  private final InetSocketAddress bind;
+  private final TransportContext context;
+  private final ScheduledExecutorService executor;
+  private final int rcvbuf;
+  private final int maxDatagram;
+  private final String description;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong dropped = new AtomicLong();
+
+  // Confined to the executor.
+  private LinkListener listener;
+  private CompletableFuture<Void> opening;
+
+  // Read from any thread.
+  private volatile UdpEndpoints.Endpoint endpoint;
+
+  /**
+   * Creates a closed link; does no I/O.
+   *
+   * @param bind the local address and port to listen on
+   * @param rcvbuf SO_RCVBUF in bytes
+   * @param maxDatagram the largest datagram delivered; bigger ones are counted and dropped
+   */
+  public UdpLink(
+      UdpEndpoints endpoints,
+      InetSocketAddress bind,
+      TransportContext context,
+      int rcvbuf,
+      int maxDatagram) {
+    this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+    this.bind = Objects.requireNonNull(bind, "bind");
+    this.context = Objects.requireNonNull(context, "context");
+    this.executor = Objects.requireNonNull(context.executor(), "context.executor()");
+    this.rcvbuf = rcvbuf;
+    this.maxDatagram = maxDatagram;
+    String host = bind.getAddress().getHostAddress();
+    this.description =
+        "udp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bind.getPort();
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.DATAGRAM;
+  }
+
+  @Override
+  public boolean carriesUnsolicited() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public ScheduledExecutorService executor() {
+    return executor;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return endpoint != null;
+  }
+
+  /** The socket's local address while open (the actual port when bound to port 0). */
+  public Optional<InetSocketAddress> localAddress() {
+    UdpEndpoints.Endpoint e = endpoint;
+    return e == null ? Optional.empty() : e.localAddress();
+  }
+
+  /** Datagrams dropped because the executor fell behind. */
+  public long droppedDatagrams() {
+    return dropped.get();
+  }
+
+  @Override
+  public String toString() {
+    return "UdpLink[" + description + "]";
+  }
+
+  @Override
+  public CompletionStage<Void> open(LinkListener newListener) {
+    Objects.requireNonNull(newListener, "listener");
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    onExecutor(
+        () -> doOpen(newListener, stage),
+        () ->
+            stage.completeExceptionally(
+                new IllegalStateException(description + ": the device executor is shut down")));
+    return stage.minimalCompletionStage();
+  }
+
+  private void doOpen(LinkListener newListener, CompletableFuture<Void> stage) {
+    if (opening != null || endpoint != null) {
+      stage.completeExceptionally(
+          new IllegalStateException(
+              description + " is already " + (opening != null ? "opening" : "open")));
+      return;
+    }
+    opening = stage;
+    listener = newListener;
+    endpoints
+        .acquire(bind, this, context, rcvbuf, maxDatagram)
+        .whenComplete(
+            (e, err) ->
+                onExecutor(
+                    () -> opened(stage, e, err),
+                    () -> {
+                      if (e != null) {
+                        endpoints.release(e, this);
+                      }
+                      stage.completeExceptionally(
+                          new DeviceClosedException(description + ": executor shut down"));
+                    }));
+  }
+
+  private void opened(CompletableFuture<Void> stage, UdpEndpoints.Endpoint e, Throwable err) {
+    if (opening != stage) {
+      // closed while binding: the stage has failed already
+      if (e != null) {
+        endpoints.release(e, this);
+      }
+      return;
+    }
+    opening = null;
+    if (err != null) {
+      Throwable cause = err.getCause() != null ? err.getCause() : err;
+      listener = null;
+      stage.completeExceptionally(
+          cause instanceof PowerDeviceException p
+              ? p
+              : new io.pdu4j.api.DeviceUnreachableException(
+                  description + ": " + cause.getMessage(), cause));
+      return;
+    }
+    endpoint = e;
+    log.debug("{} up", description);
+    LinkListener l = listener;
+    try {
+      l.onUp();
+    } finally {
+      stage.complete(null);
+    }
+  }
+
+  /** Called on a Netty thread for every datagram the endpoint received. */
+  void deliver(UdpEndpoints.Endpoint from, Datagram d) {
+    if (pending.incrementAndGet() > MAX_PENDING) {
+      pending.decrementAndGet();
+      long n = dropped.incrementAndGet();
+      if (Long.bitCount(n) == 1) {
+        log.warn("{}: executor behind, dropped {} datagram(s)", description, n);
+      }
+      return;
+    }
+    onExecutor(
+        () -> {
+          pending.decrementAndGet();
+          if (endpoint == from && listener != null) {
+            listener.onDatagram(d);
+          }
+        },
+        pending::decrementAndGet);
+  }
+
+  /** Called on a Netty thread when the shared socket closed under the link. */
+  void endpointLost(UdpEndpoints.Endpoint e) {
+    onExecutor(
+        () -> {
+          if (endpoint == e) {
+            down(new LinkLostException(description + ": the UDP socket closed"));
+          }
+        },
+        () -> {});
+  }
+
+  private void down(PowerDeviceException cause) {
+    endpoint = null;
+    LinkListener l = listener;
+    listener = null;
+    if (l != null) {
+      l.onDown(cause);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> send(ByteBuffer data) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedCapabilityException(
+            description + " has no default peer: send a Datagram with its destination"));
+  }
+
+  @Override
+  public CompletionStage<Void> send(Datagram datagram) {
+    Objects.requireNonNull(datagram, "datagram");
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    UdpEndpoints.Endpoint e = endpoint;
+    if (e == null) {
+      stage.completeExceptionally(new LinkLostException(description + " is not open"));
+      return stage.minimalCompletionStage();
+    }
+    if (datagram.payload().length > 65_507) {
+      stage.completeExceptionally(
+          new DeviceBusyException(description + ": datagram too large to send"));
+      return stage.minimalCompletionStage();
+    }
+    e.send(datagram)
+        .whenComplete(
+            (v, err) ->
+                onExecutor(
+                    () -> {
+                      if (err == null) {
+                        stage.complete(null);
+                      } else {
+                        stage.completeExceptionally(
+                            new LinkLostException(
+                                description
+                                    + ": sending to "
+                                    + datagram.peer()
+                                    + " failed: "
+                                    + err.getMessage(),
+                                err));
+                      }
+                    },
+                    () ->
+                        stage.completeExceptionally(
+                            new LinkLostException(description + ": executor shut down"))));
+    return stage.minimalCompletionStage();
+  }
+
+  @Override
+  public CompletionStage<Void> close() {
+    CompletableFuture<Void> stage = new CompletableFuture<>();
+    onExecutor(
+        () -> {
+          CompletableFuture<Void> o = opening;
+          if (o != null) {
+            opening = null;
+            listener = null;
+            o.completeExceptionally(
+                new DeviceClosedException(description + " closed while opening"));
+            // the membership is released when the bind completes (see opened)
+            stage.complete(null);
+            return;
+          }
+          UdpEndpoints.Endpoint e = endpoint;
+          if (e == null) {
+            stage.complete(null);
+            return;
+          }
+          down(new DeviceClosedException(description + " closed"));
+          endpoints.release(e, this).whenComplete((v, err) -> stage.complete(null));
+        },
+        () -> {
+          UdpEndpoints.Endpoint e = endpoint;
+          endpoint = null;
+          if (e != null) {
+            endpoints.release(e, this).whenComplete((v, err) -> stage.complete(null));
+          } else {
+            stage.complete(null);
+          }
+        });
+    return stage.minimalCompletionStage();
+  }
+
+  private void onExecutor(Runnable task, Runnable ifRejected) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      ifRejected.run();
+    }
+  }
+}
