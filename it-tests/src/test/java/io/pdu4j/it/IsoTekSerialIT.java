@@ -1,6 +1,5 @@
 package io.pdu4j.it;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,13 +9,9 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.PowerRuntime;
-import java.io.BufferedReader;
+import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.File;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runtime, the serial transport and the IsoTek driver over a socat pseudo-terminal pair, with a
- * tiny responder on the other end that answers {@code ?}, {@code Sx=s}, {@code G} and {@code H}
- * like an 8-outlet unit (the full simulator's serial mode will replace it).
+ * The runtime, the serial transport and the IsoTek driver over a socat pseudo-terminal pair, with
+ * the IsoTek simulator serving an 8-outlet unit on the other end (its serial mode).
  *
  * <p>Needs socat; skipped without it, except under CI ({@code CI=true}), where it fails.
  */
@@ -47,7 +41,7 @@ class IsoTekSerialIT {
   private Path a;
   private Path b;
   private Process socat;
-  private Responder responder;
+  private IsoTekSimulator sim;
   private PowerRuntime runtime;
 
   @BeforeEach
@@ -89,11 +83,11 @@ class IsoTekSerialIT {
 
     OutletStatus off = get(pdu.outlet(3).switchOff());
     assertThat(off.state()).isEqualTo(OutletState.OFF);
-    assertThat(responder.state(3)).isFalse();
-    assertThat(responder.commands).contains("?", "S3=0");
+    assertThat(sim.outletState(3)).isFalse();
+    assertThat(sim.commandsReceived()).contains("?", "S3=0");
     OutletStatus on = get(pdu.outlet(3).switchOn());
     assertThat(on.state()).isEqualTo(OutletState.ON);
-    assertThat(responder.state(3)).isTrue();
+    assertThat(sim.outletState(3)).isTrue();
   }
 
   @Test
@@ -115,7 +109,7 @@ class IsoTekSerialIT {
     assertThat(states).containsSubsequence(ConnectionState.OFFLINE, ConnectionState.CONNECTED);
     OutletStatus off = get(pdu.outlet(5).switchOff());
     assertThat(off.state()).isEqualTo(OutletState.OFF);
-    assertThat(responder.state(5)).isFalse();
+    assertThat(sim.outletState(5)).isFalse();
   }
 
   @Test
@@ -187,8 +181,7 @@ class IsoTekSerialIT {
               }
               return Files.exists(a) && Files.exists(b);
             });
-    Responder previous = responder;
-    responder = new Responder(b, previous);
+    sim = IsoTekSimulator.builder().outlets(8).jitter(false).serialDevice(b).build().start();
   }
 
   private void stopPair() throws Exception {
@@ -200,82 +193,11 @@ class IsoTekSerialIT {
         p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     }
-    if (responder != null) {
-      responder.join();
+    if (sim != null) {
+      sim.close();
+      sim = null;
     }
     Files.deleteIfExists(a);
     Files.deleteIfExists(b);
-  }
-
-  /** Plays an 8-outlet IsoTek unit on one end of the pair; keeps its outlets across restarts. */
-  private static final class Responder {
-    private final boolean[] on = new boolean[9];
-    final List<String> commands;
-    private final Thread thread;
-
-    Responder(Path port, Responder previous) throws IOException {
-      if (previous != null) {
-        System.arraycopy(previous.on, 0, on, 0, on.length);
-        commands = previous.commands;
-      } else {
-        java.util.Arrays.fill(on, true);
-        commands = new CopyOnWriteArrayList<>();
-      }
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(new FileInputStream(port.toFile()), US_ASCII));
-      OutputStream out = new FileOutputStream(port.toFile());
-      thread = new Thread(() -> serve(in, out), "isotek-responder");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    synchronized boolean state(int outlet) {
-      return on[outlet];
-    }
-
-    private void serve(BufferedReader in, OutputStream out) {
-      try (in;
-          out) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          String command = line.strip();
-          if (command.isEmpty()) {
-            continue;
-          }
-          commands.add(command);
-          out.write(reply(command).getBytes(US_ASCII));
-          out.flush();
-        }
-      } catch (IOException e) {
-        // the pair was closed
-      }
-    }
-
-    private synchronized String reply(String command) {
-      StringBuilder b = new StringBuilder();
-      if (command.equals("?")) {
-        int total = 0;
-        for (int n = 1; n <= 8; n++) {
-          total += on[n] ? 100 : 0;
-        }
-        b.append("CH0=1|230|").append(total).append("|\n");
-        for (int n = 1; n <= 8; n++) {
-          b.append("CH").append(n).append('=').append(on[n] ? 1 : 0).append("|230|");
-          b.append(on[n] ? 100 : 0).append("|\n");
-        }
-        b.append("RTC=2026/11|21|10|00|00|\n");
-      } else if (command.matches("S[1-8]=[01]")) {
-        on[command.charAt(1) - '0'] = command.charAt(3) == '1';
-      } else if (command.equals("G") || command.equals("H")) {
-        java.util.Arrays.fill(on, 1, 9, command.equals("H"));
-      } else {
-        return "ERR\n>";
-      }
-      return b.append("OK\n>").toString();
-    }
-
-    void join() throws InterruptedException {
-      thread.join(5000);
-    }
   }
 }
