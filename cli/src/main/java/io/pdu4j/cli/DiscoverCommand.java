@@ -8,9 +8,12 @@ import io.pdu4j.spi.DeviceDiscoverer;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pdu4j discover [--timeout DURATION] [--broadcast ADDR] [--port N] [--json]}: asks every
- * driver that can discover (found through {@link ServiceLoader}) and prints the devices that
- * answered with addresses ready for the other commands.
+ * driver that can discover (found through {@link ServiceLoader}), all at once over one window, and
+ * prints the devices found with addresses ready for the other commands: IsoTek units answer a
+ * broadcast, Enistic controllers are heard passively as they broadcast their readings.
  */
 @Command(
     name = "discover",
@@ -50,6 +54,12 @@ final class DiscoverCommand implements Callable<Integer> {
       description = "The port to send to (default: each driver's own, 501 for IsoTek).")
   Integer port;
 
+  @Option(
+      names = "--driver",
+      paramLabel = "CODE",
+      description = "Only this driver's devices (e.g. isotek or enistic); default: every driver.")
+  String driver;
+
   @Option(names = "--json", description = "Print one JSON object per device.")
   boolean json;
 
@@ -63,16 +73,48 @@ final class DiscoverCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     List<DeviceDiscoverer.Found> found = new ArrayList<>();
     try {
+      // every driver listens over the same window, so the whole run takes one window
+      Map<DeviceDiscoverer, CompletionStage<DeviceDiscoverer.Result>> running =
+          new LinkedHashMap<>();
       for (DeviceDiscoverer d : ServiceLoader.load(DeviceDiscoverer.class)) {
-        DeviceDiscoverer.Request request =
-            new DeviceDiscoverer.Request(broadcast, port != null ? port : d.defaultPort(), timeout);
-        DeviceDiscoverer.Result r =
-            DeviceArgs.await(
-                d.discover(request),
-                timeout.plusSeconds(5),
-                "discovering " + d.driver() + " devices",
-                broadcast);
-        found.addAll(r.devices());
+        if (driver != null && !driver.equalsIgnoreCase(d.driver())) {
+          continue;
+        }
+        running.put(
+            d,
+            d.discover(
+                new DeviceDiscoverer.Request(
+                    broadcast, port != null ? port : d.defaultPort(), timeout)));
+      }
+      if (running.isEmpty()) {
+        throw new InvalidArgumentException("no driver named '" + driver + "' can discover devices");
+      }
+      RuntimeException firstFailure = null;
+      int succeeded = 0;
+      for (Map.Entry<DeviceDiscoverer, CompletionStage<DeviceDiscoverer.Result>> e :
+          running.entrySet()) {
+        try {
+          DeviceDiscoverer.Result r =
+              DeviceArgs.await(
+                  e.getValue(),
+                  timeout.plusSeconds(5),
+                  "discovering " + e.getKey().driver() + " devices",
+                  broadcast);
+          found.addAll(r.devices());
+          succeeded++;
+        } catch (RuntimeException failure) {
+          // one driver's failure (say, its port is taken) must not hide what the others found
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "pdu4j: " + e.getKey().driver() + " discovery failed: " + failure.getMessage());
+          if (firstFailure == null) {
+            firstFailure = failure;
+          }
+        }
+      }
+      if (succeeded == 0 && firstFailure != null) {
+        throw firstFailure;
       }
       for (DeviceDiscoverer.Found f : found) {
         out.println(json ? json(f) : text(f));

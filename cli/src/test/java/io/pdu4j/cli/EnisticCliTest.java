@@ -118,4 +118,17 @@ class EnisticCliTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains(sim.socketSerials(CONTROLLER).get(0)).contains("UNKNOWN");
   }
+
+  @Test
+  void discoverHearsTheControllerPassively() throws Exception {
+    String port = uri.substring("enistic:udp://127.0.0.1:".length(), uri.indexOf('/', 20));
+    CliTest.Result r =
+        run("discover", "--driver", "enistic", "--port", port, "--timeout", "1500ms", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode n = new ObjectMapper().readTree(r.out().strip());
+    assertThat(n.get("driver").asText()).isEqualTo("enistic");
+    assertThat(n.get("serial").asText()).isEqualTo(CONTROLLER);
+    assertThat(n.get("uri").asText()).isEqualTo("enistic:udp://0.0.0.0:" + port + "/" + CONTROLLER);
+    assertThat(run("discover", "--driver", "nope").code()).isEqualTo(ExitCodes.USAGE);
+  }
 }

@@ -1,0 +1,135 @@
+package io.pdu4j.driver.enistic;
+
+import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.ProtocolException;
+import io.pdu4j.driver.enistic.internal.EnisticCodec;
+import io.pdu4j.spi.DeviceDiscoverer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Finds Enistic controllers by listening: controllers broadcast their readings unasked, so this
+ * discoverer sends nothing. It binds the readings port (53005 by default, with {@code SO_REUSEADDR}
+ * so a running pdu4j on the same port is not disturbed) on every interface for the window and lists
+ * every controller serial heard in a well-formed reading, in the order first heard, with an address
+ * ready to open ({@code enistic:udp://0.0.0.0:PORT/SERIAL}: commands then go to the address the
+ * controller's readings come from). Datagrams that hold no reading (other events, malformed lines,
+ * foreign traffic) are counted as ignored. The request's broadcast address is not used.
+ *
+ * <p>Uses a JDK {@link DatagramChannel} on a thread of its own for the window (drivers use the JDK
+ * and the API only). Found through {@link java.util.ServiceLoader}.
+ */
+public final class EnisticDiscoverer implements DeviceDiscoverer {
+  private static final int MAX_DATAGRAM = 2048;
+
+  /** Creates the discoverer (for {@link java.util.ServiceLoader}). */
+  public EnisticDiscoverer() {}
+
+  @Override
+  public String driver() {
+    return "enistic";
+  }
+
+  @Override
+  public int defaultPort() {
+    return EnisticDriver.DEFAULT_PORT;
+  }
+
+  @Override
+  public CompletionStage<Result> discover(Request request) {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                result.complete(listen(request));
+              } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(
+                    new DeviceUnreachableException(
+                        "cannot listen for Enistic readings on port " + request.port() + ": " + e,
+                        "enistic:udp://0.0.0.0:" + request.port(),
+                        null,
+                        null,
+                        e));
+              }
+            },
+            "enistic-discovery");
+    t.setDaemon(true);
+    t.start();
+    return result;
+  }
+
+  private static Result listen(Request request) throws IOException {
+    Map<String, Found> found = new LinkedHashMap<>();
+    int ignored = 0;
+    try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        Selector selector = Selector.open()) {
+      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      channel.bind(new InetSocketAddress(request.port()));
+      channel.configureBlocking(false);
+      channel.register(selector, SelectionKey.OP_READ);
+      long end = System.nanoTime() + request.window().toNanos();
+      ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM + 1);
+      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+        selector.select(Math.max(1, (end - now) / 1_000_000));
+        selector.selectedKeys().clear();
+        SocketAddress from;
+        while ((from = channel.receive(buffer.clear())) != null) {
+          buffer.flip();
+          if (buffer.remaining() > MAX_DATAGRAM) {
+            ignored++;
+            continue;
+          }
+          String payload = StandardCharsets.ISO_8859_1.decode(buffer).toString();
+          List<String> serials = controllers(payload);
+          if (serials.isEmpty()) {
+            ignored++;
+          }
+          for (String serial : serials) {
+            found.putIfAbsent(
+                EnisticCodec.key(serial),
+                new Found(
+                    "enistic",
+                    "enistic:udp://0.0.0.0:" + request.port() + "/" + serial,
+                    serial,
+                    Optional.empty()));
+          }
+        }
+      }
+    }
+    return new Result(new ArrayList<>(found.values()), ignored);
+  }
+
+  /** The controller serials of the well-formed readings in one datagram. */
+  static List<String> controllers(String payload) {
+    List<String> serials = new ArrayList<>();
+    for (String line : EnisticCodec.lines(payload)) {
+      try {
+        EnisticCodec.parse(line).ifPresent(r -> serials.add(r.controller()));
+      } catch (ProtocolException e) {
+        // not a reading: counted by the caller when the datagram holds none
+      }
+    }
+    return serials;
+  }
+
+  @Override
+  public String toString() {
+    return "EnisticDiscoverer";
+  }
+}
