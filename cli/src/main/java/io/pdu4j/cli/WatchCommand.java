@@ -96,7 +96,9 @@ final class WatchCommand implements Callable<Integer> {
     if (status.isEmpty()) {
       out.println(StatusView.describe(pdu.info()) + ": no status yet");
     } else {
-      out.println(StatusView.table(pdu.info(), status.get(), Optional.empty(), style));
+      out.println(
+          StatusView.table(
+              pdu.info(), status.get(), StatusCommand.clockOf(pdu, status.get()), style));
     }
     out.flush();
   }
