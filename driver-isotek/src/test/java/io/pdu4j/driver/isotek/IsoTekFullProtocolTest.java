@@ -26,6 +26,7 @@ import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.transport.net.TcpTransportProvider;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -113,6 +114,32 @@ class IsoTekFullProtocolTest {
   }
 
   // ------------------------------------------------------------------ outlet settings
+
+  @Test
+  void settingsChangedWhileDisconnectedAreReadAgainOnReconnect() throws Exception {
+    simulator(8, b -> {});
+    PowerDevice d = open("");
+    assertThat(d.outlet(3).name()).isEqualTo("Outlet 3");
+    // another client renames and locks outlet 3 while this one is connected
+    try (java.net.Socket other = new java.net.Socket("127.0.0.1", sim.port())) {
+      other.getOutputStream().write("C3=LAMP|3|0|\n".getBytes(StandardCharsets.US_ASCII));
+      java.io.InputStream in = other.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      while (seen.indexOf("OK") < 0) {
+        int c = in.read();
+        if (c < 0) {
+          break;
+        }
+        seen.append((char) c);
+      }
+    }
+    assertThat(d.outlet(3).name()).as("not read again while connected").isEqualTo("Outlet 3");
+    sim.closeMidNextReply();
+    assertThat(failure(d.refresh())).isInstanceOf(io.pdu4j.api.LinkLostException.class);
+    await().atMost(Duration.ofSeconds(10)).until(() -> d.outlet(3).name().equals("LAMP"));
+    assertThat(failure(d.outlet(3).switchOff()))
+        .isInstanceOf(io.pdu4j.api.UnsupportedCapabilityException.class);
+  }
 
   @Test
   void namesFromTheUnitAreTheOutletsNamesEverywhere() throws Exception {

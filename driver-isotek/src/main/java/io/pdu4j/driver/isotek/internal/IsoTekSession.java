@@ -338,6 +338,20 @@ public final class IsoTekSession implements LinkListener {
     setState(ConnectionState.CONNECTING, Optional.empty());
     queue.linkUp();
     refreshQuietly();
+    if (ready.isDone()) {
+      // back after a drop or a restart: the settings may have changed meanwhile (another client,
+      // the front panel), and names and locks must be the unit's, not what we knew before
+      readConfig()
+          .whenComplete(
+              (list, t) -> {
+                if (t != null) {
+                  LOG.debug(
+                      "{}: re-reading C? after reconnecting failed: {}",
+                      device,
+                      unwrap(t).getMessage());
+                }
+              });
+    }
   }
 
   @Override
