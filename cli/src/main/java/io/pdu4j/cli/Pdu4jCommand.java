@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       OnCommand.class,
       OffCommand.class,
       CycleCommand.class,
+      RestartCommand.class,
       OutletsCommand.class,
       ClockCommand.class,
       ScheduleCommand.class,

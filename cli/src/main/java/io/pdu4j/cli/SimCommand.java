@@ -44,10 +44,34 @@ final class SimCommand implements Callable<Integer> {
   static final class IsoTek implements Callable<Integer> {
     @Option(
         names = "--tcp-port",
-        required = true,
         paramLabel = "N",
-        description = "The TCP port to listen on (0 for any free port; a real unit uses 501).")
-    int tcpPort;
+        description =
+            "The TCP port to listen on (0 for any free port; a real unit uses 501). Required"
+                + " unless --serial-link is given.")
+    Integer tcpPort;
+
+    @Option(
+        names = "--udp-port",
+        paramLabel = "N",
+        description = "Also answer discovery (A?) on this UDP port (a real unit uses 501).")
+    Integer udpPort;
+
+    @Option(
+        names = "--serial-link",
+        paramLabel = "PATH",
+        description =
+            "Also serve on a pseudo-terminal: creates a pair with socat and links its other end at"
+                + " PATH, for pdu4j status isotek:serial://PATH.")
+    java.nio.file.Path serialLink;
+
+    @Option(
+        names = "--serial",
+        paramLabel = "NUMBER",
+        description = "The unit's serial number, as discovery reports it.")
+    String serialNumber;
+
+    @Option(names = "--mac", paramLabel = "MAC", description = "The unit's MAC address.")
+    String mac;
 
     @Option(
         names = "--outlets",
@@ -75,20 +99,39 @@ final class SimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      if (tcpPort == null && serialLink == null) {
+        throw new InvalidArgumentException("give --tcp-port N, --serial-link PATH, or both");
+      }
       IsoTekSimulator sim;
+      PseudoTerminalPair pty = serialLink == null ? null : PseudoTerminalPair.open(serialLink);
       try {
         IsoTekSimulator.Builder builder =
-            IsoTekSimulator.builder().tcpPort(tcpPort).outlets(outlets).bindAddress(bind);
+            IsoTekSimulator.builder()
+                .tcpPort(tcpPort == null ? 0 : tcpPort)
+                .outlets(outlets)
+                .bindAddress(bind);
         if (pushInterval != null) {
           builder.pushInterval(pushInterval);
         }
+        if (udpPort != null) {
+          builder.udpDiscoveryPort(udpPort);
+        }
+        if (serialNumber != null) {
+          builder.serialNumber(serialNumber);
+        }
+        if (mac != null) {
+          builder.mac(mac);
+        }
+        if (pty != null) {
+          builder.serialDevice(pty.simulatorEnd());
+        }
         sim = builder.build();
-      } catch (IllegalArgumentException e) {
-        throw new InvalidArgumentException(e.getMessage(), e);
-      }
-      try {
         sim.start();
+      } catch (IllegalArgumentException e) {
+        closeQuietly(pty);
+        throw new InvalidArgumentException(e.getMessage(), e);
       } catch (UncheckedIOException e) {
+        closeQuietly(pty);
         throw new PowerDeviceException(e.getMessage(), e);
       }
       CountDownLatch stopped = new CountDownLatch(1);
@@ -97,6 +140,7 @@ final class SimCommand implements Callable<Integer> {
           new Thread(
               () -> {
                 sim.close();
+                closeQuietly(pty);
                 stopped.countDown();
               },
               "pdu4j-sim-shutdown");
@@ -109,6 +153,8 @@ final class SimCommand implements Callable<Integer> {
                 + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
                 + ":"
                 + sim.port()
+                + (pty == null ? "" : "  or pdu4j status isotek:serial://" + serialLink)
+                + (udpPort == null ? "" : "; discovery on UDP port " + sim.udpPort().getAsInt())
                 + "  (Ctrl-C to stop)");
         out.flush();
         stopped.await();
@@ -121,8 +167,15 @@ final class SimCommand implements Callable<Integer> {
           // the JVM is already shutting down: the hook does the closing
         }
         sim.close();
+        closeQuietly(pty);
       }
       return ExitCodes.OK;
+    }
+
+    private static void closeQuietly(PseudoTerminalPair pty) {
+      if (pty != null) {
+        pty.close();
+      }
     }
   }
 

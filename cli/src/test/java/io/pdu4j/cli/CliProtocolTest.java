@@ -38,6 +38,7 @@ class CliProtocolTest {
             .clock(LocalDateTime.of(2020, 1, 1, 0, 0, 0))
             .outletConfig(1, "Router", 2, 1)
             .outletConfig(2, "Fridge", 3, 0)
+            .restartTime(java.time.Duration.ofMillis(300))
             .build()
             .start();
     uri = "isotek:tcp://127.0.0.1:" + sim.port();
@@ -185,5 +186,21 @@ class CliProtocolTest {
       assertThat(n.get("mac").asText()).isNotEmpty();
       assertThat(run("status", n.get("uri").asText()).code()).isZero();
     }
+  }
+
+  @Test
+  void restartWaitsUntilTheUnitIsBack() {
+    Result r = run("restart", uri, "--wait", "20s");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("restart accepted").contains("back after");
+    assertThat(sim.commandsReceived()).contains("X");
+    Result noWait = run("restart", uri, "--no-wait");
+    assertThat(noWait.code()).as(noWait.err()).isZero();
+    assertThat(noWait.out()).contains("restart accepted").doesNotContain("back after");
+  }
+
+  @Test
+  void simulatorNeedsATcpPortOrASerialLink() {
+    assertThat(run("sim", "isotek").code()).isEqualTo(ExitCodes.USAGE);
   }
 }
