@@ -5,9 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.ScheduleAction;
+import io.pdu4j.api.ScheduleRule;
+import io.pdu4j.api.Scheduler;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.File;
@@ -15,6 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,6 +95,40 @@ class IsoTekSerialIT {
     OutletStatus on = get(pdu.outlet(3).switchOn());
     assertThat(on.state()).isEqualTo(OutletState.ON);
     assertThat(sim.outletState(3)).isTrue();
+  }
+
+  @Test
+  void everyIsoTekCommandWorksOverASerialLine() throws Exception {
+    PowerDevice pdu = runtime.open(uri());
+    // outlet settings (C? / Cx=)
+    get(
+        pdu.outlet(2)
+            .configure(new OutletConfig("LAMP", OutletType.ROUTER, Duration.ofSeconds(1))));
+    assertThat(get(pdu.outlet(2).config()).name()).isEqualTo("LAMP");
+    assertThat(pdu.outlet(2).name()).isEqualTo("LAMP");
+    // cycle (S2=0, wait, S2=1)
+    assertThat(get(pdu.outlet(2).cycle(Duration.ofMillis(200))).state()).isEqualTo(OutletState.ON);
+    // all off / all on (G / H)
+    assertThat(get(pdu.switchAll(OutletState.OFF)).outlets())
+        .allMatch(o -> o.state() == OutletState.OFF);
+    assertThat(get(pdu.switchAll(OutletState.ON)).outlets())
+        .allMatch(o -> o.state() == OutletState.ON);
+    // clock (T= and the RTC line)
+    LocalDateTime when = LocalDateTime.of(2030, 6, 1, 12, 30, 0);
+    get(pdu.clock().orElseThrow().set(when));
+    assertThat(get(pdu.clock().orElseThrow().read()).deviceTime()).isAfterOrEqualTo(when);
+    // schedule (P=, PW=, P?)
+    Scheduler scheduler = pdu.scheduler().orElseThrow();
+    ScheduleRule rule =
+        new ScheduleRule.TimePlan("NIGHT", LocalTime.of(23, 0), 0, 3, ScheduleAction.OFF);
+    assertThat(get(scheduler.replaceAll(List.of(rule)))).containsExactly(rule);
+    get(scheduler.clear());
+    assertThat(get(scheduler.rules())).isEmpty();
+    assertThat(sim.commandsReceived())
+        .contains("C?", "G", "H", "P?", "P=0")
+        .anyMatch(c -> c.startsWith("C2=LAMP"))
+        .anyMatch(c -> c.startsWith("T=2030/06|01|12|30|00"))
+        .anyMatch(c -> c.startsWith("PW="));
   }
 
   @Test
