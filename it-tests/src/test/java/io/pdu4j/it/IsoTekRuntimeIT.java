@@ -300,4 +300,18 @@ class IsoTekRuntimeIT {
       assertThat(pdu.outlet(1).state()).isEqualTo(OutletState.ON);
     }
   }
+
+  @Test
+  void anOverLongLineIsSkippedAndTheCommandStillCompletes() throws Exception {
+    PowerDevice pdu = runtime.open(uri());
+    sim.setReplyLatency(Duration.ofMillis(300));
+    CompletionStage<OutletStatus> off = pdu.outlet(6).switchOff();
+    await().atMost(Duration.ofSeconds(5)).until(() -> sim.commandsReceived().contains("S6=0"));
+    sim.injectRaw("X".repeat(5000) + "\n");
+    assertThat(get(off).state()).isEqualTo(OutletState.OFF);
+    sim.setReplyLatency(Duration.ZERO);
+    sim.injectRaw("Y".repeat(100_000));
+    sim.injectRaw("\n");
+    assertThat(get(pdu.refresh()).outlet(6).orElseThrow().state()).isEqualTo(OutletState.OFF);
+  }
 }

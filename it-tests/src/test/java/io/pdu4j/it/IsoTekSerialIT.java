@@ -129,6 +129,14 @@ class IsoTekSerialIT {
         .anyMatch(c -> c.startsWith("C2=LAMP"))
         .anyMatch(c -> c.startsWith("T=2030/06|01|12|30|00"))
         .anyMatch(c -> c.startsWith("PW="));
+    // restart (X): over a serial line the link stays; the unit goes quiet and reports again
+    DeviceStatus before = pdu.lastStatus().orElseThrow();
+    get(pdu.restart());
+    assertThat(sim.commandsReceived()).contains("X");
+    await()
+        .atMost(WAIT)
+        .until(() -> pdu.lastStatus().orElseThrow().receivedAt().isAfter(before.receivedAt()));
+    assertThat(get(pdu.refresh()).outlets()).hasSize(8);
   }
 
   @Test
