@@ -52,6 +52,7 @@ public final class RuntimeCore {
   private final ProviderRegistry<PowerDriver> drivers;
   private final ProviderRegistry<TransportProvider> transports;
   private final IoThreads io;
+  private final PluginJars plugins;
   private final Optional<MeterRegistry> meterRegistry;
 
   private final Object lock = new Object();
@@ -89,24 +90,36 @@ public final class RuntimeCore {
       Optional<MeterRegistry> meterRegistry) {
     this.settings = settings;
     this.meterRegistry = meterRegistry;
-    this.drivers =
-        ProviderRegistry.load(
-            "driver",
-            "code",
-            PowerDriver.class,
-            PowerDriver::code,
-            embeddedDrivers,
-            settings.classLoader(),
-            settings.loadServices());
-    this.transports =
-        ProviderRegistry.load(
-            "transport",
-            "scheme",
-            TransportProvider.class,
-            TransportProvider::scheme,
-            embeddedTransports,
-            settings.classLoader(),
-            settings.loadServices());
+    this.plugins =
+        settings
+            .pluginDirectory()
+            .map(dir -> PluginJars.open(dir, settings.classLoader()))
+            .orElseGet(PluginJars::none);
+    try {
+      this.drivers =
+          ProviderRegistry.load(
+              "driver",
+              "code",
+              PowerDriver.class,
+              PowerDriver::code,
+              embeddedDrivers,
+              settings.classLoader(),
+              settings.loadServices(),
+              plugins);
+      this.transports =
+          ProviderRegistry.load(
+              "transport",
+              "scheme",
+              TransportProvider.class,
+              TransportProvider::scheme,
+              embeddedTransports,
+              settings.classLoader(),
+              settings.loadServices(),
+              plugins);
+    } catch (RuntimeException e) {
+      plugins.close();
+      throw e;
+    }
     // last, so that a bad registry leaves no thread behind
     this.io = new IoThreads(settings.ioThreads());
     LOG.debug(
@@ -484,7 +497,13 @@ public final class RuntimeCore {
       // embedded ones belong to whoever made them
       closeLoaded(drivers.entries());
       closeLoaded(transports.entries());
+      plugins.close();
     }
+  }
+
+  /** What went wrong with plugin jars, in the order found. */
+  public List<PluginJars.Problem> pluginProblems() {
+    return plugins.problems();
   }
 
   private static void closeLoaded(List<? extends ProviderRegistry.Entry<?>> entries) {
