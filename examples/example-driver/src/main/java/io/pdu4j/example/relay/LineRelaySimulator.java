@@ -33,8 +33,8 @@ public final class LineRelaySimulator implements AutoCloseable {
 
   /** Starts listening on {@code port} of loopback (0: any free port). */
   public LineRelaySimulator(int port, int relayCount) {
-    if (relayCount < 1 || relayCount > LineRelayProtocol.MAX_RELAYS) {
-      throw new IllegalArgumentException("relays must be 1.." + LineRelayProtocol.MAX_RELAYS);
+    if (relayCount < 1 || relayCount > 64) {
+      throw new IllegalArgumentException("relays must be 1..64");
     }
     this.relays = new boolean[relayCount];
     try {
@@ -150,11 +150,11 @@ public final class LineRelaySimulator implements AutoCloseable {
   }
 
   private String states() {
-    List<Boolean> list = new ArrayList<>(relays.length);
+    StringBuilder b = new StringBuilder("RELAYS");
     for (boolean r : relays) {
-      list.add(r);
+      b.append(r ? " 1" : " 0");
     }
-    return LineRelayProtocol.formatRelays(list);
+    return b.toString();
   }
 
   private static void closeQuietly(Socket s) {
