@@ -30,6 +30,7 @@ public final class LineRelaySimulator implements AutoCloseable {
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final List<String> received = new ArrayList<>(); // guarded by itself
   private volatile boolean silent;
+  private volatile boolean dropNext;
 
   /** Starts listening on {@code port} of loopback (0: any free port). */
   public LineRelaySimulator(int port, int relayCount) {
@@ -78,6 +79,11 @@ public final class LineRelaySimulator implements AutoCloseable {
     this.silent = silent;
   }
 
+  /** Makes it close the connection instead of answering the next command it receives. */
+  public void dropOnNextCommand() {
+    this.dropNext = true;
+  }
+
   /** Every command line received, in order. */
   public List<String> received() {
     synchronized (received) {
@@ -114,6 +120,10 @@ public final class LineRelaySimulator implements AutoCloseable {
       while ((line = in.readLine()) != null) {
         synchronized (received) {
           received.add(line);
+        }
+        if (dropNext) {
+          dropNext = false;
+          return; // closes the socket
         }
         if (silent) {
           continue;
