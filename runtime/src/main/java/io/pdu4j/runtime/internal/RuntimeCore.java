@@ -13,6 +13,7 @@ import io.pdu4j.api.Subscription;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
@@ -310,7 +311,13 @@ public final class RuntimeCore {
       }
       CompletionStage<PowerDevice> stage =
           plan.driver()
-              .open(new DriverContext(plan.address(), link, plan.options(), settings.clock()));
+              .open(
+                  new DriverContext(
+                      plan.address(),
+                      link,
+                      plan.options(),
+                      settings.clock(),
+                      metrics != null ? metrics.driverCounters() : DriverCounters.NONE));
       stage.whenComplete((d, failure) -> opened(plan, name, metrics, result, d, failure));
     } catch (RuntimeException e) {
       if (link != null) {

@@ -136,8 +136,9 @@ final class LineRelayDevice implements PowerDevice {
 
                       @Override
                       public void onOverlong(String start) {
-                        // skipped to the next line end by the framer; the command waiting for it
-                        // times out
+                        // skipped to the next line end by the framer (the command waiting for it
+                        // times out); counted for the runtime's pdu.frames.malformed
+                        context.counters().overlongFrame();
                       }
                     });
               }
@@ -208,6 +209,7 @@ final class LineRelayDevice implements PowerDevice {
             try {
               relays = LineRelayProtocol.parseRelays(reply);
             } catch (ProtocolException e) {
+              context.counters().malformedFrame();
               return Outcome.fail(new ProtocolException(e.getMessage(), device, line, reply, e));
             }
             DeviceStatus status = update(relays);
