@@ -159,4 +159,46 @@ class PowerRuntimePluginTest {
       assertThat(runtime.drivers()).extracting(DriverInfo::code).contains("isotek");
     }
   }
+
+  @Test
+  void aTransportInAPluginJarIsLoadedToo() throws IOException {
+    Path dir = plugins();
+    String source =
+        "package com.example.wire;\n"
+            + "import io.pdu4j.spi.*;\n"
+            + "public final class WireTransport implements TransportProvider {\n"
+            + "  public String scheme() { return \"wire\"; }\n"
+            + "  public String description() { return \"a test transport\"; }\n"
+            + "  public Link create(DeviceAddress a, TransportContext c) {\n"
+            + "    throw new UnsupportedOperationException(\"no wire\");\n"
+            + "  }\n"
+            + "}\n";
+    Path jar =
+        Files.move(
+            PluginJarMaker.jar(
+                work,
+                "wire.jar",
+                Map.of("com.example.wire.WireTransport", source),
+                Map.of(
+                    io.pdu4j.spi.TransportProvider.class.getName(),
+                    "com.example.wire.WireTransport\n"),
+                "2.0"),
+            dir.resolve("wire.jar"));
+    try (PowerRuntime runtime = PowerRuntime.builder().pluginDirectory(dir).build()) {
+      assertThat(runtime.transports())
+          .filteredOn(t -> t.scheme().equals("wire"))
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.description()).isEqualTo("a test transport");
+                assertThat(t.plugin())
+                    .contains(new PluginSource(jar.toAbsolutePath().normalize(), "2.0"));
+              });
+      assertThat(runtime.transports())
+          .filteredOn(t -> t.scheme().equals("tcp"))
+          .singleElement()
+          .satisfies(t -> assertThat(t.plugin()).isEmpty());
+      assertThat(runtime.pluginProblems()).isEmpty();
+    }
+  }
 }
