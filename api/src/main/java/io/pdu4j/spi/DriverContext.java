@@ -10,8 +10,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param link the link to the device, created closed; the driver opens it
  * @param options the device's settings, with the address's overrides applied
  * @param clock the wall clock (tests may pass a fixed one)
+ * @param counters where the driver counts skipped input ({@link DriverCounters#NONE} counts
+ *     nothing)
  */
-public record DriverContext(DeviceAddress address, Link link, DeviceOptions options, Clock clock) {
+public record DriverContext(
+    DeviceAddress address, Link link, DeviceOptions options, Clock clock, DriverCounters counters) {
 
   /** Validates that nothing is null. */
   public DriverContext {
@@ -19,6 +22,12 @@ public record DriverContext(DeviceAddress address, Link link, DeviceOptions opti
     java.util.Objects.requireNonNull(link, "link");
     java.util.Objects.requireNonNull(options, "options");
     java.util.Objects.requireNonNull(clock, "clock");
+    java.util.Objects.requireNonNull(counters, "counters");
+  }
+
+  /** A context whose counters count nothing (tests, drivers wired by hand). */
+  public DriverContext(DeviceAddress address, Link link, DeviceOptions options, Clock clock) {
+    this(address, link, options, clock, DriverCounters.NONE);
   }
 
   /** The device's thread, where the link calls back and the driver keeps its state. */

@@ -2,17 +2,22 @@ package io.pdu4j.cli;
 
 import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.runtime.PluginProblem;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Durations;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** The arguments every device command shares: the address and {@code --timeout}. */
@@ -31,6 +36,17 @@ final class DeviceArgs {
           "How long connecting and each command may take (e.g. 5s, 500ms, PT5S; default 5s);"
               + " opening the device may take twice that.")
   Duration timeout;
+
+  @Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description =
+          "A directory of plugin jars: drivers and transports besides the built-in ones"
+              + " (see docs/plugins.md).")
+  Path plugins;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   /** The device options this invocation runs with. */
   DeviceOptions options() {
@@ -51,7 +67,23 @@ final class DeviceArgs {
 
   /** A runtime for one device; the caller closes it. */
   PowerRuntime runtime() {
-    return PowerRuntime.builder().defaults(options()).ioThreads(1).build();
+    PowerRuntime.Builder builder = PowerRuntime.builder().defaults(options()).ioThreads(1);
+    if (plugins != null) {
+      builder.pluginDirectory(plugins);
+    }
+    PowerRuntime runtime = builder.build();
+    if (command != null) {
+      reportPlugins(runtime, command.commandLine().getErr());
+    }
+    return runtime;
+  }
+
+  /** Tells the user which plugin jars were skipped, and why. */
+  static void reportPlugins(PowerRuntime runtime, PrintWriter err) {
+    for (PluginProblem p : runtime.pluginProblems()) {
+      err.println("pdu4j: plugin " + p.jar() + " skipped: " + p.message());
+    }
+    err.flush();
   }
 
   /**

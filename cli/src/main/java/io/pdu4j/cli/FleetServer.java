@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,12 +134,37 @@ final class FleetServer implements AutoCloseable {
     }
   }
 
-  private FleetServer(Pdu4jConfig config, PrintWriter log) {
+  private FleetServer(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
     this.log = log;
     io.pdu4j.runtime.config.PrometheusConfig where =
         config.prometheus().orElse(io.pdu4j.runtime.config.PrometheusConfig.defaults());
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.runtime = PowerRuntime.builder().meterRegistry(registry).build();
+    PowerRuntime.Builder builder = PowerRuntime.builder().meterRegistry(registry);
+    plugins.ifPresent(builder::pluginDirectory);
+    this.runtime = builder.build();
+    runtime.drivers().stream()
+        .filter(d -> d.plugin().isPresent())
+        .forEach(
+            d ->
+                log(
+                    "plugin driver '"
+                        + d.code()
+                        + "' version "
+                        + d.plugin().get().version()
+                        + " from "
+                        + d.plugin().get().jar()));
+    runtime.transports().stream()
+        .filter(t -> t.plugin().isPresent())
+        .forEach(
+            t ->
+                log(
+                    "plugin transport '"
+                        + t.scheme()
+                        + "' version "
+                        + t.plugin().get().version()
+                        + " from "
+                        + t.plugin().get().jar()));
+    runtime.pluginProblems().forEach(p -> log("plugin " + p.jar() + " skipped: " + p.message()));
     this.retries = Executors.newSingleThreadScheduledExecutor(daemon("pdu4j-serve-retry"));
     this.httpThreads = Executors.newFixedThreadPool(2, daemon("pdu4j-serve-http"));
     try {
@@ -160,7 +186,12 @@ final class FleetServer implements AutoCloseable {
 
   /** Starts serving and opening every device; returns at once. */
   static FleetServer start(Pdu4jConfig config, PrintWriter log) {
-    FleetServer server = new FleetServer(config, log);
+    return start(config, config.pluginsDir(), log);
+  }
+
+  /** Starts serving, with the plugin jars of {@code plugins} (not the file's) when present. */
+  static FleetServer start(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
+    FleetServer server = new FleetServer(config, plugins, log);
     server.http.start();
     server.log(
         "serving "

@@ -4,6 +4,7 @@ import io.pdu4j.runtime.config.Pdu4jConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,13 +36,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "The configuration file, e.g. devices.yaml.")
   Path config;
 
+  @Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description =
+          "A directory of plugin jars (drivers, transports); overrides plugins.dir of the file.")
+  Path plugins;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     Pdu4jConfig parsed = Pdu4jConfig.load(config);
     PrintWriter err = spec.commandLine().getErr();
-    FleetServer server = FleetServer.start(parsed, err);
+    FleetServer server =
+        FleetServer.start(
+            parsed, plugins != null ? Optional.of(plugins) : parsed.pluginsDir(), err);
     Thread hook = new Thread(() -> stop(server), "pdu4j-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitStopped();

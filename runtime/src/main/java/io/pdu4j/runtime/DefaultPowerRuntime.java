@@ -56,7 +56,8 @@ final class DefaultPowerRuntime implements PowerRuntime {
                     String.valueOf(e.provider().description()),
                     e.type().getName(),
                     e.location(),
-                    e.embedded()))
+                    e.embedded(),
+                    e.plugin().map(j -> new PluginSource(j.path(), j.version()))))
         .toList();
   }
 
@@ -70,7 +71,15 @@ final class DefaultPowerRuntime implements PowerRuntime {
                     String.valueOf(e.provider().description()),
                     e.type().getName(),
                     e.location(),
-                    e.embedded()))
+                    e.embedded(),
+                    e.plugin().map(j -> new PluginSource(j.path(), j.version()))))
+        .toList();
+  }
+
+  @Override
+  public List<PluginProblem> pluginProblems() {
+    return core.pluginProblems().stream()
+        .map(p -> new PluginProblem(p.path(), p.message()))
         .toList();
   }
 

@@ -50,6 +50,7 @@ public final class PowerModule extends AbstractModule {
             true,
             List.of(),
             List.of(),
+            Optional.empty(),
             Optional.empty()));
   }
 

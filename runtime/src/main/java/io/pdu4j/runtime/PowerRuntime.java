@@ -9,6 +9,7 @@ import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,14 @@ public interface PowerRuntime extends AutoCloseable {
   /** The transports this runtime knows, sorted by scheme. */
   List<TransportInfo> transports();
 
+  /**
+   * The plugin jars, or providers in them, this runtime skipped when it was built, in the order
+   * found; empty without a {@linkplain Builder#pluginDirectory plugin directory} or when every jar
+   * loaded. What loaded is in {@link #drivers()} and {@link #transports()} with its {@link
+   * DriverInfo#plugin() plugin}.
+   */
+  List<PluginProblem> pluginProblems();
+
   /** The options a device gets unless its address overrides them. */
   DeviceOptions defaults();
 
@@ -97,11 +106,11 @@ public interface PowerRuntime extends AutoCloseable {
 
   /**
    * Closes every open device, then stops the I/O threads, waiting a few seconds at most, then
-   * closes the drivers and transports it loaded through {@link java.util.ServiceLoader} that are
-   * {@link AutoCloseable} (embedded ones are left to their owner). Devices still opening fail with
-   * {@link DeviceClosedException}, as does every later {@link #open}. Idempotent. Do not call it
-   * from a device callback (an I/O thread): it then cannot wait for the threads to stop and returns
-   * once they are asked to.
+   * closes the drivers and transports it loaded through {@link java.util.ServiceLoader} or from
+   * plugin jars that are {@link AutoCloseable} (embedded ones are left to their owner), then the
+   * plugin jars' class loaders. Devices still opening fail with {@link DeviceClosedException}, as
+   * does every later {@link #open}. Idempotent. Do not call it from a device callback (an I/O
+   * thread): it then cannot wait for the threads to stop and returns once they are asked to.
    */
   @Override
   void close();
@@ -122,6 +131,7 @@ public interface PowerRuntime extends AutoCloseable {
     private final List<PowerDriver> drivers = new ArrayList<>();
     private final List<TransportProvider> transports = new ArrayList<>();
     private MeterRegistry meterRegistry;
+    private Path pluginDirectory;
 
     private Builder() {}
 
@@ -178,6 +188,23 @@ public interface PowerRuntime extends AutoCloseable {
     }
 
     /**
+     * A directory of plugin jars: the runtime loads the drivers and transports of every {@code
+     * *.jar} in it (not its subdirectories), each jar in its own class loader whose parent is
+     * {@linkplain #classLoader the runtime's}, through the jar's own {@code
+     * META-INF/services/io.pdu4j.spi.PowerDriver} and {@code ...TransportProvider} files. Each
+     * provider loaded is logged and listed by {@link PowerRuntime#drivers()} and {@link
+     * PowerRuntime#transports()} with its jar and version. A jar that is not a zip, a provider that
+     * cannot be loaded or made, or one whose code another driver (transport) already has, is
+     * logged, listed by {@link PowerRuntime#pluginProblems()} and skipped; so is a missing
+     * directory. Plugins come last: a class path driver keeps its code. The class loaders are
+     * closed with the runtime.
+     */
+    public Builder pluginDirectory(Path directory) {
+      this.pluginDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
      * The class loader {@link java.util.ServiceLoader} searches; default the thread's context class
      * loader (or this class's loader when there is none).
      */
@@ -216,7 +243,8 @@ public interface PowerRuntime extends AutoCloseable {
               loadServices,
               drivers,
               transports,
-              Optional.ofNullable(meterRegistry)));
+              Optional.ofNullable(meterRegistry),
+              Optional.ofNullable(pluginDirectory)));
     }
 
     /**

@@ -87,6 +87,9 @@ class EnisticOverUdpTest {
     return s;
   }
 
+  /** What the last device opened told its context's counters about malformed lines. */
+  private volatile java.util.concurrent.atomic.AtomicInteger malformedReported;
+
   private EnisticDevice open(String controller, String options) throws Exception {
     DeviceAddress address =
         DeviceAddress.parse("enistic:udp://127.0.0.1:" + port + "/" + controller + options);
@@ -98,8 +101,20 @@ class EnisticOverUdpTest {
     Link link =
         udp.create(
             address, new UdpTestContext(executor, deviceOptions, driver.requirements(address)));
+    java.util.concurrent.atomic.AtomicInteger malformed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    malformedReported = malformed;
+    io.pdu4j.spi.DriverCounters counters =
+        new io.pdu4j.spi.DriverCounters() {
+          @Override
+          public void malformedFrame() {
+            malformed.incrementAndGet();
+          }
+        };
     PowerDevice d =
-        get(driver.open(new DriverContext(address, link, deviceOptions, Clock.systemUTC())));
+        get(
+            driver.open(
+                new DriverContext(address, link, deviceOptions, Clock.systemUTC(), counters)));
     devices.add(d);
     d.subscribe(events::add);
     return (EnisticDevice) d;
@@ -405,5 +420,6 @@ class EnisticOverUdpTest {
     assertThat(d.counters().otherEvents()).isEqualTo(1);
     assertThat(d.counters().malformed()).isEqualTo(1);
     assertThat(d.counters().foreign()).isEqualTo(1);
+    assertThat(malformedReported.get()).as("reported for pdu.frames.malformed").isEqualTo(1);
   }
 }

@@ -16,6 +16,7 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.metrics.CommandOutcome;
 import io.pdu4j.runtime.metrics.PduMeter;
+import io.pdu4j.spi.DriverCounters;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,20 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   final AtomicLong bytesReceived = new AtomicLong();
   final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong readings = new AtomicLong();
+  private final AtomicLong malformedFrames = new AtomicLong();
+  private final AtomicLong overlongFrames = new AtomicLong();
+  private final DriverCounters driverCounters =
+      new DriverCounters() {
+        @Override
+        public void malformedFrame() {
+          malformedFrames.incrementAndGet();
+        }
+
+        @Override
+        public void overlongFrame() {
+          overlongFrames.incrementAndGet();
+        }
+      };
   private volatile ConnectionState connection = ConnectionState.CONNECTING;
 
   private final Map<Integer, OutletMeters> outlets = new ConcurrentHashMap<>();
@@ -202,6 +217,15 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     counter(r, PduMeter.LINK_BYTES_RECEIVED, tags, bytesReceived);
     counter(r, PduMeter.LINK_RECONNECTS, tags, reconnects);
     counter(r, PduMeter.READINGS_RECEIVED, tags, readings);
+    counter(
+        r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "malformed"), malformedFrames);
+    counter(
+        r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "overlong"), overlongFrames);
+  }
+
+  /** What the device's driver counts skipped frames with. */
+  public DriverCounters driverCounters() {
+    return driverCounters;
   }
 
   private void registerOutlet(MeterRegistry r, OutletMeters o) {

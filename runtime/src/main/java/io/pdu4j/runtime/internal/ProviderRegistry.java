@@ -37,13 +37,22 @@ public final class ProviderRegistry<T> {
    * @param type its class
    * @param location where its class came from, when known
    * @param embedded whether it was added in code rather than found by {@link ServiceLoader}
+   * @param plugin the plugin jar it came from, when it came from one
    * @param <T> the provider type
    */
   public record Entry<T>(
-      String code, T provider, Class<?> type, Optional<String> location, boolean embedded) {
+      String code,
+      T provider,
+      Class<?> type,
+      Optional<String> location,
+      boolean embedded,
+      Optional<PluginJars.Jar> plugin) {
     /** The class and where it came from, for messages. */
     public String origin() {
       String where = location.orElse("an unknown location");
+      if (plugin.isPresent()) {
+        return type.getName() + " from plugin " + plugin.get().path();
+      }
       return embedded
           ? type.getName() + " (embedded, class from " + where + ")"
           : type.getName() + " from " + where;
@@ -74,9 +83,29 @@ public final class ProviderRegistry<T> {
       Collection<? extends T> embedded,
       ClassLoader loader,
       boolean loadServices) {
+    return load(kind, codeWord, service, codeOf, embedded, loader, loadServices, PluginJars.none());
+  }
+
+  /**
+   * Registers the embedded providers, then (when {@code loadServices}) those {@link ServiceLoader}
+   * finds, then those of the plugin jars. A plugin provider that clashes or has a bad code is not a
+   * failure: it is reported to {@code plugins} as a problem and skipped.
+   *
+   * @throws PowerDeviceException on a clash, a bad code or a provider that cannot be loaded, among
+   *     the embedded and class path providers
+   */
+  public static <T> ProviderRegistry<T> load(
+      String kind,
+      String codeWord,
+      Class<T> service,
+      Function<T, String> codeOf,
+      Collection<? extends T> embedded,
+      ClassLoader loader,
+      boolean loadServices,
+      PluginJars plugins) {
     Map<String, Entry<T>> byCode = new TreeMap<>();
     for (T provider : embedded) {
-      add(byCode, kind, codeWord, codeOf, provider, provider.getClass(), true);
+      add(byCode, kind, codeWord, codeOf, provider, provider.getClass(), true, null);
     }
     if (loadServices) {
       try {
@@ -99,7 +128,7 @@ public final class ProviderRegistry<T> {
                     + e.getMessage(),
                 e);
           }
-          add(byCode, kind, codeWord, codeOf, provider, type, false);
+          add(byCode, kind, codeWord, codeOf, provider, type, false, null);
         }
       } catch (ServiceConfigurationError e) {
         throw new PowerDeviceException(
@@ -112,20 +141,39 @@ public final class ProviderRegistry<T> {
             e);
       }
     }
+    for (PluginJars.Loaded<T> p : plugins.providers(service, kind)) {
+      try {
+        Entry<T> e =
+            add(
+                byCode,
+                kind,
+                codeWord,
+                codeOf,
+                p.provider(),
+                p.provider().getClass(),
+                false,
+                p.jar());
+        LOG.info(
+            "plugin {} '{}' version {} from {}", kind, e.code(), p.jar().version(), p.jar().path());
+      } catch (PowerDeviceException e) {
+        plugins.problem(new PluginJars.Problem(p.jar().path(), e.getMessage()));
+      }
+    }
     if (LOG.isDebugEnabled()) {
       byCode.values().forEach(e -> LOG.debug("{} '{}': {}", kind, e.code(), e.origin()));
     }
     return new ProviderRegistry<>(kind, byCode);
   }
 
-  private static <T> void add(
+  private static <T> Entry<T> add(
       Map<String, Entry<T>> byCode,
       String kind,
       String codeWord,
       Function<T, String> codeOf,
       T provider,
       Class<?> type,
-      boolean embedded) {
+      boolean embedded,
+      PluginJars.Jar plugin) {
     Optional<String> location = location(type);
     Entry<T> entry;
     String code;
@@ -135,7 +183,7 @@ public final class ProviderRegistry<T> {
       throw new PowerDeviceException(
           kind + " " + type.getName() + " failed to tell its " + codeWord + ": " + e, e);
     }
-    entry = new Entry<>(code, provider, type, location, embedded);
+    entry = new Entry<>(code, provider, type, location, embedded, Optional.ofNullable(plugin));
     if (code == null || !CODE.matcher(code).matches()) {
       throw new PowerDeviceException(
           kind
@@ -162,6 +210,7 @@ public final class ProviderRegistry<T> {
               + entry.origin()
               + "; remove one of them from the class path (or the builder)");
     }
+    return entry;
   }
 
   private static Optional<String> location(Class<?> type) {

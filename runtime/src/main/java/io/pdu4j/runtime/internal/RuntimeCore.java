@@ -13,6 +13,7 @@ import io.pdu4j.api.Subscription;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
@@ -52,6 +53,7 @@ public final class RuntimeCore {
   private final ProviderRegistry<PowerDriver> drivers;
   private final ProviderRegistry<TransportProvider> transports;
   private final IoThreads io;
+  private final PluginJars plugins;
   private final Optional<MeterRegistry> meterRegistry;
 
   private final Object lock = new Object();
@@ -89,24 +91,36 @@ public final class RuntimeCore {
       Optional<MeterRegistry> meterRegistry) {
     this.settings = settings;
     this.meterRegistry = meterRegistry;
-    this.drivers =
-        ProviderRegistry.load(
-            "driver",
-            "code",
-            PowerDriver.class,
-            PowerDriver::code,
-            embeddedDrivers,
-            settings.classLoader(),
-            settings.loadServices());
-    this.transports =
-        ProviderRegistry.load(
-            "transport",
-            "scheme",
-            TransportProvider.class,
-            TransportProvider::scheme,
-            embeddedTransports,
-            settings.classLoader(),
-            settings.loadServices());
+    this.plugins =
+        settings
+            .pluginDirectory()
+            .map(dir -> PluginJars.open(dir, settings.classLoader()))
+            .orElseGet(PluginJars::none);
+    try {
+      this.drivers =
+          ProviderRegistry.load(
+              "driver",
+              "code",
+              PowerDriver.class,
+              PowerDriver::code,
+              embeddedDrivers,
+              settings.classLoader(),
+              settings.loadServices(),
+              plugins);
+      this.transports =
+          ProviderRegistry.load(
+              "transport",
+              "scheme",
+              TransportProvider.class,
+              TransportProvider::scheme,
+              embeddedTransports,
+              settings.classLoader(),
+              settings.loadServices(),
+              plugins);
+    } catch (RuntimeException e) {
+      plugins.close();
+      throw e;
+    }
     // last, so that a bad registry leaves no thread behind
     this.io = new IoThreads(settings.ioThreads());
     LOG.debug(
@@ -297,7 +311,13 @@ public final class RuntimeCore {
       }
       CompletionStage<PowerDevice> stage =
           plan.driver()
-              .open(new DriverContext(plan.address(), link, plan.options(), settings.clock()));
+              .open(
+                  new DriverContext(
+                      plan.address(),
+                      link,
+                      plan.options(),
+                      settings.clock(),
+                      metrics != null ? metrics.driverCounters() : DriverCounters.NONE));
       stage.whenComplete((d, failure) -> opened(plan, name, metrics, result, d, failure));
     } catch (RuntimeException e) {
       if (link != null) {
@@ -484,7 +504,13 @@ public final class RuntimeCore {
       // embedded ones belong to whoever made them
       closeLoaded(drivers.entries());
       closeLoaded(transports.entries());
+      plugins.close();
     }
+  }
+
+  /** What went wrong with plugin jars, in the order found. */
+  public List<PluginJars.Problem> pluginProblems() {
+    return plugins.problems();
   }
 
   private static void closeLoaded(List<? extends ProviderRegistry.Entry<?>> entries) {

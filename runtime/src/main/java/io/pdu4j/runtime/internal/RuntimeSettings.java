@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param drivers drivers added to the builder
  * @param transports transports added to the builder
  * @param meterRegistry the registry the builder was given, if any
+ * @param pluginDirectory where plugin jars are, if anywhere
  */
 public record RuntimeSettings(
     DeviceOptions defaults,
@@ -29,7 +31,8 @@ public record RuntimeSettings(
     boolean loadServices,
     List<PowerDriver> drivers,
     List<TransportProvider> transports,
-    Optional<MeterRegistry> meterRegistry) {
+    Optional<MeterRegistry> meterRegistry,
+    Optional<Path> pluginDirectory) {
   /** Validates and copies. */
   public RuntimeSettings {
     Objects.requireNonNull(defaults, "defaults");
@@ -38,5 +41,6 @@ public record RuntimeSettings(
     drivers = List.copyOf(drivers);
     transports = List.copyOf(transports);
     Objects.requireNonNull(meterRegistry, "meterRegistry");
+    Objects.requireNonNull(pluginDirectory, "pluginDirectory");
   }
 }

@@ -9,8 +9,9 @@ import io.micrometer.core.instrument.Meter;
  * <p>Every meter carries the tag {@link #TAG_DEVICE}: the name a device was opened with (its
  * configuration name), or its address with secrets redacted. Outlet meters also carry {@link
  * #TAG_OUTLET}, the outlet number; {@link #COMMANDS} carries {@link #TAG_COMMAND} and {@link
- * #TAG_OUTCOME} ({@link CommandOutcome}). Every tag value is bounded: a device has a fixed set of
- * outlets and commands, and outcomes are a closed set.
+ * #TAG_OUTCOME} ({@link CommandOutcome}); {@link #FRAMES_MALFORMED} carries {@link #TAG_REASON}.
+ * Every tag value is bounded: a device has a fixed set of outlets and commands, and outcomes are a
+ * closed set.
  *
  * <p>Gauges read {@code NaN} when there is no current value: before the first report, while the
  * device is not connected, once the last report is older than the device's {@code stale} option,
@@ -47,6 +48,16 @@ public enum PduMeter {
   /** Times the link came up again after it had been up. */
   LINK_RECONNECTS(
       "pdu.link.reconnects", Meter.Type.COUNTER, null, "Times the link to the device came back"),
+  /**
+   * Frames from the device the driver skipped, tagged {@link #TAG_REASON}: {@code malformed} (could
+   * not be parsed) or {@code overlong} (longer than the driver's bound). Counted by drivers through
+   * {@link io.pdu4j.spi.DriverCounters}.
+   */
+  FRAMES_MALFORMED(
+      "pdu.frames.malformed",
+      Meter.Type.COUNTER,
+      null,
+      "Frames from the device skipped as malformed or over-long"),
   /** Status reports received, asked for or pushed. */
   READINGS_RECEIVED(
       "pdu.readings.received", Meter.Type.COUNTER, null, "Status reports received from the device");
@@ -59,6 +70,9 @@ public enum PduMeter {
 
   /** The tag naming the command ({@code switch_on}, {@code refresh}, ...). */
   public static final String TAG_COMMAND = "command";
+
+  /** The tag saying why a frame was skipped: {@code malformed} or {@code overlong}. */
+  public static final String TAG_REASON = "reason";
 
   /** The tag holding the {@link CommandOutcome}. */
   public static final String TAG_OUTCOME = "outcome";

@@ -22,6 +22,7 @@ import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Freshness;
 import io.pdu4j.spi.Link;
@@ -88,6 +89,7 @@ public final class EnisticSession implements LinkListener {
   private final ListenerList listeners;
   private final Freshness freshness;
   private final EnisticCounters counters = new EnisticCounters();
+  private final DriverCounters driverCounters; // the runtime's pdu.frames.malformed
   private final BurstLog badInputLog = new BurstLog(LOG);
   private final BurstLog refusedLog = new BurstLog(LOG);
   private final Backoff reconnect = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
@@ -142,6 +144,7 @@ public final class EnisticSession implements LinkListener {
     this.link = context.link();
     this.options = context.options();
     this.clock = context.clock();
+    this.driverCounters = context.counters();
     this.executor = context.executor();
     this.settings = settings;
     this.listeners = new ListenerList(device);
@@ -361,6 +364,7 @@ public final class EnisticSession implements LinkListener {
         reading = EnisticCodec.parse(line);
       } catch (ProtocolException e) {
         counters.malformed.incrementAndGet();
+        driverCounters.malformedFrame();
         badInputLog.log("{}: from {}: {}", device, peer, e.getMessage());
         continue;
       }

@@ -21,6 +21,7 @@ import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.CommandQueue;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Freshness;
@@ -97,6 +98,7 @@ public final class IsoTekSession implements LinkListener {
   private final IsoTekStatusAssembler assembler = new IsoTekStatusAssembler();
   private final CommandQueue<String> queue;
   private final FrameCounters counters = new FrameCounters();
+  private final DriverCounters driverCounters; // the runtime's pdu.frames.malformed
   // one log for all bad input: a malformed line also drops its status, and that is one problem
   private final BurstLog badInputLog = new BurstLog(LOG);
   private final ListenerList listeners;
@@ -132,6 +134,7 @@ public final class IsoTekSession implements LinkListener {
     this.link = context.link();
     this.options = context.options();
     this.clock = context.clock();
+    this.driverCounters = context.counters();
     this.executor = context.executor();
     this.listeners = new ListenerList(device);
     this.freshness = new Freshness(options.staleAfter(), clock);
@@ -417,6 +420,7 @@ public final class IsoTekSession implements LinkListener {
     IsoTekFrame frame = IsoTekParser.parse(line);
     if (frame instanceof IsoTekFrame.Malformed m) {
       counters.malformed();
+      driverCounters.malformedFrame();
       badInputLog.log(
           "{}: skipped a malformed line {} ({})",
           device,
@@ -429,6 +433,7 @@ public final class IsoTekSession implements LinkListener {
 
   private void onOverlong(String start) {
     counters.overlong();
+    driverCounters.overlongFrame();
     badInputLog.log(
         "{}: skipped a line longer than {} bytes starting {}",
         device,

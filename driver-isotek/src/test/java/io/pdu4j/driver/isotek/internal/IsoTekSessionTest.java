@@ -111,10 +111,30 @@ class IsoTekSessionTest {
     return (int) s.input().orElseThrow().power().orElseThrow();
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger malformedCounted =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger overlongCounted =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private CompletableFuture<PowerDevice> startOpen(DeviceOptions options, boolean pushes) {
     link = new MemoryLink(executor, pushes);
     DriverContext ctx =
-        new DriverContext(DeviceAddress.parse(ADDRESS), link, options, Clock.systemUTC());
+        new DriverContext(
+            DeviceAddress.parse(ADDRESS),
+            link,
+            options,
+            Clock.systemUTC(),
+            new io.pdu4j.spi.DriverCounters() {
+              @Override
+              public void malformedFrame() {
+                malformedCounted.incrementAndGet();
+              }
+
+              @Override
+              public void overlongFrame() {
+                overlongCounted.incrementAndGet();
+              }
+            });
     return new IsoTekDriver().open(ctx).toCompletableFuture();
   }
 
@@ -735,6 +755,9 @@ class IsoTekSessionTest {
     assertThat(c.unexpected()).isEqualTo(1);
     assertThat(c.statuses()).isEqualTo(2);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    // and told the runtime's counters (pdu.frames.malformed)
+    assertThat(malformedCounted.get()).isEqualTo(1);
+    assertThat(overlongCounted.get()).isEqualTo(1);
   }
 
   // ------------------------------------------------------------------ link loss and close

@@ -1,0 +1,114 @@
+package io.pdu4j.runtime;
+
+import io.pdu4j.spi.PowerDriver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * Compiles Java sources against pdu4j-api and packs them into a jar that is on no class path, so
+ * that only a plugin class loader can load its classes.
+ */
+final class PluginJarMaker {
+  private PluginJarMaker() {}
+
+  /**
+   * A jar of the classes compiled from {@code sources} (class name to source), with the given
+   * service files (service name to content) and {@code Implementation-Version} when not null.
+   */
+  static Path jar(
+      Path work,
+      String jarName,
+      Map<String, String> sources,
+      Map<String, String> services,
+      String version)
+      throws IOException {
+    Path src = Files.createTempDirectory(work, "src");
+    Path classes = Files.createTempDirectory(work, "classes");
+    List<String> args = new java.util.ArrayList<>();
+    args.addAll(List.of("-d", classes.toString(), "-classpath", apiLocation(), "--release", "17"));
+    for (Map.Entry<String, String> e : sources.entrySet()) {
+      Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, e.getValue());
+      args.add(file.toString());
+    }
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    int rc = javac.run(null, null, null, args.toArray(String[]::new));
+    if (rc != 0) {
+      throw new IllegalStateException("javac failed: " + rc);
+    }
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    if (version != null) {
+      manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+    }
+    Path jar = work.resolve(jarName);
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream zip = new JarOutputStream(out, manifest);
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        zip.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+        zip.write(Files.readAllBytes(f));
+        zip.closeEntry();
+      }
+      for (Map.Entry<String, String> e : services.entrySet()) {
+        zip.putNextEntry(new JarEntry("META-INF/services/" + e.getKey()));
+        zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+    return jar;
+  }
+
+  private static String apiLocation() {
+    try {
+      return Path.of(PowerDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (URISyntaxException e) {
+      throw new UncheckedIOException(new IOException(e));
+    }
+  }
+
+  /** A driver's source: code {@code code}, opening nothing; its constructor throws when asked. */
+  static String driverSource(String className, String code, boolean throwInConstructor) {
+    int dot = className.lastIndexOf('.');
+    return "package "
+        + className.substring(0, dot)
+        + ";\n"
+        + "import io.pdu4j.api.PowerDevice;\n"
+        + "import io.pdu4j.spi.*;\n"
+        + "import java.util.concurrent.*;\n"
+        + "public final class "
+        + className.substring(dot + 1)
+        + " implements PowerDriver {\n"
+        + "  public "
+        + className.substring(dot + 1)
+        + "() {"
+        + (throwInConstructor ? " if (true) throw new IllegalStateException(\"no licence\");" : "")
+        + " }\n"
+        + "  public String code() { return \""
+        + code
+        + "\"; }\n"
+        + "  public String vendor() { return \"Plug Co\"; }\n"
+        + "  public String description() { return \"a test plugin\"; }\n"
+        + "  public LinkRequirements requirements(DeviceAddress a) { return LinkRequirements.stream(7); }\n"
+        + "  public CompletionStage<PowerDevice> open(DriverContext c) {\n"
+        + "    return CompletableFuture.failedFuture(new IllegalStateException(\"no device\"));\n"
+        + "  }\n"
+        + "}\n";
+  }
+}
