@@ -8,6 +8,7 @@ import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
@@ -166,5 +167,38 @@ class ExtronTunnelIT {
     OutletStatus off = get(pdu.outlet(6).switchOff());
     assertThat(off.state()).isEqualTo(OutletState.OFF);
     assertThat(isotek.outletState(6)).isFalse();
+  }
+
+  @Test
+  void keepAliveQueriesKeepAnIdleSessionOpen() throws Exception {
+    startIpcp(
+        ExtronSimulator.builder().adminPassword(PASSWORD).idleTimeout(Duration.ofMillis(2500)));
+    PowerDevice pdu = runtime.open(uri("&poll=60s&keepalive=1s"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ipcp.commandsReceived().stream().filter("Q"::equals).count() >= 4);
+    assertThat(ipcp.connectedClients()).isEqualTo(1);
+    assertThat(pdu.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(get(pdu.outlet(1).switchOff()).state()).isEqualTo(OutletState.OFF);
+  }
+
+  @Test
+  void anIpcpThatAppendsNoCrLf() throws Exception {
+    startIpcp(ExtronSimulator.builder().crlfAppended(false));
+    PowerDevice pdu = runtime.open("isotek:extron://127.0.0.1:" + ipcp.port() + "/3?crlf=none");
+    assertThat(get(pdu.outlet(7).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(isotek.outletState(7)).isFalse();
+    assertThat(get(pdu.refresh()).outlets()).hasSize(8);
+  }
+
+  @Test
+  void aPortWithNothingOnItAnswersEmptyAndTheDeviceNeverBecomesReady() {
+    startIpcp(ExtronSimulator.builder());
+    assertThatThrownBy(
+            () ->
+                runtime.open(
+                    "isotek:extron://127.0.0.1:" + ipcp.port() + "/4?ready-timeout=1500ms"))
+        .isInstanceOf(DeviceTimeoutException.class);
+    assertThat(ipcp.commandsReceived()).contains("Esc04*10*2*62DRS");
   }
 }
