@@ -428,6 +428,10 @@ public final class ExtronTunnelLink implements Link {
     CompletableFuture<Void> result = new CompletableFuture<>();
     byte[] request;
     try {
+      if (settings.comPort() == 0) {
+        throw new io.pdu4j.api.UnsupportedCapabilityException(
+            describe + " is a session with the IPCP itself, not a tunnel");
+      }
       request = settings.request(bytes);
     } catch (PowerDeviceException e) {
       result.completeExceptionally(e);
@@ -481,8 +485,7 @@ public final class ExtronTunnelLink implements Link {
     if (System.nanoTime() - lastSentNanos < settings.keepAlive().toNanos()) {
       return;
     }
-    queue
-        .submit(new LineExchange())
+    command("Q")
         .whenComplete(
             (firmware, t) -> {
               if (t != null) {
@@ -491,6 +494,35 @@ public final class ExtronTunnelLink implements Link {
                 LOG.debug("{}: keep-alive, firmware {}", describe, firmware);
               }
             });
+  }
+
+  /**
+   * Sends one SIS command (no line end is added: {@code Q}, {@code 1O}, {@code 1*1O}) and completes
+   * with its one-line answer, without CR LF; an {@code Enn} answer fails the stage with a {@link
+   * DeviceRejectedException} (or {@link DeviceBusyException} for E22).
+   */
+  public CompletionStage<String> command(String sis) {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    run(
+        () -> {
+          if (state != State.UP || queue == null) {
+            result.completeExceptionally(
+                new LinkLostException("the IPCP link is not open", describe, sis, null, null));
+            return;
+          }
+          queue
+              .submit(new LineExchange(sis))
+              .whenComplete(
+                  (r, t) -> {
+                    if (t != null) {
+                      result.completeExceptionally(unwrap(t));
+                    } else {
+                      result.complete(r);
+                    }
+                  });
+        },
+        result);
+    return result;
   }
 
   private void received(ByteBuffer data) {
@@ -608,26 +640,32 @@ public final class ExtronTunnelLink implements Link {
   }
 
   private final class LineExchange implements Exchange<Reply, String> {
+    private final String command;
+
+    LineExchange(String command) {
+      this.command = command;
+    }
+
     @Override
     public ByteBuffer request() {
       mode = Mode.LINE;
-      return ByteBuffer.wrap(SisCodec.firmwareQuery());
+      return ByteBuffer.wrap(command.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     @Override
     public String describe() {
-      return "Q";
+      return command;
     }
 
     @Override
     public String name() {
-      return "extron-keep-alive";
+      return command.equals("Q") ? "extron-keep-alive" : "extron-command";
     }
 
     @Override
     public Outcome<String> onFrame(Reply frame) {
       if (frame.error() != null) {
-        return Outcome.fail(errorFor(frame.error(), "Q"));
+        return Outcome.fail(errorFor(frame.error(), command));
       }
       return Outcome.done(new String(frame.data(), StandardCharsets.ISO_8859_1));
     }

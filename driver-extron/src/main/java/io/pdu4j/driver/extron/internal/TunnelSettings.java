@@ -44,7 +44,9 @@ public record TunnelSettings(
 
   /** Validates the combination. */
   public TunnelSettings {
-    SisCodec.validatePort(comPort);
+    if (comPort != 0) { // 0: a session with the IPCP itself, no tunnel
+      SisCodec.validatePort(comPort);
+    }
     SisCodec.validateTimes(t1, t2);
     if (keepAlive.compareTo(Duration.ofSeconds(1)) < 0
         || keepAlive.compareTo(Duration.ofSeconds(290)) > 0) {
@@ -81,6 +83,32 @@ public record TunnelSettings(
           address.option("password").map(v -> SecretReference.parse("password", v));
       return new TunnelSettings(
           host, ipcpPort, com, t1, t2, delimiter, crlf.equals("appended"), keepAlive, password);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException(
+          "invalid extron address " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A session with the IPCP itself ({@code extron:tcp://host:23}): no COM port, no tunnel. */
+  public static TunnelSettings gateway(DeviceAddress address) {
+    try {
+      Duration keepAlive =
+          address
+              .option("keepalive")
+              .map(v -> Durations.parse(v, "keepalive"))
+              .orElse(DEFAULT_KEEP_ALIVE);
+      Optional<SecretReference> password =
+          address.option("password").map(v -> SecretReference.parse("password", v));
+      return new TunnelSettings(
+          address.requireHost(),
+          address.portOr(DEFAULT_PORT),
+          0,
+          OptionalInt.empty(),
+          OptionalInt.empty(),
+          OptionalInt.empty(),
+          true,
+          keepAlive,
+          password);
     } catch (InvalidArgumentException e) {
       throw new InvalidArgumentException(
           "invalid extron address " + address + ": " + e.getMessage(), e);
