@@ -183,6 +183,15 @@ class ExtronTunnelIT {
   }
 
   @Test
+  void anIpcpThatEchoesTheData() throws Exception {
+    startIpcp(ExtronSimulator.builder().echoData(true));
+    PowerDevice pdu = runtime.open("isotek:extron://127.0.0.1:" + ipcp.port() + "/3");
+    assertThat(get(pdu.outlet(8).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(isotek.outletState(8)).isFalse();
+    assertThat(get(pdu.refresh()).outlet(8).orElseThrow().state()).isEqualTo(OutletState.OFF);
+  }
+
+  @Test
   void anIpcpThatAppendsNoCrLf() throws Exception {
     startIpcp(ExtronSimulator.builder().crlfAppended(false));
     PowerDevice pdu = runtime.open("isotek:extron://127.0.0.1:" + ipcp.port() + "/3?crlf=none");

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *       LF, or what arrives within 100 ms): what the serial device sent since the last command is
  *       discarded, the data is written to it, and its answer is read with the t1, t2 and {@code
  *       nL}/{@code nD} rules. The reply is that answer followed by CR LF; with nothing before t1,
- *       CR LF alone (or nothing, see {@link Builder#emptyReplyOnTimeout(boolean)}).
+ *       CR LF alone (or nothing, see {@link Builder#emptyReplyOnTimeout(boolean)}); with {@link
+ *       Builder#echoData(boolean)} the data sent comes first.
  *   <li>A session silent for the idle timeout (default 300 s) is closed.
  * </ul>
  *
@@ -411,10 +412,13 @@ public final class ExtronSimulator implements AutoCloseable {
       }
       byte[] answer =
           serial == null ? new byte[0] : serial.exchange(data, t1 * 10L, t2 * 10L, n, delimiter);
-      if (answer.length == 0 && !config.emptyReplyOnTimeout) {
+      if (answer.length == 0 && !config.emptyReplyOnTimeout && !config.echoData) {
         return;
       }
       ByteArrayOutputStream reply = new ByteArrayOutputStream();
+      if (config.echoData) {
+        reply.writeBytes(data);
+      }
       reply.writeBytes(answer);
       if (config.crlfAppended) {
         reply.writeBytes(new byte[] {'\r', '\n'});
@@ -546,6 +550,7 @@ public final class ExtronSimulator implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(300);
     private boolean crlfAppended = true;
     private boolean emptyReplyOnTimeout = true;
+    private boolean echoData;
     private final Map<Integer, Integer> serialDevices = new TreeMap<>();
 
     private Builder() {}
@@ -589,6 +594,12 @@ public final class ExtronSimulator implements AutoCloseable {
     /** Whether a send-data-string without answer gets an (empty) reply (default true). */
     public Builder emptyReplyOnTimeout(boolean reply) {
       this.emptyReplyOnTimeout = reply;
+      return this;
+    }
+
+    /** Whether a send-data-string reply starts with an echo of the data sent (default false). */
+    public Builder echoData(boolean echo) {
+      this.echoData = echo;
       return this;
     }
 

@@ -67,6 +67,7 @@ public final class ExtronTunnelLink implements Link {
   private ScheduledFuture<?> loginTimer;
   private long lastSentNanos;
   private Mode mode = Mode.NONE;
+  private byte[] echo; // the request's data, while an echo of it may still lead the reply
   private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
   private Optional<SisCodec.Banner> banner = Optional.empty();
 
@@ -485,7 +486,7 @@ public final class ExtronTunnelLink implements Link {
     if (System.nanoTime() - lastSentNanos < settings.keepAlive().toNanos()) {
       return;
     }
-    command("Q")
+    command(SisCodec.FIRMWARE_QUERY)
         .whenComplete(
             (firmware, t) -> {
               if (t != null) {
@@ -538,6 +539,20 @@ public final class ExtronTunnelLink implements Link {
       return;
     }
     byte[] buf = rx.toByteArray();
+    if (mode == Mode.DATA && echo != null) {
+      int n = Math.min(buf.length, echo.length);
+      if (!Arrays.equals(buf, 0, n, echo, 0, n)) {
+        echo = null; // no echo: the reply starts at once
+      } else if (n < echo.length) {
+        return; // maybe the start of an echo: wait for more
+      } else {
+        // an IPCP that echoes the data first: not part of the device's reply
+        rx.reset();
+        rx.write(buf, n, buf.length - n);
+        buf = rx.toByteArray();
+        echo = null;
+      }
+    }
     Optional<ReplySplit> split =
         mode == Mode.LINE ? splitLine(buf) : splitData(buf, settings.delimiter());
     if (split.isPresent()) {
@@ -617,6 +632,7 @@ public final class ExtronTunnelLink implements Link {
     @Override
     public ByteBuffer request() {
       mode = Mode.DATA;
+      echo = data;
       return ByteBuffer.wrap(request);
     }
 
@@ -659,7 +675,7 @@ public final class ExtronTunnelLink implements Link {
 
     @Override
     public String name() {
-      return command.equals("Q") ? "extron-keep-alive" : "extron-command";
+      return command.equals(SisCodec.FIRMWARE_QUERY) ? "extron-keep-alive" : "extron-command";
     }
 
     @Override

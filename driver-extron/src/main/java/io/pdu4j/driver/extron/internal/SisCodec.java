@@ -168,8 +168,6 @@ public final class SisCodec {
     }
   }
 
-  /** The keep-alive and firmware query. */
-  public static byte[] firmwareQuery() {
-    return new byte[] {'Q'};
-  }
+  /** The firmware query, also the keep-alive. */
+  public static final String FIRMWARE_QUERY = "Q";
 }

@@ -75,6 +75,16 @@ class ExtronTunnelLinkTest {
   }
 
   @Test
+  void anEchoOfTheDataIsNotPartOfTheReply() throws Exception {
+    ExtronTunnelLink link = loggedIn("");
+    CompletionStage<Void> sent = link.send(ascii("S2=1\n"));
+    await().until(() -> inner.sends.size() == 2);
+    inner.feed("S2", "=1\nOK\r\n>\r\n");
+    sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().until(() -> outer.data().equals("OK\r\n>"));
+  }
+
+  @Test
   void anEmptyReplyDeliversNothingAndBytesOutsideARequestAreDropped() throws Exception {
     ExtronTunnelLink link = loggedIn("");
     inner.feed("stray\r\n"); // nothing asked for yet: dropped
