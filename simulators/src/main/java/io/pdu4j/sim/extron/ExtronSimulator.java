@@ -83,6 +83,8 @@ public final class ExtronSimulator implements AutoCloseable {
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentLinkedQueue<String> sendDataReplies = new ConcurrentLinkedQueue<>();
   private ServerSocket server;
+  private ServerSocket http;
+  private final List<Socket> webSockets = new CopyOnWriteArrayList<>();
   private volatile boolean running;
 
   private ExtronSimulator(Builder config) {
@@ -107,6 +109,13 @@ public final class ExtronSimulator implements AutoCloseable {
       throw new UncheckedIOException("cannot bind the Extron simulator: " + e, e);
     }
     running = true;
+    if (config.httpPort >= 0) {
+      try {
+        startHttp();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot bind the Extron simulator's web port: " + e, e);
+      }
+    }
     Thread accept = thread("accept", this::acceptLoop);
     accept.start();
     LOG.info("Extron IPCP simulator on 127.0.0.1:{}", port());
@@ -119,6 +128,14 @@ public final class ExtronSimulator implements AutoCloseable {
       throw new IllegalStateException("not started");
     }
     return server.getLocalPort();
+  }
+
+  /** The bound HTTP port (the web form of send-data-string). */
+  public int httpPort() {
+    if (http == null) {
+      throw new IllegalStateException("no web port: see Builder.httpPort");
+    }
+    return http.getLocalPort();
   }
 
   /** Whether relay {@code n} (1..8) is closed. */
@@ -166,6 +183,20 @@ public final class ExtronSimulator implements AutoCloseable {
       LOG.debug("close: {}", e.toString());
     }
     dropClients();
+    if (http != null) {
+      try {
+        http.close();
+      } catch (IOException e) {
+        LOG.debug("close: {}", e.toString());
+      }
+      for (Socket w : webSockets) {
+        try {
+          w.close();
+        } catch (IOException e) {
+          LOG.debug("close: {}", e.toString());
+        }
+      }
+    }
     synchronized (serialPorts) {
       serialPorts.values().forEach(SerialPortSim::close);
     }
@@ -384,46 +415,7 @@ public final class ExtronSimulator implements AutoCloseable {
 
     private void sendData(Matcher m) throws IOException {
       byte[] data = readData();
-      int port = Integer.parseInt(m.group(1));
-      if (port < 1 || port > 16) {
-        write("E12\r\n");
-        return;
-      }
-      int t1 = m.group(2) == null ? 10 : Integer.parseInt(m.group(2));
-      int t2 = m.group(3) == null ? 2 : Integer.parseInt(m.group(3));
-      int n = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
-      boolean delimiter = "D".equals(m.group(5));
-      if ((t1 == 0) != (t2 == 0) || t1 > 32767 || t2 > 32767 || (delimiter && n > 255)) {
-        write("E13\r\n");
-        return;
-      }
-      String injected = sendDataReplies.poll();
-      if (injected != null) {
-        write(injected + "\r\n");
-        return;
-      }
-      if (data.length == 0 || data.length >= 200) {
-        write("E13\r\n");
-        return;
-      }
-      SerialPortSim serial;
-      synchronized (serialPorts) {
-        serial = serialPorts.get(port);
-      }
-      byte[] answer =
-          serial == null ? new byte[0] : serial.exchange(data, t1 * 10L, t2 * 10L, n, delimiter);
-      if (answer.length == 0 && !config.emptyReplyOnTimeout && !config.echoData) {
-        return;
-      }
-      ByteArrayOutputStream reply = new ByteArrayOutputStream();
-      if (config.echoData) {
-        reply.writeBytes(data);
-      }
-      reply.writeBytes(answer);
-      if (config.crlfAppended) {
-        reply.writeBytes(new byte[] {'\r', '\n'});
-      }
-      write(reply.toByteArray());
+      write(forward(m, data));
     }
 
     /** The data after the header's CR: up to and including the first LF, or a 100 ms pause. */
@@ -460,6 +452,169 @@ public final class ExtronSimulator implements AutoCloseable {
         out.flush();
       }
     }
+  }
+
+  /**
+   * A send-data-string: the bytes to answer with (none at all when the port stays silent and empty
+   * replies are switched off). Groups of {@code m}: port, t1, t2, n, L or D.
+   */
+  private byte[] forward(Matcher m, byte[] data) {
+    int port = Integer.parseInt(m.group(1));
+    if (port < 1 || port > 16) {
+      return ascii("E12\r\n");
+    }
+    int t1 = m.group(2) == null ? 10 : Integer.parseInt(m.group(2));
+    int t2 = m.group(3) == null ? 2 : Integer.parseInt(m.group(3));
+    int n = m.group(4) == null ? 0 : Integer.parseInt(m.group(4));
+    boolean delimiter = "D".equals(m.group(5));
+    if ((t1 == 0) != (t2 == 0) || t1 > 32767 || t2 > 32767 || (delimiter && n > 255)) {
+      return ascii("E13\r\n");
+    }
+    String injected = sendDataReplies.poll();
+    if (injected != null) {
+      return ascii(injected + "\r\n");
+    }
+    if (data.length == 0 || data.length >= 200) {
+      return ascii("E13\r\n");
+    }
+    SerialPortSim serial;
+    synchronized (serialPorts) {
+      serial = serialPorts.get(port);
+    }
+    byte[] answer =
+        serial == null ? new byte[0] : serial.exchange(data, t1 * 10L, t2 * 10L, n, delimiter);
+    if (answer.length == 0 && !config.emptyReplyOnTimeout && !config.echoData) {
+      return new byte[0];
+    }
+    ByteArrayOutputStream reply = new ByteArrayOutputStream();
+    if (config.echoData) {
+      reply.writeBytes(data);
+    }
+    reply.writeBytes(answer);
+    if (config.crlfAppended) {
+      reply.writeBytes(new byte[] {'\r', '\n'});
+    }
+    return reply.toByteArray();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  // ------------------------------------------------------------------ the web form
+
+  private static final Pattern WEB_SEND_DATA =
+      Pattern.compile(
+          "W(\\d{1,2})(?:%2A(\\d{1,5})%2A(\\d{1,5})%2A(\\d{1,5})([LD]))?RS\\|(.*)", Pattern.DOTALL);
+
+  // a raw server: the web form's '|' is not legal in a java.net.URI, so the JDK's HttpServer drops
+  // it
+  private void startHttp() throws IOException {
+    http = new ServerSocket();
+    http.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.httpPort));
+    thread(
+            "http",
+            () -> {
+              while (running) {
+                try {
+                  Socket s = http.accept();
+                  webSockets.add(s);
+                  thread("http-" + s.getPort(), () -> webSession(s)).start();
+                } catch (IOException e) {
+                  if (running) {
+                    LOG.debug("http accept: {}", e.toString());
+                  }
+                }
+              }
+            })
+        .start();
+  }
+
+  private void webSession(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout((int) config.idleTimeout.toMillis());
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      while (true) {
+        String requestLine = httpLine(in);
+        if (requestLine == null) {
+          return;
+        }
+        String authorization = null;
+        String header;
+        while ((header = httpLine(in)) != null && !header.isEmpty()) {
+          if (header.toLowerCase(Locale.ROOT).startsWith("authorization:")) {
+            authorization = header.substring(14).trim();
+          }
+        }
+        if (header == null) {
+          return;
+        }
+        String[] parts = requestLine.split(" ");
+        String status = "200 OK";
+        byte[] body = new byte[0];
+        String expected =
+            config.adminPassword == null
+                ? null
+                : "Basic "
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(
+                            ("admin:" + config.adminPassword).getBytes(StandardCharsets.UTF_8));
+        if (expected != null && !expected.equals(authorization)) {
+          status = "401 Unauthorized";
+        } else if (parts.length < 2 || !parts[1].startsWith("/?cmd=")) {
+          body = ascii("E10\r\n");
+        } else {
+          String cmd = parts[1].substring(6);
+          commands.add("web " + cmd);
+          Matcher m = WEB_SEND_DATA.matcher(cmd);
+          body = m.matches() ? forward(m, percentDecode(m.group(6))) : ascii("E10\r\n");
+        }
+        out.write(
+            ascii(
+                "HTTP/1.1 "
+                    + status
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: "
+                    + body.length
+                    + "\r\n\r\n"));
+        out.write(body);
+        out.flush();
+      }
+    } catch (IOException e) {
+      LOG.debug("web session ended: {}", e.toString());
+    } finally {
+      webSockets.remove(socket);
+    }
+  }
+
+  private static String httpLine(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (true) {
+      int c = in.read();
+      if (c < 0) {
+        return null;
+      }
+      if (c == '\n') {
+        return b.toString();
+      }
+      if (c != '\r' && b.length() < 4096) {
+        b.append((char) c);
+      }
+    }
+  }
+
+  private static byte[] percentDecode(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toByteArray();
   }
 
   // ------------------------------------------------------------------ a COM port
@@ -551,6 +706,7 @@ public final class ExtronSimulator implements AutoCloseable {
     private boolean crlfAppended = true;
     private boolean emptyReplyOnTimeout = true;
     private boolean echoData;
+    private int httpPort = -1;
     private final Map<Integer, Integer> serialDevices = new TreeMap<>();
 
     private Builder() {}
@@ -594,6 +750,12 @@ public final class ExtronSimulator implements AutoCloseable {
     /** Whether a send-data-string without answer gets an (empty) reply (default true). */
     public Builder emptyReplyOnTimeout(boolean reply) {
       this.emptyReplyOnTimeout = reply;
+      return this;
+    }
+
+    /** Also serves the web form, {@code GET /?cmd=W03%2A...RS|data}, on this port (0: any). */
+    public Builder httpPort(int port) {
+      this.httpPort = port;
       return this;
     }
 

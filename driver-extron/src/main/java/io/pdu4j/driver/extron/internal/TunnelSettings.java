@@ -57,9 +57,14 @@ public record TunnelSettings(
 
   /** Reads an address such as {@code isotek:extron://10.0.0.9:23/3?password=env:IPCP_PW}. */
   public static TunnelSettings from(DeviceAddress address, OptionalInt delimiter) {
+    return from(address, delimiter, DEFAULT_PORT);
+  }
+
+  /** As {@link #from(DeviceAddress, OptionalInt)}, with another default port (80 for the web). */
+  public static TunnelSettings from(DeviceAddress address, OptionalInt delimiter, int defaultPort) {
     try {
       String host = address.requireHost();
-      int ipcpPort = address.portOr(DEFAULT_PORT);
+      int ipcpPort = address.portOr(defaultPort);
       String path = address.path();
       if (!path.matches("/\\d{1,2}")) {
         throw new InvalidArgumentException(
