@@ -332,6 +332,12 @@ final class SimCommand implements Callable<Integer> {
                 + " is a TCP port on 127.0.0.1 that stands in for the serial device. Repeatable.")
     List<String> com = new ArrayList<>();
 
+    @Option(
+        names = "--http-port",
+        paramLabel = "N",
+        description = "Also serve the web form of send-data-string on this port (0: any free one).")
+    Integer httpPort;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -344,6 +350,9 @@ final class SimCommand implements Callable<Integer> {
         ExtronSimulator.Builder builder = ExtronSimulator.builder().port(port);
         if (password != null) {
           builder.adminPassword(password);
+        }
+        if (httpPort != null) {
+          builder.httpPort(httpPort);
         }
         for (Map.Entry<Integer, String> d : devices.entrySet()) {
           int devicePort;
@@ -376,6 +385,7 @@ final class SimCommand implements Callable<Integer> {
         out.println(
             "Extron IPCP 505 on 127.0.0.1:"
                 + sim.port()
+                + (httpPort == null ? "" : ", web on 127.0.0.1:" + sim.httpPort())
                 + (devices.isEmpty() ? "" : ", devices on COM " + devices.keySet())
                 + "; try: pdu4j status 'isotek:extron://127.0.0.1:"
                 + sim.port()

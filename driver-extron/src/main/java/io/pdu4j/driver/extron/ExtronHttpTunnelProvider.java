@@ -40,7 +40,7 @@ public final class ExtronHttpTunnelProvider implements TransportProvider {
 
   @Override
   public Set<String> optionNames() {
-    return TunnelSettings.OPTIONS;
+    return Set.of("password", "t1", "t2", "crlf"); // no keep-alive: HTTP needs none
   }
 
   @Override
