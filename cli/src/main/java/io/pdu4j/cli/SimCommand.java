@@ -3,6 +3,7 @@ package io.pdu4j.cli;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.sim.enistic.EnisticSimulator;
+import io.pdu4j.sim.extron.ExtronSimulator;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -10,6 +11,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -22,7 +27,7 @@ import picocli.CommandLine.Spec;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = "Run a simulated device in the foreground until interrupted (Ctrl-C).",
-    subcommands = {SimCommand.IsoTek.class, SimCommand.Enistic.class})
+    subcommands = {SimCommand.IsoTek.class, SimCommand.Enistic.class, SimCommand.Extron.class})
 final class SimCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -346,6 +351,137 @@ final class SimCommand implements Callable<Integer> {
       } catch (UnknownHostException e) {
         throw new InvalidArgumentException("bad IP address '" + host + "'", e);
       }
+    }
+  }
+
+  /** {@code pdu4j sim extron --port N [--password SECRET] [--com 3=isotek]}. */
+  @Command(
+      name = "extron",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Simulate an Extron IPCP 505 (SIS over Telnet) with serial devices on its COM ports.",
+        "Example: pdu4j sim extron --port 2323 --com 3=isotek   then   pdu4j status"
+            + " isotek:extron://127.0.0.1:2323/3"
+      })
+  static final class Extron implements Callable<Integer> {
+    @Option(
+        names = "--port",
+        required = true,
+        paramLabel = "N",
+        description = "The Telnet port to listen on, on 127.0.0.1 (0 for any free port).")
+    int port;
+
+    @Option(
+        names = "--password",
+        paramLabel = "SECRET",
+        description = "Ask for this administrator password at login (default: no password).")
+    String password;
+
+    @Option(
+        names = "--com",
+        paramLabel = "N=isotek|N=TCPPORT",
+        description =
+            "Put a device on COM port N (1..16): 'isotek' starts a simulated IsoTek PDU, a number"
+                + " is a TCP port on 127.0.0.1 that stands in for the serial device. Repeatable.")
+    List<String> com = new ArrayList<>();
+
+    @Option(
+        names = "--http-port",
+        paramLabel = "N",
+        description = "Also serve the web form of send-data-string on this port (0: any free one).")
+    Integer httpPort;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Map<Integer, String> devices = comSpecs(com);
+      List<IsoTekSimulator> isoteks = new ArrayList<>();
+      ExtronSimulator sim;
+      try {
+        ExtronSimulator.Builder builder = ExtronSimulator.builder().port(port);
+        if (password != null) {
+          builder.adminPassword(password);
+        }
+        if (httpPort != null) {
+          builder.httpPort(httpPort);
+        }
+        for (Map.Entry<Integer, String> d : devices.entrySet()) {
+          int devicePort;
+          if (d.getValue().equals("isotek")) {
+            IsoTekSimulator isotek = IsoTekSimulator.builder().tcpPort(0).build().start();
+            isoteks.add(isotek);
+            devicePort = isotek.port();
+          } else {
+            devicePort = Integer.parseInt(d.getValue());
+          }
+          builder.serialDevice(d.getKey(), devicePort);
+        }
+        sim = builder.build().start();
+      } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+        isoteks.forEach(IsoTekSimulator::close);
+        throw new InvalidArgumentException(e.getMessage(), e);
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Thread hook =
+          new Thread(
+              () -> {
+                sim.close();
+                isoteks.forEach(IsoTekSimulator::close);
+                stopped.countDown();
+              },
+              "pdu4j-sim-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        String first = devices.isEmpty() ? "3" : String.valueOf(devices.keySet().iterator().next());
+        out.println(
+            "Extron IPCP 505 on 127.0.0.1:"
+                + sim.port()
+                + (httpPort == null ? "" : ", web on 127.0.0.1:" + sim.httpPort())
+                + (devices.isEmpty() ? "" : ", devices on COM " + devices.keySet())
+                + "; try: pdu4j status 'isotek:extron://127.0.0.1:"
+                + sim.port()
+                + "/"
+                + first
+                + (password == null ? "" : "?password=env:IPCP_PASSWORD")
+                + "'  (Ctrl-C to stop)");
+        out.flush();
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down: the hook does the closing
+        }
+        sim.close();
+        isoteks.forEach(IsoTekSimulator::close);
+      }
+      return ExitCodes.OK;
+    }
+
+    /** Reads {@code 3=isotek} and {@code 4=5010} into port to device. */
+    static Map<Integer, String> comSpecs(List<String> specs) {
+      Map<Integer, String> devices = new TreeMap<>();
+      for (String spec : specs) {
+        int eq = spec.indexOf('=');
+        String n = eq < 0 ? "" : spec.substring(0, eq).trim();
+        String device =
+            eq < 0 ? "" : spec.substring(eq + 1).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!n.matches("\\d{1,2}")
+            || Integer.parseInt(n) < 1
+            || Integer.parseInt(n) > 16
+            || !(device.equals("isotek") || device.matches("\\d{1,5}"))) {
+          throw new InvalidArgumentException(
+              "--com must be N=isotek or N=TCPPORT with N 1..16, got '" + spec + "'");
+        }
+        if (devices.put(Integer.parseInt(n), device) != null) {
+          throw new InvalidArgumentException("--com " + n + " given twice");
+        }
+      }
+      return devices;
     }
   }
 }

@@ -39,6 +39,7 @@ class ArchitectureTest {
           "io.pdu4j.transport.serial",
           "io.pdu4j.driver.isotek",
           "io.pdu4j.driver.enistic",
+          "io.pdu4j.driver.extron",
           "io.pdu4j.runtime",
           "io.pdu4j.sim.isotek",
           "io.pdu4j.sim.enistic",

@@ -1,0 +1,52 @@
+package io.pdu4j.driver.extron;
+
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.driver.extron.internal.ExtronRelayDevice;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.LinkRequirements;
+import io.pdu4j.spi.PowerDriver;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@code extron} driver: an Extron IPCP itself as a device whose outlets are its relays 1..8,
+ * e.g. {@code extron:tcp://10.0.0.9:23?password=env:IPCP_PW}. Switching is confirmed by reading the
+ * relay back. Options: {@code password} (a reference, {@code env:NAME} or {@code file:PATH}) and
+ * {@code keepalive}.
+ */
+public final class ExtronDriver implements PowerDriver {
+
+  /** Found by {@link java.util.ServiceLoader}. */
+  public ExtronDriver() {}
+
+  @Override
+  public String code() {
+    return "extron";
+  }
+
+  @Override
+  public String vendor() {
+    return "Extron";
+  }
+
+  @Override
+  public String description() {
+    return "Extron IPCP control processor: relays 1..8 over SIS (Telnet)";
+  }
+
+  @Override
+  public Set<String> optionNames() {
+    return Set.of("password", "keepalive");
+  }
+
+  @Override
+  public LinkRequirements requirements(DeviceAddress address) {
+    return LinkRequirements.stream(23);
+  }
+
+  @Override
+  public CompletionStage<PowerDevice> open(DriverContext context) {
+    return ExtronRelayDevice.open(context);
+  }
+}

@@ -1,0 +1,108 @@
+package io.pdu4j.driver.extron;
+
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.driver.extron.internal.ExtronTunnelLink;
+import io.pdu4j.driver.extron.internal.TunnelSettings;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkRequirements;
+import io.pdu4j.spi.TransportContext;
+import io.pdu4j.spi.TransportProvider;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The {@code extron} transport: a request/reply tunnel to a serial device on a COM port of an
+ * Extron IPCP, through SIS send-data-string commands over Telnet, e.g. {@code
+ * isotek:extron://10.0.0.9:23/3?password=env:IPCP_PW}.
+ *
+ * <p>The path is the IPCP port (1..16); the port defaults to 23. Options: {@code password} (a
+ * reference, {@code env:NAME} or {@code file:PATH}, resolved at each open), {@code t1} and {@code
+ * t2} (tens of ms, the IPCP's first-character and inter-character waits), {@code crlf} ({@code
+ * appended}, the default, or {@code none}) and {@code keepalive} (a duration, default 60s). The
+ * reply delimiter is the inner driver's {@link LinkRequirements#replyTerminator()}. The link does
+ * not carry unsolicited data. Its inner Telnet link comes from the {@code tcp} transport.
+ */
+public final class ExtronTunnelProvider implements TransportProvider {
+
+  /** Found by {@link java.util.ServiceLoader}. */
+  public ExtronTunnelProvider() {}
+
+  @Override
+  public String scheme() {
+    return "extron";
+  }
+
+  @Override
+  public String description() {
+    return "a serial device on a port of an Extron IPCP, through SIS send-data-string over Telnet";
+  }
+
+  @Override
+  public Set<String> optionNames() {
+    return TunnelSettings.OPTIONS;
+  }
+
+  @Override
+  public Link create(DeviceAddress address, TransportContext context) {
+    if (context.requirements().kind() != Link.Kind.STREAM) {
+      throw new InvalidArgumentException(
+          "the extron tunnel carries byte streams only; " + address.driver() + " needs datagrams");
+    }
+    TunnelSettings settings =
+        TunnelSettings.from(address, context.requirements().replyTerminator());
+    TransportProvider tcp =
+        context
+            .transport("tcp")
+            .orElseThrow(
+                () ->
+                    new InvalidArgumentException(
+                        "the extron tunnel needs the tcp transport (pdu4j-transport-net)"));
+    String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
+    DeviceAddress telnet = DeviceAddress.parse("extron:tcp://" + host + ":" + settings.ipcpPort());
+    Link inner = tcp.create(telnet, new TelnetContext(context));
+    return new ExtronTunnelLink(inner, settings, context.options());
+  }
+
+  /** The device's context, asking for a plain Telnet stream on port 23. */
+  private static final class TelnetContext implements TransportContext {
+    private final TransportContext outer;
+
+    TelnetContext(TransportContext outer) {
+      this.outer = outer;
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+      return outer.executor();
+    }
+
+    @Override
+    public DeviceOptions options() {
+      return outer.options();
+    }
+
+    @Override
+    public LinkRequirements requirements() {
+      return LinkRequirements.stream(TunnelSettings.DEFAULT_PORT);
+    }
+
+    @Override
+    public Clock clock() {
+      return outer.clock();
+    }
+
+    @Override
+    public Optional<TransportProvider> transport(String scheme) {
+      return outer.transport(scheme);
+    }
+
+    @Override
+    public <T> Optional<T> resource(Class<T> type) {
+      return outer.resource(type);
+    }
+  }
+}

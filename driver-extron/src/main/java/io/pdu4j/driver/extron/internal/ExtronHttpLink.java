@@ -1,0 +1,396 @@
+package io.pdu4j.driver.extron.internal;
+
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.ProtocolException;
+import io.pdu4j.spi.CommandQueue;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.Exchange;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The web form of the tunnel: each {@link #send} becomes one HTTP GET {@code /?cmd=W03%2A10%2A2%2A
+ * 62DRS|<data>} on a kept-alive HTTP/1.1 connection (the inner {@code tcp} link), and the response
+ * body is the device's answer. Like {@link ExtronTunnelLink}, {@link #send} completes when the IPCP
+ * has answered.
+ */
+public final class ExtronHttpLink implements Link {
+  private static final int MAX_RESPONSE = 16384;
+
+  private final Link inner;
+  private final TunnelSettings settings;
+  private final DeviceOptions options;
+  private final String describe;
+  private LinkListener listener;
+  private Inner session;
+  private CommandQueue<Response> queue;
+  private boolean up;
+  private String authorization;
+  private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
+
+  /** A web tunnel over {@code inner}, which runs on the device's executor. */
+  public ExtronHttpLink(Link inner, TunnelSettings settings, DeviceOptions options) {
+    this.inner = inner;
+    this.settings = settings;
+    this.options = options;
+    this.describe =
+        settings.describe().replace("extron://", "extron-http://")
+            + " (Extron IPCP send-data-string, web form)";
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.STREAM;
+  }
+
+  @Override
+  public boolean carriesUnsolicited() {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return describe;
+  }
+
+  @Override
+  public String toString() {
+    return describe;
+  }
+
+  @Override
+  public ScheduledExecutorService executor() {
+    return inner.executor();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return up;
+  }
+
+  /** The {@code cmd} value: {@code W} for Esc, {@code |} for CR, the rest %-encoded. */
+  static String cmd(byte[] request) {
+    int cr = -1;
+    for (int i = 0; i < request.length && cr < 0; i++) {
+      if (request[i] == '\r') {
+        cr = i;
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < request.length; i++) {
+      int c = request[i] & 0xff;
+      if (c == SisCodec.ESC && i == 0) {
+        b.append('W');
+      } else if (i == cr) {
+        b.append('|'); // the header's CR; a CR in the data is %-encoded
+      } else if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
+        b.append((char) c);
+      } else {
+        b.append('%').append(String.format(Locale.ROOT, "%02X", c));
+      }
+    }
+    return b.toString();
+  }
+
+  @Override
+  public CompletionStage<Void> open(LinkListener l) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    run(
+        () -> {
+          if (session != null) {
+            result.completeExceptionally(new IllegalStateException(describe + " is already open"));
+            return;
+          }
+          try {
+            authorization =
+                settings
+                    .password()
+                    .map(
+                        p ->
+                            "Authorization: Basic "
+                                + Base64.getEncoder()
+                                    .encodeToString(
+                                        ("admin:" + p.resolve()).getBytes(StandardCharsets.UTF_8))
+                                + "\r\n")
+                    .orElse("");
+          } catch (PowerDeviceException e) {
+            result.completeExceptionally(e);
+            return;
+          }
+          listener = l;
+          Inner s = new Inner();
+          session = s;
+          inner
+              .open(s)
+              .whenComplete(
+                  (v, t) -> {
+                    if (t != null) {
+                      session = null;
+                      Throwable c = unwrap(t);
+                      result.completeExceptionally(
+                          c instanceof PowerDeviceException p
+                              ? p
+                              : new DeviceUnreachableException(
+                                  "cannot reach the IPCP: " + c, describe, null, null, c));
+                    } else {
+                      result.complete(null);
+                    }
+                  });
+        },
+        result);
+    return result;
+  }
+
+  private final class Inner implements LinkListener {
+    @Override
+    public void onUp() {
+      if (session != this) {
+        return;
+      }
+      up = true;
+      rx.reset();
+      queue =
+          new CommandQueue<>(
+              describe,
+              executor(),
+              options.queueCapacity(),
+              options.commandTimeout(),
+              Duration.ofMillis(200),
+              inner::send,
+              r -> {},
+              null);
+      queue.linkUp();
+      listener.onUp();
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+      if (session != this || queue == null) {
+        return;
+      }
+      byte[] b = new byte[data.remaining()];
+      data.get(b);
+      rx.writeBytes(b);
+      if (rx.size() > MAX_RESPONSE) {
+        rx.reset();
+        return;
+      }
+      parse().ifPresent(queue::onFrame);
+    }
+
+    @Override
+    public void onDown(PowerDeviceException cause) {
+      if (session != this) {
+        return;
+      }
+      session = null;
+      boolean wasUp = up;
+      up = false;
+      if (queue != null) {
+        queue.linkDown(cause == null ? "closed" : cause.getMessage());
+        queue.close();
+        queue = null;
+      }
+      if (wasUp) {
+        listener.onDown(
+            cause instanceof DeviceClosedException
+                ? cause
+                : new LinkLostException(
+                    "connection to the IPCP lost: " + (cause == null ? "" : cause.getMessage()),
+                    describe,
+                    null,
+                    null,
+                    cause));
+      }
+    }
+  }
+
+  /** An HTTP response: status and body. */
+  private record Response(int status, byte[] body) {
+    @Override
+    public String toString() {
+      return status + " " + new String(body, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private Optional<Response> parse() {
+    byte[] b = rx.toByteArray();
+    String text = new String(b, StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) {
+      return Optional.empty();
+    }
+    String[] lines = text.substring(0, end).split("\r\n");
+    int status;
+    try {
+      status = Integer.parseInt(lines[0].split(" ")[1]);
+    } catch (RuntimeException e) {
+      rx.reset();
+      return Optional.of(new Response(-1, new byte[0]));
+    }
+    int length = 0;
+    for (String line : lines) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    if (b.length < end + 4 + length) {
+      return Optional.empty();
+    }
+    byte[] body = Arrays.copyOfRange(b, end + 4, end + 4 + length);
+    rx.reset();
+    rx.write(b, end + 4 + length, b.length - end - 4 - length);
+    return Optional.of(new Response(status, body));
+  }
+
+  @Override
+  public CompletionStage<Void> send(ByteBuffer data) {
+    byte[] bytes = new byte[data.remaining()];
+    data.get(bytes);
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    byte[] request;
+    try {
+      request = settings.request(bytes);
+    } catch (PowerDeviceException e) {
+      result.completeExceptionally(e);
+      return result;
+    }
+    String get =
+        "GET /?cmd="
+            + cmd(request)
+            + " HTTP/1.1\r\nHost: "
+            + settings.host()
+            + "\r\n"
+            + authorization
+            + "\r\n";
+    run(
+        () -> {
+          if (!up || queue == null) {
+            result.completeExceptionally(
+                new LinkLostException("the IPCP link is not open", describe, null, null, null));
+            return;
+          }
+          queue
+              .submit(new Get(get, bytes))
+              .whenComplete(
+                  (body, t) -> {
+                    if (t != null) {
+                      result.completeExceptionally(unwrap(t));
+                      return;
+                    }
+                    result.complete(null);
+                    if (body.length > 0 && up) {
+                      listener.onData(ByteBuffer.wrap(body).asReadOnlyBuffer());
+                    }
+                  });
+        },
+        result);
+    return result;
+  }
+
+  private final class Get implements Exchange<Response, byte[]> {
+    private final String request;
+    private final byte[] data;
+
+    Get(String request, byte[] data) {
+      this.request = request;
+      this.data = data;
+    }
+
+    @Override
+    public ByteBuffer request() {
+      return ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    public String describe() {
+      return "web send-data-string to port "
+          + settings.comPort()
+          + ": "
+          + PowerDeviceException.printable(new String(data, StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    public String name() {
+      return "extron-http-send-data";
+    }
+
+    @Override
+    public Outcome<byte[]> onFrame(Response r) {
+      if (r.status() == 401 || r.status() == 403) {
+        return Outcome.fail(
+            new DeviceRejectedException(
+                "login denied: the IPCP answered HTTP " + r.status(), describe, null, null, null));
+      }
+      if (r.status() != 200) {
+        return Outcome.fail(
+            new ProtocolException(
+                "the IPCP answered HTTP " + r.status(), describe, describe(), null, null));
+      }
+      byte[] body = r.body();
+      String text = new String(body, StandardCharsets.ISO_8859_1);
+      Optional<SisCodec.SisError> error = SisCodec.parseError(text.strip());
+      if (error.isPresent()) {
+        String message = "the IPCP answered " + error.get().describe();
+        return Outcome.fail(
+            error.get().code() == 22
+                ? new DeviceBusyException(message, describe, describe(), text.strip(), null)
+                : new DeviceRejectedException(message, describe, describe(), text.strip(), null));
+      }
+      if (settings.crlfAppended()
+          && body.length >= 2
+          && body[body.length - 2] == '\r'
+          && body[body.length - 1] == '\n') {
+        body = Arrays.copyOf(body, body.length - 2);
+      }
+      return Outcome.done(body);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> close() {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    run(() -> inner.close().whenComplete((v, t) -> result.complete(null)), result);
+    return result;
+  }
+
+  private void run(Runnable task, CompletableFuture<?> result) {
+    try {
+      executor()
+          .execute(
+              () -> {
+                try {
+                  task.run();
+                } catch (RuntimeException e) {
+                  result.completeExceptionally(e);
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          new DeviceClosedException("executor shut down", describe, null, null, e));
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+}

@@ -1,0 +1,730 @@
+package io.pdu4j.driver.extron.internal;
+
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.spi.BurstLog;
+import io.pdu4j.spi.CommandQueue;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.Exchange;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A request/reply tunnel to a serial device on an IPCP port: each {@link #send} becomes one SIS
+ * send-data-string over a Telnet session (an inner {@code tcp} link), and the IPCP's reply is
+ * delivered to the listener as data. Everything runs on the inner link's executor.
+ *
+ * <p>The stage {@link #send} returns completes when the IPCP has answered (not when the bytes are
+ * written), so that an {@code Enn} reply fails the inner driver's command with the code and its
+ * meaning instead of a timeout.
+ */
+public final class ExtronTunnelLink implements Link {
+  private static final Logger LOG = LoggerFactory.getLogger(ExtronTunnelLink.class);
+  private static final Duration LOGIN_QUIET = Duration.ofMillis(500);
+  private static final Duration BUSY_PAUSE = Duration.ofMillis(250);
+  private static final int BUSY_RETRIES = 3;
+  private static final int MAX_BUFFER = 8192;
+
+  private enum State {
+    CLOSED,
+    LOGIN,
+    UP
+  }
+
+  private final Link inner;
+  private final TunnelSettings settings;
+  private final DeviceOptions options;
+  private final ScheduledExecutorService executor;
+  private final String describe;
+  private final BurstLog burst = new BurstLog(LOG);
+
+  private State state = State.CLOSED;
+  private Session session;
+  private LinkListener listener;
+  private CompletableFuture<Void> opening;
+  private CommandQueue<Reply> queue;
+  private ScheduledFuture<?> keepAliveTimer;
+  private ScheduledFuture<?> loginTimer;
+  private long lastSentNanos;
+  private Mode mode = Mode.NONE;
+  private byte[] echo; // the request's data, while an echo of it may still lead the reply
+  private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
+  private Optional<SisCodec.Banner> banner = Optional.empty();
+
+  /** A tunnel over {@code inner}, which must run on the same executor as this link. */
+  public ExtronTunnelLink(Link inner, TunnelSettings settings, DeviceOptions options) {
+    this.inner = inner;
+    this.settings = settings;
+    this.options = options;
+    this.executor = inner.executor();
+    this.describe = settings.describe() + " (Extron IPCP send-data-string)";
+  }
+
+  /** What the IPCP's banner said, once logged in. */
+  public Optional<SisCodec.Banner> banner() {
+    return banner;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.STREAM;
+  }
+
+  @Override
+  public boolean carriesUnsolicited() {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return describe;
+  }
+
+  @Override
+  public ScheduledExecutorService executor() {
+    return executor;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return state == State.UP;
+  }
+
+  @Override
+  public String toString() {
+    return describe;
+  }
+
+  // ------------------------------------------------------------------ open, login
+
+  @Override
+  public CompletionStage<Void> open(LinkListener listener) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    run(() -> startOpen(listener, result), result);
+    return result;
+  }
+
+  private void startOpen(LinkListener l, CompletableFuture<Void> result) {
+    if (state != State.CLOSED || opening != null) {
+      result.completeExceptionally(new IllegalStateException(describe + " is already open"));
+      return;
+    }
+    String password;
+    try {
+      password = settings.password().map(SecretReference::resolve).orElse(null);
+    } catch (PowerDeviceException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    listener = l;
+    opening = result;
+    state = State.LOGIN;
+    rx.reset();
+    mode = Mode.NONE;
+    Session s = new Session(password);
+    session = s;
+    CompletionStage<Void> up;
+    try {
+      up = inner.open(s);
+    } catch (RuntimeException e) {
+      up = CompletableFuture.failedFuture(e);
+    }
+    up.whenComplete(
+        (v, t) -> {
+          if (t != null && session == s && opening == result) {
+            failOpen(asDeviceException(t, "cannot reach the IPCP"));
+          }
+        });
+  }
+
+  private void failOpen(PowerDeviceException failure) {
+    CompletableFuture<Void> f = opening;
+    opening = null;
+    state = State.CLOSED;
+    session = null;
+    cancelTimers();
+    inner.close();
+    if (f != null) {
+      f.completeExceptionally(failure);
+    }
+  }
+
+  private void loggedIn(String level) {
+    if (state != State.LOGIN) {
+      return;
+    }
+    if (loginTimer != null) {
+      loginTimer.cancel(false);
+    }
+    LOG.info(
+        "{}: logged in{} to {}",
+        describe,
+        level == null ? "" : " as " + level,
+        banner.map(b -> b.model() + " firmware " + b.firmware()).orElse("the IPCP"));
+    state = State.UP;
+    rx.reset();
+    queue =
+        new CommandQueue<>(
+            describe,
+            executor,
+            options.queueCapacity(),
+            options.commandTimeout(),
+            Duration.ofMillis(200),
+            this::write,
+            r -> LOG.debug("{}: discarded {} bytes outside a reply", describe, r.data().length),
+            null);
+    queue.linkUp();
+    lastSentNanos = System.nanoTime();
+    long every = Math.max(1, settings.keepAlive().toMillis() / 4);
+    keepAliveTimer =
+        executor.scheduleWithFixedDelay(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
+    CompletableFuture<Void> f = opening;
+    opening = null;
+    listener.onUp();
+    if (f != null) {
+      f.complete(null);
+    }
+  }
+
+  /** The Telnet session of one open: the login, then replies. */
+  private final class Session implements LinkListener {
+    private final String password;
+    private final StringBuilder text = new StringBuilder();
+    private int prompts;
+    private int lines;
+
+    Session(String password) {
+      this.password = password;
+    }
+
+    @Override
+    public void onUp() {
+      if (session != this) {
+        return;
+      }
+      loginTimer =
+          executor.schedule(
+              () -> {
+                if (session == this && state == State.LOGIN) {
+                  failOpen(
+                      new DeviceUnreachableException(
+                          "no login within "
+                              + options.readyTimeout().toSeconds()
+                              + " s; is it an Extron IPCP?",
+                          describe,
+                          null,
+                          text.length() > 200 ? text.substring(0, 200) : text.toString(),
+                          null));
+                }
+              },
+              options.readyTimeout().toNanos(),
+              TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+      if (session != this) {
+        return;
+      }
+      if (state == State.LOGIN) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        login(new String(b, StandardCharsets.ISO_8859_1));
+      } else if (state == State.UP) {
+        received(data);
+      }
+    }
+
+    private void login(String chunk) {
+      text.append(chunk);
+      if (text.length() > MAX_BUFFER) {
+        failOpen(
+            new DeviceRejectedException(
+                "no login: too much text without a login line", describe, null, null, null));
+        return;
+      }
+      int eol;
+      while ((eol = text.indexOf("\n")) >= 0) {
+        String line = text.substring(0, eol).replace("\r", "");
+        text.delete(0, eol + 1);
+        if (line.isBlank()) {
+          continue;
+        }
+        lines++;
+        Optional<SisCodec.Banner> b = SisCodec.parseBanner(line);
+        if (b.isPresent()) {
+          banner = b;
+          continue;
+        }
+        Optional<String> level = SisCodec.parseLogin(line);
+        if (level.isPresent()) {
+          loggedIn(level.get());
+          return;
+        }
+        Optional<SisCodec.SisError> error = SisCodec.parseError(line);
+        if (error.isPresent()) {
+          failOpen(
+              new DeviceRejectedException(
+                  "the IPCP refused the session: " + error.get().describe(),
+                  describe,
+                  null,
+                  line,
+                  null));
+          return;
+        }
+        if (lines >= 2 && password == null) {
+          // banner and date: an IPCP without a password stops here; wait a moment for a prompt
+          scheduleQuietLogin();
+        }
+      }
+      if (SisCodec.endsWithPasswordPrompt(text.toString())) {
+        text.setLength(0);
+        prompts++;
+        if (password == null) {
+          failOpen(
+              new DeviceRejectedException(
+                  "login denied: the IPCP asks for a password; add password=env:NAME or"
+                      + " password=file:PATH to the address",
+                  describe,
+                  null,
+                  "Password:",
+                  null));
+        } else if (prompts > 1) {
+          failOpen(
+              new DeviceRejectedException(
+                  "login denied: the IPCP asked for the password again (wrong password?)",
+                  describe,
+                  "(password)",
+                  "Password:",
+                  null));
+        } else {
+          inner.send(ByteBuffer.wrap((password + "\r").getBytes(StandardCharsets.ISO_8859_1)));
+        }
+      }
+    }
+
+    private void scheduleQuietLogin() {
+      executor.schedule(
+          () -> {
+            if (session == this && state == State.LOGIN && prompts == 0) {
+              loggedIn(null);
+            }
+          },
+          LOGIN_QUIET.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onDown(PowerDeviceException cause) {
+      if (session != this) {
+        return;
+      }
+      String reason = cause == null ? "closed" : cause.getMessage();
+      if (state == State.LOGIN) {
+        failOpen(
+            new DeviceUnreachableException(
+                "the IPCP closed the connection during login: " + reason,
+                describe,
+                null,
+                null,
+                cause));
+        return;
+      }
+      if (state == State.UP) {
+        goDown(
+            new LinkLostException(
+                "connection to the IPCP lost: " + reason, describe, null, null, cause));
+      }
+    }
+  }
+
+  private void goDown(PowerDeviceException cause) {
+    state = State.CLOSED;
+    session = null;
+    cancelTimers();
+    mode = Mode.NONE;
+    rx.reset();
+    if (queue != null) {
+      queue.linkDown(cause.getMessage());
+      queue.close();
+      queue = null;
+    }
+    listener.onDown(cause);
+  }
+
+  private void cancelTimers() {
+    if (keepAliveTimer != null) {
+      keepAliveTimer.cancel(false);
+      keepAliveTimer = null;
+    }
+    if (loginTimer != null) {
+      loginTimer.cancel(false);
+      loginTimer = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ close
+
+  @Override
+  public CompletionStage<Void> close() {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    run(
+        () -> {
+          if (state == State.UP) {
+            goDown(new DeviceClosedException("closed", describe, null, null, null));
+          } else if (opening != null) {
+            failOpen(new DeviceClosedException("closed while opening", describe, null, null, null));
+          }
+          session = null;
+          state = State.CLOSED;
+          inner.close().whenComplete((v, t) -> result.complete(null));
+        },
+        result);
+    return result;
+  }
+
+  // ------------------------------------------------------------------ requests and replies
+
+  /** What the reply reader expects. */
+  private enum Mode {
+    NONE,
+    LINE,
+    DATA
+  }
+
+  /** A reply: the device's data, or the IPCP's error. */
+  private record Reply(byte[] data, SisCodec.SisError error) {
+    @Override
+    public String toString() {
+      return error != null
+          ? error.describe()
+          : new String(data, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> send(ByteBuffer data) {
+    byte[] bytes = new byte[data.remaining()];
+    data.get(bytes);
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    byte[] request;
+    try {
+      if (settings.comPort() == 0) {
+        throw new io.pdu4j.api.UnsupportedCapabilityException(
+            describe + " is a session with the IPCP itself, not a tunnel");
+      }
+      request = settings.request(bytes);
+    } catch (PowerDeviceException e) {
+      result.completeExceptionally(e);
+      return result;
+    }
+    run(() -> sendData(bytes, request, 0, result), result);
+    return result;
+  }
+
+  private void sendData(byte[] data, byte[] request, int attempt, CompletableFuture<Void> result) {
+    if (state != State.UP || queue == null) {
+      result.completeExceptionally(
+          new LinkLostException(
+              "the IPCP link is not open", describe, printable(data), null, null));
+      return;
+    }
+    queue
+        .submit(new DataExchange(data, request))
+        .whenComplete(
+            (reply, t) -> {
+              Throwable cause = unwrap(t);
+              if (cause instanceof DeviceBusyException && attempt < BUSY_RETRIES) {
+                LOG.debug("{}: IPCP busy (E22), trying again", describe);
+                executor.schedule(
+                    () -> sendData(data, request, attempt + 1, result),
+                    BUSY_PAUSE.toMillis(),
+                    TimeUnit.MILLISECONDS);
+                return;
+              }
+              if (cause != null) {
+                result.completeExceptionally(cause);
+                return;
+              }
+              result.complete(null);
+              if (reply.length > 0 && state == State.UP) {
+                listener.onData(ByteBuffer.wrap(reply).asReadOnlyBuffer());
+              }
+            });
+  }
+
+  private CompletionStage<Void> write(ByteBuffer bytes) {
+    lastSentNanos = System.nanoTime();
+    rx.reset(); // what came before this request is not its reply
+    return inner.send(bytes);
+  }
+
+  private void keepAlive() {
+    if (state != State.UP || queue == null || queue.busy() || queue.pending() > 0) {
+      return;
+    }
+    if (System.nanoTime() - lastSentNanos < settings.keepAlive().toNanos()) {
+      return;
+    }
+    command(SisCodec.FIRMWARE_QUERY)
+        .whenComplete(
+            (firmware, t) -> {
+              if (t != null) {
+                burst.log("{}: keep-alive Q failed: {}", describe, unwrap(t).getMessage());
+              } else {
+                LOG.debug("{}: keep-alive, firmware {}", describe, firmware);
+              }
+            });
+  }
+
+  /**
+   * Sends one SIS command (no line end is added: {@code Q}, {@code 1O}, {@code 1*1O}) and completes
+   * with its one-line answer, without CR LF; an {@code Enn} answer fails the stage with a {@link
+   * DeviceRejectedException} (or {@link DeviceBusyException} for E22).
+   */
+  public CompletionStage<String> command(String sis) {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    run(
+        () -> {
+          if (state != State.UP || queue == null) {
+            result.completeExceptionally(
+                new LinkLostException("the IPCP link is not open", describe, sis, null, null));
+            return;
+          }
+          queue
+              .submit(new LineExchange(sis))
+              .whenComplete(
+                  (r, t) -> {
+                    if (t != null) {
+                      result.completeExceptionally(unwrap(t));
+                    } else {
+                      result.complete(r);
+                    }
+                  });
+        },
+        result);
+    return result;
+  }
+
+  private void received(ByteBuffer data) {
+    if (mode == Mode.NONE || queue == null) {
+      return; // unasked: the IPCP says nothing unasked in plain mode
+    }
+    byte[] b = new byte[data.remaining()];
+    data.get(b);
+    rx.writeBytes(b);
+    if (rx.size() > MAX_BUFFER) {
+      burst.log("{}: reply over {} bytes without an end, dropped", describe, MAX_BUFFER);
+      rx.reset();
+      return;
+    }
+    byte[] buf = rx.toByteArray();
+    if (mode == Mode.DATA && echo != null) {
+      int n = Math.min(buf.length, echo.length);
+      if (!Arrays.equals(buf, 0, n, echo, 0, n)) {
+        echo = null; // no echo: the reply starts at once
+      } else if (n < echo.length) {
+        return; // maybe the start of an echo: wait for more
+      } else {
+        // an IPCP that echoes the data first: not part of the device's reply
+        rx.reset();
+        rx.write(buf, n, buf.length - n);
+        buf = rx.toByteArray();
+        echo = null;
+      }
+    }
+    Optional<ReplySplit> split =
+        mode == Mode.LINE ? splitLine(buf) : splitData(buf, settings.delimiter());
+    if (split.isPresent()) {
+      rx.reset();
+      rx.write(buf, split.get().consumed(), buf.length - split.get().consumed());
+      mode = Mode.NONE;
+      queue.onFrame(split.get().reply());
+    }
+  }
+
+  /** A complete reply and how many buffered bytes it used. */
+  private record ReplySplit(Reply reply, int consumed) {}
+
+  private static int crlf(byte[] b, int from) {
+    for (int i = from; i + 1 < b.length; i++) {
+      if (b[i] == '\r' && b[i + 1] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static Optional<ReplySplit> splitLine(byte[] b) {
+    int end = crlf(b, 0);
+    if (end < 0) {
+      return Optional.empty();
+    }
+    String line = new String(b, 0, end, StandardCharsets.ISO_8859_1);
+    return Optional.of(
+        new ReplySplit(
+            new Reply(Arrays.copyOf(b, end), SisCodec.parseError(line).orElse(null)), end + 2));
+  }
+
+  private Optional<ReplySplit> splitData(byte[] b, java.util.OptionalInt delimiter) {
+    int first = crlf(b, 0);
+    if (first == 0 && settings.crlfAppended()) {
+      return Optional.of(new ReplySplit(new Reply(new byte[0], null), 2)); // nothing came back
+    }
+    if (first == 3) {
+      Optional<SisCodec.SisError> error =
+          SisCodec.parseError(new String(b, 0, 3, StandardCharsets.ISO_8859_1));
+      if (error.isPresent()) {
+        return Optional.of(new ReplySplit(new Reply(new byte[0], error.get()), 5));
+      }
+    }
+    if (delimiter.isEmpty()) {
+      // 0L: the IPCP ends the reply on its timeouts; the first CR LF is taken as the end
+      return first < 0
+          ? Optional.empty()
+          : Optional.of(new ReplySplit(new Reply(Arrays.copyOf(b, first), null), first + 2));
+    }
+    int d = delimiter.getAsInt();
+    for (int i = 0; i < b.length; i++) {
+      if ((b[i] & 0xff) == d) {
+        if (!settings.crlfAppended()) {
+          return Optional.of(new ReplySplit(new Reply(Arrays.copyOf(b, i + 1), null), i + 1));
+        }
+        if (i + 2 >= b.length) {
+          return Optional.empty(); // wait for the CR LF the IPCP appends
+        }
+        int used = b[i + 1] == '\r' && b[i + 2] == '\n' ? i + 3 : i + 1;
+        return Optional.of(new ReplySplit(new Reply(Arrays.copyOf(b, i + 1), null), used));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private final class DataExchange implements Exchange<Reply, byte[]> {
+    private final byte[] data;
+    private final byte[] request;
+
+    DataExchange(byte[] data, byte[] request) {
+      this.data = data;
+      this.request = request;
+    }
+
+    @Override
+    public ByteBuffer request() {
+      mode = Mode.DATA;
+      echo = data;
+      return ByteBuffer.wrap(request);
+    }
+
+    @Override
+    public String describe() {
+      return "send-data-string to port " + settings.comPort() + ": " + printable(data);
+    }
+
+    @Override
+    public String name() {
+      return "extron-send-data";
+    }
+
+    @Override
+    public Outcome<byte[]> onFrame(Reply frame) {
+      if (frame.error() != null) {
+        return Outcome.fail(errorFor(frame.error(), describe()));
+      }
+      return Outcome.done(frame.data());
+    }
+  }
+
+  private final class LineExchange implements Exchange<Reply, String> {
+    private final String command;
+
+    LineExchange(String command) {
+      this.command = command;
+    }
+
+    @Override
+    public ByteBuffer request() {
+      mode = Mode.LINE;
+      return ByteBuffer.wrap(command.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    public String describe() {
+      return command;
+    }
+
+    @Override
+    public String name() {
+      return command.equals(SisCodec.FIRMWARE_QUERY) ? "extron-keep-alive" : "extron-command";
+    }
+
+    @Override
+    public Outcome<String> onFrame(Reply frame) {
+      if (frame.error() != null) {
+        return Outcome.fail(errorFor(frame.error(), command));
+      }
+      return Outcome.done(new String(frame.data(), StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  private PowerDeviceException errorFor(SisCodec.SisError error, String sent) {
+    String message = "the IPCP answered " + error.describe();
+    if (error.code() == 22) {
+      return new DeviceBusyException(message, describe, sent, error.describe(), null);
+    }
+    return new DeviceRejectedException(message, describe, sent, error.describe(), null);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void run(Runnable task, CompletableFuture<?> result) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          new DeviceClosedException("executor shut down", describe, null, null, e));
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  }
+
+  private PowerDeviceException asDeviceException(Throwable t, String what) {
+    Throwable c = unwrap(t);
+    return c instanceof PowerDeviceException p
+        ? p
+        : new DeviceUnreachableException(what + ": " + c, describe, null, null, c);
+  }
+
+  private static String printable(byte[] data) {
+    return PowerDeviceException.printable(new String(data, StandardCharsets.ISO_8859_1));
+  }
+}
