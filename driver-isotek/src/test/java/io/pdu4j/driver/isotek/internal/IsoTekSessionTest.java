@@ -737,7 +737,9 @@ class IsoTekSessionTest {
     assertThat(d.lastStatus()).isPresent();
     link.deliver(status(1800, all(8, true)));
     await().until(() -> d.outlet(1).state() == OutletState.ON);
-    // the first status after a stale one reports every outlet as changed from UNKNOWN
+    // the first status after a stale one reports every outlet as changed from UNKNOWN; the events
+    // are dispatched just after the status is stored, so wait for them rather than race them
+    await().until(() -> eventsOf(DeviceEvent.OutletChanged.class).size() >= 8);
     assertThat(eventsOf(DeviceEvent.OutletChanged.class))
         .hasSize(8)
         .allSatisfy(e -> assertThat(e.previous()).isEqualTo(OutletState.UNKNOWN));
