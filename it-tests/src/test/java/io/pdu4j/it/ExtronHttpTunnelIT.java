@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The web form of the tunnel: {@code isotek:extron-http://ipcp:80/3}. */
+/** The web form of the tunnel: {@code isotek:extron+http://ipcp:80/3}. */
 class ExtronHttpTunnelIT {
   @TempDir Path dir;
   private IsoTekSimulator isotek;
@@ -56,7 +56,7 @@ class ExtronHttpTunnelIT {
 
   private String uri(String password) throws Exception {
     Path secret = Files.writeString(Files.createTempFile(dir, "secret", ".txt"), password);
-    return "isotek:extron-http://127.0.0.1:" + ipcp.httpPort() + "/3?password=file:" + secret;
+    return "isotek:extron+http://127.0.0.1:" + ipcp.httpPort() + "/3?password=file:" + secret;
   }
 
   private static <T> T get(CompletionStage<T> stage) throws Exception {

@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The {@code extron-http} transport: the web form of the {@code extron} tunnel, one HTTP GET {@code
+ * The {@code extron+http} transport: the web form of the {@code extron} tunnel, one HTTP GET {@code
  * /?cmd=W03%2A10%2A2%2A62DRS|<data>} per request on a kept-alive connection, e.g. {@code
- * isotek:extron-http://10.0.0.9:80/3}. Same path and options as {@code extron} except {@code
+ * isotek:extron+http://10.0.0.9:80/3}. Same path and options as {@code extron} except {@code
  * keepalive}; the port defaults to 80; a {@code password} is sent as HTTP Basic authentication
  * (user {@code admin}), an assumption not checked against a real unit.
  */
@@ -30,7 +30,7 @@ public final class ExtronHttpTunnelProvider implements TransportProvider {
 
   @Override
   public String scheme() {
-    return "extron-http";
+    return "extron+http";
   }
 
   @Override
@@ -47,7 +47,7 @@ public final class ExtronHttpTunnelProvider implements TransportProvider {
   public Link create(DeviceAddress address, TransportContext context) {
     if (context.requirements().kind() != Link.Kind.STREAM) {
       throw new InvalidArgumentException(
-          "the extron-http tunnel carries byte streams only; "
+          "the extron+http tunnel carries byte streams only; "
               + address.driver()
               + " needs datagrams");
     }
@@ -59,7 +59,7 @@ public final class ExtronHttpTunnelProvider implements TransportProvider {
             .orElseThrow(
                 () ->
                     new InvalidArgumentException(
-                        "the extron-http tunnel needs the tcp transport (pdu4j-transport-net)"));
+                        "the extron+http tunnel needs the tcp transport (pdu4j-transport-net)"));
     String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
     DeviceAddress telnet = DeviceAddress.parse("extron:tcp://" + host + ":" + settings.ipcpPort());
     Link inner = tcp.create(telnet, new TelnetContext(context));

@@ -53,7 +53,7 @@ public final class ExtronHttpLink implements Link {
     this.settings = settings;
     this.options = options;
     this.describe =
-        settings.describe().replace("extron://", "extron-http://")
+        settings.describe().replace("extron://", "extron+http://")
             + " (Extron IPCP send-data-string, web form)";
   }
 
