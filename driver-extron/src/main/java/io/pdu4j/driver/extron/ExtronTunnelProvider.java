@@ -1,18 +1,14 @@
 package io.pdu4j.driver.extron;
 
-import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.driver.extron.internal.ExtronTunnelLink;
+import io.pdu4j.driver.extron.internal.InnerTcp;
 import io.pdu4j.driver.extron.internal.TunnelSettings;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.TransportContext;
 import io.pdu4j.spi.TransportProvider;
-import java.time.Clock;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The {@code extron} transport: a request/reply tunnel to a serial device on a COM port of an
@@ -48,61 +44,10 @@ public final class ExtronTunnelProvider implements TransportProvider {
 
   @Override
   public Link create(DeviceAddress address, TransportContext context) {
-    if (context.requirements().kind() != Link.Kind.STREAM) {
-      throw new InvalidArgumentException(
-          "the extron tunnel carries byte streams only; " + address.driver() + " needs datagrams");
-    }
+    InnerTcp.requireStream("extron", address, context);
     TunnelSettings settings =
         TunnelSettings.from(address, context.requirements().replyTerminator());
-    TransportProvider tcp =
-        context
-            .transport("tcp")
-            .orElseThrow(
-                () ->
-                    new InvalidArgumentException(
-                        "the extron tunnel needs the tcp transport (pdu4j-transport-net)"));
-    String host = settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host();
-    DeviceAddress telnet = DeviceAddress.parse("extron:tcp://" + host + ":" + settings.ipcpPort());
-    Link inner = tcp.create(telnet, new TelnetContext(context));
+    Link inner = InnerTcp.create("extron", context, settings, TunnelSettings.DEFAULT_PORT);
     return new ExtronTunnelLink(inner, settings, context.options());
-  }
-
-  /** The device's context, asking for a plain Telnet stream on port 23. */
-  private static final class TelnetContext implements TransportContext {
-    private final TransportContext outer;
-
-    TelnetContext(TransportContext outer) {
-      this.outer = outer;
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return outer.executor();
-    }
-
-    @Override
-    public DeviceOptions options() {
-      return outer.options();
-    }
-
-    @Override
-    public LinkRequirements requirements() {
-      return LinkRequirements.stream(TunnelSettings.DEFAULT_PORT);
-    }
-
-    @Override
-    public Clock clock() {
-      return outer.clock();
-    }
-
-    @Override
-    public Optional<TransportProvider> transport(String scheme) {
-      return outer.transport(scheme);
-    }
-
-    @Override
-    public <T> Optional<T> resource(Class<T> type) {
-      return outer.resource(type);
-    }
   }
 }
