@@ -10,6 +10,7 @@ import io.pdu4j.runtime.PluginProblem;
 import io.pdu4j.runtime.PluginSource;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.testkit.PluginJarMaker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -7,6 +7,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.testkit.PluginJarMaker;
 import java.io.IOException;
 import java.net.URLClassLoader;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.pdu4j.runtime;
+package io.pdu4j.testkit;
 
 import io.pdu4j.spi.PowerDriver;
 import java.io.IOException;
@@ -20,16 +20,16 @@ import javax.tools.ToolProvider;
 
 /**
  * Compiles Java sources against pdu4j-api and packs them into a jar that is on no class path, so
- * that only a plugin class loader can load its classes.
+ * that only a plugin class loader can load its classes: for testing how plugins are loaded.
  */
-final class PluginJarMaker {
+public final class PluginJarMaker {
   private PluginJarMaker() {}
 
   /**
    * A jar of the classes compiled from {@code sources} (class name to source), with the given
    * service files (service name to content) and {@code Implementation-Version} when not null.
    */
-  static Path jar(
+  public static Path jar(
       Path work,
       String jarName,
       Map<String, String> sources,
@@ -84,7 +84,7 @@ final class PluginJarMaker {
   }
 
   /** A driver's source: code {@code code}, opening nothing; its constructor throws when asked. */
-  static String driverSource(String className, String code, boolean throwInConstructor) {
+  public static String driverSource(String className, String code, boolean throwInConstructor) {
     int dot = className.lastIndexOf('.');
     return "package "
         + className.substring(0, dot)
