@@ -38,6 +38,38 @@ final class SimCommand implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
+  /**
+   * Prints where the simulator listens, then blocks until the process is interrupted or told to
+   * stop (Ctrl-C and SIGTERM run shutdown hooks only, so the closing happens there, cleanly);
+   * {@code close} runs once the wait ends either way and must be idempotent.
+   */
+  static int serveUntilStopped(PrintWriter out, String banner, Runnable close) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              close.run();
+              stopped.countDown();
+            },
+            "pdu4j-sim-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      out.println(banner);
+      out.flush();
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook does the closing
+      }
+      close.run();
+    }
+    return ExitCodes.OK;
+  }
+
   /** {@code pdu4j sim isotek --tcp-port N}. */
   @Command(
       name = "isotek",
@@ -139,42 +171,23 @@ final class SimCommand implements Callable<Integer> {
         closeQuietly(pty);
         throw new PowerDeviceException(e.getMessage(), e);
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      // Ctrl-C and SIGTERM run shutdown hooks only: close the sockets there, cleanly
-      Thread hook =
-          new Thread(
-              () -> {
-                sim.close();
-                closeQuietly(pty);
-                stopped.countDown();
-              },
-              "pdu4j-sim-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        String host = bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
-        out.println(
-            sim.describe()
-                + "; try: pdu4j status isotek:tcp://"
-                + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
-                + ":"
-                + sim.port()
-                + (pty == null ? "" : "  or pdu4j status isotek:serial://" + serialLink)
-                + (udpPort == null ? "" : "; discovery on UDP port " + sim.udpPort().getAsInt())
-                + "  (Ctrl-C to stop)");
-        out.flush();
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down: the hook does the closing
-        }
-        sim.close();
-        closeQuietly(pty);
-      }
-      return ExitCodes.OK;
+      String host = bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
+      String banner =
+          sim.describe()
+              + "; try: pdu4j status isotek:tcp://"
+              + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+              + ":"
+              + sim.port()
+              + (pty == null ? "" : "  or pdu4j status isotek:serial://" + serialLink)
+              + (udpPort == null ? "" : "; discovery on UDP port " + sim.udpPort().getAsInt())
+              + "  (Ctrl-C to stop)";
+      return serveUntilStopped(
+          out,
+          banner,
+          () -> {
+            sim.close();
+            closeQuietly(pty);
+          });
     }
 
     private static void closeQuietly(PseudoTerminalPair pty) {
@@ -281,47 +294,25 @@ final class SimCommand implements Callable<Integer> {
       } catch (UncheckedIOException e) {
         throw new PowerDeviceException(e.getMessage(), e);
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      Thread hook =
-          new Thread(
-              () -> {
-                sim.close();
-                stopped.countDown();
-              },
-              "pdu4j-sim-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        out.println(
-            "Enistic controller "
-                + controller
-                + " sending readings to "
-                + target
-                + ", commands on port "
-                + sim.controlPort()
-                + "; try: pdu4j status 'enistic:udp://"
-                + to.getAddress().getHostAddress()
-                + ":"
-                + to.getPort()
-                + "/"
-                + controller
-                + "?send="
-                + bind
-                + ":"
-                + sim.controlPort()
-                + "'  (Ctrl-C to stop)");
-        out.flush();
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down: the hook does the closing
-        }
-        sim.close();
-      }
-      return ExitCodes.OK;
+      String banner =
+          "Enistic controller "
+              + controller
+              + " sending readings to "
+              + target
+              + ", commands on port "
+              + sim.controlPort()
+              + "; try: pdu4j status 'enistic:udp://"
+              + to.getAddress().getHostAddress()
+              + ":"
+              + to.getPort()
+              + "/"
+              + controller
+              + "?send="
+              + bind
+              + ":"
+              + sim.controlPort()
+              + "'  (Ctrl-C to stop)";
+      return serveUntilStopped(out, banner, sim::close);
     }
 
     private static InetSocketAddress hostPort(String text) {
@@ -423,43 +414,25 @@ final class SimCommand implements Callable<Integer> {
         isoteks.forEach(IsoTekSimulator::close);
         throw new InvalidArgumentException(e.getMessage(), e);
       }
-      CountDownLatch stopped = new CountDownLatch(1);
-      Thread hook =
-          new Thread(
-              () -> {
-                sim.close();
-                isoteks.forEach(IsoTekSimulator::close);
-                stopped.countDown();
-              },
-              "pdu4j-sim-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        String first = devices.isEmpty() ? "3" : String.valueOf(devices.keySet().iterator().next());
-        out.println(
-            "Extron IPCP 505 on 127.0.0.1:"
-                + sim.port()
-                + (httpPort == null ? "" : ", web on 127.0.0.1:" + sim.httpPort())
-                + (devices.isEmpty() ? "" : ", devices on COM " + devices.keySet())
-                + "; try: pdu4j status 'isotek:extron://127.0.0.1:"
-                + sim.port()
-                + "/"
-                + first
-                + (password == null ? "" : "?password=env:IPCP_PASSWORD")
-                + "'  (Ctrl-C to stop)");
-        out.flush();
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down: the hook does the closing
-        }
-        sim.close();
-        isoteks.forEach(IsoTekSimulator::close);
-      }
-      return ExitCodes.OK;
+      String first = devices.isEmpty() ? "3" : String.valueOf(devices.keySet().iterator().next());
+      String banner =
+          "Extron IPCP 505 on 127.0.0.1:"
+              + sim.port()
+              + (httpPort == null ? "" : ", web on 127.0.0.1:" + sim.httpPort())
+              + (devices.isEmpty() ? "" : ", devices on COM " + devices.keySet())
+              + "; try: pdu4j status 'isotek:extron://127.0.0.1:"
+              + sim.port()
+              + "/"
+              + first
+              + (password == null ? "" : "?password=env:IPCP_PASSWORD")
+              + "'  (Ctrl-C to stop)";
+      return serveUntilStopped(
+          out,
+          banner,
+          () -> {
+            sim.close();
+            isoteks.forEach(IsoTekSimulator::close);
+          });
     }
 
     /** Reads {@code 3=isotek} and {@code 4=5010} into port to device. */
