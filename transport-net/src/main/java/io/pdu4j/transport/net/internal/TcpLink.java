@@ -16,11 +16,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.pdu4j.api.DeviceBusyException;
-import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkLifecycle;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.TransportContext;
 import java.net.ConnectException;
@@ -87,12 +87,12 @@ public final class TcpLink implements Link {
 
   private final Class<? extends SocketChannel> ownLoopChannel;
 
+  private final LinkLifecycle lifecycle;
+
   // Confined to the executor.
   private long attempt;
-  private CompletableFuture<Void> opening;
   private ScheduledFuture<?> lookupTimer;
   private Channel channel;
-  private LinkListener listener;
 
   // Read from any thread.
   private volatile Channel upChannel;
@@ -119,6 +119,8 @@ public final class TcpLink implements Link {
         executor instanceof IoEventLoop loop ? NettyLoops.socketChannelFor(loop) : Optional.empty();
     this.ownLoop = cls.isPresent() ? (IoEventLoop) executor : null;
     this.ownLoopChannel = cls.orElse(null);
+    this.lifecycle =
+        new LinkLifecycle(description, executor, () -> ownLoop != null && ownLoop.inEventLoop());
   }
 
   @Override
@@ -166,26 +168,11 @@ public final class TcpLink implements Link {
 
   @Override
   public CompletionStage<Void> open(LinkListener newListener) {
-    Objects.requireNonNull(newListener, "listener");
-    CompletableFuture<Void> stage = new CompletableFuture<>();
-    onExecutor(
-        () -> doOpen(newListener, stage),
-        () ->
-            stage.completeExceptionally(
-                new IllegalStateException(description + ": the device executor is shut down")));
-    return stage.minimalCompletionStage();
+    return lifecycle.open(newListener, this::doOpen);
   }
 
-  private void doOpen(LinkListener newListener, CompletableFuture<Void> stage) {
-    if (opening != null || upChannel != null) {
-      stage.completeExceptionally(
-          new IllegalStateException(
-              description + " is already " + (opening != null ? "opening" : "open")));
-      return;
-    }
+  private void doOpen() {
     long current = ++attempt;
-    opening = stage;
-    listener = newListener;
     long deadline = System.nanoTime() + connectTimeout.toNanos();
     InetAddress literal = addressLiteral(host);
     if (literal != null) {
@@ -196,7 +183,7 @@ public final class TcpLink implements Link {
     lookupTimer =
         executor.schedule(
             () -> {
-              if (current == attempt && opening != null && channel == null) {
+              if (current == attempt && lifecycle.isOpening() && channel == null) {
                 failOpen(
                     new DeviceUnreachableException(
                         cannotConnect("looking up the host timed out after " + millis())));
@@ -213,11 +200,11 @@ public final class TcpLink implements Link {
     }
     lookup.whenComplete(
         (address, error) ->
-            onExecutor(() -> resolved(current, address, error, deadline), () -> {}));
+            lifecycle.execute(() -> resolved(current, address, error, deadline), () -> {}));
   }
 
   private void resolved(long lookupAttempt, InetAddress address, Throwable error, long deadline) {
-    if (lookupAttempt != attempt || opening == null || channel != null) {
+    if (lookupAttempt != attempt || !lifecycle.isOpening() || channel != null) {
       return;
     }
     if (error != null) {
@@ -271,13 +258,13 @@ public final class TcpLink implements Link {
             f -> {
               if (!f.isSuccess()) {
                 Throwable cause = f.cause();
-                onExecutor(() -> connectFailed(ch, cause), () -> {});
+                lifecycle.execute(() -> connectFailed(ch, cause), () -> {});
               }
             });
   }
 
   private void connectFailed(Channel ch, Throwable cause) {
-    if (ch != channel || opening == null) {
+    if (ch != channel || !lifecycle.isOpening()) {
       return;
     }
     channel = null;
@@ -285,12 +272,8 @@ public final class TcpLink implements Link {
   }
 
   private void failOpen(PowerDeviceException error) {
-    CompletableFuture<Void> stage = opening;
-    opening = null;
-    listener = null;
     cancelLookupTimer();
-    log.debug("{} could not be opened: {}", description, error.getMessage());
-    stage.completeExceptionally(error);
+    lifecycle.failOpen(error);
   }
 
   private void cancelLookupTimer() {
@@ -301,33 +284,22 @@ public final class TcpLink implements Link {
   }
 
   private void active(Channel ch) {
-    if (ch != channel || opening == null) {
+    if (ch != channel || !lifecycle.isOpening()) {
       return;
     }
-    CompletableFuture<Void> stage = opening;
-    opening = null;
     upChannel = ch;
     log.debug(
         "{} up ({}, local {})", description, ch.getClass().getSimpleName(), ch.localAddress());
-    LinkListener l = listener;
-    try {
-      l.onUp();
-    } catch (RuntimeException e) {
-      log.warn("{}: listener failed in onUp", description, e);
-    }
-    stage.complete(null);
+    lifecycle.opened();
   }
 
   // ---------------------------------------------------------------------------------- events
 
   private void data(Channel ch, ByteBuf buf) {
     try {
-      LinkListener l = listener;
-      if (ch == upChannel && l != null) {
-        l.onData(buf.nioBuffer());
+      if (ch == upChannel) {
+        lifecycle.data(buf.nioBuffer());
       }
-    } catch (RuntimeException e) {
-      log.warn("{}: listener failed in onData", description, e);
     } finally {
       buf.release();
     }
@@ -338,23 +310,12 @@ public final class TcpLink implements Link {
       return;
     }
     channel = null;
-    if (opening != null) {
+    if (lifecycle.isOpening()) {
       failOpen(new DeviceUnreachableException(cannotConnect("connection closed while opening")));
       return;
     }
     upChannel = null;
-    LinkListener l = listener;
-    listener = null;
-    log.debug("{} down: {}", description, reason.getMessage());
-    notifyDown(l, reason);
-  }
-
-  private void notifyDown(LinkListener l, PowerDeviceException reason) {
-    try {
-      l.onDown(reason);
-    } catch (RuntimeException e) {
-      log.warn("{}: listener failed in onDown", description, e);
-    }
+    lifecycle.down(reason);
   }
 
   // ---------------------------------------------------------------------------------- send
@@ -364,13 +325,13 @@ public final class TcpLink implements Link {
     Objects.requireNonNull(data, "data");
     Channel ch = upChannel;
     if (ch == null) {
-      return failed(new LinkLostException(description + ": not connected"));
+      return lifecycle.failed(new LinkLostException(description + ": not connected"));
     }
     if (ch.eventLoop().isShuttingDown()) {
-      return failed(new LinkLostException(description + ": transport shut down"));
+      return lifecycle.failed(new LinkLostException(description + ": transport shut down"));
     }
     if (!ch.isWritable()) {
-      return failed(
+      return lifecycle.failed(
           new DeviceBusyException(
               description
                   + ": outbound buffer full ("
@@ -385,22 +346,16 @@ public final class TcpLink implements Link {
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
-                    onExecutor(() -> stage.complete(null), () -> stage.complete(null));
+                    lifecycle.completeOnExecutor(stage);
                   } else {
                     LinkLostException error =
                         new LinkLostException(
                             description + ": write failed: " + ioFailure(f.cause()), f.cause());
-                    onExecutor(
+                    lifecycle.execute(
                         () -> stage.completeExceptionally(error),
                         () -> stage.completeExceptionally(error));
                   }
                 });
-    return stage.minimalCompletionStage();
-  }
-
-  private CompletionStage<Void> failed(PowerDeviceException error) {
-    CompletableFuture<Void> stage = new CompletableFuture<>();
-    onExecutor(() -> stage.completeExceptionally(error), () -> stage.completeExceptionally(error));
     return stage.minimalCompletionStage();
   }
 
@@ -409,7 +364,7 @@ public final class TcpLink implements Link {
   @Override
   public CompletionStage<Void> close() {
     CompletableFuture<Void> stage = new CompletableFuture<>();
-    onExecutor(
+    lifecycle.execute(
         () -> doClose(stage),
         () -> {
           // The executor is gone, so nobody can be told; still release the socket.
@@ -426,22 +381,9 @@ public final class TcpLink implements Link {
     Channel last = lastChannel;
     attempt++;
     channel = null;
-    if (opening != null) {
-      CompletableFuture<Void> pending = opening;
-      opening = null;
-      listener = null;
-      cancelLookupTimer();
-      log.debug("{} closed while opening", description);
-      pending.completeExceptionally(
-          new DeviceClosedException(description + " was closed while opening"));
-    }
-    if (upChannel != null) {
-      upChannel = null;
-      LinkListener l = listener;
-      listener = null;
-      log.debug("{} down: closed", description);
-      notifyDown(l, new DeviceClosedException(description + " was closed"));
-    }
+    cancelLookupTimer();
+    upChannel = null;
+    lifecycle.closed();
     if (last == null) {
       stage.complete(null);
       return;
@@ -453,28 +395,10 @@ public final class TcpLink implements Link {
       return;
     }
     last.closeFuture()
-        .addListener(
-            (ChannelFutureListener)
-                f -> onExecutor(() -> stage.complete(null), () -> stage.complete(null)));
+        .addListener((ChannelFutureListener) f -> lifecycle.completeOnExecutor(stage));
   }
 
   // ---------------------------------------------------------------------------------- threads
-
-  /**
-   * Runs a task on the executor: at once when already on it (only knowable for a Netty loop), else
-   * queued; {@code ifRejected} runs here when the executor refuses it.
-   */
-  private void onExecutor(Runnable task, Runnable ifRejected) {
-    if (ownLoop != null && ownLoop.inEventLoop()) {
-      task.run();
-      return;
-    }
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      ifRejected.run();
-    }
-  }
 
   /** One per channel: turns channel events into calls on the executor. */
   private final class Handler extends ChannelInboundHandlerAdapter {
@@ -489,7 +413,7 @@ public final class TcpLink implements Link {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       Channel ch = ctx.channel();
-      onExecutor(() -> active(ch), () -> ch.close());
+      lifecycle.execute(() -> active(ch), () -> ch.close());
       ctx.fireChannelActive();
     }
 
@@ -508,7 +432,7 @@ public final class TcpLink implements Link {
       if (waiting.addAndGet(n) > READ_HIGH && ch.config().isAutoRead()) {
         ch.config().setAutoRead(false);
       }
-      onExecutor(
+      lifecycle.execute(
           () -> {
             data(ch, buf);
             consumed(ch, n);
@@ -548,7 +472,7 @@ public final class TcpLink implements Link {
       Channel ch = ctx.channel();
       String why = ch.eventLoop().isShuttingDown() ? "transport shut down" : downReason(failure);
       LinkLostException reason = new LinkLostException(description + ": " + why, failure);
-      onExecutor(() -> inactive(ch, reason), () -> {});
+      lifecycle.execute(() -> inactive(ch, reason), () -> {});
       ctx.fireChannelInactive();
     }
   }

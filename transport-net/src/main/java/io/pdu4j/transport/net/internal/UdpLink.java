@@ -2,11 +2,13 @@ package io.pdu4j.transport.net.internal;
 
 import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkLifecycle;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.TransportContext;
 import java.net.InetSocketAddress;
@@ -15,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,8 +47,9 @@ public final class UdpLink implements Link {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
 
+  private final LinkLifecycle lifecycle;
+
   // Confined to the executor.
-  private LinkListener listener;
   private CompletableFuture<Void> opening;
 
   // Read from any thread.
@@ -75,6 +77,7 @@ public final class UdpLink implements Link {
     String host = bind.getAddress().getHostAddress();
     this.description =
         "udp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bind.getPort();
+    this.lifecycle = new LinkLifecycle(description, executor, () -> false);
   }
 
   @Override
@@ -120,43 +123,32 @@ public final class UdpLink implements Link {
 
   @Override
   public CompletionStage<Void> open(LinkListener newListener) {
-    Objects.requireNonNull(newListener, "listener");
-    CompletableFuture<Void> stage = new CompletableFuture<>();
-    onExecutor(
-        () -> doOpen(newListener, stage),
-        () ->
-            stage.completeExceptionally(
-                new IllegalStateException(description + ": the device executor is shut down")));
-    return stage.minimalCompletionStage();
+    return lifecycle.open(newListener, this::doOpen);
   }
 
-  private void doOpen(LinkListener newListener, CompletableFuture<Void> stage) {
-    if (opening != null || endpoint != null) {
-      stage.completeExceptionally(
-          new IllegalStateException(
-              description + " is already " + (opening != null ? "opening" : "open")));
-      return;
-    }
-    opening = stage;
-    listener = newListener;
+  private void doOpen() {
+    // Identifies this attempt: a close while binding, and a later open, make it stale.
+    CompletableFuture<Void> attempt = new CompletableFuture<>();
+    opening = attempt;
     endpoints
         .acquire(bind, this, context, rcvbuf, maxDatagram)
         .whenComplete(
             (e, err) ->
-                onExecutor(
-                    () -> opened(stage, e, err),
+                lifecycle.execute(
+                    () -> opened(attempt, e, err),
                     () -> {
                       if (e != null) {
                         endpoints.release(e, this);
                       }
-                      stage.completeExceptionally(
+                      // the executor is gone, so nothing else can touch the state any more
+                      lifecycle.failOpen(
                           new DeviceClosedException(description + ": executor shut down"));
                     }));
   }
 
-  private void opened(CompletableFuture<Void> stage, UdpEndpoints.Endpoint e, Throwable err) {
-    if (opening != stage) {
-      // closed while binding: the stage has failed already
+  private void opened(CompletableFuture<Void> attempt, UdpEndpoints.Endpoint e, Throwable err) {
+    if (opening != attempt) {
+      // closed while binding: the open has failed already
       if (e != null) {
         endpoints.release(e, this);
       }
@@ -165,22 +157,15 @@ public final class UdpLink implements Link {
     opening = null;
     if (err != null) {
       Throwable cause = err.getCause() != null ? err.getCause() : err;
-      listener = null;
-      stage.completeExceptionally(
+      lifecycle.failOpen(
           cause instanceof PowerDeviceException p
               ? p
-              : new io.pdu4j.api.DeviceUnreachableException(
-                  description + ": " + cause.getMessage(), cause));
+              : new DeviceUnreachableException(description + ": " + cause.getMessage(), cause));
       return;
     }
     endpoint = e;
     log.debug("{} up", description);
-    LinkListener l = listener;
-    try {
-      l.onUp();
-    } finally {
-      stage.complete(null);
-    }
+    lifecycle.opened();
   }
 
   /** Called on a Netty thread for every datagram the endpoint received. */
@@ -193,11 +178,11 @@ public final class UdpLink implements Link {
       }
       return;
     }
-    onExecutor(
+    lifecycle.execute(
         () -> {
           pending.decrementAndGet();
-          if (endpoint == from && listener != null) {
-            listener.onDatagram(d);
+          if (endpoint == from) {
+            lifecycle.datagram(d);
           }
         },
         pending::decrementAndGet);
@@ -205,22 +190,14 @@ public final class UdpLink implements Link {
 
   /** Called on a Netty thread when the shared socket closed under the link. */
   void endpointLost(UdpEndpoints.Endpoint e) {
-    onExecutor(
+    lifecycle.execute(
         () -> {
           if (endpoint == e) {
-            down(new LinkLostException(description + ": the UDP socket closed"));
+            endpoint = null;
+            lifecycle.down(new LinkLostException(description + ": the UDP socket closed"));
           }
         },
         () -> {});
-  }
-
-  private void down(PowerDeviceException cause) {
-    endpoint = null;
-    LinkListener l = listener;
-    listener = null;
-    if (l != null) {
-      l.onDown(cause);
-    }
   }
 
   @Override
@@ -247,7 +224,7 @@ public final class UdpLink implements Link {
     e.send(datagram)
         .whenComplete(
             (v, err) ->
-                onExecutor(
+                lifecycle.execute(
                     () -> {
                       if (err == null) {
                         stage.complete(null);
@@ -271,24 +248,17 @@ public final class UdpLink implements Link {
   @Override
   public CompletionStage<Void> close() {
     CompletableFuture<Void> stage = new CompletableFuture<>();
-    onExecutor(
+    lifecycle.execute(
         () -> {
-          CompletableFuture<Void> o = opening;
-          if (o != null) {
-            opening = null;
-            listener = null;
-            o.completeExceptionally(
-                new DeviceClosedException(description + " closed while opening"));
-            // the membership is released when the bind completes (see opened)
-            stage.complete(null);
-            return;
-          }
+          // an open in progress is abandoned: its membership is released when the bind completes
+          opening = null;
           UdpEndpoints.Endpoint e = endpoint;
+          endpoint = null;
+          lifecycle.closed();
           if (e == null) {
             stage.complete(null);
             return;
           }
-          down(new DeviceClosedException(description + " closed"));
           endpoints.release(e, this).whenComplete((v, err) -> stage.complete(null));
         },
         () -> {
@@ -301,13 +271,5 @@ public final class UdpLink implements Link {
           }
         });
     return stage.minimalCompletionStage();
-  }
-
-  private void onExecutor(Runnable task, Runnable ifRejected) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      ifRejected.run();
-    }
   }
 }

@@ -3,11 +3,11 @@ package io.pdu4j.transport.serial.internal;
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import io.pdu4j.api.DeviceBusyException;
-import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkLifecycle;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.TransportContext;
 import java.io.IOException;
@@ -82,11 +82,11 @@ public final class SerialLink implements Link {
   private final ScheduledExecutorService executor;
   private final Duration connectTimeout;
 
+  private final LinkLifecycle lifecycle;
+
   // Confined to the executor.
-  private CompletableFuture<Void> opening;
   private ScheduledFuture<?> openTimer;
   private Port current;
-  private LinkListener listener;
 
   // Read from any thread.
   private volatile Port upPort;
@@ -104,6 +104,7 @@ public final class SerialLink implements Link {
     this.executor = Objects.requireNonNull(context.executor(), "context.executor()");
     this.connectTimeout = context.options().connectTimeout();
     this.description = settings.describe();
+    this.lifecycle = new LinkLifecycle(description, executor, () -> false);
   }
 
   @Override
@@ -147,32 +148,17 @@ public final class SerialLink implements Link {
 
   @Override
   public CompletionStage<Void> open(LinkListener newListener) {
-    Objects.requireNonNull(newListener, "listener");
-    CompletableFuture<Void> stage = new CompletableFuture<>();
-    onExecutor(
-        () -> doOpen(newListener, stage),
-        () ->
-            stage.completeExceptionally(
-                new IllegalStateException(description + ": the device executor is shut down")));
-    return stage.minimalCompletionStage();
+    return lifecycle.open(newListener, this::doOpen);
   }
 
-  private void doOpen(LinkListener newListener, CompletableFuture<Void> stage) {
-    if (opening != null || upPort != null) {
-      stage.completeExceptionally(
-          new IllegalStateException(
-              description + " is already " + (opening != null ? "opening" : "open")));
-      return;
-    }
+  private void doOpen() {
     Port port = new Port(lastPort);
-    opening = stage;
-    listener = newListener;
     current = port;
     lastPort = port;
     openTimer =
         executor.schedule(
             () -> {
-              if (current == port && opening != null) {
+              if (current == port && lifecycle.isOpening()) {
                 current = null;
                 port.stop();
                 failOpen(
@@ -193,25 +179,18 @@ public final class SerialLink implements Link {
   }
 
   private void opened(Port port) {
-    if (port != current || opening == null) {
+    if (port != current || !lifecycle.isOpening()) {
       port.stop();
       return;
     }
     cancelOpenTimer();
-    CompletableFuture<Void> stage = opening;
-    opening = null;
     upPort = port;
     log.debug("{} up ({})", description, port.realPath);
-    try {
-      listener.onUp();
-    } catch (RuntimeException e) {
-      log.warn("{}: listener failed in onUp", description, e);
-    }
-    stage.complete(null);
+    lifecycle.opened();
   }
 
   private void openFailed(Port port, PowerDeviceException error) {
-    if (port != current || opening == null) {
+    if (port != current || !lifecycle.isOpening()) {
       return;
     }
     current = null;
@@ -219,12 +198,8 @@ public final class SerialLink implements Link {
   }
 
   private void failOpen(PowerDeviceException error) {
-    CompletableFuture<Void> stage = opening;
-    opening = null;
-    listener = null;
     cancelOpenTimer();
-    log.debug("{} could not be opened: {}", description, error.getMessage());
-    stage.completeExceptionally(error);
+    lifecycle.failOpen(error);
   }
 
   private void cancelOpenTimer() {
@@ -237,14 +212,8 @@ public final class SerialLink implements Link {
   // ---------------------------------------------------------------------------------- events
 
   private void data(Port port, byte[] bytes) {
-    LinkListener l = listener;
-    if (port != upPort || l == null) {
-      return;
-    }
-    try {
-      l.onData(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
-    } catch (RuntimeException e) {
-      log.warn("{}: listener failed in onData", description, e);
+    if (port == upPort) {
+      lifecycle.data(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
     }
   }
 
@@ -255,18 +224,7 @@ public final class SerialLink implements Link {
     }
     upPort = null;
     current = null;
-    LinkListener l = listener;
-    listener = null;
-    log.debug("{} down: {}", description, reason.getMessage());
-    notifyDown(l, reason);
-  }
-
-  private void notifyDown(LinkListener l, PowerDeviceException reason) {
-    try {
-      l.onDown(reason);
-    } catch (RuntimeException e) {
-      log.warn("{}: listener failed in onDown", description, e);
-    }
+    lifecycle.down(reason);
   }
 
   // ---------------------------------------------------------------------------------- send
@@ -276,11 +234,11 @@ public final class SerialLink implements Link {
     Objects.requireNonNull(data, "data");
     Port port = upPort;
     if (port == null) {
-      return failed(new LinkLostException(description + ": not open"));
+      return lifecycle.failed(new LinkLostException(description + ": not open"));
     }
     long waiting = port.queued.get();
     if (waiting > WRITE_HIGH) {
-      return failed(
+      return lifecycle.failed(
           new DeviceBusyException(
               description + ": outbound buffer full (" + waiting + " bytes wait to be written)"));
     }
@@ -288,14 +246,8 @@ public final class SerialLink implements Link {
     data.duplicate().get(copy);
     CompletableFuture<Void> stage = new CompletableFuture<>();
     if (!port.enqueue(new Write(copy, stage))) {
-      return failed(new LinkLostException(description + ": not open"));
+      return lifecycle.failed(new LinkLostException(description + ": not open"));
     }
-    return stage.minimalCompletionStage();
-  }
-
-  private CompletionStage<Void> failed(PowerDeviceException error) {
-    CompletableFuture<Void> stage = new CompletableFuture<>();
-    complete(stage, error);
     return stage.minimalCompletionStage();
   }
 
@@ -303,7 +255,7 @@ public final class SerialLink implements Link {
   private void complete(CompletableFuture<Void> stage, Throwable error) {
     Runnable task =
         error == null ? () -> stage.complete(null) : () -> stage.completeExceptionally(error);
-    onExecutor(task, task);
+    lifecycle.execute(task, task);
   }
 
   // ---------------------------------------------------------------------------------- close
@@ -311,7 +263,7 @@ public final class SerialLink implements Link {
   @Override
   public CompletionStage<Void> close() {
     CompletableFuture<Void> stage = new CompletableFuture<>();
-    onExecutor(
+    lifecycle.execute(
         () -> doClose(stage),
         () -> {
           // The executor is gone, so nobody can be told; still release the port.
@@ -326,22 +278,9 @@ public final class SerialLink implements Link {
 
   private void doClose(CompletableFuture<Void> stage) {
     current = null;
-    if (opening != null) {
-      CompletableFuture<Void> pending = opening;
-      opening = null;
-      listener = null;
-      cancelOpenTimer();
-      log.debug("{} closed while opening", description);
-      pending.completeExceptionally(
-          new DeviceClosedException(description + " was closed while opening"));
-    }
-    if (upPort != null) {
-      upPort = null;
-      LinkListener l = listener;
-      listener = null;
-      log.debug("{} down: closed", description);
-      notifyDown(l, new DeviceClosedException(description + " was closed"));
-    }
+    cancelOpenTimer();
+    upPort = null;
+    lifecycle.closed();
     Port last = lastPort;
     if (last == null) {
       stage.complete(null);
@@ -367,20 +306,11 @@ public final class SerialLink implements Link {
     last.released.whenComplete(
         (v, t) -> {
           giveUp.cancel(false);
-          onExecutor(() -> stage.complete(null), () -> stage.complete(null));
+          lifecycle.completeOnExecutor(stage);
         });
   }
 
   // ---------------------------------------------------------------------------------- threads
-
-  /** Runs a task on the executor; {@code ifRejected} runs here when the executor refuses it. */
-  private void onExecutor(Runnable task, Runnable ifRejected) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      ifRejected.run();
-    }
-  }
 
   private record Write(byte[] bytes, CompletableFuture<Void> stage) {}
 
