@@ -12,6 +12,7 @@ import io.pdu4j.api.LinkLostException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
+import io.pdu4j.testkit.RecordingLinkListener;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -115,10 +116,10 @@ abstract class TcpLinkContractTest {
     return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
-  Socket open(Link link, RecordingListener listener) throws Exception {
+  Socket open(Link link, RecordingLinkListener listener) throws Exception {
     Outcome opened = onExecutor(() -> link.open(listener));
     assertThat(opened.error()).isNull();
-    assertThat(listener.ups).hasValue(1);
+    assertThat(listener.ups()).isEqualTo(1);
     assertThat(link.isOpen()).isTrue();
     return server.awaitConnection();
   }
@@ -133,8 +134,8 @@ abstract class TcpLinkContractTest {
     out.flush();
   }
 
-  void assertListenerOnlyOnExecutor(RecordingListener listener) {
-    assertThat(listener.threads).isNotEmpty().allMatch(t -> t == executorThread);
+  void assertListenerOnlyOnExecutor(RecordingLinkListener listener) {
+    assertThat(listener.threads()).isNotEmpty().allMatch(t -> t == executorThread);
   }
 
   @Test
@@ -152,7 +153,7 @@ abstract class TcpLinkContractTest {
   @Test
   void connectsSendsAndReceivesOnTheExecutorThread() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket peer = open(link, listener);
 
     Outcome sent = onExecutor(() -> link.send(ascii("hello\r\n")));
@@ -164,14 +165,14 @@ abstract class TcpLinkContractTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> assertThat(new String(listener.received(), US_ASCII)).isEqualTo("world>"));
-    assertThat(listener.downs).isEmpty();
+    assertThat(listener.downs()).isEmpty();
     assertListenerOnlyOnExecutor(listener);
   }
 
   @Test
   void sendCopiesTheBytesBeforeReturning() throws Exception {
     Link link = link(server.port());
-    Socket peer = open(link, new RecordingListener());
+    Socket peer = open(link, new RecordingLinkListener());
     ByteBuffer data = ascii("xxabcdxx");
     data.position(2).limit(6);
 
@@ -186,7 +187,7 @@ abstract class TcpLinkContractTest {
   @Test
   void deliversEveryInboundByteInOrder() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket peer = open(link, listener);
     byte[] payload = new byte[1 << 20];
     new Random(42).nextBytes(payload);
@@ -202,15 +203,15 @@ abstract class TcpLinkContractTest {
   void refusedConnectionFailsOpenWithAClearMessage() throws Exception {
     int port = TestServer.closedPort();
     Link link = link(port);
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
 
     Outcome opened = onExecutor(() -> link.open(listener));
 
     assertThat(opened.error())
         .isInstanceOf(DeviceUnreachableException.class)
         .hasMessage("cannot connect to tcp://127.0.0.1:" + port + ": connection refused");
-    assertThat(listener.ups).hasValue(0);
-    assertThat(listener.downs).isEmpty();
+    assertThat(listener.ups()).isEqualTo(0);
+    assertThat(listener.downs()).isEmpty();
     assertThat(link.isOpen()).isFalse();
   }
 
@@ -220,7 +221,7 @@ abstract class TcpLinkContractTest {
       assumeTrue(fillAcceptQueue(full.port()), "could not fill the accept queue on this system");
       Link link =
           link(context().withConnectTimeout(Duration.ofMillis(300)), "127.0.0.1", full.port());
-      RecordingListener listener = new RecordingListener();
+      RecordingLinkListener listener = new RecordingLinkListener();
 
       Outcome opened = onExecutor(() -> link.open(listener));
 
@@ -230,7 +231,7 @@ abstract class TcpLinkContractTest {
               "cannot connect to tcp://127.0.0.1:"
                   + full.port()
                   + ": connect timed out after 300 ms");
-      assertThat(listener.ups).hasValue(0);
+      assertThat(listener.ups()).isEqualTo(0);
     }
   }
 
@@ -239,7 +240,7 @@ abstract class TcpLinkContractTest {
     try (TestServer full = TestServer.notAccepting()) {
       assumeTrue(fillAcceptQueue(full.port()), "could not fill the accept queue on this system");
       Link link = link(full.port());
-      RecordingListener listener = new RecordingListener();
+      RecordingLinkListener listener = new RecordingLinkListener();
       CompletableFuture<Outcome> opened = new CompletableFuture<>();
       executor.execute(
           () ->
@@ -255,8 +256,8 @@ abstract class TcpLinkContractTest {
       assertThat(o.error())
           .isInstanceOf(DeviceClosedException.class)
           .hasMessageContaining("tcp://127.0.0.1:" + full.port());
-      assertThat(listener.ups).hasValue(0);
-      assertThat(listener.downs).isEmpty();
+      assertThat(listener.ups()).isEqualTo(0);
+      assertThat(listener.downs()).isEmpty();
     }
   }
 
@@ -279,16 +280,16 @@ abstract class TcpLinkContractTest {
   @Test
   void peerCloseGoesDownExactlyOnce() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket peer = open(link, listener);
 
     peer.close();
 
-    await().atMost(WAIT).until(() -> listener.downs.size() == 1);
-    assertThat(listener.downs.get(0))
+    await().atMost(WAIT).until(() -> listener.downs().size() == 1);
+    assertThat(listener.downs().get(0))
         .isInstanceOf(LinkLostException.class)
         .hasMessage("tcp://127.0.0.1:" + server.port() + ": closed by peer");
-    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.downs.size() == 1);
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.downs().size() == 1);
     assertThat(link.isOpen()).isFalse();
     assertListenerOnlyOnExecutor(listener);
   }
@@ -296,16 +297,16 @@ abstract class TcpLinkContractTest {
   @Test
   void resetGoesDownExactlyOnce() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket peer = open(link, listener);
 
     TestServer.reset(peer);
 
-    await().atMost(WAIT).until(() -> listener.downs.size() == 1);
-    assertThat(listener.downs.get(0))
+    await().atMost(WAIT).until(() -> listener.downs().size() == 1);
+    assertThat(listener.downs().get(0))
         .isInstanceOf(LinkLostException.class)
         .hasMessage("tcp://127.0.0.1:" + server.port() + ": connection reset");
-    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.downs.size() == 1);
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.downs().size() == 1);
     assertThat(link.isOpen()).isFalse();
     assertListenerOnlyOnExecutor(listener);
   }
@@ -313,14 +314,14 @@ abstract class TcpLinkContractTest {
   @Test
   void closeGoesDownOnceAndIsIdempotent() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket peer = open(link, listener);
 
     Outcome first = onExecutor(link::close);
 
     assertThat(first.error()).isNull();
-    assertThat(listener.downs).hasSize(1);
-    assertThat(listener.downs.get(0))
+    assertThat(listener.downs()).hasSize(1);
+    assertThat(listener.downs().get(0))
         .isExactlyInstanceOf(DeviceClosedException.class)
         .hasMessageContaining("tcp://127.0.0.1:" + server.port());
     assertThat(link.isOpen()).isFalse();
@@ -330,7 +331,7 @@ abstract class TcpLinkContractTest {
     assertThat(second.error()).isNull();
     Outcome third = link.close().toCompletableFuture().handle((v, e) -> new Outcome(e, null)).get();
     assertThat(third.error()).isNull();
-    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.downs.size() == 1);
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> listener.downs().size() == 1);
     assertListenerOnlyOnExecutor(listener);
   }
 
@@ -342,15 +343,15 @@ abstract class TcpLinkContractTest {
   @Test
   void reopensAfterThePeerClosed() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket first = open(link, listener);
     first.close();
-    await().atMost(WAIT).until(() -> listener.downs.size() == 1);
+    await().atMost(WAIT).until(() -> listener.downs().size() == 1);
 
     Outcome reopened = onExecutor(() -> link.open(listener));
 
     assertThat(reopened.error()).isNull();
-    assertThat(listener.ups).hasValue(2);
+    assertThat(listener.ups()).isEqualTo(2);
     Socket second = server.awaitConnection();
     assertThat(second.getPort()).as("a new connection").isNotEqualTo(first.getPort());
     assertThat(onExecutor(() -> link.send(ascii("again"))).error()).isNull();
@@ -359,21 +360,21 @@ abstract class TcpLinkContractTest {
     await().atMost(WAIT).until(() -> new String(listener.received(), US_ASCII).equals("ok"));
 
     onExecutor(link::close);
-    assertThat(listener.downs).hasSize(2);
-    assertThat(listener.downs.get(1)).isInstanceOf(DeviceClosedException.class);
+    assertThat(listener.downs()).hasSize(2);
+    assertThat(listener.downs().get(1)).isInstanceOf(DeviceClosedException.class);
     assertListenerOnlyOnExecutor(listener);
   }
 
   @Test
   void reopensAfterClose() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     open(link, listener);
     onExecutor(link::close);
 
     assertThat(onExecutor(() -> link.open(listener)).error()).isNull();
 
-    assertThat(listener.ups).hasValue(2);
+    assertThat(listener.ups()).isEqualTo(2);
     assertThat(server.awaitConnection()).isNotNull();
     assertThat(link.isOpen()).isTrue();
   }
@@ -381,14 +382,14 @@ abstract class TcpLinkContractTest {
   @Test
   void openWhileOpenFails() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     open(link, listener);
 
-    Outcome again = onExecutor(() -> link.open(new RecordingListener()));
+    Outcome again = onExecutor(() -> link.open(new RecordingLinkListener()));
 
     assertThat(again.error()).isInstanceOf(IllegalStateException.class);
     assertThat(link.isOpen()).isTrue();
-    assertThat(listener.downs).isEmpty();
+    assertThat(listener.downs()).isEmpty();
   }
 
   @Test
@@ -400,7 +401,7 @@ abstract class TcpLinkContractTest {
         .isInstanceOf(LinkLostException.class)
         .hasMessage("tcp://127.0.0.1:" + server.port() + ": not connected");
 
-    open(link, new RecordingListener());
+    open(link, new RecordingLinkListener());
     onExecutor(link::close);
     Outcome after = onExecutor(() -> link.send(ascii("x")));
     assertThat(after.error())
@@ -411,7 +412,7 @@ abstract class TcpLinkContractTest {
   @Test
   void sendFailsBusyWhileTheOutboundBufferIsFull() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket peer = open(link, listener); // never reads, until told to
     byte[] chunk = new byte[16 * 1024];
 
@@ -449,7 +450,7 @@ abstract class TcpLinkContractTest {
     drainer.setDaemon(true);
     drainer.start();
     await().atMost(WAIT).until(() -> sendsWithin(link, Duration.ofSeconds(1)));
-    assertThat(listener.downs).isEmpty();
+    assertThat(listener.downs()).isEmpty();
   }
 
   private static boolean sendsWithin(Link link, Duration d) throws InterruptedException {
@@ -464,7 +465,7 @@ abstract class TcpLinkContractTest {
   @Test
   void connectsByHostName() throws Exception {
     Link link = link(context(), "localhost", server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
 
     Socket peer = open(link, listener);
 
@@ -475,7 +476,7 @@ abstract class TcpLinkContractTest {
   @Test
   void listenerFailureDoesNotBreakTheLink() throws Exception {
     Link link = link(server.port());
-    RecordingListener recorder = new RecordingListener();
+    RecordingLinkListener recorder = new RecordingLinkListener();
     LinkListener throwing =
         new LinkListener() {
           @Override

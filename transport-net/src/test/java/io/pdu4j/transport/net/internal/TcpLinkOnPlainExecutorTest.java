@@ -9,6 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.spi.Link;
+import io.pdu4j.testkit.RecordingLinkListener;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Random;
@@ -51,7 +52,7 @@ class TcpLinkOnPlainExecutorTest extends TcpLinkContractTest {
   @Test
   void providerCloseStopsEveryThreadItStarted() throws Exception {
     Link link = link(context(), "localhost", server.port()); // a host name: uses the lookup pool
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     open(link, listener);
     assertThat(transportThreads())
         .anyMatch(n -> n.startsWith(TcpResources.RESOLVER_THREAD_PREFIX))
@@ -59,8 +60,8 @@ class TcpLinkOnPlainExecutorTest extends TcpLinkContractTest {
 
     provider.close();
 
-    await().atMost(WAIT).until(() -> listener.downs.size() == 1);
-    assertThat(listener.downs.get(0))
+    await().atMost(WAIT).until(() -> listener.downs().size() == 1);
+    assertThat(listener.downs().get(0))
         .isInstanceOf(LinkLostException.class)
         .hasMessageEndingWith("transport shut down");
     await().atMost(WAIT).untilAsserted(() -> assertThat(transportThreads()).isEmpty());
@@ -69,10 +70,10 @@ class TcpLinkOnPlainExecutorTest extends TcpLinkContractTest {
   @Test
   void providerIsUsableAgainAfterClose() throws Exception {
     Link link = link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     open(link, listener);
     provider.close();
-    await().atMost(WAIT).until(() -> listener.downs.size() == 1);
+    await().atMost(WAIT).until(() -> listener.downs().size() == 1);
 
     assertThat(onExecutor(() -> link.open(listener)).error()).isNull();
     assertThat(server.awaitConnection()).isNotNull();
@@ -87,7 +88,7 @@ class TcpLinkOnPlainExecutorTest extends TcpLinkContractTest {
     try {
       Link link =
           link(context().withResource(EventLoopGroup.class, offered), "127.0.0.1", server.port());
-      RecordingListener listener = new RecordingListener();
+      RecordingLinkListener listener = new RecordingLinkListener();
       Socket peer = open(link, listener);
       write(peer, "hi".getBytes(US_ASCII));
       await().atMost(WAIT).until(() -> listener.receivedCount() == 2);
@@ -103,7 +104,7 @@ class TcpLinkOnPlainExecutorTest extends TcpLinkContractTest {
   @Test
   void boundsInboundBytesWaitingForABusyExecutor() throws Exception {
     TcpLink link = (TcpLink) link(server.port());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     Socket peer = open(link, listener);
     byte[] payload = new byte[4 << 20];
     new Random(7).nextBytes(payload);

@@ -9,6 +9,7 @@ import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Link;
+import io.pdu4j.testkit.RecordingLinkListener;
 import io.pdu4j.transport.serial.SerialTransportProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
@@ -119,10 +120,10 @@ class SerialLinkTest {
   @Test
   void bytesFlowBothWaysAndEveryCallIsOnTheExecutor() throws Exception {
     SerialLink link = link(socat.a());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     get(link.open(listener));
     assertThat(link.isOpen()).isTrue();
-    assertThat(listener.ups.get()).isEqualTo(1);
+    assertThat(listener.ups()).isEqualTo(1);
     assertThat(serialThreads(socat.a())).extracting(Thread::isDaemon).containsOnly(true).hasSize(2);
 
     Peer peer = peer();
@@ -135,14 +136,14 @@ class SerialLinkTest {
     get(link.send(ascii("?\n")).whenComplete((v, t) -> completedOn[0] = Thread.currentThread()));
     await().atMost(WAIT).until(() -> peer.received().equals("?\n"));
 
-    assertThat(listener.threads).containsOnly(executorThread);
+    assertThat(listener.threads()).containsOnly(executorThread);
     assertThat(completedOn[0]).isIn(executorThread, Thread.currentThread());
   }
 
   @Test
   void splitAndLargeWritesArriveIntactBothWays() throws Exception {
     SerialLink link = link(socat.a());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     get(link.open(listener));
     Peer peer = peer();
 
@@ -170,15 +171,15 @@ class SerialLinkTest {
     await().atMost(WAIT).until(() -> listener.receivedCount() >= in.length);
     assertThat(listener.received()).isEqualTo(in);
     assertThat(link.inboundWaiting()).isZero();
-    assertThat(listener.threads).containsOnly(executorThread);
+    assertThat(listener.threads()).containsOnly(executorThread);
   }
 
   @Test
   void readingPausesWhileTheExecutorIsBehind() throws Exception {
     SerialLink link = link(socat.a());
     AtomicInteger maxWaiting = new AtomicInteger();
-    RecordingListener listener =
-        new RecordingListener() {
+    RecordingLinkListener listener =
+        new RecordingLinkListener() {
           @Override
           public void onData(ByteBuffer buffer) {
             maxWaiting.accumulateAndGet(link.inboundWaiting(), Math::max);
@@ -202,13 +203,13 @@ class SerialLinkTest {
   @Test
   void theOtherEndVanishingTakesTheLinkDownOnce() throws Exception {
     SerialLink link = link(socat.a());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     get(link.open(listener));
 
     socat.stop();
 
-    await().atMost(WAIT).until(() -> listener.downs.size() == 1);
-    assertThat(listener.downs.get(0))
+    await().atMost(WAIT).until(() -> listener.downs().size() == 1);
+    assertThat(listener.downs().get(0))
         .isInstanceOf(LinkLostException.class)
         .hasMessageContaining(socat.a().toString())
         .hasMessageContaining("port closed/removed");
@@ -218,27 +219,27 @@ class SerialLinkTest {
         .isInstanceOf(LinkLostException.class)
         .hasMessageContaining("not open");
     get(link.close());
-    assertThat(listener.downs).hasSize(1);
-    assertThat(listener.ups.get()).isEqualTo(1);
-    assertThat(listener.threads).containsOnly(executorThread);
+    assertThat(listener.downs()).hasSize(1);
+    assertThat(listener.ups()).isEqualTo(1);
+    assertThat(listener.threads()).containsOnly(executorThread);
   }
 
   @Test
   void reopensWhenThePortComesBack() throws Exception {
     SerialLink link = link(socat.a());
-    RecordingListener first = new RecordingListener();
+    RecordingLinkListener first = new RecordingLinkListener();
     get(link.open(first));
     socat.stop();
-    await().atMost(WAIT).until(() -> first.downs.size() == 1);
+    await().atMost(WAIT).until(() -> first.downs().size() == 1);
 
     // while it is gone, opening fails as a reconnect loop expects
-    assertThat(failure(link.open(new RecordingListener())))
+    assertThat(failure(link.open(new RecordingLinkListener())))
         .isInstanceOf(DeviceUnreachableException.class)
         .hasMessageContaining(socat.a().toString())
         .hasMessageContaining("no such port");
 
     socat.start();
-    RecordingListener second = new RecordingListener();
+    RecordingLinkListener second = new RecordingLinkListener();
     get(link.open(second));
     assertThat(link.isOpen()).isTrue();
     Peer peer = peer();
@@ -246,9 +247,9 @@ class SerialLinkTest {
     await().atMost(WAIT).until(() -> new String(second.received(), US_ASCII).equals("back\n"));
     get(link.send(ascii("S1=1\n")));
     await().atMost(WAIT).until(() -> peer.received().equals("S1=1\n"));
-    assertThat(second.ups.get()).isEqualTo(1);
-    assertThat(second.downs).isEmpty();
-    assertThat(first.downs).hasSize(1);
+    assertThat(second.ups()).isEqualTo(1);
+    assertThat(second.downs()).isEmpty();
+    assertThat(first.downs()).hasSize(1);
     assertThat(first.received()).isEmpty();
   }
 
@@ -256,7 +257,7 @@ class SerialLinkTest {
   void openingAMissingPortFailsNamingIt() throws Exception {
     Path missing = dir.resolve("no-such-port");
     SerialLink link = link(missing);
-    assertThat(failure(link.open(new RecordingListener())))
+    assertThat(failure(link.open(new RecordingLinkListener())))
         .isInstanceOf(DeviceUnreachableException.class)
         .hasMessageContaining("cannot open serial://" + missing)
         .hasMessageContaining("no such port");
@@ -267,25 +268,25 @@ class SerialLinkTest {
   @Test
   void aPortIsOpenedOnceAndExclusively() throws Exception {
     SerialLink link = link(socat.a());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     get(link.open(listener));
 
-    assertThat(failure(link.open(new RecordingListener())))
+    assertThat(failure(link.open(new RecordingLinkListener())))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already open");
 
     SerialLink other = link(socat.a());
-    assertThat(failure(other.open(new RecordingListener())))
+    assertThat(failure(other.open(new RecordingLinkListener())))
         .isInstanceOf(DeviceUnreachableException.class)
         .hasMessageContaining(socat.a().toString())
         .hasMessageContaining("port busy");
 
     get(link.close());
-    RecordingListener second = new RecordingListener();
+    RecordingLinkListener second = new RecordingLinkListener();
     get(other.open(second));
-    assertThat(second.ups.get()).isEqualTo(1);
-    assertThat(listener.ups.get()).isEqualTo(1);
-    assertThat(listener.downs).hasSize(1);
+    assertThat(second.ups()).isEqualTo(1);
+    assertThat(listener.ups()).isEqualTo(1);
+    assertThat(listener.downs()).hasSize(1);
   }
 
   @Test
@@ -304,7 +305,7 @@ class SerialLinkTest {
           .until(() -> holder.descendants().findAny().isPresent() || !holder.isAlive());
       assertThat(holder.isAlive()).isTrue();
       SerialLink link = link(socat.a());
-      assertThat(failure(link.open(new RecordingListener())))
+      assertThat(failure(link.open(new RecordingLinkListener())))
           .isInstanceOf(DeviceUnreachableException.class)
           .hasMessageContaining(socat.a().toString())
           .hasMessageContaining("port busy: locked by another process");
@@ -318,41 +319,41 @@ class SerialLinkTest {
   @Test
   void closeReportsDownOnceAndLeavesNoThread() throws Exception {
     SerialLink link = link(socat.a());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     get(link.open(listener));
     assertThat(serialThreads(socat.a())).isNotEmpty();
 
     get(link.close());
 
-    assertThat(listener.downs).hasSize(1);
-    assertThat(listener.downs.get(0))
+    assertThat(listener.downs()).hasSize(1);
+    assertThat(listener.downs().get(0))
         .isInstanceOf(DeviceClosedException.class)
         .hasMessageContaining(socat.a().toString());
     assertThat(link.isOpen()).isFalse();
     await().atMost(WAIT).until(() -> serialThreads(socat.a()).isEmpty());
     get(link.close());
-    assertThat(listener.downs).hasSize(1);
+    assertThat(listener.downs()).hasSize(1);
     assertThat(failure(link.send(ascii("?\n")))).isInstanceOf(LinkLostException.class);
-    assertThat(listener.threads).containsOnly(executorThread);
+    assertThat(listener.threads()).containsOnly(executorThread);
 
     // closed is not final: the port can be opened again
-    RecordingListener again = new RecordingListener();
+    RecordingLinkListener again = new RecordingLinkListener();
     get(link.open(again));
-    assertThat(again.ups.get()).isEqualTo(1);
+    assertThat(again.ups()).isEqualTo(1);
   }
 
   @Test
   void closeBeforeItIsUpFailsTheOpenWithDeviceClosed() throws Exception {
     SerialLink link = link(socat.a());
-    RecordingListener listener = new RecordingListener();
+    RecordingLinkListener listener = new RecordingLinkListener();
     // queued behind a busy executor, so the close runs before the port's opening is reported
     executor.execute(() -> sleep(200));
     CompletionStage<Void> open = link.open(listener);
     CompletionStage<Void> closed = link.close();
     assertThat(failure(open)).isInstanceOf(DeviceClosedException.class);
     get(closed);
-    assertThat(listener.ups.get()).isZero();
-    assertThat(listener.downs).isEmpty();
+    assertThat(listener.ups()).isZero();
+    assertThat(listener.downs()).isEmpty();
     await().atMost(WAIT).until(() -> serialThreads(socat.a()).isEmpty());
   }
 
