@@ -3,23 +3,19 @@ package io.pdu4j.driver.enistic;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.driver.enistic.internal.EnisticCodec;
+import io.pdu4j.spi.DatagramWindow;
 import io.pdu4j.spi.DeviceDiscoverer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -52,67 +48,49 @@ public final class EnisticDiscoverer implements DeviceDiscoverer {
 
   @Override
   public CompletionStage<Result> discover(Request request) {
-    CompletableFuture<Result> result = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                result.complete(listen(request));
-              } catch (IOException | RuntimeException e) {
-                result.completeExceptionally(
-                    new DeviceUnreachableException(
-                        "cannot listen for Enistic readings on port " + request.port() + ": " + e,
-                        "enistic:udp://0.0.0.0:" + request.port(),
-                        null,
-                        null,
-                        e));
-              }
-            },
-            "enistic-discovery");
-    t.setDaemon(true);
-    t.start();
-    return result;
+    return DatagramWindow.onOwnThread(
+        "enistic-discovery",
+        () -> listen(request),
+        e ->
+            new DeviceUnreachableException(
+                "cannot listen for Enistic readings on port " + request.port() + ": " + e,
+                "enistic:udp://0.0.0.0:" + request.port(),
+                null,
+                null,
+                e));
   }
 
   private static Result listen(Request request) throws IOException {
     Map<String, Found> found = new LinkedHashMap<>();
-    int ignored = 0;
-    try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
-        Selector selector = Selector.open()) {
+    int[] ignored = {0};
+    try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
       channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       channel.bind(new InetSocketAddress(request.port()));
       channel.configureBlocking(false);
-      channel.register(selector, SelectionKey.OP_READ);
-      long end = System.nanoTime() + request.window().toNanos();
-      ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM + 1);
-      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-        selector.select(Math.max(1, (end - now) / 1_000_000));
-        selector.selectedKeys().clear();
-        SocketAddress from;
-        while ((from = channel.receive(buffer.clear())) != null) {
-          buffer.flip();
-          if (buffer.remaining() > MAX_DATAGRAM) {
-            ignored++;
-            continue;
-          }
-          String payload = StandardCharsets.ISO_8859_1.decode(buffer).toString();
-          List<String> serials = controllers(payload);
-          if (serials.isEmpty()) {
-            ignored++;
-          }
-          for (String serial : serials) {
-            found.putIfAbsent(
-                EnisticCodec.key(serial),
-                new Found(
-                    "enistic",
-                    "enistic:udp://0.0.0.0:" + request.port() + "/" + serial,
-                    serial,
-                    Optional.empty()));
-          }
-        }
-      }
+      DatagramWindow.receive(
+          channel,
+          request.window(),
+          MAX_DATAGRAM,
+          (from, bytes) -> {
+            List<String> serials =
+                bytes.length > MAX_DATAGRAM
+                    ? List.of()
+                    : controllers(new String(bytes, StandardCharsets.ISO_8859_1));
+            if (serials.isEmpty()) {
+              ignored[0]++;
+            }
+            for (String serial : serials) {
+              found.putIfAbsent(
+                  EnisticCodec.key(serial),
+                  new Found(
+                      "enistic",
+                      "enistic:udp://0.0.0.0:" + request.port() + "/" + serial,
+                      serial,
+                      Optional.empty()));
+            }
+          });
     }
-    return new Result(new ArrayList<>(found.values()), ignored);
+    return new Result(new ArrayList<>(found.values()), ignored[0]);
   }
 
   /** The controller serials of the well-formed readings in one datagram. */

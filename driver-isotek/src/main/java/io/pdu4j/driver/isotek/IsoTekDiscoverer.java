@@ -2,6 +2,7 @@ package io.pdu4j.driver.isotek;
 
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.driver.isotek.internal.IsoTekDiscoveryAnswers;
+import io.pdu4j.spi.DatagramWindow;
 import io.pdu4j.spi.DeviceDiscoverer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,10 +11,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -44,63 +42,32 @@ public final class IsoTekDiscoverer implements DeviceDiscoverer {
 
   @Override
   public CompletionStage<Result> discover(Request request) {
-    CompletableFuture<Result> result = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                result.complete(run(request));
-              } catch (IOException | RuntimeException e) {
-                result.completeExceptionally(
-                    new DeviceUnreachableException(
-                        "discovery failed: " + e,
-                        request.broadcast() + ":" + request.port(),
-                        "A?",
-                        null,
-                        e));
-              }
-            },
-            "isotek-discovery");
-    t.setDaemon(true);
-    t.start();
-    return result;
+    return DatagramWindow.onOwnThread(
+        "isotek-discovery",
+        () -> run(request),
+        e ->
+            new DeviceUnreachableException(
+                "discovery failed: " + e,
+                request.broadcast() + ":" + request.port(),
+                "A?",
+                null,
+                e));
   }
 
   private static Result run(Request request) throws IOException {
     IsoTekDiscoveryAnswers answers = new IsoTekDiscoveryAnswers();
     SocketAddress target = new InetSocketAddress(request.broadcast(), request.port());
-    try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
-        Selector selector = Selector.open()) {
+    try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
       channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
       channel.bind(null);
       channel.configureBlocking(false);
-      channel.register(selector, SelectionKey.OP_READ);
-      long start = System.nanoTime();
-      long end = start + request.window().toNanos();
-      long resendAt = start + request.window().toNanos() / 2;
-      boolean resent = false;
       channel.send(ByteBuffer.wrap(REQUEST), target);
-      ByteBuffer buffer = ByteBuffer.allocate(IsoTekDiscoveryAnswers.MAX_DATAGRAM + 1);
-      while (true) {
-        long now = System.nanoTime();
-        if (now >= end) {
-          break;
-        }
-        if (!resent && now >= resendAt) {
-          channel.send(ByteBuffer.wrap(REQUEST), target);
-          resent = true;
-        }
-        long until = resent ? end : resendAt;
-        selector.select(Math.max(1, (until - now) / 1_000_000));
-        selector.selectedKeys().clear();
-        SocketAddress from;
-        while ((from = channel.receive(buffer.clear())) != null) {
-          buffer.flip();
-          byte[] payload = new byte[buffer.remaining()];
-          buffer.get(payload);
-          answers.accept((InetSocketAddress) from, payload);
-        }
-      }
+      DatagramWindow.receive(
+          channel,
+          request.window(),
+          IsoTekDiscoveryAnswers.MAX_DATAGRAM,
+          () -> channel.send(ByteBuffer.wrap(REQUEST), target),
+          answers::accept);
     }
     return answers.result();
   }
