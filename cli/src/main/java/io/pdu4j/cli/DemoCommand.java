@@ -140,17 +140,20 @@ final class DemoCommand implements Callable<Integer> {
                 + " devices are simulated."));
 
     heading(1, "Starting three simulated devices");
-    boolean started =
+    boolean started = true;
+    started &=
         step(DemoLab.RACK + ": an IsoTek SMART Power PDU on TCP", () -> note(lab.startRack()))
-                .isPresent()
-            & step(
-                    DemoLab.OFFICE + ": an Enistic Smart Energy Controller on UDP",
-                    () -> note(lab.startOffice()))
-                .isPresent()
-            & step(
-                    DemoLab.AV_RACK + ": an IsoTek PDU behind an Extron IPCP's serial port",
-                    () -> note(lab.startAvRack()))
-                .isPresent();
+            .isPresent();
+    started &=
+        step(
+                DemoLab.OFFICE + ": an Enistic Smart Energy Controller on UDP",
+                () -> note(lab.startOffice()))
+            .isPresent();
+    started &=
+        step(
+                DemoLab.AV_RACK + ": an IsoTek PDU behind an Extron IPCP's serial port",
+                () -> note(lab.startAvRack()))
+            .isPresent();
     if (!started) {
       return finish();
     }

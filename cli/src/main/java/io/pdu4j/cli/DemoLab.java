@@ -95,10 +95,16 @@ final class DemoLab implements AutoCloseable {
     try {
       passwordDir = Files.createTempDirectory("pdu4j-demo-");
       passwordFile = passwordDir.resolve("ipcp-password");
-      Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
+      // close() deletes both; these cover a Ctrl-C during the tour (deleted in reverse order)
+      passwordDir.toFile().deleteOnExit();
+      passwordFile.toFile().deleteOnExit();
       if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        // owner-only from the start (the directory already is), never readable in between
+        Files.createFile(
+            passwordFile,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
+      Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the demo password file: " + e.getMessage(), e);
     }
