@@ -72,6 +72,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final int EVENTS_SHOWN = 8;
+
+  /** Fewer in the live view, so that three tables and the events fit a 50-line terminal. */
+  private static final int EVENTS_SHOWN_LIVE = 5;
+
   private static final String INDENT = "      ";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -508,7 +512,7 @@ final class DemoCommand implements Callable<Integer> {
         });
     screen.append(nl).append(style.bold("last change: ")).append(lastAction).append(nl);
     screen.append(style.bold("events:")).append(nl);
-    events.lines(EVENTS_SHOWN).forEach(line -> screen.append("  ").append(line).append(nl));
+    events.lines(EVENTS_SHOWN_LIVE).forEach(line -> screen.append("  ").append(line).append(nl));
     return screen.toString();
   }
 
