@@ -124,32 +124,25 @@ class ArchitectureTest {
 
   @Test
   void transportsDependOnTheApiAndTheirIoLibraryOnly() {
-    classes()
-        .that()
-        .resideInAPackage("io.pdu4j.transport.net..")
-        .should()
-        .onlyDependOnClassesThat()
-        .resideInAnyPackage(
-            "java..",
-            "org.slf4j..",
-            "io.pdu4j.api..",
-            "io.pdu4j.spi..",
-            "io.pdu4j.transport.net..",
-            "io.netty..")
-        .check(classes);
-    classes()
-        .that()
-        .resideInAPackage("io.pdu4j.transport.serial..")
-        .should()
-        .onlyDependOnClassesThat()
-        .resideInAnyPackage(
-            "java..",
-            "org.slf4j..",
-            "io.pdu4j.api..",
-            "io.pdu4j.spi..",
-            "io.pdu4j.transport.serial..",
-            "com.fazecast..")
-        .check(classes);
+    for (String[] transport :
+        new String[][] {
+          {"io.pdu4j.transport.net..", "io.netty.."},
+          {"io.pdu4j.transport.serial..", "com.fazecast.."}
+        }) {
+      classes()
+          .that()
+          .resideInAPackage(transport[0])
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "java..",
+              "org.slf4j..",
+              "io.pdu4j.api..",
+              "io.pdu4j.spi..",
+              transport[0],
+              transport[1])
+          .check(classes);
+    }
   }
 
   /**
