@@ -318,6 +318,11 @@ final class FleetServer implements AutoCloseable {
     return m;
   }
 
+  /** The device configured under {@code name}, once it is open (the demo drives it). */
+  Optional<PowerDevice> device(String name) {
+    return Optional.ofNullable(devices.get(name)).map(s -> s.device);
+  }
+
   /** The devices currently open, for tests. */
   List<PowerDevice> openDevices() {
     List<PowerDevice> l = new ArrayList<>();

@@ -273,9 +273,11 @@ class CliTest {
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
         .contains("Every step succeeded")
-        .doesNotContain("FAILED")
-        .contains("8 outlets")
-        .contains("16 outlets");
+        .doesNotContain("FAIL")
+        .contains("rack connected: isotek:tcp://127.0.0.1:")
+        .contains("office connected: enistic:udp://127.0.0.1:")
+        .contains("av-rack connected: isotek:extron://127.0.0.1:")
+        .containsPattern("pdu_outlet_power_watts\\{device=\"av-rack\",outlet=\"3\"}");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.pdu4j.it;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -14,11 +15,23 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The layering of DESIGN.md, checked on the production classes of every module. */
+/**
+ * The layering of docs/architecture.md, checked on the production classes of every module, and on
+ * the example plugin's jar (which no module depends on, so it is on no class path here).
+ */
 class ArchitectureTest {
+  private static final Path EXAMPLE_JAR =
+      Path.of(
+          System.getProperty(
+              "pdu4j.example.jar",
+              "../examples/example-driver/target/pdu4j-example-driver-0.1.0-SNAPSHOT.jar"));
+
   private static JavaClasses classes;
 
   @BeforeAll
@@ -43,10 +56,11 @@ class ArchitectureTest {
           "io.pdu4j.runtime",
           "io.pdu4j.sim.isotek",
           "io.pdu4j.sim.enistic",
+          "io.pdu4j.sim.extron",
+          "io.pdu4j.testkit",
           "io.pdu4j.cli"
         }) {
-      org.assertj.core.api.Assertions.assertThat(
-              classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
+      assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith(pkg)))
           .as("classes of %s imported", pkg)
           .isTrue();
     }
@@ -105,6 +119,113 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "io.pdu4j.driver..", "io.pdu4j.runtime..", "io.pdu4j.cli..", "io.pdu4j.sim..")
+        .check(classes);
+  }
+
+  @Test
+  void transportsDependOnTheApiAndTheirIoLibraryOnly() {
+    for (String[] transport :
+        new String[][] {
+          {"io.pdu4j.transport.net..", "io.netty.."},
+          {"io.pdu4j.transport.serial..", "com.fazecast.."}
+        }) {
+      classes()
+          .that()
+          .resideInAPackage(transport[0])
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(
+              "java..",
+              "org.slf4j..",
+              "io.pdu4j.api..",
+              "io.pdu4j.spi..",
+              transport[0],
+              transport[1])
+          .check(classes);
+    }
+  }
+
+  /**
+   * The testkit is what a driver author's tests extend, plugin authors included: it may use the API
+   * and the test libraries, never the runtime, a transport, a driver or a simulator (a driver's
+   * tests bring their own simulator and open their device through hooks).
+   */
+  @Test
+  void testkitDependsOnTheApiAndTestLibrariesOnly() {
+    classes()
+        .that()
+        .resideInAPackage("io.pdu4j.testkit..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "javax.tools..",
+            "org.slf4j..",
+            "io.pdu4j.api..",
+            "io.pdu4j.spi..",
+            "io.pdu4j.testkit..",
+            "org.junit..",
+            "org.opentest4j..",
+            "org.assertj..",
+            "org.awaitility..",
+            "org.hamcrest..")
+        .check(classes);
+  }
+
+  @Test
+  void noProductionCodeDependsOnTheTestkit() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.pdu4j.testkit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pdu4j.testkit..")
+        .check(classes);
+  }
+
+  /** The example plugin is what plugin authors copy: it must need nothing but {@code pdu4j-api}. */
+  @Test
+  void theExamplePluginDependsOnTheApiOnly() throws IOException {
+    assertThat(EXAMPLE_JAR)
+        .as("the example plugin's jar (built by examples/example-driver)")
+        .exists();
+    JavaClasses example;
+    try (JarFile jar = new JarFile(EXAMPLE_JAR.toFile())) {
+      example = new ClassFileImporter().importJar(jar);
+    }
+    assertThat(example.stream().map(JavaClass::getName))
+        .as("classes of the example plugin")
+        .contains("io.pdu4j.example.relay.LineRelayDriver");
+    classes()
+        .that()
+        .resideInAPackage("io.pdu4j.example..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..", "org.slf4j..", "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.example..")
+        .check(example);
+  }
+
+  @Test
+  void onlyTheCommandLineKnowsTheCommandLine() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.pdu4j.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.pdu4j.cli..", "picocli..")
+        .check(classes);
+  }
+
+  /** Metrics and the YAML configuration are the runtime's (and the command line's on top of it). */
+  @Test
+  void micrometerAndJacksonStayInTheRuntimeAndTheCommandLine() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.pdu4j.runtime..", "io.pdu4j.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.micrometer..", "com.fasterxml.jackson..")
         .check(classes);
   }
 

@@ -3,11 +3,15 @@ package io.pdu4j.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.DriverInfo;
 import io.pdu4j.runtime.PluginProblem;
 import io.pdu4j.runtime.PluginSource;
+import io.pdu4j.runtime.PowerModule;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.testkit.PluginJarMaker;
@@ -146,6 +150,46 @@ class PluginIT {
               board.outlet(2).switchOff().toCompletableFuture().get(10, TimeUnit.SECONDS).state())
           .isEqualTo(OutletState.OFF);
       assertThat(relays()).isEqualTo("RELAYS 0 0 0 0");
+    }
+  }
+
+  @Test
+  void aGuiceInjectorWithPowerModuleLoadsTheExamplePlugin() throws Exception {
+    Injector injector = Guice.createInjector(PowerModule.withPluginDirectory(plugins));
+    try (PowerRuntime runtime = injector.getInstance(PowerRuntime.class)) {
+      assertThat(runtime.drivers())
+          .filteredOn(d -> d.code().equals("linerelay"))
+          .singleElement()
+          .satisfies(
+              d ->
+                  assertThat(d.plugin().map(PluginSource::jar))
+                      .contains(exampleInPlugins.toAbsolutePath().normalize()));
+      assertThat(runtime.pluginProblems()).hasSize(2);
+      PowerDevice board = runtime.open("linerelay:tcp://127.0.0.1:" + port);
+      assertThat(board.outlet(4).switchOn().toCompletableFuture().get(10, TimeUnit.SECONDS).state())
+          .isEqualTo(OutletState.ON);
+      assertThat(relays()).isEqualTo("RELAYS 0 0 0 1");
+    }
+
+    // another module's binding wins over the directory the module was made with
+    Path empty = Files.createDirectories(work.resolve("empty"));
+    Injector bound =
+        Guice.createInjector(
+            PowerModule.withPluginDirectory(empty),
+            new AbstractModule() {
+              @Override
+              protected void configure() {
+                PowerModule.pluginDirectoryBinder(binder()).setBinding().toInstance(plugins);
+              }
+            });
+    try (PowerRuntime runtime = bound.getInstance(PowerRuntime.class)) {
+      assertThat(runtime.drivers()).extracting(DriverInfo::code).contains("linerelay");
+    }
+
+    try (PowerRuntime runtime =
+        Guice.createInjector(new PowerModule()).getInstance(PowerRuntime.class)) {
+      assertThat(runtime.drivers()).extracting(DriverInfo::code).doesNotContain("linerelay");
+      assertThat(runtime.pluginProblems()).isEmpty();
     }
   }
 

@@ -2,15 +2,21 @@ package io.pdu4j.runtime;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Binder;
+import com.google.inject.Key;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
+import com.google.inject.name.Named;
+import com.google.inject.name.Names;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.runtime.internal.RuntimeSettings;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -32,11 +38,22 @@ import java.util.Optional;
  * meters are kept. Bind yours with {@code bind(MeterRegistry.class).toInstance(registry)} or {@link
  * #meterRegistryBinder(Binder)}{@code .setBinding().toInstance(registry)}.
  *
+ * <p>Plugins: a directory of plugin jars (see {@link PowerRuntime.Builder#pluginDirectory}) comes
+ * from {@link #withPluginDirectory(Path)}, or from any module with {@link
+ * #pluginDirectoryBinder(Binder)}{@code .setBinding().toInstance(dir)}, which wins over the former.
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(PowerModule.withPluginDirectory(Path.of("plugins")));
+ * }</pre>
+ *
  * <p>{@code new PowerModule()} has the defaults of {@link PowerRuntime#builder()}; {@link
  * PowerRuntime.Builder#module()} makes one with other settings. The injector does not close the
  * runtime: the application does.
  */
 public final class PowerModule extends AbstractModule {
+  /** The binding of the plugin directory; a name of ours, so that no other {@code Path} clashes. */
+  private static final String PLUGIN_DIRECTORY = "io.pdu4j.runtime.pluginDirectory";
+
   private final RuntimeSettings settings;
 
   /** A module with the builder's defaults. */
@@ -56,6 +73,25 @@ public final class PowerModule extends AbstractModule {
 
   PowerModule(RuntimeSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * A module with the builder's defaults that loads the plugin jars of {@code directory}, as {@link
+   * PowerRuntime.Builder#pluginDirectory(Path)} does (same as {@code
+   * PowerRuntime.builder().pluginDirectory(directory).module()}).
+   */
+  public static PowerModule withPluginDirectory(Path directory) {
+    return PowerRuntime.builder().pluginDirectory(directory).module();
+  }
+
+  /**
+   * The optional plugin directory, to set from any module: {@code
+   * PowerModule.pluginDirectoryBinder(binder()).setBinding().toInstance(dir)}. It replaces the
+   * directory this module was made with, if any; unset, the runtime loads no plugin jars.
+   */
+  public static OptionalBinder<Path> pluginDirectoryBinder(Binder binder) {
+    return OptionalBinder.newOptionalBinder(
+        binder, Key.get(Path.class, Names.named(PLUGIN_DIRECTORY)));
   }
 
   /**
@@ -83,7 +119,8 @@ public final class PowerModule extends AbstractModule {
   protected void configure() {
     OptionalBinder<MeterRegistry> registry = meterRegistryBinder(binder());
     settings.meterRegistry().ifPresent(r -> registry.setBinding().toInstance(r));
-    bind(RuntimeSettings.class).toInstance(settings);
+    OptionalBinder<Path> plugins = pluginDirectoryBinder(binder());
+    settings.pluginDirectory().ifPresent(dir -> plugins.setDefault().toInstance(dir));
     // the same instance bound twice is not a clash; two instances with one code are (the runtime
     // reports those with both origins)
     Multibinder<PowerDriver> drivers = driverBinder(binder()).permitDuplicates();
@@ -92,6 +129,22 @@ public final class PowerModule extends AbstractModule {
     settings.transports().forEach(t -> transports.addBinding().toInstance(t));
     bind(RuntimeCore.class).in(Scopes.SINGLETON);
     bind(PowerRuntime.class).to(DefaultPowerRuntime.class).in(Scopes.SINGLETON);
+  }
+
+  /** This module's settings with the plugin directory the injector ends up with. */
+  @Provides
+  @Singleton
+  RuntimeSettings settings(@Named(PLUGIN_DIRECTORY) Optional<Path> pluginDirectory) {
+    return new RuntimeSettings(
+        settings.defaults(),
+        settings.clock(),
+        settings.ioThreads(),
+        settings.classLoader(),
+        settings.loadServices(),
+        settings.drivers(),
+        settings.transports(),
+        settings.meterRegistry(),
+        pluginDirectory);
   }
 
   private static ClassLoader defaultClassLoader() {
