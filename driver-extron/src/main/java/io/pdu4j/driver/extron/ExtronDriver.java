@@ -2,6 +2,7 @@ package io.pdu4j.driver.extron;
 
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.driver.extron.internal.ExtronRelayDevice;
+import io.pdu4j.driver.extron.internal.TunnelSettings;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.LinkRequirements;
@@ -37,7 +38,7 @@ public final class ExtronDriver implements PowerDriver {
 
   @Override
   public Set<String> optionNames() {
-    return Set.of("password", "keepalive");
+    return TunnelSettings.GATEWAY_OPTIONS;
   }
 
   @Override
