@@ -44,6 +44,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,7 +60,10 @@ class ExtronOverSimulatorTest {
   private static ServerSocket device;
   private static final List<Socket> deviceConnections = new CopyOnWriteArrayList<>();
 
+  private static final String PASSWORD = "s3cret";
+
   @TempDir Path dir;
+  private Path secret;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private ExtronSimulator sim;
   private Link link;
@@ -123,6 +127,11 @@ class ExtronOverSimulatorTest {
     TCP.close();
   }
 
+  @BeforeEach
+  void writeSecret() throws IOException {
+    secret = Files.writeString(dir.resolve("pw"), PASSWORD + "\n");
+  }
+
   @AfterEach
   void stop() {
     if (link != null) {
@@ -157,11 +166,21 @@ class ExtronOverSimulatorTest {
   private static final DeviceOptions OPTIONS =
       DeviceOptions.defaults().withCommandTimeout(Duration.ofMillis(800));
 
+  /**
+   * An IPCP with a password: a login ends at once on its answer, where an IPCP without one is only
+   * known to be ready after half a second of quiet.
+   */
+  private static ExtronSimulator.Builder ipcp() {
+    return ExtronSimulator.builder().adminPassword(PASSWORD);
+  }
+
+  /** A tunnel to COM3 of {@link #sim}, with the password and these options. */
   private Link tunnel(boolean web, String options, LinkRequirements requirements) {
+    String query = "?password=file:" + secret + "&" + options;
     String uri =
         web
-            ? "isotek:extron+http://127.0.0.1:" + sim.httpPort() + "/3?" + options
-            : "isotek:extron://127.0.0.1:" + sim.port() + "/3?" + options;
+            ? "isotek:extron+http://127.0.0.1:" + sim.httpPort() + "/3" + query
+            : "isotek:extron://127.0.0.1:" + sim.port() + "/3" + query;
     TransportProvider provider = web ? new ExtronHttpTunnelProvider() : new ExtronTunnelProvider();
     link = provider.create(DeviceAddress.parse(uri), new Context(executor, OPTIONS, requirements));
     return link;
@@ -199,7 +218,7 @@ class ExtronOverSimulatorTest {
       boolean web, String data, boolean echo, String prefix, boolean crlf, boolean emptyReply)
       throws Exception {
     ExtronSimulator.Builder b =
-        ExtronSimulator.builder()
+        ipcp()
             .serialDevice(3, device.getLocalPort())
             .echoData(echo)
             .replyPrefix(prefix)
@@ -243,7 +262,7 @@ class ExtronOverSimulatorTest {
   @Test
   void withoutATerminatorAMultiLineReplyComesWhole() throws Exception {
     for (boolean web : new boolean[] {false, true}) {
-      ExtronSimulator.Builder b = ExtronSimulator.builder().serialDevice(3, device.getLocalPort());
+      ExtronSimulator.Builder b = ipcp().serialDevice(3, device.getLocalPort());
       sim = (web ? b.httpPort(0) : b).build().start();
       RecordingListener r = new RecordingListener();
       Link l = tunnel(web, "", LinkRequirements.stream(501)); // no terminator: 0L
@@ -260,7 +279,7 @@ class ExtronOverSimulatorTest {
   @Test
   void busyIsRetriedAsConfiguredOnBothForms() throws Exception {
     for (boolean web : new boolean[] {false, true}) {
-      ExtronSimulator.Builder b = ExtronSimulator.builder().serialDevice(3, device.getLocalPort());
+      ExtronSimulator.Builder b = ipcp().serialDevice(3, device.getLocalPort());
       sim = (web ? b.httpPort(0) : b).build().start();
       RecordingListener r = new RecordingListener();
       Link l = tunnel(web, "busy-retries=1&busy-pause=20ms", prompt());
@@ -280,12 +299,7 @@ class ExtronOverSimulatorTest {
   @Test
   void theSerialPortIsSetUpOnOpenOnBothForms() throws Exception {
     for (boolean web : new boolean[] {false, true}) {
-      sim =
-          ExtronSimulator.builder()
-              .serialDevice(3, device.getLocalPort())
-              .httpPort(0)
-              .build()
-              .start();
+      sim = ipcp().serialDevice(3, device.getLocalPort()).httpPort(0).build().start();
       assertThat(sim.serialSettings(3)).isEmpty();
       Link l = tunnel(web, "serial=9600,E,7,2", prompt());
       get(l.open(new RecordingListener()));
@@ -297,24 +311,22 @@ class ExtronOverSimulatorTest {
 
   @Test
   void theWebUserIsAnOption() throws Exception {
-    Path pw = Files.writeString(dir.resolve("pw"), "s3cret\n");
     sim =
-        ExtronSimulator.builder()
+        ipcp()
             .serialDevice(3, device.getLocalPort())
-            .adminPassword("s3cret")
             .webUser("operator")
             .httpPort(0)
             .build()
             .start();
     RecordingListener r = new RecordingListener();
-    Link wrong = tunnel(true, "password=file:" + pw, prompt()); // user admin, by default
+    Link wrong = tunnel(true, "", prompt()); // user admin, by default
     get(wrong.open(r));
     assertThat(failure(send(wrong, "x\n")))
         .isInstanceOf(DeviceRejectedException.class)
         .hasMessageContaining("login denied")
-        .satisfies(e -> assertThat(e.toString()).doesNotContain("s3cret"));
+        .satisfies(e -> assertThat(e.toString()).doesNotContain(PASSWORD));
     get(wrong.close());
-    Link right = tunnel(true, "password=file:" + pw + "&user=operator", prompt());
+    Link right = tunnel(true, "user=operator", prompt());
     get(right.open(r));
     get(send(right, "x\n"));
     r.expect("R:x\r\n>");
@@ -322,7 +334,7 @@ class ExtronOverSimulatorTest {
 
   @Test
   void noFreeConnectionFailsTheTunnelsOpenAsBusyNamingE26() throws Exception {
-    sim = ExtronSimulator.builder().maxConnections(1).build().start();
+    sim = ipcp().maxConnections(1).build().start();
     try (Socket other = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
       assertThat(other.isConnected()).isTrue();
       await().until(() -> sim.connectedClients() == 1);
@@ -337,7 +349,8 @@ class ExtronOverSimulatorTest {
 
   private CompletionStage<PowerDevice> relays(String options) {
     DeviceAddress address =
-        DeviceAddress.parse("extron:tcp://127.0.0.1:" + sim.port() + "?" + options);
+        DeviceAddress.parse(
+            "extron:tcp://127.0.0.1:" + sim.port() + "?password=file:" + secret + "&" + options);
     DeviceOptions o = DeviceOptions.defaults().withOverrides(address);
     link = TCP.create(address, new Context(executor, o, LinkRequirements.stream(23)));
     return new ExtronDriver().open(new DriverContext(address, link, o, Clock.systemUTC()));
@@ -345,7 +358,7 @@ class ExtronOverSimulatorTest {
 
   @Test
   void relaysSwitchedElsewhereShowUpThroughPolling() throws Exception {
-    sim = ExtronSimulator.builder().build().start();
+    sim = ipcp().build().start();
     PowerDevice relays = get(relays("poll=200ms"));
     try {
       List<DeviceEvent> events = new CopyOnWriteArrayList<>();
@@ -371,7 +384,7 @@ class ExtronOverSimulatorTest {
 
   @Test
   void noFreeConnectionFailsTheRelaysOpenAsBusyNamingE26() throws Exception {
-    sim = ExtronSimulator.builder().maxConnections(1).build().start();
+    sim = ipcp().maxConnections(1).build().start();
     try (Socket other = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
       assertThat(other.isConnected()).isTrue();
       await().until(() -> sim.connectedClients() == 1);

@@ -40,6 +40,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private volatile Thread ioThread;
   private ScheduledFuture<?> pollTimer; // on the executor only
   private boolean polling;
+  private final AtomicLong switches = new AtomicLong(); // switches started, see refresh()
 
   private ExtronRelayDevice(DriverContext context) {
     this.context = context;
@@ -250,6 +252,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
 
   @Override
   public CompletionStage<DeviceStatus> refresh() {
+    long switchesBefore = switches.get();
     CompletionStage<List<OutletStatus>> chain =
         CompletableFuture.completedFuture(new ArrayList<>());
     for (int n = 1; n <= RELAYS; n++) {
@@ -268,7 +271,13 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
         list -> {
           DeviceStatus status =
               new DeviceStatus(context.clock().instant(), Optional.empty(), list, Optional.empty());
-          publish(status);
+          if (switches.get() == switchesBefore) {
+            publish(status);
+          } else {
+            // a relay was switched while these were read: a relay read before the switch would
+            // undo, in the published state, what the switch has just published
+            LOG.debug("{}: relays read during a switch; not published", device);
+          }
           return status;
         });
   }
@@ -324,6 +333,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private CompletionStage<OutletStatus> switchRelay(int relay, boolean on) {
     String command = relay + "*" + (on ? 1 : 0) + "O";
     OutletState wanted = on ? OutletState.ON : OutletState.OFF;
+    switches.incrementAndGet();
     return link.command(command)
         .thenCompose(answer -> read(relay))
         .thenApply(

@@ -8,17 +8,12 @@ import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +29,7 @@ class ExtronTunnelLinkTest {
 
   @TempDir Path dir;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final FakeInner inner = new FakeInner();
+  private final ScriptedLink inner = new ScriptedLink(executor);
   private final RecordingListener outer = new RecordingListener();
 
   @AfterEach
@@ -272,84 +267,5 @@ class ExtronTunnelLinkTest {
 
   private static ByteBuffer ascii(String s) {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.ISO_8859_1));
-  }
-
-  private final class FakeInner implements Link {
-    final List<String> sends = new CopyOnWriteArrayList<>();
-    volatile LinkListener listener;
-    volatile boolean open;
-    volatile boolean closed;
-
-    String sent() {
-      return String.join("", sends);
-    }
-
-    void feed(String... chunks) {
-      for (String c : chunks) {
-        executor.execute(() -> listener.onData(ascii(c)));
-      }
-    }
-
-    void drop() {
-      executor.execute(
-          () -> {
-            open = false;
-            listener.onDown(new LinkLostException("reset by peer"));
-          });
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.STREAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return "fake";
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener l) {
-      listener = l;
-      open = true;
-      closed = false;
-      l.onUp();
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public CompletionStage<Void> send(ByteBuffer data) {
-      byte[] b = new byte[data.remaining()];
-      data.get(b);
-      sends.add(new String(b, StandardCharsets.ISO_8859_1));
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      if (open) {
-        open = false;
-        closed = true;
-        LinkListener l = listener;
-        executor.execute(() -> l.onDown(new LinkLostException("closed")));
-      }
-      closed = true;
-      return CompletableFuture.completedFuture(null);
-    }
   }
 }

@@ -48,6 +48,8 @@ public final class RecordingListener implements LinkListener {
    */
   public void expect(String text) {
     await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(data.toString()).isEqualTo(text));
     data.setLength(0);
