@@ -382,6 +382,20 @@ final class SimCommand implements Callable<Integer> {
         description = "Also serve the web form of send-data-string on this port (0: any free one).")
     Integer httpPort;
 
+    @Option(
+        names = "--reply-prefix",
+        paramLabel = "TEXT",
+        description =
+            "Put TEXT before every send-data-string reply (the tunnel's prefix=TEXT removes it).")
+    String replyPrefix;
+
+    @Option(
+        names = "--max-connections",
+        paramLabel = "N",
+        description =
+            "Take at most N Telnet sessions; one more gets E26 and is closed (0: no limit).")
+    int maxConnections;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -398,6 +412,10 @@ final class SimCommand implements Callable<Integer> {
         if (httpPort != null) {
           builder.httpPort(httpPort);
         }
+        if (replyPrefix != null) {
+          builder.replyPrefix(replyPrefix);
+        }
+        builder.maxConnections(maxConnections);
         for (Map.Entry<Integer, String> d : devices.entrySet()) {
           int devicePort;
           if (d.getValue().equals("isotek")) {

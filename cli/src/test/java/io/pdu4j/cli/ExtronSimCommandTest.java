@@ -27,4 +27,11 @@ class ExtronSimCommandTest {
     assertThatThrownBy(() -> SimCommand.Extron.comSpecs(List.of("3=isotek", "3=5010")))
         .hasMessageContaining("twice");
   }
+
+  @Test
+  void aNegativeConnectionLimitIsAUsageError() {
+    CliTest.Result r = CliTest.run("sim", "extron", "--port", "0", "--max-connections", "-1");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("maxConnections");
+  }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.InvalidArgumentException;
@@ -16,7 +18,9 @@ import io.pdu4j.sim.extron.ExtronSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -106,5 +110,38 @@ class ExtronRelaysIT {
         .until(() -> ipcpDevice.connectionState() == ConnectionState.CONNECTED);
     assertThat(get(ipcpDevice.outlet(5).switchOn()).state()).isEqualTo(OutletState.ON);
     assertThat(ipcp.relay(5)).isTrue();
+  }
+
+  @Test
+  void aRelaySwitchedElsewhereIsSeenByPolling() throws Exception {
+    PowerDevice ipcpDevice = runtime.open(uri(admin) + "&poll=300ms");
+    List<DeviceEvent> events = new CopyOnWriteArrayList<>();
+    ipcpDevice.subscribe(events::add);
+    assertThat(ipcpDevice.outlet(6).state()).isEqualTo(OutletState.OFF);
+    ipcp.setRelay(6, true); // the front panel, another control system
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ipcpDevice.outlet(6).state() == OutletState.ON);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                events.stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof DeviceEvent.OutletChanged c
+                                && c.current().number() == 6
+                                && c.current().state() == OutletState.ON));
+  }
+
+  @Test
+  void noFreeConnectionFailsTheOpenAsBusyNamingE26() throws Exception {
+    ipcp.close();
+    ipcp = ExtronSimulator.builder().adminPassword("adm1n").maxConnections(1).build().start();
+    PowerDevice first = runtime.open(uri(admin));
+    assertThatThrownBy(() -> runtime.open(uri(admin) + "&keepalive=30s"))
+        .isInstanceOf(DeviceBusyException.class)
+        .hasMessageContaining("E26 (maximum connections exceeded)");
+    assertThat(get(first.refresh()).outlets()).hasSize(8);
   }
 }

@@ -210,4 +210,27 @@ class ExtronTunnelIT {
         .isInstanceOf(DeviceTimeoutException.class);
     assertThat(ipcp.commandsReceived()).contains("Esc04*10*2*62DRS");
   }
+
+  @Test
+  void inlineDataAPrefixAnEchoAndSerialSetupTogether() throws Exception {
+    startIpcp(
+        ExtronSimulator.builder().adminPassword(PASSWORD).replyPrefix("DATA:").echoData(true));
+    PowerDevice pdu = runtime.open(uri("&data=inline&prefix=DATA%3A&serial=115200,N,8,1"));
+    assertThat(ipcp.serialSettings(3)).hasValue("115200,N,8,1");
+    assertThat(get(pdu.outlet(2).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(isotek.outletState(2)).isFalse();
+    assertThat(get(pdu.refresh()).outlet(2).orElseThrow().state()).isEqualTo(OutletState.OFF);
+    assertThat(ipcp.commandsReceived()).contains("Esc03*10*2*62DRSS2=0%0A");
+  }
+
+  @Test
+  void noFreeConnectionOnTheIpcpFailsTheOpenAsBusyNamingE26() throws Exception {
+    startIpcp(ExtronSimulator.builder().adminPassword(PASSWORD).maxConnections(1));
+    PowerDevice first = runtime.open(uri(""));
+    assertThat(get(first.refresh()).outlets()).hasSize(8);
+    assertThatThrownBy(() -> runtime.open(uri("&timeout=3s")))
+        .isInstanceOf(DeviceBusyException.class)
+        .hasMessageContaining("E26 (maximum connections exceeded)");
+    assertThat(get(first.refresh()).outlets()).hasSize(8);
+  }
 }

@@ -2,6 +2,7 @@ package io.pdu4j.driver.extron;
 
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.driver.extron.internal.ExtronRelayDevice;
+import io.pdu4j.driver.extron.internal.TunnelSettings;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.LinkRequirements;
@@ -12,8 +13,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * The {@code extron} driver: an Extron IPCP itself as a device whose outlets are its relays 1..8,
  * e.g. {@code extron:tcp://10.0.0.9:23?password=env:IPCP_PW}. Switching is confirmed by reading the
- * relay back. Options: {@code password} (a reference, {@code env:NAME} or {@code file:PATH}) and
- * {@code keepalive}.
+ * relay back; the relays are read every {@code poll} (default 5 s) so that changes made elsewhere
+ * become events. Options: {@code password} (a reference, {@code env:NAME} or {@code file:PATH}),
+ * {@code keepalive}, {@code busy-retries} and {@code busy-pause}. An IPCP with no free connection
+ * (E26) fails the open with {@link io.pdu4j.api.DeviceBusyException}.
  */
 public final class ExtronDriver implements PowerDriver {
 
@@ -37,7 +40,7 @@ public final class ExtronDriver implements PowerDriver {
 
   @Override
   public Set<String> optionNames() {
-    return Set.of("password", "keepalive");
+    return TunnelSettings.GATEWAY_OPTIONS;
   }
 
   @Override

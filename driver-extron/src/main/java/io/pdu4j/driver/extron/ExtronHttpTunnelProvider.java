@@ -13,8 +13,9 @@ import java.util.Set;
  * The {@code extron+http} transport: the web form of the {@code extron} tunnel, one HTTP GET {@code
  * /?cmd=W03%2A10%2A2%2A62DRS|<data>} per request on a kept-alive connection, e.g. {@code
  * isotek:extron+http://10.0.0.9:80/3}. Same path and options as {@code extron} except {@code
- * keepalive}; the port defaults to 80; a {@code password} is sent as HTTP Basic authentication
- * (user {@code admin}), an assumption not checked against a real unit.
+ * keepalive} and with {@code user}; the port defaults to 80; a {@code password} is sent as HTTP
+ * Basic authentication for {@code user} (default {@code admin}), an assumption not checked against
+ * a real unit.
  */
 public final class ExtronHttpTunnelProvider implements TransportProvider {
 
@@ -35,7 +36,7 @@ public final class ExtronHttpTunnelProvider implements TransportProvider {
 
   @Override
   public Set<String> optionNames() {
-    return Set.of("password", "t1", "t2", "crlf"); // no keep-alive: HTTP needs none
+    return TunnelSettings.HTTP_OPTIONS;
   }
 
   @Override

@@ -55,7 +55,13 @@ import org.slf4j.LoggerFactory;
  *       discarded, the data is written to it, and its answer is read with the t1, t2 and {@code
  *       nL}/{@code nD} rules. The reply is that answer followed by CR LF; with nothing before t1,
  *       CR LF alone (or nothing, see {@link Builder#emptyReplyOnTimeout(boolean)}); with {@link
- *       Builder#echoData(boolean)} the data sent comes first.
+ *       Builder#echoData(boolean)} the data sent comes first, and before everything the {@link
+ *       Builder#replyPrefix(String)}. The data may also come inline, before the CR, with CR, LF and
+ *       {@code %} %-encoded ({@code Esc 03*10*2*62DRSS2=1%0A CR}); it is decoded first.
+ *   <li>The web form {@code GET /?cmd=W03%2A10%2A2%2A62DRS|data} (or with the data inline, before
+ *       the {@code |}), with HTTP Basic authentication for {@link Builder#webUser(String)}.
+ *   <li>With {@link Builder#maxConnections(int)}, one Telnet client too many gets {@code E26} and
+ *       is closed.
  *   <li>A session silent for the idle timeout (default 300 s) is closed.
  * </ul>
  *
@@ -69,8 +75,14 @@ public final class ExtronSimulator implements AutoCloseable {
   private static final Pattern SERIAL_SET =
       Pattern.compile("(\\d{1,2})\\*(\\d{3,6}),([NOEMS]),([78]),([12])CP");
   private static final Pattern SERIAL_GET = Pattern.compile("(\\d{1,2})CP");
+  // group 6: data placed inline, before the CR, with CR, LF and % %-encoded
   private static final Pattern SEND_DATA =
-      Pattern.compile("(\\d{1,2})(?:\\*(\\d{1,5})\\*(\\d{1,5})\\*(\\d{1,5})([LD]))?RS");
+      Pattern.compile(
+          "(\\d{1,2})(?:\\*(\\d{1,5})\\*(\\d{1,5})\\*(\\d{1,5})([LD]))?RS(.*)", Pattern.DOTALL);
+  private static final List<Integer> BAUDS =
+      List.of(
+          300, 600, 1200, 1800, 2400, 3600, 4800, 7200, 9600, 14400, 19200, 28800, 38400, 57600,
+          115200);
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss", Locale.US);
 
@@ -143,6 +155,23 @@ public final class ExtronSimulator implements AutoCloseable {
     synchronized (relays) {
       return relays[n];
     }
+  }
+
+  /**
+   * Sets relay {@code n} (1..8) as a front panel or another controller would: no session sees it.
+   */
+  public void setRelay(int n, boolean closed) {
+    if (n < 1 || n > 8) {
+      throw new IllegalArgumentException("relays are 1..8");
+    }
+    synchronized (relays) {
+      relays[n] = closed;
+    }
+  }
+
+  /** The serial settings of port {@code com} as last set ({@code 115200,N,8,1}), if any. */
+  public java.util.Optional<String> serialSettings(int com) {
+    return java.util.Optional.ofNullable(serialSettings.get(com));
   }
 
   /** The sessions now open. */
@@ -222,6 +251,10 @@ public final class ExtronSimulator implements AutoCloseable {
     while (running) {
       try {
         Socket s = server.accept();
+        if (config.maxConnections > 0 && clients.size() >= config.maxConnections) {
+          refuse(s);
+          continue;
+        }
         Client c = new Client(s);
         clients.add(c);
         thread("client-" + s.getPort(), c::serve).start();
@@ -230,6 +263,16 @@ public final class ExtronSimulator implements AutoCloseable {
           LOG.debug("accept: {}", e.toString());
         }
       }
+    }
+  }
+
+  /** E26 (maximum connections exceeded), then the connection is closed. */
+  private static void refuse(Socket s) {
+    try (s) {
+      s.getOutputStream().write(ascii("E26\r\n"));
+      s.getOutputStream().flush();
+    } catch (IOException e) {
+      LOG.debug("refuse: {}", e.toString());
     }
   }
 
@@ -302,6 +345,7 @@ public final class ExtronSimulator implements AutoCloseable {
     }
 
     private String readUntilCr() throws IOException {
+      // long enough for a send-data-string with 199 bytes of data inline, each %-encoded
       StringBuilder b = new StringBuilder();
       while (true) {
         int c = in.read();
@@ -311,7 +355,7 @@ public final class ExtronSimulator implements AutoCloseable {
         if (c == '\r') {
           return b.toString();
         }
-        if (c != '\n' && b.length() < 256) {
+        if (c != '\n' && b.length() < 1024) {
           b.append((char) c);
         }
       }
@@ -394,18 +438,8 @@ public final class ExtronSimulator implements AutoCloseable {
         write("Vrb" + line.charAt(0) + "\r\n");
       } else if (line.equals("CV")) {
         write((verbose ? "3" : "0") + "\r\n");
-      } else if ((m = SERIAL_SET.matcher(line)).matches()) {
-        int port = Integer.parseInt(m.group(1));
-        if (port < 1 || port > 16) {
-          write("E12\r\n");
-          return;
-        }
-        String s = m.group(2) + "," + m.group(3) + "," + m.group(4) + "," + m.group(5);
-        serialSettings.put(port, s);
-        write(String.format("Cpn%02d Ccp%s\r\n", port, s));
-      } else if ((m = SERIAL_GET.matcher(line)).matches()) {
-        int port = Integer.parseInt(m.group(1));
-        write(serialSettings.getOrDefault(port, "9600,N,8,1") + "\r\n");
+      } else if (SERIAL_SET.matcher(line).matches() || SERIAL_GET.matcher(line).matches()) {
+        write(serialCommand(line));
       } else if ((m = SEND_DATA.matcher(line)).matches()) {
         sendData(m);
       } else {
@@ -414,7 +448,8 @@ public final class ExtronSimulator implements AutoCloseable {
     }
 
     private void sendData(Matcher m) throws IOException {
-      byte[] data = readData();
+      String inline = m.group(6);
+      byte[] data = inline.isEmpty() ? readData() : decodeInline(inline);
       write(forward(m, data));
     }
 
@@ -454,6 +489,28 @@ public final class ExtronSimulator implements AutoCloseable {
     }
   }
 
+  /** The answer to a serial port command (set or read), {@code line} being what follows Esc. */
+  private String serialCommand(String line) {
+    Matcher m = SERIAL_SET.matcher(line);
+    if (m.matches()) {
+      int port = Integer.parseInt(m.group(1));
+      if (port < 1 || port > 16) {
+        return "E12\r\n";
+      }
+      if (!BAUDS.contains(Integer.parseInt(m.group(2)))) {
+        return "E13\r\n";
+      }
+      String s = m.group(2) + "," + m.group(3) + "," + m.group(4) + "," + m.group(5);
+      serialSettings.put(port, s);
+      return String.format("Cpn%02d Ccp%s\r\n", port, s);
+    }
+    m = SERIAL_GET.matcher(line);
+    if (m.matches()) {
+      return serialSettings.getOrDefault(Integer.parseInt(m.group(1)), "9600,N,8,1") + "\r\n";
+    }
+    return "E10\r\n";
+  }
+
   /**
    * A send-data-string: the bytes to answer with (none at all when the port stays silent and empty
    * replies are switched off). Groups of {@code m}: port, t1, t2, n, L or D.
@@ -487,6 +544,7 @@ public final class ExtronSimulator implements AutoCloseable {
       return new byte[0];
     }
     ByteArrayOutputStream reply = new ByteArrayOutputStream();
+    reply.writeBytes(ascii(config.replyPrefix));
     if (config.echoData) {
       reply.writeBytes(data);
     }
@@ -503,9 +561,11 @@ public final class ExtronSimulator implements AutoCloseable {
 
   // ------------------------------------------------------------------ the web form
 
+  // group 6: data inline (before the '|'), group 7: data after it
   private static final Pattern WEB_SEND_DATA =
       Pattern.compile(
-          "W(\\d{1,2})(?:%2A(\\d{1,5})%2A(\\d{1,5})%2A(\\d{1,5})([LD]))?RS\\|(.*)", Pattern.DOTALL);
+          "W(\\d{1,2})(?:%2A(\\d{1,5})%2A(\\d{1,5})%2A(\\d{1,5})([LD]))?RS([^|]*)\\|(.*)",
+          Pattern.DOTALL);
 
   // a raw server: the web form's '|' is not legal in a java.net.URI, so the JDK's HttpServer drops
   // it
@@ -559,7 +619,8 @@ public final class ExtronSimulator implements AutoCloseable {
                 : "Basic "
                     + java.util.Base64.getEncoder()
                         .encodeToString(
-                            ("admin:" + config.adminPassword).getBytes(StandardCharsets.UTF_8));
+                            (config.webUser + ":" + config.adminPassword)
+                                .getBytes(StandardCharsets.UTF_8));
         if (expected != null && !expected.equals(authorization)) {
           status = "401 Unauthorized";
         } else if (parts.length < 2 || !parts[1].startsWith("/?cmd=")) {
@@ -568,7 +629,7 @@ public final class ExtronSimulator implements AutoCloseable {
           String cmd = parts[1].substring(6);
           commands.add("web " + cmd);
           Matcher m = WEB_SEND_DATA.matcher(cmd);
-          body = m.matches() ? forward(m, percentDecode(m.group(6))) : ascii("E10\r\n");
+          body = m.matches() ? webSendData(m) : webCommand(cmd);
         }
         out.write(
             ascii(
@@ -585,6 +646,34 @@ public final class ExtronSimulator implements AutoCloseable {
     } finally {
       webSockets.remove(socket);
     }
+  }
+
+  private byte[] webSendData(Matcher m) {
+    String inline = m.group(6);
+    String after = m.group(7);
+    if (!inline.isEmpty() && !after.isEmpty()) {
+      return ascii("E13\r\n"); // data on both sides of the '|'
+    }
+    byte[] data =
+        inline.isEmpty()
+            ? percentDecode(after)
+            : decodeInline(new String(percentDecode(inline), StandardCharsets.ISO_8859_1));
+    return forward(m, data);
+  }
+
+  /** Another command in the web form: {@code W03%2A115200%2CN%2C8%2C1CP|}. */
+  private byte[] webCommand(String cmd) {
+    if (!cmd.startsWith("W") || !cmd.endsWith("|")) {
+      return ascii("E10\r\n");
+    }
+    String line =
+        new String(percentDecode(cmd.substring(1, cmd.length() - 1)), StandardCharsets.ISO_8859_1);
+    return ascii(serialCommand(line));
+  }
+
+  /** Inline data: {@code %0D}, {@code %0A}, {@code %25} (any {@code %XX}) back to their bytes. */
+  private static byte[] decodeInline(String s) {
+    return percentDecode(s);
   }
 
   private static String httpLine(InputStream in) throws IOException {
@@ -607,7 +696,7 @@ public final class ExtronSimulator implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
+      if (c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
         out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
         i += 2;
       } else {
@@ -615,6 +704,10 @@ public final class ExtronSimulator implements AutoCloseable {
       }
     }
     return out.toByteArray();
+  }
+
+  private static boolean isHex(char c) {
+    return Character.digit(c, 16) >= 0;
   }
 
   // ------------------------------------------------------------------ a COM port
@@ -707,6 +800,9 @@ public final class ExtronSimulator implements AutoCloseable {
     private boolean emptyReplyOnTimeout = true;
     private boolean echoData;
     private int httpPort = -1;
+    private String replyPrefix = "";
+    private int maxConnections;
+    private String webUser = "admin";
     private final Map<Integer, Integer> serialDevices = new TreeMap<>();
 
     private Builder() {}
@@ -762,6 +858,33 @@ public final class ExtronSimulator implements AutoCloseable {
     /** Whether a send-data-string reply starts with an echo of the data sent (default false). */
     public Builder echoData(boolean echo) {
       this.echoData = echo;
+      return this;
+    }
+
+    /**
+     * Puts this fixed text before every send-data-string reply (before an echo and the device's
+     * data; not before an {@code Enn}). Default none.
+     */
+    public Builder replyPrefix(String prefix) {
+      this.replyPrefix = Objects.requireNonNull(prefix);
+      return this;
+    }
+
+    /**
+     * Takes at most this many Telnet sessions at once; one more client gets {@code E26} and is
+     * closed. 0 (the default) for no limit.
+     */
+    public Builder maxConnections(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more");
+      }
+      this.maxConnections = max;
+      return this;
+    }
+
+    /** The user name the web form's HTTP Basic authentication expects (default {@code admin}). */
+    public Builder webUser(String user) {
+      this.webUser = Objects.requireNonNull(user);
       return this;
     }
 

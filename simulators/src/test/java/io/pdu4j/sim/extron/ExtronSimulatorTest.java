@@ -99,4 +99,135 @@ class ExtronSimulatorTest {
       assertThat(in.read()).isEqualTo(-1); // closed after 500 ms of silence
     }
   }
+
+  /** A stand-in serial device: answers each line with {@code R:<line>} CR LF {@code >}. */
+  private static java.net.ServerSocket device() throws IOException {
+    java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket c = server.accept()) {
+                InputStream in = c.getInputStream();
+                OutputStream out = c.getOutputStream();
+                StringBuilder line = new StringBuilder();
+                int b;
+                while ((b = in.read()) >= 0) {
+                  if (b == '\n') {
+                    out.write(("R:" + line + "\r\n>").getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    line.setLength(0);
+                  } else {
+                    line.append((char) b);
+                  }
+                }
+              } catch (IOException e) {
+                // the test is over
+              }
+            },
+            "test-serial-device");
+    t.setDaemon(true);
+    t.start();
+    return server;
+  }
+
+  private Socket loggedIn() throws IOException {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.port());
+    s.setSoTimeout(5000);
+    readUntil(s.getInputStream(), ", 60-1071-02\r\n");
+    readUntil(s.getInputStream(), "\r\n"); // the date
+    return s;
+  }
+
+  @Test
+  void inlineDataIsDecodedAndThePrefixLeadsEveryReply() throws Exception {
+    try (java.net.ServerSocket device = device()) {
+      sim =
+          ExtronSimulator.builder()
+              .serialDevice(3, device.getLocalPort())
+              .replyPrefix("DATA:")
+              .build();
+      sim.start();
+      try (Socket s = loggedIn()) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        // inline: CR, LF and % inside the data are %-encoded, the header's CR ends the command
+        send(out, "\u001b03*10*2*62DRSa%25b%0D%0A\r");
+        assertThat(readUntil(in, ">\r\n")).isEqualTo("DATA:R:a%b\r\r\n>\r\n");
+        // the guide's form: data after the CR
+        send(out, "\u001b03*10*2*62DRS\rplain\n");
+        assertThat(readUntil(in, ">\r\n")).isEqualTo("DATA:R:plain\r\n>\r\n");
+        // nothing on COM5: the prefix and the empty reply's CR LF
+        send(out, "\u001b05*1*1*0LRSx%0A\r");
+        assertThat(readUntil(in, "\r\n")).isEqualTo("DATA:\r\n");
+        sim.failNextSendData("E22");
+        send(out, "\u001b03*10*2*62DRSy%0A\r");
+        assertThat(readUntil(in, "\r\n")).isEqualTo("E22\r\n"); // no prefix before an error
+      }
+    }
+  }
+
+  @Test
+  void theWebFormTakesInlineDataAndItsConfiguredUser() throws Exception {
+    try (java.net.ServerSocket device = device()) {
+      sim =
+          ExtronSimulator.builder()
+              .serialDevice(3, device.getLocalPort())
+              .adminPassword("pw")
+              .webUser("operator")
+              .httpPort(0)
+              .build();
+      sim.start();
+      String auth =
+          java.util.Base64.getEncoder()
+              .encodeToString("operator:pw".getBytes(StandardCharsets.UTF_8));
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.httpPort())) {
+        s.setSoTimeout(5000);
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        send(
+            out,
+            "GET /?cmd=W03%2A10%2A2%2A62DRSa%2525b%250A| HTTP/1.1\r\nAuthorization: Basic "
+                + auth
+                + "\r\n\r\n");
+        assertThat(readUntil(in, ">\r\n")).endsWith("\r\n\r\nR:a%b\r\n>\r\n");
+        send(out, "GET /?cmd=W03%2A10%2A2%2A62DRS|z%0A HTTP/1.1\r\n\r\n"); // no credentials
+        assertThat(readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 401");
+      }
+    }
+  }
+
+  @Test
+  void oneClientTooManyGetsE26AndIsClosed() throws Exception {
+    sim = ExtronSimulator.builder().maxConnections(1).build();
+    sim.start();
+    try (Socket first = loggedIn();
+        Socket second = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
+      second.setSoTimeout(5000);
+      assertThat(readUntil(second.getInputStream(), "<EOF>")).isEqualTo("E26\r\n<EOF>");
+      send(first.getOutputStream(), "Q");
+      assertThat(readUntil(first.getInputStream(), "\r\n")).isEqualTo("1.03\r\n");
+    }
+    org.awaitility.Awaitility.await().until(() -> sim.connectedClients() == 0);
+    try (Socket again = loggedIn()) {
+      send(again.getOutputStream(), "Q"); // the place is free again
+      assertThat(readUntil(again.getInputStream(), "\r\n")).isEqualTo("1.03\r\n");
+    }
+  }
+
+  @Test
+  void serialSettingsAreKeptAndAnUnknownRateIsE13() throws Exception {
+    sim = ExtronSimulator.builder().build();
+    sim.start();
+    try (Socket s = loggedIn()) {
+      InputStream in = s.getInputStream();
+      OutputStream out = s.getOutputStream();
+      send(out, "\u001b03*115200,N,8,1CP\r");
+      assertThat(readUntil(in, "\r\n")).isEqualTo("Cpn03 Ccp115200,N,8,1\r\n");
+      assertThat(sim.serialSettings(3)).hasValue("115200,N,8,1");
+      send(out, "\u001b03*12345,N,8,1CP\r");
+      assertThat(readUntil(in, "\r\n")).isEqualTo("E13\r\n");
+      assertThat(sim.serialSettings(3)).hasValue("115200,N,8,1");
+    }
+  }
 }

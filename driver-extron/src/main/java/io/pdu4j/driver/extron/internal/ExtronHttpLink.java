@@ -1,6 +1,5 @@
 package io.pdu4j.driver.extron.internal;
 
-import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
@@ -44,6 +43,7 @@ public final class ExtronHttpLink implements Link {
   private Inner session;
   private CommandQueue<Response> queue;
   private boolean up;
+  private CompletableFuture<Void> opening;
   private String authorization;
   private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
 
@@ -129,7 +129,8 @@ public final class ExtronHttpLink implements Link {
                             "Authorization: Basic "
                                 + Base64.getEncoder()
                                     .encodeToString(
-                                        ("admin:" + p.resolve()).getBytes(StandardCharsets.UTF_8))
+                                        (settings.user() + ":" + p.resolve())
+                                            .getBytes(StandardCharsets.UTF_8))
                                 + "\r\n")
                     .orElse("");
           } catch (PowerDeviceException e) {
@@ -137,23 +138,24 @@ public final class ExtronHttpLink implements Link {
             return;
           }
           listener = l;
+          opening = result;
           Inner s = new Inner();
           session = s;
           inner
               .open(s)
               .whenComplete(
                   (v, t) -> {
-                    if (t != null) {
+                    if (t != null && session == s) {
                       session = null;
+                      opening = null;
                       Throwable c = unwrap(t);
                       result.completeExceptionally(
                           c instanceof PowerDeviceException p
                               ? p
                               : new DeviceUnreachableException(
                                   "cannot reach the IPCP: " + c, describe, null, null, c));
-                    } else {
-                      result.complete(null);
                     }
+                    // success: completed by ready(), once the port is set up when asked
                   });
         },
         result);
@@ -179,7 +181,11 @@ public final class ExtronHttpLink implements Link {
               r -> {},
               null);
       queue.linkUp();
-      listener.onUp();
+      if (settings.serial().isPresent()) {
+        setUpSerial(this, settings.serial().get());
+      } else {
+        ready();
+      }
     }
 
     @Override
@@ -205,6 +211,18 @@ public final class ExtronHttpLink implements Link {
       session = null;
       boolean wasUp = up;
       up = false;
+      CompletableFuture<Void> f = opening;
+      opening = null;
+      if (f != null) {
+        f.completeExceptionally(
+            new DeviceUnreachableException(
+                "the IPCP closed the connection while opening: "
+                    + (cause == null ? "closed" : cause.getMessage()),
+                describe,
+                null,
+                null,
+                cause));
+      }
       if (queue != null) {
         queue.linkDown(cause == null ? "closed" : cause.getMessage());
         queue.close();
@@ -222,6 +240,64 @@ public final class ExtronHttpLink implements Link {
                     cause));
       }
     }
+  }
+
+  private void ready() {
+    up = true;
+    CompletableFuture<Void> f = opening;
+    opening = null;
+    listener.onUp();
+    if (f != null) {
+      f.complete(null);
+    }
+  }
+
+  /** Gives the port its serial settings before the link is up; a wrong answer fails the open. */
+  private void setUpSerial(Inner s, SerialSetup serial) {
+    byte[] command = serial.command(settings.comPort());
+    String sent = PowerDeviceException.printable(new String(command, StandardCharsets.ISO_8859_1));
+    queue
+        .submit(new Get(httpGet(command), null, "serial setup " + sent))
+        .whenComplete(
+            (body, t) -> {
+              if (session != s || opening == null) {
+                return;
+              }
+              String answer =
+                  body == null ? null : new String(body, StandardCharsets.ISO_8859_1).strip();
+              if (t == null && serial.mismatch(settings.comPort(), answer).isEmpty()) {
+                ready();
+                return;
+              }
+              Throwable c = t == null ? null : unwrap(t);
+              CompletableFuture<Void> f = opening;
+              opening = null;
+              session = null;
+              if (queue != null) {
+                queue.close();
+                queue = null;
+              }
+              inner.close();
+              f.completeExceptionally(
+                  c instanceof PowerDeviceException p
+                      ? p
+                      : new DeviceRejectedException(
+                          serial.mismatch(settings.comPort(), answer).orElseThrow(),
+                          describe,
+                          sent,
+                          answer,
+                          c));
+            });
+  }
+
+  private String httpGet(byte[] request) {
+    return "GET /?cmd="
+        + cmd(request)
+        + " HTTP/1.1\r\nHost: "
+        + settings.host()
+        + "\r\n"
+        + authorization
+        + "\r\n";
   }
 
   /** An HTTP response: status and body. */
@@ -274,46 +350,41 @@ public final class ExtronHttpLink implements Link {
       result.completeExceptionally(e);
       return result;
     }
-    String get =
-        "GET /?cmd="
-            + cmd(request)
-            + " HTTP/1.1\r\nHost: "
-            + settings.host()
-            + "\r\n"
-            + authorization
-            + "\r\n";
     run(
-        () -> {
-          if (!up || queue == null) {
-            result.completeExceptionally(
-                new LinkLostException("the IPCP link is not open", describe, null, null, null));
-            return;
-          }
-          queue
-              .submit(new Get(get, bytes))
-              .whenComplete(
-                  (body, t) -> {
-                    if (t != null) {
-                      result.completeExceptionally(unwrap(t));
-                      return;
-                    }
-                    result.complete(null);
-                    if (body.length > 0 && up) {
-                      listener.onData(ByteBuffer.wrap(body).asReadOnlyBuffer());
-                    }
-                  });
-        },
+        () ->
+            BusyRetry.request(
+                () -> submit(new Get(httpGet(request), bytes, null)),
+                settings,
+                executor(),
+                describe,
+                result,
+                body -> {
+                  if (up) {
+                    listener.onData(ByteBuffer.wrap(body).asReadOnlyBuffer());
+                  }
+                }),
         result);
     return result;
   }
 
+  private CompletionStage<byte[]> submit(Get get) {
+    if (!up || queue == null) {
+      return CompletableFuture.failedFuture(
+          new LinkLostException("the IPCP link is not open", describe, null, null, null));
+    }
+    return queue.submit(get);
+  }
+
+  /** One GET: a send-data-string (with its data), or a plain SIS command (data null). */
   private final class Get implements Exchange<Response, byte[]> {
     private final String request;
     private final byte[] data;
+    private final String what;
 
-    Get(String request, byte[] data) {
+    Get(String request, byte[] data, String what) {
       this.request = request;
       this.data = data;
+      this.what = what;
     }
 
     @Override
@@ -323,6 +394,9 @@ public final class ExtronHttpLink implements Link {
 
     @Override
     public String describe() {
+      if (data == null) {
+        return what;
+      }
       return "web send-data-string to port "
           + settings.comPort()
           + ": "
@@ -350,12 +424,14 @@ public final class ExtronHttpLink implements Link {
       String text = new String(body, StandardCharsets.ISO_8859_1);
       Optional<SisCodec.SisError> error = SisCodec.parseError(text.strip());
       if (error.isPresent()) {
-        String message = "the IPCP answered " + error.get().describe();
         return Outcome.fail(
-            error.get().code() == 22
-                ? new DeviceBusyException(message, describe, describe(), text.strip(), null)
-                : new DeviceRejectedException(message, describe, describe(), text.strip(), null));
+            SisCodec.exception(error.get(), describe, describe(), "the IPCP answered "));
       }
+      if (data == null) {
+        return Outcome.done(body);
+      }
+      int lead = SisCodec.leadLength(body, settings.prefixBytes(), data);
+      body = Arrays.copyOfRange(body, lead, body.length);
       if (settings.crlfAppended()
           && body.length >= 2
           && body[body.length - 2] == '\r'

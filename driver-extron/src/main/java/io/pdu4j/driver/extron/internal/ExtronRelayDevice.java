@@ -38,7 +38,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,9 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private static final Logger LOG = LoggerFactory.getLogger(ExtronRelayDevice.class);
   private static final int RELAYS = 8;
   private static final Set<OutletCapability> OUTLET_CAPS = Set.of(OutletCapability.SWITCHABLE);
+
+  /** How often the relays are read when the address sets no {@code poll}. */
+  public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
 
   private final String device;
   private final ExtronTunnelLink link;
@@ -60,6 +65,9 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private volatile DeviceStatus last;
   private volatile boolean closed;
   private volatile Thread ioThread;
+  private ScheduledFuture<?> pollTimer; // on the executor only
+  private boolean polling;
+  private final AtomicLong switches = new AtomicLong(); // switches started, see refresh()
 
   private ExtronRelayDevice(DriverContext context) {
     this.context = context;
@@ -91,6 +99,11 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private void fail(PowerDeviceException e) {
     if (ready.completeExceptionally(e)) {
       closed = true;
+      try {
+        executor.execute(this::stopPolling);
+      } catch (java.util.concurrent.RejectedExecutionException x) {
+        LOG.debug("{}: executor already shut down", device);
+      }
       link.close();
     }
   }
@@ -129,6 +142,44 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
                 fail(asDevice(t));
               }
             });
+    startPolling();
+  }
+
+  /**
+   * Reads the relays every {@code poll} (default {@link #DEFAULT_POLL}) while the session is up, so
+   * that a relay switched by someone else (a panel, another control system) shows up as an outlet
+   * event. One poll at a time; a failed poll is logged and the next one tried.
+   */
+  private void startPolling() {
+    stopPolling();
+    long every = context.options().pollInterval().orElse(DEFAULT_POLL).toMillis();
+    pollTimer =
+        executor.scheduleWithFixedDelay(
+            () -> {
+              if (polling || closed || state != ConnectionState.CONNECTED) {
+                return;
+              }
+              polling = true;
+              refresh()
+                  .whenComplete(
+                      (s, t) -> {
+                        executor.execute(() -> polling = false);
+                        if (t != null) {
+                          LOG.debug("{}: poll failed: {}", device, asDevice(t).getMessage());
+                        }
+                      });
+            },
+            every,
+            every,
+            TimeUnit.MILLISECONDS);
+  }
+
+  private void stopPolling() {
+    if (pollTimer != null) {
+      pollTimer.cancel(false);
+      pollTimer = null;
+    }
+    polling = false;
   }
 
   @Override
@@ -141,6 +192,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
     if (closed) {
       return;
     }
+    stopPolling();
     String reason = cause == null ? "link down" : cause.getMessage();
     setState(ConnectionState.OFFLINE, reason);
     if (!ready.isDone()) {
@@ -200,6 +252,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
 
   @Override
   public CompletionStage<DeviceStatus> refresh() {
+    long switchesBefore = switches.get();
     CompletionStage<List<OutletStatus>> chain =
         CompletableFuture.completedFuture(new ArrayList<>());
     for (int n = 1; n <= RELAYS; n++) {
@@ -218,7 +271,13 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
         list -> {
           DeviceStatus status =
               new DeviceStatus(context.clock().instant(), Optional.empty(), list, Optional.empty());
-          publish(status);
+          if (switches.get() == switchesBefore) {
+            publish(status);
+          } else {
+            // a relay was switched while these were read: a relay read before the switch would
+            // undo, in the published state, what the switch has just published
+            LOG.debug("{}: relays read during a switch; not published", device);
+          }
           return status;
         });
   }
@@ -274,6 +333,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private CompletionStage<OutletStatus> switchRelay(int relay, boolean on) {
     String command = relay + "*" + (on ? 1 : 0) + "O";
     OutletState wanted = on ? OutletState.ON : OutletState.OFF;
+    switches.incrementAndGet();
     return link.command(command)
         .thenCompose(answer -> read(relay))
         .thenApply(
@@ -338,7 +398,11 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
     }
     closed = true;
     ready.completeExceptionally(new DeviceClosedException("closed", device, null, null, null));
-    executor.execute(() -> setState(ConnectionState.CLOSED, "closed"));
+    executor.execute(
+        () -> {
+          stopPolling();
+          setState(ConnectionState.CLOSED, "closed");
+        });
     CompletableFuture<Void> done = link.close().toCompletableFuture();
     if (Thread.currentThread() != ioThread) { // on the device's own thread, waiting would deadlock
       done.orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();

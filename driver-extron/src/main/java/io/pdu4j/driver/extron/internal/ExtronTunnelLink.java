@@ -1,6 +1,5 @@
 package io.pdu4j.driver.extron.internal;
 
-import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
@@ -41,13 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class ExtronTunnelLink implements Link {
   private static final Logger LOG = LoggerFactory.getLogger(ExtronTunnelLink.class);
   private static final Duration LOGIN_QUIET = Duration.ofMillis(500);
-  private static final Duration BUSY_PAUSE = Duration.ofMillis(250);
-  private static final int BUSY_RETRIES = 3;
   private static final int MAX_BUFFER = 8192;
 
   private enum State {
     CLOSED,
     LOGIN,
+    SETUP, // logged in, setting the serial port up: commands run, the link is not up yet
     UP
   }
 
@@ -68,6 +66,10 @@ public final class ExtronTunnelLink implements Link {
   private long lastSentNanos;
   private Mode mode = Mode.NONE;
   private byte[] echo; // the request's data, while an echo of it may still lead the reply
+  private byte[] prefix; // the reply prefix, while it may still lead the reply
+  private ScheduledFuture<?> quietTimer; // ends a 0L reply
+  // bumped by every chunk received and every request, so that a stale quiet timer does nothing
+  private long rxGeneration;
   private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
   private Optional<SisCodec.Banner> banner = Optional.empty();
 
@@ -163,6 +165,12 @@ public final class ExtronTunnelLink implements Link {
     state = State.CLOSED;
     session = null;
     cancelTimers();
+    mode = Mode.NONE;
+    if (queue != null) {
+      queue.linkDown(failure.getMessage());
+      queue.close();
+      queue = null;
+    }
     inner.close();
     if (f != null) {
       f.completeExceptionally(failure);
@@ -181,7 +189,6 @@ public final class ExtronTunnelLink implements Link {
         describe,
         level == null ? "" : " as " + level,
         banner.map(b -> b.model() + " firmware " + b.firmware()).orElse("the IPCP"));
-    state = State.UP;
     rx.reset();
     queue =
         new CommandQueue<>(
@@ -198,6 +205,46 @@ public final class ExtronTunnelLink implements Link {
     long every = Math.max(1, settings.keepAlive().toMillis() / 4);
     keepAliveTimer =
         executor.scheduleWithFixedDelay(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
+    if (settings.serial().isPresent()) {
+      state = State.SETUP;
+      setUpSerial(settings.serial().get());
+    } else {
+      up();
+    }
+  }
+
+  /** Gives the port its serial settings before the link is up; a wrong answer fails the open. */
+  private void setUpSerial(SerialSetup serial) {
+    Session s = session;
+    String command = new String(serial.command(settings.comPort()), StandardCharsets.ISO_8859_1);
+    queue
+        .submit(new LineExchange(command))
+        .whenComplete(
+            (answer, t) -> {
+              if (session != s || state != State.SETUP) {
+                return;
+              }
+              if (t != null) {
+                failOpen(
+                    asDeviceException(
+                        t, "serial setup " + serial.value() + " of port " + settings.comPort()));
+              } else if (serial.mismatch(settings.comPort(), answer).isPresent()) {
+                failOpen(
+                    new DeviceRejectedException(
+                        serial.mismatch(settings.comPort(), answer).get(),
+                        describe,
+                        PowerDeviceException.printable(command),
+                        answer,
+                        null));
+              } else {
+                LOG.info("{}: port set to {}", describe, serial.value());
+                up();
+              }
+            });
+  }
+
+  private void up() {
+    state = State.UP;
     CompletableFuture<Void> f = opening;
     opening = null;
     listener.onUp();
@@ -250,7 +297,7 @@ public final class ExtronTunnelLink implements Link {
         byte[] b = new byte[data.remaining()];
         data.get(b);
         login(new String(b, StandardCharsets.ISO_8859_1));
-      } else if (state == State.UP) {
+      } else if (state == State.UP || state == State.SETUP) {
         received(data);
       }
     }
@@ -283,13 +330,9 @@ public final class ExtronTunnelLink implements Link {
         }
         Optional<SisCodec.SisError> error = SisCodec.parseError(line);
         if (error.isPresent()) {
+          // E26: all of the IPCP's connections are taken (a busy failure: try again later)
           failOpen(
-              new DeviceRejectedException(
-                  "the IPCP refused the session: " + error.get().describe(),
-                  describe,
-                  null,
-                  line,
-                  null));
+              SisCodec.exception(error.get(), describe, null, "the IPCP refused the session: "));
           return;
         }
         if (lines >= 2 && password == null) {
@@ -340,7 +383,7 @@ public final class ExtronTunnelLink implements Link {
         return;
       }
       String reason = cause == null ? "closed" : cause.getMessage();
-      if (state == State.LOGIN) {
+      if (state == State.LOGIN || state == State.SETUP) {
         failOpen(
             new DeviceUnreachableException(
                 "the IPCP closed the connection during login: " + reason,
@@ -380,6 +423,14 @@ public final class ExtronTunnelLink implements Link {
     if (loginTimer != null) {
       loginTimer.cancel(false);
       loginTimer = null;
+    }
+    cancelQuiet();
+  }
+
+  private void cancelQuiet() {
+    if (quietTimer != null) {
+      quietTimer.cancel(false);
+      quietTimer = null;
     }
   }
 
@@ -438,44 +489,37 @@ public final class ExtronTunnelLink implements Link {
       result.completeExceptionally(e);
       return result;
     }
-    run(() -> sendData(bytes, request, 0, result), result);
+    run(
+        () ->
+            BusyRetry.request(
+                () -> sendData(bytes, request),
+                settings,
+                executor,
+                describe,
+                result,
+                reply -> {
+                  if (state == State.UP) {
+                    listener.onData(ByteBuffer.wrap(reply).asReadOnlyBuffer());
+                  }
+                }),
+        result);
     return result;
   }
 
-  private void sendData(byte[] data, byte[] request, int attempt, CompletableFuture<Void> result) {
+  private CompletionStage<byte[]> sendData(byte[] data, byte[] request) {
     if (state != State.UP || queue == null) {
-      result.completeExceptionally(
+      return CompletableFuture.failedFuture(
           new LinkLostException(
               "the IPCP link is not open", describe, printable(data), null, null));
-      return;
     }
-    queue
-        .submit(new DataExchange(data, request))
-        .whenComplete(
-            (reply, t) -> {
-              Throwable cause = unwrap(t);
-              if (cause instanceof DeviceBusyException && attempt < BUSY_RETRIES) {
-                LOG.debug("{}: IPCP busy (E22), trying again", describe);
-                executor.schedule(
-                    () -> sendData(data, request, attempt + 1, result),
-                    BUSY_PAUSE.toMillis(),
-                    TimeUnit.MILLISECONDS);
-                return;
-              }
-              if (cause != null) {
-                result.completeExceptionally(cause);
-                return;
-              }
-              result.complete(null);
-              if (reply.length > 0 && state == State.UP) {
-                listener.onData(ByteBuffer.wrap(reply).asReadOnlyBuffer());
-              }
-            });
+    return queue.submit(new DataExchange(data, request));
   }
 
   private CompletionStage<Void> write(ByteBuffer bytes) {
     lastSentNanos = System.nanoTime();
     rx.reset(); // what came before this request is not its reply
+    rxGeneration++;
+    cancelQuiet();
     return inner.send(bytes);
   }
 
@@ -500,7 +544,7 @@ public final class ExtronTunnelLink implements Link {
   /**
    * Sends one SIS command (no line end is added: {@code Q}, {@code 1O}, {@code 1*1O}) and completes
    * with its one-line answer, without CR LF; an {@code Enn} answer fails the stage with a {@link
-   * DeviceRejectedException} (or {@link DeviceBusyException} for E22).
+   * DeviceRejectedException} (or {@link io.pdu4j.api.DeviceBusyException} for E22 and E26).
    */
   public CompletionStage<String> command(String sis) {
     CompletableFuture<String> result = new CompletableFuture<>();
@@ -538,29 +582,79 @@ public final class ExtronTunnelLink implements Link {
       rx.reset();
       return;
     }
+    rxGeneration++;
+    cancelQuiet();
     byte[] buf = rx.toByteArray();
-    if (mode == Mode.DATA && echo != null) {
-      int n = Math.min(buf.length, echo.length);
-      if (!Arrays.equals(buf, 0, n, echo, 0, n)) {
-        echo = null; // no echo: the reply starts at once
-      } else if (n < echo.length) {
-        return; // maybe the start of an echo: wait for more
-      } else {
-        // an IPCP that echoes the data first: not part of the device's reply
-        rx.reset();
-        rx.write(buf, n, buf.length - n);
-        buf = rx.toByteArray();
+    if (mode == Mode.DATA) {
+      // the IPCP's own lead (a prefix, then an echo of the data) is not part of the device's reply
+      if (prefix != null) {
+        SisCodec.Lead p = SisCodec.lead(buf, 0, prefix);
+        if (p == SisCodec.Lead.PARTIAL) {
+          return;
+        }
+        buf = p == SisCodec.Lead.FOUND ? dropLead(buf, prefix.length) : buf;
+        prefix = null;
+      }
+      if (echo != null) {
+        SisCodec.Lead e = SisCodec.lead(buf, 0, echo);
+        if (e == SisCodec.Lead.PARTIAL) {
+          return;
+        }
+        buf = e == SisCodec.Lead.FOUND ? dropLead(buf, echo.length) : buf;
         echo = null;
       }
     }
     Optional<ReplySplit> split =
         mode == Mode.LINE ? splitLine(buf) : splitData(buf, settings.delimiter());
     if (split.isPresent()) {
-      rx.reset();
-      rx.write(buf, split.get().consumed(), buf.length - split.get().consumed());
-      mode = Mode.NONE;
-      queue.onFrame(split.get().reply());
+      deliver(buf, split.get());
+    } else if (mode == Mode.DATA && settings.delimiter().isEmpty() && endsQuietly(buf)) {
+      // 0L: the IPCP ends the reply on its own timeouts, which cannot be seen on the wire; a CR LF
+      // (or, without appended CR LF, any byte) followed by quiet is taken as the end
+      long generation = rxGeneration;
+      quietTimer =
+          executor.schedule(
+              () -> {
+                if (generation == rxGeneration && mode == Mode.DATA && queue != null) {
+                  byte[] all = rx.toByteArray();
+                  int end = settings.crlfAppended() ? all.length - 2 : all.length;
+                  deliver(all, new ReplySplit(replyOrError(all, end), all.length));
+                }
+              },
+              settings.replyQuiet().toNanos(),
+              TimeUnit.NANOSECONDS);
     }
+  }
+
+  private byte[] dropLead(byte[] buf, int n) {
+    rx.reset();
+    rx.write(buf, n, buf.length - n);
+    return rx.toByteArray();
+  }
+
+  private void deliver(byte[] buf, ReplySplit split) {
+    rx.reset();
+    rx.write(buf, split.consumed(), buf.length - split.consumed());
+    mode = Mode.NONE;
+    queue.onFrame(split.reply());
+  }
+
+  private boolean endsQuietly(byte[] b) {
+    if (!settings.crlfAppended()) {
+      return b.length > 0;
+    }
+    return b.length >= 2 && b[b.length - 2] == '\r' && b[b.length - 1] == '\n';
+  }
+
+  /** The first {@code end} bytes as a reply, or the IPCP's error when they are just an Enn. */
+  private static Reply replyOrError(byte[] b, int end) {
+    Optional<SisCodec.SisError> error =
+        end == 3
+            ? SisCodec.parseError(new String(b, 0, 3, StandardCharsets.ISO_8859_1))
+            : Optional.empty();
+    return error.isPresent()
+        ? new Reply(new byte[0], error.get())
+        : new Reply(Arrays.copyOf(b, Math.max(end, 0)), null);
   }
 
   /** A complete reply and how many buffered bytes it used. */
@@ -587,6 +681,9 @@ public final class ExtronTunnelLink implements Link {
   }
 
   private Optional<ReplySplit> splitData(byte[] b, java.util.OptionalInt delimiter) {
+    if (delimiter.isEmpty()) {
+      return Optional.empty(); // 0L: even an empty reply is ended by quiet, see received()
+    }
     int first = crlf(b, 0);
     if (first == 0 && settings.crlfAppended()) {
       return Optional.of(new ReplySplit(new Reply(new byte[0], null), 2)); // nothing came back
@@ -597,12 +694,6 @@ public final class ExtronTunnelLink implements Link {
       if (error.isPresent()) {
         return Optional.of(new ReplySplit(new Reply(new byte[0], error.get()), 5));
       }
-    }
-    if (delimiter.isEmpty()) {
-      // 0L: the IPCP ends the reply on its timeouts; the first CR LF is taken as the end
-      return first < 0
-          ? Optional.empty()
-          : Optional.of(new ReplySplit(new Reply(Arrays.copyOf(b, first), null), first + 2));
     }
     int d = delimiter.getAsInt();
     for (int i = 0; i < b.length; i++) {
@@ -633,6 +724,7 @@ public final class ExtronTunnelLink implements Link {
     public ByteBuffer request() {
       mode = Mode.DATA;
       echo = data;
+      prefix = settings.prefix().isEmpty() ? null : settings.prefixBytes();
       return ByteBuffer.wrap(request);
     }
 
@@ -688,11 +780,7 @@ public final class ExtronTunnelLink implements Link {
   }
 
   private PowerDeviceException errorFor(SisCodec.SisError error, String sent) {
-    String message = "the IPCP answered " + error.describe();
-    if (error.code() == 22) {
-      return new DeviceBusyException(message, describe, sent, error.describe(), null);
-    }
-    return new DeviceRejectedException(message, describe, sent, error.describe(), null);
+    return SisCodec.exception(error, describe, sent, "the IPCP answered ");
   }
 
   // ------------------------------------------------------------------ helpers

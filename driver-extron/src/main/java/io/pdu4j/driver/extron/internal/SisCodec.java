@@ -1,8 +1,12 @@
 package io.pdu4j.driver.extron.internal;
 
+import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.api.PowerDeviceException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -119,6 +123,21 @@ public final class SisCodec {
   /** The whole request: header, CR, then the data as the inner driver wrote it. */
   public static byte[] sendData(
       int port, OptionalInt t1, OptionalInt t2, OptionalInt delimiter, byte[] data) {
+    return sendData(port, t1, t2, delimiter, data, false);
+  }
+
+  /**
+   * The whole request. After (the guide's example): header, CR, then the data as the inner driver
+   * wrote it. Inline: header, the data with CR, LF and {@code %} %-encoded ({@link #encodeInline}),
+   * then the CR. The size limit applies to the data before encoding.
+   */
+  public static byte[] sendData(
+      int port,
+      OptionalInt t1,
+      OptionalInt t2,
+      OptionalInt delimiter,
+      byte[] data,
+      boolean inline) {
     if (data.length == 0) {
       throw new InvalidArgumentException("send-data-string: no data to send");
     }
@@ -130,11 +149,93 @@ public final class SisCodec {
               + MAX_DATA);
     }
     byte[] header = sendDataHeader(port, t1, t2, delimiter);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + data.length);
-    out.writeBytes(header);
-    out.writeBytes(data);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + 3 * data.length);
+    if (inline) {
+      out.write(header, 0, header.length - 1); // without its CR
+      out.writeBytes(encodeInline(data));
+      out.write('\r');
+    } else {
+      out.writeBytes(header);
+      out.writeBytes(data);
+    }
     return out.toByteArray();
   }
+
+  /**
+   * Data placed inside the command, before its CR: CR, LF and {@code %} become {@code %0D}, {@code
+   * %0A} and {@code %25} (so the IPCP cannot take them for the command's end), other bytes stay.
+   */
+  public static byte[] encodeInline(byte[] data) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 16);
+    for (byte b : data) {
+      if (b == '\r' || b == '\n' || b == '%') {
+        out.writeBytes(String.format("%%%02X", b).getBytes(StandardCharsets.ISO_8859_1));
+      } else {
+        out.write(b);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** How the start of a reply compares with a text expected to lead it (a prefix, an echo). */
+  public enum Lead {
+    /** The reply starts otherwise: it has no such lead. */
+    ABSENT,
+    /** What has arrived so far is a start of the lead: wait for more. */
+    PARTIAL,
+    /** The reply starts with the whole lead. */
+    FOUND
+  }
+
+  /** Compares {@code reply[from..]} with {@code lead}. */
+  public static Lead lead(byte[] reply, int from, byte[] lead) {
+    int n = Math.min(reply.length - from, lead.length);
+    if (!Arrays.equals(reply, from, from + n, lead, 0, n)) {
+      return Lead.ABSENT;
+    }
+    return n < lead.length ? Lead.PARTIAL : Lead.FOUND;
+  }
+
+  /**
+   * How many leading bytes of a whole reply are the IPCP's and not the device's: the prefix (when
+   * the reply starts with it) and then an echo of the data (when it follows).
+   *
+   * @param prefix the configured reply prefix, empty for none
+   * @param echo the data sent
+   */
+  public static int leadLength(byte[] reply, byte[] prefix, byte[] echo) {
+    int at = prefix.length > 0 && lead(reply, 0, prefix) == Lead.FOUND ? prefix.length : 0;
+    if (echo.length > 0 && lead(reply, at, echo) == Lead.FOUND) {
+      at += echo.length;
+    }
+    return at;
+  }
+
+  /**
+   * The exception for an {@code Enn} answer: {@link DeviceBusyException} for E22 (busy, worth a
+   * retry) and E26 (no free connection), {@link DeviceRejectedException} otherwise; the message
+   * names the code and its meaning.
+   */
+  public static PowerDeviceException exception(
+      SisError error, String device, String sent, String context) {
+    String message = context + error.describe();
+    if (error.code() == BUSY || error.code() == MAX_CONNECTIONS) {
+      return new DeviceBusyException(message, device, sent, error.describe(), null);
+    }
+    return new DeviceRejectedException(message, device, sent, error.describe(), null);
+  }
+
+  /** Whether a failure is the IPCP's E22 (busy), which is worth retrying. */
+  public static boolean isBusy(Throwable failure) {
+    return failure instanceof DeviceBusyException b
+        && b.received().filter(r -> r.startsWith(String.format("E%02d ", BUSY))).isPresent();
+  }
+
+  /** E22: the IPCP is busy. */
+  public static final int BUSY = 22;
+
+  /** E26: the IPCP has no free connection. */
+  public static final int MAX_CONNECTIONS = 26;
 
   private static String delimiterField(OptionalInt delimiter) {
     return delimiter.isPresent() ? delimiter.getAsInt() + "D" : "0L";

@@ -3,6 +3,7 @@ package io.pdu4j.driver.extron.internal;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Durations;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,6 +22,13 @@ import java.util.Set;
  * @param crlfAppended whether the IPCP appends CR LF to each reply
  * @param keepAlive the longest silence before a {@code Q} is sent
  * @param password the secret reference, if the IPCP has a password
+ * @param inline whether the data goes inside the command, before its CR, %-encoded ({@code
+ *     data=inline}), instead of after it ({@code data=after}, the guide's example)
+ * @param prefix a fixed text the IPCP puts before the device's data in each reply, empty for none
+ * @param busyRetries how many times a request the IPCP answers E22 (busy) is sent again
+ * @param busyPause the wait before each such retry
+ * @param user the user name of the web form's HTTP Basic authentication
+ * @param serial serial settings to give the port when the link opens, if any
  */
 public record TunnelSettings(
     String host,
@@ -31,7 +39,13 @@ public record TunnelSettings(
     OptionalInt delimiter,
     boolean crlfAppended,
     Duration keepAlive,
-    Optional<SecretReference> password) {
+    Optional<SecretReference> password,
+    boolean inline,
+    String prefix,
+    int busyRetries,
+    Duration busyPause,
+    String user,
+    Optional<SerialSetup> serial) {
 
   /** The Telnet port of an IPCP. */
   public static final int DEFAULT_PORT = 23;
@@ -39,8 +53,46 @@ public record TunnelSettings(
   /** Under the IPCP's 300 s idle timeout, with room. */
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
 
-  /** The options the tunnel reads. */
-  public static final Set<String> OPTIONS = Set.of("password", "t1", "t2", "crlf", "keepalive");
+  /** Retries after E22 (busy) unless {@code busy-retries} says otherwise. */
+  public static final int DEFAULT_BUSY_RETRIES = 3;
+
+  /** The pause before a retry after E22 unless {@code busy-pause} says otherwise. */
+  public static final Duration DEFAULT_BUSY_PAUSE = Duration.ofMillis(250);
+
+  /** The web form's user unless {@code user} says otherwise (a guess: see docs/extron.md). */
+  public static final String DEFAULT_USER = "admin";
+
+  /** The options the Telnet tunnel reads. */
+  public static final Set<String> OPTIONS =
+      Set.of(
+          "password",
+          "t1",
+          "t2",
+          "crlf",
+          "keepalive",
+          "data",
+          "prefix",
+          "busy-retries",
+          "busy-pause",
+          "serial");
+
+  /** The options the web tunnel reads: no keep-alive (HTTP needs none), a user. */
+  public static final Set<String> HTTP_OPTIONS =
+      Set.of(
+          "password",
+          "t1",
+          "t2",
+          "crlf",
+          "data",
+          "prefix",
+          "busy-retries",
+          "busy-pause",
+          "serial",
+          "user");
+
+  /** The options of a session with the IPCP itself (the relays). */
+  public static final Set<String> GATEWAY_OPTIONS =
+      Set.of("password", "keepalive", "busy-retries", "busy-pause");
 
   /** Validates the combination. */
   public TunnelSettings {
@@ -52,6 +104,23 @@ public record TunnelSettings(
         || keepAlive.compareTo(Duration.ofSeconds(290)) > 0) {
       throw new InvalidArgumentException(
           "keepalive must be 1s..290s (the IPCP drops a Telnet session after 300 s of silence)");
+    }
+    if (busyRetries < 0 || busyRetries > 20) {
+      throw new InvalidArgumentException("busy-retries must be 0..20, got " + busyRetries);
+    }
+    if (busyPause.compareTo(Duration.ofMillis(10)) < 0
+        || busyPause.compareTo(Duration.ofSeconds(10)) > 0) {
+      throw new InvalidArgumentException(
+          "busy-pause must be 10ms..10s, got " + busyPause.toMillis() + " ms");
+    }
+    if (prefix.length() > 64 || prefix.indexOf('\r') >= 0 || prefix.indexOf('\n') >= 0) {
+      throw new InvalidArgumentException(
+          "prefix must be at most 64 characters without CR or LF, got "
+              + prefix.length()
+              + " characters");
+    }
+    if (user.isEmpty() || user.length() > 64 || user.indexOf(':') >= 0) {
+      throw new InvalidArgumentException("user must be 1..64 characters without ':'");
     }
   }
 
@@ -86,8 +155,26 @@ public record TunnelSettings(
               .orElse(DEFAULT_KEEP_ALIVE);
       Optional<SecretReference> password =
           address.option("password").map(v -> SecretReference.parse("password", v));
+      String data = address.option("data").orElse("after").toLowerCase(Locale.ROOT);
+      if (!data.equals("after") && !data.equals("inline")) {
+        throw new InvalidArgumentException("data must be 'after' or 'inline', got '" + data + "'");
+      }
       return new TunnelSettings(
-          host, ipcpPort, com, t1, t2, delimiter, crlf.equals("appended"), keepAlive, password);
+          host,
+          ipcpPort,
+          com,
+          t1,
+          t2,
+          delimiter,
+          crlf.equals("appended"),
+          keepAlive,
+          password,
+          data.equals("inline"),
+          address.option("prefix").orElse(""),
+          busyRetries(address),
+          busyPause(address),
+          address.option("user").orElse(DEFAULT_USER),
+          address.option("serial").map(SerialSetup::parse));
     } catch (InvalidArgumentException e) {
       throw new InvalidArgumentException(
           "invalid extron address " + address + ": " + e.getMessage(), e);
@@ -113,11 +200,37 @@ public record TunnelSettings(
           OptionalInt.empty(),
           true,
           keepAlive,
-          password);
+          password,
+          false,
+          "",
+          busyRetries(address),
+          busyPause(address),
+          DEFAULT_USER,
+          Optional.empty());
     } catch (InvalidArgumentException e) {
       throw new InvalidArgumentException(
           "invalid extron address " + address + ": " + e.getMessage(), e);
     }
+  }
+
+  private static int busyRetries(DeviceAddress address) {
+    Optional<String> v = address.option("busy-retries");
+    if (v.isEmpty()) {
+      return DEFAULT_BUSY_RETRIES;
+    }
+    try {
+      return Integer.parseInt(v.get().trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException(
+          "busy-retries must be a whole number 0..20, got '" + v.get() + "'", e);
+    }
+  }
+
+  private static Duration busyPause(DeviceAddress address) {
+    return address
+        .option("busy-pause")
+        .map(v -> Durations.parse(v, "busy-pause"))
+        .orElse(DEFAULT_BUSY_PAUSE);
   }
 
   private static OptionalInt intOption(DeviceAddress address, String name) {
@@ -135,7 +248,26 @@ public record TunnelSettings(
 
   /** The header and data of one request. */
   public byte[] request(byte[] data) {
-    return SisCodec.sendData(comPort, t1, t2, delimiter, data);
+    return SisCodec.sendData(comPort, t1, t2, delimiter, data, inline);
+  }
+
+  /** The least quiet that ends a {@code 0L} reply (see {@link #replyQuiet()}). */
+  public static final Duration MIN_REPLY_QUIET = Duration.ofMillis(150);
+
+  /**
+   * How long the IPCP must stay quiet after a CR LF before a reply without a delimiter ({@code 0L})
+   * is taken as complete: twice the inter-character time t2 (the IPCP's default 20 ms when not
+   * given), at least {@link #MIN_REPLY_QUIET} for network jitter, at most 2 s.
+   */
+  public Duration replyQuiet() {
+    long t2Millis = 10L * t2.orElse(2);
+    long millis = Math.max(MIN_REPLY_QUIET.toMillis(), Math.min(2 * t2Millis, 2000));
+    return Duration.ofMillis(millis);
+  }
+
+  /** The prefix's bytes, empty for none. */
+  public byte[] prefixBytes() {
+    return prefix.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** Safe to log. */

@@ -27,4 +27,18 @@ class ExtronHttpLinkTest {
             "S2=0 +\r\n".getBytes(StandardCharsets.US_ASCII));
     assertThat(ExtronHttpLink.cmd(request)).isEqualTo("W03%2A10%2A2%2A62DRS|S2%3D0%20%2B%0D%0A");
   }
+
+  @Test
+  void inlineDataIsEncodedTwiceOnTheWebItsPercentAndTerminatorsSurvive() {
+    byte[] request =
+        SisCodec.sendData(
+            3,
+            OptionalInt.empty(),
+            OptionalInt.empty(),
+            OptionalInt.of('>'),
+            "S2=0%\n".getBytes(StandardCharsets.US_ASCII),
+            true);
+    // the SIS text carries %25 and %0A; the URL encodes their % again; the command's CR is the |
+    assertThat(ExtronHttpLink.cmd(request)).isEqualTo("W03%2A10%2A2%2A62DRSS2%3D0%2525%250A|");
+  }
 }

@@ -1,25 +1,19 @@
 package io.pdu4j.driver.extron.internal;
 
+import static io.pdu4j.driver.extron.internal.RecordingListener.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.LinkLostException;
-import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +29,8 @@ class ExtronTunnelLinkTest {
 
   @TempDir Path dir;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final FakeInner inner = new FakeInner();
-  private final Recorder outer = new Recorder();
+  private final ScriptedLink inner = new ScriptedLink(executor);
+  private final RecordingListener outer = new RecordingListener();
 
   @AfterEach
   void stop() {
@@ -44,16 +38,23 @@ class ExtronTunnelLinkTest {
   }
 
   private ExtronTunnelLink tunnel(String options) throws Exception {
+    return tunnel(options, OptionalInt.of('>'));
+  }
+
+  private ExtronTunnelLink tunnel(String options, OptionalInt delimiter) throws Exception {
     Path pw = Files.writeString(dir.resolve("pw"), "pa55\n");
     TunnelSettings s =
         TunnelSettings.from(
             DeviceAddress.parse("isotek:extron://10.0.0.9/3?password=file:" + pw + options),
-            OptionalInt.of('>'));
+            delimiter);
     return new ExtronTunnelLink(inner, s, DeviceOptions.defaults());
   }
 
   private ExtronTunnelLink loggedIn(String options) throws Exception {
-    ExtronTunnelLink link = tunnel(options);
+    return loggedIn(tunnel(options));
+  }
+
+  private ExtronTunnelLink loggedIn(ExtronTunnelLink link) throws Exception {
     CompletionStage<Void> open = link.open(outer);
     inner.feed(BANNER + "\r\nPass", "word:");
     await().until(() -> inner.sent().contains("pa55\r"));
@@ -148,124 +149,123 @@ class ExtronTunnelLinkTest {
     assertThat(outer.downs).hasSize(1);
   }
 
+  @Test
+  void inlineDataIsSentBeforeTheCrEncoded() throws Exception {
+    ExtronTunnelLink link = loggedIn("&data=inline");
+    CompletionStage<Void> sent = link.send(ascii("S2=1\n"));
+    await().until(() -> inner.sent().contains("\u001b03*10*2*62DRSS2=1%0A\r"));
+    inner.feed("OK\r\n>\r\n");
+    sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().until(() -> outer.data().equals("OK\r\n>"));
+  }
+
+  @Test
+  void aConfiguredPrefixAndAnEchoAreRemovedEvenSplitAcrossReads() throws Exception {
+    ExtronTunnelLink link = loggedIn("&prefix=DATA%3A");
+    CompletionStage<Void> sent = link.send(ascii("S2=1\n"));
+    await().until(() -> inner.sends.size() == 2);
+    inner.feed("DA", "TA:S2", "=1\nOK\r\n>\r\n");
+    sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().until(() -> outer.data().equals("OK\r\n>"));
+    // an empty reply with its prefix: nothing delivered; an Enn has no prefix
+    CompletionStage<Void> empty = link.send(ascii("?\n"));
+    await().until(() -> inner.sends.size() == 3);
+    inner.feed("DATA:\r\n");
+    empty.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    CompletionStage<Void> refused = link.send(ascii("?\n"));
+    await().until(() -> inner.sends.size() == 4);
+    inner.feed("E13\r\n");
+    assertThat(failure(refused)).hasMessageContaining("E13");
+    assertThat(outer.data()).isEqualTo("OK\r\n>");
+  }
+
+  @Test
+  void withoutDelimiterAMultiLineReplyEndsOnlyAfterQuiet() throws Exception {
+    ExtronTunnelLink link = loggedIn(tunnel("", OptionalInt.empty()));
+    CompletionStage<Void> sent = link.send(ascii("status\n"));
+    await().until(() -> inner.sent().contains("\u001b03RS\rstatus\n"));
+    // two lines in two reads, then the IPCP's CR LF: one reply, not cut at the first CR LF
+    inner.feed("line 1\r\n", "line 2\r\n", "\r\n");
+    sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().until(() -> outer.data().equals("line 1\r\nline 2\r\n"));
+    CompletionStage<Void> empty = link.send(ascii("status\n"));
+    await().until(() -> inner.sends.size() == 3);
+    inner.feed("\r\n");
+    empty.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    CompletionStage<Void> refused = link.send(ascii("status\n"));
+    await().until(() -> inner.sends.size() == 4);
+    inner.feed("E13\r\n");
+    assertThat(failure(refused)).hasMessageContaining("E13 (invalid value)");
+    assertThat(outer.data()).isEqualTo("line 1\r\nline 2\r\n");
+  }
+
+  @Test
+  void busyIsRetriedAsConfiguredThenGivenUp() throws Exception {
+    ExtronTunnelLink link = loggedIn("&busy-retries=1&busy-pause=10ms");
+    CompletionStage<Void> sent = link.send(ascii("?\n"));
+    await().until(() -> inner.sends.size() == 2);
+    inner.feed("E22\r\n");
+    await().until(() -> inner.sends.size() == 3); // the one retry
+    inner.feed("OK\r\n>\r\n");
+    sent.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    CompletionStage<Void> busy = link.send(ascii("?\n"));
+    await().until(() -> inner.sends.size() == 4);
+    inner.feed("E22\r\n");
+    await().until(() -> inner.sends.size() == 5);
+    inner.feed("E22\r\n");
+    assertThat(failure(busy))
+        .isInstanceOf(io.pdu4j.api.DeviceBusyException.class)
+        .hasMessageContaining("E22 (busy)");
+    assertThat(inner.sends).hasSize(5);
+  }
+
+  @Test
+  void e26AtConnectFailsTheOpenAsBusy() throws Exception {
+    ExtronTunnelLink link = tunnel("");
+    CompletionStage<Void> open = link.open(outer);
+    inner.feed("E26\r\n");
+    assertThat(failure(open))
+        .isInstanceOf(io.pdu4j.api.DeviceBusyException.class)
+        .hasMessageContaining("E26 (maximum connections exceeded)");
+    assertThat(outer.ups).isZero();
+  }
+
+  @Test
+  void theSerialPortIsSetUpAfterLoginBeforeTheLinkIsUp() throws Exception {
+    ExtronTunnelLink link = tunnel("&serial=115200,N,8,1");
+    CompletionStage<Void> open = link.open(outer);
+    inner.feed(BANNER + "\r\nPassword:");
+    await().until(() -> inner.sent().contains("pa55\r"));
+    inner.feed("\r\nLogin Administrator\r\n");
+    await().until(() -> inner.sent().endsWith("\u001b03*115200,N,8,1CP\r"));
+    assertThat(outer.ups).isZero();
+    assertThat(link.isOpen()).isFalse();
+    inner.feed("Cpn03 Ccp115200,N,8,1\r\n");
+    open.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(outer.ups).isEqualTo(1);
+  }
+
+  @Test
+  void aSerialSetupAnsweredOtherwiseFailsTheOpen() throws Exception {
+    for (String answer : new String[] {"Cpn03 Ccp9600,N,8,1", "E13"}) {
+      inner.sends.clear();
+      ExtronTunnelLink link = tunnel("&serial=115200,N,8,1");
+      CompletionStage<Void> open = link.open(outer);
+      inner.feed(BANNER + "\r\nPassword:");
+      await().until(() -> inner.sent().contains("pa55\r"));
+      inner.feed("\r\nLogin Administrator\r\n");
+      await().until(() -> inner.sent().endsWith("CP\r"));
+      inner.feed(answer + "\r\n");
+      assertThat(failure(open))
+          .isInstanceOf(DeviceRejectedException.class)
+          .hasMessageContaining(answer.equals("E13") ? "E13 (invalid value)" : "not confirmed")
+          .satisfies(e -> assertThat(e.toString()).doesNotContain("pa55"));
+      assertThat(outer.ups).isZero();
+      await().until(() -> inner.closed);
+    }
+  }
+
   private static ByteBuffer ascii(String s) {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.ISO_8859_1));
-  }
-
-  private static Throwable failure(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected the stage to fail");
-  }
-
-  private static final class Recorder implements LinkListener {
-    volatile int ups;
-    final List<PowerDeviceException> downs = new CopyOnWriteArrayList<>();
-    private final StringBuffer data = new StringBuffer();
-
-    @Override
-    public void onUp() {
-      ups++;
-    }
-
-    @Override
-    public void onData(ByteBuffer b) {
-      byte[] bytes = new byte[b.remaining()];
-      b.get(bytes);
-      data.append(new String(bytes, StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public void onDown(PowerDeviceException cause) {
-      downs.add(cause);
-    }
-
-    String data() {
-      return data.toString();
-    }
-  }
-
-  private final class FakeInner implements Link {
-    final List<String> sends = new CopyOnWriteArrayList<>();
-    volatile LinkListener listener;
-    volatile boolean open;
-    volatile boolean closed;
-
-    String sent() {
-      return String.join("", sends);
-    }
-
-    void feed(String... chunks) {
-      for (String c : chunks) {
-        executor.execute(() -> listener.onData(ascii(c)));
-      }
-    }
-
-    void drop() {
-      executor.execute(
-          () -> {
-            open = false;
-            listener.onDown(new LinkLostException("reset by peer"));
-          });
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.STREAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return "fake";
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener l) {
-      listener = l;
-      open = true;
-      closed = false;
-      l.onUp();
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public CompletionStage<Void> send(ByteBuffer data) {
-      byte[] b = new byte[data.remaining()];
-      data.get(b);
-      sends.add(new String(b, StandardCharsets.ISO_8859_1));
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      if (open) {
-        open = false;
-        closed = true;
-        LinkListener l = listener;
-        executor.execute(() -> l.onDown(new LinkLostException("closed")));
-      }
-      closed = true;
-      return CompletableFuture.completedFuture(null);
-    }
   }
 }

@@ -115,4 +115,89 @@ class SisCodecTest {
         .hasMessageContaining("no data");
     assertThat(SisCodec.sendData(3, none, none, none, new byte[199])).hasSize(199 + 6);
   }
+
+  @Test
+  void inlineDataGoesBeforeTheCrWithItsTerminatorsAndPercentEncoded() {
+    byte[] request =
+        SisCodec.sendData(
+            3,
+            OptionalInt.empty(),
+            OptionalInt.empty(),
+            OptionalInt.of('>'),
+            "S2=1 50%\r\n".getBytes(StandardCharsets.ISO_8859_1),
+            true);
+    assertThat(text(request)).isEqualTo("\u001b03*10*2*62DRSS2=1 50%25%0D%0A\r");
+    // the size limit is the data's own, before encoding
+    byte[] lines = new byte[199];
+    java.util.Arrays.fill(lines, (byte) '\n');
+    assertThat(
+            SisCodec.sendData(
+                    3, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), lines, true)
+                .length)
+        .isEqualTo("\u001b03RS\r".length() + 3 * 199);
+    // the guide's form is unchanged
+    assertThat(
+            text(
+                SisCodec.sendData(
+                    5,
+                    OptionalInt.of(4),
+                    OptionalInt.of(7),
+                    OptionalInt.empty(),
+                    "<data>".getBytes(StandardCharsets.ISO_8859_1),
+                    false)))
+        .isEqualTo("\u001b05*4*7*0LRS\r<data>");
+  }
+
+  @Test
+  void leadsOfAReplyAreAPrefixThenAnEcho() {
+    byte[] prefix = "DATA:".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] echo = "S1=1\n".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(SisCodec.lead("DA".getBytes(StandardCharsets.ISO_8859_1), 0, prefix))
+        .isEqualTo(SisCodec.Lead.PARTIAL);
+    assertThat(SisCodec.lead("OK".getBytes(StandardCharsets.ISO_8859_1), 0, prefix))
+        .isEqualTo(SisCodec.Lead.ABSENT);
+    assertThat(SisCodec.leadLength(bytes("DATA:S1=1\nOK>"), prefix, echo)).isEqualTo(10);
+    assertThat(SisCodec.leadLength(bytes("DATA:OK>"), prefix, echo)).isEqualTo(5);
+    assertThat(SisCodec.leadLength(bytes("S1=1\nOK>"), prefix, echo)).isEqualTo(5);
+    assertThat(SisCodec.leadLength(bytes("OK>"), prefix, echo)).isZero();
+    assertThat(SisCodec.leadLength(bytes("OK>"), new byte[0], new byte[0])).isZero();
+  }
+
+  @Test
+  void busyAndNoFreeConnectionAreBusyFailuresOnlyE22IsRetried() {
+    SisCodec.SisError e22 = SisCodec.parseError("E22").orElseThrow();
+    SisCodec.SisError e26 = SisCodec.parseError("E26").orElseThrow();
+    SisCodec.SisError e14 = SisCodec.parseError("E14").orElseThrow();
+    var busy = SisCodec.exception(e22, "dev", "x", "the IPCP answered ");
+    var full = SisCodec.exception(e26, "dev", null, "refused: ");
+    assertThat(busy).isInstanceOf(io.pdu4j.api.DeviceBusyException.class);
+    assertThat(full)
+        .isInstanceOf(io.pdu4j.api.DeviceBusyException.class)
+        .hasMessageContaining("E26 (maximum connections exceeded)");
+    assertThat(SisCodec.exception(e14, "dev", "x", ""))
+        .isInstanceOf(io.pdu4j.api.DeviceRejectedException.class);
+    assertThat(SisCodec.isBusy(busy)).isTrue();
+    assertThat(SisCodec.isBusy(full)).isFalse();
+    assertThat(SisCodec.isBusy(new io.pdu4j.api.DeviceBusyException("queue full"))).isFalse();
+  }
+
+  @Test
+  void serialSetupIsValidatedAndFormattedAsTheGuideShows() {
+    SerialSetup s = SerialSetup.parse("115200,n,8,1");
+    assertThat(text(s.command(1))).isEqualTo("\u001b01*115200,N,8,1CP\r");
+    assertThat(s.expectedReply(1)).isEqualTo("Cpn01 Ccp115200,N,8,1");
+    assertThat(SerialSetup.parse("9600,E,7,2").value()).isEqualTo("9600,E,7,2");
+    assertThatThrownBy(() -> SerialSetup.parse("115201,N,8,1"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("baud must be one of");
+    assertThatThrownBy(() -> SerialSetup.parse("9600,M,8,1")).hasMessageContaining("parity");
+    assertThatThrownBy(() -> SerialSetup.parse("9600,N,6,1")).hasMessageContaining("data bits");
+    assertThatThrownBy(() -> SerialSetup.parse("9600,N,8,3")).hasMessageContaining("stop bits");
+    assertThatThrownBy(() -> SerialSetup.parse("9600,N,8")).hasMessageContaining("baud,parity");
+    assertThatThrownBy(() -> SerialSetup.parse("fast,N,8,1")).hasMessageContaining("baud,parity");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
 }

@@ -74,4 +74,60 @@ class TunnelSettingsTest {
             () -> SecretReference.parse("password", "file:" + dir.resolve("missing")).resolve())
         .hasMessageContaining("cannot read");
   }
+
+  @Test
+  void theNewOptionsHaveDefaultsAndAreValidated() {
+    TunnelSettings d = read("isotek:extron://10.0.0.9/3");
+    assertThat(d.inline()).isFalse();
+    assertThat(d.prefix()).isEmpty();
+    assertThat(d.busyRetries()).isEqualTo(3);
+    assertThat(d.busyPause()).isEqualTo(Duration.ofMillis(250));
+    assertThat(d.user()).isEqualTo("admin");
+    assertThat(d.serial()).isEmpty();
+    TunnelSettings s =
+        read(
+            "isotek:extron://10.0.0.9/3?data=inline&prefix=DATA%3A&busy-retries=0"
+                + "&busy-pause=1s&user=operator&serial=9600,E,7,2");
+    assertThat(s.inline()).isTrue();
+    assertThat(s.prefix()).isEqualTo("DATA:");
+    assertThat(s.busyRetries()).isZero();
+    assertThat(s.busyPause()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.user()).isEqualTo("operator");
+    assertThat(s.serial()).hasValue(new SerialSetup(9600, 'E', 7, 2));
+    assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?data=before"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("'after' or 'inline'");
+    assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?busy-retries=many"))
+        .hasMessageContaining("busy-retries must be a whole number");
+    assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?busy-retries=21"))
+        .hasMessageContaining("busy-retries must be 0..20");
+    assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?busy-pause=1ms"))
+        .hasMessageContaining("busy-pause must be 10ms..10s");
+    assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?serial=9600,X,8,1"))
+        .hasMessageContaining("invalid extron address")
+        .hasMessageContaining("parity");
+    assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?user=a:b"))
+        .hasMessageContaining("user");
+    assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?prefix=%0D"))
+        .hasMessageContaining("prefix");
+  }
+
+  @Test
+  void aReplyWithoutDelimiterEndsAfterQuietDerivedFromT2() {
+    assertThat(read("isotek:extron://10.0.0.9/3").replyQuiet()).isEqualTo(Duration.ofMillis(150));
+    assertThat(read("isotek:extron://10.0.0.9/3?t1=10&t2=20").replyQuiet())
+        .isEqualTo(Duration.ofMillis(400));
+    assertThat(read("isotek:extron://10.0.0.9/3?t1=100&t2=5000").replyQuiet())
+        .isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void theRelaysSessionReadsTheBusyOptions() {
+    TunnelSettings g =
+        TunnelSettings.gateway(
+            DeviceAddress.parse("extron:tcp://10.0.0.9?busy-retries=5&busy-pause=100ms"));
+    assertThat(g.busyRetries()).isEqualTo(5);
+    assertThat(g.busyPause()).isEqualTo(Duration.ofMillis(100));
+    assertThat(TunnelSettings.GATEWAY_OPTIONS).contains("busy-retries", "busy-pause");
+  }
 }
