@@ -49,6 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ExtronTunnelMatrixIT {
   private static final String PASSWORD = "m4trix-Secret";
+  private static final String PREFIX = "Dat03";
   private static final int OUTLETS = 8;
   private static final int LOCKED = 8;
   private static final int[] LOADS = {35, 120, 18, 65, 250, 8, 42, 90};
@@ -58,9 +59,7 @@ class ExtronTunnelMatrixIT {
   /** The two ways of reaching the IPCP: Telnet and its web form. */
   enum Form {
     TELNET("extron", Set.of()),
-    // the web form does not remove an echo of the data from the response body yet (only the
-    // Telnet form does): an echoing IPCP fails every command, so those combinations are left out
-    HTTP("extron+http", Set.of(IpcpSwitch.ECHO_DATA));
+    HTTP("extron+http", Set.of());
 
     private final String scheme;
     private final Set<IpcpSwitch> notHandled;
@@ -110,6 +109,18 @@ class ExtronTunnelMatrixIT {
       @Override
       void apply(ExtronSimulator.Builder b, boolean on) {
         b.echoData(on);
+      }
+    },
+    REPLY_PREFIX(false) {
+      @Override
+      void apply(ExtronSimulator.Builder b, boolean on) {
+        b.replyPrefix(on ? PREFIX : "");
+      }
+
+      @Override
+      String uriOption(boolean on) {
+        // the driver is told the prefix, as a user who knows the firmware would
+        return on ? "&prefix=" + PREFIX : "";
       }
     };
 
@@ -222,7 +233,7 @@ class ExtronTunnelMatrixIT {
             + form.port(ipcp)
             + "/3?password=file:"
             + secret
-            + "&timeout=1s&ready-timeout=5s"
+            + "&timeout=2s&ready-timeout=5s"
             + combination.uriOptions());
   }
 
