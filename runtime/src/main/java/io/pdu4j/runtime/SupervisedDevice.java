@@ -41,8 +41,8 @@ public interface SupervisedDevice extends AutoCloseable {
   CompletionStage<PowerDevice> opened();
 
   /**
-   * Adds a listener for health changes (not for the current health: read {@link #health()}). It
-   * runs on one of the runtime's I/O threads, one change at a time, in order; do not block in it.
+   * Adds a health listener: it is called with the current health, then with every change. It runs
+   * on one of the runtime's I/O threads, one call at a time, in order; do not block in it.
    *
    * @return a handle whose {@link Subscription#close()} removes the listener
    */

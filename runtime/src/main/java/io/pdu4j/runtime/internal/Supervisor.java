@@ -131,10 +131,14 @@ public final class Supervisor {
     return firstOpen.minimalCompletionStage();
   }
 
-  /** Adds a health listener; it is called with each change from now on. */
+  /** Adds a health listener: it is called with the current health, then with each change. */
   public Subscription subscribe(Consumer<DeviceHealth> listener) {
     Objects.requireNonNull(listener, "listener");
-    listeners.add(listener);
+    synchronized (this) {
+      listeners.add(listener);
+      // queued under the lock, as changes are: the current health comes first, then every change
+      notifyLater(health, List.of(listener));
+    }
     return () -> listeners.remove(listener);
   }
 
@@ -250,15 +254,18 @@ public final class Supervisor {
         return;
       }
       health = next;
-      notifyLater(next);
+      notifyLater(next, List.copyOf(listeners));
     }
   }
 
   /** Under the lock, so that listeners see changes in the order they happened. */
-  private void notifyLater(DeviceHealth h) {
+  private void notifyLater(DeviceHealth h, List<Consumer<DeviceHealth>> to) {
     Runnable task =
         () -> {
-          for (Consumer<DeviceHealth> l : listeners) {
+          for (Consumer<DeviceHealth> l : to) {
+            if (!listeners.contains(l)) {
+              continue; // unsubscribed meanwhile
+            }
             try {
               l.accept(h);
             } catch (RuntimeException e) {
