@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,11 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Otherwise it is the link it wraps: the driver cannot tell.
  */
-final class QuietLink implements Link {
+final class QuietLink extends ForwardingLink {
   private static final Logger LOG = LoggerFactory.getLogger(QuietLink.class);
   private static final long NONE = Long.MIN_VALUE;
 
-  private final Link link;
   private final Duration quiet;
   private final Runnable onRecycle;
   // System.nanoTime() of the first send after the last byte received, or NONE
@@ -48,7 +46,7 @@ final class QuietLink implements Link {
    * @param onRecycle counts a recycle (called before the link is closed)
    */
   QuietLink(Link link, Duration quiet, Runnable onRecycle) {
-    this.link = Objects.requireNonNull(link, "link");
+    super(link);
     this.quiet = Objects.requireNonNull(quiet, "quiet");
     this.onRecycle = Objects.requireNonNull(onRecycle, "onRecycle");
     if (quiet.isZero() || quiet.isNegative()) {
@@ -57,34 +55,9 @@ final class QuietLink implements Link {
   }
 
   @Override
-  public Kind kind() {
-    return link.kind();
-  }
-
-  @Override
-  public boolean carriesUnsolicited() {
-    return link.carriesUnsolicited();
-  }
-
-  @Override
-  public String describe() {
-    return link.describe();
-  }
-
-  @Override
-  public ScheduledExecutorService executor() {
-    return link.executor();
-  }
-
-  @Override
   public CompletionStage<Void> open(LinkListener listener) {
     Objects.requireNonNull(listener, "listener");
     return link.open(new Watching(listener));
-  }
-
-  @Override
-  public boolean isOpen() {
-    return link.isOpen();
   }
 
   @Override
@@ -98,11 +71,6 @@ final class QuietLink implements Link {
   public CompletionStage<Void> close() {
     recycling = false; // the driver's own close: its listener hears "closed", as it expects
     return link.close();
-  }
-
-  @Override
-  public String toString() {
-    return link.toString();
   }
 
   /** Executor: recycles the link once a send has gone unanswered for {@code quiet}. */

@@ -6,14 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
-import io.pdu4j.spi.Link;
+import io.pdu4j.runtime.FakeTransport.MemLink;
 import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class QuietLinkTest {
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final StubLink stub = new StubLink(executor);
+  private final MemLink stub = new MemLink("stub", executor);
   private final AtomicInteger recycles = new AtomicInteger();
   private final QuietLink link =
       new QuietLink(stub, Duration.ofMillis(200), recycles::incrementAndGet);
@@ -67,7 +65,7 @@ class QuietLinkTest {
     link.open(listener).toCompletableFuture().get(1, TimeUnit.SECONDS);
     assertThat(ups).hasValue(2);
     link.send(bytes("?\n"));
-    executor.schedule(() -> stub.deliver("OK\n"), 50, TimeUnit.MILLISECONDS);
+    stub.deliver("OK\n");
     // three quiet periods, answered in time: no second recycle
     await()
         .during(Duration.ofMillis(600))
@@ -86,79 +84,5 @@ class QuietLinkTest {
     await().until(() -> downs.size() == 1);
     assertThat(downs.get(0)).isInstanceOf(DeviceClosedException.class);
     assertThat(recycles).hasValue(0);
-  }
-
-  /** A stream link on a single-thread executor that the test feeds by hand. */
-  private static final class StubLink implements Link {
-    private final ScheduledExecutorService executor;
-    private volatile LinkListener listener;
-
-    StubLink(ScheduledExecutorService executor) {
-      this.executor = executor;
-    }
-
-    void deliver(String text) {
-      LinkListener l = listener;
-      if (l != null) {
-        l.onData(bytes(text));
-      }
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.STREAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return "stub";
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener l) {
-      CompletableFuture<Void> opened = new CompletableFuture<>();
-      executor.execute(
-          () -> {
-            listener = l;
-            l.onUp();
-            opened.complete(null);
-          });
-      return opened;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return listener != null;
-    }
-
-    @Override
-    public CompletionStage<Void> send(ByteBuffer data) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      CompletableFuture<Void> closed = new CompletableFuture<>();
-      executor.execute(
-          () -> {
-            LinkListener l = listener;
-            listener = null;
-            if (l != null) {
-              l.onDown(new DeviceClosedException("stub was closed"));
-            }
-            closed.complete(null);
-          });
-      return closed;
-    }
   }
 }
