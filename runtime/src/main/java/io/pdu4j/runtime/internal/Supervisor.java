@@ -168,19 +168,37 @@ public final class Supervisor {
       failed(failure);
       return;
     }
+    boolean keep;
     synchronized (this) {
-      if (stopped) {
-        closeQuietly(d);
-        return;
+      keep = !stopped;
+      if (keep) {
+        device = d;
+        backoff.reset();
       }
-      device = d;
-      backoff.reset();
-      subscription = d.subscribe(e -> onEvent(d, e));
     }
-    // after subscribing: a change between the open and the subscription is not missed
+    if (!keep) {
+      closeQuietly(d);
+      return;
+    }
+    // no device code under our lock
+    Subscription s = d.subscribe(e -> onEvent(d, e));
+    synchronized (this) {
+      keep = !stopped && device == d;
+      if (keep) {
+        subscription = s;
+      }
+    }
+    if (!keep) {
+      s.close();
+      return;
+    }
+    // after subscribing: a change between the open and the subscription is not missed (and one
+    // just reported by an event, with its reason, is not overwritten)
     ConnectionState now = d.connectionState();
     if (now != ConnectionState.CLOSED) {
-      change(DeviceHealth.of(now, clock.instant()));
+      if (health.state() != now) {
+        change(DeviceHealth.of(now, clock.instant()));
+      }
     } else {
       closedByItself(d);
     }
@@ -205,15 +223,17 @@ public final class Supervisor {
 
   /** Closed by its user or its driver, not by us: open it again. */
   private void closedByItself(PowerDevice d) {
+    Subscription s;
     synchronized (this) {
       if (stopped || device != d) {
         return;
       }
       device = null;
-      if (subscription != null) {
-        subscription.close();
-        subscription = null;
-      }
+      s = subscription;
+      subscription = null;
+    }
+    if (s != null) {
+      s.close();
     }
     failed(
         new DeviceClosedException(
@@ -294,6 +314,7 @@ public final class Supervisor {
    */
   void stop(boolean closeDevice) {
     PowerDevice d;
+    Subscription s;
     synchronized (this) {
       if (stopped) {
         return;
@@ -305,10 +326,11 @@ public final class Supervisor {
       }
       d = device;
       device = null;
-      if (subscription != null) {
-        subscription.close();
-        subscription = null;
-      }
+      s = subscription;
+      subscription = null;
+    }
+    if (s != null) {
+      s.close();
     }
     firstOpen.completeExceptionally(
         new DeviceClosedException(
