@@ -212,6 +212,50 @@ class SupervisionIT {
   }
 
   @Test
+  void aTunnelWhoseGatewayNowRefusesTheLoginTurnsFromCommunicationErrorToLoginDenied()
+      throws Exception {
+    IsoTekSimulator pdu = isotek(0);
+    ExtronSimulator ipcp =
+        ExtronSimulator.builder()
+            .adminPassword("adm1n")
+            .serialDevice(3, pdu.port())
+            .build()
+            .start();
+    simulators.add(ipcp);
+    int ipcpPort = ipcp.port();
+    Path secret = Files.writeString(dir.resolve("ipcp.pw"), "adm1n");
+    SupervisedDevice av =
+        runtime.supervise(
+            DeviceConfig.of(
+                "av", "isotek:extron://127.0.0.1:" + ipcpPort + "/3?password=file:" + secret));
+    av.opened().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(15)).until(() -> av.health().isConnected());
+
+    // the gateway restarts with another password: the driver's reconnects are now refused
+    ipcp.close();
+    await().until(() -> av.health().state() == ConnectionState.OFFLINE);
+    assertThat(av.health().problem()).contains(ConnectionProblem.COMMUNICATION_ERROR);
+    ExtronSimulator changed =
+        ExtronSimulator.builder()
+            .port(ipcpPort)
+            .adminPassword("n3w")
+            .serialDevice(3, pdu.port())
+            .build()
+            .start();
+    simulators.add(changed);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                av.health()
+                    .problem()
+                    .equals(java.util.Optional.of(ConnectionProblem.LOGIN_DENIED)));
+    assertThat(av.health().state()).isEqualTo(ConnectionState.OFFLINE);
+    assertThat(av.health().message())
+        .hasValueSatisfying(m -> assertThat(m).contains("login denied").doesNotContain("adm1n"));
+  }
+
+  @Test
   void closingUnderLoadCompletesEveryCommandOnceAndLeavesNoThread() throws Exception {
     List<SupervisedDevice> racks = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
