@@ -34,6 +34,10 @@ import java.util.concurrent.CompletionStage;
  * }
  * }</pre>
  *
+ * <p>{@link #open} opens a device once; {@link #supervise} keeps one open for the life of the
+ * runtime (retried, reconnected, its {@link io.pdu4j.api.DeviceHealth} tracked), which is what a
+ * long-running application wants.
+ *
  * <p>Every method is safe to call from any thread. Errors are {@link
  * io.pdu4j.api.PowerDeviceException}s, never checked exceptions.
  */
