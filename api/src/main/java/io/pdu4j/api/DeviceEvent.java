@@ -52,21 +52,75 @@ public sealed interface DeviceEvent {
     }
   }
 
-  /** The connection changed state; {@code reason} says why it went offline. */
+  /**
+   * The connection changed state; {@code reason} says why it went offline (for people), {@code
+   * problem} what kind of trouble it is (for programs and metrics).
+   *
+   * <p>{@code problem} is present exactly when {@code current} is {@link ConnectionState#OFFLINE}:
+   * an OFFLINE event built without one gets {@link ConnectionProblem#COMMUNICATION_ERROR}.
+   */
   record Connection(
       String device,
       Instant at,
       ConnectionState previous,
       ConnectionState current,
-      Optional<String> reason)
+      Optional<String> reason,
+      Optional<ConnectionProblem> problem)
       implements DeviceEvent {
-    /** Validates that nothing is null. */
+    /**
+     * Validates that nothing is null and that only an OFFLINE event carries a problem.
+     *
+     * @throws InvalidArgumentException when a problem is given for a state other than OFFLINE
+     */
     public Connection {
       Objects.requireNonNull(device, "device");
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(previous, "previous");
       Objects.requireNonNull(current, "current");
       Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(problem, "problem");
+      if (current == ConnectionState.OFFLINE) {
+        if (problem.isEmpty()) {
+          problem = Optional.of(ConnectionProblem.COMMUNICATION_ERROR);
+        }
+      } else if (problem.isPresent()) {
+        throw new InvalidArgumentException(
+            "a connection problem goes with OFFLINE only, not with " + current);
+      }
+    }
+
+    /**
+     * An event whose problem, when {@code current} is OFFLINE, is {@link
+     * ConnectionProblem#COMMUNICATION_ERROR}.
+     */
+    public Connection(
+        String device,
+        Instant at,
+        ConnectionState previous,
+        ConnectionState current,
+        Optional<String> reason) {
+      this(device, at, previous, current, reason, Optional.empty());
+    }
+
+    /**
+     * An event for a change caused by {@code cause}: its message is the reason and, when {@code
+     * current} is OFFLINE, {@link ConnectionProblem#of(Throwable)} the problem.
+     */
+    public static Connection causedBy(
+        String device,
+        Instant at,
+        ConnectionState previous,
+        ConnectionState current,
+        Throwable cause) {
+      return new Connection(
+          device,
+          at,
+          previous,
+          current,
+          Optional.ofNullable(cause).map(Throwable::getMessage),
+          current == ConnectionState.OFFLINE
+              ? Optional.of(ConnectionProblem.of(cause))
+              : Optional.empty());
     }
   }
 }

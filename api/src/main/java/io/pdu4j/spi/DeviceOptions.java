@@ -19,6 +19,10 @@ import java.util.Set;
  * @param pollInterval poll the device's status at this interval even when it pushes; empty means
  *     the driver decides (poll only where the link carries no pushes)
  * @param staleAfter a status older than this is stale: outlets read as UNKNOWN
+ * @param quietAfter on a stream link, when the device was sent something and nothing at all has
+ *     come back for this long, the runtime takes the link for dead, closes it and lets the driver
+ *     reconnect; {@link Duration#ZERO} turns the watch off ({@code quiet=off}). Datagram links are
+ *     never watched: their readings go stale instead.
  */
 public record DeviceOptions(
     Duration commandTimeout,
@@ -27,11 +31,23 @@ public record DeviceOptions(
     int queueCapacity,
     int maxFrameLength,
     Optional<Duration> pollInterval,
-    Duration staleAfter) {
+    Duration staleAfter,
+    Duration quietAfter) {
+
+  /** The default {@link #quietAfter()}: well above any command timeout a device needs. */
+  public static final Duration DEFAULT_QUIET = Duration.ofSeconds(30);
 
   /** The option names read by {@link #withOverrides(DeviceAddress)}. */
   public static final Set<String> NAMES =
-      Set.of("timeout", "connect-timeout", "ready-timeout", "queue", "max-frame", "poll", "stale");
+      Set.of(
+          "timeout",
+          "connect-timeout",
+          "ready-timeout",
+          "queue",
+          "max-frame",
+          "poll",
+          "stale",
+          "quiet");
 
   /** Validates every field. */
   public DeviceOptions {
@@ -41,12 +57,41 @@ public record DeviceOptions(
     Objects.requireNonNull(pollInterval, "pollInterval");
     pollInterval.ifPresent(p -> positive(p, "poll"));
     positive(staleAfter, "stale");
+    Objects.requireNonNull(quietAfter, "quiet");
+    if (quietAfter.isNegative()) {
+      throw new InvalidArgumentException("quiet must not be negative, got " + quietAfter);
+    }
     if (queueCapacity < 1 || queueCapacity > 10_000) {
       throw new InvalidArgumentException("queue must be 1..10000, got " + queueCapacity);
     }
     if (maxFrameLength < 16 || maxFrameLength > 1 << 20) {
       throw new InvalidArgumentException("max-frame must be 16..1048576, got " + maxFrameLength);
     }
+  }
+
+  /** Options with the {@linkplain #DEFAULT_QUIET default quiet watch}. */
+  public DeviceOptions(
+      Duration commandTimeout,
+      Duration connectTimeout,
+      Duration readyTimeout,
+      int queueCapacity,
+      int maxFrameLength,
+      Optional<Duration> pollInterval,
+      Duration staleAfter) {
+    this(
+        commandTimeout,
+        connectTimeout,
+        readyTimeout,
+        queueCapacity,
+        maxFrameLength,
+        pollInterval,
+        staleAfter,
+        DEFAULT_QUIET);
+  }
+
+  /** Whether the quiet watch is on ({@link #quietAfter()} is not zero). */
+  public boolean watchesQuiet() {
+    return !quietAfter.isZero();
   }
 
   private static void positive(Duration d, String name) {
@@ -58,7 +103,7 @@ public record DeviceOptions(
 
   /**
    * The defaults: 5 s per command, 5 s to connect, 10 s to be ready, 64 queued commands, 1024-byte
-   * frames, driver-chosen polling, stale after 10 s.
+   * frames, driver-chosen polling, stale after 10 s, quiet after 30 s.
    */
   public static DeviceOptions defaults() {
     return new DeviceOptions(
@@ -68,7 +113,8 @@ public record DeviceOptions(
         64,
         1024,
         Optional.empty(),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        DEFAULT_QUIET);
   }
 
   /** These options with the command timeout replaced. */
@@ -80,7 +126,8 @@ public record DeviceOptions(
         queueCapacity,
         maxFrameLength,
         pollInterval,
-        staleAfter);
+        staleAfter,
+        quietAfter);
   }
 
   /**
@@ -104,10 +151,19 @@ public record DeviceOptions(
           address.option("queue").map(v -> parseInt(v, "queue")).orElse(queueCapacity),
           address.option("max-frame").map(v -> parseInt(v, "max-frame")).orElse(maxFrameLength),
           address.option("poll").map(v -> Durations.parse(v, "poll")).or(() -> pollInterval),
-          address.option("stale").map(v -> Durations.parse(v, "stale")).orElse(staleAfter));
+          address.option("stale").map(v -> Durations.parse(v, "stale")).orElse(staleAfter),
+          address.option("quiet").map(DeviceOptions::parseQuiet).orElse(quietAfter));
     } catch (InvalidArgumentException e) {
       throw new InvalidArgumentException(address + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Duration parseQuiet(String v) {
+    String t = v.trim();
+    if (t.equalsIgnoreCase("off") || t.equals("0")) {
+      return Duration.ZERO;
+    }
+    return Durations.parse(t, "quiet");
   }
 
   private static int parseInt(String v, String name) {

@@ -44,4 +44,23 @@ class DeviceOptionsTest {
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("timeout must be positive");
   }
+
+  @Test
+  void quietIsOnByDefaultAndCanBeSetOrTurnedOff() {
+    assertThat(DeviceOptions.defaults().quietAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(DeviceOptions.defaults().watchesQuiet()).isTrue();
+    DeviceOptions set =
+        DeviceOptions.defaults().withOverrides(DeviceAddress.parse("isotek:tcp://h?quiet=3s"));
+    assertThat(set.quietAfter()).isEqualTo(Duration.ofSeconds(3));
+    DeviceOptions off =
+        DeviceOptions.defaults().withOverrides(DeviceAddress.parse("isotek:tcp://h?quiet=off"));
+    assertThat(off.watchesQuiet()).isFalse();
+    assertThat(off.withCommandTimeout(Duration.ofSeconds(1)).watchesQuiet()).isFalse();
+    assertThatThrownBy(
+            () ->
+                DeviceOptions.defaults()
+                    .withOverrides(DeviceAddress.parse("isotek:tcp://h?quiet=never")))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("quiet");
+  }
 }

@@ -7,14 +7,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.ConnectionState;
-import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceHealth;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
-import io.pdu4j.spi.Backoff;
-import io.pdu4j.spi.Durations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -23,8 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,106 +30,29 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What {@code pdu4j serve} runs: the runtime with every configured device, kept open (a device that
- * cannot be opened is retried with backoff and jitter), and an HTTP server with {@code /metrics}
- * (Prometheus text) and {@code /health} (JSON). {@link #start} never waits for a device.
+ * What {@code pdu4j serve} runs: the runtime {@linkplain PowerRuntime#supervise supervising} every
+ * configured device (opened in the background, retried with backoff and jitter, reconnected,
+ * recycled when quiet), and an HTTP server with {@code /metrics} (Prometheus text) and {@code
+ * /health} (JSON: each device's state, problem, message and since when). {@link #start} never waits
+ * for a device.
  */
 final class FleetServer implements AutoCloseable {
-  /** The first retry of a device that could not be opened, doubling up to {@link #MAX_RETRY}. */
-  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-
-  static final Duration MAX_RETRY = Duration.ofMinutes(1);
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrometheusMeterRegistry registry;
   private final PowerRuntime runtime;
   private final HttpServer http;
   private final ExecutorService httpThreads;
-  private final ScheduledExecutorService retries;
-  private final Map<String, Supervised> devices = new LinkedHashMap<>();
+  private final List<DeviceConfig> configured;
+  private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
   private final PrintWriter log;
   private final Clock clock = Clock.systemUTC();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Object closeLock = new Object();
   private volatile boolean closed;
-
-  /** One configured device and where it stands. */
-  private final class Supervised {
-    final DeviceConfig config;
-    final Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
-    volatile String state = "CONNECTING";
-    volatile String error;
-    volatile Instant since = clock.instant();
-    volatile PowerDevice device;
-
-    Supervised(DeviceConfig config) {
-      this.config = config;
-    }
-
-    void open() {
-      if (closed) {
-        return;
-      }
-      runtime.openAsync(config).whenComplete((d, failure) -> opened(d, failure));
-    }
-
-    private void opened(PowerDevice d, Throwable failure) {
-      if (failure == null) {
-        device = d;
-        synchronized (this) {
-          backoff.reset();
-        }
-        d.subscribe(
-            e -> {
-              if (e instanceof DeviceEvent.Connection c) {
-                changed(c.current().name(), c.reason().orElse(null));
-              }
-            });
-        changed(d.connectionState().name(), null);
-        return;
-      }
-      if (closed) {
-        return;
-      }
-      Throwable t = ExitCodes.unwrap(failure);
-      if (t instanceof InvalidArgumentException) {
-        // a bad address or option: retrying cannot help
-        changed("FAILED", t.getMessage());
-        return;
-      }
-      Duration delay;
-      synchronized (this) {
-        delay = backoff.next();
-      }
-      // up to a quarter more, so that a fleet that lost power does not come back in step
-      delay = delay.plusMillis(ThreadLocalRandom.current().nextLong(delay.toMillis() / 4 + 1));
-      changed("UNREACHABLE", t.getMessage() + "; retrying in " + Durations.format(delay));
-      try {
-        retries.schedule(this::open, delay.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closing
-      }
-    }
-
-    synchronized void changed(String newState, String why) {
-      if (newState.equals(state) && java.util.Objects.equals(why, error)) {
-        return;
-      }
-      state = newState;
-      error = why;
-      since = clock.instant();
-      if (!closed || newState.equals(ConnectionState.CLOSED.name())) {
-        log(config.name() + ": " + newState + (why == null ? "" : " (" + why + ")"));
-      }
-    }
-  }
 
   private FleetServer(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
     this.log = log;
@@ -165,13 +85,11 @@ final class FleetServer implements AutoCloseable {
                         + " from "
                         + t.plugin().get().jar()));
     runtime.pluginProblems().forEach(p -> log("plugin " + p.jar() + " skipped: " + p.message()));
-    this.retries = Executors.newSingleThreadScheduledExecutor(daemon("pdu4j-serve-retry"));
     this.httpThreads = Executors.newFixedThreadPool(2, daemon("pdu4j-serve-http"));
     try {
       this.http = HttpServer.create(new InetSocketAddress(where.host(), where.port()), 0);
     } catch (IOException | RuntimeException e) {
       runtime.close();
-      retries.shutdownNow();
       httpThreads.shutdownNow();
       registry.close();
       throw new InvalidArgumentException(
@@ -181,7 +99,7 @@ final class FleetServer implements AutoCloseable {
     http.createContext("/metrics", this::metrics);
     http.createContext("/health", this::health);
     http.createContext("/", ex -> reply(ex, 404, "text/plain", "not found; try /metrics\n"));
-    config.devices().values().forEach(d -> devices.put(d.name(), new Supervised(d)));
+    this.configured = List.copyOf(config.devices().values());
   }
 
   /** Starts serving and opening every device; returns at once. */
@@ -195,12 +113,44 @@ final class FleetServer implements AutoCloseable {
     server.http.start();
     server.log(
         "serving "
-            + server.devices.size()
+            + server.configured.size()
             + " device(s); metrics at http://"
             + hostForUrl(server.address())
             + "/metrics, health at /health");
-    server.devices.values().forEach(Supervised::open);
+    server.superviseAll();
     return server;
+  }
+
+  /** Hands every configured device to the runtime; each health change is logged. */
+  private void superviseAll() {
+    for (DeviceConfig d : configured) {
+      SupervisedDevice s = runtime.supervise(d);
+      synchronized (devices) {
+        devices.put(d.name(), s);
+      }
+      s.subscribe(h -> changed(d.name(), h));
+    }
+  }
+
+  private void changed(String name, DeviceHealth h) {
+    if (closed && h.state() != ConnectionState.CLOSED) {
+      return;
+    }
+    log(name + ": " + describe(h));
+  }
+
+  /** {@code OFFLINE communication_error (connection refused)}, {@code CONNECTED}. */
+  static String describe(DeviceHealth h) {
+    return h.state()
+        + h.problem().map(p -> " " + p.tag()).orElse("")
+        + h.message().map(m -> " (" + m + ")").orElse("");
+  }
+
+  /** The supervised devices by name, in configuration order. */
+  Map<String, SupervisedDevice> devices() {
+    synchronized (devices) {
+      return new LinkedHashMap<>(devices);
+    }
   }
 
   private static String hostForUrl(InetSocketAddress a) {
@@ -239,20 +189,23 @@ final class FleetServer implements AutoCloseable {
     reply(ex, 200, "application/json", healthJson());
   }
 
-  /** The health document: every device's state, and UP only when all are connected. */
+  /**
+   * The health document: every device's state, problem (when OFFLINE), message, address and since
+   * when; {@code UP} when all are connected, else {@code DEGRADED}.
+   */
   String healthJson() {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode list = JSON.createObjectNode();
     boolean all = true;
-    for (Supervised s : devices.values()) {
-      ObjectNode d = list.putObject(s.config.name());
-      d.put("state", s.state);
-      d.put("address", s.config.address());
-      d.put("since", s.since.toString());
-      if (s.error != null) {
-        d.put("error", s.error);
-      }
-      all &= s.state.equals(ConnectionState.CONNECTED.name());
+    for (SupervisedDevice s : devices().values()) {
+      DeviceHealth h = s.health();
+      ObjectNode d = list.putObject(s.name());
+      d.put("state", h.state().name());
+      h.problem().ifPresent(p -> d.put("problem", p.name()));
+      h.message().ifPresent(m -> d.put("message", m));
+      d.put("address", s.address());
+      d.put("since", h.since().toString());
+      all &= h.isConnected();
     }
     root.put("status", all ? "UP" : "DEGRADED");
     root.set("devices", list);
@@ -292,7 +245,10 @@ final class FleetServer implements AutoCloseable {
     }
   }
 
-  /** Stops the HTTP server, the retries and the runtime (closing every device). Idempotent. */
+  /**
+   * Stops the HTTP server, then the runtime (every supervision, every device, the I/O threads).
+   * Idempotent.
+   */
   @Override
   public void close() {
     synchronized (closeLock) {
@@ -302,7 +258,6 @@ final class FleetServer implements AutoCloseable {
       closed = true;
       log("stopping");
       http.stop(0);
-      retries.shutdownNow();
       httpThreads.shutdownNow();
       runtime.close();
       registry.close();
@@ -314,7 +269,7 @@ final class FleetServer implements AutoCloseable {
   /** The device states, for tests: name to state. */
   Map<String, String> states() {
     Map<String, String> m = new LinkedHashMap<>();
-    devices.values().forEach(s -> m.put(s.config.name(), s.state));
+    devices().forEach((name, s) -> m.put(name, s.health().state().name()));
     return m;
   }
 
@@ -326,7 +281,7 @@ final class FleetServer implements AutoCloseable {
   /** The devices currently open, for tests. */
   List<PowerDevice> openDevices() {
     List<PowerDevice> l = new ArrayList<>();
-    devices.values().forEach(s -> Optional.ofNullable(s.device).ifPresent(l::add));
+    devices().values().forEach(s -> s.device().ifPresent(l::add));
     return l;
   }
 

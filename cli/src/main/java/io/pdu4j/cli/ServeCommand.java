@@ -12,9 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pdu4j serve --config devices.yaml}: keeps the configured devices open and serves their
- * meters for Prometheus at {@code /metrics} and their states at {@code /health}, until SIGTERM or
- * Ctrl-C.
+ * {@code pdu4j serve --config devices.yaml}: keeps the configured devices open (the runtime's
+ * supervision) and serves their meters for Prometheus at {@code /metrics} and their health at
+ * {@code /health}, until SIGTERM or Ctrl-C.
  */
 @Command(
     name = "serve",
@@ -22,8 +22,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Keep the devices of a configuration file open and serve their metrics for Prometheus"
           + " (/metrics) and their connection states (/health), until stopped (SIGTERM, Ctrl-C).",
-      "Devices that cannot be reached are retried with backoff; state changes are logged on"
-          + " stderr. See docs/configuration.md for the file."
+      "Devices are kept open: retried with backoff while they cannot be reached, reconnected"
+          + " when their link drops or goes quiet; each device's health (CONNECTING, CONNECTED,"
+          + " OFFLINE with its problem) is logged on stderr as it changes. See"
+          + " docs/configuration.md for the file."
     })
 final class ServeCommand implements Callable<Integer> {
   /** How long stopping may take before the JVM goes down anyway. */

@@ -113,7 +113,14 @@ class ServeCommandTest {
                       "(?m)^pdu_link_bytes_received_bytes_total\\{device=\"rack-a\"} \\d")
                   .containsPattern(
                       "(?m)^pdu_outlet_energy_watt_hours_total\\{device=\"rack-a\",outlet=\"1\"}")
-                  .doesNotContain("device=\"dead\"");
+                  .containsPattern(
+                      "(?m)^pdu_device_health\\{device=\"rack-a\",problem=\"none\","
+                          + "state=\"connected\"} 1(\\.0)?$")
+                  .containsPattern(
+                      "(?m)^pdu_device_health\\{device=\"dead\",problem=\"communication_error\","
+                          + "state=\"offline\"} 1(\\.0)?$")
+                  // a device never opened has its health, and no other meter
+                  .doesNotContainPattern("(?m)^pdu_(?!device_health)\\w+\\{device=\"dead\"");
             });
   }
 
@@ -124,12 +131,16 @@ class ServeCommandTest {
         .until(
             () -> health().path("devices").path("rack-a").path("state").asText(),
             "CONNECTED"::equals);
-    JsonNode h = health();
-    assertThat(h.path("status").asText()).isEqualTo("DEGRADED");
-    JsonNode dead = h.path("devices").path("dead");
-    assertThat(dead.path("state").asText()).isEqualTo("UNREACHABLE");
-    assertThat(dead.path("error").asText()).contains("retrying in");
+    assertThat(health().path("status").asText()).isEqualTo("DEGRADED");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> health().path("devices").path("dead").path("state").asText(), "OFFLINE"::equals);
+    JsonNode dead = health().path("devices").path("dead");
+    assertThat(dead.path("problem").asText()).isEqualTo("COMMUNICATION_ERROR");
+    assertThat(dead.path("message").asText()).contains("127.0.0.1:" + deadPort);
     assertThat(dead.path("address").asText()).contains(":" + deadPort);
+    assertThat(dead.path("since").asText()).isNotEmpty();
 
     // the device comes up: the next retry finds it
     IsoTekSimulator late = IsoTekSimulator.builder().outlets(8).tcpPort(deadPort).build().start();
@@ -138,12 +149,42 @@ class ServeCommandTest {
           .atMost(Duration.ofSeconds(15))
           .until(() -> health().path("status").asText(), "UP"::equals);
       assertThat(log.toString())
-          .contains("dead: UNREACHABLE")
+          .contains("dead: OFFLINE communication_error (")
           .contains("dead: CONNECTED")
           .contains("rack-a: CONNECTED");
     } finally {
       server.close();
       late.close();
+    }
+  }
+
+  @Test
+  void aDeviceWithABadAddressIsOfflineWithAConfigurationError() throws Exception {
+    Pdu4jConfig config =
+        Pdu4jConfig.parse(
+            new StringReader(
+                """
+                devices:
+                  typo:
+                    uri: "isotec:tcp://127.0.0.1:1"
+                metrics:
+                  prometheus:
+                    host: 127.0.0.1
+                    port: 0
+                """),
+            "bad.yaml",
+            Path.of("."));
+    StringWriter out = new StringWriter();
+    try (FleetServer other = FleetServer.start(config, new PrintWriter(out, true))) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> other.states().get("typo"), "OFFLINE"::equals);
+      JsonNode typo = new ObjectMapper().readTree(other.healthJson()).path("devices").path("typo");
+      assertThat(typo.path("problem").asText()).isEqualTo("CONFIGURATION_ERROR");
+      assertThat(typo.path("message").asText()).contains("unknown driver 'isotec'");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> out.toString().contains("typo: OFFLINE configuration_error"));
     }
   }
 

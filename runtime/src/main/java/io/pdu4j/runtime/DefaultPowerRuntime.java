@@ -41,6 +41,18 @@ final class DefaultPowerRuntime implements PowerRuntime {
   }
 
   @Override
+  public SupervisedDevice supervise(DeviceConfig device) {
+    return new DefaultSupervisedDevice(core.supervise(device.name(), device.address()));
+  }
+
+  @Override
+  public List<SupervisedDevice> supervised() {
+    return core.supervisors().stream()
+        .map(s -> (SupervisedDevice) new DefaultSupervisedDevice(s))
+        .toList();
+  }
+
+  @Override
   public List<PowerDevice> devices() {
     return core.devices();
   }

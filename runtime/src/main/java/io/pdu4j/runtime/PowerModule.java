@@ -68,7 +68,9 @@ public final class PowerModule extends AbstractModule {
             List.of(),
             List.of(),
             Optional.empty(),
-            Optional.empty()));
+            Optional.empty(),
+            RuntimeSettings.DEFAULT_RETRY_INITIAL,
+            RuntimeSettings.DEFAULT_RETRY_MAX));
   }
 
   PowerModule(RuntimeSettings settings) {

@@ -11,6 +11,7 @@ import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +33,10 @@ import java.util.concurrent.CompletionStage;
  *   pdu.outlet(3).switchOff().toCompletableFuture().join();
  * }
  * }</pre>
+ *
+ * <p>{@link #open} opens a device once; {@link #supervise} keeps one open for the life of the
+ * runtime (retried, reconnected, its {@link io.pdu4j.api.DeviceHealth} tracked), which is what a
+ * long-running application wants.
  *
  * <p>Every method is safe to call from any thread. Errors are {@link
  * io.pdu4j.api.PowerDeviceException}s, never checked exceptions.
@@ -81,6 +86,25 @@ public interface PowerRuntime extends AutoCloseable {
    */
   CompletionStage<PowerDevice> openAsync(DeviceConfig device);
 
+  /**
+   * Keeps a configured device open, and returns at once, whatever the device's state: the device is
+   * opened in the background; an open that fails is retried with capped exponential backoff and
+   * jitter (see {@link Builder#retryBackoff}); once open, the driver reconnects a lost link by
+   * itself, and a device that closes by itself is opened again. {@link SupervisedDevice#health()}
+   * says where it stands (CONNECTING, CONNECTED, or OFFLINE with a {@link
+   * io.pdu4j.api.ConnectionProblem}), also as the {@code pdu.device.health} meters. A bad address
+   * does not throw: the device is OFFLINE with {@link
+   * io.pdu4j.api.ConnectionProblem#CONFIGURATION_ERROR}. Closing the runtime stops every
+   * supervision.
+   *
+   * @throws io.pdu4j.api.InvalidArgumentException when a device of that name is already supervised
+   * @throws DeviceClosedException when this runtime is closed
+   */
+  SupervisedDevice supervise(DeviceConfig device);
+
+  /** The devices being supervised, in the order {@link #supervise} was called. */
+  List<SupervisedDevice> supervised();
+
   /** The devices opened through this runtime and not yet closed, in the order they were opened. */
   List<PowerDevice> devices();
 
@@ -105,12 +129,14 @@ public interface PowerRuntime extends AutoCloseable {
   boolean isClosed();
 
   /**
-   * Closes every open device, then stops the I/O threads, waiting a few seconds at most, then
-   * closes the drivers and transports it loaded through {@link java.util.ServiceLoader} or from
-   * plugin jars that are {@link AutoCloseable} (embedded ones are left to their owner), then the
-   * plugin jars' class loaders. Devices still opening fail with {@link DeviceClosedException}, as
-   * does every later {@link #open}. Idempotent. Do not call it from a device callback (an I/O
-   * thread): it then cannot wait for the threads to stop and returns once they are asked to.
+   * Stops every supervision, closes every open device (all at once: each refuses new commands, and
+   * fails those not yet completed with {@link DeviceClosedException}, within a few seconds in all),
+   * then stops the I/O threads, waiting a few seconds at most, then closes the drivers and
+   * transports it loaded through {@link java.util.ServiceLoader} or from plugin jars that are
+   * {@link AutoCloseable} (embedded ones are left to their owner), then the plugin jars' class
+   * loaders. Devices still opening fail with {@link DeviceClosedException}, as does every later
+   * {@link #open}. Idempotent. Do not call it from a device callback (an I/O thread): it then
+   * cannot wait for the threads to stop and returns once they are asked to.
    */
   @Override
   void close();
@@ -132,8 +158,30 @@ public interface PowerRuntime extends AutoCloseable {
     private final List<TransportProvider> transports = new ArrayList<>();
     private MeterRegistry meterRegistry;
     private Path pluginDirectory;
+    private Duration retryInitial = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_RETRY_INITIAL;
+    private Duration retryMax = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_RETRY_MAX;
 
     private Builder() {}
+
+    /**
+     * How a {@linkplain PowerRuntime#supervise supervised} device that could not be opened is
+     * retried: after {@code initial}, doubling up to {@code max}, each delay plus up to a quarter
+     * at random; default 1 s to 1 min. Configuration errors and denied logins are retried every
+     * {@code max}.
+     *
+     * @throws io.pdu4j.api.InvalidArgumentException unless {@code 0 < initial <= max}
+     */
+    public Builder retryBackoff(Duration initial, Duration max) {
+      Objects.requireNonNull(initial, "initial");
+      Objects.requireNonNull(max, "max");
+      if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+        throw new io.pdu4j.api.InvalidArgumentException(
+            "retry backoff needs 0 < initial <= max, got " + initial + " and " + max);
+      }
+      this.retryInitial = initial;
+      this.retryMax = max;
+      return this;
+    }
 
     /**
      * The Micrometer registry every device publishes its meters to ({@link
@@ -244,7 +292,9 @@ public interface PowerRuntime extends AutoCloseable {
               drivers,
               transports,
               Optional.ofNullable(meterRegistry),
-              Optional.ofNullable(pluginDirectory)));
+              Optional.ofNullable(pluginDirectory),
+              retryInitial,
+              retryMax));
     }
 
     /**

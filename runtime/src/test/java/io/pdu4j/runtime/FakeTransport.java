@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** An in-memory transport that records the contexts it was given. */
-class FakeTransport implements TransportProvider {
+public class FakeTransport implements TransportProvider {
   final String scheme;
   final List<TransportContext> contexts = new CopyOnWriteArrayList<>();
   final List<MemLink> links = new CopyOnWriteArrayList<>();
@@ -48,15 +48,19 @@ class FakeTransport implements TransportProvider {
     return link;
   }
 
-  /** A link that is up as soon as it is opened and echoes nothing. */
-  static final class MemLink implements Link {
+  /**
+   * A link that is up as soon as it is opened and echoes nothing; the test speaks for the device
+   * with {@link #deliver}. It can be opened again after it was closed.
+   */
+  public static final class MemLink implements Link {
     private final String describe;
     private final ScheduledExecutorService executor;
     private volatile LinkListener listener;
     volatile boolean closed;
     volatile String upThread;
 
-    MemLink(String describe, ScheduledExecutorService executor) {
+    /** A link whose listener runs on {@code executor}. */
+    public MemLink(String describe, ScheduledExecutorService executor) {
       this.describe = describe;
       this.executor = executor;
     }
@@ -84,6 +88,7 @@ class FakeTransport implements TransportProvider {
     @Override
     public CompletionStage<Void> open(LinkListener listener) {
       this.listener = listener;
+      closed = false;
       CompletableFuture<Void> up = new CompletableFuture<>();
       executor.execute(
           () -> {
@@ -92,6 +97,17 @@ class FakeTransport implements TransportProvider {
             up.complete(null);
           });
       return up;
+    }
+
+    /** Bytes from the device, delivered on the executor. */
+    public void deliver(String text) {
+      executor.execute(
+          () -> {
+            LinkListener l = listener;
+            if (l != null && !closed) {
+              l.onData(ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            }
+          });
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -15,45 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * link accepted them), bytes and datagram payloads received, and every {@link LinkListener#onUp()}
  * after the first as a reconnect. Otherwise it is the link it wraps: the driver cannot tell.
  */
-final class CountingLink implements Link {
-  private final Link link;
+final class CountingLink extends ForwardingLink {
   private final DeviceMetrics metrics;
   private final AtomicLong ups = new AtomicLong();
 
   CountingLink(Link link, DeviceMetrics metrics) {
-    this.link = Objects.requireNonNull(link, "link");
+    super(link);
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-  }
-
-  @Override
-  public Kind kind() {
-    return link.kind();
-  }
-
-  @Override
-  public boolean carriesUnsolicited() {
-    return link.carriesUnsolicited();
-  }
-
-  @Override
-  public String describe() {
-    return link.describe();
-  }
-
-  @Override
-  public ScheduledExecutorService executor() {
-    return link.executor();
   }
 
   @Override
   public CompletionStage<Void> open(LinkListener listener) {
     Objects.requireNonNull(listener, "listener");
     return link.open(new Counting(listener));
-  }
-
-  @Override
-  public boolean isOpen() {
-    return link.isOpen();
   }
 
   @Override
@@ -81,16 +54,6 @@ final class CountingLink implements Link {
           }
         });
     return sent;
-  }
-
-  @Override
-  public CompletionStage<Void> close() {
-    return link.close();
-  }
-
-  @Override
-  public String toString() {
-    return link.toString();
   }
 
   private final class Counting implements LinkListener {

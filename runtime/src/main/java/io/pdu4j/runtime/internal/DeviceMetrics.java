@@ -47,6 +47,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   final AtomicLong bytesSent = new AtomicLong();
   final AtomicLong bytesReceived = new AtomicLong();
   final AtomicLong reconnects = new AtomicLong();
+  final AtomicLong recycled = new AtomicLong();
   private final AtomicLong readings = new AtomicLong();
   private final AtomicLong malformedFrames = new AtomicLong();
   private final AtomicLong overlongFrames = new AtomicLong();
@@ -216,6 +217,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     counter(r, PduMeter.LINK_BYTES_SENT, tags, bytesSent);
     counter(r, PduMeter.LINK_BYTES_RECEIVED, tags, bytesReceived);
     counter(r, PduMeter.LINK_RECONNECTS, tags, reconnects);
+    counter(r, PduMeter.LINK_RECYCLED, tags, recycled);
     counter(r, PduMeter.READINGS_RECEIVED, tags, readings);
     counter(
         r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "malformed"), malformedFrames);

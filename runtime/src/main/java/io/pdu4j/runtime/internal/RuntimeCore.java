@@ -23,15 +23,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +50,12 @@ public final class RuntimeCore {
 
   /** How much longer than the ready timeout a blocking open waits for the driver to give up. */
   private static final Duration OPEN_GRACE = Duration.ofSeconds(1);
+
+  /** How long close waits for the devices to close, all at once. */
+  private static final Duration DEVICES_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** At most this many threads close devices at once on shutdown. */
+  private static final int CLOSERS = 8;
 
   /** How long close waits for the I/O threads to stop. */
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
@@ -62,6 +73,8 @@ public final class RuntimeCore {
   private final Set<CompletableFuture<PowerDevice>> opening =
       Collections.newSetFromMap(new java.util.IdentityHashMap<>()); // guarded by lock
   private final Set<String> names = new HashSet<>(); // guarded by lock: device tags in use
+  // guarded by lock: by name, in the order supervised
+  private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
   private volatile boolean closed; // written under lock
 
   /**
@@ -306,6 +319,13 @@ public final class RuntimeCore {
             null,
             null);
       }
+      if (plan.options().watchesQuiet() && link.kind() == Link.Kind.STREAM) {
+        link =
+            new QuietLink(
+                link,
+                plan.options().quietAfter(),
+                metrics != null ? metrics.recycled::incrementAndGet : () -> {});
+      }
       if (metrics != null) {
         link = new CountingLink(link, metrics);
       }
@@ -436,6 +456,54 @@ public final class RuntimeCore {
     }
   }
 
+  /**
+   * Starts supervising the device {@code name} at {@code uri}; see {@code PowerRuntime.supervise}.
+   *
+   * @throws InvalidArgumentException when a device of that name is supervised already
+   * @throws DeviceClosedException when the runtime is closed
+   */
+  public Supervisor supervise(String name, String uri) {
+    Supervisor supervisor;
+    synchronized (lock) {
+      if (closed) {
+        throw new DeviceClosedException(
+            "the pdu4j runtime is closed; cannot supervise " + redact(uri));
+      }
+      if (supervisors.containsKey(name)) {
+        throw new InvalidArgumentException(
+            "a device named '" + name + "' is already supervised in this runtime");
+      }
+      supervisor =
+          new Supervisor(
+              name,
+              redact(uri),
+              () -> openAsync(uri, name),
+              io.next(),
+              settings.clock(),
+              settings.retryInitial(),
+              settings.retryMax(),
+              meterRegistry,
+              this::isClosed,
+              () -> unsupervise(name));
+      supervisors.put(name, supervisor);
+    }
+    supervisor.start();
+    return supervisor;
+  }
+
+  private void unsupervise(String name) {
+    synchronized (lock) {
+      supervisors.remove(name);
+    }
+  }
+
+  /** The supervisors, in the order they were started. */
+  public List<Supervisor> supervisors() {
+    synchronized (lock) {
+      return List.copyOf(supervisors.values());
+    }
+  }
+
   /** The open devices, in the order they were opened. */
   public List<PowerDevice> devices() {
     List<PowerDevice> listed;
@@ -471,32 +539,28 @@ public final class RuntimeCore {
     synchronized (closeLock) {
       List<Tracked> toClose;
       List<CompletableFuture<PowerDevice>> pending;
+      List<Supervisor> toStop;
       synchronized (lock) {
         if (closed) {
           return;
         }
         closed = true;
+        toStop = new ArrayList<>(supervisors.values());
         toClose = new ArrayList<>(devices);
         devices.clear();
         names.clear();
         pending = new ArrayList<>(opening);
         opening.clear();
       }
+      // first, so that nothing reopens what is about to be closed
+      for (Supervisor s : toStop) {
+        s.stop(false);
+      }
       for (CompletableFuture<PowerDevice> p : pending) {
         p.completeExceptionally(
             new DeviceClosedException("the pdu4j runtime closed while the device was opening"));
       }
-      for (Tracked t : toClose) {
-        try {
-          t.subscription().close();
-        } catch (RuntimeException e) {
-          LOG.debug("removing a listener failed", e);
-        }
-        closeQuietly(t.raw(), t.raw().info().address());
-        if (t.metrics() != null) {
-          t.metrics().close();
-        }
-      }
+      closeAll(toClose);
       if (!io.shutdown(SHUTDOWN_TIMEOUT)) {
         LOG.debug("I/O threads asked to stop; not all stopped within {}", SHUTDOWN_TIMEOUT);
       }
@@ -505,6 +569,54 @@ public final class RuntimeCore {
       closeLoaded(drivers.entries());
       closeLoaded(transports.entries());
       plugins.close();
+    }
+  }
+
+  /**
+   * Closes the devices all at once, so that each refuses new commands at the same moment and the
+   * whole takes about as long as the slowest, bounded by {@link #DEVICES_CLOSE_TIMEOUT}; one by one
+   * when called on an I/O thread, which the closing devices may need.
+   */
+  private void closeAll(List<Tracked> toClose) {
+    if (toClose.size() <= 1 || io.isIoThread()) {
+      toClose.forEach(RuntimeCore::closeTracked);
+      return;
+    }
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService closers =
+        Executors.newFixedThreadPool(
+            Math.min(CLOSERS, toClose.size()),
+            r -> {
+              Thread t = new Thread(r, "pdu4j-close-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      toClose.forEach(t -> closers.execute(() -> closeTracked(t)));
+    } finally {
+      closers.shutdown();
+    }
+    boolean done = false;
+    try {
+      done = closers.awaitTermination(DEVICES_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!done) {
+      LOG.warn("not every device closed within {}; going on", DEVICES_CLOSE_TIMEOUT);
+      closers.shutdownNow();
+    }
+  }
+
+  private static void closeTracked(Tracked t) {
+    try {
+      t.subscription().close();
+    } catch (RuntimeException e) {
+      LOG.debug("removing a listener failed", e);
+    }
+    closeQuietly(t.raw(), t.raw().info().address());
+    if (t.metrics() != null) {
+      t.metrics().close();
     }
   }
 

@@ -6,6 +6,7 @@ import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param transports transports added to the builder
  * @param meterRegistry the registry the builder was given, if any
  * @param pluginDirectory where plugin jars are, if anywhere
+ * @param retryInitial the first delay before a supervised device's failed open is retried
+ * @param retryMax the largest such delay
  */
 public record RuntimeSettings(
     DeviceOptions defaults,
@@ -32,7 +35,15 @@ public record RuntimeSettings(
     List<PowerDriver> drivers,
     List<TransportProvider> transports,
     Optional<MeterRegistry> meterRegistry,
-    Optional<Path> pluginDirectory) {
+    Optional<Path> pluginDirectory,
+    Duration retryInitial,
+    Duration retryMax) {
+  /** The default {@link #retryInitial()}. */
+  public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
+
+  /** The default {@link #retryMax()}. */
+  public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(1);
+
   /** Validates and copies. */
   public RuntimeSettings {
     Objects.requireNonNull(defaults, "defaults");
@@ -42,5 +53,7 @@ public record RuntimeSettings(
     transports = List.copyOf(transports);
     Objects.requireNonNull(meterRegistry, "meterRegistry");
     Objects.requireNonNull(pluginDirectory, "pluginDirectory");
+    Objects.requireNonNull(retryInitial, "retryInitial");
+    Objects.requireNonNull(retryMax, "retryMax");
   }
 }

@@ -9,9 +9,9 @@ import io.micrometer.core.instrument.Meter;
  * <p>Every meter carries the tag {@link #TAG_DEVICE}: the name a device was opened with (its
  * configuration name), or its address with secrets redacted. Outlet meters also carry {@link
  * #TAG_OUTLET}, the outlet number; {@link #COMMANDS} carries {@link #TAG_COMMAND} and {@link
- * #TAG_OUTCOME} ({@link CommandOutcome}); {@link #FRAMES_MALFORMED} carries {@link #TAG_REASON}.
- * Every tag value is bounded: a device has a fixed set of outlets and commands, and outcomes are a
- * closed set.
+ * #TAG_OUTCOME} ({@link CommandOutcome}); {@link #FRAMES_MALFORMED} carries {@link #TAG_REASON};
+ * {@link #DEVICE_HEALTH} carries {@link #TAG_STATE} and {@link #TAG_PROBLEM}. Every tag value is
+ * bounded: a device has a fixed set of outlets and commands, and outcomes are a closed set.
  *
  * <p>Gauges read {@code NaN} when there is no current value: before the first report, while the
  * device is not connected, once the last report is older than the device's {@code stale} option,
@@ -49,6 +49,28 @@ public enum PduMeter {
   LINK_RECONNECTS(
       "pdu.link.reconnects", Meter.Type.COUNTER, null, "Times the link to the device came back"),
   /**
+   * Times the runtime closed the link because the device had gone quiet (a request unanswered by
+   * any byte for the device's {@code quiet} option), so that the driver reconnects; each also
+   * counts in {@link #LINK_RECONNECTS} once the link is back.
+   */
+  LINK_RECYCLED(
+      "pdu.link.recycled",
+      Meter.Type.COUNTER,
+      null,
+      "Times the link was closed and reopened because the device had gone quiet"),
+  /**
+   * A supervised device's health: one gauge per {@link #TAG_STATE} ({@code connecting}, {@code
+   * connected}, {@code offline}) and {@link #TAG_PROBLEM} ({@code none}, or with {@code offline}
+   * {@code communication_error}, {@code login_denied}, {@code configuration_error}), 1 for the
+   * current one and 0 for the others. Kept from {@code supervise} until the supervision stops,
+   * whether or not the device could be opened.
+   */
+  DEVICE_HEALTH(
+      "pdu.device.health",
+      Meter.Type.GAUGE,
+      null,
+      "1 for the supervised device's current state and problem, 0 for the others"),
+  /**
    * Frames from the device the driver skipped, tagged {@link #TAG_REASON}: {@code malformed} (could
    * not be parsed) or {@code overlong} (longer than the driver's bound). Counted by drivers through
    * {@link io.pdu4j.spi.DriverCounters}.
@@ -73,6 +95,15 @@ public enum PduMeter {
 
   /** The tag saying why a frame was skipped: {@code malformed} or {@code overlong}. */
   public static final String TAG_REASON = "reason";
+
+  /** The tag holding a health state: {@code connecting}, {@code connected}, {@code offline}. */
+  public static final String TAG_STATE = "state";
+
+  /**
+   * The tag holding why a device is offline ({@link io.pdu4j.api.ConnectionProblem#tag()}), or
+   * {@code none}.
+   */
+  public static final String TAG_PROBLEM = "problem";
 
   /** The tag holding the {@link CommandOutcome}. */
   public static final String TAG_OUTCOME = "outcome";

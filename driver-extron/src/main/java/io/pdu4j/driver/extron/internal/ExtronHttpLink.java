@@ -4,6 +4,7 @@ import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.LoginDeniedException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.spi.CommandQueue;
@@ -412,7 +413,7 @@ public final class ExtronHttpLink implements Link {
     public Outcome<byte[]> onFrame(Response r) {
       if (r.status() == 401 || r.status() == 403) {
         return Outcome.fail(
-            new DeviceRejectedException(
+            new LoginDeniedException(
                 "login denied: the IPCP answered HTTP " + r.status(), describe, null, null, null));
       }
       if (r.status() != 200) {

@@ -4,6 +4,7 @@ import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.LoginDeniedException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.CommandQueue;
@@ -345,7 +346,7 @@ public final class ExtronTunnelLink implements Link {
         prompts++;
         if (password == null) {
           failOpen(
-              new DeviceRejectedException(
+              new LoginDeniedException(
                   "login denied: the IPCP asks for a password; add password=env:NAME or"
                       + " password=file:PATH to the address",
                   describe,
@@ -354,7 +355,7 @@ public final class ExtronTunnelLink implements Link {
                   null));
         } else if (prompts > 1) {
           failOpen(
-              new DeviceRejectedException(
+              new LoginDeniedException(
                   "login denied: the IPCP asked for the password again (wrong password?)",
                   describe,
                   "(password)",

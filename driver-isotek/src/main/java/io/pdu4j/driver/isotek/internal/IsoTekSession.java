@@ -1,5 +1,6 @@
 package io.pdu4j.driver.isotek.internal;
 
+import io.pdu4j.api.ConnectionProblem;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
@@ -119,6 +120,7 @@ public final class IsoTekSession implements LinkListener {
   private ScheduledFuture<?> pollTimer;
   private ScheduledFuture<?> reconnectTimer;
   private Throwable openProblem;
+  private ConnectionProblem offlineProblem; // why OFFLINE, as last published
 
   // read from any thread
   private volatile Thread deviceThread;
@@ -224,6 +226,7 @@ public final class IsoTekSession implements LinkListener {
             failOpen(failure);
           } else if (!closed.get()) {
             LOG.info("{}: reconnect failed: {}", device, failure.getMessage());
+            stillOffline(failure);
             scheduleReconnect();
           }
         });
@@ -388,7 +391,8 @@ public final class IsoTekSession implements LinkListener {
       return;
     }
     LOG.info("{}: link down: {}", device, reason);
-    setState(ConnectionState.OFFLINE, Optional.of(reason));
+    setState(
+        ConnectionState.OFFLINE, Optional.of(reason), Optional.of(ConnectionProblem.of(cause)));
     scheduleReconnect();
   }
 
@@ -607,12 +611,39 @@ public final class IsoTekSession implements LinkListener {
   }
 
   private void setState(ConnectionState next, Optional<String> reason) {
+    setState(next, reason, Optional.empty());
+  }
+
+  private void setState(
+      ConnectionState next, Optional<String> reason, Optional<ConnectionProblem> problem) {
     ConnectionState previous = state;
     if (previous == next || previous == ConnectionState.CLOSED) {
       return;
     }
     state = next;
-    listeners.dispatch(new DeviceEvent.Connection(device, clock.instant(), previous, next, reason));
+    offlineProblem = problem.orElse(null);
+    listeners.dispatch(
+        new DeviceEvent.Connection(device, clock.instant(), previous, next, reason, problem));
+  }
+
+  /**
+   * A reconnect failed: when it failed for another kind of reason than the link went down with (a
+   * gateway now refusing the login), says so with an OFFLINE to OFFLINE event.
+   */
+  private void stillOffline(PowerDeviceException failure) {
+    ConnectionProblem problem = ConnectionProblem.of(failure);
+    if (state != ConnectionState.OFFLINE || problem == offlineProblem) {
+      return;
+    }
+    offlineProblem = problem;
+    listeners.dispatch(
+        new DeviceEvent.Connection(
+            device,
+            clock.instant(),
+            ConnectionState.OFFLINE,
+            ConnectionState.OFFLINE,
+            Optional.ofNullable(failure.getMessage()),
+            Optional.of(problem)));
   }
 
   // ---------------------------------------------------------------- polling
