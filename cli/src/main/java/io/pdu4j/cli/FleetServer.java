@@ -275,7 +275,7 @@ final class FleetServer implements AutoCloseable {
 
   /** The device configured under {@code name}, once it is open (the demo drives it). */
   Optional<PowerDevice> device(String name) {
-    return Optional.ofNullable(devices.get(name)).map(s -> s.device);
+    return Optional.ofNullable(devices().get(name)).flatMap(SupervisedDevice::device);
   }
 
   /** The devices currently open, for tests. */

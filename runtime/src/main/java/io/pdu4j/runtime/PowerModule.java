@@ -137,16 +137,7 @@ public final class PowerModule extends AbstractModule {
   @Provides
   @Singleton
   RuntimeSettings settings(@Named(PLUGIN_DIRECTORY) Optional<Path> pluginDirectory) {
-    return new RuntimeSettings(
-        settings.defaults(),
-        settings.clock(),
-        settings.ioThreads(),
-        settings.classLoader(),
-        settings.loadServices(),
-        settings.drivers(),
-        settings.transports(),
-        settings.meterRegistry(),
-        pluginDirectory);
+    return settings.withPluginDirectory(pluginDirectory);
   }
 
   private static ClassLoader defaultClassLoader() {

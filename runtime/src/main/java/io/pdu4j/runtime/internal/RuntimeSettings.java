@@ -56,4 +56,20 @@ public record RuntimeSettings(
     Objects.requireNonNull(retryInitial, "retryInitial");
     Objects.requireNonNull(retryMax, "retryMax");
   }
+
+  /** These settings with another plugin directory (what a Guice binding chose). */
+  public RuntimeSettings withPluginDirectory(Optional<Path> directory) {
+    return new RuntimeSettings(
+        defaults,
+        clock,
+        ioThreads,
+        classLoader,
+        loadServices,
+        drivers,
+        transports,
+        meterRegistry,
+        directory,
+        retryInitial,
+        retryMax);
+  }
 }
