@@ -70,7 +70,8 @@ public final class PowerModule extends AbstractModule {
             Optional.empty(),
             Optional.empty(),
             RuntimeSettings.DEFAULT_RETRY_INITIAL,
-            RuntimeSettings.DEFAULT_RETRY_MAX));
+            RuntimeSettings.DEFAULT_RETRY_MAX,
+            RuntimeSettings.DEFAULT_REOPEN_OFFLINE));
   }
 
   PowerModule(RuntimeSettings settings) {

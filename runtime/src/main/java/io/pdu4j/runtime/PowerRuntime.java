@@ -160,6 +160,8 @@ public interface PowerRuntime extends AutoCloseable {
     private Path pluginDirectory;
     private Duration retryInitial = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_RETRY_INITIAL;
     private Duration retryMax = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_RETRY_MAX;
+    private Duration reopenOffline =
+        io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_REOPEN_OFFLINE;
 
     private Builder() {}
 
@@ -180,6 +182,23 @@ public interface PowerRuntime extends AutoCloseable {
       }
       this.retryInitial = initial;
       this.retryMax = max;
+      return this;
+    }
+
+    /**
+     * How long a {@linkplain PowerRuntime#supervise supervised} device may stay OFFLINE on end
+     * before the runtime closes it and opens it again, for drivers that do not reconnect by
+     * themselves (or are stuck); default 2 min. Drivers that reconnect come back well before.
+     *
+     * @throws io.pdu4j.api.InvalidArgumentException unless positive
+     */
+    public Builder reopenOffline(Duration after) {
+      Objects.requireNonNull(after, "after");
+      if (after.isNegative() || after.isZero()) {
+        throw new io.pdu4j.api.InvalidArgumentException(
+            "reopenOffline must be more than 0, got " + after);
+      }
+      this.reopenOffline = after;
       return this;
     }
 
@@ -294,7 +313,8 @@ public interface PowerRuntime extends AutoCloseable {
               Optional.ofNullable(meterRegistry),
               Optional.ofNullable(pluginDirectory),
               retryInitial,
-              retryMax));
+              retryMax,
+              reopenOffline));
     }
 
     /**

@@ -104,6 +104,20 @@ class FakeDevice implements PowerDevice {
     return state;
   }
 
+  /** The link is lost and, like a driver that does not reconnect, the device stays OFFLINE. */
+  void goOffline() {
+    ConnectionState previous = state;
+    state = ConnectionState.OFFLINE;
+    DeviceEvent.Connection event =
+        new DeviceEvent.Connection(
+            info().address(),
+            context.clock().instant(),
+            previous,
+            ConnectionState.OFFLINE,
+            Optional.of("link lost"));
+    context.executor().execute(() -> listeners.forEach(l -> l.onEvent(event)));
+  }
+
   @Override
   public void close() {
     if (state == ConnectionState.CLOSED) {

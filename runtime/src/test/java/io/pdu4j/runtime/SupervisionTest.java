@@ -179,6 +179,32 @@ class SupervisionTest {
   }
 
   @Test
+  void aDeviceWhoseDriverDoesNotReconnectIsClosedAndOpenedAgainAfterStayingOffline()
+      throws Exception {
+    FakeDriver driver = new FakeDriver("fake");
+    try (PowerRuntime own =
+        PowerRuntime.builder()
+            .loadServices(false)
+            .driver(driver)
+            .transport(new FakeTransport("mem"))
+            .retryBackoff(Duration.ofMillis(100), Duration.ofMillis(400))
+            .reopenOffline(Duration.ofMillis(500))
+            .build()) {
+      SupervisedDevice d = own.supervise(DeviceConfig.of("stuck", "fake:mem://board"));
+      d.opened().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await().until(() -> d.health().isConnected());
+      FakeDevice first = driver.devices.get(0);
+      first.goOffline();
+      await().until(() -> d.health().state() == ConnectionState.OFFLINE);
+      // nothing in the driver brings it back: the supervisor does, once reopenOffline has passed
+      await().atMost(Duration.ofSeconds(10)).until(() -> driver.devices.size() == 2);
+      assertThat(first.connectionState()).isEqualTo(ConnectionState.CLOSED);
+      await().until(() -> d.health().isConnected());
+      assertThat(d.device()).containsSame(driver.devices.get(1));
+    }
+  }
+
+  @Test
   void aDeviceClosedByItsUserIsOpenedAgainAndClosingTheRuntimeStopsEverything() throws Exception {
     sim = IsoTekSimulator.builder().outlets(8).build().start();
     SupervisedDevice pdu =

@@ -482,6 +482,7 @@ public final class RuntimeCore {
               settings.clock(),
               settings.retryInitial(),
               settings.retryMax(),
+              settings.reopenOffline(),
               meterRegistry,
               this::isClosed,
               () -> unsupervise(name));

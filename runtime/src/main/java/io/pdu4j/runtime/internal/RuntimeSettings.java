@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param pluginDirectory where plugin jars are, if anywhere
  * @param retryInitial the first delay before a supervised device's failed open is retried
  * @param retryMax the largest such delay
+ * @param reopenOffline how long a supervised device may stay OFFLINE before it is closed and opened
+ *     again
  */
 public record RuntimeSettings(
     DeviceOptions defaults,
@@ -37,12 +39,16 @@ public record RuntimeSettings(
     Optional<MeterRegistry> meterRegistry,
     Optional<Path> pluginDirectory,
     Duration retryInitial,
-    Duration retryMax) {
+    Duration retryMax,
+    Duration reopenOffline) {
   /** The default {@link #retryInitial()}. */
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
 
   /** The default {@link #retryMax()}. */
   public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(1);
+
+  /** The default {@link #reopenOffline()}. */
+  public static final Duration DEFAULT_REOPEN_OFFLINE = Duration.ofMinutes(2);
 
   /** Validates and copies. */
   public RuntimeSettings {
@@ -55,6 +61,7 @@ public record RuntimeSettings(
     Objects.requireNonNull(pluginDirectory, "pluginDirectory");
     Objects.requireNonNull(retryInitial, "retryInitial");
     Objects.requireNonNull(retryMax, "retryMax");
+    Objects.requireNonNull(reopenOffline, "reopenOffline");
   }
 
   /** These settings with another plugin directory (what a Guice binding chose). */
@@ -70,6 +77,7 @@ public record RuntimeSettings(
         meterRegistry,
         directory,
         retryInitial,
-        retryMax);
+        retryMax,
+        reopenOffline);
   }
 }

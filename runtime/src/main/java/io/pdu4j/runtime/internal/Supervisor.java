@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * {@link DeviceHealth} (from the open attempts, then from the device's connection events, since a
  * driver reconnects a lost link by itself).
  *
+ * <p>A device that stays OFFLINE for {@code reopenOffline} on end (a driver that does not
+ * reconnect, or one that is stuck) is closed and opened again like one that failed to open: the
+ * runtime keeps every device alive, whatever its driver does. A driver that reconnects by itself is
+ * rarely affected: its own backoff is shorter, and a reopen after so long costs nothing it had not
+ * lost already.
+ *
  * <p>A communication error is retried from {@code initial}, doubling to {@code max}, plus up to a
  * quarter of the delay at random so that a fleet that lost power does not come back in step. A
  * configuration error or a denied login is retried only every {@code max}: it will not go away by
@@ -54,6 +60,7 @@ public final class Supervisor {
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final Duration max;
+  private final Duration reopenOffline;
   private final Backoff backoff; // guarded by this
   private final List<Consumer<DeviceHealth>> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<PowerDevice> firstOpen = new CompletableFuture<>();
@@ -66,6 +73,7 @@ public final class Supervisor {
   private PowerDevice device;
   private Subscription subscription;
   private ScheduledFuture<?> retry;
+  private ScheduledFuture<?> stuck;
   private boolean stopped;
 
   /**
@@ -78,6 +86,7 @@ public final class Supervisor {
    * @param clock for {@link DeviceHealth#since()}
    * @param initial the first retry delay
    * @param max the largest retry delay
+   * @param reopenOffline how long the device may stay OFFLINE before it is closed and reopened
    * @param registry where {@code pdu.device.health} goes, if anywhere
    * @param runtimeClosed whether the runtime is closed (failures then mean only that)
    * @param onStop run once when the supervision stops
@@ -90,6 +99,7 @@ public final class Supervisor {
       Clock clock,
       Duration initial,
       Duration max,
+      Duration reopenOffline,
       Optional<MeterRegistry> registry,
       BooleanSupplier runtimeClosed,
       Runnable onStop) {
@@ -99,6 +109,7 @@ public final class Supervisor {
     this.timer = Objects.requireNonNull(timer, "timer");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.max = Objects.requireNonNull(max, "max");
+    this.reopenOffline = Objects.requireNonNull(reopenOffline, "reopenOffline");
     this.backoff = new Backoff(initial, max);
     this.onStop = Objects.requireNonNull(onStop, "onStop");
     this.runtimeClosed = Objects.requireNonNull(runtimeClosed, "runtimeClosed");
@@ -217,8 +228,64 @@ public final class Supervisor {
       if (stopped || device != d) {
         return;
       }
+      if (c.current() != ConnectionState.OFFLINE) {
+        cancelStuck();
+      } else if (stuck == null) {
+        // counted from the first OFFLINE: a driver's own retries do not restart the clock
+        try {
+          stuck =
+              timer.schedule(
+                  () -> reopenIfStillOffline(d), reopenOffline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          // the runtime is closing
+        }
+      }
     }
     change(DeviceHealth.of(c));
+  }
+
+  private void cancelStuck() {
+    if (stuck != null) {
+      stuck.cancel(false);
+      stuck = null;
+    }
+  }
+
+  /** Still OFFLINE since {@code reopenOffline} ago: close it and open it again. */
+  private void reopenIfStillOffline(PowerDevice d) {
+    synchronized (this) {
+      stuck = null;
+      if (stopped || device != d) {
+        return;
+      }
+    }
+    if (d.connectionState() != ConnectionState.OFFLINE) {
+      return;
+    }
+    LOG.info(
+        "{}: offline for {}; closing it and opening it again",
+        name,
+        Durations.format(reopenOffline));
+    Subscription s;
+    synchronized (this) {
+      if (stopped || device != d) {
+        return;
+      }
+      device = null;
+      s = subscription;
+      subscription = null;
+    }
+    if (s != null) {
+      s.close();
+    }
+    closeQuietly(d);
+    failed(
+        new io.pdu4j.api.LinkLostException(
+            "offline for " + Durations.format(reopenOffline) + "; opening the device again",
+            address,
+            null,
+            null,
+            null));
   }
 
   /** Closed by its user or its driver, not by us: open it again. */
@@ -231,6 +298,7 @@ public final class Supervisor {
       device = null;
       s = subscription;
       subscription = null;
+      cancelStuck();
     }
     if (s != null) {
       s.close();
@@ -324,6 +392,7 @@ public final class Supervisor {
         retry.cancel(false);
         retry = null;
       }
+      cancelStuck();
       d = device;
       device = null;
       s = subscription;
