@@ -19,6 +19,7 @@ import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.testkit.TestTransportContext;
 import io.pdu4j.transport.net.UdpTransportProvider;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -100,7 +101,8 @@ class EnisticOverUdpTest {
     executors.add(executor);
     Link link =
         udp.create(
-            address, new UdpTestContext(executor, deviceOptions, driver.requirements(address)));
+            address,
+            new TestTransportContext(executor, deviceOptions, driver.requirements(address)));
     java.util.concurrent.atomic.AtomicInteger malformed =
         new java.util.concurrent.atomic.AtomicInteger();
     malformedReported = malformed;
