@@ -282,8 +282,10 @@ class EnisticOverUdpTest {
     EnisticSimulator sim = sim(b -> {});
     // commands go to a port nobody listens on
     EnisticDevice d = open(CONTROLLER, "?timeout=1s&send=127.0.0.1:" + freePort());
-    await().until(() -> d.outlets().size() >= 1);
-    Throwable t = failure(d.outlet(1).switchOff());
+    // a socket, not outlet 1: the first reading heard may be a meter channel's
+    String socket = sim.socketSerials(CONTROLLER).get(0);
+    await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(socket)));
+    Throwable t = failure(outletWithId(d, socket).switchOff());
     assertThat(t)
         .isInstanceOf(StateNotConfirmedException.class)
         .hasMessageContaining("do not reach it");
