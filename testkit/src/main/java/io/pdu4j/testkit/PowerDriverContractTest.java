@@ -27,7 +27,9 @@ import io.pdu4j.spi.TransportProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -94,8 +96,9 @@ public abstract class PowerDriverContractTest {
   /**
    * Opens a device of your driver connected to a fresh simulator (or the same one, reset), and
    * waits until it is ready and its outlets are known. Called before each test. {@link
-   * #open(PowerDriver, TransportProvider, String)} opens it as the runtime would; a test that wires
-   * the device itself passes {@link #driverCounters()} as the {@code DriverContext}'s counters.
+   * #open(PowerDriver, TransportProvider, String, TransportProvider...)} opens it as the runtime
+   * would; a test that wires the device itself passes {@link #driverCounters()} as the {@code
+   * DriverContext}'s counters.
    */
   protected abstract PowerDevice openDevice() throws Exception;
 
@@ -105,7 +108,7 @@ public abstract class PowerDriverContractTest {
   /**
    * Stops what {@link #openDevice()} started (the simulator); called after each test once the kit
    * has closed the device, and before it closes the transports {@link #open(PowerDriver,
-   * TransportProvider, String)} used. Default: nothing.
+   * TransportProvider, String, TransportProvider...)} used. Default: nothing.
    */
   protected void stopSimulator() throws Exception {}
 
@@ -249,20 +252,32 @@ public abstract class PowerDriverContractTest {
   /**
    * Opens {@code uri} with {@code driver} over a new link of {@code transport}, wired as the
    * runtime wires it: the address's options over the defaults, {@link #deviceExecutor()} as the
-   * device's thread, {@link #driverCounters()} as its counters; waits until it is ready. The kit
-   * closes {@code transport} (when it is {@link AutoCloseable}) after {@link #stopSimulator()}.
+   * device's thread, {@link #driverCounters()} as its counters, {@code underneath} as the other
+   * transports a tunnel may open its own link with (the {@code tcp} one under {@code extron});
+   * waits until it is ready. The kit closes the transports (those that are {@link AutoCloseable})
+   * after {@link #stopSimulator()}.
    */
-  protected final PowerDevice open(PowerDriver driver, TransportProvider transport, String uri)
+  protected final PowerDevice open(
+      PowerDriver driver, TransportProvider transport, String uri, TransportProvider... underneath)
       throws Exception {
     DeviceAddress address = DeviceAddress.parse(uri);
     DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
-    if (!transports.contains(transport)) {
-      transports.add(transport);
+    Map<String, TransportProvider> others = new HashMap<>();
+    for (TransportProvider t : underneath) {
+      others.put(t.scheme(), t);
+    }
+    List<TransportProvider> used = new ArrayList<>(List.of(underneath));
+    used.add(transport);
+    for (TransportProvider t : used) {
+      if (!transports.contains(t)) {
+        transports.add(t);
+      }
     }
     Link link =
         transport.create(
             address,
-            new TestTransportContext(deviceExecutor(), options, driver.requirements(address)));
+            new TestTransportContext(
+                deviceExecutor(), options, driver.requirements(address), others));
     return driver
         .open(new DriverContext(address, link, options, Clock.systemUTC(), counters))
         .toCompletableFuture()
