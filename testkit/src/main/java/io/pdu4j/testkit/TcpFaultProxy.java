@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,6 +42,7 @@ public final class TcpFaultProxy implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final AtomicReference<byte[]> rejectNext = new AtomicReference<>();
   private final AtomicBoolean dropNext = new AtomicBoolean();
+  private final AtomicLong heldBack = new AtomicLong();
   private volatile boolean silent;
   private volatile boolean running = true;
 
@@ -100,6 +102,14 @@ public final class TcpFaultProxy implements AutoCloseable {
     for (Pair p : pairs) {
       p.toClient(bytes, 0, bytes.length);
     }
+  }
+
+  /**
+   * How many requests the relay has not passed on so far (read while silent, rejected, or dropped
+   * on): a test can wait for it to know a fault has taken effect.
+   */
+  public long requestsHeldBack() {
+    return heldBack.get();
   }
 
   /** The connections now relayed. */
@@ -183,12 +193,16 @@ public final class TcpFaultProxy implements AutoCloseable {
         int n;
         while ((n = in.read(buf)) >= 0) {
           if (dropNext.getAndSet(false)) {
+            heldBack.incrementAndGet();
             return;
           }
           byte[] reply = rejectNext.getAndSet(null);
           if (reply != null) {
+            heldBack.incrementAndGet();
             toClient(reply, 0, reply.length);
-          } else if (!silent) {
+          } else if (silent) {
+            heldBack.incrementAndGet();
+          } else {
             out.write(buf, 0, n);
             out.flush();
           }
