@@ -7,21 +7,40 @@ import static org.awaitility.Awaitility.await;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.Outlet;
+import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.DriverCounters;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.spi.TransportProvider;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -31,33 +50,91 @@ import org.junit.jupiter.api.Test;
 /**
  * The contract every pdu4j driver keeps, as JUnit 5 tests a driver's own test class inherits:
  * extend it, implement {@link #openDevice()} and {@link #simulatorOutletState(int)}, and override
- * the optional hooks your simulator supports (a test whose hook is not overridden is skipped, not
- * failed).
+ * the optional hooks your simulator supports (a test whose hook is not overridden is skipped with
+ * the reason, not failed).
  *
  * <p>What it checks: capabilities are honest (an advertised one works, an unadvertised one fails
- * with {@link UnsupportedCapabilityException} without sending); a switch completes with the state
- * the device confirmed, and the simulator agrees; states come from the device (a change made at the
- * simulator is seen); outlet 0 and outlet count + 1 are refused with {@link
- * InvalidArgumentException} before anything is sent; every stage completes exactly once, on
- * success, rejection, timeout ({@link DeviceTimeoutException}) and link loss ({@link
- * LinkLostException}); close fails pending commands with {@link DeviceClosedException}.
+ * with {@link UnsupportedCapabilityException} without sending, on the device and on outlets that do
+ * not switch); a switch completes with the state the device confirmed, and the simulator agrees;
+ * states come from the device (a change made at the simulator is seen); outlet 0 and outlet count +
+ * 1 are refused with {@link InvalidArgumentException} before anything is sent; a silent device
+ * fails with {@link DeviceTimeoutException}, a rejection with {@link DeviceRejectedException}
+ * carrying the raw reply, a lost link with {@link LinkLostException}, and the device works again
+ * afterwards; a flood of garbage and over-long input is skipped and counted and the device stays
+ * usable; close fails pending commands with {@link DeviceClosedException} and ends every thread the
+ * driver started. Every stage a test looks at completes exactly once: the kit counts its callbacks
+ * when it completes and again after the device is closed, so a late second completion fails the
+ * test too.
  *
  * <p>Open the device with a short command timeout (a second or two): the timeout tests wait for it.
- * Each test gets a fresh device from {@link #openDevice()}; the kit closes it after the test,
- * before the subclass's own {@code @AfterEach} methods run (JUnit runs a subclass's first), so stop
- * the simulator there.
+ * Each test gets a fresh device from {@link #openDevice()}; after the test the kit closes it, then
+ * calls {@link #stopSimulator()}.
  */
 public abstract class PowerDriverContractTest {
+  /** The name of the thread of {@link #deviceExecutor()}. */
+  private static final String DEVICE_THREAD = "testkit-device";
+
+  /**
+   * Threads the JDK and the test libraries start on their own when a driver or a test uses them
+   * (the common pool, the delayer behind {@code orTimeout}, Awaitility's poller, the kit's relay).
+   */
+  private static final List<String> PLATFORM_THREADS =
+      List.of(
+          "ForkJoinPool.commonPool-",
+          "CompletableFutureDelayScheduler",
+          "awaitility",
+          TcpFaultProxy.THREAD_PREFIX,
+          DEVICE_THREAD);
+
   private PowerDevice device;
+  private Set<Thread> threadsBeforeOpen = Set.of();
+  private final CountingDriverCounters counters = new CountingDriverCounters();
+  private final List<Completions> stages = new CopyOnWriteArrayList<>();
+  private final List<TransportProvider> transports = new CopyOnWriteArrayList<>();
+  private ScheduledExecutorService executor;
 
   /**
    * Opens a device of your driver connected to a fresh simulator (or the same one, reset), and
-   * waits until it is ready. Called before each test.
+   * waits until it is ready and its outlets are known. Called before each test. {@link
+   * #open(PowerDriver, TransportProvider, String, TransportProvider...)} opens it as the runtime
+   * would; a test that wires the device itself passes {@link #driverCounters()} as the {@code
+   * DriverContext}'s counters.
    */
   protected abstract PowerDevice openDevice() throws Exception;
 
   /** Whether outlet {@code outlet} (from 1) is on, as the simulator sees it. */
   protected abstract boolean simulatorOutletState(int outlet);
+
+  /**
+   * Stops what {@link #openDevice()} started (the simulator); called after each test once the kit
+   * has closed the device, and before it closes the transports {@link #open(PowerDriver,
+   * TransportProvider, String, TransportProvider...)} used. Default: nothing.
+   */
+  protected void stopSimulator() throws Exception {}
+
+  /**
+   * The outlets the kit may switch. Default: those whose capabilities include {@link
+   * OutletCapability#SWITCHABLE}, in number order.
+   */
+  protected List<Integer> switchableOutlets() {
+    List<Integer> numbers = new ArrayList<>();
+    for (Outlet o : device.outlets()) {
+      if (o.capabilities().contains(OutletCapability.SWITCHABLE)) {
+        numbers.add(o.number());
+      }
+    }
+    return numbers;
+  }
+
+  /**
+   * Whether {@link PowerDevice#refresh()} asks the device and waits for its answer (request/reply
+   * devices: default true). A device that only listens to broadcast readings answers {@code
+   * refresh()} from what it heard, so the kit uses a switch (confirmed by a reading) wherever it
+   * needs a command the device must answer.
+   */
+  protected boolean refreshAsksTheDevice() {
+    return true;
+  }
 
   /**
    * Switches an outlet at the simulator, as a person at the device would. Optional: without it the
@@ -75,22 +152,66 @@ public abstract class PowerDriverContractTest {
     return OptionalLong.empty();
   }
 
-  /** Makes the simulator read and not answer, until {@link #restoreDevice()}. Optional. */
+  /**
+   * Makes the device stop answering (a request/reply device reads and does not answer; a
+   * broadcasting one stops broadcasting and obeying), until {@link #restoreDevice()}. Optional.
+   */
   protected void makeDeviceSilent() {
     Assumptions.abort("makeDeviceSilent is not implemented");
   }
 
-  /** Undoes {@link #makeDeviceSilent()}. Optional (needed with it). */
+  /** Undoes every fault the hooks injected. Optional (needed with any of them). */
   protected void restoreDevice() {
     Assumptions.abort("restoreDevice is not implemented");
   }
 
   /**
    * Arranges that the simulator drops the connection instead of (or in the middle of) answering the
-   * next command it receives. Optional: without it the link loss test is skipped.
+   * next command it receives. Optional: without it the link loss test is skipped (protocols without
+   * connections have no link to lose).
    */
   protected void dropConnectionOnNextCommand() {
     Assumptions.abort("dropConnectionOnNextCommand is not implemented");
+  }
+
+  /**
+   * Arranges that the device rejects the next command it receives, and returns the raw text of the
+   * rejection (such as {@code ERR} or {@code E13}), which the {@link DeviceRejectedException} must
+   * carry in its {@code received()}. Optional: protocols without rejections skip the test.
+   */
+  protected String rejectNextCommand() {
+    Assumptions.abort("rejectNextCommand is not implemented");
+    return null;
+  }
+
+  /**
+   * Makes the simulator (or the test, as the device would) send a flood of input the driver must
+   * skip: garbage, malformed frames and at least one frame longer than the driver's bound, more
+   * bytes in all than any frame buffer should hold. Returns once it is sent. Optional: without it
+   * the flood test is skipped.
+   */
+  protected void floodTheDevice() throws Exception {
+    Assumptions.abort("floodTheDevice is not implemented");
+  }
+
+  /**
+   * Whether the driver reports skipped input to {@link #driverCounters()} (default true). A driver
+   * that drops input it never frames (a gateway session discarding bytes outside a reply) says
+   * false, and the flood test then checks only that the device stays usable.
+   */
+  protected boolean countsSkippedInput() {
+    return true;
+  }
+
+  /**
+   * The names (prefixes) of the threads that belong to the test's harness, not to the driver: the
+   * simulator's, the transport's and the executor the test hands the link. The kit ignores them,
+   * and the JDK's own pools, when it checks that close ends every thread the driver started.
+   * Optional: without it that test is skipped.
+   */
+  protected Set<String> harnessThreadPrefixes() {
+    Assumptions.abort("harnessThreadPrefixes is not implemented");
+    return Set.of();
   }
 
   /** How long any one step may take before the kit fails it; default 15 s. */
@@ -103,33 +224,165 @@ public abstract class PowerDriverContractTest {
     return device;
   }
 
+  /**
+   * The counters the device must be opened with (in its {@code DriverContext}), so the kit sees the
+   * frames the driver skipped; fresh for each test.
+   */
+  protected final DriverCounters driverCounters() {
+    return counters;
+  }
+
+  /**
+   * The device's thread for links the test creates itself (one per test, started on first use and
+   * shut down by the kit after {@link #stopSimulator()}).
+   */
+  protected final synchronized ScheduledExecutorService deviceExecutor() {
+    if (executor == null) {
+      executor =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, DEVICE_THREAD);
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return executor;
+  }
+
+  /**
+   * Opens {@code uri} with {@code driver} over a new link of {@code transport}, wired as the
+   * runtime wires it: the address's options over the defaults, {@link #deviceExecutor()} as the
+   * device's thread, {@link #driverCounters()} as its counters, {@code underneath} as the other
+   * transports a tunnel may open its own link with (the {@code tcp} one under {@code extron});
+   * waits until it is ready. The kit closes the transports (those that are {@link AutoCloseable})
+   * after {@link #stopSimulator()}.
+   */
+  protected final PowerDevice open(
+      PowerDriver driver, TransportProvider transport, String uri, TransportProvider... underneath)
+      throws Exception {
+    DeviceAddress address = DeviceAddress.parse(uri);
+    DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
+    Map<String, TransportProvider> others = new HashMap<>();
+    for (TransportProvider t : underneath) {
+      others.put(t.scheme(), t);
+    }
+    List<TransportProvider> used = new ArrayList<>(List.of(underneath));
+    used.add(transport);
+    for (TransportProvider t : used) {
+      if (!transports.contains(t)) {
+        transports.add(t);
+      }
+    }
+    Link link =
+        transport.create(
+            address,
+            new TestTransportContext(
+                deviceExecutor(), options, driver.requirements(address), others));
+    return driver
+        .open(new DriverContext(address, link, options, Clock.systemUTC(), counters))
+        .toCompletableFuture()
+        .get(patience().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   @BeforeEach
   final void openTheDevice() throws Exception {
+    threadsBeforeOpen = Set.copyOf(Thread.getAllStackTraces().keySet());
     device = openDevice();
     assertThat(device).as("openDevice()").isNotNull();
   }
 
   @AfterEach
-  final void closeTheDevice() {
-    if (device != null) {
-      device.close();
+  final void closeTheDevice() throws Exception {
+    try {
+      if (device != null) {
+        device.close();
+      }
+      // close fails whatever is still pending: every stage the test looked at completes
+      for (Completions c : stages) {
+        c.awaitTheFirstCompletion(patience());
+      }
+    } finally {
+      try {
+        stopSimulator();
+      } finally {
+        releaseTheHarness();
+      }
+    }
+    // a stage completed twice, or failed late after its first completion, shows up here
+    for (Completions c : stages) {
+      c.assertOnlyTheFirstCompletion();
+    }
+  }
+
+  private void releaseTheHarness() throws Exception {
+    for (TransportProvider t : transports) {
+      if (t instanceof AutoCloseable c) {
+        c.close();
+      }
+    }
+    synchronized (this) {
+      if (executor != null) {
+        executor.shutdownNow();
+      }
     }
   }
 
   // ------------------------------------------------------------------ helpers
 
+  /** Records every completion of one stage, to prove there is exactly one. */
+  private static final class Completions {
+    private final String what;
+    private final List<Object> outcomes = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Object> first = new CompletableFuture<>();
+
+    Completions(String what, CompletionStage<?> stage) {
+      this.what = what;
+      stage.whenComplete(
+          (r, t) -> {
+            Object outcome = t != null ? t : r;
+            outcomes.add(outcome == null ? "null" : outcome);
+            first.complete(outcome);
+          });
+    }
+
+    void awaitTheFirstCompletion(Duration patience) throws Exception {
+      try {
+        first.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw new AssertionError(e); // never: first is only ever completed normally
+      } catch (TimeoutException e) {
+        throw new AssertionError(what + " never completed, even after close()", e);
+      }
+    }
+
+    void assertOnlyTheFirstCompletion() {
+      assertThat(outcomes).as("completions of %s", what).hasSize(1);
+    }
+  }
+
+  private Completions track(String what, CompletionStage<?> stage) {
+    Completions c = new Completions(what, stage);
+    stages.add(c);
+    return c;
+  }
+
+  /** The stage's result, after checking that it completes exactly once. */
   private <T> T get(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(patience().toMillis(), TimeUnit.MILLISECONDS);
+    Completions c = track("a command", stage);
+    T result = stage.toCompletableFuture().get(patience().toMillis(), TimeUnit.MILLISECONDS);
+    c.first.get(patience().toMillis(), TimeUnit.MILLISECONDS);
+    c.assertOnlyTheFirstCompletion();
+    return result;
   }
 
   /** The stage's failure, after checking that it completes exactly once. */
   private Throwable failure(CompletionStage<?> stage) throws Exception {
-    AtomicInteger completions = new AtomicInteger();
-    stage.whenComplete((r, t) -> completions.incrementAndGet());
+    Completions c = track("a failing command", stage);
     try {
       stage.toCompletableFuture().get(patience().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      assertThat(completions.get()).as("completions").isEqualTo(1);
+      c.first.get(patience().toMillis(), TimeUnit.MILLISECONDS);
+      c.assertOnlyTheFirstCompletion();
       return e.getCause();
     } catch (TimeoutException e) {
       throw new AssertionError("the stage did not complete within " + patience(), e);
@@ -164,6 +417,38 @@ public abstract class PowerDriverContractTest {
     return s == OutletState.ON;
   }
 
+  private int firstSwitchable() {
+    List<Integer> outlets = switchableOutlets();
+    Assumptions.assumeFalse(outlets.isEmpty(), "the device has no outlet the kit may switch");
+    return outlets.get(0);
+  }
+
+  private boolean switches() {
+    return device.has(DeviceCapability.SWITCH) && !switchableOutlets().isEmpty();
+  }
+
+  /**
+   * A command the device must answer: {@code refresh()} where it asks the device, else switching
+   * the first switchable outlet to the opposite of what the simulator shows (repeated calls ask for
+   * the same state while the device is silent).
+   */
+  private CompletionStage<?> command() {
+    if (refreshAsksTheDevice()) {
+      return device.refresh();
+    }
+    Assumptions.assumeTrue(
+        switches(), "refresh() does not ask the device, and the device has nothing to switch");
+    int n = firstSwitchable();
+    return simulatorOutletState(n) ? device.outlet(n).switchOff() : device.outlet(n).switchOn();
+  }
+
+  private void awaitAWorkingDevice() {
+    await()
+        .atMost(patience())
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(get(command())).isNotNull());
+  }
+
   // ------------------------------------------------------------------ the contract
 
   @Test
@@ -184,9 +469,12 @@ public abstract class PowerDriverContractTest {
       assertThat(get(device.refresh()).outlets()).hasSize(device.outlets().size());
     }
     if (device.has(DeviceCapability.SWITCH)) {
-      boolean was = simulatorOutletState(1);
-      OutletStatus s = get(was ? device.outlet(1).switchOff() : device.outlet(1).switchOn());
+      int n = firstSwitchable();
+      boolean was = simulatorOutletState(n);
+      OutletStatus s = get(was ? device.outlet(n).switchOff() : device.outlet(n).switchOn());
       assertThat(on(s.state())).isEqualTo(!was);
+    } else {
+      assertThat(switchableOutlets()).as("switchable outlets of a device without SWITCH").isEmpty();
     }
   }
 
@@ -204,6 +492,12 @@ public abstract class PowerDriverContractTest {
     if (!device.has(DeviceCapability.OUTLET_CONFIG)) {
       assertUnsupported(() -> device.outlet(1).config());
     }
+    for (Outlet o : device.outlets()) {
+      if (!o.capabilities().contains(OutletCapability.SWITCHABLE)) {
+        assertUnsupported(o::switchOn);
+        assertUnsupported(o::switchOff);
+      }
+    }
     assertThat(device.scheduler().isPresent())
         .as("scheduler() present exactly when SCHEDULER is advertised")
         .isEqualTo(device.has(DeviceCapability.SCHEDULER));
@@ -215,8 +509,9 @@ public abstract class PowerDriverContractTest {
   @Test
   void aSwitchCompletesWithTheConfirmedStateAndTheDeviceAgrees() throws Exception {
     Assumptions.assumeTrue(device.has(DeviceCapability.SWITCH), "the device does not switch");
-    int last = device.outlets().size();
-    for (int n : new int[] {1, last}) {
+    List<Integer> outlets = switchableOutlets();
+    Assumptions.assumeFalse(outlets.isEmpty(), "the device has no outlet the kit may switch");
+    for (int n : new int[] {outlets.get(0), outlets.get(outlets.size() - 1)}) {
       boolean was = simulatorOutletState(n);
       OutletStatus s = get(was ? device.outlet(n).switchOff() : device.outlet(n).switchOn());
       assertThat(s.number()).isEqualTo(n);
@@ -232,16 +527,17 @@ public abstract class PowerDriverContractTest {
   @Test
   void statesComeFromTheDevice() throws Exception {
     Assumptions.assumeTrue(device.has(DeviceCapability.STATUS), "the device reports no status");
-    boolean was = simulatorOutletState(1);
-    setSimulatorOutletState(1, !was);
+    int n = switches() ? firstSwitchable() : 1;
+    boolean was = simulatorOutletState(n);
+    setSimulatorOutletState(n, !was);
     await()
         .atMost(patience())
         .untilAsserted(
             () -> {
-              OutletStatus s = get(device.refresh()).outlet(1).orElseThrow();
-              assertThat(on(s.state())).as("outlet 1 changed at the simulator").isEqualTo(!was);
+              OutletStatus s = get(device.refresh()).outlet(n).orElseThrow();
+              assertThat(on(s.state())).as("outlet %d changed at the simulator", n).isEqualTo(!was);
             });
-    assertThat(on(device.outlet(1).state())).isEqualTo(!was);
+    assertThat(on(device.outlet(n).state())).isEqualTo(!was);
   }
 
   @Test
@@ -251,38 +547,92 @@ public abstract class PowerDriverContractTest {
     assertThatThrownBy(() -> device.outlet(0)).isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> device.outlet(count + 1)).isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> device.outlet(-1)).isInstanceOf(InvalidArgumentException.class);
+    if (switches()) {
+      Outlet o = device.outlet(firstSwitchable());
+      assertThatThrownBy(() -> o.switchTo(OutletState.UNKNOWN))
+          .isInstanceOf(InvalidArgumentException.class);
+    }
     assertNothingSentSince(before);
   }
 
   @Test
   void aSilentDeviceTimesOutOnceAndTheDeviceRecovers() throws Exception {
     makeDeviceSilent();
-    Throwable t;
+    List<Throwable> failures = new ArrayList<>();
     try {
-      t = failure(device.refresh());
+      if (switches()) {
+        int n = firstSwitchable();
+        boolean was = simulatorOutletState(n);
+        failures.add(failure(was ? device.outlet(n).switchOff() : device.outlet(n).switchOn()));
+      }
+      if (refreshAsksTheDevice()) {
+        failures.add(failure(device.refresh()));
+      }
     } finally {
       restoreDevice();
     }
-    assertThat(t).isInstanceOf(DeviceTimeoutException.class);
-    await()
-        .atMost(patience())
-        .ignoreExceptions()
-        .untilAsserted(() -> assertThat(get(device.refresh())).isNotNull());
+    Assumptions.assumeFalse(failures.isEmpty(), "the device has no command to time out");
+    assertThat(failures).allSatisfy(t -> assertThat(t).isInstanceOf(DeviceTimeoutException.class));
+    awaitAWorkingDevice();
+  }
+
+  @Test
+  void aRejectedCommandFailsOnceWithTheRawReplyAndTheDeviceKeepsWorking() throws Exception {
+    String raw = rejectNextCommand();
+    Throwable t;
+    try {
+      t = failure(command());
+    } finally {
+      restoreDevice();
+    }
+    assertThat(t).isInstanceOf(DeviceRejectedException.class);
+    assertThat(((DeviceRejectedException) t).received())
+        .as("the raw reply in the exception")
+        .hasValueSatisfying(r -> assertThat(r).contains(raw));
+    assertThat(get(command())).as("the next command").isNotNull();
+    assertThat(device.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
   @Test
   void aLostLinkFailsTheCommandInFlightOnce() throws Exception {
     dropConnectionOnNextCommand();
-    Throwable t = failure(device.refresh());
+    Throwable t;
+    try {
+      t = failure(command());
+    } finally {
+      restoreDevice();
+    }
     assertThat(t).isInstanceOf(LinkLostException.class);
+  }
+
+  @Test
+  void aFloodOfGarbageIsSkippedCountedAndTheDeviceStaysUsable() throws Exception {
+    long before = counters.skipped();
+    try {
+      floodTheDevice();
+    } finally {
+      restoreDevice();
+    }
+    if (countsSkippedInput()) {
+      await()
+          .atMost(patience())
+          .untilAsserted(
+              () ->
+                  assertThat(counters.skipped())
+                      .as("malformed and over-long frames counted")
+                      .isGreaterThan(before));
+    }
+    // the flood may still be arriving while the first command runs: it must pass in the end
+    awaitAWorkingDevice();
+    assertThat(device.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
   @Test
   void closeFailsPendingCommandsAndLaterOnes() throws Exception {
     makeDeviceSilent();
     try {
-      CompletionStage<?> pending = device.refresh();
-      CompletionStage<?> queued = device.refresh();
+      CompletionStage<?> pending = command();
+      CompletionStage<?> queued = command();
       device.close();
       assertThat(failure(pending)).isInstanceOf(DeviceClosedException.class);
       assertThat(failure(queued)).isInstanceOf(DeviceClosedException.class);
@@ -296,6 +646,52 @@ public abstract class PowerDriverContractTest {
       assertThat(failure(later)).isInstanceOf(DeviceClosedException.class);
     } finally {
       restoreDevice();
+    }
+  }
+
+  @Test
+  void closeEndsEveryThreadTheDriverStarted() throws Exception {
+    Set<String> harness = harnessThreadPrefixes();
+    assertThat(get(command())).isNotNull();
+    device.close();
+    await()
+        .atMost(patience())
+        .untilAsserted(
+            () -> assertThat(driverThreads(harness)).as("threads left after close()").isEmpty());
+  }
+
+  private List<String> driverThreads(Set<String> harness) {
+    List<String> left = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (!t.isAlive() || threadsBeforeOpen.contains(t)) {
+        continue;
+      }
+      String name = t.getName();
+      if (harness.stream().noneMatch(name::startsWith)
+          && PLATFORM_THREADS.stream().noneMatch(name::startsWith)) {
+        left.add(name);
+      }
+    }
+    return left;
+  }
+
+  /** Counts what the driver skipped, as the runtime's metrics would. */
+  private static final class CountingDriverCounters implements DriverCounters {
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong overlong = new AtomicLong();
+
+    @Override
+    public void malformedFrame() {
+      malformed.incrementAndGet();
+    }
+
+    @Override
+    public void overlongFrame() {
+      overlong.incrementAndGet();
+    }
+
+    long skipped() {
+      return malformed.get() + overlong.get();
     }
   }
 }

@@ -19,6 +19,7 @@ import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.testkit.TestTransportContext;
 import io.pdu4j.transport.net.UdpTransportProvider;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -100,7 +101,8 @@ class EnisticOverUdpTest {
     executors.add(executor);
     Link link =
         udp.create(
-            address, new UdpTestContext(executor, deviceOptions, driver.requirements(address)));
+            address,
+            new TestTransportContext(executor, deviceOptions, driver.requirements(address)));
     java.util.concurrent.atomic.AtomicInteger malformed =
         new java.util.concurrent.atomic.AtomicInteger();
     malformedReported = malformed;
@@ -280,8 +282,10 @@ class EnisticOverUdpTest {
     EnisticSimulator sim = sim(b -> {});
     // commands go to a port nobody listens on
     EnisticDevice d = open(CONTROLLER, "?timeout=1s&send=127.0.0.1:" + freePort());
-    await().until(() -> d.outlets().size() >= 1);
-    Throwable t = failure(d.outlet(1).switchOff());
+    // a socket, not outlet 1: the first reading heard may be a meter channel's
+    String socket = sim.socketSerials(CONTROLLER).get(0);
+    await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(socket)));
+    Throwable t = failure(outletWithId(d, socket).switchOff());
     assertThat(t)
         .isInstanceOf(StateNotConfirmedException.class)
         .hasMessageContaining("do not reach it");

@@ -2,27 +2,22 @@ package io.pdu4j.driver.isotek;
 
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
-import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
-import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.testkit.PowerDriverContractTest;
+import io.pdu4j.testkit.TcpFaultProxy;
 import io.pdu4j.transport.net.TcpTransportProvider;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Set;
 
-/** The IsoTek driver over TCP against its simulator, checked by the testkit's driver contract. */
+/**
+ * The IsoTek driver over TCP against its simulator, checked by the testkit's driver contract. The
+ * simulator injects every fault but a one-off rejection (it refuses commands only by its
+ * configuration), which the kit's {@link TcpFaultProxy} in front of it answers with the simulator's
+ * own error reply.
+ */
 class IsoTekContractTest extends PowerDriverContractTest {
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "isotek-contract"));
-  private final TcpTransportProvider tcp = new TcpTransportProvider();
   private IsoTekSimulator sim;
+  private TcpFaultProxy proxy;
 
   @Override
   protected PowerDevice openDevice() throws Exception {
@@ -34,23 +29,17 @@ class IsoTekContractTest extends PowerDriverContractTest {
             .pushInterval(Duration.ofMillis(300))
             .build()
             .start();
-    DeviceAddress address =
-        DeviceAddress.parse("isotek:tcp://127.0.0.1:" + sim.port() + "?timeout=1s");
-    DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new IsoTekDriver();
-    Link link =
-        tcp.create(address, new TcpTestContext(executor, options, driver.requirements(address)));
-    return driver
-        .open(new DriverContext(address, link, options, Clock.systemUTC()))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    proxy = TcpFaultProxy.start(sim.port());
+    return open(
+        new IsoTekDriver(),
+        new TcpTransportProvider(),
+        "isotek:tcp://127.0.0.1:" + proxy.port() + "?timeout=1s");
   }
 
-  @AfterEach
-  void stop() {
+  @Override
+  protected void stopSimulator() {
+    proxy.close();
     sim.close();
-    tcp.close();
-    executor.shutdownNow();
   }
 
   @Override
@@ -77,10 +66,31 @@ class IsoTekContractTest extends PowerDriverContractTest {
   @Override
   protected void restoreDevice() {
     sim.clearFaults();
+    proxy.clearFaults();
   }
 
   @Override
   protected void dropConnectionOnNextCommand() {
     sim.closeMidNextReply();
+  }
+
+  @Override
+  protected String rejectNextCommand() {
+    proxy.rejectNextRequest("ERR\n>\n"); // the simulator's error reply, then the prompt
+    return "ERR";
+  }
+
+  @Override
+  protected void floodTheDevice() {
+    sim.injectRaw("CH1=" + "9".repeat(1 << 20) + "\n"); // far beyond any frame bound
+    for (int i = 0; i < 500; i++) {
+      sim.injectGarbage("CH" + i + "=garbage|");
+    }
+    sim.injectRaw("\u0000\u00ff\r\n\r\n");
+  }
+
+  @Override
+  protected Set<String> harnessThreadPrefixes() {
+    return Set.of("isotek-sim-", "pdu4j-tcp");
   }
 }

@@ -25,6 +25,7 @@ import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.testkit.TestTransportContext;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -88,7 +89,7 @@ class IsoTekFullProtocolTest {
     DeviceOptions opts = DeviceOptions.defaults().withOverrides(address);
     PowerDriver driver = new IsoTekDriver();
     Link link =
-        tcp.create(address, new TcpTestContext(executor, opts, driver.requirements(address)));
+        tcp.create(address, new TestTransportContext(executor, opts, driver.requirements(address)));
     device = get(driver.open(new DriverContext(address, link, opts, Clock.systemUTC())));
     device.subscribe(events::add);
     return device;

@@ -23,6 +23,7 @@ import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.testkit.TestTransportContext;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -94,7 +95,8 @@ class IsoTekOverTcpTest {
     DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
     PowerDriver driver = new IsoTekDriver();
     Link link =
-        tcp.create(address, new TcpTestContext(executor, options, driver.requirements(address)));
+        tcp.create(
+            address, new TestTransportContext(executor, options, driver.requirements(address)));
     return driver.open(new DriverContext(address, link, options, Clock.systemUTC()));
   }
 

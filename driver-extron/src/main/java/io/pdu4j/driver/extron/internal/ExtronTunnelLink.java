@@ -66,6 +66,8 @@ public final class ExtronTunnelLink implements Link {
   private ScheduledFuture<?> loginTimer;
   private long lastSentNanos;
   private Mode mode = Mode.NONE;
+  // set by close() on the caller's thread, so that commands issued after it fail as closed at once
+  private volatile boolean closedByOwner;
   private byte[] echo; // the request's data, while an echo of it may still lead the reply
   private byte[] prefix; // the reply prefix, while it may still lead the reply
   private ScheduledFuture<?> quietTimer; // ends a 0L reply
@@ -140,6 +142,7 @@ public final class ExtronTunnelLink implements Link {
       return;
     }
     listener = l;
+    closedByOwner = false;
     opening = result;
     state = State.LOGIN;
     rx.reset();
@@ -168,7 +171,9 @@ public final class ExtronTunnelLink implements Link {
     cancelTimers();
     mode = Mode.NONE;
     if (queue != null) {
-      queue.linkDown(failure.getMessage());
+      if (!(failure instanceof DeviceClosedException)) { // closed by its owner: not a lost link
+        queue.linkDown(failure.getMessage());
+      }
       queue.close();
       queue = null;
     }
@@ -409,7 +414,9 @@ public final class ExtronTunnelLink implements Link {
     mode = Mode.NONE;
     rx.reset();
     if (queue != null) {
-      queue.linkDown(cause.getMessage());
+      if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
+        queue.linkDown(cause.getMessage());
+      }
       queue.close();
       queue = null;
     }
@@ -439,6 +446,7 @@ public final class ExtronTunnelLink implements Link {
 
   @Override
   public CompletionStage<Void> close() {
+    closedByOwner = true;
     CompletableFuture<Void> result = new CompletableFuture<>();
     run(
         () -> {
@@ -509,9 +517,7 @@ public final class ExtronTunnelLink implements Link {
 
   private CompletionStage<byte[]> sendData(byte[] data, byte[] request) {
     if (state != State.UP || queue == null) {
-      return CompletableFuture.failedFuture(
-          new LinkLostException(
-              "the IPCP link is not open", describe, printable(data), null, null));
+      return CompletableFuture.failedFuture(notOpen(printable(data)));
     }
     return queue.submit(new DataExchange(data, request));
   }
@@ -552,8 +558,7 @@ public final class ExtronTunnelLink implements Link {
     run(
         () -> {
           if (state != State.UP || queue == null) {
-            result.completeExceptionally(
-                new LinkLostException("the IPCP link is not open", describe, sis, null, null));
+            result.completeExceptionally(notOpen(sis));
             return;
           }
           queue
@@ -778,6 +783,12 @@ public final class ExtronTunnelLink implements Link {
       }
       return Outcome.done(new String(frame.data(), StandardCharsets.ISO_8859_1));
     }
+  }
+
+  private PowerDeviceException notOpen(String sent) {
+    return closedByOwner
+        ? new DeviceClosedException("closed", describe, sent, null, null)
+        : new LinkLostException("the IPCP link is not open", describe, sent, null, null);
   }
 
   private PowerDeviceException errorFor(SisCodec.SisError error, String sent) {

@@ -1,47 +1,36 @@
 package io.pdu4j.example.relay;
 
 import io.pdu4j.api.PowerDevice;
-import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
-import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.testkit.PowerDriverContractTest;
+import io.pdu4j.testkit.TcpFaultProxy;
 import io.pdu4j.transport.net.TcpTransportProvider;
-import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Set;
 
-/** The example driver checked by the testkit's driver contract, against its simulator. */
+/**
+ * The example driver checked by the testkit's driver contract, against its simulator; the kit's
+ * {@link TcpFaultProxy} stands in for the faults the simulator has no switch for (a rejection, a
+ * flood).
+ */
 class LineRelayContractTest extends PowerDriverContractTest {
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "relay-contract"));
-  private final TcpTransportProvider tcp = new TcpTransportProvider();
   private LineRelaySimulator sim;
+  private TcpFaultProxy proxy;
 
   @Override
   protected PowerDevice openDevice() throws Exception {
     sim = new LineRelaySimulator(0, 4);
-    DeviceAddress address =
-        DeviceAddress.parse("linerelay:tcp://127.0.0.1:" + sim.port() + "?timeout=1s");
-    DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new LineRelayDriver();
-    Link link =
-        tcp.create(address, new TcpTestContext(executor, options, driver.requirements(address)));
-    return driver
-        .open(new DriverContext(address, link, options, Clock.systemUTC()))
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    proxy = TcpFaultProxy.start(sim.port());
+    return open(
+        new LineRelayDriver(),
+        new TcpTransportProvider(),
+        "linerelay:tcp://127.0.0.1:" + proxy.port() + "?timeout=1s");
   }
 
-  @AfterEach
-  void stop() {
+  @Override
+  protected void stopSimulator() {
+    proxy.close();
     sim.close();
-    tcp.close();
-    executor.shutdownNow();
   }
 
   @Override
@@ -67,10 +56,32 @@ class LineRelayContractTest extends PowerDriverContractTest {
   @Override
   protected void restoreDevice() {
     sim.silent(false);
+    proxy.clearFaults();
   }
 
   @Override
   protected void dropConnectionOnNextCommand() {
     sim.dropOnNextCommand();
+  }
+
+  @Override
+  protected String rejectNextCommand() {
+    proxy.rejectNextRequest("ERR busy\n");
+    return "ERR busy";
+  }
+
+  @Override
+  protected void floodTheDevice() {
+    StringBuilder flood = new StringBuilder();
+    flood.append("x".repeat(LineRelayProtocol.MAX_LINE * 64)).append('\n');
+    for (int i = 0; i < 1000; i++) {
+      flood.append("garbage ").append(i).append('\n');
+    }
+    proxy.sendToClients(flood.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Override
+  protected Set<String> harnessThreadPrefixes() {
+    return Set.of("line-relay-sim", "pdu4j-tcp");
   }
 }

@@ -19,6 +19,7 @@ import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
+import io.pdu4j.testkit.TestTransportContext;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +61,8 @@ class LineRelayDriverTest {
         DeviceAddress.parse("linerelay:tcp://127.0.0.1:" + sim.port() + options);
     DeviceOptions o = DeviceOptions.defaults().withOverrides(address);
     PowerDriver driver = new LineRelayDriver();
-    Link link = tcp.create(address, new TcpTestContext(executor, o, driver.requirements(address)));
+    Link link =
+        tcp.create(address, new TestTransportContext(executor, o, driver.requirements(address)));
     return get(driver.open(new DriverContext(address, link, o, Clock.systemUTC())));
   }
 
