@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceTimeoutException;
@@ -272,6 +273,23 @@ class ExtronOverSimulatorTest {
       get(send(l, "one\n"));
       r.expect("R:one\r\n>");
       get(l.close());
+      sim.close();
+    }
+  }
+
+  @Test
+  void closingEitherFormFailsAPendingRequestAsClosedNotAsLost() throws Exception {
+    for (boolean web : new boolean[] {false, true}) {
+      ExtronSimulator.Builder b = ipcp().serialDevice(3, device.getLocalPort());
+      sim = (web ? b.httpPort(0) : b).build().start();
+      RecordingListener r = new RecordingListener();
+      // no terminator and a second of waiting at the IPCP: the request is still pending at the close
+      Link l = tunnel(web, "t1=100&t2=100", LinkRequirements.stream(501));
+      get(l.open(r));
+      // in flight or still queued behind the login: either way it must fail as closed
+      CompletionStage<Void> pending = send(l, "silent\n");
+      get(l.close());
+      assertThat(failure(pending)).as("web=%s", web).isInstanceOf(DeviceClosedException.class);
       sim.close();
     }
   }

@@ -225,8 +225,10 @@ public final class ExtronHttpLink implements Link {
                 cause));
       }
       if (queue != null) {
-        queue.linkDown(cause == null ? "closed" : cause.getMessage());
-        queue.close();
+        if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
+          queue.linkDown(cause == null ? "closed" : cause.getMessage());
+        }
+        queue.close(); // fails what is left with DeviceClosedException
         queue = null;
       }
       if (wasUp) {
