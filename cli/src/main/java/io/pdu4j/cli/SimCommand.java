@@ -370,10 +370,12 @@ final class SimCommand implements Callable<Integer> {
 
     @Option(
         names = "--com",
-        paramLabel = "N=isotek|N=TCPPORT",
+        paramLabel = "N=isotek|N=TCPPORT|N=/dev/TTY",
         description =
             "Put a device on COM port N (1..16): 'isotek' starts a simulated IsoTek PDU, a number"
-                + " is a TCP port on 127.0.0.1 that stands in for the serial device. Repeatable.")
+                + " is a TCP port on 127.0.0.1 that stands in for the serial device, an absolute"
+                + " path is a serial line (a pseudo-terminal whose other end a device has open)."
+                + " Repeatable.")
     List<String> com = new ArrayList<>();
 
     @Option(
@@ -417,6 +419,10 @@ final class SimCommand implements Callable<Integer> {
         }
         builder.maxConnections(maxConnections);
         for (Map.Entry<Integer, String> d : devices.entrySet()) {
+          if (d.getValue().startsWith("/")) {
+            builder.serialDevice(d.getKey(), java.nio.file.Path.of(d.getValue()));
+            continue;
+          }
           int devicePort;
           if (d.getValue().equals("isotek")) {
             IsoTekSimulator isotek = IsoTekSimulator.builder().tcpPort(0).build().start();
@@ -459,14 +465,20 @@ final class SimCommand implements Callable<Integer> {
       for (String spec : specs) {
         int eq = spec.indexOf('=');
         String n = eq < 0 ? "" : spec.substring(0, eq).trim();
-        String device =
-            eq < 0 ? "" : spec.substring(eq + 1).trim().toLowerCase(java.util.Locale.ROOT);
+        String device = eq < 0 ? "" : spec.substring(eq + 1).trim();
+        if (device.equalsIgnoreCase("isotek")) {
+          device = "isotek";
+        }
         if (!n.matches("\\d{1,2}")
             || Integer.parseInt(n) < 1
             || Integer.parseInt(n) > 16
-            || !(device.equals("isotek") || device.matches("\\d{1,5}"))) {
+            || !(device.equals("isotek")
+                || device.matches("\\d{1,5}")
+                || (device.startsWith("/") && device.length() > 1))) {
           throw new InvalidArgumentException(
-              "--com must be N=isotek or N=TCPPORT with N 1..16, got '" + spec + "'");
+              "--com must be N=isotek, N=TCPPORT or N=/path/of/a/tty with N 1..16, got '"
+                  + spec
+                  + "'");
         }
         if (devices.put(Integer.parseInt(n), device) != null) {
           throw new InvalidArgumentException("--com " + n + " given twice");

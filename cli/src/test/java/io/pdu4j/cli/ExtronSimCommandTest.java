@@ -12,13 +12,14 @@ class ExtronSimCommandTest {
 
   @Test
   void comSpecsNameAPortAndADevice() {
-    assertThat(SimCommand.Extron.comSpecs(List.of("3=isotek", "12=5010")))
-        .isEqualTo(Map.of(3, "isotek", 12, "5010"));
+    assertThat(SimCommand.Extron.comSpecs(List.of("3=isotek", "12=5010", "4=/tmp/pdu")))
+        .isEqualTo(Map.of(3, "isotek", 12, "5010", 4, "/tmp/pdu"));
   }
 
   @Test
   void badComSpecsAreRefused() {
-    for (String bad : List.of("3", "0=isotek", "17=isotek", "3=modem", "x=isotek")) {
+    for (String bad :
+        List.of("3", "0=isotek", "17=isotek", "3=modem", "x=isotek", "3=/", "3=tty0")) {
       assertThatThrownBy(() -> SimCommand.Extron.comSpecs(List.of(bad)))
           .as(bad)
           .isInstanceOf(InvalidArgumentException.class)

@@ -27,8 +27,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,13 +45,13 @@ class IsoTekSerialIT {
   @TempDir Path dir;
   private Path a;
   private Path b;
-  private Process socat;
+  private SocatPair pair;
   private IsoTekSimulator sim;
   private PowerRuntime runtime;
 
   @BeforeEach
   void start() throws Exception {
-    assumeSocat();
+    SocatPair.assumeSocat();
     a = dir.resolve("pdu");
     b = dir.resolve("unit");
     startPair();
@@ -191,62 +189,20 @@ class IsoTekSerialIT {
 
   // ---------------------------------------------------------------------------- the pair
 
-  private static void assumeSocat() {
-    String path = System.getenv("PATH");
-    boolean found = false;
-    if (path != null) {
-      for (String d : path.split(File.pathSeparator)) {
-        found |= !d.isEmpty() && Files.isExecutable(Path.of(d, "socat"));
-      }
-    }
-    if (found) {
-      return;
-    }
-    String reason =
-        "socat not installed: the serial tests need it for pseudo-terminal pairs"
-            + " (apt-get install socat)";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail(reason + "; CI=true, so they must run");
-    }
-    Assumptions.assumeTrue(false, reason);
-  }
-
   private void startPair() throws IOException {
-    Path log = dir.resolve("socat.log");
-    Process p =
-        new ProcessBuilder(
-                "socat", "-d", "-d", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-    socat = p;
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> {
-              if (!p.isAlive()) {
-                throw new IllegalStateException("socat exited: " + Files.readString(log));
-              }
-              return Files.exists(a) && Files.exists(b);
-            });
+    pair = SocatPair.start(dir, a, b);
     sim = IsoTekSimulator.builder().outlets(8).jitter(false).serialDevice(b).build().start();
   }
 
   private void stopPair() throws Exception {
-    Process p = socat;
-    socat = null;
+    SocatPair p = pair;
+    pair = null;
     if (p != null) {
-      p.destroy();
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+      p.close();
     }
     if (sim != null) {
       sim.close();
       sim = null;
     }
-    Files.deleteIfExists(a);
-    Files.deleteIfExists(b);
   }
 }

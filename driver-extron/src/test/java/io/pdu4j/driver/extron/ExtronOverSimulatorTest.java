@@ -283,7 +283,7 @@ class ExtronOverSimulatorTest {
       ExtronSimulator.Builder b = ipcp().serialDevice(3, device.getLocalPort());
       sim = (web ? b.httpPort(0) : b).build().start();
       RecordingListener r = new RecordingListener();
-      // no terminator and a second of waiting at the IPCP: the request is still pending at the close
+      // no terminator, a second of waiting at the IPCP: still pending when the link closes
       Link l = tunnel(web, "t1=100&t2=100", LinkRequirements.stream(501));
       get(l.open(r));
       // in flight or still queued behind the login: either way it must fail as closed

@@ -1,5 +1,6 @@
 package io.pdu4j.sim.extron;
 
+import io.pdu4j.sim.internal.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -101,7 +103,8 @@ public final class ExtronSimulator implements AutoCloseable {
 
   private ExtronSimulator(Builder config) {
     this.config = config;
-    config.serialDevices.forEach((com, port) -> serialPorts.put(com, new SerialPortSim(com, port)));
+    config.serialDevices.forEach(
+        (com, device) -> serialPorts.put(com, new SerialPortSim(com, device)));
   }
 
   /** A builder: ephemeral port, no password, 300 s idle timeout, CR LF appended to replies. */
@@ -712,28 +715,33 @@ public final class ExtronSimulator implements AutoCloseable {
 
   // ------------------------------------------------------------------ a COM port
 
-  /** A serial port whose device is a TCP server; what it sends outside a command is discarded. */
+  /** How a COM port reaches its device: a TCP server on loopback, or a serial device file. */
+  private interface DeviceLine {
+    Endpoint open() throws IOException;
+  }
+
+  /** A serial port and its device; what the device sends outside a command is discarded. */
   private final class SerialPortSim {
     private final int com;
-    private final int devicePort;
+    private final DeviceLine line;
     private final BlockingQueue<Integer> received = new LinkedBlockingQueue<>(65536);
-    private Socket socket;
+    private Endpoint endpoint;
 
-    SerialPortSim(int com, int devicePort) {
+    SerialPortSim(int com, DeviceLine line) {
       this.com = com;
-      this.devicePort = devicePort;
+      this.line = line;
     }
 
     synchronized byte[] exchange(
         byte[] data, long t1Millis, long t2Millis, int n, boolean delimiter) {
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       try {
-        if (socket == null || socket.isClosed()) {
+        if (endpoint == null) {
           connect();
         }
         received.clear(); // what the device sent unasked is lost, as on the real unit
-        socket.getOutputStream().write(data);
-        socket.getOutputStream().flush();
+        endpoint.output().write(data);
+        endpoint.output().flush();
         Integer c = received.poll(Math.max(t1Millis, 1), TimeUnit.MILLISECONDS);
         while (c != null) {
           answer.write(c);
@@ -752,11 +760,9 @@ public final class ExtronSimulator implements AutoCloseable {
     }
 
     private void connect() throws IOException {
-      Socket s = new Socket();
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), devicePort), 2000);
-      s.setTcpNoDelay(true);
-      socket = s;
-      InputStream in = s.getInputStream();
+      Endpoint opened = line.open();
+      endpoint = opened;
+      InputStream in = opened.input();
       thread(
               "com" + com,
               () -> {
@@ -776,12 +782,13 @@ public final class ExtronSimulator implements AutoCloseable {
     }
 
     synchronized void close() {
-      if (socket != null) {
+      if (endpoint != null) {
         try {
-          socket.close();
+          endpoint.close();
         } catch (IOException e) {
           LOG.debug("COM{}: {}", com, e.toString());
         }
+        endpoint = null;
       }
     }
   }
@@ -803,7 +810,7 @@ public final class ExtronSimulator implements AutoCloseable {
     private String replyPrefix = "";
     private int maxConnections;
     private String webUser = "admin";
-    private final Map<Integer, Integer> serialDevices = new TreeMap<>();
+    private final Map<Integer, DeviceLine> serialDevices = new TreeMap<>();
 
     private Builder() {}
 
@@ -888,12 +895,45 @@ public final class ExtronSimulator implements AutoCloseable {
       return this;
     }
 
-    /** Puts a serial device on port {@code com} (1..16): a TCP server on 127.0.0.1. */
+    /**
+     * Puts a serial device on port {@code com} (1..16): a TCP server on 127.0.0.1 (the IsoTek
+     * simulator's port, say), connected on first use and again after it closed.
+     */
     public Builder serialDevice(int com, int tcpPort) {
+      if (tcpPort < 1 || tcpPort > 65535) {
+        throw new IllegalArgumentException("tcpPort must be 1..65535");
+      }
+      return serialDevice(
+          com,
+          () -> {
+            Socket s = new Socket();
+            try {
+              s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort), 2000);
+              s.setTcpNoDelay(true);
+            } catch (IOException e) {
+              s.close();
+              throw e;
+            }
+            return Endpoint.of(s);
+          });
+    }
+
+    /**
+     * Puts a serial device on port {@code com} (1..16) behind a real serial line: {@code tty} is
+     * opened as a file on first use, e.g. one end of a pseudo-terminal pair made by {@code socat
+     * pty,raw,echo=0,link=A pty,raw,echo=0,link=B} whose other end a serial device (the IsoTek
+     * simulator in serial mode) has open.
+     */
+    public Builder serialDevice(int com, Path tty) {
+      Objects.requireNonNull(tty, "tty");
+      return serialDevice(com, () -> Endpoint.serial(tty));
+    }
+
+    private Builder serialDevice(int com, DeviceLine line) {
       if (com < 1 || com > 16) {
         throw new IllegalArgumentException("com must be 1..16");
       }
-      serialDevices.put(com, tcpPort);
+      serialDevices.put(com, line);
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.pdu4j.sim.isotek.internal;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
+import io.pdu4j.sim.internal.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.pdu4j.sim.isotek.internal;
+package io.pdu4j.sim.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** What a {@link ClientConnection} reads from and writes to: a TCP socket or a serial device. */
+/**
+ * What a simulator reads from and writes to: a TCP socket or a serial device (a pseudo-terminal).
+ */
 public interface Endpoint {
 
   /** The bytes from the client. */
