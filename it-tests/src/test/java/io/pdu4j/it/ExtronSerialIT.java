@@ -1,5 +1,6 @@
 package io.pdu4j.it;
 
+import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pdu4j.api.ConnectionState;
@@ -12,8 +13,6 @@ import io.pdu4j.sim.extron.ExtronSimulator;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,10 +65,6 @@ class ExtronSerialIT {
     if (pair != null) {
       pair.close();
     }
-  }
-
-  private static <T> T get(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

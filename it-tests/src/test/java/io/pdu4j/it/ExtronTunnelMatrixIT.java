@@ -1,7 +1,7 @@
 package io.pdu4j.it;
 
-import static io.pdu4j.it.Stages.failure;
-import static io.pdu4j.it.Stages.get;
+import static io.pdu4j.testkit.Stages.failure;
+import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;

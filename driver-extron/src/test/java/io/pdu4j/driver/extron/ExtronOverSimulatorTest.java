@@ -1,7 +1,7 @@
 package io.pdu4j.driver.extron;
 
-import static io.pdu4j.driver.extron.internal.RecordingListener.failure;
-import static io.pdu4j.driver.extron.internal.RecordingListener.get;
+import static io.pdu4j.testkit.Stages.failure;
+import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,6 +1,6 @@
 package io.pdu4j.driver.extron.internal;
 
-import static io.pdu4j.driver.extron.internal.RecordingListener.get;
+import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

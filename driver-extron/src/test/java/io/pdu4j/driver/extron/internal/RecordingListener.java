@@ -9,10 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /** What a tunnel tells its inner driver: ups, downs and the data, as text; and stage helpers. */
 public final class RecordingListener implements LinkListener {
@@ -53,22 +50,5 @@ public final class RecordingListener implements LinkListener {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(data.toString()).isEqualTo(text));
     data.setLength(0);
-  }
-
-  /** The stage's value, within 10 s. */
-  public static <T> T get(CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  /** The stage's failure, within 10 s; an assertion error if it succeeds. */
-  public static Throwable failure(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("expected the stage to fail");
   }
 }

@@ -1,4 +1,4 @@
-package io.pdu4j.it;
+package io.pdu4j.testkit;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -9,13 +9,13 @@ import java.util.concurrent.TimeoutException;
  * Waiting for a device's {@link CompletionStage} in a test: a backstop well above the drivers' own
  * command timeouts, so a stage that never completes fails the test instead of hanging it.
  */
-final class Stages {
+public final class Stages {
   private static final long BACKSTOP_SECONDS = 10;
 
   private Stages() {}
 
   /** The stage's result; its failure (unwrapped) or a stage that never completes fails the test. */
-  static <T> T get(CompletionStage<T> stage) throws Exception {
+  public static <T> T get(CompletionStage<T> stage) throws Exception {
     try {
       return stage.toCompletableFuture().get(BACKSTOP_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -26,7 +26,7 @@ final class Stages {
   /**
    * The exception the stage failed with; a stage that succeeds or never completes fails the test.
    */
-  static Throwable failure(CompletionStage<?> stage) {
+  public static Throwable failure(CompletionStage<?> stage) {
     Object result;
     try {
       result = stage.toCompletableFuture().get(BACKSTOP_SECONDS, TimeUnit.SECONDS);
