@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The Guice module behind {@link PowerRuntime}: binds {@link PowerRuntime} as a singleton, and the
@@ -54,6 +55,12 @@ public final class PowerModule extends AbstractModule {
   /** The binding of the plugin directory; a name of ours, so that no other {@code Path} clashes. */
   private static final String PLUGIN_DIRECTORY = "io.pdu4j.runtime.pluginDirectory";
 
+  /** The binding of the runtime's clock; a name of ours, so that the application's own is apart. */
+  private static final String CLOCK = "io.pdu4j.runtime.clock";
+
+  /** The binding of the I/O threads' factory. */
+  private static final String IO_THREADS = "io.pdu4j.runtime.ioThreadFactory";
+
   private final RuntimeSettings settings;
 
   /** A module with the builder's defaults. */
@@ -71,7 +78,8 @@ public final class PowerModule extends AbstractModule {
             Optional.empty(),
             RuntimeSettings.DEFAULT_RETRY_INITIAL,
             RuntimeSettings.DEFAULT_RETRY_MAX,
-            RuntimeSettings.DEFAULT_REOPEN_OFFLINE));
+            RuntimeSettings.DEFAULT_REOPEN_OFFLINE,
+            Optional.empty()));
   }
 
   PowerModule(RuntimeSettings settings) {
@@ -111,6 +119,29 @@ public final class PowerModule extends AbstractModule {
   }
 
   /**
+   * The runtime's wall clock (handed to drivers and transports, and behind every event's time and
+   * every health's {@code since}), to set from any module: {@code
+   * PowerModule.clockBinder(binder()).setBinding().toInstance(clock)}. Unset, the module's own (the
+   * system clock, or {@link PowerRuntime.Builder#clock}).
+   */
+  public static OptionalBinder<Clock> clockBinder(Binder binder) {
+    return OptionalBinder.newOptionalBinder(binder, Key.get(Clock.class, Names.named(CLOCK)));
+  }
+
+  /**
+   * Where the runtime's I/O threads come from (the executor every device's link, session and timers
+   * run on), to set from any module: {@code
+   * PowerModule.ioThreadFactoryBinder(binder()).setBinding().toInstance(factory)}, for an
+   * application that names, prioritises or accounts for its threads itself. The runtime still owns
+   * the event loops made on them (their count is {@link PowerRuntime.Builder#ioThreads}) and stops
+   * them on close. Unset, daemon threads named {@code pdu4j-io-N}.
+   */
+  public static OptionalBinder<ThreadFactory> ioThreadFactoryBinder(Binder binder) {
+    return OptionalBinder.newOptionalBinder(
+        binder, Key.get(ThreadFactory.class, Names.named(IO_THREADS)));
+  }
+
+  /**
    * The optional Micrometer registry the runtime publishes device meters to; absent unless an
    * application binds one (or gives one to {@link PowerRuntime.Builder#meterRegistry}).
    */
@@ -124,6 +155,9 @@ public final class PowerModule extends AbstractModule {
     settings.meterRegistry().ifPresent(r -> registry.setBinding().toInstance(r));
     OptionalBinder<Path> plugins = pluginDirectoryBinder(binder());
     settings.pluginDirectory().ifPresent(dir -> plugins.setDefault().toInstance(dir));
+    clockBinder(binder()).setDefault().toInstance(settings.clock());
+    OptionalBinder<ThreadFactory> ioThreadFactory = ioThreadFactoryBinder(binder());
+    settings.ioThreadFactory().ifPresent(f -> ioThreadFactory.setDefault().toInstance(f));
     // the same instance bound twice is not a clash; two instances with one code are (the runtime
     // reports those with both origins)
     Multibinder<PowerDriver> drivers = driverBinder(binder()).permitDuplicates();
@@ -134,11 +168,17 @@ public final class PowerModule extends AbstractModule {
     bind(PowerRuntime.class).to(DefaultPowerRuntime.class).in(Scopes.SINGLETON);
   }
 
-  /** This module's settings with the plugin directory the injector ends up with. */
+  /** This module's settings with the plugin directory, clock and thread factory bound. */
   @Provides
   @Singleton
-  RuntimeSettings settings(@Named(PLUGIN_DIRECTORY) Optional<Path> pluginDirectory) {
-    return settings.withPluginDirectory(pluginDirectory);
+  RuntimeSettings settings(
+      @Named(PLUGIN_DIRECTORY) Optional<Path> pluginDirectory,
+      @Named(CLOCK) Clock clock,
+      @Named(IO_THREADS) Optional<ThreadFactory> ioThreadFactory) {
+    return settings
+        .withPluginDirectory(pluginDirectory)
+        .withClock(clock)
+        .withIoThreadFactory(ioThreadFactory);
   }
 
   private static ClassLoader defaultClassLoader() {

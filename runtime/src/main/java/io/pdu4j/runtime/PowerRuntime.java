@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The pdu4j runtime: opens devices from their addresses, with the drivers and transports it found
@@ -160,6 +161,7 @@ public interface PowerRuntime extends AutoCloseable {
     private Path pluginDirectory;
     private Duration retryInitial = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_RETRY_INITIAL;
     private Duration retryMax = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_RETRY_MAX;
+    private ThreadFactory ioThreadFactory;
     private Duration reopenOffline =
         io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_REOPEN_OFFLINE;
 
@@ -221,6 +223,17 @@ public interface PowerRuntime extends AutoCloseable {
     /** The wall clock handed to drivers and transports (tests may fix it). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Where the I/O threads come from (each runs one event loop: the executor of the devices it
+     * serves), for an application that names, prioritises or accounts for its threads itself; by
+     * default daemon threads named {@code pdu4j-io-N}. The runtime still owns the loops and stops
+     * them on close.
+     */
+    public Builder ioThreadFactory(ThreadFactory factory) {
+      this.ioThreadFactory = Objects.requireNonNull(factory, "factory");
       return this;
     }
 
@@ -314,7 +327,8 @@ public interface PowerRuntime extends AutoCloseable {
               Optional.ofNullable(pluginDirectory),
               retryInitial,
               retryMax,
-              reopenOffline));
+              reopenOffline,
+              Optional.ofNullable(ioThreadFactory)));
     }
 
     /**

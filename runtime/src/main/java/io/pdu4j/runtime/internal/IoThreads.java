@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +34,25 @@ public final class IoThreads {
 
   /** Starts a group of {@code size} event loops (their threads start on first use). */
   public IoThreads(int size) {
+    this(size, Optional.empty());
+  }
+
+  /**
+   * Starts a group of {@code size} event loops whose threads come from {@code threadFactory} (or
+   * are daemon threads named {@value #THREAD_PREFIX}N); they start on first use.
+   */
+  public IoThreads(int size, Optional<ThreadFactory> threadFactory) {
     AtomicInteger count = new AtomicInteger();
-    ThreadFactory factory =
+    ThreadFactory own =
         task -> {
           Thread t = new FastThreadLocalThread(task, THREAD_PREFIX + count.incrementAndGet());
           t.setDaemon(true);
+          return t;
+        };
+    ThreadFactory make = threadFactory.orElse(own);
+    ThreadFactory factory =
+        task -> {
+          Thread t = make.newThread(task);
           threads.add(t);
           return t;
         };

@@ -135,7 +135,7 @@ public final class RuntimeCore {
       throw e;
     }
     // last, so that a bad registry leaves no thread behind
-    this.io = new IoThreads(settings.ioThreads());
+    this.io = new IoThreads(settings.ioThreads(), settings.ioThreadFactory());
     LOG.debug(
         "pdu4j runtime up: {} I/O, {}; {}",
         io.ioKind(),

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * What the runtime builder collected, bound in the injector.
@@ -40,7 +41,8 @@ public record RuntimeSettings(
     Optional<Path> pluginDirectory,
     Duration retryInitial,
     Duration retryMax,
-    Duration reopenOffline) {
+    Duration reopenOffline,
+    Optional<ThreadFactory> ioThreadFactory) {
   /** The default {@link #retryInitial()}. */
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
 
@@ -62,6 +64,43 @@ public record RuntimeSettings(
     Objects.requireNonNull(retryInitial, "retryInitial");
     Objects.requireNonNull(retryMax, "retryMax");
     Objects.requireNonNull(reopenOffline, "reopenOffline");
+    Objects.requireNonNull(ioThreadFactory, "ioThreadFactory");
+  }
+
+  /** These settings with another I/O thread factory (what a Guice binding chose). */
+  public RuntimeSettings withIoThreadFactory(Optional<ThreadFactory> factory) {
+    return new RuntimeSettings(
+        defaults,
+        clock,
+        ioThreads,
+        classLoader,
+        loadServices,
+        drivers,
+        transports,
+        meterRegistry,
+        pluginDirectory,
+        retryInitial,
+        retryMax,
+        reopenOffline,
+        factory);
+  }
+
+  /** These settings with another clock (what a Guice binding chose). */
+  public RuntimeSettings withClock(Clock other) {
+    return new RuntimeSettings(
+        defaults,
+        other,
+        ioThreads,
+        classLoader,
+        loadServices,
+        drivers,
+        transports,
+        meterRegistry,
+        pluginDirectory,
+        retryInitial,
+        retryMax,
+        reopenOffline,
+        ioThreadFactory);
   }
 
   /** These settings with another plugin directory (what a Guice binding chose). */
@@ -78,6 +117,7 @@ public record RuntimeSettings(
         directory,
         retryInitial,
         retryMax,
-        reopenOffline);
+        reopenOffline,
+        ioThreadFactory);
   }
 }
