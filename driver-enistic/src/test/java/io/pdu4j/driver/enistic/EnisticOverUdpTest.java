@@ -125,6 +125,16 @@ class EnisticOverUdpTest {
     return "send=127.0.0.1:" + sim.controlPort();
   }
 
+  /**
+   * The device's outlet for the simulator's first Smart Socket, once heard: not outlet 1, since
+   * outlets are numbered in the order their readings arrive and the first may be a meter channel's.
+   */
+  private static Outlet firstSocket(PowerDevice d, EnisticSimulator sim) {
+    String serial = sim.socketSerials(CONTROLLER).get(0);
+    await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(serial)));
+    return outletWithId(d, serial);
+  }
+
   private static Outlet outletWithId(PowerDevice d, String id) {
     return d.outlets().stream()
         .filter(o -> o.id().equals(id))
@@ -170,8 +180,9 @@ class EnisticOverUdpTest {
   void switchesASocketAndCompletesOnTheConfirmingReading() throws Exception {
     EnisticSimulator sim = sim(b -> {});
     EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
-    await().until(() -> d.outlets().size() >= 3);
     String serial = sim.socketSerials(CONTROLLER).get(1);
+    // outlets appear in the order their readings arrive: wait for this socket's own
+    await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(serial)));
     Outlet socket = outletWithId(d, serial);
 
     OutletStatus off = get(socket.switchOff());
@@ -191,9 +202,9 @@ class EnisticOverUdpTest {
   void sendsToTheControllersLastSourceAddressWithoutSendOption() throws Exception {
     EnisticSimulator sim = sim(b -> {});
     EnisticDevice d = open(CONTROLLER, "?command-port=" + sim.controlPort());
-    await().until(() -> d.outlets().size() >= 1);
-    String serial = d.outlet(1).id();
-    assertThat(get(d.outlet(1).switchOff()).state()).isEqualTo(OutletState.OFF);
+    Outlet socket = firstSocket(d, sim);
+    String serial = socket.id();
+    assertThat(get(socket.switchOff()).state()).isEqualTo(OutletState.OFF);
     assertThat(sim.socketOn(serial)).contains(false);
   }
 
@@ -229,23 +240,23 @@ class EnisticOverUdpTest {
   void reportsAPolarityMismatchInsteadOfSuccess() throws Exception {
     EnisticSimulator sim = sim(b -> b.invertedPolarity(true));
     EnisticDevice d = open(CONTROLLER, "?timeout=2s&" + sendTo(sim));
-    await().until(() -> d.outlets().size() >= 1);
-    String serial = d.outlet(1).id();
+    Outlet socket = firstSocket(d, sim);
+    String serial = socket.id();
 
-    Throwable t = failure(d.outlet(1).switchOff());
+    Throwable t = failure(socket.switchOff());
 
     assertThat(t).isInstanceOf(StateNotConfirmedException.class).hasMessageContaining("polarity");
     assertThat(sim.socketOn(serial)).contains(true);
-    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    assertThat(socket.state()).isEqualTo(OutletState.ON);
   }
 
   @Test
   void switchesWithTheInvertedPolarityWhenConfigured() throws Exception {
     EnisticSimulator sim = sim(b -> b.invertedPolarity(true));
     EnisticDevice d = open(CONTROLLER, "?polarity=inverted&" + sendTo(sim));
-    await().until(() -> d.outlets().size() >= 1);
-    String serial = d.outlet(1).id();
-    assertThat(get(d.outlet(1).switchOff()).state()).isEqualTo(OutletState.OFF);
+    Outlet socket = firstSocket(d, sim);
+    String serial = socket.id();
+    assertThat(get(socket.switchOff()).state()).isEqualTo(OutletState.OFF);
     assertThat(sim.socketOn(serial)).contains(false);
   }
 
@@ -362,10 +373,18 @@ class EnisticOverUdpTest {
   void aSocketNotHeardFromForTheStaleLimitReadsUnknown() throws Exception {
     EnisticSimulator sim = sim(b -> {});
     EnisticDevice d = open(CONTROLLER, "?stale=400ms");
-    await().until(() -> d.outlets().size() == 6 && d.outlet(1).state() == OutletState.ON);
+    // a socket, not outlet 1: the first reading heard may be a meter channel's (no state)
+    String serial = sim.socketSerials(CONTROLLER).get(0);
+    await()
+        .until(
+            () ->
+                d.outlets().size() == 6
+                    && d.outlets().stream()
+                        .anyMatch(o -> o.id().equals(serial) && o.state() == OutletState.ON));
+    Outlet socket = outletWithId(d, serial);
     sim.close();
-    await().until(() -> d.outlet(1).state() == OutletState.UNKNOWN);
-    assertThat(d.outlet(1).power()).isEmpty();
+    await().until(() -> socket.state() == OutletState.UNKNOWN);
+    assertThat(socket.power()).isEmpty();
     await()
         .until(
             () ->
@@ -378,7 +397,7 @@ class EnisticOverUdpTest {
                     .anyMatch(
                         e ->
                             e instanceof DeviceEvent.OutletChanged c
-                                && c.current().number() == 1
+                                && c.current().id().equals(serial)
                                 && c.current().state() == OutletState.UNKNOWN));
   }
 

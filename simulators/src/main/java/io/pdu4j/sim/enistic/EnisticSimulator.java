@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,7 @@ public final class EnisticSimulator implements AutoCloseable {
 
   private DatagramSocket socket;
   private ScheduledExecutorService sender;
+  private final List<Thread> senderThreads = new CopyOnWriteArrayList<>();
   private Thread receiver;
   private DatagramPacket held;
   private volatile boolean closed;
@@ -186,6 +188,7 @@ public final class EnisticSimulator implements AutoCloseable {
                 Thread t =
                     new Thread(r, "enistic-sim-" + port + "-send-" + threads.incrementAndGet());
                 t.setDaemon(true);
+                senderThreads.add(t);
                 return t;
               });
       sender.scheduleAtFixedRate(this::tick, 0, period.toNanos(), TimeUnit.NANOSECONDS);
@@ -489,6 +492,10 @@ public final class EnisticSimulator implements AutoCloseable {
       if (s != null) {
         s.shutdownNow();
         s.awaitTermination(5, TimeUnit.SECONDS);
+        // terminated is not ended: a worker may not have returned from run() yet
+        for (Thread t : senderThreads) {
+          t.join(5000);
+        }
       }
       if (r != null) {
         r.join(5000);
