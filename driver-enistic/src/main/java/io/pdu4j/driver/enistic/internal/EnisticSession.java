@@ -5,7 +5,6 @@ import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
-import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.OutletCapability;
@@ -27,6 +26,7 @@ import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Freshness;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.LinkReopener;
 import io.pdu4j.spi.ListenerList;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -92,7 +92,7 @@ public final class EnisticSession implements LinkListener {
   private final DriverCounters driverCounters; // the runtime's pdu.frames.malformed
   private final BurstLog badInputLog = new BurstLog(LOG);
   private final BurstLog refusedLog = new BurstLog(LOG);
-  private final Backoff reconnect = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+  private final LinkReopener reopener;
   private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final EnisticDevice facade;
@@ -107,7 +107,6 @@ public final class EnisticSession implements LinkListener {
   private InetAddress lastSource;
   private String controllerAsRead;
   private ScheduledFuture<?> staleTimer;
-  private ScheduledFuture<?> reconnectTimer;
 
   // read from any thread
   private volatile Thread deviceThread;
@@ -146,6 +145,14 @@ public final class EnisticSession implements LinkListener {
     this.clock = context.clock();
     this.driverCounters = context.counters();
     this.executor = context.executor();
+    this.reopener =
+        new LinkReopener(
+            device,
+            link,
+            this,
+            executor,
+            new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
+            closed::get);
     this.settings = settings;
     this.listeners = new ListenerList(device);
     this.freshness = new Freshness(options.staleAfter(), clock);
@@ -197,29 +204,7 @@ public final class EnisticSession implements LinkListener {
     long every = Math.max(50, Math.min(1000, options.staleAfter().toMillis() / 4));
     staleTimer =
         executor.scheduleAtFixedRate(this::sweepStale, every, every, TimeUnit.MILLISECONDS);
-    openLink(true);
-  }
-
-  private void openLink(boolean first) {
-    CompletionStage<Void> opened;
-    try {
-      opened = link.open(this);
-    } catch (RuntimeException e) {
-      opened = CompletableFuture.failedFuture(e);
-    }
-    opened.whenComplete(
-        (v, t) -> {
-          if (t == null) {
-            return;
-          }
-          PowerDeviceException failure = asDeviceException(unwrap(t));
-          if (first) {
-            failOpen(failure);
-          } else if (!closed.get()) {
-            LOG.info("{}: reopening the link failed: {}", device, failure.getMessage());
-            scheduleReconnect();
-          }
-        });
+    reopener.openFirst(this::failOpen);
   }
 
   private void failOpen(PowerDeviceException failure) {
@@ -293,27 +278,10 @@ public final class EnisticSession implements LinkListener {
   }
 
   private void cancelTimers() {
-    for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {staleTimer, reconnectTimer}) {
-      if (f != null) {
-        f.cancel(false);
-      }
+    if (staleTimer != null) {
+      staleTimer.cancel(false);
     }
-  }
-
-  private void scheduleReconnect() {
-    if (closed.get()) {
-      return;
-    }
-    Duration delay = reconnect.next();
-    reconnectTimer =
-        executor.schedule(
-            () -> {
-              if (!closed.get() && !link.isOpen()) {
-                openLink(false);
-              }
-            },
-            delay.toNanos(),
-            TimeUnit.NANOSECONDS);
+    reopener.cancel();
   }
 
   // ---------------------------------------------------------------- link callbacks
@@ -321,7 +289,7 @@ public final class EnisticSession implements LinkListener {
   @Override
   public void onUp() {
     deviceThread = Thread.currentThread();
-    reconnect.reset();
+    reopener.up();
     if (closed.get()) {
       link.close();
       return;
@@ -343,7 +311,7 @@ public final class EnisticSession implements LinkListener {
     }
     LOG.info("{}: link down: {}", device, reason);
     setState(ConnectionState.OFFLINE, Optional.of(reason));
-    scheduleReconnect();
+    reopener.reopenLater(failure -> {});
   }
 
   @Override
@@ -880,14 +848,6 @@ public final class EnisticSession implements LinkListener {
       t = t.getCause();
     }
     return t;
-  }
-
-  private PowerDeviceException asDeviceException(Throwable t) {
-    if (t instanceof PowerDeviceException p) {
-      return p;
-    }
-    return new DeviceUnreachableException(
-        "cannot open " + link.describe() + ": " + t.getMessage(), device, null, null, t);
   }
 
   private static InetAddress broadcast() {

@@ -24,6 +24,7 @@ import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.spi.Backoff;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.LinkReopener;
 import io.pdu4j.spi.ListenerList;
 import io.pdu4j.spi.StatusEvents;
 import java.nio.ByteBuffer;
@@ -60,7 +61,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private final ListenerList listeners;
   private final List<Outlet> outlets = new ArrayList<>();
   private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
-  private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+  private final LinkReopener reopener;
   private volatile ConnectionState state = ConnectionState.CONNECTING;
   private volatile DeviceStatus last;
   private volatile boolean closed;
@@ -76,6 +77,14 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
         new ExtronTunnelLink(
             context.link(), TunnelSettings.gateway(context.address()), context.options());
     this.executor = context.executor();
+    this.reopener =
+        new LinkReopener(
+            device,
+            link,
+            this,
+            executor,
+            new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
+            () -> closed);
     this.listeners = new ListenerList(device);
     for (int n = 1; n <= RELAYS; n++) {
       outlets.add(new Relay(n));
@@ -113,25 +122,12 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
     if (closed) {
       return;
     }
-    link.open(this)
-        .whenComplete(
-            (v, t) -> {
-              if (t == null) {
-                return;
-              }
-              PowerDeviceException e = asDevice(t);
-              if (!ready.isDone()) {
-                fail(e);
-              } else if (!closed) {
-                LOG.info("{}: reconnect failed: {}", device, e.getMessage());
-                executor.schedule(this::connect, backoff.next().toMillis(), TimeUnit.MILLISECONDS);
-              }
-            });
+    reopener.openFirst(this::fail);
   }
 
   @Override
   public void onUp() {
-    backoff.reset();
+    reopener.up();
     setState(ConnectionState.CONNECTED, null);
     refresh()
         .whenComplete(
@@ -199,7 +195,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
       fail(cause);
       return;
     }
-    executor.schedule(this::connect, backoff.next().toMillis(), TimeUnit.MILLISECONDS);
+    reopener.reopenLater(e -> {});
   }
 
   private void setState(ConnectionState now, String reason) {
@@ -401,6 +397,7 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
     executor.execute(
         () -> {
           stopPolling();
+          reopener.cancel();
           setState(ConnectionState.CLOSED, "closed");
         });
     CompletableFuture<Void> done = link.close().toCompletableFuture();

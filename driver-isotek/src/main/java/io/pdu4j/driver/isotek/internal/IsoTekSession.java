@@ -6,7 +6,6 @@ import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
-import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletConfig;
@@ -28,6 +27,7 @@ import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Freshness;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.LinkReopener;
 import io.pdu4j.spi.ListenerList;
 import io.pdu4j.spi.StatusEvents;
 import java.nio.ByteBuffer;
@@ -104,7 +104,7 @@ public final class IsoTekSession implements LinkListener {
   private final BurstLog badInputLog = new BurstLog(LOG);
   private final ListenerList listeners;
   private final Freshness freshness;
-  private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+  private final LinkReopener reopener;
   private final Optional<Duration> pollInterval;
   private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -118,7 +118,6 @@ public final class IsoTekSession implements LinkListener {
   private boolean continuity;
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
-  private ScheduledFuture<?> reconnectTimer;
   private Throwable openProblem;
   private ConnectionProblem offlineProblem; // why OFFLINE, as last published
 
@@ -138,6 +137,14 @@ public final class IsoTekSession implements LinkListener {
     this.clock = context.clock();
     this.driverCounters = context.counters();
     this.executor = context.executor();
+    this.reopener =
+        new LinkReopener(
+            device,
+            link,
+            this,
+            executor,
+            new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
+            closed::get);
     this.listeners = new ListenerList(device);
     this.freshness = new Freshness(options.staleAfter(), clock);
     this.reader =
@@ -206,30 +213,7 @@ public final class IsoTekSession implements LinkListener {
       pollTimer =
           executor.scheduleAtFixedRate(this::pollIfSilent, every, every, TimeUnit.NANOSECONDS);
     }
-    openLink(true);
-  }
-
-  private void openLink(boolean first) {
-    CompletionStage<Void> opened;
-    try {
-      opened = link.open(this);
-    } catch (RuntimeException e) {
-      opened = CompletableFuture.failedFuture(e);
-    }
-    opened.whenComplete(
-        (v, t) -> {
-          if (t == null) {
-            return;
-          }
-          PowerDeviceException failure = asDeviceException(unwrap(t));
-          if (first) {
-            failOpen(failure);
-          } else if (!closed.get()) {
-            LOG.info("{}: reconnect failed: {}", device, failure.getMessage());
-            stillOffline(failure);
-            scheduleReconnect();
-          }
-        });
+    reopener.openFirst(this::failOpen);
   }
 
   private void onReadyTimeout() {
@@ -320,11 +304,12 @@ public final class IsoTekSession implements LinkListener {
   }
 
   private void cancelTimers() {
-    for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {readyTimer, pollTimer, reconnectTimer}) {
+    for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {readyTimer, pollTimer}) {
       if (f != null) {
         f.cancel(false);
       }
     }
+    reopener.cancel();
   }
 
   // ---------------------------------------------------------------- link callbacks
@@ -334,7 +319,7 @@ public final class IsoTekSession implements LinkListener {
     deviceThread = Thread.currentThread();
     reader.reset();
     assembler.reset();
-    backoff.reset();
+    reopener.up();
     if (closed.get()) {
       // it came up after a close or a failed open had already asked it to close
       link.close();
@@ -393,24 +378,7 @@ public final class IsoTekSession implements LinkListener {
     LOG.info("{}: link down: {}", device, reason);
     setState(
         ConnectionState.OFFLINE, Optional.of(reason), Optional.of(ConnectionProblem.of(cause)));
-    scheduleReconnect();
-  }
-
-  private void scheduleReconnect() {
-    if (closed.get()) {
-      return;
-    }
-    Duration delay = backoff.next();
-    LOG.debug("{}: reconnecting in {}", device, Durations.format(delay));
-    reconnectTimer =
-        executor.schedule(
-            () -> {
-              if (!closed.get() && !link.isOpen()) {
-                openLink(false);
-              }
-            },
-            delay.toNanos(),
-            TimeUnit.NANOSECONDS);
+    reopener.reopenLater(this::stillOffline);
   }
 
   // ---------------------------------------------------------------- lines
@@ -720,12 +688,6 @@ public final class IsoTekSession implements LinkListener {
 
   private static Throwable unwrap(Throwable t) {
     return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-  }
-
-  private PowerDeviceException asDeviceException(Throwable t) {
-    return t instanceof PowerDeviceException p
-        ? p
-        : new DeviceUnreachableException("cannot open the link: " + t, device, null, null, t);
   }
 
   private final class Replies implements ReplyContext {

@@ -56,7 +56,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * completes commands there. Readers on other threads see volatile snapshots.
  *
  * <p>Not done here, to stay short: reconnecting after the link goes down (the device stays {@code
- * OFFLINE} and commands fail with {@link io.pdu4j.api.LinkLostException}).
+ * OFFLINE} and commands fail with {@link io.pdu4j.api.LinkLostException}; a runtime that supervises
+ * the device closes and reopens it after a while). A real driver reopens its link itself with
+ * {@link io.pdu4j.spi.LinkReopener}, as the IsoTek, Enistic and Extron drivers do.
  */
 final class LineRelayDevice implements PowerDevice {
   private static final Set<DeviceCapability> CAPABILITIES =
