@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceBusyException;
+import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
@@ -20,6 +21,8 @@ import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,32 @@ class ExtronTunnelIT {
     assertThat(isotek.outletState(3)).isTrue();
     assertThat(isotek.commandsReceived()).contains("S3=0", "S3=1");
     assertThat(ipcp.commandsReceived()).anyMatch(c -> c.equals("Esc03*10*2*62DRS"));
+  }
+
+  @Test
+  void aSilentDeviceBehindTheIpcpIsSeenAsAQuietLinkAndComesBack() throws Exception {
+    startIpcp(ExtronSimulator.builder().adminPassword(PASSWORD));
+    PowerDevice pdu = runtime.open(uri("&quiet=1s&timeout=500ms&poll=300ms"));
+    assertThat(pdu.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    List<String> offline = new CopyOnWriteArrayList<>();
+    pdu.subscribe(
+        e -> {
+          if (e instanceof DeviceEvent.Connection c && c.current() == ConnectionState.OFFLINE) {
+            offline.add(c.reason().orElse(""));
+          }
+        });
+    // the IPCP still answers every send-data-string, with nothing from the device in it
+    isotek.setSilent(true);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> pdu.connectionState() == ConnectionState.OFFLINE);
+    await().until(() -> !offline.isEmpty());
+    assertThat(offline.get(0)).contains("nothing received for 1s");
+    isotek.setSilent(false);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> pdu.connectionState() == ConnectionState.CONNECTED);
+    assertThat(get(pdu.refresh()).outlets()).hasSize(8);
   }
 
   @Test
