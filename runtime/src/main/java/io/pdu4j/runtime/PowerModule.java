@@ -175,10 +175,7 @@ public final class PowerModule extends AbstractModule {
       @Named(PLUGIN_DIRECTORY) Optional<Path> pluginDirectory,
       @Named(CLOCK) Clock clock,
       @Named(IO_THREADS) Optional<ThreadFactory> ioThreadFactory) {
-    return settings
-        .withPluginDirectory(pluginDirectory)
-        .withClock(clock)
-        .withIoThreadFactory(ioThreadFactory);
+    return settings.withBindings(pluginDirectory, clock, ioThreadFactory);
   }
 
   private static ClassLoader defaultClassLoader() {

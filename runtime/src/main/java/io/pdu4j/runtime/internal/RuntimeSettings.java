@@ -67,57 +67,27 @@ public record RuntimeSettings(
     Objects.requireNonNull(ioThreadFactory, "ioThreadFactory");
   }
 
-  /** These settings with another I/O thread factory (what a Guice binding chose). */
-  public RuntimeSettings withIoThreadFactory(Optional<ThreadFactory> factory) {
+  /**
+   * These settings with what the injector's optional bindings chose (they may override the module's
+   * own plugin directory, clock and I/O thread factory).
+   */
+  public RuntimeSettings withBindings(
+      Optional<Path> boundPluginDirectory,
+      Clock boundClock,
+      Optional<ThreadFactory> boundIoThreadFactory) {
     return new RuntimeSettings(
         defaults,
-        clock,
+        boundClock,
         ioThreads,
         classLoader,
         loadServices,
         drivers,
         transports,
         meterRegistry,
-        pluginDirectory,
+        boundPluginDirectory,
         retryInitial,
         retryMax,
         reopenOffline,
-        factory);
-  }
-
-  /** These settings with another clock (what a Guice binding chose). */
-  public RuntimeSettings withClock(Clock other) {
-    return new RuntimeSettings(
-        defaults,
-        other,
-        ioThreads,
-        classLoader,
-        loadServices,
-        drivers,
-        transports,
-        meterRegistry,
-        pluginDirectory,
-        retryInitial,
-        retryMax,
-        reopenOffline,
-        ioThreadFactory);
-  }
-
-  /** These settings with another plugin directory (what a Guice binding chose). */
-  public RuntimeSettings withPluginDirectory(Optional<Path> directory) {
-    return new RuntimeSettings(
-        defaults,
-        clock,
-        ioThreads,
-        classLoader,
-        loadServices,
-        drivers,
-        transports,
-        meterRegistry,
-        directory,
-        retryInitial,
-        retryMax,
-        reopenOffline,
-        ioThreadFactory);
+        boundIoThreadFactory);
   }
 }
