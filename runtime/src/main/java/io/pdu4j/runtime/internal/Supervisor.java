@@ -262,22 +262,13 @@ public final class Supervisor {
     if (d.connectionState() != ConnectionState.OFFLINE) {
       return;
     }
+    if (!detach(d)) {
+      return;
+    }
     LOG.info(
         "{}: offline for {}; closing it and opening it again",
         name,
         Durations.format(reopenOffline));
-    Subscription s;
-    synchronized (this) {
-      if (stopped || device != d) {
-        return;
-      }
-      device = null;
-      s = subscription;
-      subscription = null;
-    }
-    if (s != null) {
-      s.close();
-    }
     closeQuietly(d);
     failed(
         new io.pdu4j.api.LinkLostException(
@@ -290,10 +281,23 @@ public final class Supervisor {
 
   /** Closed by its user or its driver, not by us: open it again. */
   private void closedByItself(PowerDevice d) {
+    if (!detach(d)) {
+      return;
+    }
+    failed(
+        new DeviceClosedException(
+            "the device was closed; opening it again", address, null, null, null));
+  }
+
+  /**
+   * Lets go of {@code d} (it is no longer the device, its events no longer heard); false when it
+   * was not the current device any more, or the supervision stopped.
+   */
+  private boolean detach(PowerDevice d) {
     Subscription s;
     synchronized (this) {
       if (stopped || device != d) {
-        return;
+        return false;
       }
       device = null;
       s = subscription;
@@ -301,11 +305,9 @@ public final class Supervisor {
       cancelStuck();
     }
     if (s != null) {
-      s.close();
+      s.close(); // device code: not under our lock
     }
-    failed(
-        new DeviceClosedException(
-            "the device was closed; opening it again", address, null, null, null));
+    return true;
   }
 
   private void failed(Throwable cause) {
