@@ -20,6 +20,7 @@ import io.pdu4j.spi.Backoff;
 import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DeviceThread;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Durations;
@@ -51,7 +52,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -223,31 +223,7 @@ public final class EnisticSession implements LinkListener {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Runnable shutdown =
-        () -> {
-          try {
-            shutdown(done);
-          } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-          }
-        };
-    if (Thread.currentThread() == deviceThread) {
-      shutdown.run();
-      return;
-    }
-    try {
-      executor.execute(shutdown);
-    } catch (RejectedExecutionException e) {
-      shutdown.run();
-    }
-    try {
-      done.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("{}: close did not finish cleanly: {}", device, e.toString());
-    }
+    DeviceThread.shutDown(device, executor, deviceThread, this::shutdown, options.connectTimeout());
   }
 
   private void shutdown(CompletableFuture<Void> done) {

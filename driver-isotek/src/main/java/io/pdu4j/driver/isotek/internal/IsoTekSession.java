@@ -20,6 +20,7 @@ import io.pdu4j.spi.Backoff;
 import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.CommandQueue;
 import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DeviceThread;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Durations;
@@ -44,12 +45,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -252,31 +251,7 @@ public final class IsoTekSession implements LinkListener {
       return;
     }
     queue.refuseNew();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Runnable shutdown =
-        () -> {
-          try {
-            shutdown(done);
-          } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-          }
-        };
-    if (Thread.currentThread() == deviceThread) {
-      shutdown.run();
-      return;
-    }
-    try {
-      executor.execute(shutdown);
-    } catch (RejectedExecutionException e) {
-      shutdown.run(); // the executor is gone: nothing else can run concurrently any more
-    }
-    try {
-      done.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("{}: close did not finish cleanly: {}", device, e.toString());
-    }
+    DeviceThread.shutDown(device, executor, deviceThread, this::shutdown, options.connectTimeout());
   }
 
   private void shutdown(CompletableFuture<Void> done) {
