@@ -3,13 +3,10 @@ package io.pdu4j.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pdu4j.sim.enistic.EnisticSimulator;
 import io.pdu4j.sim.extron.ExtronSimulator;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -18,17 +15,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -43,22 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * simulator.
  */
 class FleetServeIT {
-  private static final Path JAR =
-      Path.of(System.getProperty("pdu4j.jar", "../cli/target/pdu4j.jar"));
   private static final Path EXAMPLE_JAR =
       Path.of(
           System.getProperty(
               "pdu4j.example.jar",
               "../examples/example-driver/target/pdu4j-example-driver-0.1.0-SNAPSHOT.jar"));
-  private static final Pattern LISTENING =
-      Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
   private static final String CONTROLLER = "004A3BB5B04";
   private static final String PASSWORD = "fleet-Secret-7";
   private static final Duration BACK = Duration.ofSeconds(60);
-
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ObjectMapper json = new ObjectMapper();
 
   @TempDir Path dir;
   private IsoTekSimulator rack;
@@ -66,14 +50,13 @@ class FleetServeIT {
   private ExtronSimulator ipcp;
   private EnisticSimulator office;
   private Process relays;
-  private Process serve;
-  private int httpPort;
+  private ServeProcess serve;
   private int relayPort;
 
   @AfterEach
   void stop() {
     if (serve != null) {
-      serve.destroyForcibly();
+      serve.close();
     }
     if (relays != null) {
       relays.destroyForcibly();
@@ -91,7 +74,6 @@ class FleetServeIT {
 
   @Test
   void servesCorrectMetricsForAllThreeKindsAndThePluginAndSurvivesTheirRestarts() throws Exception {
-    assertThat(JAR).as("the packaged CLI jar").exists();
     assertThat(EXAMPLE_JAR).as("the example plugin's jar").exists();
 
     rack = isoTek(0, 18);
@@ -135,7 +117,7 @@ class FleetServeIT {
               dir: ./plugins
             """
                 .formatted(rackPort, readings, CONTROLLER, control, ipcpPort, secret, relayPort));
-    startServe(config);
+    serve = ServeProcess.start(config);
 
     for (String d : List.of("rack", "office", "av-rack", "relays")) {
       await().atMost(BACK).until(() -> state(d), "CONNECTED"::equals);
@@ -145,7 +127,7 @@ class FleetServeIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                assertThat(metrics())
+                assertThat(serve.metrics())
                     .containsPattern(line("pdu_outlet_power_watts", "rack", "3", "18.0"))
                     .containsPattern(line("pdu_outlet_voltage_volts", "rack", "3", "230.0"))
                     .containsPattern(line("pdu_outlet_power_watts", "av-rack", "2", "77.0"))
@@ -154,7 +136,7 @@ class FleetServeIT {
     assertThat(relayStatus()).as("the board's own relay 1").startsWith("RELAYS 0");
     double officeReadings = counter("pdu_readings_received_total", "office");
     assertThat(officeReadings).isPositive();
-    assertThat(Files.readString(dir.resolve("serve.err"), StandardCharsets.UTF_8))
+    assertThat(serve.log())
         .as("the plugin jar's driver was loaded")
         .contains("plugin driver 'linerelay'");
 
@@ -167,7 +149,7 @@ class FleetServeIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                assertThat(metrics())
+                assertThat(serve.metrics())
                     .containsPattern(line("pdu_outlet_power_watts", "rack", "3", "25.0")));
     assertThat(counter("pdu_link_reconnects_total", "rack")).isGreaterThanOrEqualTo(1.0);
 
@@ -181,7 +163,7 @@ class FleetServeIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                assertThat(metrics())
+                assertThat(serve.metrics())
                     .containsPattern(line("pdu_outlet_power_watts", "av-rack", "2", "55.0")));
 
     // the Enistic controller restarts: its readings come in again
@@ -194,12 +176,10 @@ class FleetServeIT {
     assertThat(state("office")).isEqualTo("CONNECTED");
 
     // and everything is still served, then stops on SIGTERM
-    assertThat(get("/health").body()).doesNotContain(PASSWORD);
-    assertThat(metrics()).doesNotContain(PASSWORD);
-    serve.destroy();
-    assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
-    assertThat(Files.readString(dir.resolve("serve.err"), StandardCharsets.UTF_8))
-        .doesNotContain(PASSWORD);
+    assertThat(serve.get("/health").body()).doesNotContain(PASSWORD);
+    assertThat(serve.metrics()).doesNotContain(PASSWORD);
+    assertThat(serve.stopGracefully()).as("serve stops on SIGTERM").isTrue();
+    assertThat(serve.log()).doesNotContain(PASSWORD);
   }
 
   private IsoTekSimulator isoTek(int port, int watts) {
@@ -263,54 +243,19 @@ class FleetServeIT {
     }
   }
 
-  private void startServe(Path config) throws Exception {
-    Path err = dir.resolve("serve.err");
-    serve =
-        new ProcessBuilder(
-                List.of(java(), "-jar", JAR.toString(), "serve", "--config", config.toString()))
-            .directory(dir.toFile())
-            .redirectOutput(dir.resolve("serve.out").toFile())
-            .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> LISTENING.matcher(Files.readString(err, StandardCharsets.UTF_8)).find());
-    Matcher m = LISTENING.matcher(Files.readString(err, StandardCharsets.UTF_8));
-    assertThat(m.find()).isTrue();
-    httpPort = Integer.parseInt(m.group(1));
-  }
-
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-            .timeout(Duration.ofSeconds(5))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   private String state(String device) throws Exception {
-    HttpResponse<String> r = get("/health");
-    assertThat(r.statusCode()).isEqualTo(200);
-    JsonNode d = json.readTree(r.body()).path("devices").path(device);
-    return d.path("state").asText();
-  }
-
-  private String metrics() throws Exception {
-    HttpResponse<String> r = get("/metrics");
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.body();
+    return serve.health(device).path("state").asText();
   }
 
   private double counter(String name, String device) throws Exception {
     Matcher m =
         Pattern.compile(
                 "(?m)^" + Pattern.quote(name) + "\\{device=\"" + device + "\"} ([0-9.eE+-]+)$")
-            .matcher(metrics());
+            .matcher(serve.metrics());
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
