@@ -2,10 +2,15 @@ package io.pdu4j.runtime.config;
 
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.SecretReference;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-/** The rule that a configuration holds secrets by reference only. */
+/**
+ * The rule that a configuration holds secrets by reference only. What a reference is, and how the
+ * secret it names is read (at open time, by the transport that needs it), is {@link
+ * SecretReference}'s: the same rule for an address given on the command line and one in a file.
+ */
 final class Secrets {
   private Secrets() {}
 
@@ -43,6 +48,6 @@ final class Secrets {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return (v.startsWith("env:") && v.length() > 4) || (v.startsWith("file:") && v.length() > 5);
+    return SecretReference.isReference(v);
   }
 }

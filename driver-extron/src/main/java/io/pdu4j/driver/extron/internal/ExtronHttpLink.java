@@ -13,6 +13,7 @@ import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.SecretReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -117,50 +118,78 @@ public final class ExtronHttpLink implements Link {
     CompletableFuture<Void> result = new CompletableFuture<>();
     run(
         () -> {
-          if (session != null) {
+          if (session != null || opening != null) {
             result.completeExceptionally(new IllegalStateException(describe + " is already open"));
-            return;
-          }
-          try {
-            authorization =
-                settings
-                    .password()
-                    .map(
-                        p ->
-                            "Authorization: Basic "
-                                + Base64.getEncoder()
-                                    .encodeToString(
-                                        (settings.user() + ":" + p.resolve())
-                                            .getBytes(StandardCharsets.UTF_8))
-                                + "\r\n")
-                    .orElse("");
-          } catch (PowerDeviceException e) {
-            result.completeExceptionally(e);
             return;
           }
           listener = l;
           opening = result;
-          Inner s = new Inner();
-          session = s;
-          inner
-              .open(s)
+          Optional<SecretReference> secret = settings.password();
+          if (secret.isEmpty()) {
+            connect(result, "");
+            return;
+          }
+          // read off this thread: it is the device's event loop, shared with other devices
+          secret
+              .get()
+              .resolveAsync(options.connectTimeout())
               .whenComplete(
-                  (v, t) -> {
-                    if (t != null && session == s) {
-                      session = null;
-                      opening = null;
-                      Throwable c = unwrap(t);
-                      result.completeExceptionally(
-                          c instanceof PowerDeviceException p
-                              ? p
-                              : new DeviceUnreachableException(
-                                  "cannot reach the IPCP: " + c, describe, null, null, c));
-                    }
-                    // success: completed by ready(), once the port is set up when asked
-                  });
+                  (password, t) ->
+                      run(
+                          () -> {
+                            if (opening != result || session != null) {
+                              return; // closed while the secret was read
+                            }
+                            if (t != null) {
+                              opening = null;
+                              Throwable c = unwrap(t);
+                              result.completeExceptionally(
+                                  c instanceof PowerDeviceException p
+                                      ? p
+                                      : new DeviceUnreachableException(
+                                          "cannot read the password: " + c,
+                                          describe,
+                                          null,
+                                          null,
+                                          c));
+                            } else {
+                              connect(result, basic(password));
+                            }
+                          },
+                          result));
         },
         result);
     return result;
+  }
+
+  private String basic(String password) {
+    return "Authorization: Basic "
+        + Base64.getEncoder()
+            .encodeToString((settings.user() + ":" + password).getBytes(StandardCharsets.UTF_8))
+        + "\r\n";
+  }
+
+  /** Opens the HTTP connection; {@code authorization} is the header line, or empty. */
+  private void connect(CompletableFuture<Void> result, String authorization) {
+    this.authorization = authorization;
+    Inner s = new Inner();
+    session = s;
+    inner
+        .open(s)
+        .whenComplete(
+            (v, t) -> {
+              if (t != null && session == s) {
+                session = null;
+                opening = null;
+                Throwable c = unwrap(t);
+                result.completeExceptionally(
+                    c instanceof PowerDeviceException p
+                        ? p
+                        : new DeviceUnreachableException(
+                            "cannot reach the IPCP: " + c, describe, null, null, c));
+              }
+              // success: completed by ready(), once the port is set up when asked
+            });
   }
 
   private final class Inner implements LinkListener {
@@ -448,7 +477,17 @@ public final class ExtronHttpLink implements Link {
   @Override
   public CompletionStage<Void> close() {
     CompletableFuture<Void> result = new CompletableFuture<>();
-    run(() -> inner.close().whenComplete((v, t) -> result.complete(null)), result);
+    run(
+        () -> {
+          if (session == null && opening != null) { // still reading the secret
+            CompletableFuture<Void> f = opening;
+            opening = null;
+            f.completeExceptionally(
+                new DeviceClosedException("closed while opening", describe, null, null, null));
+          }
+          inner.close().whenComplete((v, t) -> result.complete(null));
+        },
+        result);
     return result;
   }
 

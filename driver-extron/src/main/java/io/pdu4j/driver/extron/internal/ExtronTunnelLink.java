@@ -13,6 +13,7 @@ import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.SecretReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -134,19 +135,40 @@ public final class ExtronTunnelLink implements Link {
       result.completeExceptionally(new IllegalStateException(describe + " is already open"));
       return;
     }
-    String password;
-    try {
-      password = settings.password().map(SecretReference::resolve).orElse(null);
-    } catch (PowerDeviceException e) {
-      result.completeExceptionally(e);
-      return;
-    }
     listener = l;
     closedByOwner = false;
     opening = result;
     state = State.LOGIN;
     rx.reset();
     mode = Mode.NONE;
+    Optional<SecretReference> secret = settings.password();
+    if (secret.isEmpty()) {
+      connect(result, null);
+      return;
+    }
+    // read off this thread: it is the device's event loop, shared with other devices, and a file
+    // system can be slow; the secret is read at every open, so a changed one is picked up
+    secret
+        .get()
+        .resolveAsync(options.connectTimeout())
+        .whenComplete(
+            (password, t) ->
+                run(
+                    () -> {
+                      if (opening != result || session != null) {
+                        return; // closed while the secret was read
+                      }
+                      if (t != null) {
+                        failOpen(asDeviceException(t, "cannot read the password"));
+                      } else {
+                        connect(result, password);
+                      }
+                    },
+                    result));
+  }
+
+  /** Opens the Telnet session, which logs in with {@code password} (null: none configured). */
+  private void connect(CompletableFuture<Void> result, String password) {
     Session s = new Session(password);
     session = s;
     CompletionStage<Void> up;

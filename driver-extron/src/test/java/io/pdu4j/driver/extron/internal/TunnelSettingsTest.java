@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class TunnelSettingsTest {
-  @TempDir Path dir;
 
   private static TunnelSettings read(String uri) {
     return TunnelSettings.from(DeviceAddress.parse(uri), OptionalInt.of('>'));
@@ -59,20 +54,6 @@ class TunnelSettingsTest {
     assertThatThrownBy(() -> read("isotek:extron://10.0.0.9/3?password=hunter22"))
         .hasMessageContaining("env:NAME")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter22"));
-  }
-
-  @Test
-  void secretsResolveFromFilesAndTheEnvironment() throws Exception {
-    Path f = Files.writeString(dir.resolve("pw"), "top-secret\r\n");
-    assertThat(SecretReference.parse("password", "file:" + f).resolve()).isEqualTo("top-secret");
-    Map<String, String> env = Map.of("IPCP_PW", "from-env");
-    assertThat(SecretReference.parse("password", "env:IPCP_PW", env::get).resolve())
-        .isEqualTo("from-env");
-    assertThatThrownBy(() -> SecretReference.parse("password", "env:NOPE", env::get).resolve())
-        .hasMessageContaining("NOPE is not set");
-    assertThatThrownBy(
-            () -> SecretReference.parse("password", "file:" + dir.resolve("missing")).resolve())
-        .hasMessageContaining("cannot read");
   }
 
   @Test
