@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
  *       the {@code |}), with HTTP Basic authentication for {@link Builder#webUser(String)}.
  *   <li>With {@link Builder#maxConnections(int)}, one Telnet client too many gets {@code E26} and
  *       is closed.
+ *   <li>With {@link Builder#sendDataError(String)} every send-data-string is answered with that
+ *       error; with {@link Builder#relayError(String)} every relay command.
  *   <li>A session silent for the idle timeout (default 300 s) is closed.
  * </ul>
  *
@@ -416,6 +418,10 @@ public final class ExtronSimulator implements AutoCloseable {
         write("E12\r\n");
         return true;
       }
+      if (config.relayError != null) {
+        write(config.relayError + "\r\n");
+        return true;
+      }
       if (get.matches()) {
         write((relay(n) ? "1" : "0") + "\r\n");
         return true;
@@ -533,6 +539,9 @@ public final class ExtronSimulator implements AutoCloseable {
     String injected = sendDataReplies.poll();
     if (injected != null) {
       return ascii(injected + "\r\n");
+    }
+    if (config.sendDataError != null) {
+      return ascii(config.sendDataError + "\r\n");
     }
     if (data.length == 0 || data.length >= 200) {
       return ascii("E13\r\n");
@@ -810,6 +819,8 @@ public final class ExtronSimulator implements AutoCloseable {
     private String replyPrefix = "";
     private int maxConnections;
     private String webUser = "admin";
+    private String sendDataError;
+    private String relayError;
     private final Map<Integer, DeviceLine> serialDevices = new TreeMap<>();
 
     private Builder() {}
@@ -887,6 +898,32 @@ public final class ExtronSimulator implements AutoCloseable {
       }
       this.maxConnections = max;
       return this;
+    }
+
+    /**
+     * Answers every send-data-string (Telnet and web) with this error, e.g. {@code "E13"}, as an
+     * IPCP does that refuses the header or the port's configuration; null (the default) forwards
+     * them. {@link ExtronSimulator#failNextSendData} replies still come first.
+     */
+    public Builder sendDataError(String code) {
+      this.sendDataError = errorCode(code);
+      return this;
+    }
+
+    /**
+     * Answers every relay command (reads and switches) with this error, e.g. {@code "E24"}; null
+     * (the default) answers them.
+     */
+    public Builder relayError(String code) {
+      this.relayError = errorCode(code);
+      return this;
+    }
+
+    private static String errorCode(String code) {
+      if (code != null && !code.matches("E\\d\\d")) {
+        throw new IllegalArgumentException("an error code is E and two digits, e.g. E13");
+      }
+      return code;
     }
 
     /** The user name the web form's HTTP Basic authentication expects (default {@code admin}). */

@@ -4,6 +4,7 @@ import io.pdu4j.api.ConnectionProblem;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.LinkLostException;
@@ -167,7 +168,7 @@ public final class IsoTekSession implements LinkListener {
             options.queueCapacity(),
             options.commandTimeout(),
             SETTLE_AFTER_TIMEOUT,
-            link::send,
+            this::send,
             this::onUnclaimed,
             null);
     this.pollInterval =
@@ -213,6 +214,27 @@ public final class IsoTekSession implements LinkListener {
           executor.scheduleAtFixedRate(this::pollIfSilent, every, every, TimeUnit.NANOSECONDS);
     }
     reopener.openFirst(this::failOpen);
+  }
+
+  /**
+   * Sends on the link. A link that answers for a gateway (an Extron tunnel) fails a send with
+   * {@link DeviceRejectedException} when the gateway refused the request (an {@code E13}): it will
+   * refuse the next ones alike, so while opening that fails the open at once with the gateway's
+   * answer rather than at the ready timeout. A busy gateway ({@link
+   * io.pdu4j.api.DeviceBusyException}) is not a rejection: the open keeps asking.
+   */
+  private CompletionStage<Void> send(ByteBuffer bytes) {
+    CompletionStage<Void> sent = link.send(bytes);
+    sent.whenComplete(
+        (v, t) -> {
+          if (t != null && unwrap(t) instanceof DeviceRejectedException rejected) {
+            if (!ready.isDone()) {
+              LOG.debug("{}: the link refused a request while opening", device);
+              failOpen(rejected);
+            }
+          }
+        });
+    return sent;
   }
 
   private void onReadyTimeout() {
