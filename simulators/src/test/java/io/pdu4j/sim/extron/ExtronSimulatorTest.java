@@ -1,6 +1,7 @@
 package io.pdu4j.sim.extron;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -229,5 +230,25 @@ class ExtronSimulatorTest {
       assertThat(readUntil(in, "\r\n")).isEqualTo("E13\r\n");
       assertThat(sim.serialSettings(3)).hasValue("115200,N,8,1");
     }
+  }
+
+  @Test
+  void theErrorSwitchesAnswerEverySendDataStringAndRelayCommand() throws Exception {
+    sim = ExtronSimulator.builder().sendDataError("E24").relayError("E13").build();
+    sim.start();
+    try (Socket s = loggedIn()) {
+      InputStream in = s.getInputStream();
+      OutputStream out = s.getOutputStream();
+      for (int i = 0; i < 2; i++) {
+        send(out, "\u001b05*1*1*0LRS\r?\n");
+        assertThat(readUntil(in, "\r\n")).isEqualTo("E24\r\n");
+        send(out, "4O");
+        assertThat(readUntil(in, "\r\n")).isEqualTo("E13\r\n");
+      }
+      send(out, "Q"); // the rest answers as before
+      assertThat(readUntil(in, "\r\n")).isEqualTo("1.03\r\n");
+    }
+    assertThatThrownBy(() -> ExtronSimulator.builder().sendDataError("13"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
