@@ -59,6 +59,12 @@ public interface Link {
    * bytes are handed to the operating system; fails with {@link io.pdu4j.api.LinkLostException}
    * when the link is not open or the write fails, and with {@link io.pdu4j.api.DeviceBusyException}
    * when the outbound buffer is full. The buffer's remaining bytes are copied before this returns.
+   *
+   * <p>A request/reply link in front of a gateway (an Extron tunnel) completes when the gateway has
+   * answered instead, and fails with {@link io.pdu4j.api.DeviceRejectedException} when the gateway
+   * refused the request (an error code, a denied login): it will refuse the next requests alike, so
+   * a driver still opening should fail its open with it rather than wait for its ready timeout. A
+   * busy gateway fails with {@link io.pdu4j.api.DeviceBusyException}, worth asking again.
    */
   CompletionStage<Void> send(ByteBuffer data);
 
