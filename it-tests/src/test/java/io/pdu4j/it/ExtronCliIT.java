@@ -198,6 +198,37 @@ class ExtronCliIT {
   }
 
   @Test
+  void anIpcpRefusingTheFirstRequestExitsThreeAtOnceWithTheCode() throws Exception {
+    try (ExtronSimulator refusing =
+        ExtronSimulator.builder()
+            .adminPassword(PASSWORD)
+            .serialDevice(3, isotek.port())
+            .sendDataError("E13")
+            .build()
+            .start()) {
+      // a ready timeout longer than the run's own limit: only a failure at once passes
+      Run r =
+          pdu4j(
+              "status",
+              "isotek:extron://127.0.0.1:"
+                  + refusing.port()
+                  + "/3?password=file:"
+                  + secret
+                  + "&ready-timeout=120s");
+      assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(3);
+      assertThat(r.err()).contains("E13 (invalid value)");
+    }
+  }
+
+  @Test
+  void aSecretFileThatIsADeviceIsAUsageErrorNamingIt() throws Exception {
+    Run r =
+        pdu4j("status", "isotek:extron://127.0.0.1:" + ipcp.port() + "/3?password=file:/dev/zero");
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("/dev/zero is not a regular file");
+  }
+
+  @Test
   void outletsAreListedAndChanged() throws Exception {
     Run list = ok("outlets", tunnel(), "--json");
     List<JsonNode> rows = list.jsonLines();
