@@ -1,10 +1,13 @@
 package io.pdu4j.driver.extron.internal;
 
+import static org.awaitility.Awaitility.await;
+
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +31,12 @@ final class ScriptedLink implements Link {
     return String.join("", sends);
   }
 
+  /**
+   * Delivers {@code chunks} once the link is open: a tunnel opens its inner link only after reading
+   * its secret off the executor, and a real link delivers nothing before it is open either.
+   */
   void feed(String... chunks) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> open);
     for (String c : chunks) {
       executor.execute(
           () -> listener.onData(ByteBuffer.wrap(c.getBytes(StandardCharsets.ISO_8859_1))));
