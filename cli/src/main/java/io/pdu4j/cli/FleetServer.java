@@ -149,7 +149,13 @@ final class FleetServer implements AutoCloseable {
               + " address, state and readings; bind to 127.0.0.1 (the default) and put an"
               + " authenticating proxy in front, or restrict access with a firewall");
     }
-    server.superviseAll();
+    try {
+      server.superviseAll();
+    } catch (RuntimeException | Error e) {
+      // never leave the HTTP server answering for devices nobody runs
+      server.close();
+      throw e;
+    }
     return server;
   }
 
