@@ -2,8 +2,7 @@ package io.pdu4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.ConnectionState;
@@ -15,22 +14,18 @@ import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What {@code pdu4j serve} runs: the runtime {@linkplain PowerRuntime#supervise supervising} every
@@ -42,10 +37,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FleetServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Connections served at once; one more is answered 503 and closed. */
+  static final int HTTP_MAX_CONNECTIONS = 32;
+
+  /** A connection that sends nothing for this long is closed. */
+  static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The whole request head must arrive within this. */
+  static final Duration HTTP_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+  /** A response not read by the client within this is abandoned. */
+  static final Duration HTTP_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
   private final PrometheusMeterRegistry registry;
   private final PowerRuntime runtime;
-  private final HttpServer http;
-  private final ExecutorService httpThreads;
+  private final MonitoringHttpServer http;
   private final List<DeviceConfig> configured;
   private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
   private final PrintWriter log;
@@ -85,20 +91,38 @@ final class FleetServer implements AutoCloseable {
                         + " from "
                         + t.plugin().get().jar()));
     runtime.pluginProblems().forEach(p -> log("plugin " + p.jar() + " skipped: " + p.message()));
-    this.httpThreads = Executors.newFixedThreadPool(2, daemon("pdu4j-serve-http"));
+    Map<MonitoringHttpServer.Outcome, Counter> outcomes =
+        new java.util.EnumMap<>(MonitoringHttpServer.Outcome.class);
+    for (MonitoringHttpServer.Outcome o : MonitoringHttpServer.Outcome.values()) {
+      outcomes.put(
+          o,
+          Counter.builder("pdu.http.connections")
+              .description("connections to serve's HTTP server, by what became of them")
+              .tag("outcome", o.tag())
+              .register(registry));
+    }
     try {
-      this.http = HttpServer.create(new InetSocketAddress(where.host(), where.port()), 0);
+      this.http =
+          new MonitoringHttpServer(
+              new InetSocketAddress(where.host(), where.port()),
+              Map.of(
+                  "/metrics",
+                  () ->
+                      new MonitoringHttpServer.Response(
+                          200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()),
+                  "/health",
+                  () -> new MonitoringHttpServer.Response(200, "application/json", healthJson())),
+              HTTP_MAX_CONNECTIONS,
+              HTTP_IDLE_TIMEOUT,
+              HTTP_HEADER_TIMEOUT,
+              HTTP_RESPONSE_TIMEOUT,
+              o -> outcomes.get(o).increment());
     } catch (IOException | RuntimeException e) {
       runtime.close();
-      httpThreads.shutdownNow();
       registry.close();
       throw new InvalidArgumentException(
           "cannot listen on " + where.host() + ":" + where.port() + ": " + e.getMessage(), e);
     }
-    http.setExecutor(httpThreads);
-    http.createContext("/metrics", this::metrics);
-    http.createContext("/health", this::health);
-    http.createContext("/", ex -> reply(ex, 404, "text/plain", "not found; try /metrics\n"));
     this.configured = List.copyOf(config.devices().values());
   }
 
@@ -117,7 +141,21 @@ final class FleetServer implements AutoCloseable {
             + " device(s); metrics at http://"
             + hostForUrl(server.address())
             + "/metrics, health at /health");
-    server.superviseAll();
+    if (!server.address().getAddress().isLoopbackAddress()) {
+      server.log(
+          "WARNING: /metrics and /health are served on "
+              + hostForUrl(server.address())
+              + " without authentication: anyone who can reach it can read every device's"
+              + " address, state and readings; bind to 127.0.0.1 (the default) and put an"
+              + " authenticating proxy in front, or restrict access with a firewall");
+    }
+    try {
+      server.superviseAll();
+    } catch (RuntimeException | Error e) {
+      // never leave the HTTP server answering for devices nobody runs
+      server.close();
+      throw e;
+    }
     return server;
   }
 
@@ -160,7 +198,7 @@ final class FleetServer implements AutoCloseable {
 
   /** Where the HTTP server listens (the real port when the configuration asked for 0). */
   InetSocketAddress address() {
-    return http.getAddress();
+    return http.address();
   }
 
   /** Blocks until {@link #close()} has finished. */
@@ -173,20 +211,6 @@ final class FleetServer implements AutoCloseable {
       log.println(clock.instant() + " " + line);
       log.flush();
     }
-  }
-
-  private void metrics(HttpExchange ex) throws IOException {
-    if (!get(ex, "/metrics")) {
-      return;
-    }
-    reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-  }
-
-  private void health(HttpExchange ex) throws IOException {
-    if (!get(ex, "/health")) {
-      return;
-    }
-    reply(ex, 200, "application/json", healthJson());
   }
 
   /**
@@ -207,41 +231,14 @@ final class FleetServer implements AutoCloseable {
       d.put("since", h.since().toString());
       all &= h.isConnected();
     }
+    // a configured device that is not supervised (it could not even be handed over) is not up
+    all &= list.size() == configured.size();
     root.put("status", all ? "UP" : "DEGRADED");
     root.set("devices", list);
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static boolean get(HttpExchange ex, String path) throws IOException {
-    if (!ex.getRequestURI().getPath().equals(path)) {
-      reply(ex, 404, "text/plain", "not found\n");
-      return false;
-    }
-    String method = ex.getRequestMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      ex.getResponseHeaders().add("Allow", "GET, HEAD");
-      reply(ex, 405, "text/plain", "method not allowed\n");
-      return false;
-    }
-    return true;
-  }
-
-  private static void reply(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    try (ex) {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", type);
-      boolean head = ex.getRequestMethod().equals("HEAD");
-      ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-      if (!head) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
     }
   }
 
@@ -257,8 +254,7 @@ final class FleetServer implements AutoCloseable {
       }
       closed = true;
       log("stopping");
-      http.stop(0);
-      httpThreads.shutdownNow();
+      http.close();
       runtime.close();
       registry.close();
       log("stopped");
@@ -283,14 +279,5 @@ final class FleetServer implements AutoCloseable {
     List<PowerDevice> l = new ArrayList<>();
     devices().values().forEach(s -> s.device().ifPresent(l::add));
     return l;
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -13,13 +13,18 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,5 +228,75 @@ class ServeCommandTest {
     CliTest.Result r = CliTest.run("serve", "--config", file.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains(file + ":4: devices.a.timout: unknown key");
+  }
+
+  @Test
+  void aScrapeIsAnsweredWhileSlowClientsHangOnTheServer() throws Exception {
+    int port = server.address().getPort();
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        Socket s = new Socket("127.0.0.1", port);
+        s.getOutputStream().write("GET /metr".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        slow.add(s);
+      }
+      for (int i = 0; i < 4; i++) {
+        slow.add(new Socket("127.0.0.1", port)); // connects and sends nothing
+      }
+      CompletableFuture<HttpResponse<String>> metrics = getAsync("/metrics");
+      CompletableFuture<HttpResponse<String>> health = getAsync("/health");
+      await().atMost(Duration.ofSeconds(10)).until(() -> metrics.isDone() && health.isDone());
+      assertThat(metrics.get().statusCode()).isEqualTo(200);
+      assertThat(metrics.get().body()).contains("pdu_device_health{device=\"rack-a\"");
+      assertThat(health.get().statusCode()).isEqualTo(200);
+
+      // the slow ones are closed by the server in the end, and counted
+      for (Socket s : slow) {
+        s.setSoTimeout(30_000);
+        assertThat(s.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+      }
+      assertThat(get("/metrics").body())
+          .containsPattern("(?m)^pdu_http_connections_total\\{outcome=\"timed_out\"} 12(\\.0)?$")
+          .containsPattern("(?m)^pdu_http_connections_total\\{outcome=\"served\"} [1-9]");
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  private CompletableFuture<HttpResponse<String>> getAsync(String path) {
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+    return http.sendAsync(
+        HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void bindingBeyondLoopbackWarnsThatTheEndpointsAreUnauthenticated() throws Exception {
+    assertThat(log.toString()).contains("metrics at http://127.0.0.1:").doesNotContain("WARNING");
+    Pdu4jConfig config =
+        Pdu4jConfig.parse(
+            new StringReader(
+                """
+                devices:
+                  a:
+                    uri: "isotek:tcp://127.0.0.1:%d"
+                metrics:
+                  prometheus:
+                    host: 0.0.0.0
+                    port: 0
+                """
+                    .formatted(deadPort)),
+            "any.yaml",
+            Path.of("."));
+    StringWriter out = new StringWriter();
+    try (FleetServer open = FleetServer.start(config, new PrintWriter(out, true))) {
+      assertThat(open.address().getAddress().isAnyLocalAddress()).isTrue();
+      assertThat(out.toString())
+          .containsPattern(
+              "WARNING: /metrics and /health are served on 0\\.0\\.0\\.0:\\d+ without"
+                  + " authentication");
+    }
   }
 }

@@ -64,8 +64,8 @@ final class DefaultPowerRuntime implements PowerRuntime {
             e ->
                 new DriverInfo(
                     e.code(),
-                    String.valueOf(e.provider().vendor()),
-                    String.valueOf(e.provider().description()),
+                    ask(e.provider()::vendor),
+                    ask(e.provider()::description),
                     e.type().getName(),
                     e.location(),
                     e.embedded(),
@@ -80,12 +80,21 @@ final class DefaultPowerRuntime implements PowerRuntime {
             e ->
                 new TransportInfo(
                     e.code(),
-                    String.valueOf(e.provider().description()),
+                    ask(e.provider()::description),
                     e.type().getName(),
                     e.location(),
                     e.embedded(),
                     e.plugin().map(j -> new PluginSource(j.path(), j.version()))))
         .toList();
+  }
+
+  /** What a provider says of itself; a plugin that throws here does not stop a listing. */
+  private static String ask(java.util.function.Supplier<String> what) {
+    try {
+      return String.valueOf(what.get());
+    } catch (Throwable t) { // whatever a plugin throws; see PluginJars
+      return "(failed: " + t + ")";
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.pdu4j.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -200,6 +201,125 @@ class PowerRuntimePluginTest {
           .singleElement()
           .satisfies(t -> assertThat(t.plugin()).isEmpty());
       assertThat(runtime.pluginProblems()).isEmpty();
+    }
+  }
+
+  private Path brokenDriverJar(Path dir, String name, PluginJarMaker.Throws where, String throwable)
+      throws IOException {
+    String cls = "com.example." + name + ".Broken";
+    return Files.move(
+        PluginJarMaker.jar(
+            work,
+            name + ".jar",
+            Map.of(cls, PluginJarMaker.brokenDriverSource(cls, name, where, throwable)),
+            Map.of(DRIVER_SERVICE, cls + "\n"),
+            "1"),
+        dir.resolve(name + ".jar"));
+  }
+
+  private Path brokenTransportJar(
+      Path dir, String name, PluginJarMaker.Throws where, String throwable) throws IOException {
+    String cls = "com.example." + name + ".Broken";
+    return Files.move(
+        PluginJarMaker.jar(
+            work,
+            name + ".jar",
+            Map.of(cls, PluginJarMaker.brokenTransportSource(cls, name, where, throwable)),
+            Map.of(io.pdu4j.spi.TransportProvider.class.getName(), cls + "\n"),
+            "1"),
+        dir.resolve(name + ".jar"));
+  }
+
+  @Test
+  void aPluginThatThrowsAnyErrorWhileLoadingIsSkippedAndTheRuntimeStarts() throws IOException {
+    Path dir = plugins();
+    PluginJarMaker.Throws init = PluginJarMaker.Throws.STATIC_INIT;
+    brokenDriverJar(dir, "assertion", init, "new AssertionError(\"static boom\")");
+    brokenDriverJar(dir, "wrapped", init, "new IllegalStateException(\"static state\")");
+    brokenDriverJar(dir, "overflow", init, "new StackOverflowError(\"deep\")");
+    brokenDriverJar(dir, "oom", init, "new OutOfMemoryError(\"on purpose\")");
+    brokenDriverJar(dir, "internal", init, "new InternalError(\"jvm-like\")");
+    brokenDriverJar(
+        dir, "ctor", PluginJarMaker.Throws.CONSTRUCTOR, "new LinkageError(\"ctor link\")");
+    brokenDriverJar(dir, "coder", PluginJarMaker.Throws.CODE, "new AssertionError(\"no code\")");
+    brokenTransportJar(dir, "tinit", init, "new AssertionError(\"transport boom\")");
+    brokenTransportJar(
+        dir, "tcode", PluginJarMaker.Throws.CODE, "new NoClassDefFoundError(\"x/Y\")");
+    goodJar(dir, "plug.jar", "com.example.plug", "plug", "1.2.3");
+
+    try (PowerRuntime runtime = PowerRuntime.builder().pluginDirectory(dir).build()) {
+      assertThat(runtime.drivers())
+          .extracting(DriverInfo::code)
+          .contains("isotek", "plug")
+          .doesNotContain("assertion", "wrapped", "overflow", "oom", "internal", "ctor", "coder");
+      assertThat(runtime.transports()).extracting(TransportInfo::scheme).contains("tcp");
+      assertThat(runtime.transports()).extracting(TransportInfo::scheme).doesNotContain("tinit");
+      assertThat(runtime.pluginProblems())
+          .extracting(p -> p.jar().getFileName() + ": " + p.message())
+          .anySatisfy(m -> assertThat(m).startsWith("assertion.jar").contains("static boom"))
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith("wrapped.jar")
+                      .contains("ExceptionInInitializerError")
+                      .contains("static state"))
+          .anySatisfy(m -> assertThat(m).startsWith("overflow.jar").contains("StackOverflowError"))
+          .anySatisfy(m -> assertThat(m).startsWith("oom.jar").contains("OutOfMemoryError"))
+          .anySatisfy(m -> assertThat(m).startsWith("internal.jar").contains("InternalError"))
+          .anySatisfy(m -> assertThat(m).startsWith("ctor.jar").contains("ctor link"))
+          .anySatisfy(m -> assertThat(m).startsWith("coder.jar").contains("no code"))
+          .anySatisfy(m -> assertThat(m).startsWith("tinit.jar").contains("transport boom"))
+          .anySatisfy(m -> assertThat(m).startsWith("tcode.jar").contains("x/Y"))
+          .hasSize(9);
+    }
+  }
+
+  @Test
+  void aDeviceWhoseDriverOrTransportThrowsAnErrorOnOpenIsAConfigurationError() throws Exception {
+    Path dir = plugins();
+    brokenDriverJar(dir, "opener", PluginJarMaker.Throws.OPEN, "new AssertionError(\"open boom\")");
+    brokenTransportJar(
+        dir, "wire", PluginJarMaker.Throws.OPEN, "new StackOverflowError(\"create boom\")");
+    try (PowerRuntime runtime = PowerRuntime.builder().pluginDirectory(dir).build()) {
+      assertThat(runtime.pluginProblems()).isEmpty();
+      assertThat(
+              catchThrowableOfType(
+                  io.pdu4j.api.InvalidArgumentException.class,
+                  () -> runtime.open("opener:tcp://127.0.0.1:1")))
+          .hasMessageContaining("com.example.opener.Broken")
+          .hasMessageContaining("open boom");
+      assertThat(
+              catchThrowableOfType(
+                  io.pdu4j.api.InvalidArgumentException.class,
+                  () -> runtime.open("isotek:wire://127.0.0.1:1")))
+          .hasMessageContaining("com.example.wire.Broken")
+          .hasMessageContaining("create boom");
+
+      SupervisedDevice broken =
+          runtime.supervise(
+              new io.pdu4j.runtime.config.DeviceConfig(
+                  "broken",
+                  "opener:tcp://127.0.0.1:1",
+                  java.util.Optional.empty(),
+                  java.util.Optional.empty()));
+      SupervisedDevice wired =
+          runtime.supervise(
+              new io.pdu4j.runtime.config.DeviceConfig(
+                  "wired",
+                  "isotek:wire://127.0.0.1:1",
+                  java.util.Optional.empty(),
+                  java.util.Optional.empty()));
+      for (SupervisedDevice s : java.util.List.of(broken, wired)) {
+        org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> s.health().state() == io.pdu4j.api.ConnectionState.OFFLINE);
+        assertThat(s.health().problem())
+            .contains(io.pdu4j.api.ConnectionProblem.CONFIGURATION_ERROR);
+        assertThat(s.device()).isEmpty();
+      }
+      assertThat(broken.health().message().orElseThrow()).contains("open boom");
+      assertThat(wired.health().message().orElseThrow()).contains("create boom");
+      assertThat(runtime.devices()).isEmpty();
     }
   }
 }

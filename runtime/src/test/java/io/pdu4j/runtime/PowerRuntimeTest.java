@@ -299,9 +299,13 @@ class PowerRuntimeTest {
         ctx -> {
           throw new IllegalStateException("oops");
         };
+    // a driver that throws rather than failing its stage is broken: a configuration error (the
+    // device is retried rarely), an InvalidArgumentException, which is a PowerDeviceException
     assertThatThrownBy(() -> runtime.open("fake:mem://host"))
-        .isExactlyInstanceOf(PowerDeviceException.class)
+        .isExactlyInstanceOf(io.pdu4j.api.InvalidArgumentException.class)
+        .isInstanceOf(PowerDeviceException.class)
         .hasMessageContaining("fake:mem://host")
+        .hasMessageContaining("FakeDriver failed in open()")
         .hasMessageContaining("oops");
     assertThat(transport.links.get(0).closed).as("the link is closed").isTrue();
   }

@@ -111,4 +111,97 @@ public final class PluginJarMaker {
         + "  }\n"
         + "}\n";
   }
+
+  /** Where a broken plugin's provider throws. */
+  public enum Throws {
+    /** From its static initializer, when the class is first made. */
+    STATIC_INIT,
+    /** From its constructor. */
+    CONSTRUCTOR,
+    /** From {@code code()} (a driver) or {@code scheme()} (a transport). */
+    CODE,
+    /** From {@code open} (a driver) or {@code create} (a transport), when a device is opened. */
+    OPEN
+  }
+
+  /**
+   * A driver's source that throws {@code throwable} (a Java expression, e.g. {@code new
+   * AssertionError("boom")}) at {@code where}, and otherwise works like {@link #driverSource}.
+   */
+  public static String brokenDriverSource(
+      String className, String code, Throws where, String throwable) {
+    int dot = className.lastIndexOf('.');
+    String simple = className.substring(dot + 1);
+    String raise = " if (always()) throw " + throwable + "; ";
+    return "package "
+        + className.substring(0, dot)
+        + ";\n"
+        + "import io.pdu4j.api.PowerDevice;\n"
+        + "import io.pdu4j.spi.*;\n"
+        + "import java.util.concurrent.*;\n"
+        + "public final class "
+        + simple
+        + " implements PowerDriver {\n"
+        + "  static boolean always() { return true; }\n"
+        + "  static {"
+        + (where == Throws.STATIC_INIT ? raise : "")
+        + "}\n"
+        + "  public "
+        + simple
+        + "() {"
+        + (where == Throws.CONSTRUCTOR ? raise : "")
+        + "}\n"
+        + "  public String code() {"
+        + (where == Throws.CODE ? raise : "")
+        + " return \""
+        + code
+        + "\"; }\n"
+        + "  public String vendor() { return \"Plug Co\"; }\n"
+        + "  public String description() { return \"a broken test plugin\"; }\n"
+        + "  public LinkRequirements requirements(DeviceAddress a) {"
+        + " return LinkRequirements.stream(7); }\n"
+        + "  public CompletionStage<PowerDevice> open(DriverContext c) {"
+        + (where == Throws.OPEN ? raise : "")
+        + "\n    return CompletableFuture.failedFuture(new IllegalStateException(\"no device\"));\n"
+        + "  }\n"
+        + "}\n";
+  }
+
+  /**
+   * A transport's source that throws {@code throwable} (a Java expression) at {@code where}; its
+   * {@code create} otherwise fails with an {@code UnsupportedOperationException}.
+   */
+  public static String brokenTransportSource(
+      String className, String scheme, Throws where, String throwable) {
+    int dot = className.lastIndexOf('.');
+    String simple = className.substring(dot + 1);
+    String raise = " if (always()) throw " + throwable + "; ";
+    return "package "
+        + className.substring(0, dot)
+        + ";\n"
+        + "import io.pdu4j.spi.*;\n"
+        + "public final class "
+        + simple
+        + " implements TransportProvider {\n"
+        + "  static boolean always() { return true; }\n"
+        + "  static {"
+        + (where == Throws.STATIC_INIT ? raise : "")
+        + "}\n"
+        + "  public "
+        + simple
+        + "() {"
+        + (where == Throws.CONSTRUCTOR ? raise : "")
+        + "}\n"
+        + "  public String scheme() {"
+        + (where == Throws.CODE ? raise : "")
+        + " return \""
+        + scheme
+        + "\"; }\n"
+        + "  public String description() { return \"a broken test transport\"; }\n"
+        + "  public Link create(DeviceAddress a, TransportContext c) {"
+        + (where == Throws.OPEN ? raise : "")
+        + "\n    throw new UnsupportedOperationException(\"no link\");\n"
+        + "  }\n"
+        + "}\n";
+  }
 }

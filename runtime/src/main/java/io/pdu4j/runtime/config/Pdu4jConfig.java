@@ -4,12 +4,18 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.Durations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * A {@code devices.yaml} file, validated.
@@ -65,6 +72,22 @@ public record Pdu4jConfig(
   }
 
   /**
+   * The largest configuration file read, in bytes (256 KiB): a file of a thousand devices takes
+   * about 100 KiB. The size is checked before the file is parsed, and at most one byte more is
+   * read, so that neither a huge file nor an endless one ({@code /dev/zero}) costs more than this.
+   */
+  public static final int MAX_FILE_BYTES = 256 * 1024;
+
+  /**
+   * How deeply mappings and lists may nest: the file needs three levels ({@code devices}, a device,
+   * its keys); deeper input is refused long before it could exhaust the parser's stack.
+   */
+  public static final int MAX_DEPTH = 8;
+
+  /** The longest key or value, in characters: far above any address, far below the file limit. */
+  public static final int MAX_TEXT_CHARS = 16 * 1024;
+
+  /**
    * Reads and validates a configuration file.
    *
    * @throws ConfigException naming the file, the line and the key of the first problem
@@ -72,14 +95,72 @@ public record Pdu4jConfig(
   public static Pdu4jConfig load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = read(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file.toString(), 0, "", "no such file");
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file.toString(), 0, "", "cannot read it: not UTF-8 text");
     } catch (IOException e) {
       throw new ConfigException(file.toString(), 0, "", "cannot read it: " + e.getMessage());
     }
     Path dir = file.toAbsolutePath().getParent();
     return parse(new StringReader(text), file.toString(), dir);
+  }
+
+  /** The file's text, refused when it is over {@link #MAX_FILE_BYTES}; reads one byte more. */
+  private static String read(Path file) throws IOException {
+    if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+      throw tooLarge(file);
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      // the size may have changed since, or the file may not be a regular one
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw tooLarge(file);
+    }
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes))
+        .toString();
+  }
+
+  private static ConfigException tooLarge(Path file) {
+    return new ConfigException(
+        file.toString(),
+        0,
+        "",
+        "the file is larger than the limit of "
+            + MAX_FILE_BYTES
+            + " bytes (256 KiB); a configuration of a thousand devices takes about 100 KiB");
+  }
+
+  /**
+   * The YAML parser, with SnakeYAML's own limits set low as a second line behind the reader's:
+   * aliases are refused by the reader (a bomb of them cannot expand), nesting is bounded, and so
+   * are the code points read and each name and string.
+   */
+  private static YAMLFactory yaml() {
+    LoaderOptions loader = new LoaderOptions();
+    loader.setMaxAliasesForCollections(0);
+    loader.setAllowRecursiveKeys(false);
+    loader.setNestingDepthLimit(MAX_DEPTH + 2);
+    loader.setCodePointLimit(MAX_FILE_BYTES);
+    return YAMLFactory.builder()
+        // as new YAMLFactory() has it: `uri:` with nothing after it is null, not ""
+        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+        .loaderOptions(loader)
+        .streamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_DEPTH + 2)
+                .maxDocumentLength(MAX_FILE_BYTES)
+                .maxNameLength(MAX_FILE_BYTES)
+                .maxStringLength(MAX_FILE_BYTES)
+                .build())
+        .build();
   }
 
   /**
@@ -91,7 +172,7 @@ public record Pdu4jConfig(
    */
   public static Pdu4jConfig parse(Reader yaml, String source, Path baseDir) {
     Node root;
-    try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+    try (JsonParser p = yaml().createParser(yaml)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         throw new ConfigException(source, 0, "", "the file is empty; it needs a 'devices' section");
@@ -157,39 +238,69 @@ public record Pdu4jConfig(
     }
   }
 
-  /** Reads the parser's tokens into nodes, each with where it starts. */
+  /**
+   * Reads the parser's tokens into nodes, each with where it starts; refuses anchors and aliases,
+   * nesting deeper than {@link #MAX_DEPTH} and keys or values longer than {@link #MAX_TEXT_CHARS}.
+   */
   private record Reader2(JsonParser p, String source) {
     Node read(String key) throws IOException {
+      return read(key, 0);
+    }
+
+    private ConfigException error(JsonLocation at, String key, String problem) {
+      return new ConfigException(source, line(at), key, problem);
+    }
+
+    private Node read(String key, int depth) throws IOException {
       JsonLocation at = p.currentTokenLocation();
       JsonToken t = p.currentToken();
+      if (p instanceof YAMLParser y && (y.isCurrentAlias() || p.getObjectId() != null)) {
+        throw error(
+            at, key, "anchors and aliases (&name, *name) are not supported; write each value out");
+      }
+      if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
+        throw error(at, key, "nested deeper than " + MAX_DEPTH + " levels");
+      }
       switch (t) {
         case START_OBJECT -> {
           Map<String, Entry> entries = new LinkedHashMap<>();
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonLocation keyAt = p.currentTokenLocation();
+            if (name.length() > MAX_TEXT_CHARS) {
+              throw error(
+                  keyAt,
+                  key,
+                  "a key longer than " + MAX_TEXT_CHARS + " characters (" + name.length() + ")");
+            }
             p.nextToken();
             String path = key.isEmpty() ? name : key + "." + name;
             if (entries.containsKey(name)) {
-              throw new ConfigException(
-                  source,
-                  line(keyAt),
+              throw error(
+                  keyAt,
                   path,
                   "given twice (first on line " + line(entries.get(name).keyAt()) + ")");
             }
-            entries.put(name, new Entry(name, keyAt, read(path)));
+            entries.put(name, new Entry(name, keyAt, read(path, depth + 1)));
           }
           return new MapNode(entries, at);
         }
         case START_ARRAY -> {
           List<Node> items = new ArrayList<>();
           while (p.nextToken() != JsonToken.END_ARRAY) {
-            items.add(read(key));
+            items.add(read(key, depth + 1));
           }
           return new ListNode(items, at);
         }
         default -> {
-          return new Scalar(t == JsonToken.VALUE_NULL ? null : p.getText(), t, at);
+          String text = t == JsonToken.VALUE_NULL ? null : p.getText();
+          if (text != null && text.length() > MAX_TEXT_CHARS) {
+            throw error(
+                at,
+                key,
+                "a value longer than " + MAX_TEXT_CHARS + " characters (" + text.length() + ")");
+          }
+          return new Scalar(text, t, at);
         }
       }
     }

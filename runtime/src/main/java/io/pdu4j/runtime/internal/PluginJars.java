@@ -34,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * made on its own, so that one bad class costs its jar one provider, not the runtime its start. A
  * jar that is not a zip, a class that is missing, is not a provider or throws while being made is a
  * {@link Problem}, logged and skipped. {@link #close()} closes the class loaders.
+ *
+ * <p>"Throws" means any {@link Throwable}: an exception, an {@link ExceptionInInitializerError}, an
+ * {@link AssertionError}, a {@link StackOverflowError}, even an {@link OutOfMemoryError} or another
+ * {@link VirtualMachineError}. The runtime cannot tell one a plugin threw on purpose, or a deep
+ * recursion that has unwound by the time it is caught, from a JVM in trouble, and a broken plugin
+ * must not take the built-in drivers down with it; a JVM that really ran out of memory is best
+ * ended by the JVM itself ({@code -XX:+ExitOnOutOfMemoryError}, which acts before any catch), see
+ * docs/plugins.md.
  */
 public final class PluginJars implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PluginJars.class);
@@ -179,13 +187,25 @@ public final class PluginJars implements AutoCloseable {
           result.add(new Loaded<>(service.cast(instance), o.jar()));
         } catch (InvocationTargetException e) {
           problem(
-              new Problem(o.jar().path(), kind + " " + name + " failed to start: " + e.getCause()));
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-          problem(new Problem(o.jar().path(), "cannot load " + kind + " " + name + ": " + e));
+              new Problem(
+                  o.jar().path(),
+                  kind + " " + name + " failed to start: " + describe(e.getCause())));
+        } catch (Throwable e) { // whatever a plugin throws, see the class comment
+          problem(
+              new Problem(o.jar().path(), "cannot load " + kind + " " + name + ": " + describe(e)));
         }
       }
     }
     return result;
+  }
+
+  /**
+   * What a plugin threw, for a message: the throwable, and its cause when it wraps one (an {@link
+   * ExceptionInInitializerError} says little by itself).
+   */
+  public static String describe(Throwable t) {
+    Throwable cause = t.getCause();
+    return cause == null || cause == t ? String.valueOf(t) : t + ", caused by " + cause;
   }
 
   private Set<String> serviceNames(Opened o, String resource) {

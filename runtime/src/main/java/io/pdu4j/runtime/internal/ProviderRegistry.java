@@ -179,9 +179,16 @@ public final class ProviderRegistry<T> {
     String code;
     try {
       code = codeOf.apply(provider);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // a plugin's code() may throw anything; see PluginJars
       throw new PowerDeviceException(
-          kind + " " + type.getName() + " failed to tell its " + codeWord + ": " + e, e);
+          kind
+              + " "
+              + type.getName()
+              + " failed to tell its "
+              + codeWord
+              + ": "
+              + PluginJars.describe(e),
+          e);
     }
     entry = new Entry<>(code, provider, type, location, embedded, Optional.ofNullable(plugin));
     if (code == null || !CODE.matcher(code).matches()) {

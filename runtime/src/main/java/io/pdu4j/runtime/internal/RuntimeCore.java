@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -241,8 +242,8 @@ public final class RuntimeCore {
                             + "; "
                             + transports.describeKnown()));
     Set<String> known = new TreeSet<>(DeviceOptions.NAMES);
-    known.addAll(driver.optionNames());
-    known.addAll(transport.optionNames());
+    known.addAll(call(driver, "optionNames()", address, driver::optionNames));
+    known.addAll(call(transport, "optionNames()", address, transport::optionNames));
     for (String name : address.options().keySet()) {
       if (!known.contains(name)) {
         throw new InvalidArgumentException(
@@ -259,7 +260,8 @@ public final class RuntimeCore {
       }
     }
     DeviceOptions options = settings.defaults().withOverrides(address);
-    LinkRequirements requirements = driver.requirements(address);
+    LinkRequirements requirements =
+        call(driver, "requirements()", address, () -> driver.requirements(address));
     if (requirements == null) {
       throw new PowerDeviceException(
           "driver " + driver.getClass().getName() + " gave no link requirements for " + address);
@@ -310,7 +312,12 @@ public final class RuntimeCore {
               settings.clock(),
               transports,
               io.group());
-      link = plan.transport().create(plan.address(), context);
+      link =
+          call(
+              plan.transport(),
+              "create()",
+              plan.address(),
+              () -> plan.transport().create(plan.address(), context));
       if (link == null) {
         throw new PowerDeviceException(
             "transport " + plan.transport().getClass().getName() + " created no link",
@@ -329,15 +336,19 @@ public final class RuntimeCore {
       if (metrics != null) {
         link = new CountingLink(link, metrics);
       }
+      DriverContext driverContext =
+          new DriverContext(
+              plan.address(),
+              link,
+              plan.options(),
+              settings.clock(),
+              metrics != null ? metrics.driverCounters() : DriverCounters.NONE);
       CompletionStage<PowerDevice> stage =
-          plan.driver()
-              .open(
-                  new DriverContext(
-                      plan.address(),
-                      link,
-                      plan.options(),
-                      settings.clock(),
-                      metrics != null ? metrics.driverCounters() : DriverCounters.NONE));
+          call(plan.driver(), "open()", plan.address(), () -> plan.driver().open(driverContext));
+      if (stage == null) {
+        throw new InvalidArgumentException(
+            "driver " + plan.driver().getClass().getName() + " returned no stage from open()");
+      }
       stage.whenComplete((d, failure) -> opened(plan, name, metrics, result, d, failure));
     } catch (RuntimeException e) {
       if (link != null) {
@@ -347,6 +358,34 @@ public final class RuntimeCore {
       result.completeExceptionally(Failures.of(e, "opening the device", device));
     }
     return result;
+  }
+
+  /**
+   * Calls a driver or transport. What it throws other than a {@link PowerDeviceException}, be it an
+   * exception or an {@link Error} (an assertion, a stack overflow, a class that failed to
+   * initialize), is a bug in that provider, not something a retry soon would fix: it becomes an
+   * {@link InvalidArgumentException} naming the provider, so that the device is OFFLINE with
+   * CONFIGURATION_ERROR (retried rarely) rather than the error escaping into the caller or an I/O
+   * thread. See {@link PluginJars} for why no {@code Throwable} is let through.
+   */
+  private static <T> T call(
+      Object provider, String method, DeviceAddress address, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (PowerDeviceException e) {
+      throw e;
+    } catch (Throwable e) { // whatever a provider throws; see PluginJars
+      throw new InvalidArgumentException(
+          (provider instanceof TransportProvider ? "transport " : "driver ")
+              + provider.getClass().getName()
+              + " failed in "
+              + method
+              + " for "
+              + address
+              + ": "
+              + PluginJars.describe(e),
+          e);
+    }
   }
 
   /** A name for a device opened by address: the address, numbered when it is open twice. */
@@ -631,7 +670,7 @@ public final class RuntimeCore {
       if (!e.embedded() && e.provider() instanceof AutoCloseable closeable) {
         try {
           closeable.close();
-        } catch (Exception ex) {
+        } catch (Throwable ex) { // a plugin's close() must not stop the runtime's
           LOG.warn("closing {} failed: {}", e.origin(), ex.toString());
         }
       }

@@ -168,7 +168,7 @@ public final class Supervisor {
     CompletionStage<PowerDevice> stage;
     try {
       stage = opener.get();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // no failure may end the retries, nor an I/O thread's task
       stage = CompletableFuture.failedFuture(e);
     }
     stage.whenComplete(this::opened);

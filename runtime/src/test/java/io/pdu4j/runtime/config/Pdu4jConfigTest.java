@@ -203,4 +203,97 @@ class Pdu4jConfigTest {
                 () -> DeviceConfig.of("x", "isotek:tcp://h?token=abc")))
         .hasMessageNotContaining("abc");
   }
+
+  private static final String ONE_DEVICE = "devices:\n  a:\n    uri: isotek:tcp://h\n";
+
+  @Test
+  void aFileOverTheSizeLimitIsRefusedBeforeItIsParsed(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("devices.yaml");
+    // one comment line, no line end: a parser reading lines would take it all in
+    byte[] comment = new byte[Pdu4jConfig.MAX_FILE_BYTES + 1];
+    java.util.Arrays.fill(comment, (byte) 'x');
+    comment[0] = '#';
+    try (java.io.OutputStream out = Files.newOutputStream(file)) {
+      out.write(ONE_DEVICE.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(comment);
+    }
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> Pdu4jConfig.load(file));
+    assertThat(e)
+        .hasMessage(
+            file
+                + ": the file is larger than the limit of "
+                + Pdu4jConfig.MAX_FILE_BYTES
+                + " bytes (256 KiB); a configuration of a thousand devices takes about 100 KiB");
+
+    // exactly at the limit is fine
+    Files.write(
+        file,
+        java.util.Arrays.copyOf(
+            (ONE_DEVICE + "#").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            Pdu4jConfig.MAX_FILE_BYTES),
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+    byte[] text = Files.readAllBytes(file);
+    java.util.Arrays.fill(text, ONE_DEVICE.length() + 1, text.length, (byte) 'x');
+    Files.write(file, text);
+    assertThat(Pdu4jConfig.load(file).devices()).containsOnlyKeys("a");
+  }
+
+  @Test
+  void anEndlessFileIsReadOnlyUpToTheLimit() {
+    Path zero = Path.of("/dev/zero");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(zero));
+    assertThat(catchThrowableOfType(ConfigException.class, () -> Pdu4jConfig.load(zero)))
+        .hasMessageStartingWith("/dev/zero: the file is larger than the limit of");
+  }
+
+  @Test
+  void anchorsAndAliasesAreRefusedSoNoAliasBombCanExpand() {
+    StringBuilder laughs = new StringBuilder("a0: &a0 [\"lol\", \"lol\"]\n");
+    for (int i = 1; i < 30; i++) {
+      laughs.append("a").append(i).append(": &a").append(i).append(" [");
+      laughs.append("*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+    }
+    assertThat(error(laughs + ONE_DEVICE))
+        .hasMessage(
+            "devices.yaml:1: a0: anchors and aliases (&name, *name) are not supported;"
+                + " write each value out");
+    assertThat(error("x: &u \"isotek:tcp://h\"\ndevices:\n  a:\n    uri: *u\n"))
+        .hasMessageStartingWith("devices.yaml:4: devices.a.uri: anchors and aliases");
+    assertThat(error("devices:\n  a:\n    uri: *u\n"))
+        .hasMessageStartingWith("devices.yaml:3: devices.a.uri: anchors and aliases");
+  }
+
+  @Test
+  void deepNestingIsRefusedAtALowDepth() {
+    String deep = "x: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n";
+    assertThat(error(ONE_DEVICE + deep))
+        .hasMessageStartingWith("devices.yaml:4: ")
+        .hasMessageContaining("nested deeper than " + Pdu4jConfig.MAX_DEPTH);
+    String flowMaps = "x: " + "{a: ".repeat(50) + "1" + "}".repeat(50) + "\n";
+    assertThat(error(ONE_DEVICE + flowMaps)).hasMessageContaining("nested deeper than");
+    StringBuilder block = new StringBuilder(ONE_DEVICE + "x:\n");
+    for (int i = 1; i <= 40; i++) {
+      block.append("  ".repeat(i)).append("k").append(i).append(":\n");
+    }
+    assertThat(error(block.toString())).hasMessageContaining("nested deeper than");
+  }
+
+  @Test
+  void hugeKeysAndValuesAreRefusedWithoutBeingQuoted() {
+    String key = "k".repeat(20_000);
+    // SnakeYAML itself limits a simple key to 1024 characters
+    assertThat(error(ONE_DEVICE + key + ": 1\n").getMessage())
+        .hasSizeLessThan(300)
+        .contains("not valid YAML: while scanning a simple key")
+        .doesNotContain("kkk");
+    // an explicit key has no such limit; ours applies
+    assertThat(error(ONE_DEVICE + "? " + key + "\n: 1\n").getMessage())
+        .hasSizeLessThan(300)
+        .contains("a key longer than 16384 characters (20000)");
+    String value = "v".repeat(20_000);
+    ConfigException v = error("devices:\n  a:\n    uri: \"" + value + "\"\n");
+    assertThat(v.getMessage())
+        .hasSizeLessThan(300)
+        .startsWith("devices.yaml:3: devices.a.uri: a value longer than 16384 characters");
+  }
 }
