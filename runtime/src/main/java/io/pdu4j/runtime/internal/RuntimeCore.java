@@ -258,6 +258,18 @@ public final class RuntimeCore {
                 + String.join(", ", known));
       }
     }
+    if (!address.path().isEmpty() && !driver.readsPath() && !transport.readsPath()) {
+      throw new InvalidArgumentException(
+          "the path '"
+              + address.path()
+              + "' in "
+              + address
+              + " means nothing to "
+              + address.driver()
+              + ":"
+              + address.transport()
+              + " (neither the driver nor the transport reads a path); leave it out");
+    }
     DeviceOptions options = settings.defaults().withOverrides(address);
     LinkRequirements requirements = driver.requirements(address);
     if (requirements == null) {
