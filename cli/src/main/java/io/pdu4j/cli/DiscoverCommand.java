@@ -107,7 +107,10 @@ final class DiscoverCommand implements Callable<Integer> {
           spec.commandLine()
               .getErr()
               .println(
-                  "pdu4j: " + e.getKey().driver() + " discovery failed: " + failure.getMessage());
+                  "pdu4j: "
+                      + e.getKey().driver()
+                      + " discovery failed: "
+                      + TerminalText.safeLines(failure.getMessage()));
           if (firstFailure == null) {
             firstFailure = failure;
           }
@@ -129,7 +132,10 @@ final class DiscoverCommand implements Callable<Integer> {
   }
 
   static String text(DeviceDiscoverer.Found f) {
-    return f.uri() + "  serial " + f.serial() + f.mac().map(m -> "  mac " + m).orElse("");
+    return TerminalText.safe(f.uri())
+        + "  serial "
+        + TerminalText.safe(f.serial())
+        + f.mac().map(m -> "  mac " + TerminalText.safe(m)).orElse("");
   }
 
   static String json(DeviceDiscoverer.Found f) {
