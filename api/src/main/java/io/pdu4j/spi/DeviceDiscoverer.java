@@ -19,8 +19,18 @@ public interface DeviceDiscoverer {
   /** The driver code of the addresses found (e.g. {@code isotek}). */
   String driver();
 
-  /** The default port the request goes to. */
+  /** The default port the request goes to, or that is listened on when nothing is sent. */
   int defaultPort();
+
+  /**
+   * Whether this discoverer sends a request to {@link Request#port()} and listens on a port of its
+   * own for the answers (IsoTek), rather than binding {@link Request#port()} and listening for what
+   * devices send unasked (Enistic). Two discoverers must never listen on a port that another sends
+   * its request to: the listener would take the answers. Default: it sends.
+   */
+  default boolean sendsRequest() {
+    return true;
+  }
 
   /** Sends the request and collects the answers for its window; completes once. */
   CompletionStage<Result> discover(Request request);
@@ -29,7 +39,7 @@ public interface DeviceDiscoverer {
    * Where and how long to ask.
    *
    * @param broadcast the address to send to (a broadcast address, or 127.0.0.1 in tests)
-   * @param port the port to send to
+   * @param port the port to send to, or to listen on for a discoverer that sends nothing
    * @param window how long to collect answers
    */
   record Request(String broadcast, int port, Duration window) {

@@ -16,8 +16,9 @@ import java.util.Set;
  * @param queueCapacity how many commands may wait for a device; more fail with {@link
  *     io.pdu4j.api.DeviceBusyException}
  * @param maxFrameLength the longest frame (line) accepted, in bytes
- * @param pollInterval poll the device's status at this interval even when it pushes; empty means
- *     the driver decides (poll only where the link carries no pushes)
+ * @param pollInterval poll the device's status at this interval even when it pushes, at least
+ *     {@link #MIN_POLL} (100 ms); empty means the driver decides (poll only where the link carries
+ *     no pushes)
  * @param staleAfter a status older than this is stale: outlets read as UNKNOWN
  * @param quietAfter on a stream link, when the device was sent something and nothing at all has
  *     come back for this long, the runtime takes the link for dead, closes it and lets the driver
@@ -33,6 +34,9 @@ public record DeviceOptions(
     Optional<Duration> pollInterval,
     Duration staleAfter,
     Duration quietAfter) {
+
+  /** The shortest {@link #pollInterval()}: faster polling only loads the device and the link. */
+  public static final Duration MIN_POLL = Duration.ofMillis(100);
 
   /** The default {@link #quietAfter()}: well above any command timeout a device needs. */
   public static final Duration DEFAULT_QUIET = Duration.ofSeconds(30);
@@ -55,7 +59,17 @@ public record DeviceOptions(
     positive(connectTimeout, "connect-timeout");
     positive(readyTimeout, "ready-timeout");
     Objects.requireNonNull(pollInterval, "pollInterval");
-    pollInterval.ifPresent(p -> positive(p, "poll"));
+    pollInterval.ifPresent(
+        p -> {
+          Objects.requireNonNull(p, "poll");
+          if (p.compareTo(MIN_POLL) < 0) {
+            throw new InvalidArgumentException(
+                "poll must be at least "
+                    + Durations.format(MIN_POLL)
+                    + ", got "
+                    + (p.isNegative() ? p.toString() : Durations.format(p)));
+          }
+        });
     positive(staleAfter, "stale");
     Objects.requireNonNull(quietAfter, "quiet");
     if (quietAfter.isNegative()) {

@@ -26,6 +26,16 @@ public interface PowerDriver {
   }
 
   /**
+   * Whether this driver reads the address's path (the Enistic controller serial in {@code
+   * enistic:udp://0.0.0.0:53005/004A3BB5B04}). The runtime refuses an address with a path that
+   * neither the driver nor the transport ({@link TransportProvider#readsPath()}) reads, so that a
+   * path that means nothing is never silently ignored. Default: no.
+   */
+  default boolean readsPath() {
+    return false;
+  }
+
+  /**
    * What the driver needs from its link at this address; validates the address's driver-specific
    * parts, throwing {@link io.pdu4j.api.InvalidArgumentException}.
    */

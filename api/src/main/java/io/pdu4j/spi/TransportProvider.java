@@ -22,6 +22,15 @@ public interface TransportProvider {
   }
 
   /**
+   * Whether this transport reads the address's path (the device of {@code serial:///dev/ttyUSB0},
+   * the gateway port of {@code extron://10.0.0.9/3}). The runtime refuses an address with a path
+   * that neither the transport nor the driver ({@link PowerDriver#readsPath()}) reads. Default: no.
+   */
+  default boolean readsPath() {
+    return false;
+  }
+
+  /**
    * Creates a closed link for the address. Validates the address (host, port, options) and throws
    * {@link io.pdu4j.api.InvalidArgumentException} naming what is wrong; does no I/O.
    */

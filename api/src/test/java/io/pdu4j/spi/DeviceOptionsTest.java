@@ -63,4 +63,26 @@ class DeviceOptionsTest {
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("quiet");
   }
+
+  @Test
+  void pollBelowOneHundredMillisecondsIsRefusedNamingTheBound() {
+    assertThatThrownBy(
+            () ->
+                DeviceOptions.defaults()
+                    .withOverrides(DeviceAddress.parse("isotek:tcp://h?poll=10ms")))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("isotek:tcp://h")
+        .hasMessageContaining("poll must be at least 100ms, got 10ms");
+    assertThatThrownBy(
+            () ->
+                DeviceOptions.defaults()
+                    .withOverrides(DeviceAddress.parse("isotek:tcp://h?poll=99ms")))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("poll must be at least 100ms");
+    assertThat(
+            DeviceOptions.defaults()
+                .withOverrides(DeviceAddress.parse("isotek:tcp://h?poll=100ms"))
+                .pollInterval())
+        .contains(Duration.ofMillis(100));
+  }
 }

@@ -35,7 +35,10 @@ final class Cli {
     PrintWriter err = commandLine.getErr();
     int code = ExitCodes.of(t);
     // a PowerDeviceException's message names the device, what was sent and what came back
-    err.println("pdu4j: " + (t instanceof PowerDeviceException ? t.getMessage() : t.toString()));
+    err.println(
+        "pdu4j: "
+            + TerminalText.safeLines(
+                t instanceof PowerDeviceException ? t.getMessage() : t.toString()));
     if (verbose(parseResult)) {
       t.printStackTrace(err);
     } else if (!(t instanceof PowerDeviceException)) {
@@ -48,7 +51,7 @@ final class Cli {
   private static int onBadUsage(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println("pdu4j: " + ex.getMessage());
+    err.println("pdu4j: " + TerminalText.safeLines(ex.getMessage()));
     UnmatchedArgumentException.printSuggestions(ex, err);
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();

@@ -1,16 +1,23 @@
 package io.pdu4j.cli;
 
 import io.pdu4j.api.DeviceCapability;
+import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.Outlet;
+import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.spi.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +28,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pdu4j cycle URI OUTLET... [--off-time DURATION]}: switches each outlet off, waits, and on
  * again, each step confirmed by the device; prints the state each reported at the end.
+ *
+ * <p>Interrupted (Ctrl-C, SIGTERM) while an outlet is off, it switches that outlet back on before
+ * the process ends, waits for the device to confirm it (bounded), and says so on stderr: {@code
+ * interrupted: outlet 3 switched back on}, or loudly that it failed. The process then exits with
+ * the signal's code (130 for SIGINT, 143 for SIGTERM). The off, the wait and the on are three steps
+ * here rather than the device's one {@link Outlet#cycle} so that the switch-on can be sent at once:
+ * a cycle in progress holds the device's command queue for its whole off time.
  */
 @Command(
     name = "cycle",
@@ -28,9 +42,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Power-cycle outlets: off, wait, on, each confirmed by the device.",
       "Without --off-time each outlet waits its own reset delay (0 if it has none).",
+      "Interrupted (Ctrl-C, SIGTERM) while an outlet is off, it switches it back on first,"
+          + " then exits with 130 (SIGINT) or 143 (SIGTERM).",
       "Example: pdu4j cycle isotek:tcp://10.0.0.5:501 1 --off-time 5s"
     })
 final class CycleCommand implements Callable<Integer> {
+  /** The longest {@code --off-time}: a longer "cycle" is an off and a forgotten on. */
+  static final Duration MAX_OFF_TIME = Duration.ofHours(1);
+
   @Mixin DeviceArgs device;
 
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "OUTLET", description = "Outlets.")
@@ -40,13 +59,22 @@ final class CycleCommand implements Callable<Integer> {
       names = "--off-time",
       paramLabel = "DURATION",
       converter = DeviceArgs.DurationConverter.class,
-      description = "How long to stay off (e.g. 5s); default: the outlet's reset delay.")
+      description =
+          "How long to stay off, more than 0 and at most 1h (e.g. 5s); default: the"
+              + " outlet's reset delay.")
   Duration offTime;
 
   @Spec CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
+    if (offTime != null && offTime.compareTo(MAX_OFF_TIME) > 0) {
+      throw new InvalidArgumentException(
+          "--off-time must be at most "
+              + Durations.format(MAX_OFF_TIME)
+              + ", got "
+              + Durations.format(offTime));
+    }
     SwitchCommand.Selection selection = SwitchCommand.Selection.parse(outlets);
     PrintWriter out = spec.commandLine().getOut();
     Style style = Pdu4jCommand.style(spec);
@@ -66,19 +94,119 @@ final class CycleCommand implements Callable<Integer> {
         }
       }
       for (Outlet o : chosen) {
-        Duration wait = offTime != null ? offTime : Duration.ofHours(3);
-        OutletStatus s =
-            DeviceArgs.await(
-                o.cycle(offTime),
-                device.options().commandTimeout().multipliedBy(4).plus(wait),
-                "cycling outlet " + o.number(),
-                address);
-        out.println(SwitchCommand.line(s, style));
-        out.flush();
+        if (!o.capabilities().contains(OutletCapability.SWITCHABLE)) {
+          throw new UnsupportedCapabilityException(
+              "outlet " + o.number() + " (" + o.name() + ") cannot be switched",
+              address,
+              null,
+              null,
+              null);
+        }
+      }
+      Guard guard =
+          new Guard(address, spec.commandLine().getErr(), device.options().commandTimeout());
+      Thread hook = new Thread(guard::onShutdown, "pdu4j-cycle-interrupted");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        for (Outlet o : chosen) {
+          Duration wait = offTime != null ? offTime : resetDelay(pdu, o, address);
+          guard.offNow.set(o); // before the off: it may reach the device even if interrupted
+          device.await(o.switchOff(), "switching outlet " + o.number() + " off", address);
+          if (guard.interrupted.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+            break; // the hook switches it back on; the process is ending
+          }
+          OutletStatus s =
+              device.await(o.switchOn(), "switching outlet " + o.number() + " on", address);
+          guard.offNow.compareAndSet(o, null);
+          out.println(SwitchCommand.line(s, style));
+          out.flush();
+        }
+      } finally {
+        guard.settle(hook);
       }
       return ExitCodes.OK;
     } finally {
       out.flush();
+    }
+  }
+
+  /** The outlet's own reset delay, or 0 when the device keeps none or does not say. */
+  private Duration resetDelay(PowerDevice pdu, Outlet o, String address) {
+    if (!pdu.has(DeviceCapability.OUTLET_CONFIG)) {
+      return Duration.ZERO;
+    }
+    try {
+      return device.await(o.config(), "reading outlet " + o.number(), address).resetDelay();
+    } catch (DeviceRejectedException | UnsupportedCapabilityException e) {
+      return Duration.ZERO;
+    }
+  }
+
+  /**
+   * The outlet that is off and must be switched back on should the process be interrupted, and the
+   * shutdown hook that does it.
+   */
+  static final class Guard {
+    final AtomicReference<Outlet> offNow = new AtomicReference<>();
+    final CountDownLatch interrupted = new CountDownLatch(1);
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final String address;
+    private final PrintWriter err;
+    private final Duration switchOnBound;
+
+    Guard(String address, PrintWriter err, Duration commandTimeout) {
+      this.address = address;
+      this.err = err;
+      // the driver fails the switch-on after its command timeout; this is the backstop
+      this.switchOnBound = commandTimeout.multipliedBy(3).plusSeconds(1);
+    }
+
+    /** Runs in the shutdown hook: switches the outlet that is off back on, and waits for it. */
+    void onShutdown() {
+      interrupted.countDown();
+      try {
+        Outlet o = offNow.getAndSet(null);
+        if (o == null) {
+          return;
+        }
+        try {
+          OutletStatus s =
+              DeviceArgs.await(
+                  o.switchOn(),
+                  switchOnBound,
+                  "switching outlet " + o.number() + " back on",
+                  address);
+          err.println(
+              "pdu4j: interrupted: outlet "
+                  + o.number()
+                  + " switched back on (the device reports it "
+                  + s.state()
+                  + ")");
+        } catch (RuntimeException e) {
+          err.println(
+              "pdu4j: interrupted: OUTLET "
+                  + o.number()
+                  + " MAY BE LEFT OFF: switching it back on failed: "
+                  + TerminalText.safeLines(e.getMessage()));
+        }
+        err.flush();
+      } finally {
+        done.countDown();
+      }
+    }
+
+    /**
+     * After the last step or a failure: without an interruption the hook is removed; with one, the
+     * caller waits for the hook to finish before the runtime is closed under it.
+     */
+    void settle(Thread hook) throws InterruptedException {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        return;
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to
+      }
+      done.await(switchOnBound.plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 }

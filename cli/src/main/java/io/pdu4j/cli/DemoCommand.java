@@ -233,7 +233,11 @@ final class DemoCommand implements Callable<Integer> {
           try {
             rack.outlet(99);
           } catch (InvalidArgumentException e) {
-            note(style.dim("InvalidArgumentException: " + e.getMessage() + "  (exit code 2)"));
+            note(
+                style.dim(
+                    "InvalidArgumentException: "
+                        + TerminalText.safe(e.getMessage())
+                        + "  (exit code 2)"));
             return e;
           }
           throw new IllegalStateException("outlet 99 was not refused");
@@ -507,7 +511,7 @@ final class DemoCommand implements Callable<Integer> {
                 .append(StatusView.table(d.info(), s, StatusCommand.clockOf(d, s), style))
                 .append(nl);
           } catch (PowerDeviceException e) {
-            screen.append(style.red(e.getMessage())).append(nl);
+            screen.append(style.red(TerminalText.safeLines(e.getMessage()))).append(nl);
           }
         });
     screen.append(nl).append(style.bold("last change: ")).append(lastAction).append(nl);
@@ -540,7 +544,7 @@ final class DemoCommand implements Callable<Integer> {
           + style.dim(
               " (confirmed in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms)");
     } catch (PowerDeviceException e) {
-      return style.red(e.getMessage());
+      return style.red(TerminalText.safeLines(e.getMessage()));
     }
   }
 
@@ -603,7 +607,8 @@ final class DemoCommand implements Callable<Integer> {
       if (firstFailureCode == ExitCodes.OK) {
         firstFailureCode = ExitCodes.of(t);
       }
-      failure = t instanceof PowerDeviceException ? t.getMessage() : t.toString();
+      failure =
+          TerminalText.safeLines(t instanceof PowerDeviceException ? t.getMessage() : t.toString());
       result = Optional.empty();
     }
     out.println("  " + (failure == null ? style.green(" ok ") : style.red("FAIL")) + "  " + label);

@@ -60,7 +60,7 @@ final class DemoEvents {
   /** A device listener: keeps outlet and connection changes, ignores the rest. */
   void onEvent(DeviceEvent event) {
     String time = LocalTime.now().format(TIME);
-    String device = names.getOrDefault(event.device(), event.device());
+    String device = TerminalText.safe(names.getOrDefault(event.device(), event.device()));
     synchronized (events) {
       if (event instanceof DeviceEvent.OutletChanged c) {
         OutletState to = c.current().state();
@@ -71,7 +71,7 @@ final class DemoEvents {
         }
         last.outlets.add(c.current().number());
       } else if (event instanceof DeviceEvent.Connection c) {
-        String reason = c.reason().map(r -> " (" + r + ")").orElse("");
+        String reason = c.reason().map(r -> " (" + TerminalText.safe(r) + ")").orElse("");
         events.addLast(
             new EventLine(
                 time,

@@ -81,7 +81,11 @@ final class DeviceArgs {
   /** Tells the user which plugin jars were skipped, and why. */
   static void reportPlugins(PowerRuntime runtime, PrintWriter err) {
     for (PluginProblem p : runtime.pluginProblems()) {
-      err.println("pdu4j: plugin " + p.jar() + " skipped: " + p.message());
+      err.println(
+          "pdu4j: plugin "
+              + TerminalText.safe(String.valueOf(p.jar()))
+              + " skipped: "
+              + TerminalText.safeLines(p.message()));
     }
     err.flush();
   }

@@ -20,10 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pdu4j discover [--timeout DURATION] [--broadcast ADDR] [--port N] [--json]}: asks every
- * driver that can discover (found through {@link ServiceLoader}), all at once over one window, and
- * prints the devices found with addresses ready for the other commands: IsoTek units answer a
- * broadcast, Enistic controllers are heard passively as they broadcast their readings.
+ * {@code pdu4j discover [--timeout DURATION] [--broadcast ADDR] [--port [DRIVER=]N]... [--json]}:
+ * asks every driver that can discover (found through {@link ServiceLoader}), all at once over one
+ * window, and prints the devices found with addresses ready for the other commands: IsoTek units
+ * answer a broadcast, Enistic controllers are heard passively as they broadcast their readings.
+ *
+ * <p>Ports are per driver ({@code --port isotek=5010 --port enistic=53015}). A bare {@code --port
+ * N} is the port of the one driver chosen with {@code --driver}, or else of the drivers that send a
+ * request (IsoTek); drivers that listen (Enistic) keep their own port, so a listener never binds
+ * the port a request goes to and takes its answers. If any driver fails (a port in use), what the
+ * others found is still printed and the exit code is that failure's (4 for a port in use).
  */
 @Command(
     name = "discover",
@@ -50,9 +56,14 @@ final class DiscoverCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      paramLabel = "N",
-      description = "The port to send to (default: each driver's own, 501 for IsoTek).")
-  Integer port;
+      paramLabel = "[DRIVER=]N",
+      split = ",",
+      description =
+          "A driver's port, e.g. isotek=5010 (the port the request goes to) or enistic=53015 (the"
+              + " port listened on); repeatable. A bare N is for the driver chosen with --driver,"
+              + " or else for the drivers that send a request (isotek). Default: each driver's own"
+              + " (isotek 501, enistic 53005).")
+  List<String> ports = new ArrayList<>();
 
   @Option(
       names = "--driver",
@@ -67,27 +78,24 @@ final class DiscoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (port != null && (port < 1 || port > 65535)) {
-      throw new InvalidArgumentException("--port must be 1..65535, got " + port);
+    List<DeviceDiscoverer> discoverers = new ArrayList<>();
+    for (DeviceDiscoverer d : ServiceLoader.load(DeviceDiscoverer.class)) {
+      if (driver == null || driver.equalsIgnoreCase(d.driver())) {
+        discoverers.add(d);
+      }
     }
+    if (discoverers.isEmpty()) {
+      throw new InvalidArgumentException("no driver named '" + driver + "' can discover devices");
+    }
+    Map<DeviceDiscoverer, Integer> portOf = ports(discoverers);
     PrintWriter out = spec.commandLine().getOut();
     List<DeviceDiscoverer.Found> found = new ArrayList<>();
     try {
       // every driver listens over the same window, so the whole run takes one window
       Map<DeviceDiscoverer, CompletionStage<DeviceDiscoverer.Result>> running =
           new LinkedHashMap<>();
-      for (DeviceDiscoverer d : ServiceLoader.load(DeviceDiscoverer.class)) {
-        if (driver != null && !driver.equalsIgnoreCase(d.driver())) {
-          continue;
-        }
-        running.put(
-            d,
-            d.discover(
-                new DeviceDiscoverer.Request(
-                    broadcast, port != null ? port : d.defaultPort(), timeout)));
-      }
-      if (running.isEmpty()) {
-        throw new InvalidArgumentException("no driver named '" + driver + "' can discover devices");
+      for (DeviceDiscoverer d : discoverers) {
+        running.put(d, d.discover(new DeviceDiscoverer.Request(broadcast, portOf.get(d), timeout)));
       }
       RuntimeException firstFailure = null;
       int succeeded = 0;
@@ -107,7 +115,10 @@ final class DiscoverCommand implements Callable<Integer> {
           spec.commandLine()
               .getErr()
               .println(
-                  "pdu4j: " + e.getKey().driver() + " discovery failed: " + failure.getMessage());
+                  "pdu4j: "
+                      + e.getKey().driver()
+                      + " discovery failed: "
+                      + TerminalText.safeLines(failure.getMessage()));
           if (firstFailure == null) {
             firstFailure = failure;
           }
@@ -122,14 +133,85 @@ final class DiscoverCommand implements Callable<Integer> {
       if (found.isEmpty() && !json) {
         out.println("no devices answered");
       }
-      return ExitCodes.OK;
+      // what the others found is printed, but a run in which a driver could not look is no success
+      return firstFailure == null ? ExitCodes.OK : ExitCodes.of(firstFailure);
     } finally {
       out.flush();
     }
   }
 
+  /** Each discoverer's port, from {@code --port}: see the class comment. */
+  private Map<DeviceDiscoverer, Integer> ports(List<DeviceDiscoverer> discoverers) {
+    Integer bare = null;
+    Map<String, Integer> byDriver = new LinkedHashMap<>();
+    for (String p : ports) {
+      String t = p.trim();
+      int eq = t.indexOf('=');
+      if (eq < 0) {
+        if (bare != null) {
+          throw new InvalidArgumentException(
+              "--port N may be given once; name the driver for more, e.g. --port isotek=5010");
+        }
+        bare = port(t, p);
+        continue;
+      }
+      String name = t.substring(0, eq).trim();
+      boolean known =
+          ServiceLoader.load(DeviceDiscoverer.class).stream()
+              .anyMatch(d -> d.get().driver().equalsIgnoreCase(name));
+      if (!known) {
+        throw new InvalidArgumentException(
+            "--port " + p + ": no driver named '" + name + "' can discover devices");
+      }
+      if (byDriver.put(name.toLowerCase(java.util.Locale.ROOT), port(t.substring(eq + 1), p))
+          != null) {
+        throw new InvalidArgumentException("--port names driver '" + name + "' twice");
+      }
+    }
+    Map<DeviceDiscoverer, Integer> result = new LinkedHashMap<>();
+    for (DeviceDiscoverer d : discoverers) {
+      Integer own = byDriver.get(d.driver().toLowerCase(java.util.Locale.ROOT));
+      boolean bareApplies = bare != null && (driver != null || d.sendsRequest());
+      result.put(d, own != null ? own : bareApplies ? bare : d.defaultPort());
+    }
+    for (Map.Entry<DeviceDiscoverer, Integer> listener : result.entrySet()) {
+      for (Map.Entry<DeviceDiscoverer, Integer> sender : result.entrySet()) {
+        if (!listener.getKey().sendsRequest()
+            && sender.getKey().sendsRequest()
+            && listener.getValue().equals(sender.getValue())) {
+          throw new InvalidArgumentException(
+              "--port: "
+                  + listener.getKey().driver()
+                  + " would listen on port "
+                  + listener.getValue()
+                  + ", where "
+                  + sender.getKey().driver()
+                  + " sends its request, and take the answers; give them different ports");
+        }
+      }
+    }
+    return result;
+  }
+
+  private static int port(String text, String option) {
+    int n;
+    try {
+      n = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException(
+          "--port takes N or DRIVER=N (e.g. isotek=5010), got '" + option + "'", e);
+    }
+    if (n < 1 || n > 65535) {
+      throw new InvalidArgumentException("--port must be 1..65535, got " + option);
+    }
+    return n;
+  }
+
   static String text(DeviceDiscoverer.Found f) {
-    return f.uri() + "  serial " + f.serial() + f.mac().map(m -> "  mac " + m).orElse("");
+    return TerminalText.safe(f.uri())
+        + "  serial "
+        + TerminalText.safe(f.serial())
+        + f.mac().map(m -> "  mac " + TerminalText.safe(m)).orElse("");
   }
 
   static String json(DeviceDiscoverer.Found f) {

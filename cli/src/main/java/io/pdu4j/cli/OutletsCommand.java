@@ -127,7 +127,7 @@ final class OutletsCommand implements Callable<Integer> {
         Locale.ROOT,
         "%3d  %-8s  %-6s  %5ds  %s",
         o.number(),
-        c.name(),
+        TerminalText.safe(c.name()),
         c.type().name().toLowerCase(Locale.ROOT),
         c.resetDelay().getSeconds(),
         o.state().name());

@@ -92,7 +92,7 @@ final class RestartCommand implements Callable<Integer> {
           "restarting the device",
           address);
       accepted.set(true);
-      out.println("restart accepted by " + address);
+      out.println("restart accepted by " + TerminalText.safe(address));
       out.flush();
       if (noWait) {
         return ExitCodes.OK;
@@ -102,7 +102,7 @@ final class RestartCommand implements Callable<Integer> {
             "back after "
                 + Duration.ofNanos(System.nanoTime() - started).toMillis()
                 + " ms: "
-                + address);
+                + TerminalText.safe(address));
         return ExitCodes.OK;
       }
       throw new DeviceTimeoutException(

@@ -163,7 +163,7 @@ final class ScheduleCommand implements Callable<Integer> {
         Locale.ROOT,
         "%2d  %-8s  outlet %2d  %-7s  %s",
         index,
-        r.name(),
+        TerminalText.safe(r.name()),
         r.outlet(),
         r.action().name().toLowerCase(Locale.ROOT),
         when);

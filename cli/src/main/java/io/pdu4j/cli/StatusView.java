@@ -75,7 +75,7 @@ final class StatusView {
   static List<String> heading(
       DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, Style style) {
     List<String> lines = new ArrayList<>();
-    StringBuilder what = new StringBuilder(style.bold(info.address()));
+    StringBuilder what = new StringBuilder(style.bold(TerminalText.safe(info.address())));
     what.append("  ").append(describe(info));
     lines.add(what.toString());
     StringBuilder facts = new StringBuilder();
@@ -97,13 +97,13 @@ final class StatusView {
     return lines;
   }
 
-  /** Vendor, model, serial and firmware in one phrase. */
+  /** Vendor, model, serial and firmware in one phrase, safe for a terminal. */
   static String describe(DeviceInfo info) {
     StringBuilder b = new StringBuilder();
     b.append(info.vendor()).append(' ').append(info.model());
     info.serial().ifPresent(s -> b.append(", serial ").append(s));
     info.firmware().ifPresent(f -> b.append(", firmware ").append(f));
-    return b.toString().strip();
+    return TerminalText.safe(b.toString().strip());
   }
 
   /** The outlets as a table with a header row: number, name, state, volts, watts. */
@@ -147,8 +147,9 @@ final class StatusView {
     return String.join(System.lineSeparator(), lines);
   }
 
+  /** The outlet's name for a table: escaped for the terminal, at most 24 characters. */
   static String name(OutletStatus o) {
-    String n = o.name().isBlank() ? "Outlet " + o.number() : o.name().strip();
+    String n = o.name().isBlank() ? "Outlet " + o.number() : TerminalText.safe(o.name().strip());
     return n.length() > MAX_NAME ? n.substring(0, MAX_NAME - 1) + "~" : n;
   }
 

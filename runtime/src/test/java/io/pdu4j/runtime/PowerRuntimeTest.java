@@ -176,6 +176,52 @@ class PowerRuntimeTest {
   }
 
   @Test
+  void aPathThatNeitherDriverNorTransportReadsIsRefused() {
+    fakes();
+    assertThatThrownBy(() -> runtime.open("fake:mem://host:501/foo"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("the path '/foo' in fake:mem://host:501/foo means nothing")
+        .hasMessageContaining("leave it out");
+    assertThat(transport.contexts).as("nothing was opened").isEmpty();
+    try (PowerRuntime real = PowerRuntime.builder().ioThreads(1).build()) {
+      assertThatThrownBy(() -> real.open("isotek:tcp://127.0.0.1:1/foo"))
+          .isInstanceOf(InvalidArgumentException.class)
+          .hasMessageContaining("means nothing to isotek:tcp");
+    }
+  }
+
+  @Test
+  void aPathReadByTheDriverOrTheTransportIsAccepted() {
+    FakeDriver pathDriver =
+        new FakeDriver("pathy") {
+          @Override
+          public boolean readsPath() {
+            return true;
+          }
+        };
+    FakeTransport pathTransport =
+        new FakeTransport("pathmem") {
+          @Override
+          public boolean readsPath() {
+            return true;
+          }
+        };
+    runtime =
+        PowerRuntime.builder()
+            .loadServices(false)
+            .driver(driver)
+            .driver(pathDriver)
+            .transport(transport)
+            .transport(pathTransport)
+            .ioThreads(1)
+            .build();
+    assertThat(runtime.open("pathy:mem://host/controller-1").connectionState())
+        .isEqualTo(ConnectionState.CONNECTED);
+    assertThat(runtime.open("fake:pathmem://host/port-3").connectionState())
+        .isEqualTo(ConnectionState.CONNECTED);
+  }
+
+  @Test
   void driverAndTransportOptionsAreAccepted() {
     fakes();
     PowerDevice device = runtime.open("fake:mem://host?colour=red&buffer=1&timeout=750ms");

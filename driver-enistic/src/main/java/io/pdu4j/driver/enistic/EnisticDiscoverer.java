@@ -46,6 +46,12 @@ public final class EnisticDiscoverer implements DeviceDiscoverer {
     return EnisticDriver.DEFAULT_PORT;
   }
 
+  /** It sends nothing: it binds the request's port and listens. */
+  @Override
+  public boolean sendsRequest() {
+    return false;
+  }
+
   @Override
   public CompletionStage<Result> discover(Request request) {
     return DatagramWindow.onOwnThread(
@@ -53,7 +59,11 @@ public final class EnisticDiscoverer implements DeviceDiscoverer {
         () -> listen(request),
         e ->
             new DeviceUnreachableException(
-                "cannot listen for Enistic readings on port " + request.port() + ": " + e,
+                "cannot listen for Enistic readings on UDP port "
+                    + request.port()
+                    + (e instanceof java.net.BindException
+                        ? ": the port is in use by a socket that does not share it (" + e + ")"
+                        : ": " + e),
                 "enistic:udp://0.0.0.0:" + request.port(),
                 null,
                 null,

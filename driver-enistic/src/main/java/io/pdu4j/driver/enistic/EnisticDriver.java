@@ -51,6 +51,12 @@ public final class EnisticDriver implements PowerDriver {
     return "Enistic Smart Energy Controller: Smart Sockets and meters (UDP 53005/53004)";
   }
 
+  /** The path is the controller serial: {@code enistic:udp://0.0.0.0:53005/004A3BB5B04}. */
+  @Override
+  public boolean readsPath() {
+    return true;
+  }
+
   @Override
   public Set<String> optionNames() {
     return EnisticSettings.OPTION_NAMES;

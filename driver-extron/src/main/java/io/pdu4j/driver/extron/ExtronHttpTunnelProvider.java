@@ -34,6 +34,12 @@ public final class ExtronHttpTunnelProvider implements TransportProvider {
     return "a serial device on a port of an Extron IPCP, through SIS send-data-string over HTTP";
   }
 
+  /** The path is the IPCP port the device is on: {@code /3} for COM3. */
+  @Override
+  public boolean readsPath() {
+    return true;
+  }
+
   @Override
   public Set<String> optionNames() {
     return TunnelSettings.HTTP_OPTIONS;

@@ -259,6 +259,18 @@ public final class RuntimeCore {
                 + String.join(", ", known));
       }
     }
+    if (!address.path().isEmpty() && !driver.readsPath() && !transport.readsPath()) {
+      throw new InvalidArgumentException(
+          "the path '"
+              + address.path()
+              + "' in "
+              + address
+              + " means nothing to "
+              + address.driver()
+              + ":"
+              + address.transport()
+              + " (neither the driver nor the transport reads a path); leave it out");
+    }
     DeviceOptions options = settings.defaults().withOverrides(address);
     LinkRequirements requirements =
         call(driver, "requirements()", address, () -> driver.requirements(address));

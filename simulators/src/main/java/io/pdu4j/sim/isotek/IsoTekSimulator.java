@@ -500,9 +500,21 @@ public final class IsoTekSimulator implements AutoCloseable {
 
     /**
      * The line sent instead of {@code OK} (then the prompt) for a rejected command; {@code ERR}.
+     * Control characters other than CR and LF are sent as given (a hostile unit).
      */
     public Builder errorReply(String errorReply) {
-      this.errorReply = checkField("errorReply", errorReply);
+      if (errorReply == null || errorReply.isEmpty() || errorReply.length() > 64) {
+        throw new IllegalArgumentException(
+            "errorReply must be 1..64 characters, was " + errorReply);
+      }
+      for (int i = 0; i < errorReply.length(); i++) {
+        char c = errorReply.charAt(i);
+        if (c == '\r' || c == '\n' || c > 0xFF) {
+          throw new IllegalArgumentException(
+              "errorReply must be one line of 8-bit characters, without CR or LF");
+        }
+      }
+      this.errorReply = errorReply;
       return this;
     }
 
@@ -556,7 +568,8 @@ public final class IsoTekSimulator implements AutoCloseable {
     /**
      * The configuration of outlet {@code outlet}, as {@code Cx=} would set it.
      *
-     * @param name at most 8 printable ASCII characters without {@code |}
+     * @param name at most 8 characters without {@code |}, CR or LF; control characters are kept as
+     *     given (a hostile unit)
      * @param type 1 normal, 2 router, 3 locked
      * @param delaySeconds reset-sequence delay, 0..99999
      */

@@ -58,6 +58,12 @@ public final class SerialTransportProvider implements TransportProvider {
   }
 
   /** {@code baud}, {@code parity}, {@code data}, {@code stop} and {@code flow}. */
+  /** The path is the port: {@code serial:///dev/ttyUSB0}, {@code serial:///COM3}. */
+  @Override
+  public boolean readsPath() {
+    return true;
+  }
+
   @Override
   public Set<String> optionNames() {
     return SerialSettings.OPTION_NAMES;

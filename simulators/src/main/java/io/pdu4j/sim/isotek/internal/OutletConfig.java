@@ -3,8 +3,9 @@ package io.pdu4j.sim.isotek.internal;
 /**
  * One outlet's configuration as the {@code C?} / {@code Cx=} commands carry it.
  *
- * @param name the outlet name, at most 8 printable ASCII characters without {@code |}; it is padded
- *     with spaces to 8 on the wire
+ * @param name the outlet name, at most 8 characters without {@code |}, CR or LF; it is padded with
+ *     spaces to 8 on the wire. Other control characters (ESC, BEL) are kept as given, as a unit
+ *     that does not check its input would: tests use them to play a hostile unit
  * @param type 1 normal, 2 router, 3 locked
  * @param delaySeconds the reset-sequence delay in seconds, 0..99999
  */
@@ -30,9 +31,9 @@ public record OutletConfig(String name, int type, int delaySeconds) {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c < 0x20 || c > 0x7E || c == '|') {
+      if (c == '|' || c == '\r' || c == '\n' || c > 0xFF) {
         throw new IllegalArgumentException(
-            "outlet name must be printable ASCII without '|', was " + quoted(name));
+            "outlet name must be 8-bit characters without '|', CR or LF, was " + quoted(name));
       }
     }
     if (type < NORMAL || type > LOCKED) {
