@@ -161,6 +161,8 @@ public final class Soak {
           ledger.issued(),
           ledger.succeeded(),
           ledger.failed(),
+          ledger.failedInDetail(),
+          ledger.firstMessages(),
           ledger.thrown(),
           ledger.byCommand(),
           ledger.openCount(),

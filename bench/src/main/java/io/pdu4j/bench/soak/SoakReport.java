@@ -17,6 +17,8 @@ import java.util.Map;
  * @param issued commands issued
  * @param succeeded commands whose stage completed normally
  * @param failed commands whose stage failed, by exception kind
+ * @param failedInDetail the same by device kind, command and exception kind
+ * @param firstMessages the first failure's message for each key of {@code failedInDetail}
  * @param thrown commands refused by a throw instead of a failed stage, by exception kind
  * @param byCommand commands issued, by command
  * @param neverCompleted stages still open once the drain time after the run had passed
@@ -39,6 +41,8 @@ public record SoakReport(
     long issued,
     long succeeded,
     Map<String, Long> failed,
+    Map<String, Long> failedInDetail,
+    Map<String, String> firstMessages,
     Map<String, Long> thrown,
     Map<String, Long> byCommand,
     long neverCompleted,
@@ -128,6 +132,11 @@ public record SoakReport(
     out.printf(Locale.ROOT, "commands issued      %d %s%n", issued, byCommand);
     out.printf(Locale.ROOT, "  succeeded          %d%n", succeeded);
     out.printf(Locale.ROOT, "  failed             %d %s%n", failedTotal(), failed);
+    failedInDetail.forEach(
+        (k, n) -> {
+          out.printf(Locale.ROOT, "    %-56s %d%n", k, n);
+          out.printf(Locale.ROOT, "      first: %s%n", firstMessages.getOrDefault(k, "?"));
+        });
     out.printf(Locale.ROOT, "  refused by a throw %s%n", thrown);
     out.printf(Locale.ROOT, "  never completed    %d%n", neverCompleted);
     out.printf(Locale.ROOT, "  completed twice    %d%n", doubleCompletions);

@@ -33,6 +33,8 @@ final class StageLedger {
   private final LongAdder succeeded = new LongAdder();
   private final LongAdder doubles = new LongAdder();
   private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> failedInDetail = new ConcurrentHashMap<>();
+  private final Map<String, String> firstMessages = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> thrown = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> byCommand = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> slowestNanos = new ConcurrentHashMap<>();
@@ -72,18 +74,33 @@ final class StageLedger {
           if (failure == null) {
             succeeded.increment();
           } else {
-            failed.computeIfAbsent(kind(failure), k -> new LongAdder()).increment();
+            Throwable cause = unwrap(failure);
+            String kind = cause.getClass().getSimpleName();
+            String detail = deviceKind(device) + " " + command + " " + kind;
+            failed.computeIfAbsent(kind, k -> new LongAdder()).increment();
+            failedInDetail.computeIfAbsent(detail, k -> new LongAdder()).increment();
+            firstMessages.putIfAbsent(detail, device + ": " + cause.getMessage());
           }
         });
   }
 
   private static String kind(Throwable t) {
+    return unwrap(t).getClass().getSimpleName();
+  }
+
+  private static Throwable unwrap(Throwable t) {
     Throwable cause = t;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause.getClass().getSimpleName();
+    return cause;
+  }
+
+  /** The device's kind: its name up to the first {@code -} ({@code tunnel-0007}: tunnel). */
+  private static String deviceKind(String device) {
+    int dash = device.indexOf('-');
+    return dash > 0 ? device.substring(0, dash) : device;
   }
 
   long issued() {
@@ -111,6 +128,19 @@ final class StageLedger {
 
   Map<String, Long> failed() {
     return sums(failed);
+  }
+
+  /**
+   * Failures by device kind, command and exception kind ({@code enistic switch
+   * DeviceTimeoutException}).
+   */
+  Map<String, Long> failedInDetail() {
+    return sums(failedInDetail);
+  }
+
+  /** The first message seen for each key of {@link #failedInDetail()}, with the device's name. */
+  Map<String, String> firstMessages() {
+    return new TreeMap<>(firstMessages);
   }
 
   Map<String, Long> thrown() {
