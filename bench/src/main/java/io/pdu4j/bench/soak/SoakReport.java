@@ -24,7 +24,8 @@ import java.util.Map;
  * @param neverCompleted stages still open once the drain time after the run had passed
  * @param oldestOpen the oldest of those, described
  * @param doubleCompletions stages completed more than once
- * @param slowestMillis the longest time a stage took to complete, in milliseconds, by command
+ * @param slowestMillis the longest time a stage took to complete, in milliseconds, by device kind
+ *     and command
  * @param faults faults given, by kind
  * @param restartFailures attempts to bind a restarted simulator's port that failed
  * @param notConnectedAtStart devices not connected when the run began, with their health

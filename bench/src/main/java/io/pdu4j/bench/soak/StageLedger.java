@@ -69,7 +69,7 @@ final class StageLedger {
           }
           open.remove(id);
           slowestNanos
-              .computeIfAbsent(command, c -> new AtomicLong())
+              .computeIfAbsent(deviceKind(device) + " " + command, c -> new AtomicLong())
               .accumulateAndGet(System.nanoTime() - issuedAt, Math::max);
           if (failure == null) {
             succeeded.increment();
@@ -119,7 +119,7 @@ final class StageLedger {
     return open.size();
   }
 
-  /** The longest time a stage took to complete, in milliseconds, by command. */
+  /** The longest time a stage took to complete, in milliseconds, by device kind and command. */
   Map<String, Long> slowestMillis() {
     Map<String, Long> out = new TreeMap<>();
     slowestNanos.forEach((k, v) -> out.put(k, v.get() / 1_000_000));

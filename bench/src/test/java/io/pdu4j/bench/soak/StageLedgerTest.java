@@ -36,6 +36,7 @@ class StageLedgerTest {
     assertThat(ledger.firstMessages())
         .isEqualTo(Map.of("tunnel refresh DeviceTimeoutException", "tunnel-0002: no answer"));
     assertThat(ledger.byCommand()).isEqualTo(Map.of("switch", 1L, "refresh", 1L));
+    assertThat(ledger.slowestMillis()).containsOnlyKeys("tunnel switch", "tunnel refresh");
     assertThat(ledger.openCount()).isZero();
     assertThat(ledger.doubleCompletions()).isZero();
   }
