@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class Soak {
   private static final Logger LOG = LoggerFactory.getLogger(Soak.class);
   private static final Duration TICK = Duration.ofMillis(20);
+  private static final Duration CLOSE_AFTER = Duration.ofMillis(1500);
+  private static final Duration CLOSE_DRAIN = Duration.ofSeconds(10);
 
   private Soak() {}
 
@@ -80,6 +82,7 @@ public final class Soak {
   public static SoakReport run(SoakSettings settings, PrintStream out) throws Exception {
     Random random = new Random(settings.seed());
     StageLedger ledger = new StageLedger();
+    StageLedger closing = new StageLedger();
     Map<String, LongAdder> faults = new ConcurrentHashMap<>();
     out.printf(
         Locale.ROOT, "soak: starting %s devices %s%n", settings.devices(), settings.counts());
@@ -148,9 +151,15 @@ public final class Soak {
         waitUntil(settings.drainTimeout(), () -> ledger.openCount() == 0);
         notAtEnd = awaitConnected(devices, settings.readyTimeout());
         end = settledProbe(start, settings);
+        // the close under load: a command to every open device, cycles caught in their off time
+        for (SupervisedDevice d : devices) {
+          d.device().ifPresent(device -> lastCommand(d.name(), device, random, closing));
+        }
+        Thread.sleep(CLOSE_AFTER.toMillis());
       } finally {
         runtime.close();
       }
+      waitUntil(CLOSE_DRAIN, () -> closing.openCount() == 0);
       waitUntil(Duration.ofSeconds(5), () -> ProcessProbe.liveRuntimeThreads() == 0);
       Map<String, Long> faultCounts = new TreeMap<>();
       faults.forEach((k, v) -> faultCounts.put(k, v.sum()));
@@ -166,17 +175,13 @@ public final class Soak {
           ledger.thrown(),
           ledger.byCommand(),
           ledger.openCount(),
-          ledger.oldestOpen(10).stream()
-              .map(
-                  o ->
-                      o.command()
-                          + " on "
-                          + o.device()
-                          + " issued "
-                          + (System.nanoTime() - o.issuedAtNanos()) / 1_000_000
-                          + " ms ago")
-              .toList(),
+          describe(ledger),
           ledger.doubleCompletions(),
+          closing.issued(),
+          closing.failed(),
+          closing.openCount(),
+          describe(closing),
+          closing.doubleCompletions(),
           ledger.slowestMillis(),
           faultCounts,
           fleet.restartFailures(),
@@ -185,6 +190,40 @@ public final class Soak {
           start,
           end,
           ProcessProbe.liveRuntimeThreads());
+    }
+  }
+
+  private static List<String> describe(StageLedger ledger) {
+    return ledger.oldestOpen(10).stream()
+        .map(
+            o ->
+                o.command()
+                    + " on "
+                    + o.device()
+                    + " issued "
+                    + (System.nanoTime() - o.issuedAtNanos()) / 1_000_000
+                    + " ms ago")
+        .toList();
+  }
+
+  /**
+   * The command a device gets just before the runtime closes: a cycle with a 3 s off time where it
+   * can, so the close finds it between its two switches; else a switch, else a refresh.
+   */
+  private static void lastCommand(String name, PowerDevice device, Random r, StageLedger ledger) {
+    List<Outlet> switchable =
+        device.outlets().stream()
+            .filter(o -> o.capabilities().contains(OutletCapability.SWITCHABLE))
+            .toList();
+    if (switchable.isEmpty()) {
+      ledger.track(name, "refresh", device::refresh);
+      return;
+    }
+    Outlet outlet = switchable.get(r.nextInt(switchable.size()));
+    if (device.has(DeviceCapability.CYCLE)) {
+      ledger.track(name, "cycle", () -> outlet.cycle(Duration.ofSeconds(3)));
+    } else {
+      ledger.track(name, "switch", outlet::switchOff);
     }
   }
 

@@ -24,6 +24,11 @@ import java.util.Map;
  * @param neverCompleted stages still open once the drain time after the run had passed
  * @param oldestOpen the oldest of those, described
  * @param doubleCompletions stages completed more than once
+ * @param closeIssued commands issued just before the runtime closed (one per open device)
+ * @param closeFailed those that failed, by exception kind
+ * @param closeNeverCompleted those still open 10 s after the close
+ * @param closeOldestOpen the oldest of those, described
+ * @param closeDoubleCompletions those completed more than once
  * @param slowestMillis the longest time a stage took to complete, in milliseconds, by device kind
  *     and command
  * @param faults faults given, by kind
@@ -49,6 +54,11 @@ public record SoakReport(
     long neverCompleted,
     List<String> oldestOpen,
     long doubleCompletions,
+    long closeIssued,
+    Map<String, Long> closeFailed,
+    long closeNeverCompleted,
+    List<String> closeOldestOpen,
+    long closeDoubleCompletions,
     Map<String, Long> slowestMillis,
     Map<String, Long> faults,
     long restartFailures,
@@ -66,6 +76,17 @@ public record SoakReport(
     }
     if (doubleCompletions > 0) {
       v.add(doubleCompletions + " stage(s) completed more than once");
+    }
+    if (closeNeverCompleted > 0) {
+      v.add(
+          closeNeverCompleted
+              + " command(s) in flight when the runtime closed never completed, oldest: "
+              + closeOldestOpen);
+    }
+    if (closeDoubleCompletions > 0) {
+      v.add(
+          closeDoubleCompletions
+              + " stage(s) in flight when the runtime closed completed more than once");
     }
     if (!notConnectedAtStart.isEmpty()) {
       v.add(
@@ -142,6 +163,14 @@ public record SoakReport(
     out.printf(Locale.ROOT, "  never completed    %d%n", neverCompleted);
     out.printf(Locale.ROOT, "  completed twice    %d%n", doubleCompletions);
     out.printf(Locale.ROOT, "  slowest (ms)       %s%n", slowestMillis);
+    out.printf(
+        Locale.ROOT,
+        "at close             %d issued, %d failed %s, %d never completed, %d completed twice%n",
+        closeIssued,
+        closeFailed.values().stream().mapToLong(Long::longValue).sum(),
+        closeFailed,
+        closeNeverCompleted,
+        closeDoubleCompletions);
     out.printf(
         Locale.ROOT,
         "faults               %d %s%n",

@@ -28,6 +28,11 @@ class SoakReportTest {
         open,
         open > 0 ? List.of("switch on isotek-0001 issued 70000 ms ago") : List.of(),
         doubles,
+        10,
+        Map.of("DeviceClosedException", 10L - open),
+        open,
+        open > 0 ? List.of("cycle on relays-0002 issued 11500 ms ago") : List.of(),
+        doubles,
         Map.of("switch", 5000L),
         Map.of("isotek restart", 3L),
         0,
@@ -54,10 +59,20 @@ class SoakReportTest {
 
     assertThat(r.passed()).isFalse();
     assertThat(r.violations())
-        .hasSize(6)
+        .hasSize(8)
         .anySatisfy(
             v -> assertThat(v).startsWith("1 command(s) never completed").contains("isotek-0001"))
         .anySatisfy(v -> assertThat(v).startsWith("2 stage(s) completed more than once"))
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .startsWith("1 command(s) in flight when the runtime closed never completed")
+                    .contains("cycle on relays-0002"))
+        .anySatisfy(
+            v ->
+                assertThat(v)
+                    .isEqualTo(
+                        "2 stage(s) in flight when the runtime closed completed more than once"))
         .anySatisfy(v -> assertThat(v).contains("tunnel-0003 CONNECTING"))
         .anySatisfy(
             v -> assertThat(v).isEqualTo("live threads grew from 100 to 117 (tolerance 16)"))
