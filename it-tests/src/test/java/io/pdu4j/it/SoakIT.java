@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The soak of {@code bench} in its short form: 30 devices of every kind under one runtime, random
  * commands and faults for 20 seconds, and the same invariants as the long run (docs/reliability-
- * soak.md): every command completed exactly once, the fleet connected again once the faults ended,
- * threads and file descriptors back where they were, no runtime thread left after close.
+ * soak.md): every command completed exactly once, also those in flight when the runtime closed, the
+ * fleet connected again once the faults ended, threads and file descriptors back where they were,
+ * no runtime thread left after close.
  */
 class SoakIT {
 
@@ -38,6 +39,8 @@ class SoakIT {
         .isGreaterThan(10);
     assertThat(report.neverCompleted()).as("commands never completed").isZero();
     assertThat(report.doubleCompletions()).as("stages completed twice").isZero();
+    assertThat(report.closeIssued()).as("commands in flight at the close").isPositive();
+    assertThat(report.closeNeverCompleted()).as("of those, never completed").isZero();
     assertThat(report.violations()).isEmpty();
   }
 }
