@@ -38,6 +38,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,8 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
   private ScheduledFuture<?> pollTimer; // on the executor only
   private boolean polling;
   private final AtomicLong switches = new AtomicLong(); // switches started, see refresh()
+  // cycles in their off time: the timer that ends one dies with the executor, so close() fails them
+  private final Set<CompletableFuture<OutletStatus>> cyclesOff = ConcurrentHashMap.newKeySet();
 
   private ExtronRelayDevice(DriverContext context) {
     this.context = context;
@@ -394,6 +398,15 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
     }
     closed = true;
     ready.completeExceptionally(new DeviceClosedException("closed", device, null, null, null));
+    for (CompletableFuture<OutletStatus> cycle : cyclesOff) {
+      cycle.completeExceptionally(
+          new DeviceClosedException(
+              "closed during a cycle's off time: the relay was left open",
+              device,
+              null,
+              null,
+              null));
+    }
     executor.execute(
         () -> {
           stopPolling();
@@ -464,19 +477,41 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
           .thenCompose(
               off -> {
                 CompletableFuture<OutletStatus> on = new CompletableFuture<>();
-                executor.schedule(
-                    () ->
-                        switchRelay(number, true)
-                            .whenComplete(
-                                (s, t) -> {
-                                  if (t != null) {
-                                    on.completeExceptionally(asDevice(t));
-                                  } else {
-                                    on.complete(s);
-                                  }
-                                }),
-                    offTime.toMillis(),
-                    TimeUnit.MILLISECONDS);
+                cyclesOff.add(on);
+                on.whenComplete((s, t) -> cyclesOff.remove(on));
+                if (closed) { // close() may have run before the add
+                  on.completeExceptionally(
+                      new DeviceClosedException(
+                          "closed during a cycle's off time: the relay was left open",
+                          device,
+                          null,
+                          null,
+                          null));
+                  return on;
+                }
+                try {
+                  executor.schedule(
+                      () ->
+                          switchRelay(number, true)
+                              .whenComplete(
+                                  (s, t) -> {
+                                    if (t != null) {
+                                      on.completeExceptionally(asDevice(t));
+                                    } else {
+                                      on.complete(s);
+                                    }
+                                  }),
+                      offTime.toMillis(),
+                      TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                  on.completeExceptionally(
+                      new DeviceClosedException(
+                          "closed during a cycle's off time: the relay was left open",
+                          device,
+                          null,
+                          null,
+                          e));
+                }
                 return on;
               });
     }
