@@ -395,6 +395,7 @@ public final class IsoTekSession implements LinkListener {
       LOG.debug("{}: ignored OK with no command in flight", device);
     } else if (frame instanceof IsoTekFrame.Unknown || frame instanceof IsoTekFrame.Address) {
       counters.unexpected();
+      driverCounters.malformedFrame(); // skipped input, as a malformed line is
       badInputLog.log(
           "{}: ignored an unexpected line with no command in flight: {}",
           device,

@@ -746,9 +746,24 @@ class IsoTekSessionTest {
     assertThat(c.unexpected()).isEqualTo(1);
     assertThat(c.statuses()).isEqualTo(2);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
-    // and told the runtime's counters (pdu.frames.malformed)
-    assertThat(malformedCounted.get()).isEqualTo(1);
+    // and told the runtime's counters (pdu.frames.malformed): the garbage line too
+    assertThat(malformedCounted.get()).isEqualTo(2);
     assertThat(overlongCounted.get()).isEqualTo(1);
+  }
+
+  @Test
+  void everyGarbageLineReachesTheRuntimesMalformedCounter() throws Exception {
+    PowerDevice d = open8();
+    StringBuilder junk = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      junk.append("junk ").append(i).append("\r\n");
+    }
+    link.deliver(junk.toString());
+    link.deliver(status(1901, all(8, true)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 1901);
+    assertThat(malformedCounted.get()).isEqualTo(500);
+    assertThat(((IsoTekDevice) d).counters().snapshot().unexpected()).isEqualTo(500);
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
   // ------------------------------------------------------------------ link loss and close
