@@ -42,10 +42,27 @@ public sealed interface DeviceEvent {
     }
   }
 
-  /** An outlet became known (devices that discover outlets as they report). */
+  /**
+   * An outlet became known: devices that discover outlets as they report, or a unit at the address
+   * that now has more outlets than before.
+   */
   record OutletAdded(String device, Instant at, OutletStatus outlet) implements DeviceEvent {
     /** Validates that nothing is null. */
     public OutletAdded {
+      Objects.requireNonNull(device, "device");
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(outlet, "outlet");
+    }
+  }
+
+  /**
+   * An outlet is no longer there: the unit at the address now has fewer outlets (e.g. an 8-outlet
+   * unit took the place of a 16-outlet one). {@code outlet} is the outlet as last known, its state
+   * {@link OutletState#UNKNOWN}. An outlet that comes back is reported with {@link OutletAdded}.
+   */
+  record OutletRemoved(String device, Instant at, OutletStatus outlet) implements DeviceEvent {
+    /** Validates that nothing is null. */
+    public OutletRemoved {
       Objects.requireNonNull(device, "device");
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(outlet, "outlet");

@@ -125,6 +125,13 @@ final class SimCommand implements Callable<Integer> {
     Duration pushInterval;
 
     @Option(
+        names = "--push-ok",
+        description =
+            "End every status push with OK and the > prompt, exactly as the answer to ? (units"
+                + " may do either; the default is the status lines alone).")
+    boolean pushWithOk;
+
+    @Option(
         names = "--bind",
         paramLabel = "ADDRESS",
         defaultValue = "127.0.0.1",
@@ -146,6 +153,7 @@ final class SimCommand implements Callable<Integer> {
             IsoTekSimulator.builder()
                 .tcpPort(tcpPort == null ? 0 : tcpPort)
                 .outlets(outlets)
+                .pushWithOk(pushWithOk)
                 .bindAddress(bind);
         if (pushInterval != null) {
           builder.pushInterval(pushInterval);

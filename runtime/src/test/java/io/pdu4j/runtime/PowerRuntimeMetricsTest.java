@@ -170,6 +170,39 @@ class PowerRuntimeMetricsTest {
   }
 
   @Test
+  void garbageAndOverlongLinesReachTheMalformedFramesCounter() throws Exception {
+    PowerDevice pdu = runtime.open(uri);
+    // in batches: the simulator drops what does not fit its per-client queue of 64
+    for (int batch = 1; batch <= 6; batch++) {
+      for (int i = 0; i < 50; i++) {
+        sim.injectGarbage("junk line " + i);
+      }
+      int expected = batch * 50;
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(malformed("malformed")).isEqualTo(expected));
+    }
+    sim.injectGarbage("Z".repeat(5000));
+    sim.injectGarbage("CH3=x|y|");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(malformed("malformed")).isEqualTo(301);
+              assertThat(malformed("overlong")).isEqualTo(1);
+            });
+    assertThat(get(pdu.refresh()).outlets()).hasSize(8);
+  }
+
+  private double malformed(String reason) {
+    return registry
+        .get(PduMeter.FRAMES_MALFORMED.meterName())
+        .tags(PduMeter.TAG_DEVICE, uri, PduMeter.TAG_REASON, reason)
+        .functionCounter()
+        .count();
+  }
+
+  @Test
   void bytesAreCountedBothWays() throws Exception {
     PowerDevice pdu = runtime.open(uri);
     get(pdu.refresh());

@@ -59,8 +59,10 @@ import org.slf4j.LoggerFactory;
  *       error reply: {@code ERR} then {@code >} by default, or nothing at all with {@link
  *       Builder#silentOnError(boolean)}.
  *   <li>Every push interval each client receives the status block unasked: {@code CH0} .. {@code
- *       CHn} and {@code RTC=}, with no {@code OK} and no {@code >}. A push never lands inside a
- *       reply unless {@link #pushDuringNextReplies(int)} asks for it.
+ *       CHn} and {@code RTC=}, with no {@code OK} and no {@code >}, or with both, exactly as the
+ *       answer to {@code ?}, when {@link Builder#pushWithOk(boolean)} says so (the vendor document
+ *       leaves it open). A push never lands inside or right before a reply unless {@link
+ *       #pushDuringNextReplies(int)} or {@link #pushBeforeNextReplies(int)} asks for it.
  *   <li>{@code CH0} is the whole unit: state 1, the mains voltage, the sum of the outlets' power.
  *       Volts and watts are integers; every outlet shows the mains voltage whatever its state, and
  *       0 W when off.
@@ -121,7 +123,8 @@ public final class IsoTekSimulator implements AutoCloseable {
             new Random(),
             b.clock != null ? b.clock : LocalDateTime.now(),
             System::nanoTime);
-    this.renderer = new ReplyRenderer(b.lineEnding.chars(), b.promptLineEnd, b.errorReply);
+    this.renderer =
+        new ReplyRenderer(b.lineEnding.chars(), b.promptLineEnd, b.errorReply, b.pushWithOk);
     CommandProcessor processor = new CommandProcessor(device, this::addressLine, b.refused);
     SimulatorCore core =
         new SimulatorCore(
@@ -224,6 +227,7 @@ public final class IsoTekSimulator implements AutoCloseable {
         + outletCount
         + " outlets, status push every "
         + formatDuration(pushInterval)
+        + (renderer.pushWithOk() ? " (ending with OK and the prompt)" : "")
         + ", serial "
         + serialNumber;
   }
@@ -320,6 +324,15 @@ public final class IsoTekSimulator implements AutoCloseable {
   }
 
   /**
+   * Puts a whole push block (with its {@code OK} and prompt when pushes carry them) right before
+   * each of the next {@code count} replies (on any connection), in the same write as the reply: the
+   * race of a push landing just before an answer, made certain. 0 disarms.
+   */
+  public void pushBeforeNextReplies(int count) {
+    faults.setPushBeforeReplies(count);
+  }
+
+  /**
    * Makes the next reply (on any connection) stop halfway: its first half of bytes is sent, which
    * may end mid-line, then the socket is closed. The command itself is executed.
    */
@@ -385,6 +398,7 @@ public final class IsoTekSimulator implements AutoCloseable {
     private Duration pushInterval = Duration.ofSeconds(1);
     private LineEnding lineEnding = LineEnding.LF;
     private boolean promptLineEnd = true;
+    private boolean pushWithOk;
     private String serialNumber = "SIM0000001";
     private String mac = "02:15:07:00:00:01";
     private String errorReply = "ERR";
@@ -483,6 +497,16 @@ public final class IsoTekSimulator implements AutoCloseable {
     /** Whether the {@code >} prompt is followed by the line ending (default true). */
     public Builder promptLineEnd(boolean promptLineEnd) {
       this.promptLineEnd = promptLineEnd;
+      return this;
+    }
+
+    /**
+     * Whether a status push ends with {@code OK} and the {@code >} prompt, exactly as the answer to
+     * {@code ?} does (default false: the status lines alone). The vendor document does not say;
+     * units may do either.
+     */
+    public Builder pushWithOk(boolean pushWithOk) {
+      this.pushWithOk = pushWithOk;
       return this;
     }
 

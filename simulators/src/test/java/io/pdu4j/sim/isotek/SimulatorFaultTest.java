@@ -185,6 +185,50 @@ class SimulatorFaultTest {
   }
 
   @Test
+  void pushBeforeReplyPutsAWholeBlockRightBeforeTheAnswer() {
+    IsoTekSimulator sim = startQuiet();
+    TestClient client = connect(sim);
+    sim.pushBeforeNextReplies(1);
+
+    List<String> first = lines(client.request("C?"));
+
+    assertThat(first).hasSize(18 + 16 + 3);
+    assertThat(first.get(0)).startsWith("CH0=");
+    assertThat(first.get(17)).startsWith("RTC=");
+    assertThat(first.get(18)).startsWith("C1=");
+    assertThat(first.subList(34, 37)).containsExactly("OK", ">", "");
+    // one-shot
+    assertThat(client.request("S1=1")).isEqualTo("OK\n>\n");
+  }
+
+  @Test
+  void aPushMayEndWithOkAndThePromptLikeTheAnswerToAQuery() {
+    IsoTekSimulator sim = IsoTekSimulator.builder().jitter(false).pushWithOk(true).build();
+    toClose.add(sim);
+    sim.pausePushes();
+    sim.start();
+    assertThat(sim.describe()).contains("ending with OK and the prompt");
+    TestClient client = connect(sim);
+    sim.pushBeforeNextReplies(1);
+
+    client.sendLine("S1=0");
+    List<String> push = lines(client.awaitThrough(">\n"));
+    List<String> reply = lines(client.awaitThrough(">\n"));
+
+    assertThat(push).hasSize(18 + 3);
+    assertThat(push.get(0)).startsWith("CH0=");
+    assertThat(push.get(17)).startsWith("RTC=");
+    assertThat(push.subList(18, 21)).containsExactly("OK", ">", "");
+    assertThat(reply).containsExactly("OK", ">", "");
+
+    // and so does every periodic push
+    sim.resumePushes();
+    List<String> periodic = lines(client.awaitThrough(">\n"));
+    assertThat(periodic.get(0)).startsWith("CH0=");
+    assertThat(periodic.subList(18, 21)).containsExactly("OK", ">", "");
+  }
+
+  @Test
   void garbageAndRawTextReachEveryClient() {
     IsoTekSimulator sim = startQuiet();
     TestClient first = connect(sim);

@@ -101,11 +101,15 @@ public final class IsoTekDevice implements PowerDevice {
     return outlets.size();
   }
 
-  /** Called once, on the device's thread, with the outlet count of the first status. */
+  /**
+   * Called on the device's thread with the outlet count of the first status, and again when another
+   * unit with another count answers at the address; outlets that stay keep their objects.
+   */
   void outletsKnown(int count) {
+    List<Outlet> before = outlets;
     List<Outlet> list = new ArrayList<>(count);
     for (int n = 1; n <= count; n++) {
-      list.add(new IsoTekOutlet(this, n));
+      list.add(n <= before.size() ? before.get(n - 1) : new IsoTekOutlet(this, n));
     }
     outlets = List.copyOf(list);
   }

@@ -80,8 +80,19 @@ public final class IsoTekSession implements LinkListener {
   /** How often to poll when the link cannot carry the unit's pushes and no interval is set. */
   static final Duration DEFAULT_POLL = Duration.ofSeconds(2);
 
+  /**
+   * How long an {@code OK} that may be a push's own is held back, while the unit's kind of push is
+   * not known yet, before it is taken as the answer of the command in flight (see {@link
+   * StatusOkRouter}). A unit whose pushes end with {@code OK} sends the command's own answer right
+   * behind, well within this.
+   */
+  static final Duration PUSH_OK_GRACE = Duration.ofMillis(300);
+
   /** The unit pushes every second; after twice that with no status the driver asks with ?. */
   static final Duration PUSH_SILENCE = Duration.ofSeconds(2);
+
+  private static final ByteBuffer STATUS_REQUEST =
+      IsoTekReplies.bytes(IsoTekCommands.STATUS).asReadOnlyBuffer();
 
   private static final Set<OutletCapability> OUTLET_CAPABILITIES =
       Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED);
@@ -109,6 +120,7 @@ public final class IsoTekSession implements LinkListener {
   private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReplyContext replyContext = new Replies();
+  private final StatusOkRouter okRouter;
   private final IsoTekDevice facade;
 
   // device thread only
@@ -116,8 +128,14 @@ public final class IsoTekSession implements LinkListener {
   private long lastBlockSeq = -1;
   private IsoTekStatusAssembler.Dropped lastDropped;
   private boolean continuity;
+  // the last line's number when a ? still unanswered was sent, or -1
+  private long statusAskedAt = -1;
+  // whether a usable status has been taken on this connection: the unit's shape is known
+  private boolean shapeLearnt;
+  private String connectingReason; // why still CONNECTING, as last published
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
+  private ScheduledFuture<?> graceTimer;
   private Throwable openProblem;
   private ConnectionProblem offlineProblem; // why OFFLINE, as last published
 
@@ -170,7 +188,8 @@ public final class IsoTekSession implements LinkListener {
             SETTLE_AFTER_TIMEOUT,
             this::send,
             this::onUnclaimed,
-            null);
+            this::onCommandCompleted);
+    this.okRouter = new StatusOkRouter(new OkRouterView());
     this.pollInterval =
         options
             .pollInterval()
@@ -243,7 +262,11 @@ public final class IsoTekSession implements LinkListener {
     }
     failOpen(
         new DeviceTimeoutException(
-            "no status within the ready timeout of " + Durations.format(options.readyTimeout()),
+            "no status within the ready timeout of "
+                + Durations.format(options.readyTimeout())
+                + (lastDropped == null
+                    ? ""
+                    : "; the last one was unusable: " + lastDropped.reason()),
             device,
             "?",
             null,
@@ -301,7 +324,7 @@ public final class IsoTekSession implements LinkListener {
   }
 
   private void cancelTimers() {
-    for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {readyTimer, pollTimer}) {
+    for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {readyTimer, pollTimer, graceTimer}) {
       if (f != null) {
         f.cancel(false);
       }
@@ -316,6 +339,9 @@ public final class IsoTekSession implements LinkListener {
     deviceThread = Thread.currentThread();
     reader.reset();
     assembler.reset();
+    okRouter.reset();
+    statusAskedAt = -1;
+    shapeLearnt = false; // another unit may answer at this address now
     reopener.up();
     if (closed.get()) {
       // it came up after a close or a failed open had already asked it to close
@@ -354,6 +380,9 @@ public final class IsoTekSession implements LinkListener {
   public void onDown(PowerDeviceException cause) {
     reader.reset();
     assembler.reset();
+    okRouter.commandEnded();
+    watchHeldOk();
+    statusAskedAt = -1;
     continuity = false;
     String reason = cause == null ? "link down" : cause.getMessage();
     queue.linkDown(reason);
@@ -396,8 +425,52 @@ public final class IsoTekSession implements LinkListener {
           PowerDeviceException.printable(m.raw()),
           m.reason());
     }
-    assembler.accept(frame, n).ifPresent(this::onBlockEnded);
-    queue.onFrame(line);
+    Optional<IsoTekStatusAssembler.Result> ended = assembler.accept(frame, n);
+    ended.ifPresent(this::onBlockEnded);
+    okRouter.accept(line, frame, ended.map(IsoTekStatusAssembler.Result::startSeq), this::toQueue);
+    watchHeldOk();
+  }
+
+  /** Times an OK the router holds back; stops timing once it no longer holds one. */
+  private void watchHeldOk() {
+    if (okRouter.holding()) {
+      if (graceTimer == null) {
+        graceTimer =
+            executor.schedule(
+                () -> {
+                  graceTimer = null;
+                  okRouter.release(this::toQueue);
+                },
+                PUSH_OK_GRACE.toNanos(),
+                TimeUnit.NANOSECONDS);
+      }
+    } else if (graceTimer != null) {
+      graceTimer.cancel(false);
+      graceTimer = null;
+    }
+  }
+
+  private void toQueue(String line) {
+    if (!closed.get()) {
+      queue.onFrame(line);
+    }
+  }
+
+  /** Every command goes out here, follow-ups too: a {@code ?} is noted for the OK router. */
+  private CompletionStage<Void> send(ByteBuffer bytes) {
+    if (bytes.equals(STATUS_REQUEST)) {
+      statusAskedAt = seq;
+    }
+    return link.send(bytes);
+  }
+
+  /** The command in flight completed (or a queued one was cancelled). */
+  private void onCommandCompleted(String name, Duration elapsed, Throwable failure) {
+    if (!queue.busy()) {
+      statusAskedAt = -1;
+      okRouter.commandEnded();
+      watchHeldOk();
+    }
   }
 
   private void onOverlong(String start) {
@@ -417,6 +490,7 @@ public final class IsoTekSession implements LinkListener {
       LOG.debug("{}: ignored OK with no command in flight", device);
     } else if (frame instanceof IsoTekFrame.Unknown || frame instanceof IsoTekFrame.Address) {
       counters.unexpected();
+      driverCounters.malformedFrame(); // skipped input, as a malformed line is
       badInputLog.log(
           "{}: ignored an unexpected line with no command in flight: {}",
           device,
@@ -429,19 +503,28 @@ public final class IsoTekSession implements LinkListener {
       lastDropped = d;
       counters.droppedStatus();
       badInputLog.log("{}: dropped a status: {}", device, d.reason());
+      if (state == ConnectionState.CONNECTING) {
+        stillConnecting("no usable status yet: " + d.reason());
+      }
       return;
     }
     IsoTekStatusAssembler.Block block = (IsoTekStatusAssembler.Block) result;
-    DeviceStatus status = toStatus(block, clock.instant());
+    Instant now = clock.instant();
+    int known = facade.outletCount();
+    int reported = block.outlets().size();
+    if (known != reported) {
+      // the first status, or another unit at this address (swapped while the link was down, or
+      // on a serial line without the link noticing): learnt afresh
+      relearn(known, reported, now);
+    }
+    shapeLearnt = true;
+    DeviceStatus status = toStatus(block, now);
     DeviceStatus previous = lastStatus;
     boolean previousCurrent = continuity && freshness.isCurrent(previous);
     lastBlockSeq = block.startSeq();
     lastStatus = status;
     continuity = true;
     counters.status();
-    if (facade.outletCount() == 0) {
-      facade.outletsKnown(block.outlets().size());
-    }
     setState(ConnectionState.CONNECTED, Optional.empty());
     for (DeviceEvent e : StatusEvents.of(device, previous, previousCurrent, status)) {
       listeners.dispatch(e);
@@ -455,6 +538,94 @@ public final class IsoTekSession implements LinkListener {
       configRequested = true;
       readConfigThenReady(block.outlets().size());
     }
+  }
+
+  /**
+   * Takes the unit's outlet count from a status that differs from what was known: the first status
+   * of the session, or another unit. Outlets gone and new are published as events, and the old
+   * unit's settings (names, locks) are forgotten and read afresh once the device is open.
+   */
+  private void relearn(int known, int reported, Instant now) {
+    if (known == 0) {
+      facade.outletsKnown(reported);
+      return;
+    }
+    LOG.info(
+        "{}: the unit now reports {} outlets instead of {}{}: taken as another unit",
+        device,
+        reported,
+        known,
+        shapeLearnt ? " on the same connection" : "");
+    DeviceStatus last = lastStatus;
+    configs = Map.of();
+    facade.outletsKnown(reported);
+    for (int n = reported + 1; n <= known; n++) {
+      listeners.dispatch(new DeviceEvent.OutletRemoved(device, now, removed(last, n)));
+    }
+    if (last != null) {
+      // the old unit's outlets, without the ones gone and under the new unit's (unread) names
+      List<OutletStatus> kept = new ArrayList<>();
+      for (OutletStatus o : last.outlets()) {
+        if (o.number() <= reported) {
+          kept.add(o);
+        }
+      }
+      lastStatus = new DeviceStatus(last.receivedAt(), last.input(), kept, last.deviceClock());
+    }
+    for (int n = known + 1; n <= reported; n++) {
+      listeners.dispatch(
+          new DeviceEvent.OutletAdded(
+              device,
+              now,
+              new OutletStatus(
+                  n,
+                  Integer.toString(n),
+                  outletName(n),
+                  OutletState.UNKNOWN,
+                  OptionalDouble.empty(),
+                  OptionalDouble.empty(),
+                  outletCapabilities(n))));
+    }
+    if (ready.isDone() && shapeLearnt) {
+      // on a new connection onUp has already asked for C?; on the same one, ask now
+      readConfig()
+          .whenComplete(
+              (list, t) -> {
+                if (t != null) {
+                  LOG.info(
+                      "{}: the new unit's outlet settings (C?) could not be read: {}",
+                      device,
+                      unwrap(t).getMessage());
+                }
+              });
+    }
+  }
+
+  private OutletStatus removed(DeviceStatus last, int number) {
+    Optional<OutletStatus> known = last == null ? Optional.empty() : last.outlet(number);
+    return new OutletStatus(
+        number,
+        Integer.toString(number),
+        known.map(OutletStatus::name).orElse("Outlet " + number),
+        OutletState.UNKNOWN,
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        known.map(OutletStatus::capabilities).orElse(OUTLET_CAPABILITIES));
+  }
+
+  /** Still CONNECTING, for a reason other than last said: health shows why the unit is unusable. */
+  private void stillConnecting(String reason) {
+    if (reason.equals(connectingReason)) {
+      return;
+    }
+    connectingReason = reason;
+    listeners.dispatch(
+        new DeviceEvent.Connection(
+            device,
+            clock.instant(),
+            ConnectionState.CONNECTING,
+            ConnectionState.CONNECTING,
+            Optional.of(reason)));
   }
 
   /**
@@ -587,6 +758,7 @@ public final class IsoTekSession implements LinkListener {
     }
     state = next;
     offlineProblem = problem.orElse(null);
+    connectingReason = null;
     listeners.dispatch(
         new DeviceEvent.Connection(device, clock.instant(), previous, next, reason, problem));
   }
@@ -687,6 +859,33 @@ public final class IsoTekSession implements LinkListener {
     return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
+  private final class OkRouterView implements StatusOkRouter.Session {
+    @Override
+    public long statusAskedAt() {
+      return statusAskedAt;
+    }
+
+    @Override
+    public void statusAnswered() {
+      statusAskedAt = -1;
+    }
+
+    @Override
+    public boolean commandInFlight() {
+      return queue.busy();
+    }
+
+    @Override
+    public void learnt(StatusOkRouter.PushEnding ending) {
+      LOG.debug(
+          "{}: the unit's status pushes end {}",
+          device,
+          ending == StatusOkRouter.PushEnding.WITH_OK
+              ? "with OK and the prompt"
+              : "without OK and prompt");
+    }
+  }
+
   private final class Replies implements ReplyContext {
     @Override
     public String device() {
@@ -718,7 +917,7 @@ public final class IsoTekSession implements LinkListener {
       LOG.debug("{}: sending follow-up {}", device, PowerDeviceException.printable(command));
       CompletionStage<Void> sent;
       try {
-        sent = link.send(IsoTekReplies.bytes(command));
+        sent = send(IsoTekReplies.bytes(command));
       } catch (RuntimeException e) {
         sent = CompletableFuture.failedFuture(e);
       }

@@ -18,10 +18,11 @@ import java.util.Optional;
  *
  * <p>The same lines arrive in reply to {@code ?} and in the unit's one-second push, so this runs on
  * every line whatever command is in flight. A block is judged by its content: it must have {@code
- * CH0} and {@code CH1..CHn} without gaps, no malformed status line, and (after the first block) the
- * same number of outlets as the first one. Anything else is returned as {@link Dropped}, so the
- * caller can count it and never publishes half a status. Lines that are not status lines ({@code
- * >}, garbage) do not break a block: they are not channels.
+ * CH0} and {@code CH1..CHn} without gaps and no malformed status line. Anything else is returned as
+ * {@link Dropped}, so the caller can count it and never publishes half a status. The number of
+ * outlets is not judged here: a unit swapped at the same address may have another one, and what
+ * that means is the session's decision. Lines that are not status lines ({@code >}, garbage) do not
+ * break a block: they are not channels.
  *
  * <p>Pure state machine, no I/O, not thread-safe: feed it from the device's thread. Each line comes
  * with a sequence number from the caller so that callers can tell blocks that began after a given
@@ -71,7 +72,6 @@ public final class IsoTekStatusAssembler {
   private boolean open;
   private long startSeq;
   private String damage;
-  private int outletCount;
 
   /**
    * Takes one line.
@@ -115,14 +115,9 @@ public final class IsoTekStatusAssembler {
     return Optional.empty();
   }
 
-  /** Forgets a partial block, e.g. when the link went down. Keeps the outlet count. */
+  /** Forgets a partial block, e.g. when the link went down. */
   public void reset() {
     clear();
-  }
-
-  /** The number of outlets, from the first complete block; 0 before it. */
-  public int outletCount() {
-    return outletCount;
   }
 
   private void begin(long seq) {
@@ -149,15 +144,11 @@ public final class IsoTekStatusAssembler {
     if (n == 0) {
       return drop("no outlet lines (CH1..)");
     }
-    if (outletCount != 0 && n != outletCount) {
-      return drop("reported " + n + " outlets, but the first status had " + outletCount);
-    }
     List<Channel> outlets = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
       outlets.add(channels[i]);
     }
     Block block = new Block(startSeq, channels[0], outlets, clock);
-    outletCount = n;
     clear();
     return block;
   }

@@ -746,9 +746,24 @@ class IsoTekSessionTest {
     assertThat(c.unexpected()).isEqualTo(1);
     assertThat(c.statuses()).isEqualTo(2);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
-    // and told the runtime's counters (pdu.frames.malformed)
-    assertThat(malformedCounted.get()).isEqualTo(1);
+    // and told the runtime's counters (pdu.frames.malformed): the garbage line too
+    assertThat(malformedCounted.get()).isEqualTo(2);
     assertThat(overlongCounted.get()).isEqualTo(1);
+  }
+
+  @Test
+  void everyGarbageLineReachesTheRuntimesMalformedCounter() throws Exception {
+    PowerDevice d = open8();
+    StringBuilder junk = new StringBuilder();
+    for (int i = 0; i < 500; i++) {
+      junk.append("junk ").append(i).append("\r\n");
+    }
+    link.deliver(junk.toString());
+    link.deliver(status(1901, all(8, true)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 1901);
+    assertThat(malformedCounted.get()).isEqualTo(500);
+    assertThat(((IsoTekDevice) d).counters().snapshot().unexpected()).isEqualTo(500);
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
   // ------------------------------------------------------------------ link loss and close
@@ -777,6 +792,79 @@ class IsoTekSessionTest {
             ConnectionState.OFFLINE, ConnectionState.CONNECTING, ConnectionState.CONNECTED);
     assertThat(eventsOf(DeviceEvent.Connection.class).get(0).reason())
         .hasValueSatisfying(r -> assertThat(r).contains("connection reset"));
+  }
+
+  @Test
+  void anotherOutletCountOnTheSameConnectionIsTakenAsAnotherUnit() throws Exception {
+    PowerDevice d = open8();
+    // e.g. a serial line moved to a 16-outlet unit: the link never went down
+    link.deliver(status(2100, all(16, true)));
+    assertThat(link.nextSent()).as("the new unit's settings are read").isEqualTo("C?\n");
+    link.deliver("C12=Twelve  |1|0|\r\nOK\r\n>");
+    await().until(() -> d.outlets().size() == 16 && d.outlet(12).name().equals("Twelve"));
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    assertThat(marker(d.lastStatus().orElseThrow())).isEqualTo(2100);
+    assertThat(eventsOf(DeviceEvent.OutletAdded.class))
+        .extracting(e -> e.outlet().number())
+        .containsExactly(9, 10, 11, 12, 13, 14, 15, 16);
+    assertThat(eventsOf(DeviceEvent.OutletChanged.class))
+        .filteredOn(e -> e.current().number() == 12)
+        .singleElement()
+        .satisfies(e -> assertThat(e.previous()).isEqualTo(OutletState.UNKNOWN));
+    assertThat(d.outlet(12).state()).isEqualTo(OutletState.ON);
+
+    // and back to 8
+    link.deliver(status(2101, all(8, true)));
+    assertThat(link.nextSent()).isEqualTo("C?\n");
+    link.deliver("OK\r\n>");
+    await().until(() -> d.outlets().size() == 8);
+    assertThat(eventsOf(DeviceEvent.OutletRemoved.class))
+        .extracting(e -> e.outlet().number())
+        .containsExactly(9, 10, 11, 12, 13, 14, 15, 16);
+    assertThat(eventsOf(DeviceEvent.OutletRemoved.class).get(3).outlet().name())
+        .isEqualTo("Twelve");
+    assertThat(d.lastStatus().orElseThrow().outlets()).hasSize(8);
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+  }
+
+  @Test
+  void whileNoStatusIsUsableAfterAReconnectTheStateSaysWhy() throws Exception {
+    PowerDevice d = open8();
+    link.drop("connection reset by peer");
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(2200, all(8, true)).replace("CH3=1|230|12|", "CH3=x|y|"));
+    await()
+        .until(
+            () ->
+                eventsOf(DeviceEvent.Connection.class).stream()
+                    .anyMatch(
+                        e ->
+                            e.current() == ConnectionState.CONNECTING
+                                && e.reason().orElse("").contains("no usable status yet")
+                                && e.reason().orElse("").contains("CH3=x|y|")));
+    assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTING);
+    link.deliver(status(2201, all(8, true)));
+    await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
+  }
+
+  @Test
+  void anOpenWithOnlyUnusableStatusesSaysWhyItTimedOut() {
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
+            8,
+            256,
+            Optional.empty(),
+            Duration.ofSeconds(10));
+    CompletableFuture<PowerDevice> opening = startOpen(o, true);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(status(2300, all(8, true)).replace("CH2=1|230|11|\r\n", ""));
+    assertThat(failure(opening))
+        .isInstanceOf(DeviceTimeoutException.class)
+        .hasMessageContaining("unusable")
+        .hasMessageContaining("CH2 missing");
   }
 
   @Test

@@ -215,7 +215,13 @@ public final class ClientConnection {
         faults.takePushDuringReply()
             ? StatusFormat.statusLines(core.device().snapshot())
             : List.of();
-    byte[] bytes = core.renderer().render(reply, push).getBytes(ISO_8859_1);
+    String rendered = core.renderer().render(reply, push);
+    if (faults.takePushBeforeReply()) {
+      // one write: the push lands right before the reply, every time, not by luck of timing
+      rendered =
+          core.renderer().renderPush(StatusFormat.statusLines(core.device().snapshot())) + rendered;
+    }
+    byte[] bytes = rendered.getBytes(ISO_8859_1);
     if (faults.takeCloseMidReply()) {
       int cut = Math.max(1, bytes.length / 2);
       closeQueued = true;

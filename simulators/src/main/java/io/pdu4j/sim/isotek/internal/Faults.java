@@ -16,6 +16,7 @@ public final class Faults {
   private volatile boolean silent;
   private volatile boolean pushesPaused;
   private final AtomicInteger pushDuringReplies = new AtomicInteger();
+  private final AtomicInteger pushBeforeReplies = new AtomicInteger();
   private final AtomicBoolean closeMidReply = new AtomicBoolean();
 
   /** The delay before each reply. */
@@ -64,6 +65,19 @@ public final class Faults {
     return pushDuringReplies.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
   }
 
+  /** Arms a push block right before each of the next {@code count} replies (0 disarms). */
+  public void setPushBeforeReplies(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be zero or positive, was " + count);
+    }
+    pushBeforeReplies.set(count);
+  }
+
+  /** Consumes one armed push-before-reply, if any. */
+  public boolean takePushBeforeReply() {
+    return pushBeforeReplies.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
+
   /** Arms or disarms close-mid-reply for the next reply. */
   public void setCloseMidReply(boolean armed) {
     closeMidReply.set(armed);
@@ -80,6 +94,7 @@ public final class Faults {
     silent = false;
     pushesPaused = false;
     pushDuringReplies.set(0);
+    pushBeforeReplies.set(0);
     closeMidReply.set(false);
   }
 }

@@ -8,13 +8,26 @@ import java.util.List;
  *
  * <p>Pure. A reply is its body lines, {@code OK} (or the error line), then the {@code >} prompt,
  * each line followed by the configured ending, the prompt only if so configured. A push is the
- * status lines alone: no {@code OK}, no prompt.
+ * status lines alone, or (when so configured) the status lines, {@code OK} and the prompt exactly
+ * as the answer to {@code ?}.
  */
 public final class ReplyRenderer {
 
   private final String ending;
   private final boolean promptLineEnd;
   private final String errorLine;
+  private final boolean pushWithOk;
+
+  /**
+   * Creates a renderer whose pushes are the status lines alone.
+   *
+   * @param ending the characters after each line
+   * @param promptLineEnd whether the {@code >} prompt is followed by {@code ending}
+   * @param errorLine the line sent instead of {@code OK} for a rejected command
+   */
+  public ReplyRenderer(String ending, boolean promptLineEnd, String errorLine) {
+    this(ending, promptLineEnd, errorLine, false);
+  }
 
   /**
    * Creates a renderer.
@@ -22,11 +35,19 @@ public final class ReplyRenderer {
    * @param ending the characters after each line
    * @param promptLineEnd whether the {@code >} prompt is followed by {@code ending}
    * @param errorLine the line sent instead of {@code OK} for a rejected command
+   * @param pushWithOk whether a push ends with {@code OK} and the prompt, as the answer to {@code
+   *     ?}
    */
-  public ReplyRenderer(String ending, boolean promptLineEnd, String errorLine) {
+  public ReplyRenderer(String ending, boolean promptLineEnd, String errorLine, boolean pushWithOk) {
     this.ending = ending;
     this.promptLineEnd = promptLineEnd;
     this.errorLine = errorLine;
+    this.pushWithOk = pushWithOk;
+  }
+
+  /** Whether a push ends with {@code OK} and the prompt. */
+  public boolean pushWithOk() {
+    return pushWithOk;
   }
 
   /** Renders {@code reply} alone. */
@@ -37,27 +58,42 @@ public final class ReplyRenderer {
   /**
    * Renders {@code reply} with {@code pushLines} (a whole status block, or nothing) inserted in its
    * middle: halfway through the body, or before {@code OK}/the error line when there is no body of
-   * more than one line. The push lines always come as a whole block, between two complete lines.
+   * more than one line. The push always comes whole (with its {@code OK} and prompt when pushes
+   * carry them), between two complete lines.
    */
   public String render(Reply reply, List<String> pushLines) {
     List<String> lines = new ArrayList<>(reply.body());
-    lines.add(reply.rejected() ? errorLine : "OK");
     int insertAt = (reply.body().size() + 1) / 2;
-    lines.addAll(insertAt, pushLines);
     StringBuilder out = new StringBuilder();
-    appendLines(out, lines);
-    out.append('>');
-    if (promptLineEnd) {
-      out.append(ending);
+    appendLines(out, lines.subList(0, insertAt));
+    if (!pushLines.isEmpty()) {
+      out.append(renderPush(pushLines));
+    }
+    appendLines(out, lines.subList(insertAt, lines.size()));
+    out.append(reply.rejected() ? errorLine : "OK").append(ending);
+    appendPrompt(out);
+    return out.toString();
+  }
+
+  /**
+   * Renders a push: the lines, each with its ending; then {@code OK} and the prompt when pushes are
+   * configured to end like the answer to {@code ?}.
+   */
+  public String renderPush(List<String> statusLines) {
+    StringBuilder out = new StringBuilder();
+    appendLines(out, statusLines);
+    if (pushWithOk) {
+      out.append("OK").append(ending);
+      appendPrompt(out);
     }
     return out.toString();
   }
 
-  /** Renders a push: the lines, each with its ending, nothing after. */
-  public String renderPush(List<String> statusLines) {
-    StringBuilder out = new StringBuilder();
-    appendLines(out, statusLines);
-    return out.toString();
+  private void appendPrompt(StringBuilder out) {
+    out.append('>');
+    if (promptLineEnd) {
+      out.append(ending);
+    }
   }
 
   /** Renders one line with its ending. */

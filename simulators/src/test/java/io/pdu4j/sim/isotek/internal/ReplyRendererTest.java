@@ -30,6 +30,16 @@ class ReplyRendererTest {
   }
 
   @Test
+  void aPushMayEndLikeTheAnswerToAQuery() {
+    ReplyRenderer withOk = new ReplyRenderer("\r\n", false, "ERR", true);
+    assertThat(withOk.renderPush(List.of("CH0=1|230|0|", "RTC=2024/05|17|09|03|07|")))
+        .isEqualTo("CH0=1|230|0|\r\nRTC=2024/05|17|09|03|07|\r\nOK\r\n>");
+    // inserted in a reply, it comes whole, OK and prompt included
+    assertThat(withOk.render(Reply.ok(List.of("a", "b")), List.of("P1")))
+        .isEqualTo("a\r\nP1\r\nOK\r\n>b\r\nOK\r\n>");
+  }
+
+  @Test
   void anInsertedPushGoesHalfwayThroughTheBodyOrBeforeOk() {
     List<String> push = List.of("P1", "P2");
     assertThat(lf.render(Reply.ok(), push)).isEqualTo("P1\nP2\nOK\n>\n");
