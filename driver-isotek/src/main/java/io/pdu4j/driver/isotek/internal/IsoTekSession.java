@@ -243,6 +243,9 @@ public final class IsoTekSession implements LinkListener {
    * io.pdu4j.api.DeviceBusyException}) is not a rejection: the open keeps asking.
    */
   private CompletionStage<Void> send(ByteBuffer bytes) {
+    if (bytes.equals(STATUS_REQUEST)) {
+      statusAskedAt = seq; // every command goes out here, follow-ups too: noted for the OK router
+    }
     CompletionStage<Void> sent = link.send(bytes);
     sent.whenComplete(
         (v, t) -> {
@@ -454,14 +457,6 @@ public final class IsoTekSession implements LinkListener {
     if (!closed.get()) {
       queue.onFrame(line);
     }
-  }
-
-  /** Every command goes out here, follow-ups too: a {@code ?} is noted for the OK router. */
-  private CompletionStage<Void> send(ByteBuffer bytes) {
-    if (bytes.equals(STATUS_REQUEST)) {
-      statusAskedAt = seq;
-    }
-    return link.send(bytes);
   }
 
   /** The command in flight completed (or a queued one was cancelled). */
