@@ -111,6 +111,9 @@ final class WatchCommand implements Callable<Integer> {
     if (e instanceof DeviceEvent.OutletAdded a) {
       n.put("event", "outlet-added");
       outlet(n, a.outlet());
+    } else if (e instanceof DeviceEvent.OutletRemoved r) {
+      n.put("event", "outlet-removed");
+      outlet(n, r.outlet());
     } else if (e instanceof DeviceEvent.OutletChanged c) {
       n.put("event", "outlet-changed");
       n.put("previous", c.previous().name());

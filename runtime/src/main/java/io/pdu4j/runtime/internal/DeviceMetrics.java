@@ -73,7 +73,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final List<Registered> registered = new ArrayList<>(); // guarded by lock
   private boolean closed; // guarded by lock
 
-  private record Registered(MeterRegistry registry, Meter meter) {}
+  /** A meter and what it reads: an outlet's meters go when the outlet does. */
+  private record Registered(MeterRegistry registry, Meter meter, Object source) {}
 
   /**
    * @param device the {@code device} tag value (a name or a redacted address)
@@ -118,6 +119,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       onStatus(s.status(), s.status().receivedAt());
     } else if (event instanceof DeviceEvent.OutletAdded a) {
       outlet(a.outlet().number()).update(a.outlet(), a.at(), false);
+    } else if (event instanceof DeviceEvent.OutletRemoved r) {
+      removeOutlet(r.outlet().number());
     } else if (event instanceof DeviceEvent.OutletChanged c) {
       outlet(c.current().number()).update(c.current(), c.at(), false);
     } else if (event instanceof DeviceEvent.Connection c) {
@@ -162,7 +165,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
                                   PduMeter.TAG_OUTCOME,
                                   outcome)
                               .register(r);
-                      registered.add(new Registered(r, timer));
+                      registered.add(new Registered(r, timer, this));
                       return timer;
                     });
         t.record(elapsed, TimeUnit.NANOSECONDS);
@@ -183,6 +186,24 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       registered.clear();
       registries.clear();
       timers.clear();
+    }
+  }
+
+  /** An outlet the device no longer has: its series go, so a smaller unit leaves no stale ones. */
+  private void removeOutlet(int number) {
+    synchronized (lock) {
+      OutletMeters gone = outlets.remove(number);
+      if (gone == null) {
+        return;
+      }
+      registered.removeIf(
+          r -> {
+            if (r.source() != gone) {
+              return false;
+            }
+            r.registry().remove(r.meter());
+            return true;
+          });
     }
   }
 
@@ -244,7 +265,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
                 .description(PduMeter.OUTLET_ENERGY.description())
                 .baseUnit(PduMeter.OUTLET_ENERGY.baseUnit())
                 .tags(tags)
-                .register(r)));
+                .register(r),
+            o));
   }
 
   private <T> void gauge(
@@ -257,7 +279,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     if (meter.baseUnit() != null) {
       b.baseUnit(meter.baseUnit());
     }
-    registered.add(new Registered(r, b.register(r)));
+    registered.add(new Registered(r, b.register(r), source));
   }
 
   private void counter(MeterRegistry r, PduMeter meter, Tags tags, AtomicLong source) {
@@ -268,7 +290,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     if (meter.baseUnit() != null) {
       b.baseUnit(meter.baseUnit());
     }
-    registered.add(new Registered(r, b.register(r)));
+    registered.add(new Registered(r, b.register(r), source));
   }
 
   /** One outlet's latest reading and integrated energy. */

@@ -114,6 +114,33 @@ class DeviceMetricsTest {
   }
 
   @Test
+  void aRemovedOutletTakesItsSeriesWithItAndAReturningOneGetsThemBack() {
+    report(50, OutletState.ON);
+    OutletStatus one =
+        new OutletStatus(
+            1,
+            "1",
+            "Outlet 1",
+            OutletState.UNKNOWN,
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            Set.of(OutletCapability.SWITCHABLE));
+    int before = registry.getMeters().size();
+    metrics.onEvent(new DeviceEvent.OutletRemoved("pdu", clock.now, one));
+    assertThat(registry.find(PduMeter.OUTLET_POWER.meterName()).tag("outlet", "1").gauge())
+        .isNull();
+    assertThat(registry.find(PduMeter.OUTLET_ENERGY.meterName()).functionCounter()).isNull();
+    assertThat(registry.getMeters()).hasSize(before - 4);
+    assertThat(registry.get(PduMeter.DEVICE_CONNECTED.meterName()).gauge().value()).isOne();
+
+    report(70, OutletState.ON);
+    assertThat(gauge(PduMeter.OUTLET_POWER)).isEqualTo(70);
+    assertThat(registry.getMeters()).hasSize(before);
+    metrics.close();
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
   void gaugesReadNaNWhenThereIsNoCurrentValue() {
     assertThat(registry.find(PduMeter.OUTLET_POWER.meterName()).gauge()).isNull();
     report(50, OutletState.ON);
