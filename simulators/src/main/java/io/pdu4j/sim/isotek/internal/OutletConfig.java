@@ -3,9 +3,9 @@ package io.pdu4j.sim.isotek.internal;
 /**
  * One outlet's configuration as the {@code C?} / {@code Cx=} commands carry it.
  *
- * @param name the outlet name, at most 8 characters without {@code |}, CR or LF; it is padded with
- *     spaces to 8 on the wire. Other control characters (ESC, BEL) are kept as given, as a unit
- *     that does not check its input would: tests use them to play a hostile unit
+ * @param name the outlet name, at most 8 ASCII characters without {@code |}, CR or LF; it is padded
+ *     with spaces to 8 on the wire. Other control characters (ESC, BEL) are kept as given, as a
+ *     unit that does not check its input would: tests use them to play a hostile unit
  * @param type 1 normal, 2 router, 3 locked
  * @param delaySeconds the reset-sequence delay in seconds, 0..99999
  */
@@ -31,9 +31,9 @@ public record OutletConfig(String name, int type, int delaySeconds) {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c == '|' || c == '\r' || c == '\n' || c > 0xFF) {
+      if (c == '|' || c == '\r' || c == '\n' || c > 0x7F) {
         throw new IllegalArgumentException(
-            "outlet name must be 8-bit characters without '|', CR or LF, was " + quoted(name));
+            "outlet name must be ASCII without '|', CR or LF, was " + quoted(name));
       }
     }
     if (type < NORMAL || type > LOCKED) {
