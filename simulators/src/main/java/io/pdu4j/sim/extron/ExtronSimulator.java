@@ -776,9 +776,21 @@ public final class ExtronSimulator implements AutoCloseable {
                   }
                 } catch (IOException e) {
                   LOG.debug("COM{} device: {}", com, e.toString());
+                } finally {
+                  lineEnded(opened);
                 }
               })
           .start();
+    }
+
+    /**
+     * The device closed its end (a TCP device restarting): the next exchange connects again, as a
+     * serial line that was never cut would simply carry on.
+     */
+    private synchronized void lineEnded(Endpoint ended) {
+      if (endpoint == ended) {
+        close();
+      }
     }
 
     synchronized void close() {

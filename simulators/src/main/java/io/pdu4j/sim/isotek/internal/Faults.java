@@ -17,6 +17,7 @@ public final class Faults {
   private volatile boolean pushesPaused;
   private final AtomicInteger pushDuringReplies = new AtomicInteger();
   private final AtomicBoolean closeMidReply = new AtomicBoolean();
+  private final AtomicBoolean truncateReply = new AtomicBoolean();
 
   /** The delay before each reply. */
   public Duration replyLatency() {
@@ -74,6 +75,16 @@ public final class Faults {
     return closeMidReply.getAndSet(false);
   }
 
+  /** Arms or disarms truncate-next-reply (half the reply, the connection stays). */
+  public void setTruncateReply(boolean armed) {
+    truncateReply.set(armed);
+  }
+
+  /** Consumes the armed truncate-next-reply, if any. */
+  public boolean takeTruncateReply() {
+    return truncateReply.getAndSet(false);
+  }
+
   /** Turns every fault off. */
   public void clear() {
     replyLatency = Duration.ZERO;
@@ -81,5 +92,6 @@ public final class Faults {
     pushesPaused = false;
     pushDuringReplies.set(0);
     closeMidReply.set(false);
+    truncateReply.set(false);
   }
 }
