@@ -328,6 +328,12 @@ public final class CommandQueue<F> {
    * sent (a tunnel's rejection) is kept as it is.
    */
   private PowerDeviceException naming(PowerDeviceException p, String sent) {
+    if (p instanceof DeviceClosedException && !closing) {
+      // the link was closed under the command (a tunnel recycled by the quiet-link watch), not
+      // the device: for the caller that is a lost link
+      return new LinkLostException(
+          "link closed while sending: " + p.getMessage(), device, sent, null, p);
+    }
     if (p.sent().isPresent()) {
       return p;
     }

@@ -257,6 +257,19 @@ class CommandQueueTest {
   }
 
   @Test
+  void aLinkClosedUnderACommandIsALostLinkNotAClosedDevice() {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    sendFailure.set(
+        new DeviceClosedException(
+            "extron://ipcp/3: device closed", "extron://ipcp/3", "S3=0", null, null));
+    assertThat(failureOf(q.submit(command("S3=0"))))
+        .isInstanceOf(LinkLostException.class)
+        .hasMessageContaining("link closed while sending")
+        .hasCauseInstanceOf(DeviceClosedException.class);
+  }
+
+  @Test
   void aWriteFailureFromTheLinkNamesTheDeviceAndTheCommandKeepingItsType() {
     CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
     executor.execute(q::linkUp);
