@@ -314,12 +314,36 @@ public final class CommandQueue<F> {
                 t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
             PowerDeviceException failure =
                 cause instanceof PowerDeviceException p
-                    ? p
+                    ? naming(p, entry.exchange.describe())
                     : new LinkLostException(
                         "write failed: " + cause, device, entry.exchange.describe(), null, cause);
             finish(entry, null, failure);
           }
         });
+  }
+
+  /**
+   * A link's own failure (a TCP link knows neither the device's address nor the command) as the
+   * same kind of error, naming the device and what was being sent; one that already names what was
+   * sent (a tunnel's rejection) is kept as it is.
+   */
+  private PowerDeviceException naming(PowerDeviceException p, String sent) {
+    if (p instanceof DeviceClosedException && !closing) {
+      // the link was closed under the command (a tunnel recycled by the quiet-link watch), not
+      // the device: for the caller that is a lost link
+      return new LinkLostException(
+          "link closed while sending: " + p.getMessage(), device, sent, null, p);
+    }
+    if (p.sent().isPresent()) {
+      return p;
+    }
+    if (p instanceof LinkLostException) {
+      return new LinkLostException(p.getMessage(), device, sent, null, p);
+    }
+    if (p instanceof DeviceBusyException) {
+      return new DeviceBusyException(p.getMessage(), device, sent, null, p);
+    }
+    return p;
   }
 
   private void onDeadline(Entry<F, ?> entry) {

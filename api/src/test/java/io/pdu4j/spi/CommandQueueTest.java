@@ -257,6 +257,36 @@ class CommandQueueTest {
   }
 
   @Test
+  void aLinkClosedUnderACommandIsALostLinkNotAClosedDevice() {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    sendFailure.set(
+        new DeviceClosedException(
+            "extron://ipcp/3: device closed", "extron://ipcp/3", "S3=0", null, null));
+    assertThat(failureOf(q.submit(command("S3=0"))))
+        .isInstanceOf(LinkLostException.class)
+        .hasMessageContaining("link closed while sending")
+        .hasCauseInstanceOf(DeviceClosedException.class);
+  }
+
+  @Test
+  void aWriteFailureFromTheLinkNamesTheDeviceAndTheCommandKeepingItsType() {
+    CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
+    executor.execute(q::linkUp);
+    sendFailure.set(new LinkLostException("tcp://device: connection closed"));
+    Throwable lost = failureOf(q.submit(command("S3=0")));
+    assertThat(lost)
+        .isInstanceOf(LinkLostException.class)
+        .hasMessage("test:tcp://device: tcp://device: connection closed; sent \"S3=0\"")
+        .hasCauseInstanceOf(LinkLostException.class);
+    assertThat(((PowerDeviceException) lost).sent()).contains("S3=0");
+    sendFailure.set(new DeviceBusyException("tcp://device: outbound buffer full"));
+    assertThat(failureOf(q.submit(command("S4=1"))))
+        .isInstanceOf(DeviceBusyException.class)
+        .hasMessageEndingWith("outbound buffer full; sent \"S4=1\"");
+  }
+
+  @Test
   void cancelledQueuedCommandIsNeverSent() throws Exception {
     CommandQueue<String> q = queue(8, Duration.ofSeconds(5));
     executor.execute(q::linkUp);

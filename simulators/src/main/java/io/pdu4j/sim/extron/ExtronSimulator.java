@@ -735,6 +735,7 @@ public final class ExtronSimulator implements AutoCloseable {
     private final DeviceLine line;
     private final BlockingQueue<Integer> received = new LinkedBlockingQueue<>(65536);
     private Endpoint endpoint;
+    private volatile Endpoint ended; // the last endpoint whose device closed its end
 
     SerialPortSim(int com, DeviceLine line) {
       this.com = com;
@@ -745,13 +746,24 @@ public final class ExtronSimulator implements AutoCloseable {
         byte[] data, long t1Millis, long t2Millis, int n, boolean delimiter) {
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       try {
-        if (endpoint == null) {
-          connect();
+        Integer c = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+          if (endpoint != null && endpoint == ended) {
+            close();
+          }
+          if (endpoint == null) {
+            connect();
+          }
+          Endpoint used = endpoint;
+          received.clear(); // what the device sent unasked is lost, as on the real unit
+          used.output().write(data);
+          used.output().flush();
+          c = received.poll(Math.max(t1Millis, 1), TimeUnit.MILLISECONDS);
+          if (c != null || ended != used) {
+            break;
+          }
+          // the device had closed its end before the data reached it: connect again, send again
         }
-        received.clear(); // what the device sent unasked is lost, as on the real unit
-        endpoint.output().write(data);
-        endpoint.output().flush();
-        Integer c = received.poll(Math.max(t1Millis, 1), TimeUnit.MILLISECONDS);
         while (c != null) {
           answer.write(c);
           if (delimiter ? c == n : n > 0 && answer.size() >= n) {
@@ -785,9 +797,22 @@ public final class ExtronSimulator implements AutoCloseable {
                   }
                 } catch (IOException e) {
                   LOG.debug("COM{} device: {}", com, e.toString());
+                } finally {
+                  ended = opened;
+                  lineEnded(opened);
                 }
               })
           .start();
+    }
+
+    /**
+     * The device closed its end (a TCP device restarting): the next exchange connects again, as a
+     * serial line that was never cut would simply carry on.
+     */
+    private synchronized void lineEnded(Endpoint ended) {
+      if (endpoint == ended) {
+        close();
+      }
     }
 
     synchronized void close() {

@@ -340,6 +340,15 @@ public final class IsoTekSimulator implements AutoCloseable {
     faults.setCloseMidReply(true);
   }
 
+  /**
+   * Makes the next reply (on any connection) stop halfway without closing anything: its first half
+   * of bytes is sent, which may end mid-line, and the rest never is, as a unit that lost part of an
+   * answer on a serial line. The command itself is executed; later commands are answered as usual.
+   */
+  public void truncateNextReply() {
+    faults.setTruncateReply(true);
+  }
+
   /** Turns every injected fault off (latency, silent, paused pushes, armed one-shot faults). */
   public void clearFaults() {
     faults.clear();

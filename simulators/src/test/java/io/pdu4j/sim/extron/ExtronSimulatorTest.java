@@ -198,6 +198,59 @@ class ExtronSimulatorTest {
     }
   }
 
+  /** A device that answers each line and closes its connection after answering {@code bye}. */
+  private static java.net.ServerSocket restartingDevice() throws IOException {
+    java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    Thread t =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try (Socket c = server.accept()) {
+                  InputStream in = c.getInputStream();
+                  OutputStream out = c.getOutputStream();
+                  StringBuilder line = new StringBuilder();
+                  int b;
+                  while ((b = in.read()) >= 0) {
+                    if (b == '\n') {
+                      out.write(("R:" + line + "\r\n>").getBytes(StandardCharsets.ISO_8859_1));
+                      out.flush();
+                      if (line.toString().equals("bye")) {
+                        break;
+                      }
+                      line.setLength(0);
+                    } else {
+                      line.append((char) b);
+                    }
+                  }
+                } catch (IOException e) {
+                  // closed: the test is over
+                }
+              }
+            },
+            "test-restarting-device");
+    t.setDaemon(true);
+    t.start();
+    return server;
+  }
+
+  @Test
+  void aDeviceThatClosedItsEndIsConnectedAgainByTheNextSendData() throws Exception {
+    try (java.net.ServerSocket device = restartingDevice()) {
+      sim = ExtronSimulator.builder().serialDevice(3, device.getLocalPort()).build();
+      sim.start();
+      try (Socket s = loggedIn()) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        send(out, "\u001b03*10*2*62DRS\rbye\n");
+        assertThat(readUntil(in, ">\r\n")).isEqualTo("R:bye\r\n>\r\n");
+        // the device has closed its connection (as a restarting unit does) and listens again
+        send(out, "\u001b03*10*2*62DRS\ragain\n");
+        assertThat(readUntil(in, ">\r\n")).isEqualTo("R:again\r\n>\r\n");
+      }
+    }
+  }
+
   @Test
   void oneClientTooManyGetsE26AndIsClosed() throws Exception {
     sim = ExtronSimulator.builder().maxConnections(1).build();

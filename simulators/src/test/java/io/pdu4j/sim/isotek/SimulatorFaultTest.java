@@ -130,6 +130,22 @@ class SimulatorFaultTest {
   }
 
   @Test
+  void truncateSendsHalfTheNextReplyAndKeepsTheConnection() {
+    IsoTekSimulator sim = startQuiet();
+    TestClient client = connect(sim);
+    sim.truncateNextReply();
+
+    client.sendLine("S4=0");
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> sim.commandsReceived().contains("S4=0"));
+    assertThat(sim.outletState(4)).isFalse();
+    // one-shot, and the connection stays: the next reply is whole, after the torn half ("OK\n>\n")
+    assertThat(client.request("S4=1")).isEqualTo("OKOK\n>\n");
+    assertThat(client.eof()).isFalse();
+    assertThat(sim.outletState(4)).isTrue();
+  }
+
+  @Test
   void pushDuringReplyPutsAWholeBlockBetweenTheStatusLines() {
     IsoTekSimulator sim = startQuiet();
     TestClient client = connect(sim);

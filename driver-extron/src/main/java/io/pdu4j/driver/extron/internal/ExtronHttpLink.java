@@ -228,6 +228,16 @@ public final class ExtronHttpLink implements Link {
       rx.writeBytes(b);
       if (rx.size() > MAX_RESPONSE) {
         rx.reset();
+        // where this answer ends can no longer be found, and its rest would be read as the next
+        // answer: the connection is given up as lost (the inner driver connects again)
+        onDown(
+            new LinkLostException(
+                "the IPCP's answer is over " + MAX_RESPONSE + " bytes",
+                describe,
+                null,
+                null,
+                null));
+        inner.close();
         return;
       }
       parse().ifPresent(queue::onFrame);

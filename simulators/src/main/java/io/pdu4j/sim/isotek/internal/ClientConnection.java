@@ -228,6 +228,13 @@ public final class ClientConnection {
       queue.put(new Outbound(Arrays.copyOf(bytes, cut), true, "partial reply, then close"));
       return false;
     }
+    if (faults.takeTruncateReply()) {
+      // a line that stays up after a torn reply: the rest of it is never sent
+      queue.put(
+          new Outbound(
+              Arrays.copyOf(bytes, Math.max(1, bytes.length / 2)), false, "truncated reply"));
+      return true;
+    }
     if (reply.restart()) {
       // X: the OK goes out, this connection closes, the others are dropped by the server
       closeQueued = true;

@@ -18,6 +18,7 @@ public final class Faults {
   private final AtomicInteger pushDuringReplies = new AtomicInteger();
   private final AtomicInteger pushBeforeReplies = new AtomicInteger();
   private final AtomicBoolean closeMidReply = new AtomicBoolean();
+  private final AtomicBoolean truncateReply = new AtomicBoolean();
 
   /** The delay before each reply. */
   public Duration replyLatency() {
@@ -88,6 +89,16 @@ public final class Faults {
     return closeMidReply.getAndSet(false);
   }
 
+  /** Arms or disarms truncate-next-reply (half the reply, the connection stays). */
+  public void setTruncateReply(boolean armed) {
+    truncateReply.set(armed);
+  }
+
+  /** Consumes the armed truncate-next-reply, if any. */
+  public boolean takeTruncateReply() {
+    return truncateReply.getAndSet(false);
+  }
+
   /** Turns every fault off. */
   public void clear() {
     replyLatency = Duration.ZERO;
@@ -96,5 +107,6 @@ public final class Faults {
     pushDuringReplies.set(0);
     pushBeforeReplies.set(0);
     closeMidReply.set(false);
+    truncateReply.set(false);
   }
 }

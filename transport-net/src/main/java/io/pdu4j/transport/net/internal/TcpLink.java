@@ -330,6 +330,11 @@ public final class TcpLink implements Link {
     if (ch.eventLoop().isShuttingDown()) {
       return lifecycle.failed(new LinkLostException(description + ": transport shut down"));
     }
+    if (!ch.isActive()) {
+      // closed (peer reset, device restart) before its inactive event reached us: a closed channel
+      // is also "not writable", but nothing will ever drain, so it is not busy
+      return lifecycle.failed(new LinkLostException(description + ": connection closed"));
+    }
     if (!ch.isWritable()) {
       return lifecycle.failed(
           new DeviceBusyException(

@@ -410,6 +410,27 @@ abstract class TcpLinkContractTest {
   }
 
   @Test
+  void sendOnAClosedChannelWhoseCloseIsNotYetSeenFailsWithLinkLostNotBusy() throws Exception {
+    Link link = link(server.port());
+    open(link, new RecordingLinkListener());
+    java.lang.reflect.Field f = TcpLink.class.getDeclaredField("upChannel");
+    f.setAccessible(true);
+    io.netty.channel.Channel ch = (io.netty.channel.Channel) f.get(link);
+    // on the channel's loop the close is done at once and its inactive event comes later: the
+    // window a device restarting or resetting the connection leaves for a send
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    ch.eventLoop()
+        .execute(
+            () -> {
+              ch.close();
+              link.send(ascii("S3=0\n")).whenComplete((v, e) -> failed.complete(unwrap(e)));
+            });
+    assertThat(failed.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(LinkLostException.class)
+        .hasMessage("tcp://127.0.0.1:" + server.port() + ": connection closed");
+  }
+
+  @Test
   void sendFailsBusyWhileTheOutboundBufferIsFull() throws Exception {
     Link link = link(server.port());
     RecordingLinkListener listener = new RecordingLinkListener();
