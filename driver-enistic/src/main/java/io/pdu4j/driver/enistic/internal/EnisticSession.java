@@ -89,7 +89,7 @@ public final class EnisticSession implements LinkListener {
   private final ListenerList listeners;
   private final Freshness freshness;
   private final EnisticCounters counters = new EnisticCounters();
-  private final DriverCounters driverCounters; // the runtime's pdu.frames.malformed
+  private final DriverCounters driverCounters; // pdu.frames.malformed, pdu.readings.dropped
   private final BurstLog badInputLog = new BurstLog(LOG);
   private final BurstLog refusedLog = new BurstLog(LOG);
   private final BurstLog overLimitLog = new BurstLog(LOG);
