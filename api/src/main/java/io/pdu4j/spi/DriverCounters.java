@@ -2,8 +2,10 @@ package io.pdu4j.spi;
 
 /**
  * What a driver tells the runtime about the input it had to skip, for the {@code
- * pdu.frames.malformed} meter (tag {@code reason}: {@code malformed} or {@code overlong}). The
- * runtime hands one to each device in its {@link DriverContext}; without metrics it does nothing.
+ * pdu.frames.malformed} meter (tag {@code reason}: {@code malformed} or {@code overlong}) and the
+ * {@code pdu.readings.dropped} meter (tag {@code reason}: {@code outlet_limit} or {@code source}).
+ * The runtime hands one to each device in its {@link DriverContext}; without metrics it does
+ * nothing.
  *
  * <p>Call it on the device's thread when a frame is skipped; it never blocks and never throws.
  */
@@ -16,4 +18,15 @@ public interface DriverCounters {
 
   /** A frame longer than the driver's bound arrived and was skipped. */
   default void overlongFrame() {}
+
+  /**
+   * A well-formed reading was dropped because it would have added an outlet beyond the device's
+   * bound (outlets are never evicted to make room).
+   */
+  default void readingOverOutletLimit() {}
+
+  /**
+   * A datagram was dropped unread because its source is not one the device accepts readings from.
+   */
+  default void readingFromRefusedSource() {}
 }

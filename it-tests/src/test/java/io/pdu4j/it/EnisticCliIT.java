@@ -8,6 +8,9 @@ import io.pdu4j.sim.enistic.EnisticSimulator;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,5 +71,45 @@ class EnisticCliIT {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains(socket).contains("OFF");
     assertThat(sim.socketOn(socket)).contains(false);
+  }
+
+  /** Runs the command while 500 made-up sockets arrive every 20 ms. */
+  private CliIT.Run flooded(String... args) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread flooder =
+        new Thread(
+            () -> {
+              for (long next = 0; !stop.get(); next += 500) {
+                sim.sendUnknownSerials(CONTROLLER, next, 500);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+              }
+            },
+            "flooder");
+    flooder.start();
+    try {
+      return CliIT.pdu4j(args);
+    } finally {
+      stop.set(true);
+      flooder.join(5000);
+    }
+  }
+
+  @Test
+  void statusAndWatchOfAControllerFloodedWithUnknownSocketsStopAtMaxOutletsAndWarnOnce()
+      throws Exception {
+    CliIT.Run status = flooded("status", uri, "--json");
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(new ObjectMapper().readTree(status.out()).path("outlets"))
+        .as("the default max-outlets")
+        .hasSize(256);
+    assertThat(status.err().lines().filter(l -> l.contains("max-outlets=256")).count())
+        .as("one WARN for the burst: " + status.err())
+        .isEqualTo(1);
+
+    CliIT.Run watch = flooded("watch", uri, "--json", "--for", "3s");
+    assertThat(watch.exit()).as(watch.err()).isZero();
+    assertThat(watch.out().lines().filter(l -> l.contains("\"outlet-added\"")).count())
+        .isLessThanOrEqualTo(256);
+    assertThat(watch.err().lines().filter(l -> l.contains("max-outlets=256")).count()).isEqualTo(1);
   }
 }

@@ -33,6 +33,12 @@ import java.util.concurrent.CompletionStage;
 public final class EnisticDiscoverer implements DeviceDiscoverer {
   private static final int MAX_DATAGRAM = 2048;
 
+  /**
+   * The most controllers one discovery lists: a flood of made-up controller serials cannot grow the
+   * result without bound. Datagrams that would add only controllers beyond it count as ignored.
+   */
+  static final int MAX_FOUND = 256;
+
   /** Creates the discoverer (for {@link java.util.ServiceLoader}). */
   public EnisticDiscoverer() {}
 
@@ -86,17 +92,24 @@ public final class EnisticDiscoverer implements DeviceDiscoverer {
                 bytes.length > MAX_DATAGRAM
                     ? List.of()
                     : controllers(new String(bytes, StandardCharsets.ISO_8859_1));
-            if (serials.isEmpty()) {
-              ignored[0]++;
-            }
+            boolean usable = false;
             for (String serial : serials) {
-              found.putIfAbsent(
-                  EnisticCodec.key(serial),
-                  new Found(
-                      "enistic",
-                      "enistic:udp://0.0.0.0:" + request.port() + "/" + serial,
-                      serial,
-                      Optional.empty()));
+              String key = EnisticCodec.key(serial);
+              if (found.containsKey(key)) {
+                usable = true;
+              } else if (found.size() < MAX_FOUND) {
+                usable = true;
+                found.put(
+                    key,
+                    new Found(
+                        "enistic",
+                        "enistic:udp://0.0.0.0:" + request.port() + "/" + serial,
+                        serial,
+                        Optional.empty()));
+              }
+            }
+            if (!usable) {
+              ignored[0]++;
             }
           });
     }
@@ -106,7 +119,9 @@ public final class EnisticDiscoverer implements DeviceDiscoverer {
   /** The controller serials of the well-formed readings in one datagram. */
   static List<String> controllers(String payload) {
     List<String> serials = new ArrayList<>();
-    for (String line : EnisticCodec.lines(payload)) {
+    List<String> lines = EnisticCodec.lines(payload);
+    // past MAX_LINES, lines() returns the rest unsplit: over-long, not a reading
+    for (String line : lines.subList(0, Math.min(lines.size(), EnisticCodec.MAX_LINES))) {
       try {
         EnisticCodec.parse(line).ifPresent(r -> serials.add(r.controller()));
       } catch (ProtocolException e) {

@@ -23,7 +23,10 @@ import java.util.concurrent.CompletionStage;
  * polarity=normal|inverted} ({@code normal}: event 1 switches on, as the document's table says);
  * {@code allow=ADDR,...} accept readings only from these sources; {@code sockets=SERIAL,...} and
  * {@code meters=SERIAL,...} say which serials are Smart Sockets and which are meters (otherwise a
- * serial that ever reports a channel above 1 is a meter and the rest are sockets).
+ * serial that ever reports a channel above 1 is a meter and the rest are sockets); {@code
+ * max-outlets=N} the most outlets (sockets plus meter channels) the device keeps, 1..4096, default
+ * 256: readings that would add more are dropped and counted, known outlets are never evicted, and
+ * room is kept for the serials in {@code sockets=} (one each) and {@code meters=} (16 each).
  *
  * <p>{@link #open} completes as soon as the link listens: outlets appear as readings arrive. Found
  * through {@link java.util.ServiceLoader}; thread-safe and stateless.

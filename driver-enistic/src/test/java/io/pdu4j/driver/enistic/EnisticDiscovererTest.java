@@ -2,6 +2,7 @@ package io.pdu4j.driver.enistic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pdu4j.driver.enistic.internal.EnisticCodec;
 import io.pdu4j.sim.enistic.EnisticSimulator;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceDiscoverer;
@@ -82,6 +83,32 @@ class EnisticDiscovererTest {
   }
 
   @Test
+  void aFloodOfMadeUpControllerSerialsListsAtMostMaxFound() throws Exception {
+    int port = freeUdpPort();
+    CompletionStage<DeviceDiscoverer.Result> result =
+        new EnisticDiscoverer()
+            .discover(new DeviceDiscoverer.Request("unused", port, Duration.ofSeconds(2)));
+    // rounds of 1000 made-up controllers, 100 ms apart, until the window closes (those sent
+    // before the discoverer listens are lost, so one round is not enough)
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      while (!result.toCompletableFuture().isDone()) {
+        for (int i = 0; i < 1000; i++) {
+          byte[] b =
+              String.format("%012X:Reading:0021ED0000041319:5:1:1\r", i)
+                  .getBytes(StandardCharsets.US_ASCII);
+          s.send(
+              new DatagramPacket(
+                  b, b.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+    DeviceDiscoverer.Result r = result.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(r.devices()).hasSize(EnisticDiscoverer.MAX_FOUND);
+    assertThat(r.ignored()).isPositive();
+  }
+
+  @Test
   void readingsAreToldApartFromOtherDatagrams() {
     assertThat(
             EnisticDiscoverer.controllers(
@@ -90,5 +117,11 @@ class EnisticDiscovererTest {
                     + "garbage\r"))
         .containsExactly(A);
     assertThat(EnisticDiscoverer.controllers("A?\n")).isEmpty();
+    String reading = "004A3BB5B04:Reading:0021ED0000041319:5:1:1\r";
+    assertThat(
+            EnisticDiscoverer.controllers(
+                reading.repeat(EnisticCodec.MAX_LINES) + "00C0FFEE:Reading:0021ED0000041319:5:1:1"))
+        .hasSize(EnisticCodec.MAX_LINES)
+        .containsOnly(A);
   }
 }

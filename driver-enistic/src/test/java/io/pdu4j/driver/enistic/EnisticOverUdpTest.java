@@ -14,11 +14,13 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.driver.enistic.internal.EnisticCodec;
 import io.pdu4j.driver.enistic.internal.EnisticDevice;
 import io.pdu4j.sim.enistic.EnisticSimulator;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.testkit.TestTransportContext;
@@ -30,10 +32,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,8 +92,36 @@ class EnisticOverUdpTest {
     return s;
   }
 
-  /** What the last device opened told its context's counters about malformed lines. */
-  private volatile java.util.concurrent.atomic.AtomicInteger malformedReported;
+  /** What a device told its context's counters (the runtime's meters). */
+  static final class Reported implements DriverCounters {
+    final AtomicInteger malformed = new AtomicInteger();
+    final AtomicInteger overlong = new AtomicInteger();
+    final AtomicInteger overLimit = new AtomicInteger();
+    final AtomicInteger refusedSource = new AtomicInteger();
+
+    @Override
+    public void malformedFrame() {
+      malformed.incrementAndGet();
+    }
+
+    @Override
+    public void overlongFrame() {
+      overlong.incrementAndGet();
+    }
+
+    @Override
+    public void readingOverOutletLimit() {
+      overLimit.incrementAndGet();
+    }
+
+    @Override
+    public void readingFromRefusedSource() {
+      refusedSource.incrementAndGet();
+    }
+  }
+
+  /** What the last device opened told its context's counters. */
+  private volatile Reported reported;
 
   private EnisticDevice open(String controller, String options) throws Exception {
     DeviceAddress address =
@@ -102,16 +135,8 @@ class EnisticOverUdpTest {
         udp.create(
             address,
             new TestTransportContext(executor, deviceOptions, driver.requirements(address)));
-    java.util.concurrent.atomic.AtomicInteger malformed =
-        new java.util.concurrent.atomic.AtomicInteger();
-    malformedReported = malformed;
-    io.pdu4j.spi.DriverCounters counters =
-        new io.pdu4j.spi.DriverCounters() {
-          @Override
-          public void malformedFrame() {
-            malformed.incrementAndGet();
-          }
-        };
+    Reported counters = new Reported();
+    reported = counters;
     PowerDevice d =
         get(
             driver.open(
@@ -427,6 +452,142 @@ class EnisticOverUdpTest {
     assertThat(d.counters().otherEvents()).isEqualTo(1);
     assertThat(d.counters().malformed()).isEqualTo(1);
     assertThat(d.counters().foreign()).isEqualTo(1);
-    assertThat(malformedReported.get()).as("reported for pdu.frames.malformed").isEqualTo(1);
+    assertThat(reported.malformed.get()).as("reported for pdu.frames.malformed").isEqualTo(1);
+  }
+
+  private static final int LINES_PER_DATAGRAM = 25;
+
+  private void sendRaw(InetAddress source, String payload) throws java.io.IOException {
+    byte[] bytes = payload.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (DatagramSocket s = new DatagramSocket(0, source)) {
+      s.send(
+          new java.net.DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+    }
+  }
+
+  /**
+   * Sends one reading of each of {@code count} (a multiple of 25) serials no controller has, 25 to
+   * a datagram, from {@code source}; after every 20 datagrams it waits until {@code handled} (the
+   * lines the device has dealt with) caught up, so that loopback never drops any.
+   */
+  private void flood(InetAddress source, int count, LongSupplier handled) throws Exception {
+    long before = handled.getAsLong();
+    try (DatagramSocket s = new DatagramSocket(0, source)) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < count; i++) {
+        b.append(String.format(Locale.ROOT, "%s:Reading:FFEE%012X:1.5:1:1\r", CONTROLLER, i));
+        int sent = i + 1;
+        if (sent % LINES_PER_DATAGRAM == 0) {
+          byte[] bytes = b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          s.send(
+              new java.net.DatagramPacket(
+                  bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+          b.setLength(0);
+          if (sent % (20 * LINES_PER_DATAGRAM) == 0 || sent == count) {
+            await().until(() -> handled.getAsLong() - before >= sent);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFloodOfUnknownSerialsStopsAtMaxOutletsAndAKnownSocketStillUpdatesAndSwitches()
+      throws Exception {
+    EnisticSimulator sim = sim(b -> b.sockets(2).meters(0));
+    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    await().until(() -> d.outlets().size() == 2);
+    Outlet socket = firstSocket(d, sim);
+    String serial = socket.id();
+    int number = socket.number();
+    assertThat(get(socket.switchOff()).state()).isEqualTo(OutletState.OFF);
+
+    flood(
+        InetAddress.getLoopbackAddress(),
+        10_000,
+        () -> d.outlets().size() + d.counters().overLimit());
+
+    int excess = 10_000 - (256 - 2);
+    assertThat(d.outlets()).hasSize(256);
+    assertThat(d.lastStatus().orElseThrow().outlets()).hasSize(256);
+    assertThat(d.counters().overLimit()).isEqualTo(excess);
+    assertThat(reported.overLimit.get()).as("reported for pdu.readings.dropped").isEqualTo(excess);
+    assertThat(d.counters().toString()).contains("overLimit=" + excess);
+    assertThat(events.stream().filter(e -> e instanceof DeviceEvent.OutletAdded)).hasSize(256);
+    // the socket known before the flood keeps its number, its readings and its switch
+    assertThat(d.outlet(number).id()).isEqualTo(serial);
+    sim.setSocketOn(serial, true); // its own button
+    await().until(() -> d.outlet(number).state() == OutletState.ON);
+    assertThat(get(d.outlet(number).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(sim.socketOn(serial)).contains(false);
+    assertThat(d.outlets()).hasSize(256);
+  }
+
+  @Test
+  void serialsListedInMetersAndSocketsKeepTheirRoomWhenUnknownOnesFillTheRest() throws Exception {
+    // readings go nowhere until the device has been flooded
+    EnisticSimulator sim =
+        sim(
+            b ->
+                b.sockets(1)
+                    .meters(1)
+                    .channels(16)
+                    .target(new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort())));
+    String meter = sim.meterSerials(CONTROLLER).get(0);
+    String socket = sim.socketSerials(CONTROLLER).get(0);
+    // 1 + 16 outlets kept for the listed serials, 23 for the rest
+    EnisticDevice d =
+        open(
+            CONTROLLER,
+            "?max-outlets=40&meters=" + meter + "&sockets=" + socket + "&" + sendTo(sim));
+    flood(
+        InetAddress.getLoopbackAddress(), 100, () -> d.outlets().size() + d.counters().overLimit());
+    assertThat(d.outlets()).hasSize(23);
+    assertThat(d.counters().overLimit()).isEqualTo(77);
+
+    sim.setTarget(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    await().until(() -> d.outlets().size() == 40);
+    assertThat(outletWithId(d, meter + "/16").capabilities())
+        .containsExactly(OutletCapability.METERED);
+    assertThat(get(outletWithId(d, socket).switchOff()).state()).isEqualTo(OutletState.OFF);
+    assertThat(sim.socketOn(socket)).contains(false);
+    assertThat(d.counters().overLimit()).isEqualTo(77);
+  }
+
+  @Test
+  void overlongLinesAndTheRestOfADatagramOfTooManyLinesAreSkippedAsOverlong() throws Exception {
+    EnisticDevice d = open(CONTROLLER, "?max-datagram=8192");
+    String known = CONTROLLER + ":Reading:0021ED0000041319:5:1:1\r";
+    sendRaw(InetAddress.getLoopbackAddress(), "x".repeat(300) + "\r" + known);
+    // 64 lines, then a well-formed reading of a new socket as the 65th: not taken
+    sendRaw(
+        InetAddress.getLoopbackAddress(),
+        known.repeat(EnisticCodec.MAX_LINES) + CONTROLLER + ":Reading:0021ED0000041320:5:1:1");
+    await().until(() -> d.counters().overlong() == 2 && d.counters().readings() == 65);
+    assertThat(d.outlets()).extracting(Outlet::id).containsExactly("0021ED0000041319");
+    assertThat(d.counters().malformed()).isZero();
+    assertThat(reported.overlong.get()).as("reported as overlong").isEqualTo(2);
+    assertThat(reported.malformed.get()).isZero();
+  }
+
+  @Test
+  void aFloodFromASourceOutsideTheAllowListIsCountedAndGrowsNothing() throws Exception {
+    EnisticSimulator sim = sim(b -> b.sockets(2).meters(0));
+    EnisticDevice d = open(CONTROLLER, "?allow=127.0.0.1&" + sendTo(sim));
+    await().until(() -> d.outlets().size() == 2);
+
+    flood(
+        InetAddress.getByName("127.0.0.2"),
+        10_000,
+        () -> d.counters().refusedSource() * LINES_PER_DATAGRAM);
+
+    assertThat(d.counters().refusedSource()).isEqualTo(10_000 / LINES_PER_DATAGRAM);
+    assertThat(reported.refusedSource.get())
+        .as("reported for pdu.readings.dropped")
+        .isEqualTo(10_000 / LINES_PER_DATAGRAM);
+    assertThat(d.outlets()).hasSize(2);
+    assertThat(d.counters().overLimit()).isZero();
+    assertThat(reported.malformed.get()).isZero();
+    assertThat(get(firstSocket(d, sim).switchOff()).state()).isEqualTo(OutletState.OFF);
   }
 }

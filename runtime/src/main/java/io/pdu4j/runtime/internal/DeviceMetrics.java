@@ -30,16 +30,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The meters of one device ({@link PduMeter}), fed by the device's events, its counting link and
  * its timed facade. Outlets that appear later get their meters when they appear, in every registry
  * this was bound to; {@link #close()} removes every meter it registered, so a closed device leaves
- * nothing behind and a reconnect registers nothing new.
+ * nothing behind and a reconnect registers nothing new. At most {@link #MAX_OUTLETS} outlets get
+ * meters, whatever the driver reports, so no device multiplies series without limit.
  *
  * <p>Thread-safe: events arrive on the device's I/O thread, registries read gauges on theirs.
  */
 public final class DeviceMetrics implements MeterBinder, DeviceListener {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceMetrics.class);
+
+  /**
+   * The most outlets of one device that get meters (four series each); outlets beyond get none.
+   * Drivers bound their outlets themselves (Enistic's {@code max-outlets} is at most this); this
+   * holds for any driver, a plugin's included.
+   */
+  public static final int MAX_OUTLETS = 4096;
+
   private final String device;
   private final Clock clock;
   private final Duration staleAfter;
@@ -51,6 +63,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final AtomicLong readings = new AtomicLong();
   private final AtomicLong malformedFrames = new AtomicLong();
   private final AtomicLong overlongFrames = new AtomicLong();
+  private final AtomicLong readingsOverLimit = new AtomicLong();
+  private final AtomicLong readingsRefusedSource = new AtomicLong();
   private final DriverCounters driverCounters =
       new DriverCounters() {
         @Override
@@ -62,6 +76,16 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         public void overlongFrame() {
           overlongFrames.incrementAndGet();
         }
+
+        @Override
+        public void readingOverOutletLimit() {
+          readingsOverLimit.incrementAndGet();
+        }
+
+        @Override
+        public void readingFromRefusedSource() {
+          readingsRefusedSource.incrementAndGet();
+        }
       };
   private volatile ConnectionState connection = ConnectionState.CONNECTING;
 
@@ -72,6 +96,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final List<MeterRegistry> registries = new ArrayList<>(); // guarded by lock
   private final List<Registered> registered = new ArrayList<>(); // guarded by lock
   private boolean closed; // guarded by lock
+  private boolean overLimitLogged; // guarded by lock
 
   /** A meter and what it reads: an outlet's meters go when the outlet does. */
   private record Registered(MeterRegistry registry, Meter meter, Object source) {}
@@ -118,11 +143,11 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       readings.incrementAndGet();
       onStatus(s.status(), s.status().receivedAt());
     } else if (event instanceof DeviceEvent.OutletAdded a) {
-      outlet(a.outlet().number()).update(a.outlet(), a.at(), false);
+      update(a.outlet(), a.at(), false);
     } else if (event instanceof DeviceEvent.OutletRemoved r) {
       removeOutlet(r.outlet().number());
     } else if (event instanceof DeviceEvent.OutletChanged c) {
-      outlet(c.current().number()).update(c.current(), c.at(), false);
+      update(c.current(), c.at(), false);
     } else if (event instanceof DeviceEvent.Connection c) {
       connection = c.current();
       if (c.current() != ConnectionState.CONNECTED) {
@@ -134,7 +159,14 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   private void onStatus(DeviceStatus status, Instant at) {
     for (OutletStatus o : status.outlets()) {
-      outlet(o.number()).update(o, at, true);
+      update(o, at, true);
+    }
+  }
+
+  private void update(OutletStatus o, Instant at, boolean readings) {
+    OutletMeters m = outlet(o.number());
+    if (m != null) {
+      m.update(o, at, readings);
     }
   }
 
@@ -207,6 +239,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     }
   }
 
+  /** The outlet's meters, registered on first use; null beyond {@link #MAX_OUTLETS} outlets. */
   private OutletMeters outlet(int number) {
     OutletMeters existing = outlets.get(number);
     if (existing != null) {
@@ -215,6 +248,17 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     synchronized (lock) {
       OutletMeters o = outlets.get(number);
       if (o == null) {
+        if (outlets.size() >= MAX_OUTLETS) {
+          if (!overLimitLogged) {
+            overLimitLogged = true;
+            LOG.warn(
+                "{}: more than {} outlets reported: outlet {} and later ones get no meters",
+                device,
+                MAX_OUTLETS,
+                number);
+          }
+          return null;
+        }
         o = new OutletMeters(number);
         outlets.put(number, o);
         if (!closed) {
@@ -244,6 +288,16 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "malformed"), malformedFrames);
     counter(
         r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "overlong"), overlongFrames);
+    counter(
+        r,
+        PduMeter.READINGS_DROPPED,
+        tags.and(PduMeter.TAG_REASON, "outlet_limit"),
+        readingsOverLimit);
+    counter(
+        r,
+        PduMeter.READINGS_DROPPED,
+        tags.and(PduMeter.TAG_REASON, "source"),
+        readingsRefusedSource);
   }
 
   /** What the device's driver counts skipped frames with. */

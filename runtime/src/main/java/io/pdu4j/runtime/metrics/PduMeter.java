@@ -9,9 +9,10 @@ import io.micrometer.core.instrument.Meter;
  * <p>Every meter carries the tag {@link #TAG_DEVICE}: the name a device was opened with (its
  * configuration name), or its address with secrets redacted. Outlet meters also carry {@link
  * #TAG_OUTLET}, the outlet number; {@link #COMMANDS} carries {@link #TAG_COMMAND} and {@link
- * #TAG_OUTCOME} ({@link CommandOutcome}); {@link #FRAMES_MALFORMED} carries {@link #TAG_REASON};
- * {@link #DEVICE_HEALTH} carries {@link #TAG_STATE} and {@link #TAG_PROBLEM}. Every tag value is
- * bounded: a device has a fixed set of outlets and commands, and outcomes are a closed set.
+ * #TAG_OUTCOME} ({@link CommandOutcome}); {@link #FRAMES_MALFORMED} and {@link #READINGS_DROPPED}
+ * carry {@link #TAG_REASON}; {@link #DEVICE_HEALTH} carries {@link #TAG_STATE} and {@link
+ * #TAG_PROBLEM}. Every tag value is bounded: a device has a fixed set of outlets and commands, and
+ * outcomes are a closed set.
  *
  * <p>Gauges read {@code NaN} when there is no current value: before the first report, while the
  * device is not connected, once the last report is older than the device's {@code stale} option,
@@ -82,7 +83,19 @@ public enum PduMeter {
       "Frames from the device skipped as malformed or over-long"),
   /** Status reports received, asked for or pushed. */
   READINGS_RECEIVED(
-      "pdu.readings.received", Meter.Type.COUNTER, null, "Status reports received from the device");
+      "pdu.readings.received", Meter.Type.COUNTER, null, "Status reports received from the device"),
+  /**
+   * Readings the driver dropped unread, tagged {@link #TAG_REASON}: {@code outlet_limit} (a
+   * well-formed reading that would have added an outlet beyond the device's bound, e.g. Enistic's
+   * {@code max-outlets}) or {@code source} (a datagram from a source the device does not accept,
+   * e.g. outside Enistic's {@code allow=}). Counted by drivers through {@link
+   * io.pdu4j.spi.DriverCounters}.
+   */
+  READINGS_DROPPED(
+      "pdu.readings.dropped",
+      Meter.Type.COUNTER,
+      null,
+      "Readings dropped: beyond the device's outlet bound, or from a refused source");
 
   /** The tag naming the device. */
   public static final String TAG_DEVICE = "device";
@@ -93,7 +106,10 @@ public enum PduMeter {
   /** The tag naming the command ({@code switch_on}, {@code refresh}, ...). */
   public static final String TAG_COMMAND = "command";
 
-  /** The tag saying why a frame was skipped: {@code malformed} or {@code overlong}. */
+  /**
+   * The tag saying why a frame was skipped ({@code malformed}, {@code overlong}) or a reading
+   * dropped ({@code outlet_limit}, {@code source}).
+   */
   public static final String TAG_REASON = "reason";
 
   /** The tag holding a health state: {@code connecting}, {@code connected}, {@code offline}. */

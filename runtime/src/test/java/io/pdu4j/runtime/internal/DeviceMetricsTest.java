@@ -180,4 +180,38 @@ class DeviceMetricsTest {
     metrics.recordCommand("switch_on", System.nanoTime(), null);
     assertThat(registry.getMeters()).isEmpty();
   }
+
+  @Test
+  void noMoreThanMaxOutletsGetMetersWhateverTheDriverReports() {
+    int reported = DeviceMetrics.MAX_OUTLETS + 1000;
+    for (int n = 1; n <= reported; n++) {
+      OutletStatus o =
+          new OutletStatus(
+              n,
+              "s" + n,
+              "s" + n,
+              OutletState.ON,
+              OptionalDouble.empty(),
+              OptionalDouble.of(1),
+              Set.of(OutletCapability.METERED));
+      metrics.onEvent(new DeviceEvent.OutletAdded("pdu", clock.now, o));
+    }
+    long series =
+        registry.getMeters().stream()
+            .filter(m -> m.getId().getName().startsWith("pdu.outlet."))
+            .count();
+    assertThat(series).isEqualTo(4L * DeviceMetrics.MAX_OUTLETS);
+    assertThat(
+            registry
+                .find(PduMeter.OUTLET_STATE.meterName())
+                .tag(PduMeter.TAG_OUTLET, Integer.toString(DeviceMetrics.MAX_OUTLETS))
+                .gauge())
+        .isNotNull();
+    assertThat(
+            registry
+                .find(PduMeter.OUTLET_STATE.meterName())
+                .tag(PduMeter.TAG_OUTLET, Integer.toString(DeviceMetrics.MAX_OUTLETS + 1))
+                .gauge())
+        .isNull();
+  }
 }

@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Faults (changeable while running): loss (each datagram, both directions, dropped with the
  * given percentage), duplication, reordering (a datagram held back and sent after the next), a
  * delay before a commanded state change takes effect, malformed lines and non-reading events mixed
- * in, and readings from a forged controller serial (same meters, opposite socket states).
+ * in, and readings from a forged controller serial (same meters, opposite socket states). {@link
+ * #sendUnknownSerials} floods the target with readings of sockets nobody has.
  *
  * <p>Thread-safe. {@link #close()} closes the socket and returns once both threads have ended; all
  * threads are daemons named {@code enistic-sim-...}.
@@ -288,6 +289,57 @@ public final class EnisticSimulator implements AutoCloseable {
   /** Also sends readings of every meter under this forged controller serial (null: stop). */
   public void setForgedController(String serial) {
     this.forgedController = serial;
+  }
+
+  /** Readings per datagram of {@link #sendUnknownSerials}: 25 lines stay under 2048 bytes. */
+  public static final int FLOOD_LINES_PER_DATAGRAM = 25;
+
+  /**
+   * Sends at once, from the control socket, one reading of each of {@code count} made-up serials
+   * under {@code controller}: {@code FFEE} followed by the index {@code first..first+count-1} in 12
+   * hex digits (state 1, 1.5 W, channel 1), {@value #FLOOD_LINES_PER_DATAGRAM} lines to a datagram.
+   * A flood of sockets joined to no controller, for tests of a driver's bounds; the faults (loss,
+   * duplication, ...) do not apply. Pace the calls: loopback drops what the receiver's buffer
+   * cannot hold.
+   *
+   * @return the datagrams sent
+   * @throws IllegalStateException when the simulator is not running
+   */
+  public int sendUnknownSerials(String controller, long first, int count) {
+    if (!controller.matches("[0-9A-Fa-f]{1,12}")) {
+      throw new IllegalArgumentException("a controller serial is 1..12 hex digits");
+    }
+    if (first < 0 || count < 0 || first + count > 1L << 48) {
+      throw new IllegalArgumentException("serial indexes must be 0..2^48-1");
+    }
+    DatagramSocket s;
+    InetSocketAddress to = target;
+    synchronized (lock) {
+      s = socket;
+    }
+    if (s == null || closed) {
+      throw new IllegalStateException("the simulator is not running");
+    }
+    int datagrams = 0;
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      b.append(controller)
+          .append(":Reading:")
+          .append(String.format(Locale.ROOT, "FFEE%012X", first + i))
+          .append(":1.500:1:1\r");
+      if ((i + 1) % FLOOD_LINES_PER_DATAGRAM == 0 || i + 1 == count) {
+        byte[] bytes = b.toString().getBytes(StandardCharsets.US_ASCII);
+        try {
+          s.send(new DatagramPacket(bytes, bytes.length, to));
+        } catch (IOException e) {
+          throw new UncheckedIOException("sending the flood failed", e);
+        }
+        datagramsSent.incrementAndGet();
+        datagrams++;
+        b.setLength(0);
+      }
+    }
+    return datagrams;
   }
 
   // ------------------------------------------------------------------ sending

@@ -77,6 +77,23 @@ class EnisticSimulatorTest {
   }
 
   @Test
+  void floodsReadingsOfDistinctUnknownSerialsTwentyFiveToADatagram() throws Exception {
+    DatagramSocket l = listener();
+    EnisticSimulator sim = start(l, EnisticSimulator.builder().controller("00AB12", 0, 0, 1));
+    assertThat(sim.sendUnknownSerials("00AB12", 0x10, 60)).isEqualTo(3);
+    List<String> got = receive(l, 3);
+    assertThat(got).hasSize(3);
+    assertThat(got.get(0).split("\r")).hasSize(25);
+    assertThat(got.get(2).split("\r")).hasSize(10);
+    List<String> lines = got.stream().flatMap(d -> java.util.Arrays.stream(d.split("\r"))).toList();
+    assertThat(lines).hasSize(60).doesNotHaveDuplicates();
+    assertThat(lines).allMatch(x -> x.matches("00AB12:Reading:FFEE[0-9A-F]{12}:1\\.500:1:1"));
+    assertThat(lines.get(0)).isEqualTo("00AB12:Reading:FFEE000000000010:1.500:1:1");
+    assertThat(lines.get(59)).isEqualTo("00AB12:Reading:FFEE00000000004B:1.500:1:1");
+    assertThat(got).allMatch(d -> d.length() < 2048);
+  }
+
+  @Test
   void obeysCommandsForItsSocketsWithEitherPolarity() throws Exception {
     DatagramSocket l = listener();
     EnisticSimulator sim = start(l, EnisticSimulator.builder().sockets(1).meters(0));

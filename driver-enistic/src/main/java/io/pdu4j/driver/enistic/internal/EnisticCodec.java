@@ -90,7 +90,8 @@ public final class EnisticCodec {
 
   /**
    * The lines of a datagram, split at CR, LF or CRLF; empty lines are dropped. At most {@value
-   * #MAX_LINES} lines: any further text is returned as one more (over-long, hence malformed) line.
+   * #MAX_LINES} lines: any further text is returned, unsplit, as one more element, which the caller
+   * must skip as over-long however short it is.
    */
   public static List<String> lines(String payload) {
     List<String> out = new ArrayList<>();

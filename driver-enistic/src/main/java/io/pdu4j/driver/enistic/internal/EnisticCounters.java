@@ -7,11 +7,13 @@ public final class EnisticCounters {
   final AtomicLong readings = new AtomicLong();
   final AtomicLong otherEvents = new AtomicLong();
   final AtomicLong malformed = new AtomicLong();
+  final AtomicLong overlong = new AtomicLong();
   final AtomicLong foreign = new AtomicLong();
   final AtomicLong refusedSource = new AtomicLong();
+  final AtomicLong overLimit = new AtomicLong();
   final AtomicLong commandsSent = new AtomicLong();
 
-  /** Readings accepted for this controller. */
+  /** Readings of this controller taken (those {@linkplain #overLimit() over the limit} are not). */
   public long readings() {
     return readings.get();
   }
@@ -21,9 +23,17 @@ public final class EnisticCounters {
     return otherEvents.get();
   }
 
-  /** Lines that were neither a reading nor an event (skipped). */
+  /** Lines of at most the longest length that were neither a reading nor an event (skipped). */
   public long malformed() {
     return malformed.get();
+  }
+
+  /**
+   * Lines over {@link EnisticCodec#MAX_LINE} characters, and the rest of datagrams of more than
+   * {@link EnisticCodec#MAX_LINES} lines (skipped).
+   */
+  public long overlong() {
+    return overlong.get();
   }
 
   /** Readings of other controllers (ignored). */
@@ -34,6 +44,14 @@ public final class EnisticCounters {
   /** Datagrams from a source outside {@code allow=} (ignored). */
   public long refusedSource() {
     return refusedSource.get();
+  }
+
+  /**
+   * Readings of this controller dropped because they would have added an outlet beyond {@code
+   * max-outlets}; not counted in {@link #readings()}.
+   */
+  public long overLimit() {
+    return overLimit.get();
   }
 
   /** Switch command datagrams sent, retransmissions included. */
@@ -49,10 +67,14 @@ public final class EnisticCounters {
         + otherEvents()
         + " malformed="
         + malformed()
+        + " overlong="
+        + overlong()
         + " foreign="
         + foreign()
         + " refusedSource="
         + refusedSource()
+        + " overLimit="
+        + overLimit()
         + " commandsSent="
         + commandsSent();
   }

@@ -89,9 +89,10 @@ public final class EnisticSession implements LinkListener {
   private final ListenerList listeners;
   private final Freshness freshness;
   private final EnisticCounters counters = new EnisticCounters();
-  private final DriverCounters driverCounters; // the runtime's pdu.frames.malformed
+  private final DriverCounters driverCounters; // pdu.frames.malformed, pdu.readings.dropped
   private final BurstLog badInputLog = new BurstLog(LOG);
   private final BurstLog refusedLog = new BurstLog(LOG);
+  private final BurstLog overLimitLog = new BurstLog(LOG);
   private final LinkReopener reopener;
   private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -100,7 +101,8 @@ public final class EnisticSession implements LinkListener {
   // device thread only
   private final Map<String, Entry> entries = new HashMap<>();
   private final List<Entry> byNumber = new ArrayList<>();
-  private final Set<String> multiChannel = new HashSet<>();
+  private final Set<String> multiChannel = new HashSet<>(); // only serials with an outlet
+  private int unlistedOutlets; // outlets of serials not in sockets=/meters=
   private final Map<String, Pending> pending = new HashMap<>();
   private long lastAddedNanos;
   private boolean settled;
@@ -298,18 +300,30 @@ public final class EnisticSession implements LinkListener {
     InetSocketAddress peer = datagram.peer();
     if (!settings.allow().isEmpty() && !settings.allow().contains(peer.getAddress())) {
       counters.refusedSource.incrementAndGet();
+      driverCounters.readingFromRefusedSource();
       refusedLog.log("{}: ignored a datagram from {} (not in allow=)", device, peer);
       return;
     }
     String text = new String(datagram.payload(), StandardCharsets.ISO_8859_1);
-    for (String line : EnisticCodec.lines(text)) {
+    List<String> lines = EnisticCodec.lines(text);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (i == EnisticCodec.MAX_LINES) {
+        // the rest of a datagram of too many lines, however short: one over-long frame
+        skipOverlong(peer, "more than " + EnisticCodec.MAX_LINES + " lines in one datagram");
+        break;
+      }
       Optional<Reading> reading;
       try {
         reading = EnisticCodec.parse(line);
       } catch (ProtocolException e) {
-        counters.malformed.incrementAndGet();
-        driverCounters.malformedFrame();
-        badInputLog.log("{}: from {}: {}", device, peer, e.getMessage());
+        if (line.length() > EnisticCodec.MAX_LINE) {
+          skipOverlong(peer, e.getMessage());
+        } else {
+          counters.malformed.incrementAndGet();
+          driverCounters.malformedFrame();
+          badInputLog.log("{}: from {}: {}", device, peer, e.getMessage());
+        }
         continue;
       }
       if (reading.isEmpty()) {
@@ -323,25 +337,43 @@ public final class EnisticSession implements LinkListener {
         LOG.trace("{}: reading of controller {} ignored", device, r.controller());
         continue;
       }
-      counters.readings.incrementAndGet();
-      onReading(r, peer.getAddress());
+      onReading(r, peer);
     }
+  }
+
+  private void skipOverlong(InetSocketAddress peer, String why) {
+    counters.overlong.incrementAndGet();
+    driverCounters.overlongFrame();
+    badInputLog.log("{}: from {}: {}", device, peer, why);
   }
 
   // ---------------------------------------------------------------- readings
 
-  private void onReading(Reading r, InetAddress source) {
-    lastSource = source;
-    controllerAsRead = r.controller();
+  private void onReading(Reading r, InetSocketAddress peer) {
     Instant now = clock.instant();
     String serialKey = EnisticCodec.key(r.meter());
-    if (r.channel() > 1 && multiChannel.add(serialKey)) {
-      reclassify(serialKey, now);
-    }
     String key = serialKey + "/" + r.channel();
     Entry e = entries.get(key);
     boolean added = e == null;
+    boolean listed = settings.listed(serialKey, r.channel());
+    boolean admitted = !added || listed || unlistedOutlets < unlistedRoom();
+    // what is learnt about a serial is kept only for serials that have an outlet: bounded too
+    if (r.channel() > 1
+        && (admitted || entries.containsKey(serialKey + "/1"))
+        && multiChannel.add(serialKey)) {
+      reclassify(serialKey, now);
+    }
+    if (!admitted) {
+      refuseOverLimit(r, peer);
+      return;
+    }
+    counters.readings.incrementAndGet();
+    lastSource = peer.getAddress();
+    controllerAsRead = r.controller();
     if (added) {
+      if (!listed) {
+        unlistedOutlets++;
+      }
       e = new Entry(byNumber.size() + 1, r.meter(), r.channel());
       e.socket = isSocket(serialKey, r.channel());
       entries.put(key, e);
@@ -368,6 +400,30 @@ public final class EnisticSession implements LinkListener {
         p.onReading(r.socketState(), e);
       }
     }
+  }
+
+  /** Outlets serials outside {@code sockets=}/{@code meters=} may have: the rest is kept. */
+  private int unlistedRoom() {
+    return settings.maxOutlets() - settings.reservedOutlets();
+  }
+
+  /**
+   * A reading that would add an outlet beyond {@code max-outlets}: dropped, counted, logged once
+   * per burst. Known outlets are never evicted to make room, so a socket the user switched stays.
+   */
+  private void refuseOverLimit(Reading r, InetSocketAddress peer) {
+    counters.overLimit.incrementAndGet();
+    driverCounters.readingOverOutletLimit();
+    overLimitLog.log(
+        "{}: ignored a reading of {} channel {} from {}: {} outlets known, max-outlets={}"
+            + " (list the controller's meters and sockets in meters=/sockets=, or raise"
+            + " max-outlets)",
+        device,
+        r.meter(),
+        r.channel(),
+        peer,
+        byNumber.size(),
+        settings.maxOutlets());
   }
 
   private boolean isSocket(String serialKey, int channel) {

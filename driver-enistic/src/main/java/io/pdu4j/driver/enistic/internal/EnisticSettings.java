@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * What an Enistic address says, validated: the controller serial (the path), and the options {@code
- * send}, {@code command-port}, {@code polarity}, {@code allow}, {@code sockets}, {@code meters}.
- * Addresses are IP literals only: nothing here looks a name up.
+ * send}, {@code command-port}, {@code polarity}, {@code allow}, {@code sockets}, {@code meters},
+ * {@code max-outlets}. Addresses are IP literals only: nothing here looks a name up.
  *
  * @param controller the controller serial, as written in the address
  * @param send where commands go when set ({@code send=ADDR[:PORT]}); else the controller's last
@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * @param allow the source addresses readings are accepted from; empty = any
  * @param sockets serials (upper case) that are Smart Sockets; empty = decide from the readings
  * @param meters serials (upper case) that are meters, never switchable
+ * @param maxOutlets the most outlets (sockets plus meter channels) the device keeps; readings that
+ *     would add more are dropped. Room for the serials in {@code sockets} (one each) and {@code
+ *     meters} ({@value #METER_CHANNELS} each) is kept for them ({@link #reservedOutlets()})
  */
 public record EnisticSettings(
     String controller,
@@ -31,22 +34,74 @@ public record EnisticSettings(
     boolean inverted,
     Set<InetAddress> allow,
     Set<String> sockets,
-    Set<String> meters) {
+    Set<String> meters,
+    int maxOutlets) {
 
   /** The controller's command port. */
   public static final int COMMAND_PORT = 53004;
 
+  /** The default {@code max-outlets}. */
+  public static final int DEFAULT_MAX_OUTLETS = 256;
+
+  /** The largest {@code max-outlets} accepted. */
+  public static final int MAX_MAX_OUTLETS = 4096;
+
+  /** The most channels a meter reports, hence the room kept for each serial in {@code meters=}. */
+  public static final int METER_CHANNELS = 16;
+
   /** The option names this driver reads. */
   public static final Set<String> OPTION_NAMES =
-      Set.of("send", "command-port", "polarity", "allow", "sockets", "meters");
+      Set.of("send", "command-port", "polarity", "allow", "sockets", "meters", "max-outlets");
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
-  /** Copies the sets. */
+  /** Copies the sets and checks that the listed serials fit in {@code maxOutlets}. */
   public EnisticSettings {
     allow = Set.copyOf(allow);
     sockets = Set.copyOf(sockets);
     meters = Set.copyOf(meters);
+    if (maxOutlets < 1 || maxOutlets > MAX_MAX_OUTLETS) {
+      throw new InvalidArgumentException(
+          "max-outlets must be 1.." + MAX_MAX_OUTLETS + ", got " + maxOutlets);
+    }
+    int reserved = reserved(sockets, meters);
+    if (reserved > maxOutlets) {
+      throw new InvalidArgumentException(
+          "sockets= and meters= need room for "
+              + reserved
+              + " outlets (one per socket, "
+              + METER_CHANNELS
+              + " per meter), more than max-outlets="
+              + maxOutlets);
+    }
+  }
+
+  /**
+   * The outlets kept for the serials in {@code sockets} and {@code meters}: one per socket, {@value
+   * #METER_CHANNELS} per meter. Other serials share the rest of {@link #maxOutlets()}.
+   */
+  public int reservedOutlets() {
+    return reserved(sockets, meters);
+  }
+
+  private static int reserved(Set<String> sockets, Set<String> meters) {
+    int n = meters.size() * METER_CHANNELS;
+    for (String s : sockets) {
+      if (!meters.contains(s)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Whether a serial's channel has room kept for it: every channel of a serial in {@code meters},
+   * channel 1 of one in {@code sockets}.
+   *
+   * @param serialKey the serial in upper case
+   */
+  public boolean listed(String serialKey, int channel) {
+    return meters.contains(serialKey) || (channel == 1 && sockets.contains(serialKey));
   }
 
   /**
@@ -82,14 +137,34 @@ public record EnisticSettings(
     for (String a : list(address, "allow")) {
       allow.add(ip(address, a));
     }
-    return new EnisticSettings(
-        serial,
-        send,
-        commandPort,
-        inverted,
-        allow,
-        serials(address, "sockets"),
-        serials(address, "meters"));
+    int maxOutlets =
+        address.option("max-outlets").map(v -> maxOutlets(address, v)).orElse(DEFAULT_MAX_OUTLETS);
+    try {
+      return new EnisticSettings(
+          serial,
+          send,
+          commandPort,
+          inverted,
+          allow,
+          serials(address, "sockets"),
+          serials(address, "meters"),
+          maxOutlets);
+    } catch (InvalidArgumentException e) {
+      throw bad(address, e.getMessage());
+    }
+  }
+
+  private static int maxOutlets(DeviceAddress address, String v) {
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= 1 && n <= MAX_MAX_OUTLETS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw bad(
+        address, "max-outlets must be a whole number 1.." + MAX_MAX_OUTLETS + ", got '" + v + "'");
   }
 
   private static Set<String> serials(DeviceAddress address, String option) {

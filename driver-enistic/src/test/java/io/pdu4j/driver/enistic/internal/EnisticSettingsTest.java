@@ -28,6 +28,35 @@ class EnisticSettingsTest {
     assertThat(s.allow()).isEmpty();
     assertThat(s.sockets()).isEmpty();
     assertThat(s.meters()).isEmpty();
+    assertThat(s.maxOutlets()).isEqualTo(256);
+    assertThat(s.reservedOutlets()).isZero();
+  }
+
+  @Test
+  void keepsRoomForListedSerialsOnePerSocketAndSixteenPerMeter() {
+    EnisticSettings s =
+        of(
+            "enistic:udp:///004A3BB5B04?max-outlets=40&sockets=0021ED0000041319,0021ED0000041320"
+                + "&meters=0021ED0000099001");
+    assertThat(s.maxOutlets()).isEqualTo(40);
+    assertThat(s.reservedOutlets()).isEqualTo(18);
+    assertThat(s.listed("0021ED0000099001", 16)).isTrue();
+    assertThat(s.listed("0021ED0000041319", 1)).isTrue();
+    assertThat(s.listed("0021ED0000041319", 2)).isFalse();
+    assertThat(s.listed("0021ED0000099002", 1)).isFalse();
+  }
+
+  @Test
+  void refusesListedSerialsThatDoNotFitInMaxOutlets() {
+    DeviceAddress address =
+        DeviceAddress.parse(
+            "enistic:udp:///004A3BB5B04?max-outlets=16&sockets=0021ED0000041319"
+                + "&meters=0021ED0000099001");
+    assertThatThrownBy(() -> new EnisticDriver().requirements(address))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("004A3BB5B04")
+        .hasMessageContaining("room for 17 outlets")
+        .hasMessageContaining("max-outlets=16");
   }
 
   @Test
@@ -61,6 +90,10 @@ class EnisticSettingsTest {
         "enistic:udp:///004A3BB5B04?allow=somewhere",
         "enistic:udp:///004A3BB5B04?sockets=1234",
         "enistic:udp:///004A3BB5B04?command-port=0",
+        "enistic:udp:///004A3BB5B04?max-outlets=0",
+        "enistic:udp:///004A3BB5B04?max-outlets=4097",
+        "enistic:udp:///004A3BB5B04?max-outlets=-1",
+        "enistic:udp:///004A3BB5B04?max-outlets=lots",
       })
   void refusesBadAddressesBeforeAnythingIsOpened(String uri) {
     DeviceAddress address = DeviceAddress.parse(uri);
@@ -73,6 +106,7 @@ class EnisticSettingsTest {
     var r = new EnisticDriver().requirements(DeviceAddress.parse("enistic:udp:///004A3BB5B04"));
     assertThat(r.kind()).isEqualTo(Link.Kind.DATAGRAM);
     assertThat(r.defaultPort()).hasValue(53005);
-    assertThat(new EnisticDriver().optionNames()).contains("send", "polarity", "allow");
+    assertThat(new EnisticDriver().optionNames())
+        .contains("send", "polarity", "allow", "max-outlets");
   }
 }
