@@ -190,7 +190,7 @@ public final class DeviceAddress {
   private static InvalidArgumentException invalid(String text, String why) {
     return new InvalidArgumentException(
         "invalid device address "
-            + text
+            + redactSecretOptions(text)
             + ": "
             + why
             + " (expected driver:transport://host:port/path?option=value, e.g."
@@ -199,6 +199,35 @@ public final class DeviceAddress {
 
   private static String redactAuthority(String text) {
     return text.replaceAll("//[^/@]*@", "//****@");
+  }
+
+  /**
+   * The text with the value of every secret option that is not a reference shown as {@code ****},
+   * as {@link #toString()} does; used on text that failed to parse, so it takes every {@code
+   * name=value} after the first {@code ?}.
+   */
+  private static String redactSecretOptions(String text) {
+    int q = text.indexOf('?');
+    if (q < 0) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(text.length()).append(text, 0, q + 1);
+    String[] pairs = text.substring(q + 1).split("&", -1);
+    for (int i = 0; i < pairs.length; i++) {
+      if (i > 0) {
+        b.append('&');
+      }
+      String pair = pairs[i];
+      int eq = pair.indexOf('=');
+      if (eq >= 0
+          && isSecretOption(pair.substring(0, eq))
+          && !isReference(pair.substring(eq + 1))) {
+        b.append(pair, 0, eq + 1).append("****");
+      } else {
+        b.append(pair);
+      }
+    }
+    return b.toString();
   }
 
   private static String redactQuery(String text) {

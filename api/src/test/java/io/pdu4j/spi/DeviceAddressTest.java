@@ -94,6 +94,35 @@ class DeviceAddressTest {
   }
 
   @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "extron:tcp://ip cp:23?password=hunter2",
+        "extron:tcp::23?token=hunter2",
+        "extron:tcp://ipcp:99999/3?x=1&password=hunter2&y=2",
+        "extron:tcp://ipcp:23?password=hunter2&bad name=1",
+        "extron:tcp://ipcp:23?apiSecret=hunter2&a=%zz",
+        "extron:tcp//ipcp:23?password=hunter2",
+        "extron:tcp://ipcp:23?password=hunter2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      })
+  void noErrorEchoesALiteralSecretOption(String uri) {
+    String longUri = uri.endsWith("x") ? uri + "x".repeat(2048) : uri;
+    assertThatThrownBy(() -> DeviceAddress.parse(longUri))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageNotContaining("hunter2")
+        .hasMessageContaining("expected driver:transport://host:port/path?option=value");
+  }
+
+  @Test
+  void errorsShowSecretReferences() {
+    assertThatThrownBy(() -> DeviceAddress.parse("extron:tcp://ip cp:23?password=env:IPCP_PW"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("password=env:IPCP_PW");
+  }
+
+  @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {
