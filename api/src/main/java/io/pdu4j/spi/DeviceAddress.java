@@ -203,28 +203,28 @@ public final class DeviceAddress {
 
   /**
    * The text with the value of every secret option that is not a reference shown as {@code ****},
-   * as {@link #toString()} does; used on text that failed to parse, so it takes every {@code
-   * name=value} after the first {@code ?}.
+   * as {@link #toString()} does. Used on text that failed to parse, so it does not trust the first
+   * {@code ?}: every {@code name=value} after any {@code ?} or {@code &} is judged by its name, and
+   * a secret value is hidden up to the next {@code &}.
    */
   private static String redactSecretOptions(String text) {
-    int q = text.indexOf('?');
-    if (q < 0) {
-      return text;
-    }
-    StringBuilder b = new StringBuilder(text.length()).append(text, 0, q + 1);
-    String[] pairs = text.substring(q + 1).split("&", -1);
-    for (int i = 0; i < pairs.length; i++) {
-      if (i > 0) {
-        b.append('&');
+    StringBuilder b = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i++);
+      b.append(c);
+      if (c != '?' && c != '&') {
+        continue;
       }
-      String pair = pairs[i];
-      int eq = pair.indexOf('=');
+      int amp = text.indexOf('&', i);
+      int end = amp < 0 ? text.length() : amp;
+      int eq = text.indexOf('=', i);
       if (eq >= 0
-          && isSecretOption(pair.substring(0, eq))
-          && !isReference(pair.substring(eq + 1))) {
-        b.append(pair, 0, eq + 1).append("****");
-      } else {
-        b.append(pair);
+          && eq < end
+          && isSecretOption(text.substring(i, eq))
+          && !isReference(text.substring(eq + 1, end))) {
+        b.append(text, i, eq + 1).append("****");
+        i = end;
       }
     }
     return b.toString();
