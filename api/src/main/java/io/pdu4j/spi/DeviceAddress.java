@@ -102,6 +102,9 @@ public final class DeviceAddress {
     if (path.equals("/")) {
       path = "";
     }
+    if (path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw invalid(text, "blanks and control characters are not allowed in the path");
+    }
     if (authority.indexOf('@') >= 0) {
       throw invalid(
           redactAuthority(text),
@@ -319,7 +322,8 @@ public final class DeviceAddress {
   public String toString() {
     StringBuilder b = new StringBuilder(driver).append(':').append(transport).append("://");
     if (host != null) {
-      b.append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
+      boolean bracketed = host.indexOf(':') >= 0 || !HOST.matcher(host).matches();
+      b.append(bracketed ? "[" + host + "]" : host);
     }
     if (port >= 0) {
       b.append(':').append(port);
@@ -334,7 +338,24 @@ public final class DeviceAddress {
         v = "****";
       }
       if (!v.isEmpty()) {
-        b.append('=').append(v);
+        b.append('=').append(encodeValue(v));
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * An option value as {@link #parse} reads it back: {@code %}, {@code &}, {@code #}, blanks and
+   * control characters %-encoded (UTF-8), everything else as it is.
+   */
+  private static String encodeValue(String value) {
+    StringBuilder b = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '%' || c == '&' || c == '#' || c <= ' ' || c == 0x7f) {
+        b.append(String.format(Locale.ROOT, "%%%02X", (int) c));
+      } else {
+        b.append(c);
       }
     }
     return b.toString();

@@ -117,6 +117,32 @@ class DeviceAddressTest {
         .hasMessageContaining("expected driver:transport://host:port/path?option=value");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "isotek:tcp://host:501?send=a%26b&x=%2523",
+        "isotek:tcp://host?note=a%20b%09c%23d",
+        "isotek:tcp://[LONGHOST]:501",
+        "isotek:tcp://[abc]/3?x=1",
+      })
+  void textReadsBackAsTheSameAddress(String uri) {
+    DeviceAddress a = DeviceAddress.parse(uri.replace("LONGHOST", "a".repeat(300)));
+    assertThat(DeviceAddress.parse(a.toString())).isEqualTo(a);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "isotek:serial:///dev/tty USB0",
+        "isotek:tcp://h/3 ?x=1",
+        "isotek:tcp://h/a\u0001b"
+      })
+  void blanksAndControlCharactersInThePathAreRefused(String uri) {
+    assertThatThrownBy(() -> DeviceAddress.parse(uri))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("not allowed in the path");
+  }
+
   @Test
   void errorsShowSecretReferences() {
     assertThatThrownBy(() -> DeviceAddress.parse("extron:tcp://ip cp:23?password=env:IPCP_PW"))
