@@ -67,8 +67,9 @@ class Pdu4jConfigFuzzTest {
   @FuzzTest
   void load(FuzzedDataProvider data) {
     String secret = "Zq" + data.consumeInt(100_000, 999_999);
+    boolean[] placed = {false};
     String yaml =
-        data.consumeBoolean() ? structured(data, secret) : data.consumeRemainingAsString();
+        data.consumeBoolean() ? structured(data, secret, placed) : data.consumeRemainingAsString();
 
     Pdu4jConfig config;
     try {

@@ -72,7 +72,8 @@ final class HttpResponseReader {
         length = l;
       } else if (name.equals("transfer-encoding")) {
         if (!value.equalsIgnoreCase("chunked")) {
-          throw malformed("unsupported Transfer-Encoding " + value, b);
+          throw malformed(
+              "unsupported Transfer-Encoding " + PowerDeviceException.printable(cut(value)), b);
         }
         chunked = true;
       }

@@ -66,6 +66,16 @@ class HttpResponseReaderTest {
   }
 
   @Test
+  void aLongHeaderValueIsCutInTheMessage() {
+    String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: " + "9".repeat(400) + "\r\n\r\n";
+    assertThatThrownBy(() -> HttpResponseReader.read(bytes(response), false, 4096))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("unsupported Transfer-Encoding")
+        .message()
+        .hasSizeLessThan(200);
+  }
+
+  @Test
   void nothingIsKeptBeyondTheBound() {
     assertThatThrownBy(() -> HttpResponseReader.read(new byte[5000], false, 4096))
         .isInstanceOf(ProtocolException.class)
