@@ -102,6 +102,9 @@ public final class DeviceAddress {
     if (path.equals("/")) {
       path = "";
     }
+    if (path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+      throw invalid(text, "blanks and control characters are not allowed in the path");
+    }
     if (authority.indexOf('@') >= 0) {
       throw invalid(
           redactAuthority(text),
@@ -190,7 +193,7 @@ public final class DeviceAddress {
   private static InvalidArgumentException invalid(String text, String why) {
     return new InvalidArgumentException(
         "invalid device address "
-            + text
+            + redactSecretOptions(text)
             + ": "
             + why
             + " (expected driver:transport://host:port/path?option=value, e.g."
@@ -199,6 +202,35 @@ public final class DeviceAddress {
 
   private static String redactAuthority(String text) {
     return text.replaceAll("//[^/@]*@", "//****@");
+  }
+
+  /**
+   * The text with the value of every secret option that is not a reference shown as {@code ****},
+   * as {@link #toString()} does. Used on text that failed to parse, so it does not trust the first
+   * {@code ?}: every {@code name=value} after any {@code ?} or {@code &} is judged by its name, and
+   * a secret value is hidden up to the next {@code &}.
+   */
+  private static String redactSecretOptions(String text) {
+    StringBuilder b = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i++);
+      b.append(c);
+      if (c != '?' && c != '&') {
+        continue;
+      }
+      int amp = text.indexOf('&', i);
+      int end = amp < 0 ? text.length() : amp;
+      int eq = text.indexOf('=', i);
+      if (eq >= 0
+          && eq < end
+          && isSecretOption(text.substring(i, eq))
+          && !isReference(text.substring(eq + 1, end))) {
+        b.append(text, i, eq + 1).append("****");
+        i = end;
+      }
+    }
+    return b.toString();
   }
 
   private static String redactQuery(String text) {
@@ -290,7 +322,8 @@ public final class DeviceAddress {
   public String toString() {
     StringBuilder b = new StringBuilder(driver).append(':').append(transport).append("://");
     if (host != null) {
-      b.append(host.indexOf(':') >= 0 ? "[" + host + "]" : host);
+      boolean bracketed = host.indexOf(':') >= 0 || !HOST.matcher(host).matches();
+      b.append(bracketed ? "[" + host + "]" : host);
     }
     if (port >= 0) {
       b.append(':').append(port);
@@ -305,7 +338,24 @@ public final class DeviceAddress {
         v = "****";
       }
       if (!v.isEmpty()) {
-        b.append('=').append(v);
+        b.append('=').append(encodeValue(v));
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * An option value as {@link #parse} reads it back: {@code %}, {@code &}, {@code #}, blanks and
+   * control characters %-encoded (UTF-8), everything else as it is.
+   */
+  private static String encodeValue(String value) {
+    StringBuilder b = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '%' || c == '&' || c == '#' || c <= ' ' || c == 0x7f) {
+        b.append(String.format(Locale.ROOT, "%%%02X", (int) c));
+      } else {
+        b.append(c);
       }
     }
     return b.toString();

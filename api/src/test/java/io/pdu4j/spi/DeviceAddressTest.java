@@ -94,6 +94,63 @@ class DeviceAddressTest {
   }
 
   @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "extron:tcp://ip cp:23?password=hunter2",
+        "extron:tcp::23?token=hunter2",
+        "extron:tcp://ipcp:99999/3?x=1&password=hunter2&y=2",
+        "extron:tcp://ipcp:23?password=hunter2&bad name=1",
+        "extron:tcp://ipcp:23?apiSecret=hunter2&a=%zz",
+        "extron:tcp//ipcp:23?password=hunter2",
+        "isotek3/3?p:assword=x:://a b:66131/IPCP/3?password=hunter2",
+        "extron:tcp://ip cp:23?x=a?password=hunter2",
+        "extron:tcp://ipcp:23?password=hunter2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      })
+  void noErrorEchoesALiteralSecretOption(String uri) {
+    String longUri = uri.endsWith("x") ? uri + "x".repeat(2048) : uri;
+    assertThatThrownBy(() -> DeviceAddress.parse(longUri))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageNotContaining("hunter2")
+        .hasMessageContaining("expected driver:transport://host:port/path?option=value");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "isotek:tcp://host:501?send=a%26b&x=%2523",
+        "isotek:tcp://host?note=a%20b%09c%23d",
+        "isotek:tcp://[LONGHOST]:501",
+        "isotek:tcp://[abc]/3?x=1",
+      })
+  void textReadsBackAsTheSameAddress(String uri) {
+    DeviceAddress a = DeviceAddress.parse(uri.replace("LONGHOST", "a".repeat(300)));
+    assertThat(DeviceAddress.parse(a.toString())).isEqualTo(a);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "isotek:serial:///dev/tty USB0",
+        "isotek:tcp://h/3 ?x=1",
+        "isotek:tcp://h/a\u0001b"
+      })
+  void blanksAndControlCharactersInThePathAreRefused(String uri) {
+    assertThatThrownBy(() -> DeviceAddress.parse(uri))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("not allowed in the path");
+  }
+
+  @Test
+  void errorsShowSecretReferences() {
+    assertThatThrownBy(() -> DeviceAddress.parse("extron:tcp://ip cp:23?password=env:IPCP_PW"))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("password=env:IPCP_PW");
+  }
+
+  @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {

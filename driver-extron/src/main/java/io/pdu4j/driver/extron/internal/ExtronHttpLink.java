@@ -240,7 +240,7 @@ public final class ExtronHttpLink implements Link {
         inner.close();
         return;
       }
-      parse().ifPresent(queue::onFrame);
+      parse(false).ifPresent(queue::onFrame);
     }
 
     @Override
@@ -262,6 +262,9 @@ public final class ExtronHttpLink implements Link {
                 null,
                 null,
                 cause));
+      }
+      if (queue != null && rx.size() > 0) {
+        parse(true).ifPresent(queue::onFrame); // a body without a length ends with the connection
       }
       if (queue != null) {
         if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
@@ -342,7 +345,7 @@ public final class ExtronHttpLink implements Link {
         + "\r\n";
   }
 
-  /** An HTTP response: status and body. */
+  /** An HTTP response: status and body; status -1 for a response that broke the format. */
   private record Response(int status, byte[] body) {
     @Override
     public String toString() {
@@ -350,34 +353,22 @@ public final class ExtronHttpLink implements Link {
     }
   }
 
-  private Optional<Response> parse() {
+  private Optional<Response> parse(boolean closed) {
     byte[] b = rx.toByteArray();
-    String text = new String(b, StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    if (end < 0) {
-      return Optional.empty();
-    }
-    String[] lines = text.substring(0, end).split("\r\n");
-    int status;
+    Optional<HttpResponseReader.Response> r;
     try {
-      status = Integer.parseInt(lines[0].split(" ")[1]);
-    } catch (RuntimeException e) {
+      r = HttpResponseReader.read(b, closed, MAX_RESPONSE);
+    } catch (ProtocolException e) {
       rx.reset();
       return Optional.of(new Response(-1, new byte[0]));
     }
-    int length = 0;
-    for (String line : lines) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).trim());
-      }
-    }
-    if (b.length < end + 4 + length) {
+    if (r.isEmpty()) {
       return Optional.empty();
     }
-    byte[] body = Arrays.copyOfRange(b, end + 4, end + 4 + length);
+    int consumed = r.get().consumed();
     rx.reset();
-    rx.write(b, end + 4 + length, b.length - end - 4 - length);
-    return Optional.of(new Response(status, body));
+    rx.write(b, consumed, b.length - consumed);
+    return Optional.of(new Response(r.get().status(), r.get().body()));
   }
 
   @Override
