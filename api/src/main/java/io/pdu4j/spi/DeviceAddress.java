@@ -107,7 +107,7 @@ public final class DeviceAddress {
     }
     if (authority.indexOf('@') >= 0) {
       throw invalid(
-          redactAuthority(text),
+          redactAuthority(redactSecretOptions(text)),
           "user information ('user:password@') is not allowed; use ?password=env:NAME");
     }
     String host = null;

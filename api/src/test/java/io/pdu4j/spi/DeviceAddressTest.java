@@ -104,6 +104,7 @@ class DeviceAddressTest {
         "extron:tcp//ipcp:23?password=hunter2",
         "isotek3/3?p:assword=x:://a b:66131/IPCP/3?password=hunter2",
         "extron:tcp://ip cp:23?x=a?password=hunter2",
+        "extron:tcp://h@x:23?y=//z&token=ab@hunter2",
         "extron:tcp://ipcp:23?password=hunter2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
             + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
             + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
