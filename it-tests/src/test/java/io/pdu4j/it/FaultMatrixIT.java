@@ -63,7 +63,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>A fault that cannot apply to a transport (a TCP reset over UDP) is skipped with the reason.
  * Run one row or cell alone with {@code -Dit.test='FaultMatrixIT#cell'} and a display name filter,
- * see {@code docs/reliability-matrix.md}.
+ * see {@code docs/reliability.md (Fault matrix)}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultMatrixIT {

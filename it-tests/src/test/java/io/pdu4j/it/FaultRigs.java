@@ -334,7 +334,8 @@ final class FaultRigs {
      * Clears the proxy's faults; after a latency, also waits until the late answers have reached
      * the driver. Request/reply protocols carry no request ids: an answer that arrives after its
      * command timed out and after the queue's settle time would be taken for the next command's
-     * (see docs/reliability-matrix.md), so recovery is measured once the link is quiet again.
+     * (see docs/reliability.md (Fault matrix)), so recovery is measured once the link is quiet
+     * again.
      */
     void clearProxy(Fault fault) {
       proxy.clearFaults();

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The soak of {@code bench} in its short form: 30 devices of every kind under one runtime, random
- * commands and faults for 20 seconds, and the same invariants as the long run (docs/reliability-
- * soak.md): every command completed exactly once, also those in flight when the runtime closed, the
+ * commands and faults for 20 seconds, and the same invariants as the long run (docs/reliability.md,
+ * Soak): every command completed exactly once, also those in flight when the runtime closed, the
  * fleet connected again once the faults ended, threads and file descriptors back where they were,
  * no runtime thread left after close.
  */

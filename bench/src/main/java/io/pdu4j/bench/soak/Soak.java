@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Run: {@code bench/soak --devices 1000 --duration 30m} (options in {@link SoakSettings#parse});
  * exit status 0 when every invariant held, 1 when one broke, 2 for bad options. See {@code
- * docs/reliability-soak.md}.
+ * docs/reliability.md (Soak)}.
  *
  * <p>A run: start the simulators; supervise every device; wait until all are connected; read the
  * process (heap after GC, threads, descriptors); issue commands (switch, cycle with an off time of
