@@ -16,8 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +95,11 @@ public final class ExtronSimulator implements AutoCloseable {
   private final Map<Integer, SerialPortSim> serialPorts = new TreeMap<>();
   private final List<Client> clients = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
-  private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+
+  /** The most command lines kept: a long-running simulator keeps the latest only. */
+  static final int COMMANDS_KEPT = 10_000;
+
+  private final ArrayDeque<String> commands = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<String> sendDataReplies = new ConcurrentLinkedQueue<>();
   private ServerSocket server;
   private ServerSocket http;
@@ -184,10 +187,22 @@ public final class ExtronSimulator implements AutoCloseable {
     return clients.size();
   }
 
-  /** Every command line received so far (Esc shown as {@code Esc}, data left out). */
+  /**
+   * The command lines received so far, oldest first, at most the latest {@value #COMMANDS_KEPT}
+   * (Esc shown as {@code Esc}, data left out).
+   */
   public List<String> commandsReceived() {
     synchronized (commands) {
       return List.copyOf(commands);
+    }
+  }
+
+  private void record(String command) {
+    synchronized (commands) {
+      if (commands.size() == COMMANDS_KEPT) {
+        commands.removeFirst();
+      }
+      commands.addLast(command);
     }
   }
 
@@ -245,8 +260,18 @@ public final class ExtronSimulator implements AutoCloseable {
   }
 
   private Thread thread(String name, Runnable body) {
+    Thread[] self = new Thread[1];
+    Runnable run =
+        () -> {
+          try {
+            body.run();
+          } finally {
+            threads.remove(self[0]); // a long-running simulator holds only the threads that run
+          }
+        };
     Thread t =
-        new Thread(body, "extron-sim-" + (server == null ? 0 : server.getLocalPort()) + "-" + name);
+        new Thread(run, "extron-sim-" + (server == null ? 0 : server.getLocalPort()) + "-" + name);
+    self[0] = t;
     t.setDaemon(true);
     threads.add(t);
     return t;
@@ -379,13 +404,13 @@ public final class ExtronSimulator implements AutoCloseable {
           if (line == null) {
             return;
           }
-          commands.add("Esc" + line);
+          record("Esc" + line);
           escCommand(line);
           continue;
         }
         if (c == '\r' || c == '\n') {
           if (cmd.length() > 0) {
-            commands.add(cmd.toString());
+            record(cmd.toString());
             write("E10\r\n");
             cmd.setLength(0);
           }
@@ -394,11 +419,11 @@ public final class ExtronSimulator implements AutoCloseable {
         cmd.append((char) c);
         String t = cmd.toString();
         if (t.equalsIgnoreCase("Q")) {
-          commands.add(t);
+          record(t);
           write(config.firmware + "\r\n");
           cmd.setLength(0);
         } else if (matchesRelay(t)) {
-          commands.add(t);
+          record(t);
           cmd.setLength(0);
         } else if (cmd.length() > 64) {
           write("E10\r\n");
@@ -639,7 +664,7 @@ public final class ExtronSimulator implements AutoCloseable {
           body = ascii("E10\r\n");
         } else {
           String cmd = parts[1].substring(6);
-          commands.add("web " + cmd);
+          record("web " + cmd);
           Matcher m = WEB_SEND_DATA.matcher(cmd);
           body = m.matches() ? webSendData(m) : webCommand(cmd);
         }

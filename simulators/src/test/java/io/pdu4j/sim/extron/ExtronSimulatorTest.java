@@ -42,6 +42,31 @@ class ExtronSimulatorTest {
   }
 
   @Test
+  void aLongRunningSimulatorKeepsOnlyTheLatestCommands() throws Exception {
+    sim = ExtronSimulator.builder().build();
+    sim.start();
+    int sent = ExtronSimulator.COMMANDS_KEPT + 50;
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
+      s.setSoTimeout(5000);
+      InputStream in = s.getInputStream();
+      OutputStream out = s.getOutputStream();
+      readUntil(in, "\r\n"); // the banner
+      StringBuilder many = new StringBuilder();
+      for (int i = 0; i < sent - 1; i++) {
+        many.append("Q");
+      }
+      send(out, many.toString());
+      send(out, "4*1O");
+      String answers = readUntil(in, "Cpn04 Rly1\r\n");
+      assertThat(answers).doesNotContain("<EOF>");
+    }
+    assertThat(sim.commandsReceived())
+        .hasSize(ExtronSimulator.COMMANDS_KEPT)
+        .last()
+        .isEqualTo("4*1O");
+  }
+
+  @Test
   void bannerLoginAndCommands() throws Exception {
     sim = ExtronSimulator.builder().adminPassword("a").userPassword("u").firmware("1.05").build();
     sim.start();
