@@ -79,7 +79,10 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
     this.device = context.address().toString();
     this.link =
         new ExtronTunnelLink(
-            context.link(), TunnelSettings.gateway(context.address()), context.options());
+            context.link(),
+            TunnelSettings.gateway(context.address()),
+            context.options(),
+            context.counters());
     this.executor = context.executor();
     this.reopener =
         new LinkReopener(

@@ -9,16 +9,15 @@ import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.CommandQueue;
 import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.Outcome;
 import io.pdu4j.spi.SecretReference;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,24 +61,35 @@ public final class ExtronTunnelLink implements Link {
   private Session session;
   private LinkListener listener;
   private CompletableFuture<Void> opening;
-  private CommandQueue<Reply> queue;
+  private CommandQueue<SisReplyReader.Reply> queue;
   private ScheduledFuture<?> keepAliveTimer;
   private ScheduledFuture<?> loginTimer;
   private long lastSentNanos;
-  private Mode mode = Mode.NONE;
   // set by close() on the caller's thread, so that commands issued after it fail as closed at once
   private volatile boolean closedByOwner;
-  private byte[] echo; // the request's data, while an echo of it may still lead the reply
-  private byte[] prefix; // the reply prefix, while it may still lead the reply
   private ScheduledFuture<?> quietTimer; // ends a 0L reply
   // bumped by every chunk received and every request, so that a stale quiet timer does nothing
   private long rxGeneration;
-  private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
+  private final SisReplyReader reader;
+  private final DriverCounters counters; // the runtime's pdu.frames.malformed
   private Optional<SisCodec.Banner> banner = Optional.empty();
 
   /** A tunnel over {@code inner}, which must run on the same executor as this link. */
   public ExtronTunnelLink(Link inner, TunnelSettings settings, DeviceOptions options) {
+    this(inner, settings, options, DriverCounters.NONE);
+  }
+
+  /**
+   * A tunnel over {@code inner}, which must run on the same executor as this link, counting the
+   * replies it drops in {@code counters}.
+   */
+  public ExtronTunnelLink(
+      Link inner, TunnelSettings settings, DeviceOptions options, DriverCounters counters) {
     this.inner = inner;
+    this.counters = counters;
+    this.reader =
+        new SisReplyReader(
+            settings.delimiter(), settings.crlfAppended(), settings.prefixBytes(), MAX_BUFFER);
     this.settings = settings;
     this.options = options;
     this.executor = inner.executor();
@@ -139,8 +149,8 @@ public final class ExtronTunnelLink implements Link {
     closedByOwner = false;
     opening = result;
     state = State.LOGIN;
-    rx.reset();
-    mode = Mode.NONE;
+    reader.clear();
+    reader.idle();
     Optional<SecretReference> secret = settings.password();
     if (secret.isEmpty()) {
       connect(result, null);
@@ -191,7 +201,7 @@ public final class ExtronTunnelLink implements Link {
     state = State.CLOSED;
     session = null;
     cancelTimers();
-    mode = Mode.NONE;
+    reader.idle();
     if (queue != null) {
       if (!(failure instanceof DeviceClosedException)) { // closed by its owner: not a lost link
         queue.linkDown(failure.getMessage());
@@ -217,7 +227,7 @@ public final class ExtronTunnelLink implements Link {
         describe,
         level == null ? "" : " as " + level,
         banner.map(b -> b.model() + " firmware " + b.firmware()).orElse("the IPCP"));
-    rx.reset();
+    reader.clear();
     queue =
         new CommandQueue<>(
             describe,
@@ -433,8 +443,8 @@ public final class ExtronTunnelLink implements Link {
     state = State.CLOSED;
     session = null;
     cancelTimers();
-    mode = Mode.NONE;
-    rx.reset();
+    reader.idle();
+    reader.clear();
     if (queue != null) {
       if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
         queue.linkDown(cause.getMessage());
@@ -487,23 +497,6 @@ public final class ExtronTunnelLink implements Link {
 
   // ------------------------------------------------------------------ requests and replies
 
-  /** What the reply reader expects. */
-  private enum Mode {
-    NONE,
-    LINE,
-    DATA
-  }
-
-  /** A reply: the device's data, or the IPCP's error. */
-  private record Reply(byte[] data, SisCodec.SisError error) {
-    @Override
-    public String toString() {
-      return error != null
-          ? error.describe()
-          : new String(data, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
-    }
-  }
-
   @Override
   public CompletionStage<Void> send(ByteBuffer data) {
     byte[] bytes = new byte[data.remaining()];
@@ -546,7 +539,7 @@ public final class ExtronTunnelLink implements Link {
 
   private CompletionStage<Void> write(ByteBuffer bytes) {
     lastSentNanos = System.nanoTime();
-    rx.reset(); // what came before this request is not its reply
+    reader.clear(); // what came before this request is not its reply
     rxGeneration++;
     cancelQuiet();
     return inner.send(bytes);
@@ -599,54 +592,30 @@ public final class ExtronTunnelLink implements Link {
   }
 
   private void received(ByteBuffer data) {
-    if (mode == Mode.NONE || queue == null) {
+    if (reader.mode() == SisReplyReader.Mode.NONE || queue == null) {
       return; // unasked: the IPCP says nothing unasked in plain mode
     }
     byte[] b = new byte[data.remaining()];
     data.get(b);
-    rx.writeBytes(b);
-    if (rx.size() > MAX_BUFFER) {
+    SisReplyReader.Read read = reader.feed(b);
+    if (read.overlong()) {
       burst.log("{}: reply over {} bytes without an end, dropped", describe, MAX_BUFFER);
-      rx.reset();
+      counters.overlongFrame();
       return;
     }
     rxGeneration++;
     cancelQuiet();
-    byte[] buf = rx.toByteArray();
-    if (mode == Mode.DATA) {
-      // the IPCP's own lead (a prefix, then an echo of the data) is not part of the device's reply
-      if (prefix != null) {
-        SisCodec.Lead p = SisCodec.lead(buf, 0, prefix);
-        if (p == SisCodec.Lead.PARTIAL) {
-          return;
-        }
-        buf = p == SisCodec.Lead.FOUND ? dropLead(buf, prefix.length) : buf;
-        prefix = null;
-      }
-      if (echo != null) {
-        SisCodec.Lead e = SisCodec.lead(buf, 0, echo);
-        if (e == SisCodec.Lead.PARTIAL) {
-          return;
-        }
-        buf = e == SisCodec.Lead.FOUND ? dropLead(buf, echo.length) : buf;
-        echo = null;
-      }
-    }
-    Optional<ReplySplit> split =
-        mode == Mode.LINE ? splitLine(buf) : splitData(buf, settings.delimiter());
-    if (split.isPresent()) {
-      deliver(buf, split.get());
-    } else if (mode == Mode.DATA && settings.delimiter().isEmpty() && endsQuietly(buf)) {
+    if (read.reply().isPresent()) {
+      queue.onFrame(read.reply().get());
+    } else if (reader.endsIfQuiet()) {
       // 0L: the IPCP ends the reply on its own timeouts, which cannot be seen on the wire; a CR LF
       // (or, without appended CR LF, any byte) followed by quiet is taken as the end
       long generation = rxGeneration;
       quietTimer =
           executor.schedule(
               () -> {
-                if (generation == rxGeneration && mode == Mode.DATA && queue != null) {
-                  byte[] all = rx.toByteArray();
-                  int end = settings.crlfAppended() ? all.length - 2 : all.length;
-                  deliver(all, new ReplySplit(replyOrError(all, end), all.length));
+                if (generation == rxGeneration && queue != null) {
+                  reader.quiet().ifPresent(queue::onFrame);
                 }
               },
               settings.replyQuiet().toNanos(),
@@ -654,92 +623,7 @@ public final class ExtronTunnelLink implements Link {
     }
   }
 
-  private byte[] dropLead(byte[] buf, int n) {
-    rx.reset();
-    rx.write(buf, n, buf.length - n);
-    return rx.toByteArray();
-  }
-
-  private void deliver(byte[] buf, ReplySplit split) {
-    rx.reset();
-    rx.write(buf, split.consumed(), buf.length - split.consumed());
-    mode = Mode.NONE;
-    queue.onFrame(split.reply());
-  }
-
-  private boolean endsQuietly(byte[] b) {
-    if (!settings.crlfAppended()) {
-      return b.length > 0;
-    }
-    return b.length >= 2 && b[b.length - 2] == '\r' && b[b.length - 1] == '\n';
-  }
-
-  /** The first {@code end} bytes as a reply, or the IPCP's error when they are just an Enn. */
-  private static Reply replyOrError(byte[] b, int end) {
-    Optional<SisCodec.SisError> error =
-        end == 3
-            ? SisCodec.parseError(new String(b, 0, 3, StandardCharsets.ISO_8859_1))
-            : Optional.empty();
-    return error.isPresent()
-        ? new Reply(new byte[0], error.get())
-        : new Reply(Arrays.copyOf(b, Math.max(end, 0)), null);
-  }
-
-  /** A complete reply and how many buffered bytes it used. */
-  private record ReplySplit(Reply reply, int consumed) {}
-
-  private static int crlf(byte[] b, int from) {
-    for (int i = from; i + 1 < b.length; i++) {
-      if (b[i] == '\r' && b[i + 1] == '\n') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static Optional<ReplySplit> splitLine(byte[] b) {
-    int end = crlf(b, 0);
-    if (end < 0) {
-      return Optional.empty();
-    }
-    String line = new String(b, 0, end, StandardCharsets.ISO_8859_1);
-    return Optional.of(
-        new ReplySplit(
-            new Reply(Arrays.copyOf(b, end), SisCodec.parseError(line).orElse(null)), end + 2));
-  }
-
-  private Optional<ReplySplit> splitData(byte[] b, java.util.OptionalInt delimiter) {
-    if (delimiter.isEmpty()) {
-      return Optional.empty(); // 0L: even an empty reply is ended by quiet, see received()
-    }
-    int first = crlf(b, 0);
-    if (first == 0 && settings.crlfAppended()) {
-      return Optional.of(new ReplySplit(new Reply(new byte[0], null), 2)); // nothing came back
-    }
-    if (first == 3) {
-      Optional<SisCodec.SisError> error =
-          SisCodec.parseError(new String(b, 0, 3, StandardCharsets.ISO_8859_1));
-      if (error.isPresent()) {
-        return Optional.of(new ReplySplit(new Reply(new byte[0], error.get()), 5));
-      }
-    }
-    int d = delimiter.getAsInt();
-    for (int i = 0; i < b.length; i++) {
-      if ((b[i] & 0xff) == d) {
-        if (!settings.crlfAppended()) {
-          return Optional.of(new ReplySplit(new Reply(Arrays.copyOf(b, i + 1), null), i + 1));
-        }
-        if (i + 2 >= b.length) {
-          return Optional.empty(); // wait for the CR LF the IPCP appends
-        }
-        int used = b[i + 1] == '\r' && b[i + 2] == '\n' ? i + 3 : i + 1;
-        return Optional.of(new ReplySplit(new Reply(Arrays.copyOf(b, i + 1), null), used));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private final class DataExchange implements Exchange<Reply, byte[]> {
+  private final class DataExchange implements Exchange<SisReplyReader.Reply, byte[]> {
     private final byte[] data;
     private final byte[] request;
 
@@ -750,9 +634,7 @@ public final class ExtronTunnelLink implements Link {
 
     @Override
     public ByteBuffer request() {
-      mode = Mode.DATA;
-      echo = data;
-      prefix = settings.prefix().isEmpty() ? null : settings.prefixBytes();
+      reader.expectData(data);
       return ByteBuffer.wrap(request);
     }
 
@@ -767,7 +649,7 @@ public final class ExtronTunnelLink implements Link {
     }
 
     @Override
-    public Outcome<byte[]> onFrame(Reply frame) {
+    public Outcome<byte[]> onFrame(SisReplyReader.Reply frame) {
       if (frame.error() != null) {
         return Outcome.fail(errorFor(frame.error(), describe()));
       }
@@ -775,7 +657,7 @@ public final class ExtronTunnelLink implements Link {
     }
   }
 
-  private final class LineExchange implements Exchange<Reply, String> {
+  private final class LineExchange implements Exchange<SisReplyReader.Reply, String> {
     private final String command;
 
     LineExchange(String command) {
@@ -784,7 +666,7 @@ public final class ExtronTunnelLink implements Link {
 
     @Override
     public ByteBuffer request() {
-      mode = Mode.LINE;
+      reader.expectLine();
       return ByteBuffer.wrap(command.getBytes(StandardCharsets.ISO_8859_1));
     }
 
@@ -799,7 +681,7 @@ public final class ExtronTunnelLink implements Link {
     }
 
     @Override
-    public Outcome<String> onFrame(Reply frame) {
+    public Outcome<String> onFrame(SisReplyReader.Reply frame) {
       if (frame.error() != null) {
         return Outcome.fail(errorFor(frame.error(), command));
       }
