@@ -142,16 +142,9 @@ public final class ExtronHttpLink implements Link {
                             }
                             if (t != null) {
                               opening = null;
-                              Throwable c = unwrap(t);
                               result.completeExceptionally(
-                                  c instanceof PowerDeviceException p
-                                      ? p
-                                      : new DeviceUnreachableException(
-                                          "cannot read the password: " + c,
-                                          describe,
-                                          null,
-                                          null,
-                                          c));
+                                  ExtronTunnelLink.asDeviceException(
+                                      t, "cannot read the password", describe));
                             } else {
                               connect(result, basic(password));
                             }
@@ -181,12 +174,8 @@ public final class ExtronHttpLink implements Link {
               if (t != null && session == s) {
                 session = null;
                 opening = null;
-                Throwable c = unwrap(t);
                 result.completeExceptionally(
-                    c instanceof PowerDeviceException p
-                        ? p
-                        : new DeviceUnreachableException(
-                            "cannot reach the IPCP: " + c, describe, null, null, c));
+                    ExtronTunnelLink.asDeviceException(t, "cannot reach the IPCP", describe));
               }
               // success: completed by ready(), once the port is set up when asked
             });

@@ -722,6 +722,14 @@ public final class ExtronTunnelLink implements Link {
   }
 
   private PowerDeviceException asDeviceException(Throwable t, String what) {
+    return asDeviceException(t, what, describe);
+  }
+
+  /**
+   * Why an open failed, as the caller sees it: a {@link PowerDeviceException} as it is, anything
+   * else as unreachable, saying {@code what} could not be done (both tunnel forms).
+   */
+  static PowerDeviceException asDeviceException(Throwable t, String what, String describe) {
     Throwable c = unwrap(t);
     return c instanceof PowerDeviceException p
         ? p
