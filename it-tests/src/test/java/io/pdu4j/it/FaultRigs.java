@@ -519,6 +519,17 @@ final class FaultRigs {
     }
 
     @Override
+    public Expect expect(Fault fault, int phase) {
+      // the relays share the Telnet tunnel's 8 KiB reply bound: where the TCP reads cut the
+      // 100,000-byte line decides whether its tail reaches the reader (a reply that is not a relay
+      // answer: ProtocolException) or is dropped with it (the command times out), as on the tunnel
+      return fault == Fault.OVER_LONG_LINE
+          ? Expect.eitherOr(
+              DeviceTimeoutException.class, DeviceRejectedException.class, ProtocolException.class)
+          : fault.expect(phase);
+    }
+
+    @Override
     public Runnable inject(Fault fault, int phase, PowerDevice device, Tracker tracker) {
       if (!injectAtProxy(fault, phase)) {
         if (fault != Fault.DEVICE_RESTART) {
