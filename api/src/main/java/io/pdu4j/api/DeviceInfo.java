@@ -33,4 +33,10 @@ public record DeviceInfo(
     Objects.requireNonNull(firmware, "firmware");
     Values.requireText(address, "address");
   }
+
+  /** What a driver knows of a device before it answered: no serial, MAC or firmware yet. */
+  public static DeviceInfo of(String driver, String vendor, String model, String address) {
+    return new DeviceInfo(
+        driver, vendor, model, Optional.empty(), Optional.empty(), Optional.empty(), address);
+  }
 }

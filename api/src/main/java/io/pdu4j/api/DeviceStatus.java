@@ -43,4 +43,9 @@ public record DeviceStatus(
   public boolean isOlderThan(Duration maxAge, Instant now) {
     return age(now).compareTo(maxAge) > 0;
   }
+
+  /** A status of outlets alone: no input reading, no device clock. */
+  public static DeviceStatus of(Instant receivedAt, List<OutletStatus> outlets) {
+    return new DeviceStatus(receivedAt, Optional.empty(), outlets, Optional.empty());
+  }
 }

@@ -54,12 +54,17 @@ public interface Outlet {
   /** Switches the outlet off; completes as {@link #switchOn()} does, with the outlet OFF. */
   CompletionStage<OutletStatus> switchOff();
 
-  /** Switches to {@code state}, which must be {@link OutletState#ON} or {@link OutletState#OFF}. */
+  /**
+   * Switches to {@code state}, which must be {@link OutletState#ON} or {@link OutletState#OFF}; any
+   * other fails the stage with {@link InvalidArgumentException}.
+   */
   default CompletionStage<OutletStatus> switchTo(OutletState state) {
     return switch (state) {
       case ON -> switchOn();
       case OFF -> switchOff();
-      case UNKNOWN -> throw new InvalidArgumentException("cannot switch an outlet to UNKNOWN");
+      case UNKNOWN ->
+          java.util.concurrent.CompletableFuture.failedFuture(
+              new InvalidArgumentException("cannot switch an outlet to UNKNOWN"));
     };
   }
 

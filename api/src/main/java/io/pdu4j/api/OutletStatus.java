@@ -47,4 +47,17 @@ public record OutletStatus(
   public OutletStatus withState(OutletState newState) {
     return new OutletStatus(number, id, name, newState, voltage, power, capabilities);
   }
+
+  /** An outlet without readings, its id its number. */
+  public static OutletStatus of(
+      int number, String name, OutletState state, Set<OutletCapability> capabilities) {
+    return new OutletStatus(
+        number,
+        Integer.toString(number),
+        name,
+        state,
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        capabilities);
+  }
 }

@@ -118,6 +118,26 @@ public final class CommandQueue<F> {
   }
 
   /**
+   * A queue for the device of {@code context}: its executor, queue capacity and command timeout,
+   * writing to its link, telling no observer (pdu4j times the device's commands itself).
+   *
+   * @param settleAfterTimeout see {@link #CommandQueue}
+   * @param unsolicited receives frames no command claims
+   */
+  public static <F> CommandQueue<F> of(
+      DriverContext context, Duration settleAfterTimeout, Consumer<F> unsolicited) {
+    return new CommandQueue<>(
+        context.address().toString(),
+        context.executor(),
+        context.options().queueCapacity(),
+        context.options().commandTimeout(),
+        settleAfterTimeout,
+        context.link()::send,
+        unsolicited,
+        null);
+  }
+
+  /**
    * Queues a command. Safe from any thread. The returned future may be cancelled: a queued command
    * is then dropped unsent; one already sent still waits for its reply (so the reply is not
    * mistaken for the next command's) but its result is discarded.

@@ -29,6 +29,24 @@ public final class LineFramer {
      * @param start the first bytes of the dropped line (at most 64), for diagnostics
      */
     void onOverlong(String start);
+
+    /** A sink from two functions: one for frames, one for the starts of dropped lines. */
+    static Sink of(
+        java.util.function.Consumer<String> frames, java.util.function.Consumer<String> overlong) {
+      java.util.Objects.requireNonNull(frames, "frames");
+      java.util.Objects.requireNonNull(overlong, "overlong");
+      return new Sink() {
+        @Override
+        public void onFrame(String frame) {
+          frames.accept(frame);
+        }
+
+        @Override
+        public void onOverlong(String start) {
+          overlong.accept(start);
+        }
+      };
+    }
   }
 
   private final int maxLength;

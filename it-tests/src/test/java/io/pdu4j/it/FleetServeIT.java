@@ -40,6 +40,14 @@ class FleetServeIT {
           System.getProperty(
               "pdu4j.example.jar",
               "../examples/example-driver/target/pdu4j-example-driver-0.1.0-SNAPSHOT.jar"));
+
+  /** The example's test jar, which holds the board's simulator. */
+  private static final Path EXAMPLE_SIMULATOR_JAR =
+      Path.of(
+          System.getProperty(
+              "pdu4j.example.tests.jar",
+              "../examples/example-driver/target/pdu4j-example-driver-0.1.0-SNAPSHOT-tests.jar"));
+
   private static final String CONTROLLER = "004A3BB5B04";
   private static final String PASSWORD = "fleet-Secret-7";
   private static final Duration BACK = Duration.ofSeconds(60);
@@ -217,7 +225,7 @@ class FleetServeIT {
         new ProcessBuilder(
                 java(),
                 "-cp",
-                EXAMPLE_JAR.toString(),
+                EXAMPLE_JAR + java.io.File.pathSeparator + EXAMPLE_SIMULATOR_JAR,
                 "io.pdu4j.example.relay.LineRelaySimulator",
                 Integer.toString(port),
                 "4")

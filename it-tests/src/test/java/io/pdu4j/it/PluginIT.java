@@ -44,6 +44,14 @@ class PluginIT {
           System.getProperty(
               "pdu4j.example.jar",
               "../examples/example-driver/target/pdu4j-example-driver-0.1.0-SNAPSHOT.jar"));
+
+  /** The example's test jar, which holds the board's simulator. */
+  private static final Path EXAMPLE_SIMULATOR_JAR =
+      Path.of(
+          System.getProperty(
+              "pdu4j.example.tests.jar",
+              "../examples/example-driver/target/pdu4j-example-driver-0.1.0-SNAPSHOT-tests.jar"));
+
   private static final String EXAMPLE_DRIVER = "io.pdu4j.example.relay.LineRelayDriver";
 
   @TempDir Path work;
@@ -77,7 +85,7 @@ class PluginIT {
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
-                EXAMPLE_JAR.toString(),
+                EXAMPLE_JAR + java.io.File.pathSeparator + EXAMPLE_SIMULATOR_JAR,
                 "io.pdu4j.example.relay.LineRelaySimulator",
                 "0",
                 "4")

@@ -1,11 +1,10 @@
 package io.pdu4j.example.relay;
 
-import io.pdu4j.api.PowerDevice;
 import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.PowerDriver;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The example plugin's driver: a relay board that speaks {@link LineRelayProtocol} over a stream
@@ -41,7 +40,7 @@ public final class LineRelayDriver implements PowerDriver {
   }
 
   @Override
-  public CompletionStage<PowerDevice> open(DriverContext context) {
-    return new LineRelayDevice(context).start();
+  public DeviceSession session(DriverContext context) {
+    return new LineRelaySession(context);
   }
 }

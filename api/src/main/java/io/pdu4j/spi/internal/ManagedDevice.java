@@ -1,0 +1,685 @@
+package io.pdu4j.spi.internal;
+
+import io.pdu4j.api.ConnectionState;
+import io.pdu4j.api.DeviceCapability;
+import io.pdu4j.api.DeviceClock;
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceInfo;
+import io.pdu4j.api.DeviceListener;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.Outlet;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.ProtocolException;
+import io.pdu4j.api.Scheduler;
+import io.pdu4j.api.Subscription;
+import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.spi.Backoff;
+import io.pdu4j.spi.CommandQueue;
+import io.pdu4j.spi.Datagram;
+import io.pdu4j.spi.DeviceSession;
+import io.pdu4j.spi.DeviceSink;
+import io.pdu4j.spi.DeviceThread;
+import io.pdu4j.spi.DriverContext;
+import io.pdu4j.spi.Durations;
+import io.pdu4j.spi.Freshness;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.LinkReopener;
+import io.pdu4j.spi.ListenerList;
+import io.pdu4j.spi.StatusEvents;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one {@link PowerDevice} of every driver: a {@link DeviceSession} with everything a user sees
+ * around it.
+ *
+ * <p>Threading: the device's state is confined to its executor (the link's thread), where the
+ * link's callbacks, the session's reports and every timer run; public methods hop there, so the
+ * session is only ever called on it. Fields other threads read are volatile.
+ *
+ * <p>Lifecycle: CONNECTING until the first status after the link came up (then the open completes),
+ * CONNECTED, OFFLINE when the link went down or the session said so (the link is then reopened with
+ * capped exponential backoff, 0.5 s doubling to 30 s), CONNECTING again once it is up, CLOSED for
+ * good. The open fails when the link cannot be opened, goes down or the session reports the device
+ * offline before the first status, or at the ready timeout; a failed open closes everything.
+ */
+public final class ManagedDevice implements PowerDevice {
+  private static final Logger LOG = LoggerFactory.getLogger(ManagedDevice.class);
+  private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
+
+  private final String device;
+  private final DriverContext context;
+  private final DeviceSession session;
+  private final CommandQueue.Observer observer;
+  private final Link link;
+  private final ScheduledExecutorService executor;
+  private final Freshness freshness;
+  private final Set<DeviceCapability> capabilities;
+  private final ListenerList listeners;
+  private final LinkReopener reopener;
+  private final Sink sink = new Sink();
+  private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ManagedScheduler scheduler;
+  private final ManagedClock clock;
+
+  // Confined to the executor.
+  private final Map<Integer, ManagedOutlet> outletObjects = new HashMap<>();
+  private PowerDeviceException reconnectCause;
+  private ScheduledFuture<?> readyTimer;
+  private ScheduledFuture<?> pollTimer;
+  private boolean pollInFlight;
+  private Thread deviceThread;
+
+  private volatile ConnectionState state = ConnectionState.CONNECTING;
+  private volatile DeviceInfo info;
+  private volatile DeviceStatus last;
+  private volatile List<Outlet> outlets = List.of();
+
+  private ManagedDevice(
+      DeviceSession session, DriverContext context, CommandQueue.Observer observer) {
+    this.session = session;
+    this.context = context;
+    this.observer = observer;
+    this.device = context.address().toString();
+    this.link = context.link();
+    this.executor = context.executor();
+    this.freshness = new Freshness(context.options().staleAfter(), context.clock());
+    this.info = session.describe();
+    this.capabilities = Set.copyOf(session.capabilities());
+    this.listeners = new ListenerList(device);
+    this.reopener =
+        new LinkReopener(
+            device,
+            link,
+            new Listener(),
+            executor,
+            new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
+            closed::get);
+    this.scheduler =
+        capabilities.contains(DeviceCapability.SCHEDULER) ? new ManagedScheduler(this) : null;
+    this.clock =
+        capabilities.contains(DeviceCapability.CLOCK_READ)
+                || capabilities.contains(DeviceCapability.CLOCK_SET)
+            ? new ManagedClock(this)
+            : null;
+  }
+
+  /**
+   * Builds the device around {@code session} and opens it; completes when the device reported its
+   * first status, as {@link io.pdu4j.spi.PowerDriver#open} describes.
+   *
+   * @param observer told of every command's name, duration and outcome, or null
+   */
+  public static CompletionStage<PowerDevice> open(
+      DeviceSession session, DriverContext context, CommandQueue.Observer observer) {
+    ManagedDevice d = new ManagedDevice(session, context, observer);
+    d.onExecutor(
+        d::begin,
+        () ->
+            d.failOpen(
+                new DeviceClosedException(
+                    "the device's thread is shut down", d.device, null, null, null)));
+    return d.ready.minimalCompletionStage();
+  }
+
+  private void begin() {
+    deviceThread = Thread.currentThread();
+    session.start(sink);
+    Duration readyTimeout = context.options().readyTimeout();
+    readyTimer =
+        executor.schedule(
+            () ->
+                failOpen(
+                    new DeviceTimeoutException(
+                        "not ready within " + Durations.format(readyTimeout),
+                        device,
+                        null,
+                        null,
+                        null)),
+            readyTimeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+    reopener.openFirst(this::failOpen);
+  }
+
+  private void failOpen(PowerDeviceException cause) {
+    if (ready.completeExceptionally(cause)) {
+      close();
+    }
+  }
+
+  // --- what the link delivers ---
+
+  private final class Listener implements LinkListener {
+    @Override
+    public void onUp() {
+      deviceThread = Thread.currentThread();
+      reopener.up();
+      if (state == ConnectionState.OFFLINE) {
+        changeState(ConnectionState.CONNECTING, null);
+      }
+      guarded("linkUp", session::linkUp);
+      if (capabilities.contains(DeviceCapability.STATUS)) {
+        firstRefresh();
+      }
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+      guarded("onData", () -> session.onData(data));
+    }
+
+    @Override
+    public void onDatagram(Datagram datagram) {
+      guarded("onDatagram", () -> session.onDatagram(datagram));
+    }
+
+    @Override
+    public void onDown(PowerDeviceException cause) {
+      PowerDeviceException why = reconnectCause != null ? reconnectCause : cause;
+      reconnectCause = null;
+      guarded("linkDown", () -> session.linkDown(why));
+      if (closed.get()) {
+        return;
+      }
+      if (!ready.isDone()) {
+        failOpen(
+            why instanceof LinkLostException
+                ? why
+                : new LinkLostException(
+                    "the link went down before the first status: " + why.getMessage(),
+                    device,
+                    null,
+                    null,
+                    why));
+        return;
+      }
+      LOG.info("{}: link down: {}", device, why.getMessage());
+      changeState(ConnectionState.OFFLINE, why);
+      reopener.reopenLater(failure -> changeState(ConnectionState.OFFLINE, failure));
+    }
+  }
+
+  /**
+   * Asks for the status once the link is up: the open completes with it, or fails with its failure;
+   * after a reconnect a failure leaves the device OFFLINE with it.
+   */
+  private void firstRefresh() {
+    CompletionStage<DeviceStatus> first;
+    try {
+      first = session.refresh();
+    } catch (RuntimeException e) {
+      first = CompletableFuture.failedFuture(e);
+    }
+    first.whenComplete(
+        (s, t) -> {
+          if (t == null || closed.get()) {
+            return;
+          }
+          Throwable cause = unwrap(t);
+          PowerDeviceException failure =
+              cause instanceof PowerDeviceException p
+                  ? p
+                  : new ProtocolException("the driver failed: " + cause, device, null, null, cause);
+          if (!ready.isDone()) {
+            failOpen(failure);
+          } else {
+            changeState(ConnectionState.OFFLINE, failure);
+          }
+        });
+  }
+
+  /** Runs a session callback; a driver bug is logged, never thrown into the transport. */
+  private void guarded(String what, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: the driver's session failed in {}", device, what, e);
+    }
+  }
+
+  // --- what the session reports ---
+
+  private final class Sink implements DeviceSink {
+    @Override
+    public void status(DeviceStatus status) {
+      onStatus(status);
+    }
+
+    @Override
+    public void info(DeviceInfo newInfo) {
+      info = java.util.Objects.requireNonNull(newInfo, "info");
+    }
+
+    @Override
+    public void offline(PowerDeviceException cause) {
+      if (!ready.isDone()) {
+        failOpen(cause);
+        return;
+      }
+      changeState(ConnectionState.OFFLINE, cause);
+    }
+
+    @Override
+    public void reconnect(PowerDeviceException cause) {
+      if (closed.get() || !link.isOpen()) {
+        return;
+      }
+      reconnectCause = cause;
+      link.close();
+    }
+
+    @Override
+    public void malformedFrame() {
+      context.counters().malformedFrame();
+    }
+
+    @Override
+    public void overlongFrame() {
+      context.counters().overlongFrame();
+    }
+
+    @Override
+    public void readingOverOutletLimit() {
+      context.counters().readingOverOutletLimit();
+    }
+
+    @Override
+    public void readingFromRefusedSource() {
+      context.counters().readingFromRefusedSource();
+    }
+  }
+
+  private void onStatus(DeviceStatus status) {
+    if (closed.get()) {
+      return;
+    }
+    DeviceStatus previous = last;
+    boolean previousCurrent = state == ConnectionState.CONNECTED && freshness.isCurrent(previous);
+    last = status;
+    List<DeviceEvent> outletEvents = updateOutlets(previous, status);
+    outletEvents.forEach(listeners::dispatch);
+    if (link.isOpen()) {
+      changeState(ConnectionState.CONNECTED, null);
+    }
+    StatusEvents.of(device, previous, previousCurrent, status).forEach(listeners::dispatch);
+    if (ready.complete(this)) {
+      cancel(readyTimer);
+      startPolling();
+    }
+  }
+
+  /** Makes the outlets those of {@code now}; the events for the ones that came and went. */
+  private List<DeviceEvent> updateOutlets(DeviceStatus before, DeviceStatus now) {
+    List<DeviceEvent> events = new ArrayList<>(0);
+    if (before != null && sameNumbers(before, now)) {
+      return events;
+    }
+    List<Outlet> list = new ArrayList<>(now.outlets().size());
+    for (OutletStatus o : now.outlets()) {
+      list.add(outletObjects.computeIfAbsent(o.number(), n -> new ManagedOutlet(this, n)));
+      if (before != null && before.outlet(o.number()).isEmpty()) {
+        events.add(new DeviceEvent.OutletAdded(device, now.receivedAt(), o));
+      }
+    }
+    if (before != null) {
+      for (OutletStatus o : before.outlets()) {
+        if (now.outlet(o.number()).isEmpty()) {
+          events.add(
+              0, new DeviceEvent.OutletRemoved(device, now.receivedAt(), Freshness.unknown(o)));
+        }
+      }
+    }
+    list.sort(java.util.Comparator.comparingInt(Outlet::number));
+    outlets = List.copyOf(list);
+    return events;
+  }
+
+  private static boolean sameNumbers(DeviceStatus a, DeviceStatus b) {
+    if (a.outlets().size() != b.outlets().size()) {
+      return false;
+    }
+    for (int i = 0; i < a.outlets().size(); i++) {
+      if (a.outlets().get(i).number() != b.outlets().get(i).number()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void changeState(ConnectionState next, PowerDeviceException cause) {
+    ConnectionState previous = state;
+    if (previous == ConnectionState.CLOSED
+        || previous == next && (next != ConnectionState.OFFLINE || cause == null)) {
+      return;
+    }
+    if (previous == next) {
+      return; // OFFLINE again for another reason: one event per change of state
+    }
+    state = next;
+    listeners.dispatch(
+        DeviceEvent.Connection.causedBy(device, context.clock().instant(), previous, next, cause));
+  }
+
+  // --- polling ---
+
+  private void startPolling() {
+    Optional<Duration> every =
+        context.options().pollInterval().or(() -> session.pollInterval(link.carriesUnsolicited()));
+    every.ifPresent(
+        interval ->
+            pollTimer =
+                executor.scheduleWithFixedDelay(
+                    this::poll, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS));
+  }
+
+  private void poll() {
+    if (pollInFlight || closed.get() || !link.isOpen()) {
+      return;
+    }
+    pollInFlight = true;
+    CompletionStage<DeviceStatus> polled;
+    try {
+      polled = session.refresh();
+    } catch (RuntimeException e) {
+      pollInFlight = false;
+      LOG.warn("{}: the driver's session failed to poll", device, e);
+      return;
+    }
+    polled.whenComplete(
+        (s, t) -> {
+          pollInFlight = false;
+          if (t != null) {
+            LOG.debug("{}: poll failed: {}", device, t.toString());
+          }
+        });
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  // --- commands ---
+
+  /**
+   * Runs a command of the session on the device's thread and returns its stage: refused at once
+   * when the device is closed or lacks the capability; timed for the observer; a cancellation of
+   * the returned stage is passed on to the session's.
+   */
+  <T> CompletionStage<T> command(
+      String name, DeviceCapability needs, Supplier<CompletionStage<T>> call) {
+    long start = System.nanoTime();
+    CompletableFuture<T> result = new CompletableFuture<>();
+    if (needs != null && !capabilities.contains(needs)) {
+      result.completeExceptionally(
+          new UnsupportedCapabilityException(
+              "the device cannot " + what(needs) + " (it has no " + needs + ")",
+              device,
+              null,
+              null,
+              null));
+    } else if (closed.get()) {
+      result.completeExceptionally(
+          new DeviceClosedException("device closed", device, null, null, null));
+    } else {
+      onExecutor(
+          () -> {
+            CompletionStage<T> stage;
+            try {
+              stage = call.get();
+            } catch (PowerDeviceException e) {
+              stage = CompletableFuture.failedFuture(e);
+            } catch (RuntimeException e) {
+              LOG.warn("{}: the driver's session failed in {}", device, name, e);
+              stage =
+                  CompletableFuture.failedFuture(
+                      new ProtocolException("the driver failed: " + e, device, null, null, e));
+            }
+            CompletionStage<T> s = stage;
+            result.whenComplete(
+                (v, t) -> {
+                  if (result.isCancelled()) {
+                    s.toCompletableFuture().cancel(false);
+                  }
+                });
+            s.whenComplete(
+                (v, t) -> {
+                  if (t == null) {
+                    result.complete(v);
+                  } else {
+                    result.completeExceptionally(unwrap(t));
+                  }
+                });
+          },
+          () ->
+              result.completeExceptionally(
+                  new DeviceClosedException("device closed", device, null, null, null)));
+    }
+    if (observer != null) {
+      result.whenComplete(
+          (v, t) -> observer.completed(name, Duration.ofNanos(System.nanoTime() - start), t));
+    }
+    return result;
+  }
+
+  /** A stage failed with {@code error}, for arguments refused before anything was sent. */
+  <T> CompletionStage<T> refused(String name, PowerDeviceException error) {
+    return command(name, null, () -> CompletableFuture.failedFuture(error));
+  }
+
+  private static String what(DeviceCapability c) {
+    return switch (c) {
+      case STATUS -> "report its status";
+      case SWITCH -> "switch outlets";
+      case SWITCH_ALL -> "switch all outlets in one command";
+      case OUTLET_METERING, INPUT_METERING -> "meter";
+      case CLOCK_READ -> "read its clock";
+      case CLOCK_SET -> "set its clock";
+      case SCHEDULER -> "keep a schedule";
+      case OUTLET_CONFIG -> "store outlet settings";
+      case CYCLE -> "cycle an outlet";
+      case RESTART -> "restart";
+      case STATUS_PUSH -> "push its status";
+    };
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private void onExecutor(Runnable task, Runnable ifRejected) {
+    if (Thread.currentThread() == deviceThread) {
+      task.run();
+      return;
+    }
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      ifRejected.run();
+    }
+  }
+
+  // --- for the outlets, scheduler and clock ---
+
+  String device() {
+    return device;
+  }
+
+  DeviceSession session() {
+    return session;
+  }
+
+  /** Whether the last status still counts: connected, and not older than the stale limit. */
+  boolean current() {
+    return state == ConnectionState.CONNECTED && freshness.isCurrent(last);
+  }
+
+  DeviceStatus last() {
+    return last;
+  }
+
+  boolean hasOutlet(int number) {
+    DeviceStatus s = last;
+    return s != null && s.outlet(number).isPresent();
+  }
+
+  // --- PowerDevice ---
+
+  @Override
+  public DeviceInfo info() {
+    return info;
+  }
+
+  @Override
+  public Set<DeviceCapability> capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public List<Outlet> outlets() {
+    return outlets;
+  }
+
+  @Override
+  public Outlet outlet(int number) {
+    for (Outlet o : outlets) {
+      if (o.number() == number) {
+        return o;
+      }
+    }
+    throw new InvalidArgumentException(
+        device + " has no outlet " + number + "; its outlets are " + numbers());
+  }
+
+  private String numbers() {
+    List<Outlet> list = outlets;
+    if (list.isEmpty()) {
+      return "not known yet";
+    }
+    int first = list.get(0).number();
+    int lastNumber = list.get(list.size() - 1).number();
+    if (lastNumber - first + 1 == list.size()) {
+      return first + ".." + lastNumber;
+    }
+    return list.stream().map(o -> Integer.toString(o.number())).toList().toString();
+  }
+
+  @Override
+  public CompletionStage<DeviceStatus> refresh() {
+    return command("refresh", DeviceCapability.STATUS, session::refresh);
+  }
+
+  @Override
+  public Optional<DeviceStatus> lastStatus() {
+    return Optional.ofNullable(last);
+  }
+
+  @Override
+  public CompletionStage<DeviceStatus> switchAll(OutletState target) {
+    if (target == null || target == OutletState.UNKNOWN) {
+      return refused(
+          "switch_all",
+          new InvalidArgumentException(
+              "switch all needs ON or OFF, got " + target, device, null, null, null));
+    }
+    return command("switch_all", DeviceCapability.SWITCH_ALL, () -> session.switchAll(target));
+  }
+
+  @Override
+  public CompletionStage<Void> restart() {
+    return command("restart", DeviceCapability.RESTART, session::restart);
+  }
+
+  @Override
+  public Optional<Scheduler> scheduler() {
+    return Optional.ofNullable(scheduler);
+  }
+
+  @Override
+  public Optional<DeviceClock> clock() {
+    return Optional.ofNullable(clock);
+  }
+
+  @Override
+  public Subscription subscribe(DeviceListener listener) {
+    return listeners.add(listener);
+  }
+
+  @Override
+  public ConnectionState connectionState() {
+    return state;
+  }
+
+  /**
+   * Refuses new commands at once; on the device's thread, stops the timers, lets the session fail
+   * what is pending, tells the listeners CLOSED and closes the link; waits for that at most 5 s.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    DeviceThread.shutDown(
+        device,
+        executor,
+        deviceThread,
+        done -> {
+          cancel(readyTimer);
+          cancel(pollTimer);
+          reopener.cancel();
+          guarded("shutdown", session::shutdown);
+          ready.completeExceptionally(
+              new DeviceClosedException("closed while opening", device, null, null, null));
+          ConnectionState previous = state;
+          if (previous != ConnectionState.CLOSED) {
+            state = ConnectionState.CLOSED;
+            listeners.dispatch(
+                new DeviceEvent.Connection(
+                    device,
+                    context.clock().instant(),
+                    previous,
+                    ConnectionState.CLOSED,
+                    Optional.empty()));
+          }
+          link.close().whenComplete((v, t) -> done.complete(null));
+        },
+        CLOSE_BOUND);
+  }
+
+  @Override
+  public String toString() {
+    return "PowerDevice[" + device + ", " + state + "]";
+  }
+}
