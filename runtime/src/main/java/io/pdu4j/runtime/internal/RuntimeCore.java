@@ -338,15 +338,14 @@ public final class RuntimeCore {
             null,
             null);
       }
-      if (plan.options().watchesQuiet() && link.kind() == Link.Kind.STREAM) {
+      boolean watched = plan.options().watchesQuiet() && link.kind() == Link.Kind.STREAM;
+      if (watched || metrics != null) {
         link =
-            new QuietLink(
+            new WatchedLink(
                 link,
-                plan.options().quietAfter(),
+                metrics,
+                watched ? plan.options().quietAfter() : null,
                 metrics != null ? metrics.recycled::incrementAndGet : () -> {});
-      }
-      if (metrics != null) {
-        link = new CountingLink(link, metrics);
       }
       DriverContext driverContext =
           new DriverContext(

@@ -20,12 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class QuietLinkTest {
+class WatchedLinkTest {
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final MemLink stub = new MemLink("stub", executor);
   private final AtomicInteger recycles = new AtomicInteger();
-  private final QuietLink link =
-      new QuietLink(stub, Duration.ofMillis(200), recycles::incrementAndGet);
+  private final WatchedLink link =
+      new WatchedLink(stub, null, Duration.ofMillis(200), recycles::incrementAndGet);
   private final List<PowerDeviceException> downs = new CopyOnWriteArrayList<>();
   private final AtomicInteger ups = new AtomicInteger();
   private final LinkListener listener =

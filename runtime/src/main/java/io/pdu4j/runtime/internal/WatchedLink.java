@@ -1,0 +1,228 @@
+package io.pdu4j.runtime.internal;
+
+import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.spi.Datagram;
+import io.pdu4j.spi.Durations;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime's one wrapper around a transport's link, on the device's side of it: it counts for
+ * {@link DeviceMetrics} what passes (bytes sent once the link accepted them, bytes and datagram
+ * payloads received, every {@code onUp} after the first as a reconnect), and it watches a stream
+ * link for a device gone quiet. Otherwise it is the link it wraps: the driver cannot tell.
+ *
+ * <p>The quiet watch: when something was sent and nothing at all has arrived for the {@code quiet}
+ * duration since, the link is taken for dead (a half-open TCP connection, a gateway whose serial
+ * side hangs, a unit that stopped answering and pushing), closed, and its listener gets one {@code
+ * onDown} with a {@link LinkLostException} saying so; pdu4j's reconnect path runs as for any lost
+ * link. Only an unanswered send starts the clock, not silence alone: a request/reply device that is
+ * asked nothing says nothing and must not be recycled for it; a device that pushes is asked for a
+ * status by its driver when the pushes stop, and that request starts the clock.
+ */
+final class WatchedLink implements Link {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchedLink.class);
+  private static final long NONE = Long.MIN_VALUE;
+
+  private final Link link;
+  private final DeviceMetrics metrics; // null: nothing counted
+  private final Duration quiet; // null: not watched
+  private final Runnable onRecycle;
+  private final AtomicLong ups = new AtomicLong();
+  // System.nanoTime() of the first send after the last byte received, or NONE
+  private final AtomicLong unansweredSince = new AtomicLong(NONE);
+  private volatile boolean recycling;
+  private volatile ScheduledFuture<?> watch; // while up
+
+  /**
+   * @param link the transport's link
+   * @param metrics where to count, or null
+   * @param quiet how long a send may stay unanswered by any byte on a stream link, or null for no
+   *     watch
+   * @param onRecycle counts a recycle (called before the link is closed)
+   */
+  WatchedLink(Link link, DeviceMetrics metrics, Duration quiet, Runnable onRecycle) {
+    this.link = Objects.requireNonNull(link, "link");
+    this.metrics = metrics;
+    this.quiet = quiet;
+    this.onRecycle = Objects.requireNonNull(onRecycle, "onRecycle");
+    if (quiet != null && (quiet.isZero() || quiet.isNegative())) {
+      throw new IllegalArgumentException("quiet must be positive");
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> open(LinkListener listener) {
+    return link.open(new Watching(Objects.requireNonNull(listener, "listener")));
+  }
+
+  @Override
+  public CompletionStage<Void> send(ByteBuffer data) {
+    int bytes = data.remaining();
+    // marked when asked, not when written: an answer may be handled before the write's completion
+    unansweredSince.compareAndSet(NONE, System.nanoTime());
+    return counted(link.send(data), bytes);
+  }
+
+  @Override
+  public CompletionStage<Void> send(Datagram datagram) {
+    return counted(link.send(datagram), datagram.payload().length);
+  }
+
+  /** Counts sent bytes on the side: the caller keeps the link's own stage (and can cancel it). */
+  private CompletionStage<Void> counted(CompletionStage<Void> sent, int bytes) {
+    if (metrics != null) {
+      sent.whenComplete(
+          (v, t) -> {
+            if (t == null) {
+              metrics.bytesSent.addAndGet(bytes);
+            }
+          });
+    }
+    return sent;
+  }
+
+  @Override
+  public CompletionStage<Void> close() {
+    recycling = false; // the device's own close: its listener hears "closed", as it expects
+    return link.close();
+  }
+
+  @Override
+  public Kind kind() {
+    return link.kind();
+  }
+
+  @Override
+  public boolean carriesUnsolicited() {
+    return link.carriesUnsolicited();
+  }
+
+  @Override
+  public String describe() {
+    return link.describe();
+  }
+
+  @Override
+  public ScheduledExecutorService executor() {
+    return link.executor();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return link.isOpen();
+  }
+
+  @Override
+  public String toString() {
+    return link.toString();
+  }
+
+  /** Executor: recycles the link once a send has gone unanswered for {@code quiet}. */
+  private void check() {
+    long since = unansweredSince.get();
+    if (since == NONE || recycling || !link.isOpen()) {
+      return;
+    }
+    if (System.nanoTime() - since < quiet.toNanos()) {
+      return;
+    }
+    recycling = true;
+    LOG.info(
+        "{}: nothing received for {}; closing the link to reconnect",
+        describe(),
+        Durations.format(quiet));
+    try {
+      onRecycle.run();
+    } finally {
+      link.close();
+    }
+  }
+
+  private void stopWatching() {
+    ScheduledFuture<?> w = watch;
+    watch = null;
+    if (w != null) {
+      w.cancel(false);
+    }
+  }
+
+  private void received(int bytes) {
+    unansweredSince.set(NONE);
+    if (metrics != null) {
+      metrics.bytesReceived.addAndGet(bytes);
+    }
+  }
+
+  private final class Watching implements LinkListener {
+    private final LinkListener listener;
+
+    Watching(LinkListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void onUp() {
+      if (ups.getAndIncrement() > 0 && metrics != null) {
+        metrics.reconnects.incrementAndGet();
+      }
+      unansweredSince.set(NONE);
+      recycling = false;
+      stopWatching();
+      if (quiet != null && link.kind() == Kind.STREAM) {
+        long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), quiet.toNanos() / 4);
+        try {
+          watch =
+              link.executor()
+                  .scheduleWithFixedDelay(
+                      WatchedLink.this::check, every, every, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          // shutting down: nothing to watch for
+        }
+      }
+      listener.onUp();
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+      received(data.remaining());
+      listener.onData(data);
+    }
+
+    @Override
+    public void onDatagram(Datagram datagram) {
+      received(datagram.payload().length);
+      listener.onDatagram(datagram);
+    }
+
+    @Override
+    public void onDown(PowerDeviceException cause) {
+      stopWatching();
+      unansweredSince.set(NONE);
+      if (recycling) {
+        recycling = false;
+        listener.onDown(
+            new LinkLostException(
+                describe()
+                    + ": nothing received for "
+                    + Durations.format(quiet)
+                    + " after a request",
+                cause));
+        return;
+      }
+      listener.onDown(cause);
+    }
+  }
+}
