@@ -70,6 +70,16 @@ public interface DeviceSession {
     return Optional.empty();
   }
 
+  /**
+   * The link pdu4j opens for this session: the one it was given (the default), or one the driver
+   * layers over it where the device speaks through a session protocol of its own that the driver
+   * already has as a {@link Link} (the Extron relays speak SIS over the gateway's Telnet link).
+   * Called once, before {@link #start}.
+   */
+  default Link link(Link given) {
+    return given;
+  }
+
   /** Keeps the sink; the link is not open yet. Called once. */
   void start(DeviceSink sink);
 

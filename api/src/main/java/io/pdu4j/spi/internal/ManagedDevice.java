@@ -108,7 +108,8 @@ public final class ManagedDevice implements PowerDevice {
     this.context = context;
     this.observer = observer;
     this.device = context.address().toString();
-    this.link = context.link();
+    this.link =
+        java.util.Objects.requireNonNull(session.link(context.link()), "the session's link");
     this.executor = context.executor();
     this.freshness = new Freshness(context.options().staleAfter(), context.clock());
     this.info = session.describe();
