@@ -592,15 +592,21 @@ public final class ExtronTunnelLink implements Link {
   }
 
   private void received(ByteBuffer data) {
-    if (reader.mode() == SisReplyReader.Mode.NONE || queue == null) {
-      return; // unasked: the IPCP says nothing unasked in plain mode
+    if (queue == null) {
+      return;
     }
+    boolean awaiting = reader.mode() != SisReplyReader.Mode.NONE;
     byte[] b = new byte[data.remaining()];
     data.get(b);
     SisReplyReader.Read read = reader.feed(b);
+    if (!awaiting) {
+      return; // unasked (the IPCP says nothing unasked in plain mode), or an over-long reply's rest
+    }
     if (read.overlong()) {
       burst.log("{}: reply over {} bytes without an end, dropped", describe, MAX_BUFFER);
       counters.overlongFrame();
+      cancelQuiet();
+      queue.onFrame(read.dropped()); // fails the request it was the reply to
       return;
     }
     rxGeneration++;
@@ -650,6 +656,9 @@ public final class ExtronTunnelLink implements Link {
 
     @Override
     public Outcome<byte[]> onFrame(SisReplyReader.Reply frame) {
+      if (frame.overlong()) {
+        return Outcome.fail(overlong(frame, new String(data, StandardCharsets.ISO_8859_1)));
+      }
       if (frame.error() != null) {
         return Outcome.fail(errorFor(frame.error(), describe()));
       }
@@ -682,6 +691,9 @@ public final class ExtronTunnelLink implements Link {
 
     @Override
     public Outcome<String> onFrame(SisReplyReader.Reply frame) {
+      if (frame.overlong()) {
+        return Outcome.fail(overlong(frame, command));
+      }
       if (frame.error() != null) {
         return Outcome.fail(errorFor(frame.error(), command));
       }
@@ -693,6 +705,16 @@ public final class ExtronTunnelLink implements Link {
     return closedByOwner
         ? new DeviceClosedException("closed", describe, sent, null, null)
         : new LinkLostException("the IPCP link is not open", describe, sent, null, null);
+  }
+
+  /** The failure of a request whose reply was dropped as over the bound: sent, and its start. */
+  private PowerDeviceException overlong(SisReplyReader.Reply dropped, String sent) {
+    return new io.pdu4j.api.ProtocolException(
+        "the IPCP's reply is over " + MAX_BUFFER + " bytes without an end; dropped",
+        describe,
+        sent,
+        new String(dropped.data(), StandardCharsets.ISO_8859_1) + "...",
+        null);
   }
 
   private PowerDeviceException errorFor(SisCodec.SisError error, String sent) {
