@@ -450,12 +450,13 @@ final class FaultRigs {
 
     @Override
     public Expect expect(Fault fault, int phase) {
-      // a reply over the tunnel's bound is dropped: on Telnet (8 KiB) the command times out; on
-      // the web form (16 KiB) the connection is given up, as the answer's end is lost with it
+      // a reply over the tunnel's bound is dropped: on Telnet (8 KiB) the command fails at once as
+      // a protocol error; on the web form (16 KiB) the connection is given up, as the answer's end
+      // is lost with it
       return fault == Fault.OVER_LONG_LINE
           ? (web
               ? Expect.failure(LinkLostException.class)
-              : Expect.failure(DeviceTimeoutException.class))
+              : Expect.failure(ProtocolException.class))
           : fault.expect(phase);
     }
 
@@ -516,17 +517,6 @@ final class FaultRigs {
     @Override
     public OutletState deviceState(int which) {
       return state(ipcp.relay(3 + which));
-    }
-
-    @Override
-    public Expect expect(Fault fault, int phase) {
-      // the relays share the Telnet tunnel's 8 KiB reply bound: where the TCP reads cut the
-      // 100,000-byte line decides whether its tail reaches the reader (a reply that is not a relay
-      // answer: ProtocolException) or is dropped with it (the command times out), as on the tunnel
-      return fault == Fault.OVER_LONG_LINE
-          ? Expect.eitherOr(
-              DeviceTimeoutException.class, DeviceRejectedException.class, ProtocolException.class)
-          : fault.expect(phase);
     }
 
     @Override

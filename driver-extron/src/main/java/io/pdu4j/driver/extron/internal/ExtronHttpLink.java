@@ -13,7 +13,6 @@ import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.Outcome;
-import io.pdu4j.spi.SecretReference;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,25 +22,21 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The web form of the tunnel: each {@link #send} becomes one HTTP GET {@code /?cmd=W03%2A10%2A2%2A
  * 62DRS|<data>} on a kept-alive HTTP/1.1 connection (the inner {@code tcp} link), and the response
- * body is the device's answer. Like {@link ExtronTunnelLink}, {@link #send} completes when the IPCP
- * has answered.
+ * body is the device's answer. Like {@link ExtronTunnelLink} (what they share is {@link
+ * SisTunnelLink}), {@link #send} completes when the IPCP has answered.
+ *
+ * <p>A response's body may be framed by {@code Content-Length}, chunked, or end with the connection
+ * ({@link HttpResponseReader}); in the last case the answer is delivered, then the link goes down
+ * and the inner driver connects again.
  */
-public final class ExtronHttpLink implements Link {
+public final class ExtronHttpLink extends SisTunnelLink {
   private static final int MAX_RESPONSE = 16384;
 
-  private final Link inner;
-  private final TunnelSettings settings;
-  private final DeviceOptions options;
-  private final String describe;
-  private LinkListener listener;
   private Inner session;
   private CommandQueue<Response> queue;
   private boolean up;
@@ -51,37 +46,12 @@ public final class ExtronHttpLink implements Link {
 
   /** A web tunnel over {@code inner}, which runs on the device's executor. */
   public ExtronHttpLink(Link inner, TunnelSettings settings, DeviceOptions options) {
-    this.inner = inner;
-    this.settings = settings;
-    this.options = options;
-    this.describe =
+    super(
+        inner,
+        settings,
+        options,
         settings.describe().replace("extron://", "extron+http://")
-            + " (Extron IPCP send-data-string, web form)";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.STREAM;
-  }
-
-  @Override
-  public boolean carriesUnsolicited() {
-    return false;
-  }
-
-  @Override
-  public String describe() {
-    return describe;
-  }
-
-  @Override
-  public String toString() {
-    return describe;
-  }
-
-  @Override
-  public ScheduledExecutorService executor() {
-    return inner.executor();
+            + " (Extron IPCP send-data-string, web form)");
   }
 
   @Override
@@ -114,45 +84,26 @@ public final class ExtronHttpLink implements Link {
   }
 
   @Override
-  public CompletionStage<Void> open(LinkListener l) {
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    run(
-        () -> {
-          if (session != null || opening != null) {
-            result.completeExceptionally(new IllegalStateException(describe + " is already open"));
-            return;
-          }
-          listener = l;
-          opening = result;
-          Optional<SecretReference> secret = settings.password();
-          if (secret.isEmpty()) {
-            connect(result, "");
-            return;
-          }
-          // read off this thread: it is the device's event loop, shared with other devices
-          secret
-              .get()
-              .resolveAsync(options.connectTimeout())
-              .whenComplete(
-                  (password, t) ->
-                      run(
-                          () -> {
-                            if (opening != result || session != null) {
-                              return; // closed while the secret was read
-                            }
-                            if (t != null) {
-                              opening = null;
-                              result.completeExceptionally(
-                                  ExtronTunnelLink.asDeviceException(
-                                      t, "cannot read the password", describe));
-                            } else {
-                              connect(result, basic(password));
-                            }
-                          },
-                          result));
-        },
-        result);
-    return result;
+  boolean beginOpen(CompletableFuture<Void> result) {
+    if (session != null || opening != null) {
+      return false;
+    }
+    opening = result;
+    return true;
+  }
+
+  @Override
+  boolean stillOpening(CompletableFuture<Void> result) {
+    return opening == result && session == null;
+  }
+
+  @Override
+  void failOpen(PowerDeviceException failure) {
+    CompletableFuture<Void> f = opening;
+    opening = null;
+    if (f != null) {
+      f.completeExceptionally(failure);
+    }
   }
 
   private String basic(String password) {
@@ -162,9 +113,10 @@ public final class ExtronHttpLink implements Link {
         + "\r\n";
   }
 
-  /** Opens the HTTP connection; {@code authorization} is the header line, or empty. */
-  private void connect(CompletableFuture<Void> result, String authorization) {
-    this.authorization = authorization;
+  /** Opens the HTTP connection, authenticating with {@code password} (null: none configured). */
+  @Override
+  void connect(CompletableFuture<Void> result, String password) {
+    this.authorization = password == null ? "" : basic(password);
     Inner s = new Inner();
     session = s;
     inner
@@ -175,7 +127,7 @@ public final class ExtronHttpLink implements Link {
                 session = null;
                 opening = null;
                 result.completeExceptionally(
-                    ExtronTunnelLink.asDeviceException(t, "cannot reach the IPCP", describe));
+                    asDeviceException(t, "cannot reach the IPCP", describe));
               }
               // success: completed by ready(), once the port is set up when asked
             });
@@ -237,6 +189,14 @@ public final class ExtronHttpLink implements Link {
       if (session != this) {
         return;
       }
+      if (queue != null && rx.size() > 0) {
+        // a body without a length ends with the connection: its answer is delivered while the
+        // link is still up, then the link goes down
+        parse(true).ifPresent(queue::onFrame);
+      }
+      if (session != this) {
+        return; // the answer's delivery closed the link
+      }
       session = null;
       boolean wasUp = up;
       up = false;
@@ -252,9 +212,7 @@ public final class ExtronHttpLink implements Link {
                 null,
                 cause));
       }
-      if (queue != null && rx.size() > 0) {
-        parse(true).ifPresent(queue::onFrame); // a body without a length ends with the connection
-      }
+      rx.reset();
       if (queue != null) {
         if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
           queue.linkDown(cause == null ? "closed" : cause.getMessage());
@@ -361,32 +319,8 @@ public final class ExtronHttpLink implements Link {
   }
 
   @Override
-  public CompletionStage<Void> send(ByteBuffer data) {
-    byte[] bytes = new byte[data.remaining()];
-    data.get(bytes);
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    byte[] request;
-    try {
-      request = settings.request(bytes);
-    } catch (PowerDeviceException e) {
-      result.completeExceptionally(e);
-      return result;
-    }
-    run(
-        () ->
-            BusyRetry.request(
-                () -> submit(new Get(httpGet(request), bytes, null)),
-                settings,
-                executor(),
-                describe,
-                result,
-                body -> {
-                  if (up) {
-                    listener.onData(ByteBuffer.wrap(body).asReadOnlyBuffer());
-                  }
-                }),
-        result);
-    return result;
+  CompletionStage<byte[]> submit(byte[] data, byte[] request) {
+    return submit(new Get(httpGet(request), data, null));
   }
 
   private CompletionStage<byte[]> submit(Get get) {
@@ -446,8 +380,7 @@ public final class ExtronHttpLink implements Link {
       String text = new String(body, StandardCharsets.ISO_8859_1);
       Optional<SisCodec.SisError> error = SisCodec.parseError(text.strip());
       if (error.isPresent()) {
-        return Outcome.fail(
-            SisCodec.exception(error.get(), describe, describe(), "the IPCP answered "));
+        return Outcome.fail(errorFor(error.get(), describe()));
       }
       if (data == null) {
         return Outcome.done(body);
@@ -479,26 +412,5 @@ public final class ExtronHttpLink implements Link {
         },
         result);
     return result;
-  }
-
-  private void run(Runnable task, CompletableFuture<?> result) {
-    try {
-      executor()
-          .execute(
-              () -> {
-                try {
-                  task.run();
-                } catch (RuntimeException e) {
-                  result.completeExceptionally(e);
-                }
-              });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(
-          new DeviceClosedException("executor shut down", describe, null, null, e));
-    }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

@@ -15,7 +15,9 @@ import java.util.OptionalInt;
  * <p>No timers, I/O or threads: the caller feeds the bytes as they come and tells which answer it
  * awaits. A reply without a delimiter ({@code 0L}) is ended by quiet on the wire, which only the
  * caller can see: {@link #endsIfQuiet()} says when quiet would end it, {@link #quiet()} ends it. At
- * most {@code max} bytes are kept: more without an end are dropped and reported.
+ * most {@code max} bytes are kept: more without an end are dropped and reported as an over-long
+ * reply that ends the wait (so that its request fails at once rather than timing out), and the rest
+ * of that reply, through the next LF, is dropped as it comes, even after the next request.
  *
  * <p>Not thread-safe: {@code ExtronTunnelLink} uses one on its executor.
  */
@@ -30,13 +32,24 @@ final class SisReplyReader {
     DATA
   }
 
-  /** A reply: the device's data (or the command's answer, without CR LF), or the IPCP's error. */
-  record Reply(byte[] data, SisCodec.SisError error) {
+  /**
+   * A reply: the device's data (or the command's answer, without CR LF), or the IPCP's error, or
+   * (when {@code overlong}) the start of a reply dropped as over the bound, which fails its
+   * request.
+   */
+  record Reply(byte[] data, SisCodec.SisError error, boolean overlong) {
+    Reply(byte[] data, SisCodec.SisError error) {
+      this(data, error, false);
+    }
+
     @Override
     public String toString() {
       return error != null
           ? error.describe()
-          : new String(data, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+          : (overlong ? "over-long, starting " : "")
+              + new String(data, StandardCharsets.ISO_8859_1)
+                  .replace("\r", "\\r")
+                  .replace("\n", "\\n");
     }
   }
 
@@ -46,12 +59,21 @@ final class SisReplyReader {
    * @param reply the complete reply, if one ended (the reader then awaits nothing)
    * @param consumed how many of the bytes kept (after the lead was dropped) the reply used; the
    *     rest stay kept
-   * @param overlong whether the bytes kept went over the bound without an end and were dropped
+   * @param dropped when the bytes kept went over the bound without an end: an {@linkplain
+   *     Reply#overlong() over-long} reply holding their start (the reader then awaits nothing),
+   *     else null
    */
-  record Read(Optional<Reply> reply, int consumed, boolean overlong) {
-    static final Read NOTHING = new Read(Optional.empty(), 0, false);
-    static final Read OVERLONG = new Read(Optional.empty(), 0, true);
+  record Read(Optional<Reply> reply, int consumed, Reply dropped) {
+    static final Read NOTHING = new Read(Optional.empty(), 0, null);
+
+    /** Whether the bytes kept went over the bound and were dropped. */
+    boolean overlong() {
+      return dropped != null;
+    }
   }
+
+  /** How much of a dropped reply is kept to show in the error. */
+  static final int DROPPED_START = 40;
 
   /** A complete reply and how many kept bytes it used. */
   private record ReplySplit(Reply reply, int consumed) {}
@@ -65,6 +87,8 @@ final class SisReplyReader {
   private byte[] echo; // the request's data, while an echo of it may still lead the reply
   private byte[] prefix; // the reply prefix, while it may still lead the reply
   private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
+  // after a reply dropped as over-long: its rest, through its line end, is dropped too
+  private boolean skipping;
 
   /**
    * @param delimiter the reply's last byte ({@code nD}), or empty for {@code 0L}
@@ -104,14 +128,23 @@ final class SisReplyReader {
     prefix = configuredPrefix.length == 0 ? null : configuredPrefix;
   }
 
-  /** Awaits nothing (the bytes kept stay). */
+  /** Awaits nothing (the bytes kept stay), and drops no rest of an over-long reply any more. */
   void idle() {
     mode = Mode.NONE;
+    skipping = false;
   }
 
-  /** Forgets the bytes kept (what came before a request is not its reply). */
+  /**
+   * Forgets the bytes kept (what came before a request is not its reply). The rest of a reply
+   * dropped as over-long is still dropped when it comes, up to its line end.
+   */
   void clear() {
     rx.reset();
+  }
+
+  /** Whether bytes are being dropped up to the line end of a reply dropped as over-long. */
+  boolean skipping() {
+    return skipping;
   }
 
   /**
@@ -119,13 +152,29 @@ final class SisReplyReader {
    * answer returned once complete.
    */
   Read feed(byte[] b) {
+    int from = 0;
+    if (skipping) {
+      int lf = indexOf(b, (byte) '\n');
+      if (lf < 0) {
+        return Read.NOTHING;
+      }
+      skipping = false;
+      from = lf + 1;
+    }
     if (mode == Mode.NONE) {
       return Read.NOTHING;
     }
-    rx.writeBytes(b);
+    rx.write(b, from, b.length - from);
     if (rx.size() > max) {
+      // the awaited answer is lost: it ends now, as a failure, instead of never
+      byte[] all = rx.toByteArray();
       rx.reset();
-      return Read.OVERLONG;
+      mode = Mode.NONE;
+      prefix = null;
+      echo = null;
+      skipping = all[all.length - 1] != '\n';
+      byte[] start = Arrays.copyOf(all, Math.min(all.length, DROPPED_START));
+      return new Read(Optional.empty(), 0, new Reply(start, null, true));
     }
     byte[] buf = rx.toByteArray();
     if (mode == Mode.DATA) {
@@ -192,7 +241,7 @@ final class SisReplyReader {
     rx.reset();
     rx.write(buf, split.consumed(), buf.length - split.consumed());
     mode = Mode.NONE;
-    return new Read(Optional.of(split.reply()), split.consumed(), false);
+    return new Read(Optional.of(split.reply()), split.consumed(), null);
   }
 
   /** The first {@code end} bytes as a reply, or the IPCP's error when they are just an Enn. */
@@ -204,6 +253,15 @@ final class SisReplyReader {
     return error.isPresent()
         ? new Reply(new byte[0], error.get())
         : new Reply(Arrays.copyOf(b, Math.max(end, 0)), null);
+  }
+
+  private static int indexOf(byte[] b, byte c) {
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static int crlf(byte[] b, int from) {

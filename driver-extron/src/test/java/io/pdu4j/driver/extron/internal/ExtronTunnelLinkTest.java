@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.ProtocolException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
 import java.nio.ByteBuffer;
@@ -263,6 +264,44 @@ class ExtronTunnelLinkTest {
       assertThat(outer.ups).isZero();
       await().until(() -> inner.closed);
     }
+  }
+
+  @Test
+  void aReplyOverTheBoundFailsItsRequestAtOnceAndItsTailIsNotTheNextReply() throws Exception {
+    ExtronTunnelLink link = loggedIn("");
+    CompletionStage<Void> sent = link.send(ascii("?\n"));
+    await().until(() -> inner.sends.size() == 2);
+    inner.feed("CH1=1|230|5|\r\n" + "x".repeat(5000), "x".repeat(5000));
+    assertThat(failure(sent))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("over 8192 bytes")
+        .hasMessageContaining("?\\n")
+        .hasMessageContaining("CH1=1|230|5|")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    // the rest of that reply, up to its line end, is not the next request's reply
+    CompletionStage<Void> next = link.send(ascii("?\n"));
+    await().until(() -> inner.sends.size() == 3);
+    inner.feed("x".repeat(3000), "xx\nOK\r\n>\r\n");
+    next.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().until(() -> outer.data().equals("OK\r\n>"));
+  }
+
+  @Test
+  void aCommandsAnswerOverTheBoundFailsTheCommandAtOnce() throws Exception {
+    ExtronTunnelLink link = loggedIn("");
+    CompletionStage<String> answer = link.command("1O");
+    await().until(() -> inner.sent().endsWith("1O"));
+    inner.feed("y".repeat(8193));
+    assertThat(failure(answer))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("over 8192 bytes")
+        .hasMessageContaining("1O")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    inner.feed("yy\r\n"); // its end, while nothing is asked
+    CompletionStage<String> again = link.command("1O");
+    await().until(() -> inner.sends.size() == 3);
+    inner.feed("1\r\n");
+    assertThat(again.toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("1");
   }
 
   private static ByteBuffer ascii(String s) {

@@ -84,15 +84,35 @@ class SisReplyReaderTest {
   }
 
   @Test
-  void overTheBoundWithoutAnEndIsDroppedAndReported() {
+  void overTheBoundWithoutAnEndIsDroppedAndEndsTheWaitWithItsStart() {
     SisReplyReader r = new SisReplyReader(OptionalInt.of('>'), false, NO_PREFIX, 8);
     r.expectData(b(""));
     assertThat(r.feed(b("12345678")).overlong()).isFalse();
     SisReplyReader.Read read = r.feed(b("9"));
     assertThat(read.overlong()).isTrue();
     assertThat(read.reply()).isEmpty();
+    assertThat(read.dropped().overlong()).isTrue();
+    assertThat(read.dropped().data()).isEqualTo(b("123456789"));
     assertThat(r.buffered()).isZero();
-    assertThat(r.mode()).isEqualTo(SisReplyReader.Mode.DATA); // still awaiting the reply
-    assertThat(text(r.feed(b("ok>")))).isEqualTo("ok>");
+    assertThat(r.mode()).isEqualTo(SisReplyReader.Mode.NONE); // the request has its answer
+    assertThat(r.skipping()).isTrue();
+    // the rest of the dropped reply, through its LF, is not the next request's reply
+    r.expectData(b(""));
+    assertThat(r.feed(b("abc>")).reply()).isEmpty();
+    assertThat(
+            r.feed(b("d\nok>")).reply().map(x -> new String(x.data(), StandardCharsets.ISO_8859_1)))
+        .contains("ok>");
+    assertThat(r.skipping()).isFalse();
+  }
+
+  @Test
+  void theStartOfAnOverLongReplyIsBounded() {
+    SisReplyReader r = new SisReplyReader(OptionalInt.empty(), true, NO_PREFIX, 100);
+    r.expectLine();
+    SisReplyReader.Read read = r.feed(b("z".repeat(500) + "\n"));
+    assertThat(read.dropped().data()).hasSize(SisReplyReader.DROPPED_START);
+    assertThat(r.skipping()).isFalse(); // its line end came with it
+    r.expectLine();
+    assertThat(text(r.feed(b("1\r\n")))).isEqualTo("1");
   }
 }

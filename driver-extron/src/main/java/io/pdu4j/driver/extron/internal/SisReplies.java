@@ -1,0 +1,212 @@
+package io.pdu4j.driver.extron.internal;
+
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.ProtocolException;
+import io.pdu4j.spi.BurstLog;
+import io.pdu4j.spi.CommandQueue;
+import io.pdu4j.spi.DriverCounters;
+import io.pdu4j.spi.Exchange;
+import io.pdu4j.spi.Outcome;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reply side of the IPCP's Telnet session once logged in: feeds what arrives to a {@link
+ * SisReplyReader}, ends a {@code 0L} reply on quiet, and makes the {@link Exchange}s that turn a
+ * reply into a SIS command's answer or a send-data-string's data, or into the IPCP's error (an
+ * {@code Enn}, or a reply over the bound, which fails its request at once).
+ *
+ * <p>Confined to the link's executor, like the link.
+ */
+final class SisReplies {
+  private static final Logger LOG = LoggerFactory.getLogger(ExtronTunnelLink.class);
+
+  /** The most bytes of one reply kept. */
+  static final int MAX_REPLY = 8192;
+
+  private final TunnelSettings settings;
+  private final String describe;
+  private final ScheduledExecutorService executor;
+  private final DriverCounters counters; // the runtime's pdu.frames.malformed
+  private final BiFunction<SisCodec.SisError, String, PowerDeviceException> errorFor;
+  private final BurstLog burst = new BurstLog(LOG);
+  private final SisReplyReader reader;
+  private ScheduledFuture<?> quietTimer; // ends a 0L reply
+  // bumped by every chunk received and every request, so that a stale quiet timer does nothing
+  private long rxGeneration;
+
+  /**
+   * @param errorFor the failure for an {@code Enn} answer to what was sent
+   */
+  SisReplies(
+      TunnelSettings settings,
+      String describe,
+      ScheduledExecutorService executor,
+      DriverCounters counters,
+      BiFunction<SisCodec.SisError, String, PowerDeviceException> errorFor) {
+    this.settings = settings;
+    this.describe = describe;
+    this.executor = executor;
+    this.counters = counters;
+    this.errorFor = errorFor;
+    this.reader =
+        new SisReplyReader(
+            settings.delimiter(), settings.crlfAppended(), settings.prefixBytes(), MAX_REPLY);
+  }
+
+  /** Awaits nothing and forgets everything kept: a session begins or ends. */
+  void reset() {
+    cancelQuiet();
+    reader.idle();
+    reader.clear();
+  }
+
+  /** A request is about to be written: what came before it is not its reply. */
+  void beforeWrite() {
+    reader.clear();
+    rxGeneration++;
+    cancelQuiet();
+  }
+
+  /** Takes bytes the IPCP sent; a reply that ended goes to {@code queue}. */
+  void received(byte[] b, CommandQueue<SisReplyReader.Reply> queue) {
+    boolean awaiting = reader.mode() != SisReplyReader.Mode.NONE;
+    SisReplyReader.Read read = reader.feed(b);
+    if (!awaiting) {
+      return; // unasked (the IPCP says nothing unasked in plain mode), or an over-long reply's rest
+    }
+    if (read.overlong()) {
+      burst.log("{}: reply over {} bytes without an end, dropped", describe, MAX_REPLY);
+      counters.overlongFrame();
+      cancelQuiet();
+      queue.onFrame(read.dropped()); // fails the request it was the reply to
+      return;
+    }
+    rxGeneration++;
+    cancelQuiet();
+    if (read.reply().isPresent()) {
+      queue.onFrame(read.reply().get());
+    } else if (reader.endsIfQuiet()) {
+      // 0L: the IPCP ends the reply on its own timeouts, which cannot be seen on the wire; a CR LF
+      // (or, without appended CR LF, any byte) followed by quiet is taken as the end
+      long generation = rxGeneration;
+      quietTimer =
+          executor.schedule(
+              () -> {
+                if (generation == rxGeneration) {
+                  reader.quiet().ifPresent(queue::onFrame);
+                }
+              },
+              settings.replyQuiet().toNanos(),
+              TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void cancelQuiet() {
+    if (quietTimer != null) {
+      quietTimer.cancel(false);
+      quietTimer = null;
+    }
+  }
+
+  /** The exchange of one send-data-string of {@code data}: completes with the device's reply. */
+  Exchange<SisReplyReader.Reply, byte[]> data(byte[] data, byte[] request) {
+    return new DataExchange(data, request);
+  }
+
+  /** The exchange of one SIS command: completes with its one-line answer, without CR LF. */
+  Exchange<SisReplyReader.Reply, String> line(String command) {
+    return new LineExchange(command);
+  }
+
+  /** The failure of a request whose reply was dropped as over the bound: sent, and its start. */
+  private PowerDeviceException overlong(SisReplyReader.Reply dropped, String sent) {
+    return new ProtocolException(
+        "the IPCP's reply is over " + MAX_REPLY + " bytes without an end; dropped",
+        describe,
+        sent,
+        new String(dropped.data(), StandardCharsets.ISO_8859_1) + "...",
+        null);
+  }
+
+  private final class DataExchange implements Exchange<SisReplyReader.Reply, byte[]> {
+    private final byte[] data;
+    private final byte[] request;
+
+    DataExchange(byte[] data, byte[] request) {
+      this.data = data;
+      this.request = request;
+    }
+
+    @Override
+    public ByteBuffer request() {
+      reader.expectData(data);
+      return ByteBuffer.wrap(request);
+    }
+
+    @Override
+    public String describe() {
+      return "send-data-string to port "
+          + settings.comPort()
+          + ": "
+          + PowerDeviceException.printable(new String(data, StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    public String name() {
+      return "extron-send-data";
+    }
+
+    @Override
+    public Outcome<byte[]> onFrame(SisReplyReader.Reply frame) {
+      if (frame.overlong()) {
+        return Outcome.fail(overlong(frame, new String(data, StandardCharsets.ISO_8859_1)));
+      }
+      if (frame.error() != null) {
+        return Outcome.fail(errorFor.apply(frame.error(), describe()));
+      }
+      return Outcome.done(frame.data());
+    }
+  }
+
+  private final class LineExchange implements Exchange<SisReplyReader.Reply, String> {
+    private final String command;
+
+    LineExchange(String command) {
+      this.command = command;
+    }
+
+    @Override
+    public ByteBuffer request() {
+      reader.expectLine();
+      return ByteBuffer.wrap(command.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    public String describe() {
+      return command;
+    }
+
+    @Override
+    public String name() {
+      return command.equals(SisCodec.FIRMWARE_QUERY) ? "extron-keep-alive" : "extron-command";
+    }
+
+    @Override
+    public Outcome<String> onFrame(SisReplyReader.Reply frame) {
+      if (frame.overlong()) {
+        return Outcome.fail(overlong(frame, command));
+      }
+      if (frame.error() != null) {
+        return Outcome.fail(errorFor.apply(frame.error(), command));
+      }
+      return Outcome.done(new String(frame.data(), StandardCharsets.ISO_8859_1));
+    }
+  }
+}
