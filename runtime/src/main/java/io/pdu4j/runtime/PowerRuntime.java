@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DoNotImplement;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.spi.DeviceOptions;
@@ -42,6 +43,7 @@ import java.util.concurrent.ThreadFactory;
  * <p>Every method is safe to call from any thread. Errors are {@link
  * io.pdu4j.api.PowerDeviceException}s, never checked exceptions.
  */
+@DoNotImplement
 public interface PowerRuntime extends AutoCloseable {
 
   /**
