@@ -22,24 +22,35 @@ public enum ConnectionProblem {
   CONFIGURATION_ERROR;
 
   /**
-   * The problem a failure means: {@link #LOGIN_DENIED} for a {@link LoginDeniedException}, {@link
-   * #CONFIGURATION_ERROR} for an {@link InvalidArgumentException}, else {@link
-   * #COMMUNICATION_ERROR}. {@link CompletionException} and {@link ExecutionException} are looked
-   * through; null means {@link #COMMUNICATION_ERROR}.
+   * The problem a failure means, derived from its {@link PowerDeviceException#kindOf kind}: {@link
+   * #LOGIN_DENIED} for {@link PowerDeviceException.Kind#LOGIN_DENIED}, {@link #CONFIGURATION_ERROR}
+   * for {@link PowerDeviceException.Kind#INVALID_ARGUMENT}, else {@link #COMMUNICATION_ERROR}.
+   * {@link CompletionException} and {@link ExecutionException} are looked through; null means
+   * {@link #COMMUNICATION_ERROR}.
    */
   public static ConnectionProblem of(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof LoginDeniedException) {
-      return LOGIN_DENIED;
-    }
-    if (t instanceof InvalidArgumentException) {
-      return CONFIGURATION_ERROR;
-    }
-    return COMMUNICATION_ERROR;
+    return forKind(PowerDeviceException.kindOf(failure));
+  }
+
+  /** The problem a failure of this kind means; see {@link #of(Throwable)}. */
+  public static ConnectionProblem forKind(PowerDeviceException.Kind kind) {
+    return switch (kind) {
+      case LOGIN_DENIED -> LOGIN_DENIED;
+      case INVALID_ARGUMENT -> CONFIGURATION_ERROR;
+      case UNSUPPORTED,
+          REJECTED,
+          NOT_CONFIRMED,
+          TIMEOUT,
+          LINK_LOST,
+          UNREACHABLE,
+          BUSY,
+          PROTOCOL,
+          CLOSED,
+          FAILED,
+          CANCELLED,
+          INTERNAL ->
+          COMMUNICATION_ERROR;
+    };
   }
 
   /** The lower-case form used as a metric tag value, e.g. {@code communication_error}. */

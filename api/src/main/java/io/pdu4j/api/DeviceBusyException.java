@@ -8,12 +8,12 @@ public class DeviceBusyException extends PowerDeviceException {
 
   /** An error with a message only. */
   public DeviceBusyException(String message) {
-    super(message);
+    super(Kind.BUSY, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public DeviceBusyException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.BUSY, message, null, null, null, cause);
   }
 
   /**
@@ -27,6 +27,6 @@ public class DeviceBusyException extends PowerDeviceException {
    */
   public DeviceBusyException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.BUSY, message, device, sent, received, cause);
   }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** A device's own clock, which runs in local time with no zone. */
+@DoNotImplement
 public interface DeviceClock {
 
   /** A reading of the device clock and the host's clock at the moment it was received. */
@@ -41,6 +42,10 @@ public interface DeviceClock {
    * no zone, so the caller says which local time it should keep).
    */
   default CompletionStage<Void> setToNow(java.time.ZoneId zone) {
-    return set(LocalDateTime.now(Objects.requireNonNull(zone, "zone")));
+    if (zone == null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new InvalidArgumentException("a zone is required to set the clock to the host's time"));
+    }
+    return set(LocalDateTime.now(zone));
   }
 }

@@ -6,12 +6,12 @@ public class DeviceClosedException extends PowerDeviceException {
 
   /** An error with a message only. */
   public DeviceClosedException(String message) {
-    super(message);
+    super(Kind.CLOSED, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public DeviceClosedException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.CLOSED, message, null, null, null, cause);
   }
 
   /**
@@ -25,6 +25,6 @@ public class DeviceClosedException extends PowerDeviceException {
    */
   public DeviceClosedException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.CLOSED, message, device, sent, received, cause);
   }
 }

@@ -8,12 +8,12 @@ public class DeviceRejectedException extends PowerDeviceException {
 
   /** An error with a message only. */
   public DeviceRejectedException(String message) {
-    super(message);
+    super(Kind.REJECTED, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public DeviceRejectedException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.REJECTED, message, null, null, null, cause);
   }
 
   /**
@@ -27,6 +27,12 @@ public class DeviceRejectedException extends PowerDeviceException {
    */
   public DeviceRejectedException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.REJECTED, message, device, sent, received, cause);
+  }
+
+  /** For {@link LoginDeniedException}, a rejection of a kind of its own. */
+  DeviceRejectedException(
+      Kind kind, String message, String device, String sent, String received, Throwable cause) {
+    super(kind, message, device, sent, received, cause);
   }
 }

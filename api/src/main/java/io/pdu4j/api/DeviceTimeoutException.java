@@ -6,12 +6,12 @@ public class DeviceTimeoutException extends PowerDeviceException {
 
   /** An error with a message only. */
   public DeviceTimeoutException(String message) {
-    super(message);
+    super(Kind.TIMEOUT, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public DeviceTimeoutException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.TIMEOUT, message, null, null, null, cause);
   }
 
   /**
@@ -25,6 +25,6 @@ public class DeviceTimeoutException extends PowerDeviceException {
    */
   public DeviceTimeoutException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.TIMEOUT, message, device, sent, received, cause);
   }
 }

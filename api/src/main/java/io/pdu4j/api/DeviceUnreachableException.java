@@ -6,12 +6,12 @@ public class DeviceUnreachableException extends PowerDeviceException {
 
   /** An error with a message only. */
   public DeviceUnreachableException(String message) {
-    super(message);
+    super(Kind.UNREACHABLE, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public DeviceUnreachableException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.UNREACHABLE, message, null, null, null, cause);
   }
 
   /**
@@ -25,6 +25,6 @@ public class DeviceUnreachableException extends PowerDeviceException {
    */
   public DeviceUnreachableException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.UNREACHABLE, message, device, sent, received, cause);
   }
 }

@@ -6,12 +6,12 @@ public class InvalidArgumentException extends PowerDeviceException {
 
   /** An error with a message only. */
   public InvalidArgumentException(String message) {
-    super(message);
+    super(Kind.INVALID_ARGUMENT, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public InvalidArgumentException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.INVALID_ARGUMENT, message, null, null, null, cause);
   }
 
   /**
@@ -25,6 +25,6 @@ public class InvalidArgumentException extends PowerDeviceException {
    */
   public InvalidArgumentException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.INVALID_ARGUMENT, message, device, sent, received, cause);
   }
 }

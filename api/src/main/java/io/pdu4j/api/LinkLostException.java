@@ -8,12 +8,12 @@ public class LinkLostException extends PowerDeviceException {
 
   /** An error with a message only. */
   public LinkLostException(String message) {
-    super(message);
+    super(Kind.LINK_LOST, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public LinkLostException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.LINK_LOST, message, null, null, null, cause);
   }
 
   /**
@@ -27,6 +27,6 @@ public class LinkLostException extends PowerDeviceException {
    */
   public LinkLostException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.LINK_LOST, message, device, sent, received, cause);
   }
 }

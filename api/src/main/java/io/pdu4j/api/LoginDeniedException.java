@@ -10,7 +10,7 @@ public class LoginDeniedException extends DeviceRejectedException {
 
   /** An error with a message only. */
   public LoginDeniedException(String message) {
-    super(message);
+    super(Kind.LOGIN_DENIED, message, null, null, null, null);
   }
 
   /**
@@ -24,6 +24,6 @@ public class LoginDeniedException extends DeviceRejectedException {
    */
   public LoginDeniedException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.LOGIN_DENIED, message, device, sent, received, cause);
   }
 }

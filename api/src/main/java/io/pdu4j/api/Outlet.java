@@ -3,6 +3,7 @@ package io.pdu4j.api;
 import java.time.Duration;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -12,7 +13,15 @@ import java.util.concurrent.CompletionStage;
  * reported, never what pdu4j expects after a command. The switching methods complete only when the
  * device has both accepted the command and reported the new state; if the device reports another
  * state they fail with {@link StateNotConfirmedException}.
+ *
+ * <p>Its I/O methods (those returning a {@link CompletionStage}) never throw: an invalid argument
+ * fails the stage with {@link InvalidArgumentException} before anything is sent, a missing
+ * capability with {@link UnsupportedCapabilityException}. Cancelling a stage is described on {@link
+ * PowerDevice}.
+ *
+ * <p>Implemented by pdu4j only ({@link DoNotImplement}): it may gain methods in a minor release.
  */
+@DoNotImplement
 public interface Outlet {
 
   /** The outlet's number, 1-based, stable for the life of the device. */
@@ -56,15 +65,19 @@ public interface Outlet {
 
   /**
    * Switches to {@code state}, which must be {@link OutletState#ON} or {@link OutletState#OFF}; any
-   * other fails the stage with {@link InvalidArgumentException}.
+   * other value (UNKNOWN, null) fails the stage with {@link InvalidArgumentException}, unsent.
    */
   default CompletionStage<OutletStatus> switchTo(OutletState state) {
+    if (state == null) {
+      return CompletableFuture.failedFuture(
+          new InvalidArgumentException("a state is required: ON or OFF"));
+    }
     return switch (state) {
       case ON -> switchOn();
       case OFF -> switchOff();
       case UNKNOWN ->
-          java.util.concurrent.CompletableFuture.failedFuture(
-              new InvalidArgumentException("cannot switch an outlet to UNKNOWN"));
+          CompletableFuture.failedFuture(
+              new InvalidArgumentException("cannot switch an outlet to UNKNOWN; use ON or OFF"));
     };
   }
 

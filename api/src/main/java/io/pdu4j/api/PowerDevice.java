@@ -15,8 +15,24 @@ import java.util.concurrent.CompletionStage;
  * device's own I/O thread: do not block in a callback; use the {@code *Async} variants of {@link
  * CompletionStage} to move heavy work elsewhere.
  *
- * <p>Methods are safe to call from any thread.
+ * <p>The I/O methods (those returning a {@link CompletionStage}, here and on {@link Outlet}, {@link
+ * Scheduler} and {@link DeviceClock}) never throw: invalid arguments fail the stage with {@link
+ * InvalidArgumentException} and nothing is sent; a capability the device lacks fails it with {@link
+ * UnsupportedCapabilityException}. Plain lookups that return no stage, such as {@link
+ * #outlet(int)}, throw {@link InvalidArgumentException} as documented on each.
+ *
+ * <p>Cancelling a returned stage ({@code toCompletableFuture().cancel(..)}) completes that stage
+ * with a {@link java.util.concurrent.CancellationException} and nothing else; it never takes back
+ * what was sent. A command still waiting in the device's queue behind others may be dropped unsent;
+ * one already sent (and, for drivers that compose a call of several commands, the rest of the call)
+ * runs to its end, its reply is read so that it is not taken for the next command's, and its result
+ * is discarded. So a cancelled switch may still switch the outlet: refresh to see what the device
+ * did. The device stays usable after a cancellation.
+ *
+ * <p>Methods are safe to call from any thread. Implemented by pdu4j only ({@link DoNotImplement}):
+ * it may gain methods in a minor release.
  */
+@DoNotImplement
 public interface PowerDevice extends AutoCloseable {
 
   /** What this device is and where it is. */
@@ -58,7 +74,8 @@ public interface PowerDevice extends AutoCloseable {
    * DeviceCapability#SWITCH_ALL}); completes with the first status the device reports after it
    * accepted the command.
    *
-   * @param state {@link OutletState#ON} or {@link OutletState#OFF}
+   * @param state {@link OutletState#ON} or {@link OutletState#OFF}; another value (UNKNOWN, null)
+   *     fails the stage with {@link InvalidArgumentException}, unsent
    */
   CompletionStage<DeviceStatus> switchAll(OutletState state);
 

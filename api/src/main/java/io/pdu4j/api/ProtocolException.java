@@ -6,12 +6,12 @@ public class ProtocolException extends PowerDeviceException {
 
   /** An error with a message only. */
   public ProtocolException(String message) {
-    super(message);
+    super(Kind.PROTOCOL, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public ProtocolException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.PROTOCOL, message, null, null, null, cause);
   }
 
   /**
@@ -25,6 +25,6 @@ public class ProtocolException extends PowerDeviceException {
    */
   public ProtocolException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.PROTOCOL, message, device, sent, received, cause);
   }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
  * A device's store of {@link ScheduleRule}s, which the device runs by itself. Writes are verified
  * by reading the store back.
  */
+@DoNotImplement
 public interface Scheduler {
   /** Reads the rules the device holds, in its order. */
   CompletionStage<List<ScheduleRule>> rules();

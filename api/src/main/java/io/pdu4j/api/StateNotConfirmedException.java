@@ -6,12 +6,12 @@ public class StateNotConfirmedException extends PowerDeviceException {
 
   /** An error with a message only. */
   public StateNotConfirmedException(String message) {
-    super(message);
+    super(Kind.NOT_CONFIRMED, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public StateNotConfirmedException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.NOT_CONFIRMED, message, null, null, null, cause);
   }
 
   /**
@@ -25,6 +25,6 @@ public class StateNotConfirmedException extends PowerDeviceException {
    */
   public StateNotConfirmedException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.NOT_CONFIRMED, message, device, sent, received, cause);
   }
 }

@@ -6,12 +6,12 @@ public class UnsupportedCapabilityException extends PowerDeviceException {
 
   /** An error with a message only. */
   public UnsupportedCapabilityException(String message) {
-    super(message);
+    super(Kind.UNSUPPORTED, message, null, null, null, null);
   }
 
   /** An error with a message and a cause. */
   public UnsupportedCapabilityException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.UNSUPPORTED, message, null, null, null, cause);
   }
 
   /**
@@ -25,6 +25,6 @@ public class UnsupportedCapabilityException extends PowerDeviceException {
    */
   public UnsupportedCapabilityException(
       String message, String device, String sent, String received, Throwable cause) {
-    super(message, device, sent, received, cause);
+    super(Kind.UNSUPPORTED, message, device, sent, received, cause);
   }
 }

@@ -4,26 +4,33 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.runtime.DiscovererInfo;
+import io.pdu4j.runtime.DiscoveryRequest;
+import io.pdu4j.runtime.DiscoveryResult;
+import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.spi.DeviceDiscoverer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pdu4j discover [--timeout DURATION] [--broadcast ADDR] [--port [DRIVER=]N]... [--json]}:
- * asks every driver that can discover (found through {@link ServiceLoader}), all at once over one
- * window, and prints the devices found with addresses ready for the other commands: IsoTek units
- * answer a broadcast, Enistic controllers are heard passively as they broadcast their readings.
+ * {@code pdu4j discover [--timeout DURATION] [--broadcast ADDR] [--port [DRIVER=]N]... [--json]
+ * [--plugins DIR]}: asks every driver that can discover (the runtime's discoverers, found through
+ * {@link java.util.ServiceLoader} and in plugin jars), all at once over one window, and prints the
+ * devices found with addresses ready for the other commands: IsoTek units answer a broadcast,
+ * Enistic controllers are heard passively as they broadcast their readings.
  *
  * <p>Ports are per driver ({@code --port isotek=5010 --port enistic=53015}). A bare {@code --port
  * N} is the port of the one driver chosen with {@code --driver}, or else of the drivers that send a
@@ -74,74 +81,82 @@ final class DiscoverCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object per device.")
   boolean json;
 
+  @Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description =
+          "A directory of plugin jars: their discoverers are asked too (see docs/plugins.md).")
+  Path plugins;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    List<DeviceDiscoverer> discoverers = new ArrayList<>();
-    for (DeviceDiscoverer d : ServiceLoader.load(DeviceDiscoverer.class)) {
-      if (driver == null || driver.equalsIgnoreCase(d.driver())) {
-        discoverers.add(d);
-      }
+    PowerRuntime.Builder builder = PowerRuntime.builder().ioThreads(1);
+    if (plugins != null) {
+      builder.pluginDirectory(plugins);
     }
-    if (discoverers.isEmpty()) {
-      throw new InvalidArgumentException("no driver named '" + driver + "' can discover devices");
-    }
-    Map<DeviceDiscoverer, Integer> portOf = ports(discoverers);
     PrintWriter out = spec.commandLine().getOut();
-    List<DeviceDiscoverer.Found> found = new ArrayList<>();
-    try {
-      // every driver listens over the same window, so the whole run takes one window
-      Map<DeviceDiscoverer, CompletionStage<DeviceDiscoverer.Result>> running =
-          new LinkedHashMap<>();
-      for (DeviceDiscoverer d : discoverers) {
-        running.put(d, d.discover(new DeviceDiscoverer.Request(broadcast, portOf.get(d), timeout)));
+    PrintWriter err = spec.commandLine().getErr();
+    try (PowerRuntime runtime = builder.build()) {
+      if (plugins != null) {
+        DeviceArgs.reportPlugins(runtime, err);
       }
-      RuntimeException firstFailure = null;
-      int succeeded = 0;
-      for (Map.Entry<DeviceDiscoverer, CompletionStage<DeviceDiscoverer.Result>> e :
-          running.entrySet()) {
-        try {
-          DeviceDiscoverer.Result r =
-              DeviceArgs.await(
-                  e.getValue(),
-                  timeout.plusSeconds(5),
-                  "discovering " + e.getKey().driver() + " devices",
-                  broadcast);
-          found.addAll(r.devices());
-          succeeded++;
-        } catch (RuntimeException failure) {
-          // one driver's failure (say, its port is taken) must not hide what the others found
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "pdu4j: "
-                      + e.getKey().driver()
-                      + " discovery failed: "
-                      + TerminalText.safeLines(failure.getMessage()));
-          if (firstFailure == null) {
-            firstFailure = failure;
-          }
+      List<DiscovererInfo> discoverers = new ArrayList<>();
+      for (DiscovererInfo d : runtime.discoverers()) {
+        if (driver == null || driver.equalsIgnoreCase(d.driver())) {
+          discoverers.add(d);
         }
       }
-      if (succeeded == 0 && firstFailure != null) {
+      if (discoverers.isEmpty()) {
+        throw new InvalidArgumentException("no driver named '" + driver + "' can discover devices");
+      }
+      DiscoveryRequest request =
+          new DiscoveryRequest(
+              discoverers.stream().map(DiscovererInfo::driver).collect(Collectors.toSet()),
+              broadcast,
+              ports(runtime.discoverers(), discoverers),
+              timeout,
+              DiscoveryRequest.DEFAULT_MAX_DEVICES);
+      // every driver listens over the same window, so the whole run takes one window; the
+      // runtime gives up on a driver 5 s after it, this is a backstop behind that
+      DiscoveryResult result =
+          DeviceArgs.await(
+              runtime.discover(request), timeout.plusSeconds(10), "discovering devices", broadcast);
+      RuntimeException firstFailure = null;
+      for (Map.Entry<String, PowerDeviceException> f : result.failures().entrySet()) {
+        // one driver's failure (say, its port is taken) must not hide what the others found
+        err.println(
+            "pdu4j: "
+                + f.getKey()
+                + " discovery failed: "
+                + TerminalText.safeLines(f.getValue().getMessage()));
+        if (firstFailure == null) {
+          firstFailure = f.getValue();
+        }
+      }
+      if (firstFailure != null && result.failures().size() == discoverers.size()) {
         throw firstFailure;
       }
-      for (DeviceDiscoverer.Found f : found) {
+      for (DeviceDiscoverer.Found f : result.devices()) {
         out.println(json ? json(f) : text(f));
       }
-      if (found.isEmpty() && !json) {
+      if (result.devices().isEmpty() && !json) {
         out.println("no devices answered");
       }
       // what the others found is printed, but a run in which a driver could not look is no success
       return firstFailure == null ? ExitCodes.OK : ExitCodes.of(firstFailure);
     } finally {
       out.flush();
+      err.flush();
     }
   }
 
-  /** Each discoverer's port, from {@code --port}: see the class comment. */
-  private Map<DeviceDiscoverer, Integer> ports(List<DeviceDiscoverer> discoverers) {
+  /**
+   * Each chosen discoverer's port, by driver code, from {@code --port}: see the class comment. The
+   * runtime refuses a listener on the port a request goes to.
+   */
+  private Map<String, Integer> ports(List<DiscovererInfo> all, List<DiscovererInfo> chosen) {
     Integer bare = null;
     Map<String, Integer> byDriver = new LinkedHashMap<>();
     for (String p : ports) {
@@ -156,39 +171,20 @@ final class DiscoverCommand implements Callable<Integer> {
         continue;
       }
       String name = t.substring(0, eq).trim();
-      boolean known =
-          ServiceLoader.load(DeviceDiscoverer.class).stream()
-              .anyMatch(d -> d.get().driver().equalsIgnoreCase(name));
+      boolean known = all.stream().anyMatch(d -> d.driver().equalsIgnoreCase(name));
       if (!known) {
         throw new InvalidArgumentException(
             "--port " + p + ": no driver named '" + name + "' can discover devices");
       }
-      if (byDriver.put(name.toLowerCase(java.util.Locale.ROOT), port(t.substring(eq + 1), p))
-          != null) {
+      if (byDriver.put(name.toLowerCase(Locale.ROOT), port(t.substring(eq + 1), p)) != null) {
         throw new InvalidArgumentException("--port names driver '" + name + "' twice");
       }
     }
-    Map<DeviceDiscoverer, Integer> result = new LinkedHashMap<>();
-    for (DeviceDiscoverer d : discoverers) {
-      Integer own = byDriver.get(d.driver().toLowerCase(java.util.Locale.ROOT));
+    Map<String, Integer> result = new LinkedHashMap<>();
+    for (DiscovererInfo d : chosen) {
+      Integer own = byDriver.get(d.driver());
       boolean bareApplies = bare != null && (driver != null || d.sendsRequest());
-      result.put(d, own != null ? own : bareApplies ? bare : d.defaultPort());
-    }
-    for (Map.Entry<DeviceDiscoverer, Integer> listener : result.entrySet()) {
-      for (Map.Entry<DeviceDiscoverer, Integer> sender : result.entrySet()) {
-        if (!listener.getKey().sendsRequest()
-            && sender.getKey().sendsRequest()
-            && listener.getValue().equals(sender.getValue())) {
-          throw new InvalidArgumentException(
-              "--port: "
-                  + listener.getKey().driver()
-                  + " would listen on port "
-                  + listener.getValue()
-                  + ", where "
-                  + sender.getKey().driver()
-                  + " sends its request, and take the answers; give them different ports");
-        }
-      }
+      result.put(d.driver(), own != null ? own : bareApplies ? bare : d.defaultPort());
     }
     return result;
   }

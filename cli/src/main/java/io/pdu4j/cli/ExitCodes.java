@@ -1,12 +1,6 @@
 package io.pdu4j.cli;
 
-import io.pdu4j.api.DeviceRejectedException;
-import io.pdu4j.api.DeviceTimeoutException;
-import io.pdu4j.api.DeviceUnreachableException;
-import io.pdu4j.api.InvalidArgumentException;
-import io.pdu4j.api.LinkLostException;
-import io.pdu4j.api.StateNotConfirmedException;
-import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.api.PowerDeviceException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -29,32 +23,23 @@ final class ExitCodes {
 
   private ExitCodes() {}
 
-  /** The exit code for a failure. */
+  /** The exit code for a failure, derived from its {@link PowerDeviceException#kindOf kind}. */
   static int of(Throwable failure) {
-    Throwable t = unwrap(failure);
-    if (t instanceof InvalidArgumentException) {
-      return USAGE;
-    }
-    if (t instanceof DeviceRejectedException
-        || t instanceof StateNotConfirmedException
-        || t instanceof UnsupportedCapabilityException) {
-      return REJECTED;
-    }
-    if (t instanceof DeviceTimeoutException
-        || t instanceof DeviceUnreachableException
-        || t instanceof LinkLostException) {
-      return UNREACHABLE;
-    }
-    return FAILURE;
+    return forKind(PowerDeviceException.kindOf(failure));
+  }
+
+  /** The exit code for a failure of this kind. */
+  static int forKind(PowerDeviceException.Kind kind) {
+    return switch (kind) {
+      case INVALID_ARGUMENT -> USAGE;
+      case REJECTED, LOGIN_DENIED, NOT_CONFIRMED, UNSUPPORTED -> REJECTED;
+      case TIMEOUT, UNREACHABLE, LINK_LOST -> UNREACHABLE;
+      case BUSY, PROTOCOL, CLOSED, FAILED, CANCELLED, INTERNAL -> FAILURE;
+    };
   }
 
   /** The failure behind {@link CompletionException} and {@link ExecutionException} wrappers. */
   static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    return PowerDeviceException.unwrap(failure);
   }
 }

@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -11,12 +12,16 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import io.pdu4j.api.DoNotImplement;
+import io.pdu4j.it.fixture.HomeMadeOutlet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -342,5 +347,101 @@ class ArchitectureTest {
         .should()
         .beFreeOfCycles()
         .check(classes);
+  }
+
+  /**
+   * Where the types marked {@link DoNotImplement} (PowerDevice, Outlet, Scheduler, DeviceClock,
+   * Subscription, PowerRuntime, SupervisedDevice) may be implemented: the API, the SPI's shared
+   * support and the runtime, which build the objects users see.
+   */
+  private static final String[] FRAMEWORK_PACKAGES = {
+    "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.runtime.."
+  };
+
+  /**
+   * Driver classes that still implement a {@link DoNotImplement} type because their driver has not
+   * yet moved to the driver session SPI. Remove each entry as its driver moves; the list must end
+   * empty. No entry may be added.
+   */
+  private static final Set<String> NOT_YET_ON_THE_SESSION_SPI =
+      Set.of(
+          "io.pdu4j.driver.isotek.internal.IsoTekDevice",
+          "io.pdu4j.driver.isotek.internal.IsoTekOutlet",
+          "io.pdu4j.driver.isotek.internal.IsoTekScheduler",
+          "io.pdu4j.driver.isotek.internal.IsoTekClock",
+          "io.pdu4j.driver.enistic.internal.EnisticDevice",
+          "io.pdu4j.driver.enistic.internal.EnisticOutlet",
+          "io.pdu4j.driver.extron.internal.ExtronRelayDevice",
+          "io.pdu4j.driver.extron.internal.ExtronRelayDevice$Relay",
+          "io.pdu4j.example.relay.LineRelayDevice",
+          "io.pdu4j.example.relay.LineRelayDevice$RelayOutlet");
+
+  private static boolean implementsAFrameworkOnlyType(JavaClass c) {
+    return c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(DoNotImplement.class));
+  }
+
+  private static boolean inTheFramework(JavaClass c) {
+    for (String pkg : FRAMEWORK_PACKAGES) {
+      String prefix = pkg.substring(0, pkg.length() - 2);
+      if (c.getPackageName().equals(prefix) || c.getPackageName().startsWith(prefix + ".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** No class outside the framework implements a {@link DoNotImplement} type, bar the allowlist. */
+  static ArchRule onlyTheFrameworkImplementsDoNotImplementTypes() {
+    return classes()
+        .should(
+            new ArchCondition<JavaClass>(
+                "implement no @DoNotImplement type outside "
+                    + String.join(", ", FRAMEWORK_PACKAGES)) {
+              @Override
+              public void check(JavaClass item, ConditionEvents events) {
+                if (implementsAFrameworkOnlyType(item)
+                    && !inTheFramework(item)
+                    && !NOT_YET_ON_THE_SESSION_SPI.contains(item.getName())) {
+                  events.add(
+                      SimpleConditionEvent.violated(
+                          item,
+                          item.getName()
+                              + " implements "
+                              + item.getAllRawInterfaces().stream()
+                                  .filter(i -> i.isAnnotatedWith(DoNotImplement.class))
+                                  .map(JavaClass::getSimpleName)
+                                  .sorted()
+                                  .toList()
+                              + ", which pdu4j alone implements"));
+                }
+              }
+            })
+        .allowEmptyShould(true);
+  }
+
+  @Test
+  void onlyTheFrameworkImplementsTheUsersTypes() throws IOException {
+    JavaClasses example;
+    try (JarFile jar = new JarFile(EXAMPLE_JAR.toFile())) {
+      example = new ClassFileImporter().importJar(jar);
+    }
+    onlyTheFrameworkImplementsDoNotImplementTypes().check(classes);
+    onlyTheFrameworkImplementsDoNotImplementTypes().check(example);
+    // an entry whose class no longer implements such a type is removed, so the list only shrinks
+    for (String name : NOT_YET_ON_THE_SESSION_SPI) {
+      JavaClasses where = name.startsWith("io.pdu4j.example.") ? example : classes;
+      assertThat(where.contain(name)).as("%s exists", name).isTrue();
+      assertThat(implementsAFrameworkOnlyType(where.get(name)))
+          .as("%s still implements a @DoNotImplement type", name)
+          .isTrue();
+    }
+  }
+
+  @Test
+  void theDoNotImplementRuleReportsAClassOutsideTheFramework() {
+    JavaClasses fixture = new ClassFileImporter().importClasses(HomeMadeOutlet.class);
+    assertThatThrownBy(() -> onlyTheFrameworkImplementsDoNotImplementTypes().check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(HomeMadeOutlet.class.getName() + " implements [Outlet]");
   }
 }

@@ -5,7 +5,9 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.spi.DeviceOptions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -86,6 +88,44 @@ final class DefaultPowerRuntime implements PowerRuntime {
                     e.embedded(),
                     e.plugin().map(j -> new PluginSource(j.path(), j.version()))))
         .toList();
+  }
+
+  @Override
+  public CompletionStage<DiscoveryResult> discover(DiscoveryRequest request) {
+    if (request == null) {
+      return CompletableFuture.failedFuture(
+          new io.pdu4j.api.InvalidArgumentException("a discovery request is required"));
+    }
+    return core.discover(
+            request.drivers(),
+            request.broadcast(),
+            request.ports(),
+            request.window(),
+            request.maxDevices())
+        .thenApply(o -> new DiscoveryResult(o.devices(), o.failures(), o.ignored(), o.dropped()));
+  }
+
+  @Override
+  public List<DiscovererInfo> discoverers() {
+    List<DiscovererInfo> list = new ArrayList<>();
+    for (var e : core.discoverers()) {
+      int port;
+      boolean sends;
+      try {
+        port = e.provider().defaultPort();
+        sends = e.provider().sendsRequest();
+      } catch (Throwable t) { // whatever a plugin throws; see PluginJars
+        continue; // discover() reports it as that driver's failure
+      }
+      list.add(
+          new DiscovererInfo(
+              e.code(),
+              port,
+              sends,
+              e.type().getName(),
+              e.plugin().map(j -> new PluginSource(j.path(), j.version()))));
+    }
+    return List.copyOf(list);
   }
 
   /** What a provider says of itself; a plugin that throws here does not stop a listing. */

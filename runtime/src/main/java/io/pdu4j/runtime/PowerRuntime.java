@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DoNotImplement;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.spi.DeviceOptions;
@@ -42,6 +43,7 @@ import java.util.concurrent.ThreadFactory;
  * <p>Every method is safe to call from any thread. Errors are {@link
  * io.pdu4j.api.PowerDeviceException}s, never checked exceptions.
  */
+@DoNotImplement
 public interface PowerRuntime extends AutoCloseable {
 
   /**
@@ -122,6 +124,25 @@ public interface PowerRuntime extends AutoCloseable {
    * DriverInfo#plugin() plugin}.
    */
   List<PluginProblem> pluginProblems();
+
+  /**
+   * Finds devices on the local network with the discoverers of the chosen drivers ({@link
+   * io.pdu4j.spi.DeviceDiscoverer}s found through {@link java.util.ServiceLoader} and in plugin
+   * jars, like drivers), all at once over the request's window, without blocking.
+   *
+   * <p>The stage completes once every discoverer has reported, shortly after the window (a
+   * discoverer that has not reported 5 s after it is given up as a {@link
+   * io.pdu4j.api.DeviceTimeoutException} of its driver). One driver's failure (its port in use)
+   * does not fail the stage: it is in {@link DiscoveryResult#failures()}, and what the others found
+   * is in {@link DiscoveryResult#devices()}. The stage fails with {@link
+   * io.pdu4j.api.InvalidArgumentException} when the request names a driver that cannot discover, or
+   * gives a listening driver the port another sends its request to (it would take the answers), and
+   * with {@link DeviceClosedException} when this runtime is closed.
+   */
+  CompletionStage<DiscoveryResult> discover(DiscoveryRequest request);
+
+  /** The discoverers this runtime knows, sorted by driver code. */
+  List<DiscovererInfo> discoverers();
 
   /** The options a device gets unless its address overrides them. */
   DeviceOptions defaults();

@@ -1,6 +1,7 @@
 package io.pdu4j.runtime;
 
 import io.pdu4j.api.DeviceHealth;
+import io.pdu4j.api.DoNotImplement;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.Subscription;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
  * io.pdu4j.api.DeviceTimeoutException}; one in flight when the link drops fails with {@link
  * io.pdu4j.api.LinkLostException}. None is lost or completed twice. Safe to use from any thread.
  */
+@DoNotImplement
 public interface SupervisedDevice extends AutoCloseable {
 
   /** The name it was configured with (its {@code device} tag). */

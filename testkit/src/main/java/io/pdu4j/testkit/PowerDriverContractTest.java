@@ -8,6 +8,7 @@ import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.LinkLostException;
@@ -57,14 +58,16 @@ import org.junit.jupiter.api.Test;
  * with {@link UnsupportedCapabilityException} without sending, on the device and on outlets that do
  * not switch); a switch completes with the state the device confirmed, and the simulator agrees;
  * states come from the device (a change made at the simulator is seen); outlet 0 and outlet count +
- * 1 are refused with {@link InvalidArgumentException} before anything is sent; a silent device
- * fails with {@link DeviceTimeoutException}, a rejection with {@link DeviceRejectedException}
- * carrying the raw reply, a lost link with {@link LinkLostException}, and the device works again
- * afterwards; a flood of garbage and over-long input is skipped and counted and the device stays
- * usable; close fails pending commands with {@link DeviceClosedException} and ends every thread the
- * driver started. Every stage a test looks at completes exactly once: the kit counts its callbacks
- * when it completes and again after the device is closed, so a late second completion fails the
- * test too.
+ * 1 are refused with {@link InvalidArgumentException} before anything is sent, and an invalid
+ * argument to an I/O method (a switch to UNKNOWN or null, a negative off time, null settings, rules
+ * or time) fails the returned stage with it, never throws; a refresh cancelled among others leaves
+ * them and the device working; a silent device fails with {@link DeviceTimeoutException}, a
+ * rejection with {@link DeviceRejectedException} carrying the raw reply, a lost link with {@link
+ * LinkLostException}, and the device works again afterwards; a flood of garbage and over-long input
+ * is skipped and counted and the device stays usable; close fails pending commands with {@link
+ * DeviceClosedException} and ends every thread the driver started. Every stage a test looks at
+ * completes exactly once: the kit counts its callbacks when it completes and again after the device
+ * is closed, so a late second completion fails the test too.
  *
  * <p>Open the device with a short command timeout (a second or two): the timeout tests wait for it.
  * Each test gets a fresh device from {@link #openDevice()}; after the test the kit closes it, then
@@ -413,6 +416,21 @@ public abstract class PowerDriverContractTest {
     assertNothingSentSince(before);
   }
 
+  /** The call returns a stage (it does not throw) that fails with InvalidArgumentException. */
+  private void assertInvalid(String call, Supplier<CompletionStage<?>> invocation)
+      throws Exception {
+    CompletionStage<?> stage;
+    try {
+      stage = invocation.get();
+    } catch (RuntimeException thrown) {
+      throw new AssertionError(call + " threw instead of failing its stage: " + thrown, thrown);
+    }
+    assertThat(stage).as("the stage of %s", call).isNotNull();
+    assertThat(failure(stage))
+        .as("the failure of %s", call)
+        .isInstanceOf(InvalidArgumentException.class);
+  }
+
   private static boolean on(OutletState s) {
     return s == OutletState.ON;
   }
@@ -541,18 +559,75 @@ public abstract class PowerDriverContractTest {
   }
 
   @Test
-  void invalidOutletsAreRefusedBeforeSending() throws Exception {
+  void invalidOutletsAreRefusedBeforeSending() {
     long before = sent();
     int count = device.outlets().size();
     assertThatThrownBy(() -> device.outlet(0)).isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> device.outlet(count + 1)).isInstanceOf(InvalidArgumentException.class);
     assertThatThrownBy(() -> device.outlet(-1)).isInstanceOf(InvalidArgumentException.class);
+    assertNothingSentSince(before);
+  }
+
+  @Test
+  void invalidArgumentsFailTheStageWithoutSending() throws Exception {
+    long before = sent();
+    int checked = 0;
     if (switches()) {
       Outlet o = device.outlet(firstSwitchable());
-      assertThat(failure(o.switchTo(OutletState.UNKNOWN)))
-          .isInstanceOf(InvalidArgumentException.class);
+      assertInvalid("switchTo(UNKNOWN)", () -> o.switchTo(OutletState.UNKNOWN));
+      assertInvalid("switchTo(null)", () -> o.switchTo(null));
+      checked += 2;
+      if (device.has(DeviceCapability.CYCLE)) {
+        assertInvalid("cycle(-1 s)", () -> o.cycle(Duration.ofSeconds(-1)));
+        checked++;
+      }
     }
+    if (device.has(DeviceCapability.SWITCH_ALL)) {
+      assertInvalid("switchAll(UNKNOWN)", () -> device.switchAll(OutletState.UNKNOWN));
+      assertInvalid("switchAll(null)", () -> device.switchAll(null));
+      checked += 2;
+    }
+    if (device.has(DeviceCapability.OUTLET_CONFIG)) {
+      assertInvalid("configure(null)", () -> device.outlet(1).configure(null));
+      checked++;
+    }
+    if (device.scheduler().isPresent()) {
+      io.pdu4j.api.Scheduler scheduler = device.scheduler().get();
+      assertInvalid("scheduler().add(null)", () -> scheduler.add(null));
+      assertInvalid("scheduler().replaceAll(null)", () -> scheduler.replaceAll(null));
+      checked += 2;
+    }
+    if (device.clock().isPresent() && device.has(DeviceCapability.CLOCK_SET)) {
+      io.pdu4j.api.DeviceClock clock = device.clock().get();
+      assertInvalid("clock().set(null)", () -> clock.set(null));
+      assertInvalid("clock().setToNow(null)", () -> clock.setToNow(null));
+      checked += 2;
+    }
+    Assumptions.assumeTrue(checked > 0, "the device has no method that takes an argument");
     assertNothingSentSince(before);
+  }
+
+  /**
+   * Cancelling a stage never un-sends a command, but it must not wedge the device: the refreshes
+   * issued around a cancelled one complete, and so does the next.
+   */
+  @Test
+  void aCancelledRefreshLeavesTheDeviceUsable() throws Exception {
+    Assumptions.assumeTrue(device.has(DeviceCapability.STATUS), "the device reports no status");
+    CompletionStage<DeviceStatus> first = device.refresh();
+    CompletableFuture<DeviceStatus> cancelled = device.refresh().toCompletableFuture();
+    CompletionStage<DeviceStatus> third = device.refresh();
+    cancelled.cancel(true);
+    assertThat(cancelled).as("the cancelled refresh").isDone();
+    assertThat(get(first).outlets()).hasSize(device.outlets().size());
+    assertThat(get(third).outlets()).hasSize(device.outlets().size());
+
+    CompletableFuture<DeviceStatus> alone = device.refresh().toCompletableFuture();
+    alone.cancel(true);
+    assertThat(get(device.refresh()).outlets())
+        .as("the refresh after a cancelled one")
+        .isNotEmpty();
+    assertThat(device.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
   @Test

@@ -141,7 +141,7 @@ class ContractKitTest {
   @Test
   void aDeviceThatKeepsTheContractPassesEveryCheck() {
     Map<String, TestExecutionResult.Status> outcomes = run(Keeping.class);
-    assertThat(outcomes).hasSize(12);
+    assertThat(outcomes).hasSize(14);
     assertThat(outcomes)
         .allSatisfy(
             (test, status) ->
@@ -160,6 +160,8 @@ class ContractKitTest {
     "THREAD_LEFT, closeEndsEveryThreadTheDriverStarted",
     "COMPLETES_TWICE, advertisedStatusAndSwitchingWork",
     "COMPLETES_TWICE, aLostLinkFailsTheCommandInFlightOnce",
+    "THROWS_ON_INVALID_ARGUMENT, invalidArgumentsFailTheStageWithoutSending",
+    "CANCEL_WEDGES, aCancelledRefreshLeavesTheDeviceUsable",
   })
   void aDeviceThatBreaksARuleFailsItsCheck(FakeRelays.Bug bug, String check) {
     Breaking.bug = bug;

@@ -66,7 +66,11 @@ final class FakeRelays implements PowerDevice {
     /** close() leaves a thread of the driver running. */
     THREAD_LEFT,
     /** A stage calls its callbacks twice. */
-    COMPLETES_TWICE
+    COMPLETES_TWICE,
+    /** A switch to UNKNOWN throws instead of failing its stage. */
+    THROWS_ON_INVALID_ARGUMENT,
+    /** A cancelled command leaves the link down for good. */
+    CANCEL_WEDGES
   }
 
   /** The board: what a simulator would hold. */
@@ -137,7 +141,11 @@ final class FakeRelays implements PowerDevice {
   }
 
   private <T> CompletableFuture<T> newStage() {
-    return bug == Bug.COMPLETES_TWICE ? new TwiceFuture<>() : new CompletableFuture<>();
+    return switch (bug) {
+      case COMPLETES_TWICE -> new TwiceFuture<>();
+      case CANCEL_WEDGES -> new WedgingFuture<>();
+      default -> new CompletableFuture<>();
+    };
   }
 
   /** Sends one command to the board; {@code action} is what the board does and answers. */
@@ -305,6 +313,20 @@ final class FakeRelays implements PowerDevice {
     }
   }
 
+  /** A stage whose cancellation takes the link down for good, done or not. */
+  private final class WedgingFuture<T> extends CompletableFuture<T> {
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      state = ConnectionState.OFFLINE;
+      return super.cancel(mayInterruptIfRunning);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new CompletableFuture<>();
+    }
+  }
+
   private final class Relay implements Outlet {
     private final int number;
 
@@ -355,6 +377,16 @@ final class FakeRelays implements PowerDevice {
     @Override
     public CompletionStage<OutletStatus> switchOn() {
       return switchTo(true);
+    }
+
+    @Override
+    public CompletionStage<OutletStatus> switchTo(OutletState state) {
+      if (bug == Bug.THROWS_ON_INVALID_ARGUMENT
+          && state != OutletState.ON
+          && state != OutletState.OFF) {
+        throw new InvalidArgumentException("cannot switch to " + state);
+      }
+      return Outlet.super.switchTo(state);
     }
 
     @Override

@@ -1,15 +1,21 @@
 package io.pdu4j.driver.extron;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.sim.extron.ExtronSimulator;
 import io.pdu4j.testkit.PowerDriverContractTest;
+import io.pdu4j.testkit.Stages;
 import io.pdu4j.testkit.TcpFaultProxy;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -95,5 +101,22 @@ class ExtronRelaysContractTest extends PowerDriverContractTest {
   @Override
   protected Set<String> harnessThreadPrefixes() {
     return Set.of("extron-sim-", "pdu4j-tcp");
+  }
+
+  /**
+   * A relay has no reset delay of its own: a cycle without an off time (or with a negative one)
+   * fails before the relay is opened, rather than opening it and failing with it left open.
+   */
+  @Test
+  void aCycleWithoutAUsableOffTimeFailsBeforeOpeningTheRelay() throws Exception {
+    ipcp.setRelay(2, true);
+    int before = ipcp.commandsReceived().size();
+    for (Duration offTime : new Duration[] {null, Duration.ofSeconds(-1)}) {
+      assertThat(Stages.failure(device().outlet(2).cycle(offTime)))
+          .as("cycle(%s)", offTime)
+          .isInstanceOf(InvalidArgumentException.class);
+    }
+    assertThat(ipcp.relay(2)).as("relay 2, still closed").isTrue();
+    assertThat(ipcp.commandsReceived()).hasSize(before);
   }
 }

@@ -11,6 +11,7 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.Subscription;
 import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceDiscoverer;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.DriverCounters;
@@ -64,6 +65,7 @@ public final class RuntimeCore {
   private final RuntimeSettings settings;
   private final ProviderRegistry<PowerDriver> drivers;
   private final ProviderRegistry<TransportProvider> transports;
+  private final ProviderRegistry<DeviceDiscoverer> discoverers;
   private final IoThreads io;
   private final PluginJars plugins;
   private final Optional<MeterRegistry> meterRegistry;
@@ -128,6 +130,16 @@ public final class RuntimeCore {
               TransportProvider.class,
               TransportProvider::scheme,
               embeddedTransports,
+              settings.classLoader(),
+              settings.loadServices(),
+              plugins);
+      this.discoverers =
+          ProviderRegistry.load(
+              "discoverer",
+              "driver code",
+              DeviceDiscoverer.class,
+              DeviceDiscoverer::driver,
+              Set.of(),
               settings.classLoader(),
               settings.loadServices(),
               plugins);
@@ -569,6 +581,28 @@ public final class RuntimeCore {
     return drivers.entries();
   }
 
+  /** The discoverers, sorted by driver code. */
+  public List<ProviderRegistry.Entry<DeviceDiscoverer>> discoverers() {
+    return discoverers.entries();
+  }
+
+  /**
+   * Runs the discoverers; see {@code PowerRuntime.discover}. Fails the stage with {@link
+   * DeviceClosedException} when the runtime is closed.
+   */
+  public CompletionStage<Discoveries.Outcome> discover(
+      Set<String> drivers,
+      String broadcast,
+      Map<String, Integer> ports,
+      Duration window,
+      int maxDevices) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new DeviceClosedException("the pdu4j runtime is closed; cannot discover devices"));
+    }
+    return Discoveries.run(discoverers, drivers, broadcast, ports, window, maxDevices);
+  }
+
   /** The transports, sorted by scheme. */
   public List<ProviderRegistry.Entry<TransportProvider>> transports() {
     return transports.entries();
@@ -619,6 +653,7 @@ public final class RuntimeCore {
       // embedded ones belong to whoever made them
       closeLoaded(drivers.entries());
       closeLoaded(transports.entries());
+      closeLoaded(discoverers.entries());
       plugins.close();
     }
   }

@@ -6,11 +6,10 @@ import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.LinkLostException;
+import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** How a command ended: the bounded values of the {@code outcome} tag of {@code pdu.commands}. */
 public enum CommandOutcome {
@@ -37,33 +36,26 @@ public enum CommandOutcome {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The outcome of a command that failed with {@code failure} (null: it succeeded). */
+  /**
+   * The outcome of a command that failed with {@code failure} (null: it succeeded), derived from
+   * the failure's {@link PowerDeviceException#kindOf kind}.
+   */
   public static CommandOutcome of(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t == null) {
+    if (PowerDeviceException.unwrap(failure) == null) {
       return OK;
     }
-    if (t instanceof DeviceTimeoutException) {
-      return TIMEOUT;
-    }
-    if (t instanceof DeviceRejectedException
-        || t instanceof StateNotConfirmedException
-        || t instanceof UnsupportedCapabilityException) {
-      return REJECTED;
-    }
-    if (t instanceof LinkLostException || t instanceof DeviceUnreachableException) {
-      return LINK_LOST;
-    }
-    if (t instanceof DeviceBusyException) {
-      return BUSY;
-    }
-    if (t instanceof InvalidArgumentException) {
-      return INVALID;
-    }
-    return OTHER;
+    return forKind(PowerDeviceException.kindOf(failure));
+  }
+
+  /** The outcome of a command that failed with a failure of this kind. */
+  public static CommandOutcome forKind(PowerDeviceException.Kind kind) {
+    return switch (kind) {
+      case TIMEOUT -> TIMEOUT;
+      case REJECTED, LOGIN_DENIED, NOT_CONFIRMED, UNSUPPORTED -> REJECTED;
+      case LINK_LOST, UNREACHABLE -> LINK_LOST;
+      case BUSY -> BUSY;
+      case INVALID_ARGUMENT -> INVALID;
+      case PROTOCOL, CLOSED, FAILED, CANCELLED, INTERNAL -> OTHER;
+    };
   }
 }

@@ -600,10 +600,8 @@ public final class EnisticSession implements LinkListener {
   /** Switches one outlet; see {@link EnisticDevice} for when the stage completes. */
   CompletionStage<OutletStatus> switchOutlet(int number, OutletState wanted) {
     CompletableFuture<OutletStatus> f = new CompletableFuture<>();
-    if (wanted == OutletState.UNKNOWN) {
-      f.completeExceptionally(
-          new InvalidArgumentException(
-              "cannot switch an outlet to UNKNOWN", device, null, null, null));
+    if (wanted != OutletState.ON && wanted != OutletState.OFF) {
+      f.completeExceptionally(notOnOrOff(wanted));
       return f;
     }
     onExecutor(() -> startSwitch(number, wanted, f), f);
@@ -675,6 +673,11 @@ public final class EnisticSession implements LinkListener {
   /** Switches every known socket; completes with the status once every one is confirmed. */
   CompletionStage<DeviceStatus> switchAll(OutletState wanted) {
     CompletableFuture<DeviceStatus> f = new CompletableFuture<>();
+    if (wanted != OutletState.ON && wanted != OutletState.OFF) {
+      // checked here too: with no socket known yet, nothing below would look at it
+      f.completeExceptionally(notOnOrOff(wanted));
+      return f;
+    }
     onExecutor(
         () -> {
           List<CompletableFuture<OutletStatus>> all = new ArrayList<>();
@@ -703,6 +706,11 @@ public final class EnisticSession implements LinkListener {
         },
         f);
     return f;
+  }
+
+  private InvalidArgumentException notOnOrOff(OutletState wanted) {
+    return new InvalidArgumentException(
+        "cannot switch an outlet to " + wanted + "; use ON or OFF", device, null, null, null);
   }
 
   /** Where commands go now: {@code send=}, else the controller's last source, else broadcast. */

@@ -357,8 +357,10 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
 
   @Override
   public CompletionStage<DeviceStatus> switchAll(OutletState target) {
-    if (target == OutletState.UNKNOWN) {
-      throw new InvalidArgumentException("switchAll needs ON or OFF");
+    if (target != OutletState.ON && target != OutletState.OFF) {
+      return CompletableFuture.failedFuture(
+          new InvalidArgumentException(
+              "switchAll needs ON or OFF, got " + target, device, null, null, null));
     }
     CompletionStage<OutletStatus> chain = CompletableFuture.completedFuture(null);
     for (int n = 1; n <= RELAYS; n++) {
@@ -476,6 +478,17 @@ public final class ExtronRelayDevice implements PowerDevice, LinkListener {
 
     @Override
     public CompletionStage<OutletStatus> cycle(Duration offTime) {
+      if (offTime == null || offTime.isNegative()) {
+        return CompletableFuture.failedFuture(
+            new InvalidArgumentException(
+                offTime == null
+                    ? "a relay has no reset delay of its own: give an off time"
+                    : "off time must not be negative, got " + offTime,
+                device,
+                null,
+                null,
+                null));
+      }
       return switchRelay(number, false)
           .thenCompose(
               off -> {
