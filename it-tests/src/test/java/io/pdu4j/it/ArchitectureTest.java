@@ -372,9 +372,7 @@ class ArchitectureTest {
           "io.pdu4j.driver.enistic.internal.EnisticDevice",
           "io.pdu4j.driver.enistic.internal.EnisticOutlet",
           "io.pdu4j.driver.extron.internal.ExtronRelayDevice",
-          "io.pdu4j.driver.extron.internal.ExtronRelayDevice$Relay",
-          "io.pdu4j.example.relay.LineRelayDevice",
-          "io.pdu4j.example.relay.LineRelayDevice$RelayOutlet");
+          "io.pdu4j.driver.extron.internal.ExtronRelayDevice$Relay");
 
   private static boolean implementsAFrameworkOnlyType(JavaClass c) {
     return c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(DoNotImplement.class));
