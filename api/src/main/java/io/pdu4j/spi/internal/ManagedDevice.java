@@ -36,6 +36,7 @@ import io.pdu4j.spi.ListenerList;
 import io.pdu4j.spi.StatusEvents;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the device's state is confined to its executor (the link's thread), where the
  * link's callbacks, the session's reports and every timer run; public methods hop there, so the
  * session is only ever called on it. Fields other threads read are volatile.
+ *
+ * <p>Staleness: once the last status is older than the stale limit while the device is connected,
+ * its outlets read UNKNOWN, and listeners are told so once ({@link DeviceEvent.OutletChanged} to
+ * UNKNOWN for each outlet that read ON or OFF), at the latest before the next status is reported.
  *
  * <p>Lifecycle: CONNECTING until the first status after the link came up (then the open completes),
  * CONNECTED, OFFLINE when the link went down or the session said so (the link is then reopened with
@@ -94,7 +99,10 @@ public final class ManagedDevice implements PowerDevice {
   private PowerDeviceException reconnectCause;
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
+  private ScheduledFuture<?> staleTimer;
   private boolean pollInFlight;
+  private boolean statusSinceUp;
+  private boolean staleAnnounced;
   private Thread deviceThread;
 
   private volatile ConnectionState state = ConnectionState.CONNECTING;
@@ -184,8 +192,11 @@ public final class ManagedDevice implements PowerDevice {
       if (state == ConnectionState.OFFLINE) {
         changeState(ConnectionState.CONNECTING, null);
       }
+      statusSinceUp = false;
       guarded("linkUp", session::linkUp);
-      if (capabilities.contains(DeviceCapability.STATUS)) {
+      // a session that reported a status as the link came up (one that only listens) has
+      // nothing to be asked
+      if (capabilities.contains(DeviceCapability.STATUS) && !statusSinceUp) {
         firstRefresh();
       }
     }
@@ -320,9 +331,12 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get()) {
       return;
     }
+    announceIfStale(); // a status after a silence: the silence first
     DeviceStatus previous = last;
     boolean previousCurrent = state == ConnectionState.CONNECTED && freshness.isCurrent(previous);
     last = status;
+    statusSinceUp = true;
+    staleAnnounced = false;
     List<DeviceEvent> outletEvents = updateOutlets(previous, status);
     outletEvents.forEach(listeners::dispatch);
     if (link.isOpen()) {
@@ -332,6 +346,39 @@ public final class ManagedDevice implements PowerDevice {
     if (ready.complete(this)) {
       cancel(readyTimer);
       startPolling();
+      startStaleWatch();
+    }
+  }
+
+  // --- staleness ---
+
+  private void startStaleWatch() {
+    long every = Math.max(50, Math.min(1000, context.options().staleAfter().toMillis() / 4));
+    staleTimer =
+        executor.scheduleWithFixedDelay(this::announceIfStale, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Tells the listeners, once, that the last status stopped counting while the device is connected:
+   * every outlet that read ON or OFF now reads UNKNOWN (as its {@link Outlet#state()} already
+   * does), so a listener learns of a silence without polling.
+   */
+  private void announceIfStale() {
+    DeviceStatus s = last;
+    if (staleAnnounced
+        || s == null
+        || state != ConnectionState.CONNECTED
+        || closed.get()
+        || freshness.isCurrent(s)) {
+      return;
+    }
+    staleAnnounced = true;
+    Instant now = context.clock().instant();
+    for (OutletStatus o : s.outlets()) {
+      if (o.state() != OutletState.UNKNOWN) {
+        listeners.dispatch(
+            new DeviceEvent.OutletChanged(device, now, o.state(), Freshness.unknown(o)));
+      }
     }
   }
 
@@ -658,6 +705,7 @@ public final class ManagedDevice implements PowerDevice {
         done -> {
           cancel(readyTimer);
           cancel(pollTimer);
+          cancel(staleTimer);
           reopener.cancel();
           guarded("shutdown", session::shutdown);
           ready.completeExceptionally(
