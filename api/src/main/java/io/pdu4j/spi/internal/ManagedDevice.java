@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -388,16 +389,19 @@ public final class ManagedDevice implements PowerDevice {
     if (before != null && sameNumbers(before, now)) {
       return events;
     }
+    // sets, not DeviceStatus.outlet(n): linear in the outlets, of which there may be thousands
+    Set<Integer> beforeNumbers = before == null ? Set.of() : numbers(before);
     List<Outlet> list = new ArrayList<>(now.outlets().size());
     for (OutletStatus o : now.outlets()) {
       list.add(outletObjects.computeIfAbsent(o.number(), n -> new ManagedOutlet(this, n)));
-      if (before != null && before.outlet(o.number()).isEmpty()) {
+      if (before != null && !beforeNumbers.contains(o.number())) {
         events.add(new DeviceEvent.OutletAdded(device, now.receivedAt(), o));
       }
     }
     if (before != null) {
+      Set<Integer> nowNumbers = numbers(now);
       for (OutletStatus o : before.outlets()) {
-        if (now.outlet(o.number()).isEmpty()) {
+        if (!nowNumbers.contains(o.number())) {
           events.add(
               0, new DeviceEvent.OutletRemoved(device, now.receivedAt(), Freshness.unknown(o)));
         }
@@ -406,6 +410,12 @@ public final class ManagedDevice implements PowerDevice {
     list.sort(java.util.Comparator.comparingInt(Outlet::number));
     outlets = List.copyOf(list);
     return events;
+  }
+
+  private static Set<Integer> numbers(DeviceStatus s) {
+    Set<Integer> numbers = new HashSet<>(s.outlets().size() * 2);
+    s.outlets().forEach(o -> numbers.add(o.number()));
+    return numbers;
   }
 
   private static boolean sameNumbers(DeviceStatus a, DeviceStatus b) {
