@@ -86,7 +86,9 @@ public interface DeviceSession {
   /**
    * The link is up: greet the device if it needs that. pdu4j then asks for the status ({@link
    * #refresh()}, when the device has {@link DeviceCapability#STATUS}): the open completes with it,
-   * or fails with its failure.
+   * or fails with its failure. A session that reports a status to the sink from this method (a
+   * device that only listens, whose status is what it heard so far) is not asked: that status makes
+   * the device ready.
    */
   void linkUp();
 

@@ -5,7 +5,9 @@ import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a new status into the events it means: always {@link DeviceEvent.StatusReported}, then an
@@ -13,7 +15,8 @@ import java.util.List;
  *
  * <p>"Before" is the previous status only when it was still current (connected and not stale);
  * otherwise every outlet was UNKNOWN, so the first status after a reconnect or a silence reports
- * every outlet as changed from UNKNOWN. Pure and protocol-independent.
+ * every outlet as changed from UNKNOWN. Pure and protocol-independent; linear in the number of
+ * outlets (a controller may have thousands).
  */
 public final class StatusEvents {
   private StatusEvents() {}
@@ -30,11 +33,24 @@ public final class StatusEvents {
       String device, DeviceStatus previous, boolean previousCurrent, DeviceStatus current) {
     List<DeviceEvent> events = new ArrayList<>(1 + current.outlets().size());
     events.add(new DeviceEvent.StatusReported(device, current.receivedAt(), current));
-    for (OutletStatus now : current.outlets()) {
-      OutletState before =
-          previous == null || !previousCurrent
-              ? OutletState.UNKNOWN
-              : previous.outlet(now.number()).map(OutletStatus::state).orElse(OutletState.UNKNOWN);
+    List<OutletStatus> earlier =
+        previous == null || !previousCurrent ? List.of() : previous.outlets();
+    Map<Integer, OutletState> earlierByNumber = null; // built only when the outlets moved
+    List<OutletStatus> outlets = current.outlets();
+    for (int i = 0; i < outlets.size(); i++) {
+      OutletStatus now = outlets.get(i);
+      OutletState before;
+      if (i < earlier.size() && earlier.get(i).number() == now.number()) {
+        before = earlier.get(i).state();
+      } else {
+        if (earlierByNumber == null) {
+          earlierByNumber = new HashMap<>();
+          for (OutletStatus o : earlier) {
+            earlierByNumber.put(o.number(), o.state());
+          }
+        }
+        before = earlierByNumber.getOrDefault(now.number(), OutletState.UNKNOWN);
+      }
       if (before != now.state()) {
         events.add(new DeviceEvent.OutletChanged(device, current.receivedAt(), before, now));
       }

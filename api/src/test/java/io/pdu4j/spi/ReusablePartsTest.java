@@ -119,6 +119,31 @@ class ReusablePartsTest {
   }
 
   @Test
+  void statusEventsMatchOutletsByNumberWhenTheyMovedCameOrWent() {
+    DeviceStatus before =
+        new DeviceStatus(
+            T0,
+            Optional.empty(),
+            List.of(outlet(1, OutletState.ON), outlet(3, OutletState.OFF)),
+            Optional.empty());
+    DeviceStatus after =
+        new DeviceStatus(
+            T0.plusSeconds(1),
+            Optional.empty(),
+            List.of(
+                outlet(2, OutletState.ON), outlet(3, OutletState.OFF), outlet(1, OutletState.OFF)),
+            Optional.empty());
+    List<DeviceEvent> events = StatusEvents.of("d", before, true, after);
+    assertThat(events).hasSize(3);
+    DeviceEvent.OutletChanged added = (DeviceEvent.OutletChanged) events.get(1);
+    assertThat(added.current().number()).isEqualTo(2);
+    assertThat(added.previous()).isEqualTo(OutletState.UNKNOWN);
+    DeviceEvent.OutletChanged switched = (DeviceEvent.OutletChanged) events.get(2);
+    assertThat(switched.current().number()).isEqualTo(1);
+    assertThat(switched.previous()).isEqualTo(OutletState.ON);
+  }
+
+  @Test
   void statusEventsAfterNoneOrAStaleStatusReportEveryOutletFromUnknown() {
     DeviceStatus before = status(T0, OutletState.ON, OutletState.OFF);
     DeviceStatus after = status(T0.plusSeconds(60), OutletState.ON, OutletState.OFF);

@@ -36,8 +36,10 @@ import io.pdu4j.spi.ListenerList;
 import io.pdu4j.spi.StatusEvents;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +64,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the device's state is confined to its executor (the link's thread), where the
  * link's callbacks, the session's reports and every timer run; public methods hop there, so the
  * session is only ever called on it. Fields other threads read are volatile.
+ *
+ * <p>Staleness: once the last status is older than the stale limit while the device is connected,
+ * its outlets read UNKNOWN, and listeners are told so once ({@link DeviceEvent.OutletChanged} to
+ * UNKNOWN for each outlet that read ON or OFF), at the latest before the next status is reported.
  *
  * <p>Lifecycle: CONNECTING until the first status after the link came up (then the open completes),
  * CONNECTED, OFFLINE when the link went down or the session said so (the link is then reopened with
@@ -94,7 +100,10 @@ public final class ManagedDevice implements PowerDevice {
   private PowerDeviceException reconnectCause;
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
+  private ScheduledFuture<?> staleTimer;
   private boolean pollInFlight;
+  private boolean statusSinceUp;
+  private boolean staleAnnounced;
   private Thread deviceThread;
 
   private volatile ConnectionState state = ConnectionState.CONNECTING;
@@ -185,8 +194,11 @@ public final class ManagedDevice implements PowerDevice {
       if (state == ConnectionState.OFFLINE) {
         changeState(ConnectionState.CONNECTING, null);
       }
+      statusSinceUp = false;
       guarded("linkUp", session::linkUp);
-      if (capabilities.contains(DeviceCapability.STATUS)) {
+      // a session that reported a status as the link came up (one that only listens) has
+      // nothing to be asked
+      if (capabilities.contains(DeviceCapability.STATUS) && !statusSinceUp) {
         firstRefresh();
       }
     }
@@ -321,9 +333,12 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get()) {
       return;
     }
+    announceIfStale(); // a status after a silence: the silence first
     DeviceStatus previous = last;
     boolean previousCurrent = state == ConnectionState.CONNECTED && freshness.isCurrent(previous);
     last = status;
+    statusSinceUp = true;
+    staleAnnounced = false;
     List<DeviceEvent> outletEvents = updateOutlets(previous, status);
     outletEvents.forEach(listeners::dispatch);
     if (link.isOpen()) {
@@ -333,6 +348,39 @@ public final class ManagedDevice implements PowerDevice {
     if (ready.complete(this)) {
       cancel(readyTimer);
       startPolling();
+      startStaleWatch();
+    }
+  }
+
+  // --- staleness ---
+
+  private void startStaleWatch() {
+    long every = Math.max(50, Math.min(1000, context.options().staleAfter().toMillis() / 4));
+    staleTimer =
+        executor.scheduleWithFixedDelay(this::announceIfStale, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Tells the listeners, once, that the last status stopped counting while the device is connected:
+   * every outlet that read ON or OFF now reads UNKNOWN (as its {@link Outlet#state()} already
+   * does), so a listener learns of a silence without polling.
+   */
+  private void announceIfStale() {
+    DeviceStatus s = last;
+    if (staleAnnounced
+        || s == null
+        || state != ConnectionState.CONNECTED
+        || closed.get()
+        || freshness.isCurrent(s)) {
+      return;
+    }
+    staleAnnounced = true;
+    Instant now = context.clock().instant();
+    for (OutletStatus o : s.outlets()) {
+      if (o.state() != OutletState.UNKNOWN) {
+        listeners.dispatch(
+            new DeviceEvent.OutletChanged(device, now, o.state(), Freshness.unknown(o)));
+      }
     }
   }
 
@@ -342,16 +390,19 @@ public final class ManagedDevice implements PowerDevice {
     if (before != null && sameNumbers(before, now)) {
       return events;
     }
+    // sets, not DeviceStatus.outlet(n): linear in the outlets, of which there may be thousands
+    Set<Integer> beforeNumbers = before == null ? Set.of() : numbers(before);
     List<Outlet> list = new ArrayList<>(now.outlets().size());
     for (OutletStatus o : now.outlets()) {
       list.add(outletObjects.computeIfAbsent(o.number(), n -> new ManagedOutlet(this, n)));
-      if (before != null && before.outlet(o.number()).isEmpty()) {
+      if (before != null && !beforeNumbers.contains(o.number())) {
         events.add(new DeviceEvent.OutletAdded(device, now.receivedAt(), o));
       }
     }
     if (before != null) {
+      Set<Integer> nowNumbers = numbers(now);
       for (OutletStatus o : before.outlets()) {
-        if (now.outlet(o.number()).isEmpty()) {
+        if (!nowNumbers.contains(o.number())) {
           events.add(
               0, new DeviceEvent.OutletRemoved(device, now.receivedAt(), Freshness.unknown(o)));
         }
@@ -360,6 +411,12 @@ public final class ManagedDevice implements PowerDevice {
     list.sort(java.util.Comparator.comparingInt(Outlet::number));
     outlets = List.copyOf(list);
     return events;
+  }
+
+  private static Set<Integer> numbers(DeviceStatus s) {
+    Set<Integer> numbers = new HashSet<>(s.outlets().size() * 2);
+    s.outlets().forEach(o -> numbers.add(o.number()));
+    return numbers;
   }
 
   private static boolean sameNumbers(DeviceStatus a, DeviceStatus b) {
@@ -659,6 +716,7 @@ public final class ManagedDevice implements PowerDevice {
         done -> {
           cancel(readyTimer);
           cancel(pollTimer);
+          cancel(staleTimer);
           reopener.cancel();
           guarded("shutdown", session::shutdown);
           ready.completeExceptionally(

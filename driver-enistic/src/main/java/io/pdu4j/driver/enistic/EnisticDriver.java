@@ -1,17 +1,15 @@
 package io.pdu4j.driver.enistic;
 
-import io.pdu4j.api.PowerDevice;
 import io.pdu4j.driver.enistic.internal.EnisticSession;
 import io.pdu4j.driver.enistic.internal.EnisticSettings;
 import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.PowerDriver;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The driver for Enistic Smart Energy Controllers (and Controller Lite), code {@code enistic}:
@@ -28,8 +26,8 @@ import java.util.concurrent.CompletionStage;
  * 256: readings that would add more are dropped and counted, known outlets are never evicted, and
  * room is kept for the serials in {@code sockets=} (one each) and {@code meters=} (16 each).
  *
- * <p>{@link #open} completes as soon as the link listens: outlets appear as readings arrive. Found
- * through {@link java.util.ServiceLoader}; thread-safe and stateless.
+ * <p>The device opens as soon as the link listens: outlets appear as readings arrive. Found through
+ * {@link java.util.ServiceLoader}; thread-safe and stateless.
  */
 public final class EnisticDriver implements PowerDriver {
 
@@ -73,17 +71,10 @@ public final class EnisticDriver implements PowerDriver {
         Link.Kind.DATAGRAM, OptionalInt.of(DEFAULT_PORT), OptionalInt.empty());
   }
 
-  /** Opens the link and completes with the device once it listens. */
+  /** The controller's session; the device is ready as soon as the link listens. */
   @Override
-  public CompletionStage<PowerDevice> open(DriverContext context) {
-    EnisticSettings settings;
-    try {
-      settings = EnisticSettings.of(context.address());
-    } catch (RuntimeException e) {
-      context.link().close();
-      return CompletableFuture.failedFuture(e);
-    }
-    return new EnisticSession(context, settings).open();
+  public DeviceSession session(DriverContext context) {
+    return new EnisticSession(context, EnisticSettings.of(context.address()));
   }
 
   @Override

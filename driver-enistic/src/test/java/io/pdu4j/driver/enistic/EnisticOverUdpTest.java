@@ -15,10 +15,12 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.driver.enistic.internal.EnisticCodec;
-import io.pdu4j.driver.enistic.internal.EnisticDevice;
+import io.pdu4j.driver.enistic.internal.EnisticCounters;
+import io.pdu4j.driver.enistic.internal.EnisticSession;
 import io.pdu4j.sim.enistic.EnisticSimulator;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.DriverCounters;
 import io.pdu4j.spi.Link;
@@ -33,6 +35,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +64,7 @@ class EnisticOverUdpTest {
   private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
   private final List<EnisticSimulator> sims = new ArrayList<>();
   private final List<PowerDevice> devices = new ArrayList<>();
+  private final Map<PowerDevice, EnisticCounters> counters = new ConcurrentHashMap<>();
   private final int port = freePort();
 
   @AfterEach
@@ -123,7 +128,12 @@ class EnisticOverUdpTest {
   /** What the last device opened told its context's counters. */
   private volatile Reported reported;
 
-  private EnisticDevice open(String controller, String options) throws Exception {
+  /** The reading, event and command counts of a device this test opened (its session's). */
+  private EnisticCounters counters(PowerDevice d) {
+    return counters.get(d);
+  }
+
+  private PowerDevice open(String controller, String options) throws Exception {
     DeviceAddress address =
         DeviceAddress.parse("enistic:udp://127.0.0.1:" + port + "/" + controller + options);
     DeviceOptions deviceOptions = DeviceOptions.defaults().withOverrides(address);
@@ -137,13 +147,14 @@ class EnisticOverUdpTest {
             new TestTransportContext(executor, deviceOptions, driver.requirements(address)));
     Reported counters = new Reported();
     reported = counters;
-    PowerDevice d =
-        get(
-            driver.open(
-                new DriverContext(address, link, deviceOptions, Clock.systemUTC(), counters)));
+    DriverContext context =
+        new DriverContext(address, link, deviceOptions, Clock.systemUTC(), counters);
+    EnisticSession session = (EnisticSession) driver.session(context);
+    PowerDevice d = get(Devices.open(session, context));
+    this.counters.put(d, session.counters());
     devices.add(d);
     d.subscribe(events::add);
-    return (EnisticDevice) d;
+    return d;
   }
 
   private static String sendTo(EnisticSimulator sim) {
@@ -169,7 +180,7 @@ class EnisticOverUdpTest {
 
   @Test
   void opensBeforeAnyReadingAndOutletsAppearInOrderOfFirstReading() throws Exception {
-    EnisticDevice d = open(CONTROLLER, "");
+    PowerDevice d = open(CONTROLLER, "");
     assertThat(d.outlets()).isEmpty();
     EnisticSimulator sim = sim(b -> {});
 
@@ -204,7 +215,7 @@ class EnisticOverUdpTest {
   @Test
   void switchesASocketAndCompletesOnTheConfirmingReading() throws Exception {
     EnisticSimulator sim = sim(b -> {});
-    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?" + sendTo(sim));
     String serial = sim.socketSerials(CONTROLLER).get(1);
     // outlets appear in the order their readings arrive: wait for this socket's own
     await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(serial)));
@@ -226,7 +237,7 @@ class EnisticOverUdpTest {
   @Test
   void sendsToTheControllersLastSourceAddressWithoutSendOption() throws Exception {
     EnisticSimulator sim = sim(b -> {});
-    EnisticDevice d = open(CONTROLLER, "?command-port=" + sim.controlPort());
+    PowerDevice d = open(CONTROLLER, "?command-port=" + sim.controlPort());
     Outlet socket = firstSocket(d, sim);
     String serial = socket.id();
     assertThat(get(socket.switchOff()).state()).isEqualTo(OutletState.OFF);
@@ -245,7 +256,7 @@ class EnisticOverUdpTest {
                     .otherEventPercent(10)
                     .stateChangeDelay(Duration.ofMillis(100))
                     .seed(7));
-    EnisticDevice d = open(CONTROLLER, "?timeout=10s&" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?timeout=10s&" + sendTo(sim));
     await().until(() -> d.outlets().stream().filter(o -> o.id().length() == 16).count() == 3);
     for (int round = 0; round < 3; round++) {
       for (String serial : sim.socketSerials(CONTROLLER)) {
@@ -256,15 +267,15 @@ class EnisticOverUdpTest {
         assertThat(sim.socketOn(serial)).contains(true);
       }
     }
-    assertThat(d.counters().malformed()).isPositive();
-    assertThat(d.counters().otherEvents()).isPositive();
-    assertThat(d.counters().commandsSent()).isGreaterThanOrEqualTo(18);
+    assertThat(counters(d).malformed()).isPositive();
+    assertThat(counters(d).otherEvents()).isPositive();
+    assertThat(counters(d).commandsSent()).isGreaterThanOrEqualTo(18);
   }
 
   @Test
   void reportsAPolarityMismatchInsteadOfSuccess() throws Exception {
     EnisticSimulator sim = sim(b -> b.invertedPolarity(true));
-    EnisticDevice d = open(CONTROLLER, "?timeout=2s&" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?timeout=2s&" + sendTo(sim));
     Outlet socket = firstSocket(d, sim);
     String serial = socket.id();
 
@@ -278,7 +289,7 @@ class EnisticOverUdpTest {
   @Test
   void switchesWithTheInvertedPolarityWhenConfigured() throws Exception {
     EnisticSimulator sim = sim(b -> b.invertedPolarity(true));
-    EnisticDevice d = open(CONTROLLER, "?polarity=inverted&" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?polarity=inverted&" + sendTo(sim));
     Outlet socket = firstSocket(d, sim);
     String serial = socket.id();
     assertThat(get(socket.switchOff()).state()).isEqualTo(OutletState.OFF);
@@ -288,20 +299,20 @@ class EnisticOverUdpTest {
   @Test
   void timesOutWhenNoReadingOfTheSocketFollowsTheCommand() throws Exception {
     EnisticSimulator sim = sim(b -> {});
-    EnisticDevice d = open(CONTROLLER, "?timeout=1s&" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?timeout=1s&" + sendTo(sim));
     await().until(() -> d.outlets().size() >= 1);
     sim.setLossPercent(100); // the controller goes silent and deaf
     Thread.sleep(100); // let readings already in flight arrive (not waiting for a result)
     Throwable t = failure(d.outlet(1).switchOff());
     assertThat(t).isInstanceOf(DeviceTimeoutException.class).hasMessageContaining("readings of it");
-    assertThat(d.counters().commandsSent()).isGreaterThan(1);
+    assertThat(counters(d).commandsSent()).isGreaterThan(1);
   }
 
   @Test
   void commandsThatNeverArriveWhileReadingsFlowAreNotReportedAsSuccess() throws Exception {
     EnisticSimulator sim = sim(b -> {});
     // commands go to a port nobody listens on
-    EnisticDevice d = open(CONTROLLER, "?timeout=1s&send=127.0.0.1:" + freePort());
+    PowerDevice d = open(CONTROLLER, "?timeout=1s&send=127.0.0.1:" + freePort());
     // a socket, not outlet 1: the first reading heard may be a meter channel's
     String socket = sim.socketSerials(CONTROLLER).get(0);
     await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(socket)));
@@ -315,19 +326,19 @@ class EnisticOverUdpTest {
   @Test
   void refusesToSwitchAMeterChannelWithoutSending() throws Exception {
     EnisticSimulator sim = sim(b -> {});
-    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?" + sendTo(sim));
     String meter = sim.meterSerials(CONTROLLER).get(0);
     await().until(() -> d.outlets().stream().anyMatch(o -> o.id().equals(meter + "/2")));
     Throwable t = failure(outletWithId(d, meter + "/2").switchOn());
     assertThat(t).isInstanceOf(UnsupportedCapabilityException.class);
-    assertThat(d.counters().commandsSent()).isZero();
+    assertThat(counters(d).commandsSent()).isZero();
     assertThat(sim.commandsReceived()).isZero();
   }
 
   @Test
   void switchAllConfirmsEverySocket() throws Exception {
     EnisticSimulator sim = sim(b -> b.lossPercent(10));
-    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?" + sendTo(sim));
     String meter = sim.meterSerials(CONTROLLER).get(0);
     // switchAll switches the sockets known so far: wait until every one has reported
     await()
@@ -346,8 +357,8 @@ class EnisticOverUdpTest {
   void twoControllersShareOnePortAndEachSeesOnlyItsOwn() throws Exception {
     EnisticSimulator sim =
         sim(b -> b.controller("004A3BB5B04", 2, 0, 1).controller("00AB12", 3, 1, 2));
-    EnisticDevice a = open("004a3bb5b04", "?" + sendTo(sim));
-    EnisticDevice b = open("00AB12", "?" + sendTo(sim));
+    PowerDevice a = open("004a3bb5b04", "?" + sendTo(sim));
+    PowerDevice b = open("00AB12", "?" + sendTo(sim));
     assertThat(udp.openSockets()).isEqualTo(1);
 
     await().until(() -> a.outlets().size() == 2 && b.outlets().size() == 5);
@@ -370,8 +381,8 @@ class EnisticOverUdpTest {
   @Test
   void ignoresReadingsOfAForgedControllerSerial() throws Exception {
     EnisticSimulator sim = sim(b -> b.forgedController("BADBAD"));
-    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
-    await().until(() -> d.counters().foreign() > 20 && d.outlets().size() == 6);
+    PowerDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    await().until(() -> counters(d).foreign() > 20 && d.outlets().size() == 6);
     for (int n = 1; n <= 3; n++) {
       assertThat(d.outlet(n).state()).isEqualTo(OutletState.ON);
     }
@@ -387,17 +398,17 @@ class EnisticOverUdpTest {
   @Test
   void ignoresSourcesOutsideTheAllowList() throws Exception {
     sim(b -> {});
-    EnisticDevice d = open(CONTROLLER, "?allow=127.0.0.2");
-    await().until(() -> d.counters().refusedSource() > 10);
+    PowerDevice d = open(CONTROLLER, "?allow=127.0.0.2");
+    await().until(() -> counters(d).refusedSource() > 10);
     assertThat(d.outlets()).isEmpty();
-    EnisticDevice ok = open(CONTROLLER, "?allow=127.0.0.2,127.0.0.1");
+    PowerDevice ok = open(CONTROLLER, "?allow=127.0.0.2,127.0.0.1");
     await().until(() -> ok.outlets().size() == 6);
   }
 
   @Test
   void aSocketNotHeardFromForTheStaleLimitReadsUnknown() throws Exception {
     EnisticSimulator sim = sim(b -> {});
-    EnisticDevice d = open(CONTROLLER, "?stale=400ms");
+    PowerDevice d = open(CONTROLLER, "?stale=400ms");
     // a socket, not outlet 1: the first reading heard may be a meter channel's (no state)
     String serial = sim.socketSerials(CONTROLLER).get(0);
     await()
@@ -428,7 +439,7 @@ class EnisticOverUdpTest {
 
   @Test
   void takesEveryLineOfADatagramAndCountsWhatItSkips() throws Exception {
-    EnisticDevice d = open(CONTROLLER, "");
+    PowerDevice d = open(CONTROLLER, "");
     String payload =
         "004A3BB5B04:Reading:0021ED0000041319:94031.992:1:1\r"
             + "004A3BB5B04:Joined:0021ED0000041320\r\n"
@@ -441,17 +452,17 @@ class EnisticOverUdpTest {
           new java.net.DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
     }
     // the last line of the datagram is handled last
-    await().until(() -> d.counters().foreign() == 1);
+    await().until(() -> counters(d).foreign() == 1);
     assertThat(d.outlets())
         .extracting(Outlet::id)
         .containsExactly("0021ED0000041319", "0021ed0000041320");
     assertThat(d.outlet(1).power()).hasValue(94031.992);
     assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
     assertThat(d.outlet(2).state()).isEqualTo(OutletState.OFF);
-    assertThat(d.counters().readings()).isEqualTo(2);
-    assertThat(d.counters().otherEvents()).isEqualTo(1);
-    assertThat(d.counters().malformed()).isEqualTo(1);
-    assertThat(d.counters().foreign()).isEqualTo(1);
+    assertThat(counters(d).readings()).isEqualTo(2);
+    assertThat(counters(d).otherEvents()).isEqualTo(1);
+    assertThat(counters(d).malformed()).isEqualTo(1);
+    assertThat(counters(d).foreign()).isEqualTo(1);
     assertThat(reported.malformed.get()).as("reported for pdu.frames.malformed").isEqualTo(1);
   }
 
@@ -495,7 +506,7 @@ class EnisticOverUdpTest {
   void aFloodOfUnknownSerialsStopsAtMaxOutletsAndAKnownSocketStillUpdatesAndSwitches()
       throws Exception {
     EnisticSimulator sim = sim(b -> b.sockets(2).meters(0));
-    EnisticDevice d = open(CONTROLLER, "?" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?" + sendTo(sim));
     await().until(() -> d.outlets().size() == 2);
     Outlet socket = firstSocket(d, sim);
     String serial = socket.id();
@@ -505,14 +516,14 @@ class EnisticOverUdpTest {
     flood(
         InetAddress.getLoopbackAddress(),
         10_000,
-        () -> d.outlets().size() + d.counters().overLimit());
+        () -> d.outlets().size() + counters(d).overLimit());
 
     int excess = 10_000 - (256 - 2);
     assertThat(d.outlets()).hasSize(256);
     assertThat(d.lastStatus().orElseThrow().outlets()).hasSize(256);
-    assertThat(d.counters().overLimit()).isEqualTo(excess);
+    assertThat(counters(d).overLimit()).isEqualTo(excess);
     assertThat(reported.overLimit.get()).as("reported for pdu.readings.dropped").isEqualTo(excess);
-    assertThat(d.counters().toString()).contains("overLimit=" + excess);
+    assertThat(counters(d).toString()).contains("overLimit=" + excess);
     assertThat(events.stream().filter(e -> e instanceof DeviceEvent.OutletAdded)).hasSize(256);
     // the socket known before the flood keeps its number, its readings and its switch
     assertThat(d.outlet(number).id()).isEqualTo(serial);
@@ -536,14 +547,14 @@ class EnisticOverUdpTest {
     String meter = sim.meterSerials(CONTROLLER).get(0);
     String socket = sim.socketSerials(CONTROLLER).get(0);
     // 1 + 16 outlets kept for the listed serials, 23 for the rest
-    EnisticDevice d =
+    PowerDevice d =
         open(
             CONTROLLER,
             "?max-outlets=40&meters=" + meter + "&sockets=" + socket + "&" + sendTo(sim));
     flood(
-        InetAddress.getLoopbackAddress(), 100, () -> d.outlets().size() + d.counters().overLimit());
+        InetAddress.getLoopbackAddress(), 100, () -> d.outlets().size() + counters(d).overLimit());
     assertThat(d.outlets()).hasSize(23);
-    assertThat(d.counters().overLimit()).isEqualTo(77);
+    assertThat(counters(d).overLimit()).isEqualTo(77);
 
     sim.setTarget(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     await().until(() -> d.outlets().size() == 40);
@@ -551,21 +562,21 @@ class EnisticOverUdpTest {
         .containsExactly(OutletCapability.METERED);
     assertThat(get(outletWithId(d, socket).switchOff()).state()).isEqualTo(OutletState.OFF);
     assertThat(sim.socketOn(socket)).contains(false);
-    assertThat(d.counters().overLimit()).isEqualTo(77);
+    assertThat(counters(d).overLimit()).isEqualTo(77);
   }
 
   @Test
   void overlongLinesAndTheRestOfADatagramOfTooManyLinesAreSkippedAsOverlong() throws Exception {
-    EnisticDevice d = open(CONTROLLER, "?max-datagram=8192");
+    PowerDevice d = open(CONTROLLER, "?max-datagram=8192");
     String known = CONTROLLER + ":Reading:0021ED0000041319:5:1:1\r";
     sendRaw(InetAddress.getLoopbackAddress(), "x".repeat(300) + "\r" + known);
     // 64 lines, then a well-formed reading of a new socket as the 65th: not taken
     sendRaw(
         InetAddress.getLoopbackAddress(),
         known.repeat(EnisticCodec.MAX_LINES) + CONTROLLER + ":Reading:0021ED0000041320:5:1:1");
-    await().until(() -> d.counters().overlong() == 2 && d.counters().readings() == 65);
+    await().until(() -> counters(d).overlong() == 2 && counters(d).readings() == 65);
     assertThat(d.outlets()).extracting(Outlet::id).containsExactly("0021ED0000041319");
-    assertThat(d.counters().malformed()).isZero();
+    assertThat(counters(d).malformed()).isZero();
     assertThat(reported.overlong.get()).as("reported as overlong").isEqualTo(2);
     assertThat(reported.malformed.get()).isZero();
   }
@@ -573,20 +584,20 @@ class EnisticOverUdpTest {
   @Test
   void aFloodFromASourceOutsideTheAllowListIsCountedAndGrowsNothing() throws Exception {
     EnisticSimulator sim = sim(b -> b.sockets(2).meters(0));
-    EnisticDevice d = open(CONTROLLER, "?allow=127.0.0.1&" + sendTo(sim));
+    PowerDevice d = open(CONTROLLER, "?allow=127.0.0.1&" + sendTo(sim));
     await().until(() -> d.outlets().size() == 2);
 
     flood(
         InetAddress.getByName("127.0.0.2"),
         10_000,
-        () -> d.counters().refusedSource() * LINES_PER_DATAGRAM);
+        () -> counters(d).refusedSource() * LINES_PER_DATAGRAM);
 
-    assertThat(d.counters().refusedSource()).isEqualTo(10_000 / LINES_PER_DATAGRAM);
+    assertThat(counters(d).refusedSource()).isEqualTo(10_000 / LINES_PER_DATAGRAM);
     assertThat(reported.refusedSource.get())
         .as("reported for pdu.readings.dropped")
         .isEqualTo(10_000 / LINES_PER_DATAGRAM);
     assertThat(d.outlets()).hasSize(2);
-    assertThat(d.counters().overLimit()).isZero();
+    assertThat(counters(d).overLimit()).isZero();
     assertThat(reported.malformed.get()).isZero();
     assertThat(get(firstSocket(d, sim).switchOff()).state()).isEqualTo(OutletState.OFF);
   }

@@ -1,0 +1,186 @@
+package io.pdu4j.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pdu4j.api.DeviceCapability;
+import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceInfo;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.PowerDeviceException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The framework's device around a session that only listens: ready at once, silences announced. */
+class ManagedDeviceTest {
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "managed-device-test"));
+  private PowerDevice device;
+
+  @AfterEach
+  void tearDown() {
+    if (device != null) {
+      device.close();
+    }
+    executor.shutdownNow();
+  }
+
+  /** A link that is up as soon as it is opened and carries nothing. */
+  private final class QuietLink implements Link {
+    private volatile boolean open;
+
+    @Override
+    public Kind kind() {
+      return Kind.DATAGRAM;
+    }
+
+    @Override
+    public boolean carriesUnsolicited() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "quiet link";
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+      return executor;
+    }
+
+    @Override
+    public CompletionStage<Void> open(LinkListener listener) {
+      open = true;
+      executor.execute(listener::onUp);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public CompletionStage<Void> send(ByteBuffer data) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+      open = false;
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** Reports what it heard when the link comes up; a refresh never completes. */
+  private static final class ListeningSession implements DeviceSession {
+    final AtomicInteger refreshes = new AtomicInteger();
+    final Clock clock = Clock.systemUTC();
+    volatile DeviceSink sink;
+
+    @Override
+    public DeviceInfo describe() {
+      return DeviceInfo.of("test", "pdu4j", "listener", "test:udp://h:1");
+    }
+
+    @Override
+    public Set<DeviceCapability> capabilities() {
+      return Set.of(DeviceCapability.STATUS, DeviceCapability.SWITCH);
+    }
+
+    @Override
+    public void start(DeviceSink sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void linkUp() {
+      report(OutletState.ON);
+    }
+
+    void report(OutletState state) {
+      sink.status(
+          DeviceStatus.of(
+              clock.instant(),
+              List.of(OutletStatus.of(1, "Socket", state, Set.of(OutletCapability.SWITCHABLE)))));
+    }
+
+    @Override
+    public void linkDown(PowerDeviceException cause) {}
+
+    @Override
+    public CompletionStage<DeviceStatus> refresh() {
+      refreshes.incrementAndGet();
+      return new CompletableFuture<>();
+    }
+
+    @Override
+    public CompletionStage<OutletStatus> switchOutlet(int outlet, OutletState state) {
+      return new CompletableFuture<>();
+    }
+
+    @Override
+    public void shutdown() {}
+  }
+
+  private PowerDevice open(ListeningSession session, String options) throws Exception {
+    DeviceAddress address = DeviceAddress.parse("test:udp://127.0.0.1:1" + options);
+    DriverContext context =
+        new DriverContext(
+            address,
+            new QuietLink(),
+            DeviceOptions.defaults().withOverrides(address),
+            Clock.systemUTC());
+    device = Devices.open(session, context).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return device;
+  }
+
+  @Test
+  void aStatusReportedAsTheLinkComesUpMakesTheDeviceReadyWithoutAsking() throws Exception {
+    ListeningSession session = new ListeningSession();
+    PowerDevice d = open(session, "?ready-timeout=2s");
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    assertThat(session.refreshes).as("refreshes asked for while opening").hasValue(0);
+  }
+
+  @Test
+  void aStatusThatGoesStaleIsAnnouncedOnceAsUnknownAndTheNextOneAsAChange() throws Exception {
+    ListeningSession session = new ListeningSession();
+    PowerDevice d = open(session, "?stale=200ms");
+    List<DeviceEvent.OutletChanged> changes = new CopyOnWriteArrayList<>();
+    d.subscribe(
+        e -> {
+          if (e instanceof DeviceEvent.OutletChanged c) {
+            changes.add(c);
+          }
+        });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> changes.stream().anyMatch(c -> c.current().state() == OutletState.UNKNOWN));
+    DeviceEvent.OutletChanged silence = changes.get(0);
+    assertThat(silence.previous()).isEqualTo(OutletState.ON);
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.UNKNOWN);
+
+    executor.execute(() -> session.report(OutletState.ON));
+    await().atMost(Duration.ofSeconds(5)).until(() -> changes.size() == 2);
+    assertThat(changes.get(1).previous()).isEqualTo(OutletState.UNKNOWN);
+    assertThat(changes.get(1).current().state()).isEqualTo(OutletState.ON);
+  }
+}

@@ -1,0 +1,219 @@
+package io.pdu4j.driver.enistic.internal;
+
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.driver.enistic.internal.EnisticCodec.Reading;
+import io.pdu4j.spi.Freshness;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A controller's outlets: one per Smart Socket and per meter channel, numbered in the order of
+ * their first reading, each with its last reading. Decides which serials are sockets and which
+ * meters, keeps at most {@code max-outlets} (with room kept for the serials in {@code sockets=} and
+ * {@code meters=}), and which readings still count.
+ *
+ * <p>Confined to the device's thread.
+ */
+final class OutletTable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutletTable.class);
+
+  /** One outlet: a socket, or one channel of a meter. */
+  static final class Entry {
+    final int number;
+    final String serial;
+    final int channel;
+    boolean socket;
+    OutletStatus reported;
+    Instant at;
+    boolean staleSeen;
+
+    Entry(int number, String serial, int channel) {
+      this.number = number;
+      this.serial = serial;
+      this.channel = channel;
+    }
+
+    /** The socket serial as read, or {@code meterSerial/channel}. */
+    String id() {
+      return socket ? serial : serial + "/" + channel;
+    }
+
+    /** The serial as compared: upper case. */
+    String key() {
+      return EnisticCodec.key(serial);
+    }
+  }
+
+  private final String device;
+  private final EnisticSettings settings;
+  private final Duration staleAfter;
+  private final Consumer<Entry> becameMeter;
+  private final Map<String, Entry> entries = new HashMap<>();
+  private final List<Entry> byNumber = new ArrayList<>();
+  private final Set<String> multiChannel = new HashSet<>(); // only serials with an outlet
+  private int unlistedOutlets; // outlets of serials not in sockets=/meters=
+  private long lastAddedNanos;
+
+  /**
+   * An empty table.
+   *
+   * @param becameMeter told when an outlet taken for a socket turned out to be a meter's channel 1
+   */
+  OutletTable(
+      String device, EnisticSettings settings, Duration staleAfter, Consumer<Entry> becameMeter) {
+    this.device = device;
+    this.settings = settings;
+    this.staleAfter = staleAfter;
+    this.becameMeter = becameMeter;
+  }
+
+  /** How many outlets there are. */
+  int size() {
+    return byNumber.size();
+  }
+
+  /** Outlet {@code number}, 1-based; null when there is none. */
+  Entry outlet(int number) {
+    return number < 1 || number > byNumber.size() ? null : byNumber.get(number - 1);
+  }
+
+  /** Every outlet, in number order. */
+  List<Entry> all() {
+    return byNumber;
+  }
+
+  /** {@link System#nanoTime()} when the last outlet was added; 0 before the first. */
+  long lastAddedNanos() {
+    return lastAddedNanos;
+  }
+
+  /**
+   * Takes a reading of this controller: updates its outlet, adding it when new and there is room.
+   *
+   * @return the outlet, or null when the reading would add one beyond {@code max-outlets}
+   */
+  Entry take(Reading r, Instant now) {
+    String serialKey = EnisticCodec.key(r.meter());
+    String key = serialKey + "/" + r.channel();
+    Entry e = entries.get(key);
+    boolean added = e == null;
+    boolean listed = settings.listed(serialKey, r.channel());
+    boolean admitted = !added || listed || unlistedOutlets < unlistedRoom();
+    // what is learnt about a serial is kept only for serials that have an outlet: bounded too
+    if (r.channel() > 1
+        && (admitted || entries.containsKey(serialKey + "/1"))
+        && multiChannel.add(serialKey)) {
+      reclassify(serialKey);
+    }
+    if (!admitted) {
+      return null;
+    }
+    if (added) {
+      if (!listed) {
+        unlistedOutlets++;
+      }
+      e = new Entry(byNumber.size() + 1, r.meter(), r.channel());
+      e.socket = isSocket(serialKey, r.channel());
+      entries.put(key, e);
+      byNumber.add(e);
+      lastAddedNanos = System.nanoTime();
+      LOG.debug("{}: new outlet {} ({})", device, e.number, e.id());
+    }
+    e.reported = status(e, e.socket ? r.socketState() : OutletState.UNKNOWN, r.power());
+    e.at = now;
+    e.staleSeen = false;
+    return e;
+  }
+
+  /** Outlets serials outside {@code sockets=}/{@code meters=} may have: the rest is kept. */
+  private int unlistedRoom() {
+    return settings.maxOutlets() - settings.reservedOutlets();
+  }
+
+  private boolean isSocket(String serialKey, int channel) {
+    if (settings.meters().contains(serialKey)) {
+      return false;
+    }
+    if (!settings.sockets().isEmpty()) {
+      return channel == 1 && settings.sockets().contains(serialKey);
+    }
+    return channel == 1 && !multiChannel.contains(serialKey);
+  }
+
+  /** A serial thought to be a socket reported a second channel: it is a meter after all. */
+  private void reclassify(String serialKey) {
+    Entry e = entries.get(serialKey + "/1");
+    if (e == null || !e.socket || !settings.sockets().isEmpty()) {
+      return;
+    }
+    LOG.info(
+        "{}: {} reported more than one channel: outlet {} is a meter channel, not a socket",
+        device,
+        e.serial,
+        e.number);
+    e.socket = false;
+    e.reported = status(e, OutletState.UNKNOWN, e.reported.power().orElse(0));
+    becameMeter.accept(e);
+  }
+
+  private static OutletStatus status(Entry e, OutletState s, double power) {
+    Set<OutletCapability> caps =
+        e.socket
+            ? EnumSet.of(OutletCapability.SWITCHABLE, OutletCapability.METERED)
+            : EnumSet.of(OutletCapability.METERED);
+    // the id is the name: short enough for a table, and what on/off take to pick the outlet
+    return new OutletStatus(
+        e.number, e.id(), e.id(), s, OptionalDouble.empty(), OptionalDouble.of(power), caps);
+  }
+
+  private boolean isCurrent(Instant at, Instant now) {
+    return Duration.between(at, now).compareTo(staleAfter) <= 0;
+  }
+
+  /**
+   * Marks the outlets whose last reading went stale since the last call.
+   *
+   * @return whether there were any
+   */
+  boolean sweep(Instant now) {
+    boolean any = false;
+    for (Entry e : byNumber) {
+      if (!e.staleSeen && !isCurrent(e.at, now)) {
+        e.staleSeen = true;
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * The status as it reads at {@code now}: every outlet with its last reading, UNKNOWN without
+   * readings where that is older than the stale limit; received at the newest reading ({@code now}
+   * before the first).
+   */
+  DeviceStatus status(Instant now) {
+    Instant latest = byNumber.isEmpty() ? now : Instant.MIN;
+    List<OutletStatus> outlets = new ArrayList<>(byNumber.size());
+    for (Entry e : byNumber) {
+      if (e.at.isAfter(latest)) {
+        latest = e.at;
+      }
+      outlets.add(Freshness.effective(e.reported, isCurrent(e.at, now)));
+    }
+    return DeviceStatus.of(latest, outlets);
+  }
+}
