@@ -42,7 +42,9 @@ final class WatchCommand implements Callable<Integer> {
       names = "--for",
       paramLabel = "DURATION",
       converter = DeviceArgs.DurationConverter.class,
-      description = "Stop after this long (default: run until interrupted).")
+      description =
+          "Stop after watching this long, counted from when the device is open (default: run"
+              + " until interrupted).")
   Duration duration;
 
   @Spec CommandSpec spec;
@@ -51,9 +53,10 @@ final class WatchCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     Style style = Pdu4jCommand.style(spec);
-    long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     try (PowerRuntime runtime = device.runtime()) {
       PowerDevice pdu = runtime.open(device.uri);
+      // counted from when the device is open: what is watched is the device, not the start-up
+      long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
       LinkedBlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>(100_000);
       pdu.subscribe(
           e -> {
