@@ -1,0 +1,148 @@
+package io.pdu4j.sim.extron.internal;
+
+import io.pdu4j.sim.internal.Endpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One of the IPCP's serial ports: its settings (baud, parity, data and stop bits) as last set, and
+ * the serial device behind it, if any. What the device sends outside a send-data-string is
+ * discarded, as on the real unit.
+ *
+ * <p>Thread-safe: one exchange at a time; the device's bytes are read by a thread of its own.
+ */
+public final class ComPort {
+  private static final Logger LOG = LoggerFactory.getLogger(ComPort.class);
+
+  private final int com;
+  private final DeviceLine line;
+  private final SimThreads threads;
+  private final BlockingQueue<Integer> received = new LinkedBlockingQueue<>(65536);
+  private volatile String settings;
+  private Endpoint endpoint;
+  private volatile Endpoint ended; // the last endpoint whose device closed its end
+
+  /**
+   * A port.
+   *
+   * @param com its number, 1..16
+   * @param line how to reach its device, null for none (an exchange then gets no answer)
+   * @param threads where the thread reading the device comes from
+   */
+  public ComPort(int com, DeviceLine line, SimThreads threads) {
+    this.com = com;
+    this.line = line;
+    this.threads = threads;
+  }
+
+  /** The settings as last set ({@code 115200,N,8,1}), empty if never set. */
+  public Optional<String> settings() {
+    return Optional.ofNullable(settings);
+  }
+
+  /** Sets the port up: {@code baud,parity,data,stop}, already checked. */
+  void configure(String settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Writes {@code data} to the device and reads its answer: the first byte within {@code t1Millis},
+   * each next one within {@code t2Millis}, until {@code n} bytes (or, with {@code delimiter}, the
+   * byte {@code n}) came. Empty when there is no device or it stayed silent.
+   */
+  synchronized byte[] exchange(
+      byte[] data, long t1Millis, long t2Millis, int n, boolean delimiter) {
+    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    if (line == null) {
+      return answer.toByteArray();
+    }
+    try {
+      Integer c = null;
+      for (int attempt = 0; attempt < 2; attempt++) {
+        if (endpoint != null && endpoint == ended) {
+          close();
+        }
+        if (endpoint == null) {
+          connect();
+        }
+        Endpoint used = endpoint;
+        received.clear(); // what the device sent unasked is lost, as on the real unit
+        used.output().write(data);
+        used.output().flush();
+        c = received.poll(Math.max(t1Millis, 1), TimeUnit.MILLISECONDS);
+        if (c != null || ended != used) {
+          break;
+        }
+        // the device had closed its end before the data reached it: connect again, send again
+      }
+      while (c != null) {
+        answer.write(c);
+        if (delimiter ? c == n : n > 0 && answer.size() >= n) {
+          break;
+        }
+        c = received.poll(Math.max(t2Millis, 1), TimeUnit.MILLISECONDS);
+      }
+    } catch (IOException e) {
+      LOG.debug("COM{}: {}", com, e.toString());
+      close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return answer.toByteArray();
+  }
+
+  private void connect() throws IOException {
+    Endpoint opened = line.open();
+    endpoint = opened;
+    InputStream in = opened.input();
+    threads
+        .thread(
+            "com" + com,
+            () -> {
+              byte[] buf = new byte[1024];
+              try {
+                int r;
+                while ((r = in.read(buf)) > 0) {
+                  for (int i = 0; i < r; i++) {
+                    received.offer(buf[i] & 0xff);
+                  }
+                }
+              } catch (IOException e) {
+                LOG.debug("COM{} device: {}", com, e.toString());
+              } finally {
+                ended = opened;
+                lineEnded(opened);
+              }
+            })
+        .start();
+  }
+
+  /**
+   * The device closed its end (a TCP device restarting): the next exchange connects again, as a
+   * serial line that was never cut would simply carry on.
+   */
+  private synchronized void lineEnded(Endpoint ended) {
+    if (endpoint == ended) {
+      close();
+    }
+  }
+
+  /** Closes the line to the device, if open; the next exchange opens it again. */
+  public synchronized void close() {
+    if (endpoint != null) {
+      try {
+        endpoint.close();
+      } catch (IOException e) {
+        LOG.debug("COM{}: {}", com, e.toString());
+      }
+      endpoint = null;
+    }
+  }
+}
