@@ -541,10 +541,14 @@ public final class ManagedDevice implements PowerDevice {
               result.completeExceptionally(
                   new DeviceClosedException("device closed", device, null, null, null)));
     }
-    if (observer != null) {
-      result.whenComplete(
-          (v, t) -> observer.completed(name, Duration.ofNanos(System.nanoTime() - start), t));
-    }
+    result.whenComplete(
+        (v, t) -> {
+          Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+          context.counters().commandCompleted(name, elapsed, t);
+          if (observer != null) {
+            observer.completed(name, elapsed, t);
+          }
+        });
     return result;
   }
 

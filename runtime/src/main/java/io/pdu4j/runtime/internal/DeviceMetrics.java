@@ -86,6 +86,11 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         public void readingFromRefusedSource() {
           readingsRefusedSource.incrementAndGet();
         }
+
+        @Override
+        public void commandCompleted(String command, Duration elapsed, Throwable failure) {
+          recordCommand(command, elapsed, failure);
+        }
       };
   private volatile ConnectionState connection = ConnectionState.CONNECTING;
 
@@ -170,9 +175,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     }
   }
 
-  /** Times one command: call when its stage completes (or its call threw). */
-  public void recordCommand(String command, long startNanos, Throwable failure) {
-    long elapsed = System.nanoTime() - startNanos;
+  /** Times one command: call when its stage completed. */
+  public void recordCommand(String command, Duration took, Throwable failure) {
+    long elapsed = took.toNanos();
     String outcome = CommandOutcome.of(failure).tag();
     String key = command + '\0' + outcome;
     synchronized (lock) {

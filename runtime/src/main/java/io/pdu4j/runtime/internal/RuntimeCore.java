@@ -443,10 +443,10 @@ public final class RuntimeCore {
     }
     // subscribed before it is listed, outside the lock: no driver code runs under our lock
     Subscription subscription = subscribeForClose(device, metrics);
+    // pdu4j's device times its own commands into the metrics (DriverCounters.commandCompleted)
     PowerDevice exposed = device;
     if (metrics != null) {
       metrics.seed(device);
-      exposed = new TimedDevice(device, metrics);
     }
     boolean keep;
     synchronized (lock) {

@@ -166,9 +166,10 @@ class DeviceMetricsTest {
 
   @Test
   void commandOutcomesAreBoundedTagsAndCloseRemovesEverything() {
-    metrics.recordCommand("switch_on", System.nanoTime(), null);
-    metrics.recordCommand("switch_on", System.nanoTime(), new UnsupportedCapabilityException("x"));
-    metrics.recordCommand("switch_on", System.nanoTime(), new IllegalStateException("x"));
+    metrics.recordCommand("switch_on", java.time.Duration.ZERO, null);
+    metrics.recordCommand(
+        "switch_on", java.time.Duration.ZERO, new UnsupportedCapabilityException("x"));
+    metrics.recordCommand("switch_on", java.time.Duration.ZERO, new IllegalStateException("x"));
     assertThat(registry.find(PduMeter.COMMANDS.meterName()).timers())
         .extracting(t -> t.getId().getTag(PduMeter.TAG_OUTCOME))
         .containsExactlyInAnyOrder("ok", "rejected", "other");
@@ -177,7 +178,7 @@ class DeviceMetricsTest {
     metrics.close();
     assertThat(registry.getMeters()).isEmpty();
     report(1, OutletState.ON);
-    metrics.recordCommand("switch_on", System.nanoTime(), null);
+    metrics.recordCommand("switch_on", java.time.Duration.ZERO, null);
     assertThat(registry.getMeters()).isEmpty();
   }
 
