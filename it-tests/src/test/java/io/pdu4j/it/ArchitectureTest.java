@@ -368,11 +368,7 @@ class ArchitectureTest {
           "io.pdu4j.driver.isotek.internal.IsoTekDevice",
           "io.pdu4j.driver.isotek.internal.IsoTekOutlet",
           "io.pdu4j.driver.isotek.internal.IsoTekScheduler",
-          "io.pdu4j.driver.isotek.internal.IsoTekClock",
-          "io.pdu4j.driver.enistic.internal.EnisticDevice",
-          "io.pdu4j.driver.enistic.internal.EnisticOutlet",
-          "io.pdu4j.driver.extron.internal.ExtronRelayDevice",
-          "io.pdu4j.driver.extron.internal.ExtronRelayDevice$Relay");
+          "io.pdu4j.driver.isotek.internal.IsoTekClock");
 
   private static boolean implementsAFrameworkOnlyType(JavaClass c) {
     return c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(DoNotImplement.class));

@@ -1,14 +1,13 @@
 package io.pdu4j.driver.extron;
 
-import io.pdu4j.api.PowerDevice;
-import io.pdu4j.driver.extron.internal.ExtronRelayDevice;
+import io.pdu4j.driver.extron.internal.ExtronRelaySession;
 import io.pdu4j.driver.extron.internal.TunnelSettings;
 import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.PowerDriver;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The {@code extron} driver: an Extron IPCP itself as a device whose outlets are its relays 1..8,
@@ -49,7 +48,7 @@ public final class ExtronDriver implements PowerDriver {
   }
 
   @Override
-  public CompletionStage<PowerDevice> open(DriverContext context) {
-    return ExtronRelayDevice.open(context);
+  public DeviceSession session(DriverContext context) {
+    return new ExtronRelaySession(context);
   }
 }

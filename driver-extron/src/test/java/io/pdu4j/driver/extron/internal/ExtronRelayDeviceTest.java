@@ -1,18 +1,24 @@
 package io.pdu4j.driver.extron.internal;
 
+import static io.pdu4j.testkit.Stages.failure;
 import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.driver.extron.ExtronDriver;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DriverContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,7 +27,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The relays over a scripted SIS session, for orderings a real IPCP cannot be made to produce. */
+/**
+ * The relays as a device (the driver's session inside pdu4j's device) over a scripted SIS session,
+ * for orderings a real IPCP cannot be made to produce.
+ */
 class ExtronRelayDeviceTest {
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final ScriptedLink inner = new ScriptedLink(executor);
@@ -41,16 +50,21 @@ class ExtronRelayDeviceTest {
   }
 
   private PowerDevice opened() throws Exception {
+    return opened("00000000");
+  }
+
+  /** Opens the relays, answering their first reading with {@code states}, relay 1 first. */
+  private PowerDevice opened(String states) throws Exception {
     DeviceAddress address = DeviceAddress.parse("extron:tcp://10.0.0.9?poll=1h");
     DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
     CompletionStage<PowerDevice> open =
-        ExtronRelayDevice.open(new DriverContext(address, inner, options, Clock.systemUTC()));
+        new ExtronDriver().open(new DriverContext(address, inner, options, Clock.systemUTC()));
     await().until(() -> inner.listener != null);
     inner.feed(
         "(c) Copyright 2013, Extron Electronics, IPCP 505, V1.03, 60-1071-02\r\n"
             + "Sat, 21 Nov 2026 06:14:12\r\n");
     for (int n = 1; n <= 8; n++) {
-      answer(n + "O", "0");
+      answer(n + "O", String.valueOf(states.charAt(n - 1)));
     }
     return get(open);
   }
@@ -84,5 +98,42 @@ class ExtronRelayDeviceTest {
                 e instanceof DeviceEvent.OutletChanged c
                     && c.current().number() == 4
                     && c.current().state() == OutletState.OFF);
+  }
+
+  @Test
+  void aCycleWithoutAnOffTimeIsRefusedBeforeAnythingIsSent() throws Exception {
+    PowerDevice relays = opened();
+    int sent = inner.sends.size();
+    assertThat(failure(relays.outlet(4).cycle(null)))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("off time");
+    assertThat(inner.sends).hasSize(sent);
+    assertThat(relays.outlet(4).state()).isEqualTo(OutletState.OFF);
+  }
+
+  @Test
+  void closingInACyclesOffTimeFailsTheCycleAndLeavesTheRelayOpen() throws Exception {
+    PowerDevice relays = opened("00010000");
+    CompletionStage<OutletStatus> cycle = relays.outlet(4).cycle(Duration.ofHours(1));
+    answer("4*0O", "Cpn04 Rly0");
+    answer("4O", "0");
+    await().until(() -> relays.outlet(4).state() == OutletState.OFF);
+    relays.close();
+    assertThat(failure(cycle))
+        .isInstanceOf(DeviceClosedException.class)
+        .hasMessageContaining("the relay was left open");
+    assertThat(inner.sends).doesNotContain("4*1O");
+  }
+
+  @Test
+  void theRelaysArePolledEveryFiveSecondsUnlessTheAddressSaysOtherwise() {
+    DeviceAddress address = DeviceAddress.parse("extron:tcp://10.0.0.9");
+    DriverContext context =
+        new DriverContext(
+            address, inner, DeviceOptions.defaults().withOverrides(address), Clock.systemUTC());
+    DeviceSession session = new ExtronDriver().session(context);
+    // the IPCP says nothing unasked, whatever its link says of itself
+    assertThat(session.pollInterval(false)).hasValue(Duration.ofSeconds(5));
+    assertThat(session.pollInterval(true)).hasValue(Duration.ofSeconds(5));
   }
 }
