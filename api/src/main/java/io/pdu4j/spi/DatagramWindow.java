@@ -1,128 +1,139 @@
 package io.pdu4j.spi;
 
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The receiving loop a {@link DeviceDiscoverer} runs for its window, with the JDK's {@link
- * DatagramChannel} (drivers use no I/O library), on a daemon thread of its own.
+ * The window a {@link DeviceDiscoverer} listens for: opens a datagram link (from its {@link
+ * DiscoveryContext}), sends the request, if any, at once and again half-way through the window
+ * (datagrams get lost: asking twice finds more), hands every datagram received to a receiver, and
+ * closes the link when the window has passed. The window is counted from when the first request has
+ * been sent (from the open when there is none).
  *
- * <p>Discovery is not on a device's hot path, so a short-lived thread and a selector are simpler
- * here than sharing the runtime's event loops, and keep drivers free of a transport dependency.
+ * <p>Everything runs on the link's executor, so a receiver needs no locks; the discoverer reads
+ * what it gathered when the stage completes.
  */
 public final class DatagramWindow {
-
-  /** The body of a discovery: opens its channel, runs {@link #receive}, returns the result. */
-  @FunctionalInterface
-  public interface Body {
-    /** Runs the discovery; may block for its window. */
-    DeviceDiscoverer.Result run() throws IOException;
-  }
-
-  /** Something sent during the window (a repeated request). */
-  @FunctionalInterface
-  public interface Send {
-    /** Sends it. */
-    void send() throws IOException;
-  }
-
-  /** Takes each datagram received in the window. */
-  @FunctionalInterface
-  public interface Receiver {
-    /**
-     * One datagram, cut at {@code maxDatagram + 1} bytes so that a receiver can tell an over-long
-     * one (longer than its limit) and count it instead of parsing it.
-     */
-    void accept(InetSocketAddress from, byte[] payload);
-  }
-
   private DatagramWindow() {}
 
   /**
-   * Runs {@code body} on a new daemon thread named {@code threadName}; the stage completes once
-   * with its result, or with {@code failure} applied to what it threw.
+   * Opens {@code link}, listens for {@code window}, then closes it. The stage completes once the
+   * link is closed after the window, or fails with the link's own exception when it cannot be
+   * opened (a port in use: {@link io.pdu4j.api.DeviceUnreachableException}), with the exception of
+   * the first request that cannot be sent, or with {@link LinkLostException} when the link goes
+   * down during the window.
+   *
+   * @param link a closed {@link Link.Kind#DATAGRAM} link
+   * @param window how long to listen
+   * @param request what to send at the start and half-way, or empty to only listen
+   * @param receiver takes each datagram received, on the link's executor
    */
-  public static CompletionStage<DeviceDiscoverer.Result> onOwnThread(
-      String threadName, Body body, Function<Exception, PowerDeviceException> failure) {
-    Objects.requireNonNull(body, "body");
-    Objects.requireNonNull(failure, "failure");
-    CompletableFuture<DeviceDiscoverer.Result> result = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                result.complete(body.run());
-              } catch (IOException | RuntimeException e) {
-                result.completeExceptionally(failure.apply(e));
-              }
-            },
-            threadName);
-    t.setDaemon(true);
-    t.start();
-    return result;
-  }
-
-  /**
-   * Receives on {@code channel} (bound, non-blocking) until {@code window} has passed, handing
-   * every datagram to {@code receiver}; {@code halfway} is sent once when half the window has
-   * passed (datagrams get lost: asking twice finds more).
-   */
-  public static void receive(
-      DatagramChannel channel, Duration window, int maxDatagram, Send halfway, Receiver receiver)
-      throws IOException {
-    Objects.requireNonNull(halfway, "halfway");
-    loop(channel, window, maxDatagram, halfway, receiver);
-  }
-
-  /** As {@link #receive(DatagramChannel, Duration, int, Send, Receiver)}, sending nothing. */
-  public static void receive(
-      DatagramChannel channel, Duration window, int maxDatagram, Receiver receiver)
-      throws IOException {
-    loop(channel, window, maxDatagram, null, receiver);
-  }
-
-  private static void loop(
-      DatagramChannel channel, Duration window, int maxDatagram, Send halfway, Receiver receiver)
-      throws IOException {
-    Objects.requireNonNull(channel, "channel");
+  public static CompletionStage<Void> listen(
+      Link link, Duration window, Optional<Datagram> request, Consumer<Datagram> receiver) {
+    Objects.requireNonNull(link, "link");
     Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(request, "request");
     Objects.requireNonNull(receiver, "receiver");
-    if (maxDatagram < 1) {
-      throw new IllegalArgumentException("maxDatagram must be at least 1, got " + maxDatagram);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    LinkListener listener =
+        new LinkListener() {
+          @Override
+          public void onUp() {
+            // the window starts when open() completes, just after this
+          }
+
+          @Override
+          public void onDatagram(Datagram datagram) {
+            if (!done.isDone()) {
+              receiver.accept(datagram);
+            }
+          }
+
+          @Override
+          public void onDown(PowerDeviceException cause) {
+            if (!done.isDone()) {
+              done.completeExceptionally(
+                  new LinkLostException(
+                      link.describe() + " went down during the discovery window", cause));
+            }
+          }
+        };
+    link.open(listener)
+        .whenComplete(
+            (v, openFailure) -> {
+              if (openFailure != null) {
+                done.completeExceptionally(PowerDeviceException.unwrap(openFailure));
+                return;
+              }
+              // the window starts once the request has left, so that a slow first write (a cold
+              // I/O library) does not eat the time the answers have; a write that hangs for a
+              // whole window no longer holds it back
+              CompletableFuture<Void> asked =
+                  request.isPresent()
+                      ? send(link, request.get(), done)
+                          .toCompletableFuture()
+                          .completeOnTimeout(null, window.toNanos(), TimeUnit.NANOSECONDS)
+                      : CompletableFuture.completedFuture(null);
+              asked.whenCompleteAsync(
+                  (x, sendFailure) -> {
+                    try {
+                      request.ifPresent(
+                          r ->
+                              link.executor()
+                                  .schedule(
+                                      () -> send(link, r, done),
+                                      window.toNanos() / 2,
+                                      TimeUnit.NANOSECONDS));
+                      link.executor()
+                          .schedule(
+                              () -> done.complete(null), window.toNanos(), TimeUnit.NANOSECONDS);
+                    } catch (RejectedExecutionException e) {
+                      done.completeExceptionally(
+                          new DeviceClosedException(
+                              link.describe() + ": its executor is shut down", e));
+                    }
+                  },
+                  link.executor());
+            });
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    done.whenComplete(
+        (v, failure) ->
+            link.close()
+                .whenComplete(
+                    (c, closeFailure) -> {
+                      if (failure != null) {
+                        closed.completeExceptionally(failure);
+                      } else {
+                        closed.complete(null);
+                      }
+                    }));
+    return closed;
+  }
+
+  /** Sends one request; a failure fails the window. Completes when it is sent or failed. */
+  private static CompletionStage<Void> send(
+      Link link, Datagram request, CompletableFuture<Void> done) {
+    if (done.isDone()) {
+      return CompletableFuture.completedFuture(null);
     }
-    try (Selector selector = Selector.open()) {
-      channel.register(selector, SelectionKey.OP_READ);
-      long start = System.nanoTime();
-      long end = start + window.toNanos();
-      long halfwayAt = start + window.toNanos() / 2;
-      boolean pending = halfway != null;
-      ByteBuffer buffer = ByteBuffer.allocate(maxDatagram + 1);
-      for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
-        if (pending && now >= halfwayAt) {
-          halfway.send();
-          pending = false;
-        }
-        long until = pending ? halfwayAt : end;
-        selector.select(Math.max(1, (until - now) / 1_000_000));
-        selector.selectedKeys().clear();
-        InetSocketAddress from;
-        while ((from = (InetSocketAddress) channel.receive(buffer.clear())) != null) {
-          buffer.flip();
-          byte[] payload = new byte[buffer.remaining()];
-          buffer.get(payload);
-          receiver.accept(from, payload);
-        }
-      }
-    }
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    link.send(request)
+        .whenComplete(
+            (v, t) -> {
+              if (t != null) {
+                done.completeExceptionally(PowerDeviceException.unwrap(t));
+              }
+              sent.complete(null);
+            });
+    return sent;
   }
 }

@@ -7,8 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Finds devices of one driver on the local network, e.g. by a UDP broadcast. Found through {@link
- * java.util.ServiceLoader} like {@link PowerDriver}.
+ * Finds devices of one driver on the local network, e.g. by a UDP broadcast. Found by the runtime
+ * through {@link java.util.ServiceLoader} and in plugin jars, like {@link PowerDriver}, and run by
+ * {@code PowerRuntime.discover}, which hands it a {@link DiscoveryContext} for its datagram links.
  *
  * <p>{@link #discover(Request)} listens for the request's window and completes once with every
  * device that answered, de-duplicated; it never fails because of what others sent (foreign or
@@ -32,8 +33,11 @@ public interface DeviceDiscoverer {
     return true;
   }
 
-  /** Sends the request and collects the answers for its window; completes once. */
-  CompletionStage<Result> discover(Request request);
+  /**
+   * Sends the request and collects the answers for its window, over links from {@code context} (see
+   * {@link DatagramWindow}); completes once. Runs no thread and opens no socket of its own.
+   */
+  CompletionStage<Result> discover(Request request, DiscoveryContext context);
 
   /**
    * Where and how long to ask.

@@ -42,7 +42,7 @@ class PowerRuntimeDiscoveryTest {
         + code
         + "\"; }\n"
         + "  public int defaultPort() { return 4000; }\n"
-        + "  public CompletionStage<Result> discover(Request r) {\n"
+        + "  public CompletionStage<Result> discover(Request r, io.pdu4j.spi.DiscoveryContext c) {\n"
         + (fail
             ? "    return CompletableFuture.failedFuture(new io.pdu4j.api.DeviceUnreachableException("
                 + "\"UDP port \" + r.port() + \" is in use\"));\n"

@@ -6,6 +6,9 @@ import io.pdu4j.driver.enistic.internal.EnisticCodec;
 import io.pdu4j.sim.enistic.EnisticSimulator;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceDiscoverer;
+import io.pdu4j.spi.DiscoveryContext;
+import io.pdu4j.testkit.TestDiscoveryContext;
+import io.pdu4j.transport.net.UdpTransportProvider;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -14,10 +17,33 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EnisticDiscovererTest {
+  private final UdpTransportProvider udp = new UdpTransportProvider();
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "discovery-test");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Datagram links as the runtime gives them, from the udp transport. */
+  private DiscoveryContext context() {
+    return new TestDiscoveryContext("enistic", udp, executor);
+  }
+
+  @AfterEach
+  void releaseTheTransport() {
+    udp.close();
+    executor.shutdownNow();
+  }
+
   private static final String A = "004A3BB5B04";
   private static final String B = "0000000000AB";
 
@@ -38,7 +64,8 @@ class EnisticDiscovererTest {
     int port = freeUdpPort();
     DeviceDiscoverer discoverer = new EnisticDiscoverer();
     CompletionStage<DeviceDiscoverer.Result> result =
-        discoverer.discover(new DeviceDiscoverer.Request("unused", port, Duration.ofSeconds(2)));
+        discoverer.discover(
+            new DeviceDiscoverer.Request("unused", port, Duration.ofSeconds(2)), context());
     try (EnisticSimulator sim =
             EnisticSimulator.builder()
                 .target(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
@@ -75,7 +102,8 @@ class EnisticDiscovererTest {
     int port = freeUdpPort();
     DeviceDiscoverer.Result r =
         new EnisticDiscoverer()
-            .discover(new DeviceDiscoverer.Request("unused", port, Duration.ofMillis(300)))
+            .discover(
+                new DeviceDiscoverer.Request("unused", port, Duration.ofMillis(300)), context())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     assertThat(r.devices()).isEmpty();
@@ -87,7 +115,8 @@ class EnisticDiscovererTest {
     int port = freeUdpPort();
     CompletionStage<DeviceDiscoverer.Result> result =
         new EnisticDiscoverer()
-            .discover(new DeviceDiscoverer.Request("unused", port, Duration.ofSeconds(2)));
+            .discover(
+                new DeviceDiscoverer.Request("unused", port, Duration.ofSeconds(2)), context());
     // rounds of 1000 made-up controllers, 100 ms apart, until the window closes (those sent
     // before the discoverer listens are lost, so one round is not enough)
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -1,17 +1,16 @@
 package io.pdu4j.driver.isotek;
 
 import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.driver.isotek.internal.IsoTekDiscoveryAnswers;
+import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.DatagramWindow;
 import io.pdu4j.spi.DeviceDiscoverer;
-import java.io.IOException;
+import io.pdu4j.spi.DiscoveryContext;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,8 +20,9 @@ import java.util.concurrent.CompletionStage;
  * arrives is counted and ignored. Each unit found comes with a ready address, {@code
  * isotek:tcp://<source address>:<ServerPort1, or 501>}.
  *
- * <p>Uses a JDK {@link DatagramChannel} on a thread of its own for the window (drivers use the JDK
- * and the API only). Found through {@link java.util.ServiceLoader}.
+ * <p>Sends and listens on a datagram link of the runtime bound to any free port ({@link
+ * DiscoveryContext#datagramLink(int)}), for the window ({@link DatagramWindow}); it opens no socket
+ * and runs no thread of its own. Found through {@link java.util.ServiceLoader}.
  */
 public final class IsoTekDiscoverer implements DeviceDiscoverer {
   private static final byte[] REQUEST = "A?\n".getBytes(StandardCharsets.US_ASCII);
@@ -41,35 +41,35 @@ public final class IsoTekDiscoverer implements DeviceDiscoverer {
   }
 
   @Override
-  public CompletionStage<Result> discover(Request request) {
-    return DatagramWindow.onOwnThread(
-        "isotek-discovery",
-        () -> run(request),
-        e ->
-            new DeviceUnreachableException(
-                "discovery failed: " + e,
-                request.broadcast() + ":" + request.port(),
-                "A?",
-                null,
-                e));
+  public CompletionStage<Result> discover(Request request, DiscoveryContext context) {
+    IsoTekDiscoveryAnswers answers = new IsoTekDiscoveryAnswers();
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    String target = request.broadcast() + ":" + request.port();
+    try {
+      Datagram ask =
+          new Datagram(new InetSocketAddress(request.broadcast(), request.port()), REQUEST);
+      DatagramWindow.listen(
+              context.datagramLink(0),
+              request.window(),
+              Optional.of(ask),
+              d -> answers.accept(d.peer(), d.payload()))
+          .whenComplete(
+              (v, t) -> {
+                if (t == null) {
+                  result.complete(answers.result());
+                } else {
+                  result.completeExceptionally(failed(target, t));
+                }
+              });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(failed(target, e));
+    }
+    return result;
   }
 
-  private static Result run(Request request) throws IOException {
-    IsoTekDiscoveryAnswers answers = new IsoTekDiscoveryAnswers();
-    SocketAddress target = new InetSocketAddress(request.broadcast(), request.port());
-    try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET)) {
-      channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
-      channel.bind(null);
-      channel.configureBlocking(false);
-      channel.send(ByteBuffer.wrap(REQUEST), target);
-      DatagramWindow.receive(
-          channel,
-          request.window(),
-          IsoTekDiscoveryAnswers.MAX_DATAGRAM,
-          () -> channel.send(ByteBuffer.wrap(REQUEST), target),
-          answers::accept);
-    }
-    return answers.result();
+  private static DeviceUnreachableException failed(String target, Throwable t) {
+    Throwable cause = PowerDeviceException.unwrap(t);
+    return new DeviceUnreachableException("discovery failed: " + cause, target, "A?", null, cause);
   }
 
   @Override

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pdu4j.driver.isotek.internal.IsoTekDiscoveryAnswers;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.spi.DeviceDiscoverer;
+import io.pdu4j.spi.DiscoveryContext;
+import io.pdu4j.testkit.TestDiscoveryContext;
+import io.pdu4j.transport.net.UdpTransportProvider;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,11 +16,34 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** UDP discovery, on loopback only (127.0.0.1 stands in for the broadcast address). */
 class IsoTekDiscovererTest {
+  private final UdpTransportProvider udp = new UdpTransportProvider();
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "discovery-test");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Datagram links as the runtime gives them, from the udp transport. */
+  private DiscoveryContext context() {
+    return new TestDiscoveryContext("isotek", udp, executor);
+  }
+
+  @AfterEach
+  void releaseTheTransport() {
+    udp.close();
+    executor.shutdownNow();
+  }
+
   private static final InetSocketAddress FROM = new InetSocketAddress("127.0.0.1", 501);
 
   private static byte[] bytes(String s) {
@@ -81,7 +107,8 @@ class IsoTekDiscovererTest {
           new IsoTekDiscoverer()
               .discover(
                   new DeviceDiscoverer.Request(
-                      "127.0.0.1", sim.udpPort().getAsInt(), Duration.ofMillis(600)))
+                      "127.0.0.1", sim.udpPort().getAsInt(), Duration.ofMillis(600)),
+                  context())
               .toCompletableFuture()
               .get(5, TimeUnit.SECONDS);
       // asked twice, answered twice, listed once
@@ -118,7 +145,8 @@ class IsoTekDiscovererTest {
           new IsoTekDiscoverer()
               .discover(
                   new DeviceDiscoverer.Request(
-                      "127.0.0.1", fake.getLocalPort(), Duration.ofMillis(400)))
+                      "127.0.0.1", fake.getLocalPort(), Duration.ofMillis(400)),
+                  context())
               .toCompletableFuture()
               .get(5, TimeUnit.SECONDS);
       assertThat(r.devices())

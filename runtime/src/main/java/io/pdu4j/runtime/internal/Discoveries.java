@@ -4,6 +4,7 @@ import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceDiscoverer;
+import io.pdu4j.spi.DiscoveryContext;
 import io.pdu4j.spi.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Runs the discoverers the runtime found (on the class path and in plugin jars) over one window,
@@ -50,6 +52,7 @@ public final class Discoveries {
    */
   static CompletionStage<Outcome> run(
       ProviderRegistry<DeviceDiscoverer> registry,
+      Function<String, DiscoveryContext> contexts,
       Set<String> drivers,
       String broadcast,
       Map<String, Integer> ports,
@@ -101,7 +104,9 @@ public final class Discoveries {
       try {
         f =
             e.getValue()
-                .discover(new DeviceDiscoverer.Request(broadcast, portOf.get(code), window))
+                .discover(
+                    new DeviceDiscoverer.Request(broadcast, portOf.get(code), window),
+                    contexts.apply(code))
                 .toCompletableFuture()
                 .copy();
       } catch (Throwable t) { // a plugin may throw anything; see PluginJars

@@ -600,7 +600,16 @@ public final class RuntimeCore {
       return CompletableFuture.failedFuture(
           new DeviceClosedException("the pdu4j runtime is closed; cannot discover devices"));
     }
-    return Discoveries.run(discoverers, drivers, broadcast, ports, window, maxDevices);
+    return Discoveries.run(
+        discoverers,
+        code ->
+            new RuntimeDiscoveryContext(
+                code, transports, io, settings.defaults(), settings.clock()),
+        drivers,
+        broadcast,
+        ports,
+        window,
+        maxDevices);
   }
 
   /** The transports, sorted by scheme. */

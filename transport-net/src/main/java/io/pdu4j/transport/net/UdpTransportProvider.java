@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * provider bound to the same address and port share one socket (SO_REUSEADDR and SO_BROADCAST on):
  * each gets every datagram the socket receives, on its own executor, so that several devices (two
  * Enistic controllers on port 53005) can listen on one port. The socket closes when the last of its
- * links closes.
+ * links closes. Port 0 binds any free port, a socket of the link's own, never shared (a link that
+ * sends requests and takes the answers, as a discovery does).
  *
  * <p>Options: {@code rcvbuf} (SO_RCVBUF in bytes, default {@value #DEFAULT_RCVBUF}, 4096..64 MiB);
  * {@code max-datagram} (default {@value #DEFAULT_MAX_DATAGRAM}, 64..65507): a bigger datagram is
@@ -78,7 +79,11 @@ public final class UdpTransportProvider implements TransportProvider, AutoClosea
       throw new InvalidArgumentException(
           "device address " + address + " needs a port; the driver has no default port");
     }
-    int port = address.portOr(context.requirements().defaultPort().orElse(0));
+    // port 0: any free port, for a link that sends requests and takes the answers (discovery)
+    int port =
+        address.port().orElse(-1) == 0
+            ? 0
+            : address.portOr(context.requirements().defaultPort().orElse(0));
     InetAddress ip = literal(host, address);
     int rcvbuf = intOption(address, "rcvbuf", DEFAULT_RCVBUF, 4096, 64 << 20);
     int maxDatagram = intOption(address, "max-datagram", DEFAULT_MAX_DATAGRAM, 64, 65_507);

@@ -215,6 +215,43 @@ class UdpTransportProviderTest {
             });
   }
 
+  /** Port 0: each link binds a free port of its own, sends from it and gets the answers there. */
+  @Test
+  void portZeroGivesEachLinkAFreePortOfItsOwn() throws Exception {
+    Link a = link(0, group.next());
+    Link b = link(0, group.next());
+    Recorder ra = new Recorder();
+    Recorder rb = new Recorder();
+    a.open(ra).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    b.open(rb).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(provider.openSockets()).isEqualTo(2);
+    int portA =
+        ((io.pdu4j.transport.net.internal.UdpLink) a).localAddress().orElseThrow().getPort();
+    int portB =
+        ((io.pdu4j.transport.net.internal.UdpLink) b).localAddress().orElseThrow().getPort();
+    assertThat(portA).isPositive().isNotEqualTo(portB);
+
+    a.send(
+            new Datagram(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.getLocalPort()),
+                "A?".getBytes(StandardCharsets.US_ASCII)))
+        .toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    byte[] buf = new byte[16];
+    DatagramPacket request = new DatagramPacket(buf, buf.length);
+    peer.setSoTimeout(5000);
+    peer.receive(request);
+    assertThat(request.getPort()).isEqualTo(portA);
+    sendTo(portA, "answer");
+    await().atMost(Duration.ofSeconds(5)).until(() -> ra.texts.size() == 1);
+    assertThat(ra.texts).containsExactly("answer");
+    assertThat(rb.texts).isEmpty();
+
+    a.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    b.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(provider.openSockets()).isZero();
+  }
+
   @Test
   void aLinkCanBeOpenedAgainAfterClose() throws Exception {
     int port = freePort();

@@ -40,12 +40,14 @@ public final class UdpEndpoints implements AutoCloseable {
 
   private final Object lock = new Object();
   private final Map<InetSocketAddress, Endpoint> endpoints = new HashMap<>();
+  // bound to port 0 (any free port): each link its own socket, never shared
+  private final java.util.Set<Endpoint> ephemeral = new java.util.HashSet<>();
   private final TcpResources loops = new TcpResources(LOOP_THREAD_PREFIX);
 
   /** How many endpoints are bound or binding now (for tests). */
   public int size() {
     synchronized (lock) {
-      return endpoints.size();
+      return endpoints.size() + ephemeral.size();
     }
   }
 
@@ -58,6 +60,14 @@ public final class UdpEndpoints implements AutoCloseable {
       InetSocketAddress bind, UdpLink link, TransportContext context, int rcvbuf, int maxDatagram) {
     Endpoint e;
     synchronized (lock) {
+      if (bind.getPort() == 0) {
+        e = new Endpoint(bind);
+        ephemeral.add(e);
+        e.members.add(link);
+        e.bind(context, rcvbuf, maxDatagram);
+        Endpoint own = e;
+        return e.bound.thenApply(ch -> own);
+      }
       e = endpoints.get(bind);
       if (e == null) {
         e = new Endpoint(bind);
@@ -83,12 +93,16 @@ public final class UdpEndpoints implements AutoCloseable {
       if (last && endpoints.get(e.bind) == e) {
         endpoints.remove(e.bind);
       }
+      if (last) {
+        ephemeral.remove(e);
+      }
     }
     return last ? e.closeSocket() : CompletableFuture.completedFuture(null);
   }
 
   private void forget(Endpoint e) {
     synchronized (lock) {
+      ephemeral.remove(e);
       if (endpoints.get(e.bind) == e) {
         endpoints.remove(e.bind);
       }
