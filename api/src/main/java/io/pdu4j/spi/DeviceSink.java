@@ -32,6 +32,14 @@ public interface DeviceSink extends DriverCounters {
   void offline(PowerDeviceException cause);
 
   /**
+   * The link is up and the device answers, but nothing it said was usable yet (a status the driver
+   * had to drop): the device stays CONNECTING, and listeners get a CONNECTING to CONNECTING event
+   * with this reason each time the reason changes. While opening, a ready timeout tells it too. The
+   * next status ends it. Ignored unless the device is CONNECTING.
+   */
+  default void connecting(String reason) {}
+
+  /**
    * The link carries nothing useful any more (the device stopped answering, the stream is out of
    * step): pdu4j closes it, the device goes OFFLINE with this cause, and the link is reopened with
    * backoff.
