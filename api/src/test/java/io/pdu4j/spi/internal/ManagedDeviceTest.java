@@ -146,10 +146,28 @@ class ManagedDeviceTest {
     assertThat(d.connectionState()).isEqualTo(ConnectionState.OFFLINE);
   }
 
+  @Test
+  void anOutletThatCannotBeSwitchedIsRefusedWithTheSessionsReasonAndNothingSent() throws Exception {
+    session.secondOnlyMeters = true;
+    PowerDevice d = opened();
+    for (CompletionStage<OutletStatus> refused :
+        List.of(d.outlet(2).switchOff(), d.outlet(2).cycle(Duration.ofSeconds(1)))) {
+      assertThat(refused.toCompletableFuture())
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(io.pdu4j.api.UnsupportedCapabilityException.class)
+          .withMessageContaining("outlet 2 \"Meter\" cannot be switched: it is a meter channel");
+    }
+    assertThat(session.switches).isZero();
+  }
+
   /** Answers a refresh with one outlet on, unless told what is unusable. */
   private final class TestSession implements DeviceSession {
     private volatile DeviceSink sink;
     private volatile String unusable;
+    private volatile boolean secondOnlyMeters;
+    private volatile int switches;
 
     @Override
     public DeviceInfo describe() {
@@ -158,7 +176,7 @@ class ManagedDeviceTest {
 
     @Override
     public Set<DeviceCapability> capabilities() {
-      return Set.of(DeviceCapability.STATUS, DeviceCapability.SWITCH);
+      return Set.of(DeviceCapability.STATUS, DeviceCapability.SWITCH, DeviceCapability.CYCLE);
     }
 
     @Override
@@ -181,16 +199,33 @@ class ManagedDeviceTest {
       DeviceStatus status =
           DeviceStatus.of(
               Clock.systemUTC().instant(),
-              List.of(
-                  OutletStatus.of(
-                      1, "Outlet 1", OutletState.ON, Set.of(OutletCapability.SWITCHABLE))));
+              secondOnlyMeters
+                  ? List.of(
+                      OutletStatus.of(
+                          1, "Outlet 1", OutletState.ON, Set.of(OutletCapability.SWITCHABLE)),
+                      OutletStatus.of(2, "Meter", OutletState.ON, Set.of()))
+                  : List.of(
+                      OutletStatus.of(
+                          1, "Outlet 1", OutletState.ON, Set.of(OutletCapability.SWITCHABLE))));
       sink.status(status);
       return CompletableFuture.completedFuture(status);
     }
 
     @Override
     public CompletionStage<OutletStatus> switchOutlet(int outlet, OutletState state) {
+      switches++;
       return new CompletableFuture<>();
+    }
+
+    @Override
+    public CompletionStage<OutletStatus> cycle(int outlet, Duration offTime) {
+      switches++;
+      return new CompletableFuture<>();
+    }
+
+    @Override
+    public String notSwitchableReason(int outlet) {
+      return "it is a meter channel";
     }
 
     @Override
