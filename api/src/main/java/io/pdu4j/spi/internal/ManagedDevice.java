@@ -149,7 +149,18 @@ public final class ManagedDevice implements PowerDevice {
             d.failOpen(
                 new DeviceClosedException(
                     "the device's thread is shut down", d.device, null, null, null)));
-    return d.ready.minimalCompletionStage();
+    // completed by hand, so that a caller's whenComplete sees the failure itself rather than a
+    // CompletionException around it (as a minimalCompletionStage would relay it)
+    CompletableFuture<PowerDevice> opened = new CompletableFuture<>();
+    d.ready.whenComplete(
+        (device, failure) -> {
+          if (failure != null) {
+            opened.completeExceptionally(failure);
+          } else {
+            opened.complete(device);
+          }
+        });
+    return opened;
   }
 
   private void begin() {
@@ -372,10 +383,12 @@ public final class ManagedDevice implements PowerDevice {
       }
     }
     if (before != null) {
+      int removed = 0; // the removed go first, in the order of their numbers
       for (OutletStatus o : before.outlets()) {
         if (now.outlet(o.number()).isEmpty()) {
           events.add(
-              0, new DeviceEvent.OutletRemoved(device, now.receivedAt(), Freshness.unknown(o)));
+              removed++,
+              new DeviceEvent.OutletRemoved(device, now.receivedAt(), Freshness.unknown(o)));
         }
       }
     }

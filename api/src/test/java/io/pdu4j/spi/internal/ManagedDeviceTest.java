@@ -162,12 +162,58 @@ class ManagedDeviceTest {
     assertThat(session.switches).isZero();
   }
 
+  @Test
+  void anOpenThatFailsFailsWithTheLinksOwnExceptionUnwrapped() {
+    PowerDeviceException refused = new io.pdu4j.api.DeviceUnreachableException("refused");
+    link.refuseOpen = refused;
+    CompletionStage<PowerDevice> opening = open(Duration.ofSeconds(2));
+    CompletableFuture<Throwable> seen = new CompletableFuture<>();
+    opening.whenComplete((d, t) -> seen.complete(t));
+    assertThat(seen).succeedsWithin(Duration.ofSeconds(5)).isSameAs(refused);
+  }
+
+  @Test
+  void outletsThatWentAreReportedInTheOrderOfTheirNumbers() throws Exception {
+    session.outlets = 5;
+    PowerDevice d = opened();
+    List<DeviceEvent> all = new CopyOnWriteArrayList<>();
+    d.subscribe(all::add);
+    session.outlets = 2;
+    d.refresh().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(all)
+        .filteredOn(DeviceEvent.OutletRemoved.class::isInstance)
+        .extracting(e -> ((DeviceEvent.OutletRemoved) e).outlet().number())
+        .containsExactly(3, 4, 5);
+    assertThat(d.outlets()).hasSize(2);
+  }
+
+  @Test
+  void aScheduleGivenAsAnImmutableListIsTakenAndOneWithANullRefused() throws Exception {
+    PowerDevice d = opened();
+    io.pdu4j.api.ScheduleRule rule =
+        new io.pdu4j.api.ScheduleRule.TimePlan(
+            "Night", java.time.LocalTime.of(23, 30), 0, 1, io.pdu4j.api.ScheduleAction.OFF);
+    assertThat(d.scheduler().orElseThrow().replaceAll(List.of(rule)).toCompletableFuture())
+        .succeedsWithin(Duration.ofSeconds(5))
+        .isEqualTo(List.of(rule));
+    assertThat(
+            d.scheduler()
+                .orElseThrow()
+                .replaceAll(java.util.Arrays.asList(rule, null))
+                .toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(io.pdu4j.api.InvalidArgumentException.class);
+  }
+
   /** Answers a refresh with one outlet on, unless told what is unusable. */
   private final class TestSession implements DeviceSession {
     private volatile DeviceSink sink;
     private volatile String unusable;
     private volatile boolean secondOnlyMeters;
     private volatile int switches;
+    private volatile int outlets = 1;
 
     @Override
     public DeviceInfo describe() {
@@ -176,7 +222,11 @@ class ManagedDeviceTest {
 
     @Override
     public Set<DeviceCapability> capabilities() {
-      return Set.of(DeviceCapability.STATUS, DeviceCapability.SWITCH, DeviceCapability.CYCLE);
+      return Set.of(
+          DeviceCapability.STATUS,
+          DeviceCapability.SWITCH,
+          DeviceCapability.CYCLE,
+          DeviceCapability.SCHEDULER);
     }
 
     @Override
@@ -196,17 +246,15 @@ class ManagedDeviceTest {
         sink.connecting(unusable);
         return new CompletableFuture<>();
       }
-      DeviceStatus status =
-          DeviceStatus.of(
-              Clock.systemUTC().instant(),
-              secondOnlyMeters
-                  ? List.of(
-                      OutletStatus.of(
-                          1, "Outlet 1", OutletState.ON, Set.of(OutletCapability.SWITCHABLE)),
-                      OutletStatus.of(2, "Meter", OutletState.ON, Set.of()))
-                  : List.of(
-                      OutletStatus.of(
-                          1, "Outlet 1", OutletState.ON, Set.of(OutletCapability.SWITCHABLE))));
+      List<OutletStatus> list = new java.util.ArrayList<>();
+      for (int n = 1; n <= outlets; n++) {
+        list.add(
+            OutletStatus.of(n, "Outlet " + n, OutletState.ON, Set.of(OutletCapability.SWITCHABLE)));
+      }
+      if (secondOnlyMeters) {
+        list.add(OutletStatus.of(2, "Meter", OutletState.ON, Set.of()));
+      }
+      DeviceStatus status = DeviceStatus.of(Clock.systemUTC().instant(), list);
       sink.status(status);
       return CompletableFuture.completedFuture(status);
     }
@@ -221,6 +269,12 @@ class ManagedDeviceTest {
     public CompletionStage<OutletStatus> cycle(int outlet, Duration offTime) {
       switches++;
       return new CompletableFuture<>();
+    }
+
+    @Override
+    public CompletionStage<List<io.pdu4j.api.ScheduleRule>> replaceSchedule(
+        List<io.pdu4j.api.ScheduleRule> rules) {
+      return CompletableFuture.completedFuture(rules);
     }
 
     @Override
