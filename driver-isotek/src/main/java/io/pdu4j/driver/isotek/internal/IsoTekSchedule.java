@@ -1,47 +1,41 @@
 package io.pdu4j.driver.isotek.internal;
 
-import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
-import io.pdu4j.api.Scheduler;
 import io.pdu4j.api.StateNotConfirmedException;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * An IsoTek unit's schedule: read with {@code P?}, written with {@code P=nn} and one {@code PW=}
- * per record (ids 1..n in order), verified by reading {@code P?} back.
+ * per record (ids 1..n in order), verified by reading {@code P?} back. The mapping of the API's
+ * rules to the unit's records is in {@code docs/isotek.md}.
  *
  * <p>Every record of a write is validated before anything is sent, so a bad rule never leaves the
  * unit with half a schedule. The records are queued back to back; a command of another caller may
  * still run between two of them (the unit has no transaction), which is harmless because the
- * read-back compares the whole list.
+ * read-back compares the whole list. Device thread only.
  */
-final class IsoTekScheduler implements Scheduler {
+final class IsoTekSchedule {
   private final IsoTekSession session;
-  private final IsoTekDevice device;
 
-  IsoTekScheduler(IsoTekDevice device, IsoTekSession session) {
-    this.device = device;
+  IsoTekSchedule(IsoTekSession session) {
     this.session = session;
   }
 
-  @Override
-  public CompletionStage<List<ScheduleRule>> rules() {
-    return unwrapped(
-        session
-            .submit(
-                new ListExchange<>(
-                    session.replyContext(),
-                    IsoTekCommands.READ_SCHEDULE,
-                    "schedule-read",
-                    IsoTekFrame.ScheduleRecord.class,
-                    'P'))
-            .thenApply(IsoTekScheduler::toRules));
+  CompletionStage<List<ScheduleRule>> rules() {
+    return session
+        .submit(
+            new ListExchange<>(
+                session.replyContext(),
+                IsoTekCommands.READ_SCHEDULE,
+                "schedule-read",
+                IsoTekFrame.ScheduleRecord.class,
+                'P'))
+        .thenApply(IsoTekSchedule::toRules);
   }
 
   /** Reads the records into rules (status_value, status_slot and ids are not kept). */
@@ -71,39 +65,26 @@ final class IsoTekScheduler implements Scheduler {
     return List.copyOf(rules);
   }
 
-  @Override
-  public CompletionStage<List<ScheduleRule>> add(ScheduleRule rule) {
-    try {
-      IsoTekCommands.scheduleRecord(1, rule, device.outletCount());
-    } catch (PowerDeviceException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return unwrapped(
-        rules()
-            .thenCompose(
-                existing -> {
-                  List<ScheduleRule> all = new ArrayList<>(existing);
-                  all.add(rule);
-                  return replaceAll(all);
-                }));
+  /** Validates the rule, reads the records, and writes them back with the rule added. */
+  CompletionStage<List<ScheduleRule>> add(ScheduleRule rule) {
+    IsoTekCommands.scheduleRecord(1, rule, session.outletCount());
+    return rules()
+        .thenCompose(
+            existing -> {
+              List<ScheduleRule> all = new ArrayList<>(existing);
+              all.add(rule);
+              return replaceAll(all);
+            });
   }
 
-  @Override
-  public CompletionStage<List<ScheduleRule>> replaceAll(List<? extends ScheduleRule> rules) {
+  CompletionStage<List<ScheduleRule>> replaceAll(List<ScheduleRule> rules) {
     List<String> commands = new ArrayList<>();
     List<ScheduleRule> wanted = new ArrayList<>();
-    try {
-      if (rules == null) {
-        throw new io.pdu4j.api.InvalidArgumentException("a list of rules is required");
-      }
-      commands.add(IsoTekCommands.scheduleCount(rules.size()));
-      for (int i = 0; i < rules.size(); i++) {
-        ScheduleRule rule = rules.get(i);
-        commands.add(IsoTekCommands.scheduleRecord(i + 1, rule, device.outletCount()));
-        wanted.add(normalized(rule));
-      }
-    } catch (PowerDeviceException e) {
-      return CompletableFuture.failedFuture(e);
+    commands.add(IsoTekCommands.scheduleCount(rules.size()));
+    for (int i = 0; i < rules.size(); i++) {
+      ScheduleRule rule = rules.get(i);
+      commands.add(IsoTekCommands.scheduleRecord(i + 1, rule, session.outletCount()));
+      wanted.add(normalized(rule));
     }
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (String c : commands) {
@@ -112,25 +93,23 @@ final class IsoTekScheduler implements Scheduler {
               new AckExchange(
                   session.replyContext(), c, c.startsWith("PW") ? "schedule-write" : "schedule")));
     }
-    return unwrapped(
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-            .thenCompose(v -> rules())
-            .thenApply(
-                read -> {
-                  if (!read.equals(wanted)) {
-                    throw new StateNotConfirmedException(
-                        "the unit accepted the schedule but reads back " + read.size() + " rules",
-                        session.device(),
-                        commands.size() + " commands P=" + rules.size() + ", PW=...",
-                        read.toString(),
-                        null);
-                  }
-                  return read;
-                }));
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> rules())
+        .thenApply(
+            read -> {
+              if (!read.equals(wanted)) {
+                throw new StateNotConfirmedException(
+                    "the unit accepted the schedule but reads back " + read.size() + " rules",
+                    session.device(),
+                    commands.size() + " commands P=" + rules.size() + ", PW=...",
+                    read.toString(),
+                    null);
+              }
+              return read;
+            });
   }
 
-  @Override
-  public CompletionStage<Void> clear() {
+  CompletionStage<Void> clear() {
     return session.submit(
         new AckExchange(session.replyContext(), IsoTekCommands.scheduleCount(0), "schedule"));
   }
@@ -144,21 +123,5 @@ final class IsoTekScheduler implements Scheduler {
     ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) rule;
     return new ScheduleRule.PowerPlan(
         p.name().stripTrailing(), p.comparison(), p.watts(), p.outlet(), p.action());
-  }
-
-  /**
-   * The stage with its failure as the device's own exception, not a {@link CompletionException}.
-   */
-  private static <T> CompletionStage<T> unwrapped(CompletionStage<T> stage) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    stage.whenComplete(
-        (v, t) -> {
-          if (t != null) {
-            out.completeExceptionally(IsoTekDevice.unwrap(t));
-          } else {
-            out.complete(v);
-          }
-        });
-    return out;
   }
 }
