@@ -303,6 +303,13 @@ public final class ManagedDevice implements PowerDevice {
     }
 
     @Override
+    public void answered() {
+      if (!ready.isDone()) {
+        cancel(readyTimer);
+      }
+    }
+
+    @Override
     public void connecting(String reason) {
       if (closed.get()
           || state != ConnectionState.CONNECTING

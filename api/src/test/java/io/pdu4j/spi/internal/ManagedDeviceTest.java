@@ -207,10 +207,26 @@ class ManagedDeviceTest {
         .isInstanceOf(io.pdu4j.api.InvalidArgumentException.class);
   }
 
+  @Test
+  void aDeviceThatAnsweredIsNotTimedOutWhileTheSessionReadsWhatElseItNeeds() throws Exception {
+    session.answeredOnly = true;
+    CompletableFuture<PowerDevice> opening = open(Duration.ofMillis(200));
+    await().atMost(Duration.ofSeconds(5)).until(() -> session.sink != null && link.isOpen());
+    await()
+        .during(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !opening.isDone());
+    session.answeredOnly = false;
+    executor.execute(() -> session.refresh());
+    device = opening.get(5, TimeUnit.SECONDS);
+    assertThat(device.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+  }
+
   /** Answers a refresh with one outlet on, unless told what is unusable. */
   private final class TestSession implements DeviceSession {
     private volatile DeviceSink sink;
     private volatile String unusable;
+    private volatile boolean answeredOnly;
     private volatile boolean secondOnlyMeters;
     private volatile int switches;
     private volatile int outlets = 1;
@@ -242,6 +258,10 @@ class ManagedDeviceTest {
 
     @Override
     public CompletionStage<DeviceStatus> refresh() {
+      if (answeredOnly) {
+        sink.answered();
+        return new CompletableFuture<>();
+      }
       if (unusable != null) {
         sink.connecting(unusable);
         return new CompletableFuture<>();
