@@ -13,7 +13,6 @@ import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.StateNotConfirmedException;
-import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.CommandQueue;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DeviceSession;
@@ -37,17 +36,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One IsoTek unit's session: the protocol between its {@link Link} and pdu4j's device.
  *
- * <p>Every line goes first to the status assembler (status lines look the same whether pushed or
- * asked for, and the unit pushes every second whatever is in flight), then through the {@link
- * StatusOkRouter} to the {@link CommandQueue}, whose exchange decides whether the line ends its
- * command. A status is therefore reported whenever it arrives, and never completes a command by
- * itself: only {@code OK} does. When the commands complete:
+ * <p>Each line goes through {@link IsoTekLines}: to the status assembler first, so a status is
+ * reported whenever it arrives, then to the {@link CommandQueue}, where only {@code OK} ends a
+ * command. When the commands complete:
  *
  * <ul>
  *   <li>{@link #refresh()} sends {@code ?} and completes at its {@code OK} with the status block
@@ -82,14 +80,6 @@ public final class IsoTekSession implements DeviceSession {
   /** How often to poll when the link cannot carry the unit's pushes and no interval is set. */
   static final Duration DEFAULT_POLL = Duration.ofSeconds(2);
 
-  /**
-   * How long an {@code OK} that may be a push's own is held back, while the unit's kind of push is
-   * not known yet, before it is taken as the answer of the command in flight (see {@link
-   * StatusOkRouter}). A unit whose pushes end with {@code OK} sends the command's own answer right
-   * behind, well within this.
-   */
-  static final Duration PUSH_OK_GRACE = Duration.ofMillis(300);
-
   /** The unit pushes every second; after twice that with no status the driver asks with ?. */
   static final Duration PUSH_SILENCE = Duration.ofSeconds(2);
 
@@ -101,25 +91,17 @@ public final class IsoTekSession implements DeviceSession {
   private final DeviceOptions options;
   private final Clock clock;
   private final ScheduledExecutorService executor;
-  private final IsoTekLineReader reader;
-  private final IsoTekStatusAssembler assembler = new IsoTekStatusAssembler();
+  private final IsoTekLines lines;
   private final CommandQueue<String> queue;
-  private final FrameCounters counters = new FrameCounters();
-  // one log for all bad input: a malformed line also drops its status, and that is one problem
-  private final BurstLog badInputLog = new BurstLog(LOG);
   private final ReplyContext replyContext = new Replies();
-  private final StatusOkRouter okRouter;
   private final IsoTekOutletTable table = new IsoTekOutletTable();
   private final IsoTekSchedule schedule = new IsoTekSchedule(this);
 
   // device thread only
   private DeviceSink sink;
   private boolean shutDown;
-  private long seq;
   private long lastBlockSeq = -1;
   private IsoTekStatusAssembler.Dropped lastDropped;
-  // the last line's number when a ? still unanswered was sent, or -1
-  private long statusAskedAt = -1;
   private DeviceStatus lastStatus; // the last status taken, named as the unit's settings say
   private int outletCount; // the unit's, 0 until its first status
   private boolean shapeLearnt; // a usable status was taken on this connection
@@ -129,8 +111,7 @@ public final class IsoTekSession implements DeviceSession {
   private boolean firstRefreshDue; // pdu4j's refresh after the link came up is next
   private CompletableFuture<DeviceStatus> firstStatus; // completes at this connection's first
   private ScheduledFuture<?> silenceTimer;
-  private ScheduledFuture<?> graceTimer;
-  private ScheduledFuture<?> holdTimer;
+  private ScheduledFuture<?> openPoll; // asks again while a link without pushes gave no status
 
   /** A session for the device in {@code context}; does no I/O. */
   public IsoTekSession(DriverContext context) {
@@ -139,18 +120,25 @@ public final class IsoTekSession implements DeviceSession {
     this.options = context.options();
     this.clock = context.clock();
     this.executor = context.executor();
-    this.reader =
-        new IsoTekLineReader(
+    this.lines =
+        new IsoTekLines(
+            device,
             options.maxFrameLength(),
-            new IsoTekLineReader.Sink() {
+            executor,
+            new IsoTekLines.Session() {
               @Override
-              public void onLine(String line) {
-                IsoTekSession.this.onLine(line);
+              public void blockEnded(IsoTekStatusAssembler.Result result) {
+                onBlockEnded(result);
               }
 
               @Override
-              public void onOverlong(String start) {
-                IsoTekSession.this.onOverlong(start);
+              public void toQueue(String line) {
+                queue.onFrame(line);
+              }
+
+              @Override
+              public boolean commandInFlight() {
+                return queue.busy();
               }
             });
     this.queue =
@@ -161,9 +149,8 @@ public final class IsoTekSession implements DeviceSession {
             options.commandTimeout(),
             SETTLE_AFTER_TIMEOUT,
             this::send,
-            this::onUnclaimed,
+            line -> lines.unclaimed(line),
             this::onCommandCompleted);
-    this.okRouter = new StatusOkRouter(new OkRouterView());
   }
 
   // ---------------------------------------------------------------- what the device is
@@ -214,7 +201,7 @@ public final class IsoTekSession implements DeviceSession {
 
   /** Line, status and error counts for diagnostics. */
   public FrameCounters counters() {
-    return counters;
+    return lines.counters();
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -222,6 +209,7 @@ public final class IsoTekSession implements DeviceSession {
   @Override
   public void start(DeviceSink sink) {
     this.sink = sink;
+    lines.start(sink);
     if (options.pollInterval().isEmpty() && link.carriesUnsolicited()) {
       // pushes are expected: watch for them to stop, and ask while they do
       long every = PUSH_SILENCE.toNanos() / 2;
@@ -232,31 +220,48 @@ public final class IsoTekSession implements DeviceSession {
 
   @Override
   public void linkUp() {
-    reader.reset();
-    assembler.reset();
-    okRouter.reset();
-    statusAskedAt = -1;
+    lines.linkUp();
     shapeLearnt = false; // another unit may answer at this address now
     reportedHere = false;
     queue.linkUp();
     firstStatus = new CompletableFuture<>();
     firstRefreshDue = true;
-  }
-
-  @Override
-  public void onData(ByteBuffer data) {
-    if (!shutDown) {
-      reader.feed(data);
+    Optional<Duration> every =
+        options
+            .pollInterval()
+            .or(() -> link.carriesUnsolicited() ? Optional.empty() : Optional.of(DEFAULT_POLL));
+    if (every.isPresent()) {
+      // the unit cannot push here: keep asking until a status comes (a busy gateway, a lost ?),
+      // as pdu4j's polling does once the device is open
+      CompletableFuture<DeviceStatus> first = firstStatus;
+      long nanos = every.get().toNanos();
+      cancel(openPoll);
+      AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+      openPoll =
+          executor.scheduleAtFixedRate(
+              () -> {
+                if (first.isDone() || first != firstStatus) {
+                  cancel(self.get());
+                } else if (link.isOpen() && queue.pending() == 0) {
+                  askQuietly();
+                }
+              },
+              nanos,
+              nanos,
+              TimeUnit.NANOSECONDS);
+      self.set(openPoll);
     }
   }
 
   @Override
+  public void onData(ByteBuffer data) {
+    lines.feed(data);
+  }
+
+  @Override
   public void linkDown(PowerDeviceException cause) {
-    reader.reset();
-    assembler.reset();
-    okRouter.commandEnded();
-    watchHeldOk();
-    statusAskedAt = -1;
+    lines.linkDown();
+    cancel(openPoll);
     firstRefreshDue = false;
     firstStatus = null; // pdu4j tells the link's loss itself
     queue.linkDown(cause.getMessage());
@@ -267,8 +272,8 @@ public final class IsoTekSession implements DeviceSession {
     shutDown = true;
     queue.refuseNew();
     cancel(silenceTimer);
-    cancel(graceTimer);
-    cancel(holdTimer);
+    lines.stop();
+    cancel(openPoll);
     queue.close();
     if (firstStatus != null) {
       firstStatus.completeExceptionally(
@@ -285,7 +290,7 @@ public final class IsoTekSession implements DeviceSession {
    */
   private CompletionStage<Void> send(ByteBuffer bytes) {
     if (bytes.equals(STATUS_REQUEST)) {
-      statusAskedAt = seq; // every command goes out here, follow-ups too: noted for the OK router
+      lines.statusAsked(); // every command goes out here, follow-ups too
     }
     CompletionStage<Void> sent = link.send(bytes);
     CompletableFuture<DeviceStatus> opening = reported ? null : firstStatus;
@@ -301,86 +306,10 @@ public final class IsoTekSession implements DeviceSession {
     return sent;
   }
 
-  // ---------------------------------------------------------------- lines
-
-  private void onLine(String line) {
-    if (shutDown) {
-      return; // closed by a listener half-way through a chunk
-    }
-    long n = ++seq;
-    counters.line();
-    IsoTekFrame frame = IsoTekParser.parse(line);
-    if (frame instanceof IsoTekFrame.Malformed m) {
-      counters.malformed();
-      sink.malformedFrame();
-      badInputLog.log(
-          "{}: skipped a malformed line {} ({})",
-          device,
-          PowerDeviceException.printable(m.raw()),
-          m.reason());
-    }
-    Optional<IsoTekStatusAssembler.Result> ended = assembler.accept(frame, n);
-    ended.ifPresent(this::onBlockEnded);
-    okRouter.accept(line, frame, ended.map(IsoTekStatusAssembler.Result::startSeq), this::toQueue);
-    watchHeldOk();
-  }
-
-  /** Times an OK the router holds back; stops timing once it no longer holds one. */
-  private void watchHeldOk() {
-    if (okRouter.holding()) {
-      if (graceTimer == null) {
-        graceTimer =
-            executor.schedule(
-                () -> {
-                  graceTimer = null;
-                  okRouter.release(this::toQueue);
-                },
-                PUSH_OK_GRACE.toNanos(),
-                TimeUnit.NANOSECONDS);
-      }
-    } else if (graceTimer != null) {
-      graceTimer.cancel(false);
-      graceTimer = null;
-    }
-  }
-
-  private void toQueue(String line) {
-    if (!shutDown) {
-      queue.onFrame(line);
-    }
-  }
-
   /** The command in flight completed (or a queued one was cancelled). */
   private void onCommandCompleted(String name, Duration elapsed, Throwable failure) {
     if (!queue.busy()) {
-      statusAskedAt = -1;
-      okRouter.commandEnded();
-      watchHeldOk();
-    }
-  }
-
-  private void onOverlong(String start) {
-    counters.overlong();
-    sink.overlongFrame();
-    badInputLog.log(
-        "{}: skipped a line longer than {} bytes starting {}",
-        device,
-        options.maxFrameLength(),
-        PowerDeviceException.printable(start));
-  }
-
-  /** Lines no command claimed: status lines were handled already; the rest is noted. */
-  private void onUnclaimed(String line) {
-    IsoTekFrame frame = IsoTekParser.parse(line);
-    if (frame instanceof IsoTekFrame.Ok) {
-      LOG.debug("{}: ignored OK with no command in flight", device);
-    } else if (frame instanceof IsoTekFrame.Unknown || frame instanceof IsoTekFrame.Address) {
-      counters.unexpected();
-      sink.malformedFrame(); // skipped input, as a malformed line is
-      badInputLog.log(
-          "{}: ignored an unexpected line with no command in flight: {}",
-          device,
-          PowerDeviceException.printable(line.length() > 200 ? line.substring(0, 200) : line));
+      lines.commandEnded();
     }
   }
 
@@ -389,8 +318,7 @@ public final class IsoTekSession implements DeviceSession {
   private void onBlockEnded(IsoTekStatusAssembler.Result result) {
     if (result instanceof IsoTekStatusAssembler.Dropped d) {
       lastDropped = d;
-      counters.droppedStatus();
-      badInputLog.log("{}: dropped a status: {}", device, d.reason());
+      lines.dropped(d);
       sink.connecting("no usable status yet, the last was unusable: " + d.reason());
       return;
     }
@@ -402,7 +330,7 @@ public final class IsoTekSession implements DeviceSession {
     DeviceStatus status = table.toStatus(block, clock.instant());
     lastBlockSeq = block.startSeq();
     lastStatus = status;
-    counters.status();
+    lines.taken();
     if (!reported && !holdReports) {
       holdUntilNamed();
       return;
@@ -412,15 +340,13 @@ public final class IsoTekSession implements DeviceSession {
 
   /**
    * The device's first status waits for {@code C?}, so that the device opens with the outlets'
-   * names; at most one command timeout, as a {@code C?} queued behind an unanswered {@code ?} would
-   * otherwise hold the open until the ready timeout. A unit that refuses {@code C?} opens with
-   * {@code Outlet N} names.
+   * names: the unit answered, so the ready timeout no longer applies, and the {@code C?}'s own
+   * command timeout bounds the open from here. A unit that refuses {@code C?} opens with {@code
+   * Outlet N} names.
    */
   private void holdUntilNamed() {
     holdReports = true;
-    holdTimer =
-        executor.schedule(
-            this::releaseHold, options.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    sink.answered();
     readSettings()
         .whenComplete(
             (list, t) -> {
@@ -431,16 +357,9 @@ public final class IsoTekSession implements DeviceSession {
                     device,
                     unwrap(t).getMessage());
               }
-              releaseHold();
+              holdReports = false;
+              report(lastStatus);
             });
-  }
-
-  private void releaseHold() {
-    cancel(holdTimer);
-    if (holdReports) {
-      holdReports = false;
-      report(lastStatus);
-    }
   }
 
   private void report(DeviceStatus status) {
@@ -775,33 +694,6 @@ public final class IsoTekSession implements DeviceSession {
     return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
-  private final class OkRouterView implements StatusOkRouter.Session {
-    @Override
-    public long statusAskedAt() {
-      return statusAskedAt;
-    }
-
-    @Override
-    public void statusAnswered() {
-      statusAskedAt = -1;
-    }
-
-    @Override
-    public boolean commandInFlight() {
-      return queue.busy();
-    }
-
-    @Override
-    public void learnt(StatusOkRouter.PushEnding ending) {
-      LOG.debug(
-          "{}: the unit's status pushes end {}",
-          device,
-          ending == StatusOkRouter.PushEnding.WITH_OK
-              ? "with OK and the prompt"
-              : "without OK and prompt");
-    }
-  }
-
   private final class Replies implements ReplyContext {
     @Override
     public String device() {
@@ -810,7 +702,7 @@ public final class IsoTekSession implements DeviceSession {
 
     @Override
     public long seq() {
-      return seq;
+      return lines.seq();
     }
 
     @Override

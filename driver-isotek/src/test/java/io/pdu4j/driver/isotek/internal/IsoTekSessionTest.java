@@ -215,6 +215,48 @@ class IsoTekSessionTest {
   }
 
   @Test
+  void aUnitThatAnsweredOpensOnceItsSettingsAreReadEvenAfterTheReadyTimeout() throws Exception {
+    // the C? has its own command timeout, which bounds the open from the first status
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(700),
+            8,
+            256,
+            Optional.empty(),
+            Duration.ofSeconds(10));
+    CompletableFuture<PowerDevice> opening = startOpen(o, true);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(100, all(8, true)));
+    assertThat(link.nextSent()).isEqualTo("C?\n"); // and never answered
+    device = opening.get(5, TimeUnit.SECONDS);
+    assertThat(device.outlets()).hasSize(8);
+    assertThat(device.outlet(1).name()).isEqualTo("Outlet 1");
+  }
+
+  @Test
+  void withoutPushesAnOpenKeepsAskingUntilTheUnitAnswers() throws Exception {
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofMillis(300),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(8),
+            8,
+            256,
+            Optional.empty(),
+            Duration.ofSeconds(10));
+    CompletableFuture<PowerDevice> opening = startOpen(o, false);
+    assertThat(link.nextSent()).isEqualTo("?\n"); // lost: never answered
+    assertThat(link.nextSent()).as("asked again after the poll interval").isEqualTo("?\n");
+    link.deliver(reply(100, all(8, false)));
+    assertThat(link.nextSent()).isEqualTo("C?\n");
+    link.deliver("OK\r\n>");
+    device = opening.get(5, TimeUnit.SECONDS);
+    assertThat(device.outlets()).hasSize(8);
+  }
+
+  @Test
   void openFailsWithWhatTheLinkSaid() {
     link = new MemoryLink(executor, true);
     DeviceUnreachableException refused = new DeviceUnreachableException("connection refused");
