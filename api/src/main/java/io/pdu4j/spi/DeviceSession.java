@@ -120,6 +120,15 @@ public interface DeviceSession {
   CompletionStage<OutletStatus> switchOutlet(int outlet, OutletState state);
 
   /**
+   * Why an outlet that the last status lists without {@link
+   * io.pdu4j.api.OutletCapability#SWITCHABLE} cannot be switched, for the error pdu4j fails a
+   * switch or cycle of it with (nothing is sent). Default: it only meters.
+   */
+  default String notSwitchableReason(int outlet) {
+    return "it only meters";
+  }
+
+  /**
    * Switches every outlet in one command ({@link DeviceCapability#SWITCH_ALL}); completes with the
    * first status after the device accepted it.
    */

@@ -32,6 +32,22 @@ public interface DeviceSink extends DriverCounters {
   void offline(PowerDeviceException cause);
 
   /**
+   * The device answered, and the driver reads what else it needs (its outlets' names, say) before
+   * it reports the first status, each read bounded by its command timeout: while opening, the ready
+   * timeout stops here, and the session then reports a status, or {@link #offline}, itself. Ignored
+   * once the device is open.
+   */
+  default void answered() {}
+
+  /**
+   * The link is up and the device answers, but nothing it said was usable yet (a status the driver
+   * had to drop): the device stays CONNECTING, and listeners get a CONNECTING to CONNECTING event
+   * with this reason each time the reason changes. While opening, a ready timeout tells it too. The
+   * next status ends it. Ignored unless the device is CONNECTING.
+   */
+  default void connecting(String reason) {}
+
+  /**
    * The link carries nothing useful any more (the device stopped answering, the stream is out of
    * step): pdu4j closes it, the device goes OFFLINE with this cause, and the link is reopened with
    * backoff.

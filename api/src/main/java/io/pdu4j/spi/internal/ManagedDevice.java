@@ -1,5 +1,6 @@
 package io.pdu4j.spi.internal;
 
+import io.pdu4j.api.ConnectionProblem;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceClock;
@@ -98,6 +99,8 @@ public final class ManagedDevice implements PowerDevice {
   // Confined to the executor.
   private final Map<Integer, ManagedOutlet> outletObjects = new HashMap<>();
   private PowerDeviceException reconnectCause;
+  private String connectingReason; // why still CONNECTING, as last told to the listeners
+  private ConnectionProblem offlineProblem; // why OFFLINE, as last told to the listeners
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
   private ScheduledFuture<?> staleTimer;
@@ -156,7 +159,18 @@ public final class ManagedDevice implements PowerDevice {
             d.failOpen(
                 new DeviceClosedException(
                     "the device's thread is shut down", d.device, null, null, null)));
-    return d.ready.minimalCompletionStage();
+    // completed by hand, so that a caller's whenComplete sees the failure itself rather than a
+    // CompletionException around it (as a minimalCompletionStage would relay it)
+    CompletableFuture<PowerDevice> opened = new CompletableFuture<>();
+    d.ready.whenComplete(
+        (device, failure) -> {
+          if (failure != null) {
+            opened.completeExceptionally(failure);
+          } else {
+            opened.complete(device);
+          }
+        });
+    return opened;
   }
 
   private void begin() {
@@ -168,7 +182,9 @@ public final class ManagedDevice implements PowerDevice {
             () ->
                 failOpen(
                     new DeviceTimeoutException(
-                        "not ready within " + Durations.format(readyTimeout),
+                        "not ready within "
+                            + Durations.format(readyTimeout)
+                            + (connectingReason == null ? "" : "; " + connectingReason),
                         device,
                         null,
                         null,
@@ -300,6 +316,31 @@ public final class ManagedDevice implements PowerDevice {
     }
 
     @Override
+    public void answered() {
+      if (!ready.isDone()) {
+        cancel(readyTimer);
+      }
+    }
+
+    @Override
+    public void connecting(String reason) {
+      if (closed.get()
+          || state != ConnectionState.CONNECTING
+          || reason == null
+          || reason.equals(connectingReason)) {
+        return;
+      }
+      connectingReason = reason;
+      listeners.dispatch(
+          new DeviceEvent.Connection(
+              device,
+              context.clock().instant(),
+              ConnectionState.CONNECTING,
+              ConnectionState.CONNECTING,
+              Optional.of(reason)));
+    }
+
+    @Override
     public void reconnect(PowerDeviceException cause) {
       if (closed.get() || !link.isOpen()) {
         return;
@@ -401,10 +442,12 @@ public final class ManagedDevice implements PowerDevice {
     }
     if (before != null) {
       Set<Integer> nowNumbers = numbers(now);
+      int removed = 0; // the removed go first, in the order of their numbers
       for (OutletStatus o : before.outlets()) {
         if (!nowNumbers.contains(o.number())) {
           events.add(
-              0, new DeviceEvent.OutletRemoved(device, now.receivedAt(), Freshness.unknown(o)));
+              removed++,
+              new DeviceEvent.OutletRemoved(device, now.receivedAt(), Freshness.unknown(o)));
         }
       }
     }
@@ -437,10 +480,16 @@ public final class ManagedDevice implements PowerDevice {
         || previous == next && (next != ConnectionState.OFFLINE || cause == null)) {
       return;
     }
-    if (previous == next) {
-      return; // OFFLINE again for another reason: one event per change of state
+    ConnectionProblem problem =
+        next == ConnectionState.OFFLINE ? ConnectionProblem.of(cause) : null;
+    if (previous == next && problem == offlineProblem) {
+      return; // OFFLINE again for the same kind of reason: one event per change of state
     }
+    // OFFLINE again for another kind of reason (a gateway that now refuses the login) is told, so
+    // that health shows the trouble as it is now
     state = next;
+    offlineProblem = problem;
+    connectingReason = null;
     listeners.dispatch(
         DeviceEvent.Connection.causedBy(device, context.clock().instant(), previous, next, cause));
   }

@@ -88,14 +88,10 @@ final class ManagedOutlet implements Outlet {
     if (state == null || state == OutletState.UNKNOWN) {
       return device.refused(name, invalid("cannot switch an outlet to " + state));
     }
-    UnsupportedCapabilityException notSwitchable = notSwitchable();
-    if (notSwitchable != null) {
-      return device.refused(name, notSwitchable);
-    }
     return device.command(
         name,
         DeviceCapability.SWITCH,
-        () -> checked(() -> device.session().switchOutlet(number, state)));
+        () -> switchable(() -> device.session().switchOutlet(number, state)));
   }
 
   @Override
@@ -110,14 +106,10 @@ final class ManagedOutlet implements Outlet {
                   + ", got "
                   + (offTime.isNegative() ? offTime.toString() : Durations.format(offTime))));
     }
-    UnsupportedCapabilityException notSwitchable = notSwitchable();
-    if (notSwitchable != null) {
-      return device.refused("cycle", notSwitchable);
-    }
     return device.command(
         "cycle",
         DeviceCapability.CYCLE,
-        () -> checked(() -> device.session().cycle(number, offTime)));
+        () -> switchable(() -> device.session().cycle(number, offTime)));
   }
 
   @Override
@@ -154,22 +146,29 @@ final class ManagedOutlet implements Outlet {
     return call.get();
   }
 
-  private UnsupportedCapabilityException notSwitchable() {
-    DeviceStatus last = device.last();
-    if (last == null) {
-      return null;
-    }
-    return last.outlet(number)
-        .filter(o -> !o.switchable())
-        .map(
-            o ->
-                new UnsupportedCapabilityException(
-                    "outlet " + number + " cannot be switched (it only meters)",
-                    device.device(),
-                    null,
-                    null,
-                    null))
-        .orElse(null);
+  /**
+   * Runs the session's switch or cycle only for an outlet the device has and that is switchable
+   * (checked on the device's thread, where the session says why it is not).
+   */
+  private <T> CompletionStage<T> switchable(java.util.function.Supplier<CompletionStage<T>> call) {
+    return checked(
+        () -> {
+          OutletStatus reported = device.last().outlet(number).orElseThrow();
+          if (!reported.switchable()) {
+            throw new UnsupportedCapabilityException(
+                "outlet "
+                    + number
+                    + " \""
+                    + reported.name()
+                    + "\" cannot be switched: "
+                    + device.session().notSwitchableReason(number),
+                device.device(),
+                null,
+                null,
+                null);
+          }
+          return call.get();
+        });
   }
 
   private InvalidArgumentException invalid(String message) {

@@ -32,7 +32,8 @@ final class ManagedScheduler implements Scheduler {
 
   @Override
   public CompletionStage<List<ScheduleRule>> replaceAll(List<? extends ScheduleRule> rules) {
-    if (rules == null || rules.contains(null)) {
+    // not rules.contains(null): immutable lists throw on it
+    if (rules == null || rules.stream().anyMatch(java.util.Objects::isNull)) {
       return device.refused("schedule_replace", invalid("schedule rules must not be null"));
     }
     List<ScheduleRule> copy = List.copyOf(rules);

@@ -1,12 +1,11 @@
 package io.pdu4j.driver.isotek;
 
-import io.pdu4j.api.PowerDevice;
 import io.pdu4j.driver.isotek.internal.IsoTekSession;
 import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.PowerDriver;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The driver for IsoTek SMART Power units (Alpha, Delta, Theta; 8 and 16 outlets), code {@code
@@ -54,12 +53,13 @@ public final class IsoTekDriver implements PowerDriver {
   }
 
   /**
-   * Opens the link, sends {@code ?} and completes with the device at the unit's first status
-   * (pushed or asked for), within the ready timeout.
+   * The unit's session: pdu4j opens the link, the session sends {@code ?}, and the device opens at
+   * the unit's first status (pushed or asked for) once {@code C?} gave the outlets' names, within
+   * the ready timeout.
    */
   @Override
-  public CompletionStage<PowerDevice> open(DriverContext context) {
-    return new IsoTekSession(context).open();
+  public DeviceSession session(DriverContext context) {
+    return new IsoTekSession(context);
   }
 
   @Override

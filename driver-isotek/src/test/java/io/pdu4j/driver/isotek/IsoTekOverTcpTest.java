@@ -17,11 +17,12 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
-import io.pdu4j.driver.isotek.internal.IsoTekDevice;
+import io.pdu4j.driver.isotek.internal.IsoTekSession;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.sim.isotek.LineEnding;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
@@ -90,6 +91,8 @@ class IsoTekOverTcpTest {
     return sim;
   }
 
+  private IsoTekSession session;
+
   private CompletionStage<PowerDevice> startOpen(String uri) {
     DeviceAddress address = DeviceAddress.parse(uri);
     DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
@@ -97,7 +100,10 @@ class IsoTekOverTcpTest {
     Link link =
         tcp.create(
             address, new TestTransportContext(executor, options, driver.requirements(address)));
-    return driver.open(new DriverContext(address, link, options, Clock.systemUTC()));
+    DriverContext context = new DriverContext(address, link, options, Clock.systemUTC());
+    // opened as PowerDriver.open does, keeping the session to read its line counters
+    session = (IsoTekSession) driver.session(context);
+    return Devices.open(session, context);
   }
 
   private PowerDevice open(String options) throws Exception {
@@ -166,7 +172,7 @@ class IsoTekOverTcpTest {
     assertThat(get(d.outlet(2).switchOff()).state()).isEqualTo(OutletState.OFF);
     assertThat(get(d.outlet(2).switchOn()).state()).isEqualTo(OutletState.ON);
     assertThat(get(d.refresh()).outlets()).hasSize(8);
-    assertThat(((IsoTekDevice) d).counters().snapshot().malformed()).isZero();
+    assertThat(session.counters().snapshot().malformed()).isZero();
   }
 
   // ------------------------------------------------------------------ switching
@@ -224,15 +230,14 @@ class IsoTekOverTcpTest {
   void pushesWhileACommandWaitsDoNotCompleteIt() throws Exception {
     simulator(8, b -> b.pushInterval(Duration.ofMillis(50)));
     PowerDevice d = open("?timeout=5s");
-    long statusesBefore = ((IsoTekDevice) d).counters().snapshot().statuses();
+    long statusesBefore = session.counters().snapshot().statuses();
     sim.setReplyLatency(Duration.ofMillis(1500));
     CompletableFuture<OutletStatus> sw = d.outlet(1).switchOff().toCompletableFuture();
     await()
         .during(Duration.ofMillis(1000))
         .atMost(Duration.ofMillis(1400))
         .until(() -> !sw.isDone());
-    assertThat(((IsoTekDevice) d).counters().snapshot().statuses())
-        .isGreaterThan(statusesBefore + 5);
+    assertThat(session.counters().snapshot().statuses()).isGreaterThan(statusesBefore + 5);
     assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON); // the pushes still show it on
     sim.setReplyLatency(Duration.ZERO);
     assertThat(get(sw).state()).isEqualTo(OutletState.OFF);
@@ -255,8 +260,10 @@ class IsoTekOverTcpTest {
     simulator(8, b -> {});
     PowerDevice d = open("");
     sim.setReplyLatency(Duration.ofMillis(500));
+    // the open sent ? and C?: wait for this refresh's own ? to reach the unit
+    int sentBefore = sim.commandsReceived().size();
     CompletionStage<DeviceStatus> refresh = d.refresh();
-    await().until(() -> sim.commandsReceived().size() >= 2);
+    await().until(() -> sim.commandsReceived().size() > sentBefore);
     sim.injectGarbage("ERR");
     Throwable t = failure(refresh);
     assertThat(t).isInstanceOf(DeviceRejectedException.class);

@@ -26,6 +26,7 @@ import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.driver.isotek.IsoTekDriver;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +59,7 @@ class IsoTekSessionTest {
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device"));
   private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
   private MemoryLink link;
+  private IsoTekSession session;
   private PowerDevice device;
 
   @AfterEach
@@ -135,7 +137,9 @@ class IsoTekSessionTest {
                 overlongCounted.incrementAndGet();
               }
             });
-    return new IsoTekDriver().open(ctx).toCompletableFuture();
+    // opened as PowerDriver.open does, keeping the session to read its line counters
+    session = (IsoTekSession) new IsoTekDriver().session(ctx);
+    return Devices.open(session, ctx).toCompletableFuture();
   }
 
   private PowerDevice open(DeviceOptions options, boolean pushes, boolean[] outlets)
@@ -206,6 +210,48 @@ class IsoTekSessionTest {
     CompletableFuture<PowerDevice> opening = startOpen(options(), true);
     assertThat(link.nextSent()).isEqualTo("?\n");
     link.deliver(status(100, all(8, true)));
+    device = opening.get(5, TimeUnit.SECONDS);
+    assertThat(device.outlets()).hasSize(8);
+  }
+
+  @Test
+  void aUnitThatAnsweredOpensOnceItsSettingsAreReadEvenAfterTheReadyTimeout() throws Exception {
+    // the C? has its own command timeout, which bounds the open from the first status
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(700),
+            8,
+            256,
+            Optional.empty(),
+            Duration.ofSeconds(10));
+    CompletableFuture<PowerDevice> opening = startOpen(o, true);
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    link.deliver(reply(100, all(8, true)));
+    assertThat(link.nextSent()).isEqualTo("C?\n"); // and never answered
+    device = opening.get(5, TimeUnit.SECONDS);
+    assertThat(device.outlets()).hasSize(8);
+    assertThat(device.outlet(1).name()).isEqualTo("Outlet 1");
+  }
+
+  @Test
+  void withoutPushesAnOpenKeepsAskingUntilTheUnitAnswers() throws Exception {
+    DeviceOptions o =
+        new DeviceOptions(
+            Duration.ofMillis(300),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(8),
+            8,
+            256,
+            Optional.empty(),
+            Duration.ofSeconds(10));
+    CompletableFuture<PowerDevice> opening = startOpen(o, false);
+    assertThat(link.nextSent()).isEqualTo("?\n"); // lost: never answered
+    assertThat(link.nextSent()).as("asked again after the poll interval").isEqualTo("?\n");
+    link.deliver(reply(100, all(8, false)));
+    assertThat(link.nextSent()).isEqualTo("C?\n");
+    link.deliver("OK\r\n>");
     device = opening.get(5, TimeUnit.SECONDS);
     assertThat(device.outlets()).hasSize(8);
   }
@@ -301,7 +347,7 @@ class IsoTekSessionTest {
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("CH3=x|y|");
     assertThat(marker(d.lastStatus().orElseThrow())).isEqualTo(100);
-    FrameCounters.Snapshot c = ((IsoTekDevice) d).counters().snapshot();
+    FrameCounters.Snapshot c = session.counters().snapshot();
     assertThat(c.malformed()).isEqualTo(1);
     assertThat(c.droppedStatuses()).isEqualTo(1);
     // and the session carries on
@@ -740,7 +786,7 @@ class IsoTekSessionTest {
     link.deliver("CH3=x|y|\r\n" + "Z".repeat(400) + "\r\nhello\r\n");
     link.deliver(status(1900, all(8, true)));
     await().until(() -> marker(d.lastStatus().orElseThrow()) == 1900);
-    FrameCounters.Snapshot c = ((IsoTekDevice) d).counters().snapshot();
+    FrameCounters.Snapshot c = session.counters().snapshot();
     assertThat(c.malformed()).isEqualTo(1);
     assertThat(c.overlong()).isEqualTo(1);
     assertThat(c.unexpected()).isEqualTo(1);
@@ -762,7 +808,7 @@ class IsoTekSessionTest {
     link.deliver(status(1901, all(8, true)));
     await().until(() -> marker(d.lastStatus().orElseThrow()) == 1901);
     assertThat(malformedCounted.get()).isEqualTo(500);
-    assertThat(((IsoTekDevice) d).counters().snapshot().unexpected()).isEqualTo(500);
+    assertThat(session.counters().snapshot().unexpected()).isEqualTo(500);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
@@ -927,19 +973,65 @@ class IsoTekSessionTest {
   }
 
   @Test
-  void closingWhileOpeningFailsTheOpenWithDeviceClosed() {
+  void closingWhileOpeningFailsTheOpenWithDeviceClosed() throws Exception {
+    // pdu4j's device shuts the session down and closes the link; the session is driven here as
+    // the device drives it, since a device being opened is not in a user's hands yet
     link = new MemoryLink(executor, true);
     DriverContext ctx =
         new DriverContext(DeviceAddress.parse(ADDRESS), link, options(), Clock.systemUTC());
     IsoTekSession session = new IsoTekSession(ctx);
-    CompletionStage<PowerDevice> opening = session.open();
+    List<DeviceStatus> reported = new CopyOnWriteArrayList<>();
+    executor.submit(() -> session.start(new RecordingSink(reported))).get(5, TimeUnit.SECONDS);
+    CompletableFuture<CompletionStage<DeviceStatus>> opening = new CompletableFuture<>();
+    link.open(
+        new io.pdu4j.spi.LinkListener() {
+          @Override
+          public void onUp() {
+            session.linkUp();
+            opening.complete(session.refresh());
+          }
+
+          @Override
+          public void onData(java.nio.ByteBuffer data) {
+            session.onData(data);
+          }
+
+          @Override
+          public void onDown(PowerDeviceException cause) {
+            session.linkDown(cause);
+          }
+        });
     assertThat(link.nextSent()).isEqualTo("?\n");
-    session.close();
-    assertThat(failure(opening)).isInstanceOf(DeviceClosedException.class);
-    assertThat(link.isOpen()).isFalse();
+    executor
+        .submit(
+            () -> {
+              session.shutdown();
+              link.close();
+            })
+        .get(5, TimeUnit.SECONDS);
+    assertThat(failure(opening.get(5, TimeUnit.SECONDS))).isInstanceOf(DeviceClosedException.class);
+    await().until(() -> !link.isOpen());
     link.deliver(reply(2400, all(8, false))); // too late: nobody listens any more
     assertThat(link.sentWithin(Duration.ofMillis(100))).isNull();
+    assertThat(reported).isEmpty();
     assertThat(link.opens.get()).isEqualTo(1);
+  }
+
+  /** Records the statuses a session reports. */
+  private record RecordingSink(List<DeviceStatus> statuses) implements io.pdu4j.spi.DeviceSink {
+    @Override
+    public void status(DeviceStatus status) {
+      statuses.add(status);
+    }
+
+    @Override
+    public void info(io.pdu4j.api.DeviceInfo info) {}
+
+    @Override
+    public void offline(PowerDeviceException cause) {}
+
+    @Override
+    public void reconnect(PowerDeviceException cause) {}
   }
 
   // ------------------------------------------------------------------ polling

@@ -139,7 +139,7 @@ class IsoTekSettingsCodecTest {
   @Test
   void mapsRecordsToRules() {
     assertThat(
-            IsoTekScheduler.toRules(
+            IsoTekSchedule.toRules(
                 List.of(
                     new IsoTekFrame.ScheduleRecord(1, 1, 1, "Night", 23, 30, 4, 0, 1, 2, 2),
                     new IsoTekFrame.ScheduleRecord(2, 2, 2, "Idle", 0, 0, 0, 5, 2, 3, 3))))

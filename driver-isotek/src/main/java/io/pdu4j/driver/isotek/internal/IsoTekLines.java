@@ -1,0 +1,250 @@
+package io.pdu4j.driver.isotek.internal;
+
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.spi.BurstLog;
+import io.pdu4j.spi.DeviceSink;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where each line of one unit goes, on the device's thread: numbered and counted, parsed, to the
+ * status assembler first (status lines look the same whether pushed or asked for, and the unit
+ * pushes every second whatever is in flight), then through the {@link StatusOkRouter} to the
+ * command queue, whose exchange decides whether the line ends its command. A status block is
+ * therefore taken whenever it ends, and can never complete a command by itself: only {@code OK}
+ * does. Bad input (malformed and over-long lines, lines no command claimed) is counted here and in
+ * the sink, and logged once per burst.
+ */
+final class IsoTekLines {
+  private static final Logger LOG = LoggerFactory.getLogger(IsoTekSession.class);
+
+  /**
+   * How long an {@code OK} that may be a push's own is held back, while the unit's kind of push is
+   * not known yet, before it is taken as the answer of the command in flight (see {@link
+   * StatusOkRouter}). A unit whose pushes end with {@code OK} sends the command's own answer right
+   * behind, well within this.
+   */
+  static final Duration PUSH_OK_GRACE = Duration.ofMillis(300);
+
+  /** What the lines need of their session. */
+  interface Session {
+    /** A status block ended, whole or dropped; called before the line goes on to the queue. */
+    void blockEnded(IsoTekStatusAssembler.Result result);
+
+    /** Hands a line to the command queue. */
+    void toQueue(String line);
+
+    /** Whether a command is in flight. */
+    boolean commandInFlight();
+  }
+
+  private final String device;
+  private final int maxFrameLength;
+  private final ScheduledExecutorService executor;
+  private final Session session;
+  private final IsoTekLineReader reader;
+  private final IsoTekStatusAssembler assembler = new IsoTekStatusAssembler();
+  private final StatusOkRouter okRouter = new StatusOkRouter(new OkRouterView());
+  private final FrameCounters counters = new FrameCounters();
+  // one log for all bad input: a malformed line also drops its status, and that is one problem
+  private final BurstLog badInputLog = new BurstLog(LOG);
+
+  private DeviceSink sink;
+  private boolean stopped;
+  private long seq;
+  // the last line's number when a ? still unanswered was sent, or -1
+  private long statusAskedAt = -1;
+  private ScheduledFuture<?> graceTimer;
+
+  IsoTekLines(
+      String device, int maxFrameLength, ScheduledExecutorService executor, Session session) {
+    this.device = device;
+    this.maxFrameLength = maxFrameLength;
+    this.executor = executor;
+    this.session = session;
+    this.reader =
+        new IsoTekLineReader(
+            maxFrameLength,
+            new IsoTekLineReader.Sink() {
+              @Override
+              public void onLine(String line) {
+                IsoTekLines.this.onLine(line);
+              }
+
+              @Override
+              public void onOverlong(String start) {
+                IsoTekLines.this.onOverlong(start);
+              }
+            });
+  }
+
+  void start(DeviceSink sink) {
+    this.sink = sink;
+  }
+
+  FrameCounters counters() {
+    return counters;
+  }
+
+  /** The number of the last line received (0 before the first). */
+  long seq() {
+    return seq;
+  }
+
+  /** A new connection: the unit's kind of push is learnt afresh. */
+  void linkUp() {
+    reader.reset();
+    assembler.reset();
+    okRouter.reset();
+    statusAskedAt = -1;
+  }
+
+  /** The connection is gone: partial lines and blocks are forgotten. */
+  void linkDown() {
+    reader.reset();
+    assembler.reset();
+    commandEnded();
+  }
+
+  /** Nothing is taken any more (the device is closing). */
+  void stop() {
+    stopped = true;
+    if (graceTimer != null) {
+      graceTimer.cancel(false);
+    }
+  }
+
+  void feed(ByteBuffer data) {
+    if (!stopped) {
+      reader.feed(data);
+    }
+  }
+
+  /** A {@code ?} is being sent (a command, a follow-up or a poll): noted for the OK router. */
+  void statusAsked() {
+    statusAskedAt = seq;
+  }
+
+  /** No command is in flight any more. */
+  void commandEnded() {
+    statusAskedAt = -1;
+    okRouter.commandEnded();
+    watchHeldOk();
+  }
+
+  /** Counts and logs a status block that was dropped. */
+  void dropped(IsoTekStatusAssembler.Dropped d) {
+    counters.droppedStatus();
+    badInputLog.log("{}: dropped a status: {}", device, d.reason());
+  }
+
+  /** Counts a status block that was taken. */
+  void taken() {
+    counters.status();
+  }
+
+  private void onLine(String line) {
+    if (stopped) {
+      return; // closed by a listener half-way through a chunk
+    }
+    long n = ++seq;
+    counters.line();
+    IsoTekFrame frame = IsoTekParser.parse(line);
+    if (frame instanceof IsoTekFrame.Malformed m) {
+      counters.malformed();
+      sink.malformedFrame();
+      badInputLog.log(
+          "{}: skipped a malformed line {} ({})",
+          device,
+          PowerDeviceException.printable(m.raw()),
+          m.reason());
+    }
+    Optional<IsoTekStatusAssembler.Result> ended = assembler.accept(frame, n);
+    ended.ifPresent(session::blockEnded);
+    okRouter.accept(line, frame, ended.map(IsoTekStatusAssembler.Result::startSeq), this::toQueue);
+    watchHeldOk();
+  }
+
+  /** Times an OK the router holds back; stops timing once it no longer holds one. */
+  private void watchHeldOk() {
+    if (okRouter.holding()) {
+      if (graceTimer == null) {
+        graceTimer =
+            executor.schedule(
+                () -> {
+                  graceTimer = null;
+                  okRouter.release(this::toQueue);
+                },
+                PUSH_OK_GRACE.toNanos(),
+                TimeUnit.NANOSECONDS);
+      }
+    } else if (graceTimer != null) {
+      graceTimer.cancel(false);
+      graceTimer = null;
+    }
+  }
+
+  private void toQueue(String line) {
+    if (!stopped) {
+      session.toQueue(line);
+    }
+  }
+
+  private void onOverlong(String start) {
+    counters.overlong();
+    sink.overlongFrame();
+    badInputLog.log(
+        "{}: skipped a line longer than {} bytes starting {}",
+        device,
+        maxFrameLength,
+        PowerDeviceException.printable(start));
+  }
+
+  /** Lines no command claimed: status lines were handled already; the rest is noted. */
+  void unclaimed(String line) {
+    IsoTekFrame frame = IsoTekParser.parse(line);
+    if (frame instanceof IsoTekFrame.Ok) {
+      LOG.debug("{}: ignored OK with no command in flight", device);
+    } else if (frame instanceof IsoTekFrame.Unknown || frame instanceof IsoTekFrame.Address) {
+      counters.unexpected();
+      sink.malformedFrame(); // skipped input, as a malformed line is
+      badInputLog.log(
+          "{}: ignored an unexpected line with no command in flight: {}",
+          device,
+          PowerDeviceException.printable(line.length() > 200 ? line.substring(0, 200) : line));
+    }
+  }
+
+  private final class OkRouterView implements StatusOkRouter.Session {
+    @Override
+    public long statusAskedAt() {
+      return statusAskedAt;
+    }
+
+    @Override
+    public void statusAnswered() {
+      statusAskedAt = -1;
+    }
+
+    @Override
+    public boolean commandInFlight() {
+      return session.commandInFlight();
+    }
+
+    @Override
+    public void learnt(StatusOkRouter.PushEnding ending) {
+      LOG.debug(
+          "{}: the unit's status pushes end {}",
+          device,
+          ending == StatusOkRouter.PushEnding.WITH_OK
+              ? "with OK and the prompt"
+              : "without OK and prompt");
+    }
+  }
+}

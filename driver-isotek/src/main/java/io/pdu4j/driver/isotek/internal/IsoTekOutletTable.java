@@ -1,0 +1,112 @@
+package io.pdu4j.driver.isotek.internal;
+
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletConfig;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.OutletType;
+import io.pdu4j.api.PowerReading;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * The outlets' settings as the unit last answered {@code C?} (names of up to 8 characters, types,
+ * reset delays), and what they make of a status: the outlets' names, and their capabilities (a
+ * locked outlet, type 3, is not switchable; outlets are configurable once {@code C?} was answered).
+ * Empty until the unit answered {@code C?}, and again when another unit answers at the address.
+ * Device thread only.
+ */
+final class IsoTekOutletTable {
+  private static final Set<OutletCapability> UNREAD =
+      Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED);
+  private static final Set<OutletCapability> CONFIGURED =
+      Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED, OutletCapability.CONFIGURABLE);
+  private static final Set<OutletCapability> LOCKED =
+      Set.of(OutletCapability.METERED, OutletCapability.CONFIGURABLE);
+
+  private Map<Integer, OutletConfig> configs = Map.of();
+
+  /** Takes the lines of an answer to {@code C?}. */
+  void read(List<IsoTekFrame.OutletSetting> settings) {
+    Map<Integer, OutletConfig> read = new HashMap<>();
+    for (IsoTekFrame.OutletSetting s : settings) {
+      read.put(
+          s.number(),
+          new OutletConfig(
+              s.name(), IsoTekCommands.type(s.type()), Duration.ofSeconds(s.delaySeconds())));
+    }
+    configs = Map.copyOf(read);
+  }
+
+  /** Forgets what was read: another unit answers at the address. */
+  void forget() {
+    configs = Map.of();
+  }
+
+  /** The settings of outlet {@code number} as last read, when the unit answered {@code C?}. */
+  Optional<OutletConfig> config(int number) {
+    return Optional.ofNullable(configs.get(number));
+  }
+
+  /** The unit's name for the outlet ({@code C?}, trailing blanks trimmed), or {@code Outlet N}. */
+  String name(int number) {
+    OutletConfig c = configs.get(number);
+    return c == null || c.name().isBlank() ? "Outlet " + number : c.name();
+  }
+
+  Set<OutletCapability> capabilities(int number) {
+    OutletConfig c = configs.get(number);
+    if (c == null) {
+      return UNREAD;
+    }
+    return c.type() == OutletType.LOCKED ? LOCKED : CONFIGURED;
+  }
+
+  /** The status a complete status block reports. */
+  DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
+    List<OutletStatus> outlets = new ArrayList<>(block.outlets().size());
+    for (Channel c : block.outlets()) {
+      outlets.add(
+          new OutletStatus(
+              c.number(),
+              Integer.toString(c.number()),
+              name(c.number()),
+              c.on() ? OutletState.ON : OutletState.OFF,
+              OptionalDouble.of(c.volts()),
+              OptionalDouble.of(c.watts()),
+              capabilities(c.number())));
+    }
+    Channel in = block.input();
+    return new DeviceStatus(
+        receivedAt,
+        Optional.of(new PowerReading(OptionalDouble.of(in.volts()), OptionalDouble.of(in.watts()))),
+        outlets,
+        block.clock());
+  }
+
+  /** {@code status} with the outlets' names and capabilities as now known. */
+  DeviceStatus renamed(DeviceStatus status) {
+    List<OutletStatus> renamed = new ArrayList<>(status.outlets().size());
+    for (OutletStatus o : status.outlets()) {
+      renamed.add(
+          new OutletStatus(
+              o.number(),
+              o.id(),
+              name(o.number()),
+              o.state(),
+              o.voltage(),
+              o.power(),
+              capabilities(o.number())));
+    }
+    return new DeviceStatus(status.receivedAt(), status.input(), renamed, status.deviceClock());
+  }
+}
