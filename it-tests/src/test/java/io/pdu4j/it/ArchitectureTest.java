@@ -21,7 +21,6 @@ import io.pdu4j.api.DoNotImplement;
 import io.pdu4j.it.fixture.HomeMadeOutlet;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -358,18 +357,6 @@ class ArchitectureTest {
     "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.runtime.."
   };
 
-  /**
-   * Driver classes that still implement a {@link DoNotImplement} type because their driver has not
-   * yet moved to the driver session SPI. Remove each entry as its driver moves; the list must end
-   * empty. No entry may be added.
-   */
-  private static final Set<String> NOT_YET_ON_THE_SESSION_SPI =
-      Set.of(
-          "io.pdu4j.driver.isotek.internal.IsoTekDevice",
-          "io.pdu4j.driver.isotek.internal.IsoTekOutlet",
-          "io.pdu4j.driver.isotek.internal.IsoTekScheduler",
-          "io.pdu4j.driver.isotek.internal.IsoTekClock");
-
   private static boolean implementsAFrameworkOnlyType(JavaClass c) {
     return c.getAllRawInterfaces().stream().anyMatch(i -> i.isAnnotatedWith(DoNotImplement.class));
   }
@@ -384,7 +371,10 @@ class ArchitectureTest {
     return false;
   }
 
-  /** No class outside the framework implements a {@link DoNotImplement} type, bar the allowlist. */
+  /**
+   * No class outside the framework implements a {@link DoNotImplement} type: every driver (and the
+   * example plugin) is a session inside pdu4j's device.
+   */
   static ArchRule onlyTheFrameworkImplementsDoNotImplementTypes() {
     return classes()
         .should(
@@ -393,9 +383,7 @@ class ArchitectureTest {
                     + String.join(", ", FRAMEWORK_PACKAGES)) {
               @Override
               public void check(JavaClass item, ConditionEvents events) {
-                if (implementsAFrameworkOnlyType(item)
-                    && !inTheFramework(item)
-                    && !NOT_YET_ON_THE_SESSION_SPI.contains(item.getName())) {
+                if (implementsAFrameworkOnlyType(item) && !inTheFramework(item)) {
                   events.add(
                       SimpleConditionEvent.violated(
                           item,
@@ -421,14 +409,6 @@ class ArchitectureTest {
     }
     onlyTheFrameworkImplementsDoNotImplementTypes().check(classes);
     onlyTheFrameworkImplementsDoNotImplementTypes().check(example);
-    // an entry whose class no longer implements such a type is removed, so the list only shrinks
-    for (String name : NOT_YET_ON_THE_SESSION_SPI) {
-      JavaClasses where = name.startsWith("io.pdu4j.example.") ? example : classes;
-      assertThat(where.contain(name)).as("%s exists", name).isTrue();
-      assertThat(implementsAFrameworkOnlyType(where.get(name)))
-          .as("%s still implements a @DoNotImplement type", name)
-          .isTrue();
-    }
   }
 
   @Test
