@@ -772,11 +772,19 @@ class IsoTekSessionTest {
     assertThat(d.lastStatus()).isPresent();
     link.deliver(status(1800, all(8, true)));
     await().until(() -> d.outlet(1).state() == OutletState.ON);
-    // the first status after a stale one reports every outlet as changed from UNKNOWN; the events
-    // are dispatched just after the status is stored, so wait for them rather than race them
-    await().until(() -> eventsOf(DeviceEvent.OutletChanged.class).size() >= 8);
-    assertThat(eventsOf(DeviceEvent.OutletChanged.class))
-        .hasSize(8)
+    // pdu4j's device announced the staleness (each outlet ON to UNKNOWN), and the first status
+    // after it reports every outlet as changed from UNKNOWN; the events are dispatched just after
+    // the status is stored, so wait for them rather than race them
+    await().until(() -> eventsOf(DeviceEvent.OutletChanged.class).size() >= 16);
+    List<DeviceEvent.OutletChanged> changes = eventsOf(DeviceEvent.OutletChanged.class);
+    assertThat(changes).hasSize(16);
+    assertThat(changes.subList(0, 8))
+        .allSatisfy(
+            e -> {
+              assertThat(e.previous()).isEqualTo(OutletState.ON);
+              assertThat(e.current().state()).isEqualTo(OutletState.UNKNOWN);
+            });
+    assertThat(changes.subList(8, 16))
         .allSatisfy(e -> assertThat(e.previous()).isEqualTo(OutletState.UNKNOWN));
   }
 
