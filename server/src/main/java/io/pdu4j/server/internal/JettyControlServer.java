@@ -1,5 +1,6 @@
 package io.pdu4j.server.internal;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.pdu4j.api.InvalidArgumentException;
@@ -13,6 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -93,7 +96,23 @@ public final class JettyControlServer implements ControlServer {
     this.server = new Server(pool);
     server.setStopTimeout(s.stopTimeout.toMillis());
     server.setStopAtShutdown(false);
-    ConnectionWatch watch = new ConnectionWatch(timer, s.headerTimeout);
+    Map<ConnectionWatch.Outcome, Runnable> counts = new EnumMap<>(ConnectionWatch.Outcome.class);
+    for (ConnectionWatch.Outcome o : ConnectionWatch.Outcome.values()) {
+      counts.put(
+          o,
+          s.registry
+              .<Runnable>map(
+                  r ->
+                      Counter.builder("pdu.http.connections")
+                              .description(
+                                  "connections to serve's HTTP server, by what became of them")
+                              .tag("outcome", o.tag())
+                              .register(r)
+                          ::increment)
+              .orElse(() -> {}));
+    }
+    ConnectionWatch watch =
+        new ConnectionWatch(timer, s.headerTimeout, s.idleTimeout, o -> counts.get(o).run());
 
     InetSocketAddress apiAt = api.map(a -> new InetSocketAddress(a.host(), a.port())).orElse(null);
     InetSocketAddress monAt = s.monitoring.orElse(null);
