@@ -576,4 +576,41 @@ class ControlServerTest {
     HttpResponse<String> on = post("/api/v1/devices/rack/outlets/5/on", OPERATOR_TOKEN, null);
     assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
   }
+
+  @Test
+  void closingLetsACommandInFlightFinishWithTheDevicesAnswer() throws Exception {
+    sim.setReplyLatency(Duration.ofMillis(700)); // two replies: S5=1, then ?
+    var pending =
+        http.sendAsync(
+            HttpRequest.newBuilder(uri("/api/v1/devices/rack/outlets/5/on"))
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(5)).until(() -> sim.commandsReceived().contains("S5=1"));
+    assertThat(pending).isNotDone();
+    server.close(); // waits for the request in flight, within its stop timeout
+    HttpResponse<String> r = pending.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).path("outlet").path("state").asText()).isEqualTo("ON");
+    server = null;
+  }
+
+  @Test
+  void anAuditFileThatCannotBeWrittenIsLoggedOnceCountedAndBlocksNothing() throws Exception {
+    Files.deleteIfExists(audit);
+    Files.createDirectory(audit); // writing a line now fails
+    HttpResponse<String> on = post("/api/v1/devices/rack/outlets/5/on", OPERATOR_TOKEN, null);
+    assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+    HttpResponse<String> off = post("/api/v1/devices/rack/outlets/5/off", OPERATOR_TOKEN, null);
+    assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ((JettyControlServer) server).auditFailures() == 2);
+    assertThat(log.stream().filter(l -> l.contains("cannot write the audit file")))
+        .as("logged once per burst")
+        .hasSize(1);
+    assertThat(String.join("\n", log)).doesNotContain(OPERATOR_TOKEN);
+  }
 }
