@@ -12,6 +12,7 @@ import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.config.GroupConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
+import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.ControlServer;
 import io.pdu4j.server.TextResponse;
 import java.io.PrintWriter;
@@ -52,6 +53,7 @@ final class FleetServer implements AutoCloseable {
   private final InetSocketAddress where;
   private final Optional<ApiConfig> api;
   private final Map<String, GroupConfig> groups;
+  private final Optional<PdudaemonConfig> pdudaemon;
   private volatile ControlServer http;
   private final List<DeviceConfig> configured;
   private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
@@ -95,6 +97,7 @@ final class FleetServer implements AutoCloseable {
     this.where = new InetSocketAddress(where.host(), where.port());
     this.api = config.api();
     this.groups = config.groups();
+    this.pdudaemon = config.pdudaemon();
     this.configured = List.copyOf(config.devices().values());
   }
 
@@ -155,6 +158,7 @@ final class FleetServer implements AutoCloseable {
             .stopTimeout(HTTP_STOP_TIMEOUT)
             .log(this::log);
     api.ifPresent(b::api);
+    pdudaemon.ifPresent(b::pdudaemon);
     try {
       return b.start();
     } catch (InvalidArgumentException e) {
@@ -213,6 +217,11 @@ final class FleetServer implements AutoCloseable {
   /** Where /metrics and /health are served (the real port when the configuration asked for 0). */
   InetSocketAddress address() {
     return http.monitoringAddress().orElseThrow();
+  }
+
+  /** Where pdudaemon's requests are answered, when the configuration asks for it. */
+  Optional<InetSocketAddress> pdudaemonAddress() {
+    return http.pdudaemonAddress();
   }
 
   /** Where the API is served, when the configuration has one. */

@@ -164,6 +164,33 @@ class ServeApiTest {
   }
 
   @Test
+  void pdudaemonsClientsSwitchThroughServe() throws Exception {
+    String yaml =
+        """
+        devices:
+          rack:
+            uri: "isotek:tcp://127.0.0.1:%d"
+        metrics:
+          prometheus: { port: 0 }
+        pdudaemon:
+          port: 0
+        """
+            .formatted(sim.port());
+    server =
+        FleetServer.start(
+            Pdu4jConfig.parse(new StringReader(yaml), "pd.yaml", dir), new PrintWriter(log, true));
+    int port = server.pdudaemonAddress().orElseThrow().getPort();
+    assertThat(log.toString()).contains("pdudaemon requests at http://127.0.0.1:" + port);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> send(server.address().getPort(), "GET", "/health/ready").statusCode() == 200);
+    HttpResponse<String> on = send(port, "GET", "/power/control/on?hostname=rack&port=4");
+    assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+    assertThat(on.body()).startsWith("OK - accepted request");
+    assertThat(sim.outletState(4)).isTrue();
+  }
+
+  @Test
   void anOpenApiBeyondLoopbackIsRefusedBeforeAnyDeviceRuns() throws Exception {
     String yaml =
         """

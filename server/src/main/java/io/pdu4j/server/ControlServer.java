@@ -5,6 +5,7 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.GroupConfig;
+import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.internal.JettyControlServer;
 import io.pdu4j.server.internal.ServerSettings;
 import java.net.InetSocketAddress;
@@ -41,6 +42,9 @@ public interface ControlServer extends AutoCloseable {
   /** Where {@code /health} and the plain routes are served, when they are. */
   Optional<InetSocketAddress> monitoringAddress();
 
+  /** Where pdudaemon's requests are answered, when they are. */
+  Optional<InetSocketAddress> pdudaemonAddress();
+
   /**
    * Stops: refuses new requests, ends event streams, waits for requests in flight within the stop
    * timeout, then closes every connection and the audit log. Idempotent.
@@ -75,6 +79,16 @@ public interface ControlServer extends AutoCloseable {
     /** The groups of outlets the API switches; each must name served devices. */
     public Builder groups(Map<String, GroupConfig> groups) {
       settings.groups = new LinkedHashMap<>(groups);
+      return this;
+    }
+
+    /**
+     * Answers pdudaemon's {@code GET /power/control/on|off|reboot} requests on a listener of their
+     * own (docs/api.md): hostname is a device's name, port an outlet's number or id, alias a group
+     * of one outlet. Unauthenticated, as pdudaemon is: a warning is logged beyond loopback.
+     */
+    public Builder pdudaemon(PdudaemonConfig pdudaemon) {
+      settings.pdudaemon = Optional.of(Objects.requireNonNull(pdudaemon, "pdudaemon"));
       return this;
     }
 
@@ -177,8 +191,9 @@ public interface ControlServer extends AutoCloseable {
      *     address that cannot be bound
      */
     public ControlServer start() {
-      if (settings.api.isEmpty() && settings.monitoring.isEmpty()) {
-        throw new InvalidArgumentException("nothing to serve: give api(...) or monitoring(...)");
+      if (settings.api.isEmpty() && settings.monitoring.isEmpty() && settings.pdudaemon.isEmpty()) {
+        throw new InvalidArgumentException(
+            "nothing to serve: give api(...), monitoring(...) or pdudaemon(...)");
       }
       return JettyControlServer.start(settings.copy());
     }

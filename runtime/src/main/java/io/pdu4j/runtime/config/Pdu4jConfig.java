@@ -60,6 +60,9 @@ import org.yaml.snakeyaml.LoaderOptions;
  *     tokens:
  *       ci-bot: { token: "env:PDU_TOKEN_CI", role: operator, devices: ["rack-*"] }
  *   audit: ./audit.jsonl     # optional, relative to the file
+ * pdudaemon:                 # optional: answer pdudaemon's clients (LAVA, labgrid)
+ *   host: 127.0.0.1          # default
+ *   port: 16421              # default
  * }</pre>
  *
  * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and
@@ -71,19 +74,23 @@ import org.yaml.snakeyaml.LoaderOptions;
  * @param pluginsDir where plugin jars are, resolved against the file's directory, when set
  * @param api the control API's settings; empty when the file has no {@code api} section
  * @param groups the groups of outlets by name, in file order
+ * @param pdudaemon where to answer pdudaemon's requests; empty when the file has no {@code
+ *     pdudaemon} section
  */
 public record Pdu4jConfig(
     Map<String, DeviceConfig> devices,
     Optional<PrometheusConfig> prometheus,
     Optional<Path> pluginsDir,
     Optional<ApiConfig> api,
-    Map<String, GroupConfig> groups) {
+    Map<String, GroupConfig> groups,
+    Optional<PdudaemonConfig> pdudaemon) {
 
   /** Copies the maps, keeping their order; every group's outlets name configured devices. */
   public Pdu4jConfig {
     Objects.requireNonNull(prometheus, "prometheus");
     Objects.requireNonNull(pluginsDir, "pluginsDir");
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(pdudaemon, "pdudaemon");
     devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     for (GroupConfig g : groups.values()) {
@@ -101,7 +108,7 @@ public record Pdu4jConfig(
       Map<String, DeviceConfig> devices,
       Optional<PrometheusConfig> prometheus,
       Optional<Path> pluginsDir) {
-    this(devices, prometheus, pluginsDir, Optional.empty(), Map.of());
+    this(devices, prometheus, pluginsDir, Optional.empty(), Map.of(), Optional.empty());
   }
 
   /**
@@ -345,7 +352,7 @@ public record Pdu4jConfig(
     private static final java.util.regex.Pattern GROUP_NAME =
         java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> ROOT =
-        Set.of("devices", "metrics", "plugins", "api", "groups");
+        Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon");
     private static final Set<String> API = Set.of("host", "port", "auth", "audit");
     private static final Set<String> AUTH = Set.of("tokens");
     private static final Set<String> TOKEN = Set.of("token", "role", "devices");
@@ -456,7 +463,22 @@ public record Pdu4jConfig(
           groups.put(e.key(), group(e, result.keySet()));
         }
       }
-      return new Pdu4jConfig(result, prometheus, plugins, api, groups);
+      Optional<PdudaemonConfig> pdudaemon = Optional.empty();
+      Entry pd = root.entries().get("pdudaemon");
+      if (pd != null) {
+        MapNode m = mapping(pd.value(), "pdudaemon");
+        known(m, "pdudaemon", PROMETHEUS);
+        String host =
+            Optional.ofNullable(m.entries().get("host"))
+                .map(e -> text(e, "pdudaemon.host"))
+                .orElse(PdudaemonConfig.DEFAULT_HOST);
+        int port =
+            Optional.ofNullable(m.entries().get("port"))
+                .map(e -> convert(e, "pdudaemon.port", Validator::port))
+                .orElse(PdudaemonConfig.DEFAULT_PORT);
+        pdudaemon = Optional.of(new PdudaemonConfig(host, port));
+      }
+      return new Pdu4jConfig(result, prometheus, plugins, api, groups, pdudaemon);
     }
 
     ApiConfig api(Entry a, Set<String> deviceNames) {

@@ -162,6 +162,17 @@ class ApiConfigTest {
   }
 
   @Test
+  void thePdudaemonListenerHasPdudaemonsDefaults() {
+    assertThat(parse("").pdudaemon()).isEmpty();
+    assertThat(parse("pdudaemon: {}\n").pdudaemon())
+        .hasValue(new PdudaemonConfig("127.0.0.1", 16421));
+    assertThat(parse("pdudaemon:\n  host: 0.0.0.0\n  port: 0\n").pdudaemon())
+        .hasValue(new PdudaemonConfig("0.0.0.0", 0));
+    assertThat(error("pdudaemon:\n  port: x\n")).contains("pdudaemon.port: not a port number");
+    assertThat(error("pdudaemon:\n  hots: x\n")).contains("pdudaemon.hots: unknown key");
+  }
+
+  @Test
   void rolesIncludeTheOnesBelow() {
     assertThat(ApiRole.ADMIN.includes(ApiRole.OPERATOR)).isTrue();
     assertThat(ApiRole.OPERATOR.includes(ApiRole.VIEWER)).isTrue();

@@ -70,6 +70,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final ConnectionWatch watch;
   private volatile Connector apiConnector;
   private volatile Connector monitoringConnector;
+  private volatile Connector pdudaemonConnector;
+  private final PdudaemonRequests pdudaemon;
   private final String openApi;
 
   ApiHandler(
@@ -87,11 +89,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.delays = delays;
     this.watch = watch;
     this.openApi = openApi;
+    this.pdudaemon = new PdudaemonRequests(settings, audit);
   }
 
-  void connectors(Connector api, Connector monitoring) {
+  void connectors(Connector api, Connector monitoring, Connector pdudaemon) {
     this.apiConnector = api;
     this.monitoringConnector = monitoring;
+    this.pdudaemonConnector = pdudaemon;
   }
 
   @Override
@@ -101,6 +105,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     String path = request.getHttpURI().getPath();
     if (path == null) {
       path = "/";
+    }
+    if (on == pdudaemonConnector && pdudaemonConnector != null) {
+      pdudaemon.handle(request, response, callback, path);
+      return true;
     }
     boolean api = on == apiConnector && settings.api.isPresent();
     boolean monitoring = on == monitoringConnector && settings.monitoring.isPresent();
@@ -714,7 +722,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   // ------------------------------------------------------------------ helpers
 
   /** The stage as a future that fails with a timeout after its off time plus the bound. */
-  private static <T> CompletableFuture<T> bounded(CompletionStage<T> stage, Duration offTime) {
+  static <T> CompletableFuture<T> bounded(CompletionStage<T> stage, Duration offTime) {
     // a copy: timing out must not complete the device's own stage
     return stage
         .toCompletableFuture()

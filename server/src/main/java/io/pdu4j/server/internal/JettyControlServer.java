@@ -49,6 +49,7 @@ public final class JettyControlServer implements ControlServer {
   private final Optional<AuditLog> audit;
   private final ServerConnector apiConnector;
   private final ServerConnector monitoringConnector;
+  private final ServerConnector pdudaemonConnector;
   private final Object closeLock = new Object();
   private boolean closed;
 
@@ -127,9 +128,26 @@ public final class JettyControlServer implements ControlServer {
     }
     this.apiConnector = apiC;
     this.monitoringConnector = monC;
+    this.pdudaemonConnector =
+        s.pdudaemon
+            .map(
+                p -> {
+                  InetSocketAddress at = new InetSocketAddress(p.host(), p.port());
+                  if ((apiAt != null && sameAddress(at, apiAt))
+                      || (monAt != null && sameAddress(at, monAt))) {
+                    throw new InvalidArgumentException(
+                        "pdudaemon listens on "
+                            + p.host()
+                            + ":"
+                            + p.port()
+                            + ", as the API or the metrics do: give it a port of its own");
+                  }
+                  return connector(at, watch, "pdudaemon");
+                })
+            .orElse(null);
 
     ApiHandler handler = new ApiHandler(s, tokens, audit, events, timer, watch, openApi());
-    handler.connectors(apiC, monC);
+    handler.connectors(apiC, monC, pdudaemonConnector);
     SizeLimitHandler limit = new SizeLimitHandler(ApiHandler.MAX_BODY * 4L, -1);
     limit.setHandler(handler);
     server.setHandler(new GracefulHandler(limit));
@@ -222,6 +240,20 @@ public final class JettyControlServer implements ControlServer {
                         + " the path; put a TLS proxy in front or keep it on a trusted network");
               }
             });
+    s.pdudaemonAddress()
+        .ifPresent(
+            a -> {
+              settings.log.accept(
+                  "pdudaemon requests at http://" + hostForUrl(a) + "/power/control");
+              if (!a.getAddress().isLoopbackAddress()) {
+                settings.log.accept(
+                    "WARNING: pdudaemon requests are answered on "
+                        + hostForUrl(a)
+                        + " without authentication (pdudaemon's protocol has none): anyone who"
+                        + " can reach it can switch every configured outlet; bind to 127.0.0.1"
+                        + " or restrict access with a firewall");
+              }
+            });
     return s;
   }
 
@@ -254,6 +286,11 @@ public final class JettyControlServer implements ControlServer {
   @Override
   public Optional<InetSocketAddress> monitoringAddress() {
     return address(monitoringConnector);
+  }
+
+  @Override
+  public Optional<InetSocketAddress> pdudaemonAddress() {
+    return address(pdudaemonConnector);
   }
 
   /** Streams dropped for not reading, for tests. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.GroupConfig;
+import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.TextResponse;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,6 +21,7 @@ public final class ServerSettings {
   public Optional<ApiConfig> api = Optional.empty();
   public Map<String, GroupConfig> groups = new LinkedHashMap<>();
   public Optional<InetSocketAddress> monitoring = Optional.empty();
+  public Optional<PdudaemonConfig> pdudaemon = Optional.empty();
   public Map<String, Supplier<TextResponse>> routes = new LinkedHashMap<>();
   public Optional<MeterRegistry> registry = Optional.empty();
   public Consumer<String> log = LoggerFactory.getLogger("io.pdu4j.server")::info;
@@ -38,6 +40,7 @@ public final class ServerSettings {
     c.api = api;
     c.groups = new LinkedHashMap<>(groups);
     c.monitoring = monitoring;
+    c.pdudaemon = pdudaemon;
     c.routes = new LinkedHashMap<>(routes);
     c.registry = registry;
     c.log = log;
