@@ -278,6 +278,12 @@ class ControlServerTest {
         post("/api/v1/devices/rack/outlets/99/on", OPERATOR_TOKEN, null);
     assertThat(noOutlet.statusCode()).isEqualTo(404);
 
+    // an id holding a '/' (an Enistic meter channel) comes percent-encoded within its segment
+    HttpResponse<String> slashed =
+        post("/api/v1/devices/rack/outlets/0021ED0000099001%2F2/on", OPERATOR_TOKEN, null);
+    assertThat(slashed.statusCode()).as(slashed.body()).isEqualTo(404);
+    assertThat(json(slashed).path("message").asText()).contains("'0021ED0000099001/2'");
+
     HttpResponse<String> noGroup = post("/api/v1/groups/nope/on", OPERATOR_TOKEN, null);
     assertThat(noGroup.statusCode()).isEqualTo(404);
 
