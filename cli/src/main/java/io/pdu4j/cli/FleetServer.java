@@ -11,6 +11,7 @@ import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.config.GroupConfig;
+import io.pdu4j.runtime.config.HostScheduleConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.ControlServer;
@@ -54,6 +55,7 @@ final class FleetServer implements AutoCloseable {
   private final Optional<ApiConfig> api;
   private final Map<String, GroupConfig> groups;
   private final Optional<PdudaemonConfig> pdudaemon;
+  private final Map<String, HostScheduleConfig> schedules;
   private volatile ControlServer http;
   private final List<DeviceConfig> configured;
   private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
@@ -98,6 +100,7 @@ final class FleetServer implements AutoCloseable {
     this.api = config.api();
     this.groups = config.groups();
     this.pdudaemon = config.pdudaemon();
+    this.schedules = config.schedules();
     this.configured = List.copyOf(config.devices().values());
   }
 
@@ -159,6 +162,7 @@ final class FleetServer implements AutoCloseable {
             .log(this::log);
     api.ifPresent(b::api);
     pdudaemon.ifPresent(b::pdudaemon);
+    b.schedules(schedules);
     try {
       return b.start();
     } catch (InvalidArgumentException e) {

@@ -5,6 +5,7 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.GroupConfig;
+import io.pdu4j.runtime.config.HostScheduleConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.internal.JettyControlServer;
 import io.pdu4j.server.internal.ServerSettings;
@@ -89,6 +90,21 @@ public interface ControlServer extends AutoCloseable {
      */
     public Builder pdudaemon(PdudaemonConfig pdudaemon) {
       settings.pdudaemon = Optional.of(Objects.requireNonNull(pdudaemon, "pdudaemon"));
+      return this;
+    }
+
+    /**
+     * Schedules the host runs (docs/api.md): at their time of day, in {@link #clock}'s zone, their
+     * outlets are switched in order, each confirmed, logged and audited.
+     */
+    public Builder schedules(Map<String, HostScheduleConfig> schedules) {
+      settings.schedules = new LinkedHashMap<>(schedules);
+      return this;
+    }
+
+    /** The clock schedules run by (default: the system's, in its time zone). */
+    public Builder clock(java.time.Clock clock) {
+      settings.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

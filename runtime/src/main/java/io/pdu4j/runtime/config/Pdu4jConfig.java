@@ -76,6 +76,7 @@ import org.yaml.snakeyaml.LoaderOptions;
  * @param groups the groups of outlets by name, in file order
  * @param pdudaemon where to answer pdudaemon's requests; empty when the file has no {@code
  *     pdudaemon} section
+ * @param schedules the schedules the host runs, by name, in file order
  */
 public record Pdu4jConfig(
     Map<String, DeviceConfig> devices,
@@ -83,7 +84,8 @@ public record Pdu4jConfig(
     Optional<Path> pluginsDir,
     Optional<ApiConfig> api,
     Map<String, GroupConfig> groups,
-    Optional<PdudaemonConfig> pdudaemon) {
+    Optional<PdudaemonConfig> pdudaemon,
+    Map<String, HostScheduleConfig> schedules) {
 
   /** Copies the maps, keeping their order; every group's outlets name configured devices. */
   public Pdu4jConfig {
@@ -93,6 +95,7 @@ public record Pdu4jConfig(
     Objects.requireNonNull(pdudaemon, "pdudaemon");
     devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+    schedules = Collections.unmodifiableMap(new LinkedHashMap<>(schedules));
     for (GroupConfig g : groups.values()) {
       for (OutletRef o : g.outlets()) {
         if (!devices.containsKey(o.device())) {
@@ -108,7 +111,7 @@ public record Pdu4jConfig(
       Map<String, DeviceConfig> devices,
       Optional<PrometheusConfig> prometheus,
       Optional<Path> pluginsDir) {
-    this(devices, prometheus, pluginsDir, Optional.empty(), Map.of(), Optional.empty());
+    this(devices, prometheus, pluginsDir, Optional.empty(), Map.of(), Optional.empty(), Map.of());
   }
 
   /**
@@ -352,7 +355,8 @@ public record Pdu4jConfig(
     private static final java.util.regex.Pattern GROUP_NAME =
         java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> ROOT =
-        Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon");
+        Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon", "schedules");
+    private static final Set<String> SCHEDULE = Set.of("at", "days", "action", "outlets");
     private static final Set<String> API = Set.of("host", "port", "auth", "audit");
     private static final Set<String> AUTH = Set.of("tokens");
     private static final Set<String> TOKEN = Set.of("token", "role", "devices");
@@ -478,7 +482,69 @@ public record Pdu4jConfig(
                 .orElse(PdudaemonConfig.DEFAULT_PORT);
         pdudaemon = Optional.of(new PdudaemonConfig(host, port));
       }
-      return new Pdu4jConfig(result, prometheus, plugins, api, groups, pdudaemon);
+      Map<String, HostScheduleConfig> schedules = new LinkedHashMap<>();
+      Entry sc = root.entries().get("schedules");
+      if (sc != null) {
+        MapNode m = mapping(sc.value(), "schedules");
+        for (Entry e : m.entries().values()) {
+          schedules.put(e.key(), schedule(e, result.keySet()));
+        }
+      }
+      return new Pdu4jConfig(result, prometheus, plugins, api, groups, pdudaemon, schedules);
+    }
+
+    HostScheduleConfig schedule(Entry e, Set<String> deviceNames) {
+      String key = "schedules." + e.key();
+      MapNode m = mapping(e.value(), key);
+      known(m, key, SCHEDULE);
+      Entry at = m.entries().get("at");
+      if (at == null) {
+        throw error(e.keyAt(), key + ".at", "missing: the time of day, HH:MM");
+      }
+      Entry action = m.entries().get("action");
+      if (action == null) {
+        throw error(e.keyAt(), key + ".action", "missing: on, off or cycle");
+      }
+      Entry outlets = m.entries().get("outlets");
+      if (outlets == null) {
+        throw error(e.keyAt(), key + ".outlets", "missing: list the outlets, e.g. [\"rack/1\"]");
+      }
+      java.time.LocalTime time = convert(at, key + ".at", HostScheduleConfig::time);
+      java.util.Set<java.time.DayOfWeek> days = java.util.EnumSet.noneOf(java.time.DayOfWeek.class);
+      Entry d = m.entries().get("days");
+      if (d != null) {
+        for (Node n : list(d, key + ".days")) {
+          String text = item(n, key + ".days");
+          try {
+            days.add(HostScheduleConfig.day(text));
+          } catch (InvalidArgumentException ex) {
+            throw error(n.at(), key + ".days", ex.getMessage());
+          }
+        }
+      }
+      List<OutletRef> refs = new ArrayList<>();
+      for (Node n : list(outlets, key + ".outlets")) {
+        String text = item(n, key + ".outlets");
+        OutletRef ref;
+        try {
+          ref = OutletRef.parse(text);
+        } catch (InvalidArgumentException ex) {
+          throw error(n.at(), key + ".outlets", ex.getMessage());
+        }
+        if (!deviceNames.contains(ref.device())) {
+          throw error(
+              n.at(),
+              key + ".outlets",
+              "outlet " + ref + ": no device '" + ref.device() + "' is configured");
+        }
+        refs.add(ref);
+      }
+      String act = text(action, key + ".action");
+      try {
+        return new HostScheduleConfig(e.key(), time, days, act.strip(), refs);
+      } catch (InvalidArgumentException ex) {
+        throw error(action.value().at(), key + ".action", ex.getMessage());
+      }
     }
 
     ApiConfig api(Entry a, Set<String> deviceNames) {

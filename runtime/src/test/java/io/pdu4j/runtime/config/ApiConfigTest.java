@@ -173,6 +173,38 @@ class ApiConfigTest {
   }
 
   @Test
+  void hostSchedulesAreReadAndCheckedAtTheirLine() {
+    HostScheduleConfig s =
+        parse(
+                """
+                schedules:
+                  night-off: { at: "23:00", days: [mon, tue, wed, thu, fri], action: off, outlets: ["rack/5"] }
+                """)
+            .schedules()
+            .get("night-off");
+    assertThat(s.at()).isEqualTo(java.time.LocalTime.of(23, 0));
+    assertThat(s.days()).hasSize(5).doesNotContain(java.time.DayOfWeek.SATURDAY);
+    assertThat(s.action()).isEqualTo("off");
+    assertThat(s.outlets()).containsExactly(new OutletRef("rack", "5"));
+    assertThat(
+            parse("schedules:\n  s: { at: \"06:30\", action: on, outlets: [rack/1] }\n")
+                .schedules()
+                .get("s")
+                .days())
+        .hasSize(7);
+    assertThat(error("schedules:\n  s: { at: \"25:00\", action: on, outlets: [rack/1] }\n"))
+        .contains("schedules.s.at: not a time of day: '25:00'");
+    assertThat(
+            error(
+                "schedules:\n  s: { at: \"06:30\", days: [mo], action: on, outlets: [rack/1] }\n"))
+        .contains("schedules.s.days: not a day: 'mo'");
+    assertThat(error("schedules:\n  s: { at: \"06:30\", action: explode, outlets: [rack/1] }\n"))
+        .contains("schedules.s.action: unknown action 'explode'");
+    assertThat(error("schedules:\n  s: { at: \"06:30\", action: on, outlets: [nope/1] }\n"))
+        .contains("schedules.s.outlets: outlet nope/1: no device 'nope'");
+  }
+
+  @Test
   void rolesIncludeTheOnesBelow() {
     assertThat(ApiRole.ADMIN.includes(ApiRole.OPERATOR)).isTrue();
     assertThat(ApiRole.OPERATOR.includes(ApiRole.VIEWER)).isTrue();

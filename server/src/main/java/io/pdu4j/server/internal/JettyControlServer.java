@@ -56,6 +56,14 @@ public final class JettyControlServer implements ControlServer {
   private JettyControlServer(ServerSettings s) {
     this.settings = s;
     Optional<ApiConfig> api = s.api;
+    for (io.pdu4j.runtime.config.HostScheduleConfig h : s.schedules.values()) {
+      for (OutletRef o : h.outlets()) {
+        if (!s.devices.containsKey(o.device())) {
+          throw new InvalidArgumentException(
+              "schedule " + h.name() + ": outlet " + o + " names no served device");
+        }
+      }
+    }
     for (GroupConfig g : s.groups.values()) {
       for (OutletRef o : g.outlets()) {
         if (!s.devices.containsKey(o.device())) {
@@ -226,6 +234,12 @@ public final class JettyControlServer implements ControlServer {
       throw new InvalidArgumentException("cannot listen: " + bindProblem(e), e);
     }
     s.events.follow(settings.devices);
+    if (!settings.schedules.isEmpty()) {
+      HostSchedules schedules =
+          new HostSchedules(
+              settings.clock, settings.schedules, settings.devices, settings.log, s.audit);
+      s.timer.scheduleWithFixedDelay(schedules::tick, 1, 1, TimeUnit.SECONDS);
+    }
     long keep = settings.keepAlive.toNanos();
     s.timer.scheduleWithFixedDelay(s.events::keepAlive, keep, keep, TimeUnit.NANOSECONDS);
     s.apiAddress()

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.GroupConfig;
+import io.pdu4j.runtime.config.HostScheduleConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.TextResponse;
 import java.net.InetSocketAddress;
@@ -22,6 +23,8 @@ public final class ServerSettings {
   public Map<String, GroupConfig> groups = new LinkedHashMap<>();
   public Optional<InetSocketAddress> monitoring = Optional.empty();
   public Optional<PdudaemonConfig> pdudaemon = Optional.empty();
+  public Map<String, HostScheduleConfig> schedules = new LinkedHashMap<>();
+  public java.time.Clock clock = java.time.Clock.systemDefaultZone();
   public Map<String, Supplier<TextResponse>> routes = new LinkedHashMap<>();
   public Optional<MeterRegistry> registry = Optional.empty();
   public Consumer<String> log = LoggerFactory.getLogger("io.pdu4j.server")::info;
@@ -41,6 +44,8 @@ public final class ServerSettings {
     c.groups = new LinkedHashMap<>(groups);
     c.monitoring = monitoring;
     c.pdudaemon = pdudaemon;
+    c.schedules = new LinkedHashMap<>(schedules);
+    c.clock = clock;
     c.routes = new LinkedHashMap<>(routes);
     c.registry = registry;
     c.log = log;
