@@ -1,8 +1,5 @@
 package io.pdu4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.ConnectionState;
@@ -11,11 +8,15 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.SupervisedDevice;
+import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.DeviceConfig;
+import io.pdu4j.runtime.config.GroupConfig;
+import io.pdu4j.runtime.config.HostScheduleConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
-import java.io.IOException;
+import io.pdu4j.runtime.config.PdudaemonConfig;
+import io.pdu4j.server.ControlServer;
+import io.pdu4j.server.TextResponse;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,14 +31,13 @@ import java.util.concurrent.CountDownLatch;
 /**
  * What {@code pdu4j serve} runs: the runtime {@linkplain PowerRuntime#supervise supervising} every
  * configured device (opened in the background, retried with backoff and jitter, reconnected,
- * recycled when quiet), and an HTTP server with {@code /metrics} (Prometheus text) and {@code
- * /health} (JSON: each device's state, problem, message and since when). {@link #start} never waits
- * for a device.
+ * recycled when quiet), and the server module's HTTP server with {@code /metrics} (Prometheus
+ * text), {@code /health} and {@code /health/ready} (JSON: each device's state, problem, message and
+ * since when) and, when the configuration has an {@code api} section, the control API. {@link
+ * #start} never waits for a device.
  */
 final class FleetServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** Connections served at once; one more is answered 503 and closed. */
+  /** Connections served at once; more wait in the listen backlog until one closes. */
   static final int HTTP_MAX_CONNECTIONS = 32;
 
   /** A connection that sends nothing for this long is closed. */
@@ -46,12 +46,17 @@ final class FleetServer implements AutoCloseable {
   /** The whole request head must arrive within this. */
   static final Duration HTTP_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
-  /** A response not read by the client within this is abandoned. */
-  static final Duration HTTP_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+  /** How long stopping lets requests in flight (device commands) finish. */
+  static final Duration HTTP_STOP_TIMEOUT = Duration.ofSeconds(5);
 
   private final PrometheusMeterRegistry registry;
   private final PowerRuntime runtime;
-  private final MonitoringHttpServer http;
+  private final InetSocketAddress where;
+  private final Optional<ApiConfig> api;
+  private final Map<String, GroupConfig> groups;
+  private final Optional<PdudaemonConfig> pdudaemon;
+  private final Map<String, HostScheduleConfig> schedules;
+  private volatile ControlServer http;
   private final List<DeviceConfig> configured;
   private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
   private final PrintWriter log;
@@ -91,38 +96,11 @@ final class FleetServer implements AutoCloseable {
                         + " from "
                         + t.plugin().get().jar()));
     runtime.pluginProblems().forEach(p -> log("plugin " + p.jar() + " skipped: " + p.message()));
-    Map<MonitoringHttpServer.Outcome, Counter> outcomes =
-        new java.util.EnumMap<>(MonitoringHttpServer.Outcome.class);
-    for (MonitoringHttpServer.Outcome o : MonitoringHttpServer.Outcome.values()) {
-      outcomes.put(
-          o,
-          Counter.builder("pdu.http.connections")
-              .description("connections to serve's HTTP server, by what became of them")
-              .tag("outcome", o.tag())
-              .register(registry));
-    }
-    try {
-      this.http =
-          new MonitoringHttpServer(
-              new InetSocketAddress(where.host(), where.port()),
-              Map.of(
-                  "/metrics",
-                  () ->
-                      new MonitoringHttpServer.Response(
-                          200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()),
-                  "/health",
-                  () -> new MonitoringHttpServer.Response(200, "application/json", healthJson())),
-              HTTP_MAX_CONNECTIONS,
-              HTTP_IDLE_TIMEOUT,
-              HTTP_HEADER_TIMEOUT,
-              HTTP_RESPONSE_TIMEOUT,
-              o -> outcomes.get(o).increment());
-    } catch (IOException | RuntimeException e) {
-      runtime.close();
-      registry.close();
-      throw new InvalidArgumentException(
-          "cannot listen on " + where.host() + ":" + where.port() + ": " + e.getMessage(), e);
-    }
+    this.where = new InetSocketAddress(where.host(), where.port());
+    this.api = config.api();
+    this.groups = config.groups();
+    this.pdudaemon = config.pdudaemon();
+    this.schedules = config.schedules();
     this.configured = List.copyOf(config.devices().values());
   }
 
@@ -134,13 +112,25 @@ final class FleetServer implements AutoCloseable {
   /** Starts serving, with the plugin jars of {@code plugins} (not the file's) when present. */
   static FleetServer start(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
     FleetServer server = new FleetServer(config, plugins, log);
-    server.http.start();
+    try {
+      server.superviseAll();
+      server.http = server.serve();
+    } catch (RuntimeException | Error e) {
+      // never leave devices running that nobody serves
+      server.close();
+      throw e;
+    }
     server.log(
         "serving "
             + server.configured.size()
             + " device(s); metrics at http://"
             + hostForUrl(server.address())
-            + "/metrics, health at /health");
+            + "/metrics, health at /health"
+            + server
+                .http
+                .apiAddress()
+                .map(a -> ", API at http://" + hostForUrl(a) + "/api/v1")
+                .orElse(""));
     if (!server.address().getAddress().isLoopbackAddress()) {
       server.log(
           "WARNING: /metrics and /health are served on "
@@ -149,14 +139,46 @@ final class FleetServer implements AutoCloseable {
               + " address, state and readings; bind to 127.0.0.1 (the default) and put an"
               + " authenticating proxy in front, or restrict access with a firewall");
     }
+    return server;
+  }
+
+  /** The HTTP server: monitoring, and the API when the configuration has one. */
+  private ControlServer serve() {
+    ControlServer.Builder b =
+        ControlServer.builder()
+            .devices(new ArrayList<>(devices().values()))
+            .monitoring(where)
+            .route(
+                "/metrics",
+                () ->
+                    new TextResponse(
+                        200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()))
+            .groups(groups)
+            .meterRegistry(registry)
+            .maxConnections(HTTP_MAX_CONNECTIONS)
+            .idleTimeout(HTTP_IDLE_TIMEOUT)
+            .headerTimeout(HTTP_HEADER_TIMEOUT)
+            .stopTimeout(HTTP_STOP_TIMEOUT)
+            .log(this::log);
+    api.ifPresent(b::api);
+    pdudaemon.ifPresent(b::pdudaemon);
+    b.schedules(schedules);
     try {
-      server.superviseAll();
-    } catch (RuntimeException | Error e) {
-      // never leave the HTTP server answering for devices nobody runs
-      server.close();
+      return b.start();
+    } catch (InvalidArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("cannot listen")) {
+        throw new InvalidArgumentException(
+            "cannot listen on "
+                + where.getHostString()
+                + ":"
+                + where.getPort()
+                + api.map(a -> " or " + a.host() + ":" + a.port()).orElse("")
+                + ": "
+                + e.getMessage(),
+            e);
+      }
       throw e;
     }
-    return server;
   }
 
   /** Hands every configured device to the runtime; each health change is logged. */
@@ -196,9 +218,19 @@ final class FleetServer implements AutoCloseable {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
-  /** Where the HTTP server listens (the real port when the configuration asked for 0). */
+  /** Where /metrics and /health are served (the real port when the configuration asked for 0). */
   InetSocketAddress address() {
-    return http.address();
+    return http.monitoringAddress().orElseThrow();
+  }
+
+  /** Where pdudaemon's requests are answered, when the configuration asks for it. */
+  Optional<InetSocketAddress> pdudaemonAddress() {
+    return http.pdudaemonAddress();
+  }
+
+  /** Where the API is served, when the configuration has one. */
+  Optional<InetSocketAddress> apiAddress() {
+    return http.apiAddress();
   }
 
   /** Blocks until {@link #close()} has finished. */
@@ -214,35 +246,6 @@ final class FleetServer implements AutoCloseable {
   }
 
   /**
-   * The health document: every device's state, problem (when OFFLINE), message, address and since
-   * when; {@code UP} when all are connected, else {@code DEGRADED}.
-   */
-  String healthJson() {
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode list = JSON.createObjectNode();
-    boolean all = true;
-    for (SupervisedDevice s : devices().values()) {
-      DeviceHealth h = s.health();
-      ObjectNode d = list.putObject(s.name());
-      d.put("state", h.state().name());
-      h.problem().ifPresent(p -> d.put("problem", p.name()));
-      h.message().ifPresent(m -> d.put("message", m));
-      d.put("address", s.address());
-      d.put("since", h.since().toString());
-      all &= h.isConnected();
-    }
-    // a configured device that is not supervised (it could not even be handed over) is not up
-    all &= list.size() == configured.size();
-    root.put("status", all ? "UP" : "DEGRADED");
-    root.set("devices", list);
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
    * Stops the HTTP server, then the runtime (every supervision, every device, the I/O threads).
    * Idempotent.
    */
@@ -254,7 +257,9 @@ final class FleetServer implements AutoCloseable {
       }
       closed = true;
       log("stopping");
-      http.close();
+      if (http != null) {
+        http.close(); // lets commands in flight finish (bounded), before the devices close
+      }
       runtime.close();
       registry.close();
       log("stopped");

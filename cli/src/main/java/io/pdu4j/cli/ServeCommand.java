@@ -13,15 +13,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pdu4j serve --config devices.yaml}: keeps the configured devices open (the runtime's
- * supervision) and serves their meters for Prometheus at {@code /metrics} and their health at
- * {@code /health}, until SIGTERM or Ctrl-C.
+ * supervision) and serves their meters for Prometheus at {@code /metrics}, their health at {@code
+ * /health} and {@code /health/ready} and, when configured, the control API, until SIGTERM or
+ * Ctrl-C.
  */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
       "Keep the devices of a configuration file open and serve their metrics for Prometheus"
-          + " (/metrics) and their connection states (/health), until stopped (SIGTERM, Ctrl-C).",
+          + " (/metrics) and their connection states (/health, /health/ready), until stopped"
+          + " (SIGTERM, Ctrl-C). With an api section, also the control API (/api/v1, see"
+          + " docs/api.md): switch outlets and groups, with tokens, roles and an audit log.",
       "Devices are kept open: retried with backoff while they cannot be reached, reconnected"
           + " when their link drops or goes quiet; each device's health (CONNECTING, CONNECTED,"
           + " OFFLINE with its problem) is logged on stderr as it changes. See"

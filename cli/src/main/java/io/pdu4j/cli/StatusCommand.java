@@ -1,9 +1,9 @@
 package io.pdu4j.cli;
 
-import io.pdu4j.api.DeviceClock;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.runtime.json.DeviceJson;
 import java.time.LocalDateTime;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,10 +46,6 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The clock in the status, or the device's latest clock reading. */
   static Optional<LocalDateTime> clockOf(PowerDevice pdu, DeviceStatus status) {
-    return status
-        .deviceClock()
-        .or(
-            () ->
-                pdu.clock().flatMap(DeviceClock::lastReading).map(DeviceClock.Reading::deviceTime));
+    return DeviceJson.clockOf(pdu, status);
   }
 }

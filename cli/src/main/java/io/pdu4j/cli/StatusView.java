@@ -1,13 +1,9 @@
 package io.pdu4j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.DeviceInfo;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletStatus;
-import io.pdu4j.api.PowerReading;
+import io.pdu4j.runtime.json.DeviceJson;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -18,57 +14,17 @@ import java.util.OptionalDouble;
 
 /** Renders a device's status as a table for people or as one JSON object for scripts. */
 final class StatusView {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** ISO local date-time, always with seconds (LocalDateTime.toString drops ":00"). */
-  static final DateTimeFormatter ISO_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+  static final DateTimeFormatter ISO_SECONDS = DeviceJson.ISO_SECONDS;
 
   private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
   private static final int MAX_NAME = 24;
 
   private StatusView() {}
 
-  /**
-   * The status as one JSON object: {@code device} (driver, model, serial, address), {@code input}
-   * (voltage, power), {@code outlets} (number, id, name, state, voltage, power, switchable) and
-   * {@code clock}; absent values are null.
-   */
+  /** The status as one JSON object: the shape of {@link DeviceJson#status}. */
   static String json(DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
-    ObjectNode root = JSON.createObjectNode();
-    ObjectNode device = root.putObject("device");
-    device.put("driver", info.driver());
-    device.put("model", info.model());
-    device.put("serial", info.serial().orElse(null));
-    device.put("address", info.address());
-    ObjectNode input = root.putObject("input");
-    Optional<PowerReading> reading = status.input();
-    number(input, "voltage", reading.map(PowerReading::voltage).orElse(OptionalDouble.empty()));
-    number(input, "power", reading.map(PowerReading::power).orElse(OptionalDouble.empty()));
-    ArrayNode outlets = root.putArray("outlets");
-    for (OutletStatus o : status.outlets()) {
-      ObjectNode n = outlets.addObject();
-      n.put("number", o.number());
-      n.put("id", o.id());
-      n.put("name", o.name());
-      n.put("state", o.state().name());
-      number(n, "voltage", o.voltage());
-      number(n, "power", o.power());
-      n.put("switchable", o.switchable());
-    }
-    root.put("clock", clock.map(ISO_SECONDS::format).orElse(null));
-    try {
-      return JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
-  private static void number(ObjectNode node, String field, OptionalDouble value) {
-    if (value.isPresent()) {
-      node.put(field, value.getAsDouble());
-    } else {
-      node.putNull(field);
-    }
+    return DeviceJson.write(DeviceJson.status(info, status, clock));
   }
 
   /** A heading naming the device, its input reading and clock. */

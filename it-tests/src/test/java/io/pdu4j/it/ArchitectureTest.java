@@ -58,6 +58,7 @@ class ArchitectureTest {
           "io.pdu4j.driver.enistic",
           "io.pdu4j.driver.extron",
           "io.pdu4j.runtime",
+          "io.pdu4j.server",
           "io.pdu4j.sim.isotek",
           "io.pdu4j.sim.enistic",
           "io.pdu4j.sim.extron",
@@ -221,15 +222,60 @@ class ArchitectureTest {
         .check(classes);
   }
 
-  /** Metrics and the YAML configuration are the runtime's (and the command line's on top of it). */
+  /**
+   * Metrics and the YAML configuration are the runtime's (and the server's and the command line's
+   * on top of it).
+   */
   @Test
-  void micrometerAndJacksonStayInTheRuntimeAndTheCommandLine() {
+  void micrometerAndJacksonStayInTheRuntimeTheServerAndTheCommandLine() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("io.pdu4j.runtime..", "io.pdu4j.cli..")
+        .resideOutsideOfPackages("io.pdu4j.runtime..", "io.pdu4j.server..", "io.pdu4j.cli..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "com.fasterxml.jackson..")
+        .check(classes);
+  }
+
+  /**
+   * The server (the control plane of {@code pdu4j serve}) is built on the runtime and the API: it
+   * knows no driver, transport, simulator or command line, and its HTTP library is its own.
+   */
+  @Test
+  void theServerUsesTheRuntimeAndTheApiOnly() {
+    classes()
+        .that()
+        .resideInAPackage("io.pdu4j.server..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "org.slf4j..",
+            "io.pdu4j.api..",
+            "io.pdu4j.spi..",
+            "io.pdu4j.runtime..",
+            "io.pdu4j.server..",
+            "org.eclipse.jetty..",
+            "io.micrometer..",
+            "com.fasterxml.jackson..")
+        .check(classes);
+  }
+
+  @Test
+  void nothingBelowTheCommandLineUsesTheServerAndJettyStaysInIt() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.pdu4j.server..", "io.pdu4j.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pdu4j.server..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.pdu4j.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.eclipse.jetty..")
         .check(classes);
   }
 

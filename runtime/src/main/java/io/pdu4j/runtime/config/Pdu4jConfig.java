@@ -49,6 +49,20 @@ import org.yaml.snakeyaml.LoaderOptions;
  *     port: 9464             # default
  * plugins:
  *   dir: ./plugins           # optional, relative to the file
+ * groups:                    # optional: outlets switched together, in order
+ *   bench-a:
+ *     outlets: ["rack-a/1", "rack-a/2"]
+ *     sequence-delay: 2s
+ * api:                       # optional: the control API of pdu4j serve
+ *   host: 127.0.0.1          # default
+ *   port: 8080               # default
+ *   auth:
+ *     tokens:
+ *       ci-bot: { token: "env:PDU_TOKEN_CI", role: operator, devices: ["rack-*"] }
+ *   audit: ./audit.jsonl     # optional, relative to the file
+ * pdudaemon:                 # optional: answer pdudaemon's clients (LAVA, labgrid)
+ *   host: 127.0.0.1          # default
+ *   port: 16421              # default
  * }</pre>
  *
  * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and
@@ -58,17 +72,46 @@ import org.yaml.snakeyaml.LoaderOptions;
  * @param devices the devices by name, in file order; at least one
  * @param prometheus where to publish metrics; empty when the file has no {@code metrics} section
  * @param pluginsDir where plugin jars are, resolved against the file's directory, when set
+ * @param api the control API's settings; empty when the file has no {@code api} section
+ * @param groups the groups of outlets by name, in file order
+ * @param pdudaemon where to answer pdudaemon's requests; empty when the file has no {@code
+ *     pdudaemon} section
+ * @param schedules the schedules the host runs, by name, in file order
  */
 public record Pdu4jConfig(
     Map<String, DeviceConfig> devices,
     Optional<PrometheusConfig> prometheus,
-    Optional<Path> pluginsDir) {
+    Optional<Path> pluginsDir,
+    Optional<ApiConfig> api,
+    Map<String, GroupConfig> groups,
+    Optional<PdudaemonConfig> pdudaemon,
+    Map<String, HostScheduleConfig> schedules) {
 
-  /** Copies the device map, keeping its order. */
+  /** Copies the maps, keeping their order; every group's outlets name configured devices. */
   public Pdu4jConfig {
     Objects.requireNonNull(prometheus, "prometheus");
     Objects.requireNonNull(pluginsDir, "pluginsDir");
+    Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(pdudaemon, "pdudaemon");
     devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
+    groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+    schedules = Collections.unmodifiableMap(new LinkedHashMap<>(schedules));
+    for (GroupConfig g : groups.values()) {
+      for (OutletRef o : g.outlets()) {
+        if (!devices.containsKey(o.device())) {
+          throw new InvalidArgumentException(
+              "group " + g.name() + ": outlet " + o + " names no configured device");
+        }
+      }
+    }
+  }
+
+  /** A configuration without an API and without groups. */
+  public Pdu4jConfig(
+      Map<String, DeviceConfig> devices,
+      Optional<PrometheusConfig> prometheus,
+      Optional<Path> pluginsDir) {
+    this(devices, prometheus, pluginsDir, Optional.empty(), Map.of(), Optional.empty(), Map.of());
   }
 
   /**
@@ -309,7 +352,15 @@ public record Pdu4jConfig(
   // ------------------------------------------------------------------ validation
 
   private record Validator(String source, Path baseDir) {
-    private static final Set<String> ROOT = Set.of("devices", "metrics", "plugins");
+    private static final java.util.regex.Pattern GROUP_NAME =
+        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> ROOT =
+        Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon", "schedules");
+    private static final Set<String> SCHEDULE = Set.of("at", "days", "action", "outlets");
+    private static final Set<String> API = Set.of("host", "port", "auth", "audit");
+    private static final Set<String> AUTH = Set.of("tokens");
+    private static final Set<String> TOKEN = Set.of("token", "role", "devices");
+    private static final Set<String> GROUP = Set.of("outlets", "sequence-delay");
     private static final Set<String> DEVICE = Set.of("uri", "timeout", "poll");
     private static final Set<String> METRICS = Set.of("prometheus");
     private static final Set<String> PROMETHEUS = Set.of("host", "port");
@@ -403,7 +454,269 @@ public record Pdu4jConfig(
                       }));
         }
       }
-      return new Pdu4jConfig(result, prometheus, plugins);
+      Optional<ApiConfig> api = Optional.empty();
+      Entry a = root.entries().get("api");
+      if (a != null) {
+        api = Optional.of(api(a, result.keySet()));
+      }
+      Map<String, GroupConfig> groups = new LinkedHashMap<>();
+      Entry g = root.entries().get("groups");
+      if (g != null) {
+        MapNode m = mapping(g.value(), "groups");
+        for (Entry e : m.entries().values()) {
+          groups.put(e.key(), group(e, result.keySet()));
+        }
+      }
+      Optional<PdudaemonConfig> pdudaemon = Optional.empty();
+      Entry pd = root.entries().get("pdudaemon");
+      if (pd != null) {
+        MapNode m = mapping(pd.value(), "pdudaemon");
+        known(m, "pdudaemon", PROMETHEUS);
+        String host =
+            Optional.ofNullable(m.entries().get("host"))
+                .map(e -> text(e, "pdudaemon.host"))
+                .orElse(PdudaemonConfig.DEFAULT_HOST);
+        int port =
+            Optional.ofNullable(m.entries().get("port"))
+                .map(e -> convert(e, "pdudaemon.port", Validator::port))
+                .orElse(PdudaemonConfig.DEFAULT_PORT);
+        pdudaemon = Optional.of(new PdudaemonConfig(host, port));
+      }
+      Map<String, HostScheduleConfig> schedules = new LinkedHashMap<>();
+      Entry sc = root.entries().get("schedules");
+      if (sc != null) {
+        MapNode m = mapping(sc.value(), "schedules");
+        for (Entry e : m.entries().values()) {
+          schedules.put(e.key(), schedule(e, result.keySet()));
+        }
+      }
+      return new Pdu4jConfig(result, prometheus, plugins, api, groups, pdudaemon, schedules);
+    }
+
+    HostScheduleConfig schedule(Entry e, Set<String> deviceNames) {
+      String key = "schedules." + e.key();
+      MapNode m = mapping(e.value(), key);
+      known(m, key, SCHEDULE);
+      Entry at = m.entries().get("at");
+      if (at == null) {
+        throw error(e.keyAt(), key + ".at", "missing: the time of day, HH:MM");
+      }
+      Entry action = m.entries().get("action");
+      if (action == null) {
+        throw error(e.keyAt(), key + ".action", "missing: on, off or cycle");
+      }
+      Entry outlets = m.entries().get("outlets");
+      if (outlets == null) {
+        throw error(e.keyAt(), key + ".outlets", "missing: list the outlets, e.g. [\"rack/1\"]");
+      }
+      java.time.LocalTime time = convert(at, key + ".at", HostScheduleConfig::time);
+      java.util.Set<java.time.DayOfWeek> days = java.util.EnumSet.noneOf(java.time.DayOfWeek.class);
+      Entry d = m.entries().get("days");
+      if (d != null) {
+        for (Node n : list(d, key + ".days")) {
+          String text = item(n, key + ".days");
+          try {
+            days.add(HostScheduleConfig.day(text));
+          } catch (InvalidArgumentException ex) {
+            throw error(n.at(), key + ".days", ex.getMessage());
+          }
+        }
+      }
+      List<OutletRef> refs = new ArrayList<>();
+      for (Node n : list(outlets, key + ".outlets")) {
+        String text = item(n, key + ".outlets");
+        OutletRef ref;
+        try {
+          ref = OutletRef.parse(text);
+        } catch (InvalidArgumentException ex) {
+          throw error(n.at(), key + ".outlets", ex.getMessage());
+        }
+        if (!deviceNames.contains(ref.device())) {
+          throw error(
+              n.at(),
+              key + ".outlets",
+              "outlet " + ref + ": no device '" + ref.device() + "' is configured");
+        }
+        refs.add(ref);
+      }
+      String act = text(action, key + ".action");
+      try {
+        return new HostScheduleConfig(e.key(), time, days, act.strip(), refs);
+      } catch (InvalidArgumentException ex) {
+        throw error(action.value().at(), key + ".action", ex.getMessage());
+      }
+    }
+
+    ApiConfig api(Entry a, Set<String> deviceNames) {
+      String key = "api";
+      MapNode m = mapping(a.value(), key);
+      known(m, key, API);
+      String host =
+          Optional.ofNullable(m.entries().get("host"))
+              .map(e -> text(e, key + ".host"))
+              .orElse(ApiConfig.DEFAULT_HOST);
+      int port =
+          Optional.ofNullable(m.entries().get("port"))
+              .map(e -> convert(e, key + ".port", Validator::port))
+              .orElse(ApiConfig.DEFAULT_PORT);
+      Optional<Path> audit =
+          Optional.ofNullable(m.entries().get("audit"))
+              .map(e -> convert(e, key + ".audit", this::path));
+      Map<String, TokenConfig> tokens = new LinkedHashMap<>();
+      Entry auth = m.entries().get("auth");
+      if (auth != null) {
+        MapNode am = mapping(auth.value(), key + ".auth");
+        known(am, key + ".auth", AUTH);
+        Entry t = am.entries().get("tokens");
+        if (t == null) {
+          throw error(
+              auth.keyAt(), key + ".auth.tokens", "missing: list the tokens that may use the API");
+        }
+        MapNode tm = mapping(t.value(), key + ".auth.tokens");
+        Map<String, String> references = new LinkedHashMap<>();
+        for (Entry e : tm.entries().values()) {
+          TokenConfig token = token(e, deviceNames);
+          String other = references.putIfAbsent(token.reference(), token.name());
+          if (other != null) {
+            throw error(
+                e.keyAt(),
+                key + ".auth.tokens." + e.key() + ".token",
+                "the same reference as token '" + other + "': give each token its own secret");
+          }
+          tokens.put(e.key(), token);
+        }
+      }
+      try {
+        return new ApiConfig(host, port, auth != null, tokens, audit);
+      } catch (InvalidArgumentException ex) {
+        throw error(a.keyAt(), key, ex.getMessage());
+      }
+    }
+
+    TokenConfig token(Entry e, Set<String> deviceNames) {
+      String key = "api.auth.tokens." + e.key();
+      MapNode m = mapping(e.value(), key);
+      known(m, key, TOKEN);
+      Entry token = m.entries().get("token");
+      if (token == null) {
+        throw error(
+            e.keyAt(), key + ".token", "missing: where the token is, env:VARIABLE or file:PATH");
+      }
+      Entry role = m.entries().get("role");
+      if (role == null) {
+        throw error(e.keyAt(), key + ".role", "missing: viewer, operator or admin");
+      }
+      ApiRole r = convert(role, key + ".role", ApiRole::of);
+      List<String> globs = new ArrayList<>();
+      Entry devices = m.entries().get("devices");
+      if (devices != null) {
+        for (Node n : list(devices, key + ".devices")) {
+          String glob = item(n, key + ".devices");
+          if (deviceNames.stream().noneMatch(d -> TokenConfig.glob(glob, d))) {
+            throw error(n.at(), key + ".devices", "'" + glob + "' matches no configured device");
+          }
+          globs.add(glob);
+        }
+      }
+      String reference = text(token, key + ".token");
+      try {
+        return new TokenConfig(e.key(), reference, r, globs);
+      } catch (InvalidArgumentException ex) {
+        boolean name = ex.getMessage().startsWith("bad token name");
+        throw error(
+            name ? e.keyAt() : token.value().at(), name ? key : key + ".token", ex.getMessage());
+      }
+    }
+
+    GroupConfig group(Entry e, Set<String> deviceNames) {
+      String key = "groups." + e.key();
+      if (!GROUP_NAME.matcher(e.key()).matches()) {
+        throw error(
+            e.keyAt(),
+            key,
+            "bad group name '"
+                + e.key()
+                + "': use letters, digits, '.', '_' and '-', starting with a letter or digit (at"
+                + " most 64)");
+      }
+      MapNode m = mapping(e.value(), key);
+      known(m, key, GROUP);
+      Entry outlets = m.entries().get("outlets");
+      if (outlets == null) {
+        throw error(e.keyAt(), key + ".outlets", "missing: list the outlets, e.g. [\"rack/1\"]");
+      }
+      List<OutletRef> refs = new ArrayList<>();
+      for (Node n : list(outlets, key + ".outlets")) {
+        String text = item(n, key + ".outlets");
+        OutletRef ref;
+        try {
+          ref = OutletRef.parse(text);
+        } catch (InvalidArgumentException ex) {
+          throw error(n.at(), key + ".outlets", ex.getMessage());
+        }
+        if (!deviceNames.contains(ref.device())) {
+          throw error(
+              n.at(),
+              key + ".outlets",
+              "outlet "
+                  + ref
+                  + ": no device '"
+                  + ref.device()
+                  + "' is configured; devices: "
+                  + String.join(", ", deviceNames));
+        }
+        refs.add(ref);
+      }
+      Duration delay =
+          Optional.ofNullable(m.entries().get("sequence-delay"))
+              .map(
+                  d ->
+                      convert(
+                          d, key + ".sequence-delay", t -> Durations.parse(t, "sequence-delay")))
+              .orElse(Duration.ZERO);
+      try {
+        return new GroupConfig(e.key(), refs, delay);
+      } catch (InvalidArgumentException ex) {
+        throw error(outlets.value().at(), key, ex.getMessage());
+      }
+    }
+
+    List<Node> list(Entry e, String key) {
+      if (e.value() instanceof ListNode l) {
+        return l.items();
+      }
+      throw error(
+          e.value().at(),
+          key,
+          "expected a list ([a, b] or '- a' lines), found " + e.value().kind());
+    }
+
+    String item(Node n, String key) {
+      if (n instanceof Scalar s && s.text() != null && !s.text().isBlank()) {
+        return s.text().strip();
+      }
+      throw error(n.at(), key, "expected a value in the list, found " + n.kind());
+    }
+
+    Path path(String t) {
+      try {
+        return baseDir.resolve(t).normalize();
+      } catch (java.nio.file.InvalidPathException ex) {
+        throw new InvalidArgumentException("not a path: " + ex.getReason());
+      }
+    }
+
+    static int port(String t) {
+      int v;
+      try {
+        v = Integer.parseInt(t.trim());
+      } catch (NumberFormatException ex) {
+        throw new InvalidArgumentException("not a port number: '" + t + "' (0..65535)");
+      }
+      if (v < 0 || v > 65535) {
+        throw new InvalidArgumentException("port must be 0..65535, got " + v);
+      }
+      return v;
     }
 
     DeviceConfig device(Entry d) {

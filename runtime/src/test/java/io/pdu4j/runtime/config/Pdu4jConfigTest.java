@@ -72,7 +72,8 @@ class Pdu4jConfigTest {
     assertThat(top).hasMessageStartingWith("devices.yaml:4: metric: unknown key");
     assertThat(top.line()).hasValue(4);
     assertThat(top.key()).hasValue("metric");
-    assertThat(top).hasMessageContaining("devices, metrics, plugins");
+    assertThat(top)
+        .hasMessageContaining("api, devices, groups, metrics, pdudaemon, plugins, schedules");
 
     ConfigException device = error("devices:\n  a:\n    uri: isotek:tcp://h\n    timout: 5s\n");
     assertThat(device).hasMessageStartingWith("devices.yaml:4: devices.a.timout: unknown key");

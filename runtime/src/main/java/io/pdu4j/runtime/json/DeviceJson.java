@@ -1,0 +1,126 @@
+package io.pdu4j.runtime.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pdu4j.api.DeviceClock;
+import io.pdu4j.api.DeviceHealth;
+import io.pdu4j.api.DeviceInfo;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.PowerReading;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The JSON shapes of a device that every front end shares: {@code pdu4j status --json}, the control
+ * API and {@code /health} render a device with these, so a script reads the same fields from each.
+ */
+public final class DeviceJson {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** ISO local date-time, always with seconds (LocalDateTime.toString drops ":00"). */
+  public static final DateTimeFormatter ISO_SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+  private DeviceJson() {}
+
+  /** A fresh, empty JSON object. */
+  public static ObjectNode object() {
+    return JSON.createObjectNode();
+  }
+
+  /**
+   * The status as one JSON object: {@code device} (driver, model, serial, address), {@code input}
+   * (voltage, power), {@code outlets} (number, id, name, state, voltage, power, switchable) and
+   * {@code clock}; absent values are null.
+   */
+  public static ObjectNode status(
+      DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode device = root.putObject("device");
+    device.put("driver", info.driver());
+    device.put("model", info.model());
+    device.put("serial", info.serial().orElse(null));
+    device.put("address", info.address());
+    ObjectNode input = root.putObject("input");
+    Optional<PowerReading> reading = status.input();
+    number(input, "voltage", reading.map(PowerReading::voltage).orElse(OptionalDouble.empty()));
+    number(input, "power", reading.map(PowerReading::power).orElse(OptionalDouble.empty()));
+    ArrayNode outlets = root.putArray("outlets");
+    for (OutletStatus o : status.outlets()) {
+      outlet(outlets.addObject(), o);
+    }
+    root.put("clock", clock.map(ISO_SECONDS::format).orElse(null));
+    return root;
+  }
+
+  /** One outlet's fields (number, id, name, state, voltage, power, switchable) into {@code n}. */
+  public static ObjectNode outlet(ObjectNode n, OutletStatus o) {
+    n.put("number", o.number());
+    n.put("id", o.id());
+    n.put("name", o.name());
+    n.put("state", o.state().name());
+    number(n, "voltage", o.voltage());
+    number(n, "power", o.power());
+    n.put("switchable", o.switchable());
+    return n;
+  }
+
+  /**
+   * A device's health: {@code state}, {@code problem} (when OFFLINE), {@code message} (when there
+   * is one) and {@code since}.
+   */
+  public static ObjectNode health(ObjectNode n, DeviceHealth h) {
+    n.put("state", h.state().name());
+    h.problem().ifPresent(p -> n.put("problem", p.name()));
+    h.message().ifPresent(m -> n.put("message", m));
+    n.put("since", h.since().toString());
+    return n;
+  }
+
+  /** The clock in the status, or the device's latest clock reading. */
+  public static Optional<LocalDateTime> clockOf(PowerDevice pdu, DeviceStatus status) {
+    return status
+        .deviceClock()
+        .or(
+            () ->
+                pdu.clock().flatMap(DeviceClock::lastReading).map(DeviceClock.Reading::deviceTime));
+  }
+
+  private static void number(ObjectNode node, String field, OptionalDouble value) {
+    if (value.isPresent()) {
+      node.put(field, value.getAsDouble());
+    } else {
+      node.putNull(field);
+    }
+  }
+
+  /** {@code node} as compact JSON text. */
+  public static String write(JsonNode node) {
+    try {
+      return JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** {@code node} as indented JSON text. */
+  public static String writePretty(JsonNode node) {
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** The mapper the shapes are written with, for reading request bodies alike. */
+  public static ObjectMapper mapper() {
+    return JSON.copy();
+  }
+}

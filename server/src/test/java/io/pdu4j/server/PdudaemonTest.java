@@ -1,0 +1,132 @@
+package io.pdu4j.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.runtime.SupervisedDevice;
+import io.pdu4j.runtime.config.ApiConfig;
+import io.pdu4j.runtime.config.DeviceConfig;
+import io.pdu4j.runtime.config.GroupConfig;
+import io.pdu4j.runtime.config.OutletRef;
+import io.pdu4j.runtime.config.PdudaemonConfig;
+import io.pdu4j.sim.isotek.IsoTekSimulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** pdudaemon's requests, as LAVA's pduclient sends them, against the IsoTek simulator. */
+class PdudaemonTest {
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  @TempDir Path dir;
+  private IsoTekSimulator sim;
+  private PowerRuntime runtime;
+  private ControlServer server;
+  private final List<String> log = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    sim = IsoTekSimulator.builder().outlets(8).jitter(false).initialState(2, false).build().start();
+    runtime = PowerRuntime.builder().build();
+    SupervisedDevice rack =
+        runtime.supervise(DeviceConfig.of("rack", "isotek:tcp://127.0.0.1:" + sim.port()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> rack.health().isConnected());
+    server =
+        ControlServer.builder()
+            .devices(List.of(rack))
+            .groups(
+                Map.of(
+                    "board-1",
+                    new GroupConfig("board-1", List.of(OutletRef.parse("rack/2")), Duration.ZERO),
+                    "two",
+                    new GroupConfig(
+                        "two",
+                        List.of(OutletRef.parse("rack/1"), OutletRef.parse("rack/2")),
+                        Duration.ZERO)))
+            .api(
+                new ApiConfig("127.0.0.1", 0, false, Map.of(), Optional.of(dir.resolve("a.jsonl"))))
+            .pdudaemon(new PdudaemonConfig("127.0.0.1", 0))
+            .log(log::add)
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    runtime.close();
+    sim.close();
+  }
+
+  private HttpResponse<String> get(String pathAndQuery) throws Exception {
+    int port = server.pdudaemonAddress().orElseThrow().getPort();
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void onOffAndRebootByHostnameAndPortAnswerAsPdudaemonOnceConfirmed() throws Exception {
+    HttpResponse<String> on = get("/power/control/on?hostname=rack&port=2");
+    assertThat(on.statusCode()).isEqualTo(200);
+    assertThat(on.body().strip()).isEqualTo("OK - accepted request");
+    assertThat(sim.outletState(2)).isTrue();
+
+    HttpResponse<String> reboot = get("/power/control/reboot?hostname=rack&port=2&delay=1");
+    assertThat(reboot.statusCode()).as(reboot.body()).isEqualTo(200);
+    assertThat(sim.commandsReceived()).containsSubsequence("S2=1", "S2=0", "S2=1");
+    assertThat(sim.outletState(2)).isTrue();
+
+    HttpResponse<String> off = get("/power/control/off?alias=board-1");
+    assertThat(off.statusCode()).isEqualTo(200);
+    assertThat(sim.outletState(2)).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Files.readAllLines(dir.resolve("a.jsonl")).size() == 3);
+    assertThat(Files.readAllLines(dir.resolve("a.jsonl")).get(2))
+        .contains("\"action\":\"pdudaemon-off\"", "\"group\":\"board-1\"", "\"outcome\":\"ok\"");
+  }
+
+  @Test
+  void badRequestsAreInvalidRequestsAndSendNothing() throws Exception {
+    long before = sim.commandCount();
+    for (String bad :
+        List.of(
+            "/power/control/on?hostname=nope&port=1",
+            "/power/control/on?hostname=rack&port=99",
+            "/power/control/on?hostname=rack",
+            "/power/control/on?alias=two",
+            "/power/control/on?alias=nope",
+            "/power/control/reboot?hostname=rack&port=1&delay=soon",
+            "/power/control/explode?hostname=rack&port=1")) {
+      HttpResponse<String> r = get(bad);
+      assertThat(r.statusCode()).as(bad).isEqualTo(500);
+      assertThat(r.body()).as(bad).startsWith("Invalid request: ");
+    }
+    assertThat(sim.commandsReceived().subList((int) before, sim.commandsReceived().size()))
+        .noneMatch(c -> c.startsWith("S"));
+    int api = server.apiAddress().orElseThrow().getPort();
+    HttpResponse<String> notThere =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + api + "/power/control/on?hostname=rack&port=1"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(notThere.statusCode()).as("not on the API's listener").isEqualTo(404);
+  }
+}
