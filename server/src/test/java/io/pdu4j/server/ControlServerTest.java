@@ -228,7 +228,7 @@ class ControlServerTest {
             "not json")) {
       HttpResponse<String> r = post("/api/v1/devices/rack/outlets/2/cycle", OPERATOR_TOKEN, bad);
       assertThat(r.statusCode()).as(bad + " -> " + r.body()).isEqualTo(400);
-      assertThat(json(r).path("error").asText()).isEqualTo("invalid");
+      assertThat(json(r).path("error").asText()).isEqualTo("invalid_argument");
     }
     assertThat(sim.commandsReceived().subList((int) before, sim.commandsReceived().size()))
         .as("nothing switched for a bad body")
@@ -271,7 +271,7 @@ class ControlServerTest {
   void errorsHaveTheirStatusAndKind() throws Exception {
     HttpResponse<String> noDevice = post("/api/v1/devices/nope/outlets/1/on", OPERATOR_TOKEN, null);
     assertThat(noDevice.statusCode()).isEqualTo(404);
-    assertThat(json(noDevice).path("error").asText()).isEqualTo("not-found");
+    assertThat(json(noDevice).path("error").asText()).isEqualTo("not_found");
     assertThat(json(noDevice).path("device").asText()).isEqualTo("nope");
 
     HttpResponse<String> noOutlet =
@@ -309,7 +309,7 @@ class ControlServerTest {
     // not connected: 503 at once, nothing sent
     HttpResponse<String> down = post("/api/v1/devices/dead/outlets/1/on", OPERATOR_TOKEN, null);
     assertThat(down.statusCode()).isEqualTo(503);
-    assertThat(json(down).path("error").asText()).isEqualTo("not-connected");
+    assertThat(json(down).path("error").asText()).isEqualTo("not_connected");
     assertThat(json(down).path("device").asText()).isEqualTo("dead");
 
     // no answer in time: 504 with what was sent
@@ -398,7 +398,7 @@ class ControlServerTest {
     JsonNode m = json(mixed);
     assertThat(m.path("ok").asBoolean()).isFalse();
     assertThat(m.path("outlets").get(0).path("ok").asBoolean()).isTrue();
-    assertThat(m.path("outlets").get(1).path("error").asText()).isEqualTo("not-connected");
+    assertThat(m.path("outlets").get(1).path("error").asText()).isEqualTo("not_connected");
     assertThat(sim.outletState(7)).isFalse();
 
     HttpResponse<String> groups = get("/api/v1/groups", VIEWER_TOKEN);

@@ -1,17 +1,7 @@
 package io.pdu4j.server.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pdu4j.api.DeviceBusyException;
-import io.pdu4j.api.DeviceClosedException;
-import io.pdu4j.api.DeviceRejectedException;
-import io.pdu4j.api.DeviceTimeoutException;
-import io.pdu4j.api.DeviceUnreachableException;
-import io.pdu4j.api.InvalidArgumentException;
-import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
-import io.pdu4j.api.ProtocolException;
-import io.pdu4j.api.StateNotConfirmedException;
-import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.json.DeviceJson;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -49,10 +39,11 @@ public record ApiError(
   }
 
   /**
-   * The one place a device's failure becomes an HTTP status and an error kind: 400 invalid, 409
-   * rejected by the device (a refusal, an unconfirmed state, a capability it lacks, e.g. a locked
-   * outlet), 502 a reply that could not be read, 503 not reachable, link lost, busy or closed, 504
-   * no answer in time; anything else 500.
+   * The one place a device's failure becomes an HTTP status; its error kind is the failure's {@link
+   * PowerDeviceException#kind()} tag: 400 an invalid argument, 409 rejected by the device (a
+   * refusal, an unconfirmed state, a capability it lacks, e.g. a locked outlet), 502 a reply that
+   * could not be read or a gateway that refused pdu4j's login, 503 not reachable, link lost, busy
+   * or closed, 504 no answer in time; anything else 500.
    */
   public static ApiError from(Throwable failure) {
     Throwable t = unwrap(failure);
@@ -62,43 +53,18 @@ public record ApiError(
     if (!(t instanceof PowerDeviceException e)) {
       return of(500, "internal", "internal error: " + t.getClass().getSimpleName());
     }
-    int status;
-    String kind;
-    if (e instanceof InvalidArgumentException) {
-      status = 400;
-      kind = "invalid";
-    } else if (e instanceof DeviceRejectedException) {
-      status = 409;
-      kind = "rejected";
-    } else if (e instanceof StateNotConfirmedException) {
-      status = 409;
-      kind = "not-confirmed";
-    } else if (e instanceof UnsupportedCapabilityException) {
-      status = 409;
-      kind = "unsupported";
-    } else if (e instanceof DeviceTimeoutException) {
-      status = 504;
-      kind = "timeout";
-    } else if (e instanceof DeviceUnreachableException) {
-      status = 503;
-      kind = "unreachable";
-    } else if (e instanceof LinkLostException) {
-      status = 503;
-      kind = "link-lost";
-    } else if (e instanceof DeviceBusyException) {
-      status = 503;
-      kind = "busy";
-    } else if (e instanceof DeviceClosedException) {
-      status = 503;
-      kind = "closed";
-    } else if (e instanceof ProtocolException) {
-      status = 502;
-      kind = "protocol";
-    } else {
-      status = 500;
-      kind = "failed";
-    }
-    return new ApiError(status, kind, e.getMessage(), Optional.empty(), e.sent(), e.received());
+    PowerDeviceException.Kind kind = e.kind();
+    int status =
+        switch (kind) {
+          case INVALID_ARGUMENT -> 400;
+          case REJECTED, NOT_CONFIRMED, UNSUPPORTED -> 409;
+          case TIMEOUT -> 504;
+          case UNREACHABLE, LINK_LOST, BUSY, CLOSED -> 503;
+          case LOGIN_DENIED, PROTOCOL -> 502;
+          case FAILED, CANCELLED, INTERNAL -> 500;
+        };
+    return new ApiError(
+        status, kind.tag(), e.getMessage(), Optional.empty(), e.sent(), e.received());
   }
 
   /** The failure behind {@link CompletionException} and {@link ExecutionException} wrappers. */

@@ -122,7 +122,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
     if (api) {
       new Call(request, response, callback, path)
-          .fail(ApiError.of(404, "not-found", "no such path; the API is under /api/v1"));
+          .fail(ApiError.of(404, "not_found", "no such path; the API is under /api/v1"));
       return true;
     }
     text(request, response, callback, new TextResponse(404, "text/plain", "not found\n"));
@@ -222,7 +222,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     void dispatch() {
       List<String> segments = segments(path);
       if (segments == null) {
-        fail(ApiError.of(400, "invalid", "the path is not valid percent-encoded UTF-8"));
+        fail(ApiError.of(400, "invalid_argument", "the path is not valid percent-encoded UTF-8"));
         return;
       }
       boolean pathKnown = false;
@@ -243,9 +243,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
         if (pathKnown) {
           response.getHeaders().put(HttpHeader.ALLOW, allowed(segments));
-          fail(ApiError.of(405, "method-not-allowed", "method not allowed here"));
+          fail(ApiError.of(405, "method_not_allowed", "method not allowed here"));
         } else {
-          fail(ApiError.of(404, "not-found", "no such path; see /api/v1/openapi.json"));
+          fail(ApiError.of(404, "not_found", "no such path; see /api/v1/openapi.json"));
         }
         return;
       }
@@ -354,7 +354,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
           } else if (route.template().startsWith("/api/v1/groups/{group}/")) {
             runGroup();
           } else {
-            fail(ApiError.of(404, "not-found", "no such path"));
+            fail(ApiError.of(404, "not_found", "no such path"));
           }
         }
       }
@@ -458,7 +458,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       String name = device.orElseThrow();
       SupervisedDevice s = settings.devices.get(name);
       if (s == null) {
-        fail(ApiError.of(404, "not-found", "no device '" + name + "' is configured").about(name));
+        fail(ApiError.of(404, "not_found", "no device '" + name + "' is configured").about(name));
       }
       return s;
     }
@@ -490,7 +490,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
               fail(
                   ApiError.of(
                           404,
-                          "not-found",
+                          "not_found",
                           "device '" + s.name() + "' has no outlet '" + outlet.get() + "'")
                       .about(s.name()));
               return;
@@ -540,7 +540,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       String name = group.orElseThrow();
       GroupConfig g = settings.groups.get(name);
       if (g == null) {
-        fail(ApiError.of(404, "not-found", "no group '" + name + "' is configured"));
+        fail(ApiError.of(404, "not_found", "no group '" + name + "' is configured"));
         return;
       }
       String action = route.action();
@@ -608,7 +608,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private CompletableFuture<StepResult> groupStep(OutletRef ref, String action, Duration off) {
       SupervisedDevice s = settings.devices.get(ref.device());
       if (s == null) {
-        return done(ApiError.of(404, "not-found", "no device '" + ref.device() + "'"), ref);
+        return done(ApiError.of(404, "not_found", "no device '" + ref.device() + "'"), ref);
       }
       if (!s.health().isConnected() || s.device().isEmpty()) {
         return done(notConnected(s), ref);
@@ -617,7 +617,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       if (o.isEmpty()) {
         return done(
             ApiError.of(
-                404, "not-found", "device '" + s.name() + "' has no outlet '" + ref.outlet() + "'"),
+                404, "not_found", "device '" + s.name() + "' has no outlet '" + ref.outlet() + "'"),
             ref);
       }
       CompletionStage<OutletStatus> stage;
@@ -659,14 +659,16 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             if (failure != null) {
               fail(
                   ApiError.of(
-                      400, "invalid", "cannot read the body (at most " + MAX_BODY + " bytes)"));
+                      400,
+                      "invalid_argument",
+                      "cannot read the body (at most " + MAX_BODY + " bytes)"));
               return;
             }
             Duration off;
             try {
               off = offTime(bytes);
             } catch (IllegalArgumentException e) {
-              fail(ApiError.of(400, "invalid", e.getMessage()));
+              fail(ApiError.of(400, "invalid_argument", e.getMessage()));
               return;
             }
             try {
@@ -734,7 +736,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     DeviceHealth h = s.health();
     return ApiError.of(
             503,
-            "not-connected",
+            "not_connected",
             "device '"
                 + s.name()
                 + "' is "
