@@ -12,7 +12,6 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,54 +38,6 @@ class ManagedDeviceTest {
       device.close();
     }
     executor.shutdownNow();
-  }
-
-  /** A link that is up as soon as it is opened and carries nothing. */
-  private final class QuietLink implements Link {
-    private volatile boolean open;
-
-    @Override
-    public Kind kind() {
-      return Kind.DATAGRAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return "quiet link";
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener listener) {
-      open = true;
-      executor.execute(listener::onUp);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public CompletionStage<Void> send(ByteBuffer data) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      open = false;
-      return CompletableFuture.completedFuture(null);
-    }
   }
 
   /** Reports what it heard when the link comes up; a refresh never completes. */
@@ -145,7 +96,7 @@ class ManagedDeviceTest {
     DriverContext context =
         new DriverContext(
             address,
-            new QuietLink(),
+            new MemoryLink(executor, Link.Kind.DATAGRAM),
             DeviceOptions.defaults().withOverrides(address),
             Clock.systemUTC());
     device = Devices.open(session, context).toCompletableFuture().get(5, TimeUnit.SECONDS);

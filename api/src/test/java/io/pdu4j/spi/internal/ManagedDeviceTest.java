@@ -24,8 +24,7 @@ import io.pdu4j.spi.DeviceSink;
 import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
-import io.pdu4j.spi.LinkListener;
-import java.nio.ByteBuffer;
+import io.pdu4j.spi.MemoryLink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +50,7 @@ class ManagedDeviceTest {
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device"));
   private final List<DeviceEvent.Connection> events = new CopyOnWriteArrayList<>();
-  private final TestLink link = new TestLink();
+  private final MemoryLink link = new MemoryLink(executor, Link.Kind.STREAM);
   private final TestSession session = new TestSession();
   private PowerDevice device;
 
@@ -304,74 +303,5 @@ class ManagedDeviceTest {
 
     @Override
     public void shutdown() {}
-  }
-
-  /** An in-memory stream link on the device's thread; opens can be refused. */
-  private final class TestLink implements Link {
-    private volatile LinkListener listener;
-    private volatile boolean open;
-    private volatile PowerDeviceException refuseOpen;
-    private volatile int opens;
-
-    @Override
-    public Kind kind() {
-      return Kind.STREAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return "memory";
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener l) {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      executor.execute(
-          () -> {
-            opens++;
-            if (refuseOpen != null) {
-              f.completeExceptionally(refuseOpen);
-              return;
-            }
-            listener = l;
-            open = true;
-            l.onUp();
-            f.complete(null);
-          });
-      return f;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public CompletionStage<Void> send(ByteBuffer data) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      executor.execute(() -> down(new LinkLostException("closed")));
-      return CompletableFuture.completedFuture(null);
-    }
-
-    void down(PowerDeviceException cause) {
-      if (open) {
-        open = false;
-        listener.onDown(cause);
-      }
-    }
   }
 }

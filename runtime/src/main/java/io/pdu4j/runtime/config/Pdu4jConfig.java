@@ -522,23 +522,7 @@ public record Pdu4jConfig(
           }
         }
       }
-      List<OutletRef> refs = new ArrayList<>();
-      for (Node n : list(outlets, key + ".outlets")) {
-        String text = item(n, key + ".outlets");
-        OutletRef ref;
-        try {
-          ref = OutletRef.parse(text);
-        } catch (InvalidArgumentException ex) {
-          throw error(n.at(), key + ".outlets", ex.getMessage());
-        }
-        if (!deviceNames.contains(ref.device())) {
-          throw error(
-              n.at(),
-              key + ".outlets",
-              "outlet " + ref + ": no device '" + ref.device() + "' is configured");
-        }
-        refs.add(ref);
-      }
+      List<OutletRef> refs = outletRefs(outlets, key, deviceNames);
       String act = text(action, key + ".action");
       try {
         return new HostScheduleConfig(e.key(), time, days, act.strip(), refs);
@@ -628,23 +612,11 @@ public record Pdu4jConfig(
       }
     }
 
-    GroupConfig group(Entry e, Set<String> deviceNames) {
-      String key = "groups." + e.key();
-      if (!GROUP_NAME.matcher(e.key()).matches()) {
-        throw error(
-            e.keyAt(),
-            key,
-            "bad group name '"
-                + e.key()
-                + "': use letters, digits, '.', '_' and '-', starting with a letter or digit (at"
-                + " most 64)");
-      }
-      MapNode m = mapping(e.value(), key);
-      known(m, key, GROUP);
-      Entry outlets = m.entries().get("outlets");
-      if (outlets == null) {
-        throw error(e.keyAt(), key + ".outlets", "missing: list the outlets, e.g. [\"rack/1\"]");
-      }
+    /**
+     * The outlets a group or host schedule names ({@code device/outlet}), each of a known device.
+     */
+    private List<OutletRef> outletRefs(
+        Entry outlets, String key, java.util.Set<String> deviceNames) {
       List<OutletRef> refs = new ArrayList<>();
       for (Node n : list(outlets, key + ".outlets")) {
         String text = item(n, key + ".outlets");
@@ -667,6 +639,27 @@ public record Pdu4jConfig(
         }
         refs.add(ref);
       }
+      return refs;
+    }
+
+    GroupConfig group(Entry e, Set<String> deviceNames) {
+      String key = "groups." + e.key();
+      if (!GROUP_NAME.matcher(e.key()).matches()) {
+        throw error(
+            e.keyAt(),
+            key,
+            "bad group name '"
+                + e.key()
+                + "': use letters, digits, '.', '_' and '-', starting with a letter or digit (at"
+                + " most 64)");
+      }
+      MapNode m = mapping(e.value(), key);
+      known(m, key, GROUP);
+      Entry outlets = m.entries().get("outlets");
+      if (outlets == null) {
+        throw error(e.keyAt(), key + ".outlets", "missing: list the outlets, e.g. [\"rack/1\"]");
+      }
+      List<OutletRef> refs = outletRefs(outlets, key, deviceNames);
       Duration delay =
           Optional.ofNullable(m.entries().get("sequence-delay"))
               .map(
