@@ -8,6 +8,8 @@ import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.Subscription;
+import io.pdu4j.spi.internal.ListenerList;
+import io.pdu4j.spi.internal.StatusEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,9 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.internal;
 
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceListener;
 import io.pdu4j.api.Subscription;
+import io.pdu4j.spi.BurstLog;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;

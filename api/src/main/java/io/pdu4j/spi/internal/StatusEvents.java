@@ -1,4 +1,4 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.internal;
 
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;
