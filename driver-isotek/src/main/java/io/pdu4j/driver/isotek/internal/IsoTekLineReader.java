@@ -10,26 +10,17 @@ import java.util.Objects;
  * line ends and the {@code >} prompt as a frame of its own, since the unit may send the prompt
  * without a line end and would otherwise hold back the end of every reply.
  *
- * <p>Bounded by {@code maxLength}: an over-long line goes to {@link Sink#onOverlong} and is skipped
- * up to its line end; the next line is read normally. Not thread-safe: feed it from the device's
- * thread.
+ * <p>Bounded by {@code maxLength}: an over-long line goes to {@link LineFramer.Sink#onOverlong} and
+ * is skipped up to its line end; the next line is read normally. Not thread-safe: feed it from the
+ * device's thread.
  */
 public final class IsoTekLineReader {
 
   /** The prompt token that ends every reply. */
   public static final String PROMPT = ">";
 
-  /** Receives lines and over-long lines. */
-  public interface Sink {
-    /** A line without its line end, or the prompt. */
-    void onLine(String line);
-
-    /** A line longer than the bound was dropped; {@code start} is its first bytes. */
-    void onOverlong(String start);
-  }
-
   private final LineFramer framer;
-  private final LineFramer.Sink adapter;
+  private final LineFramer.Sink sink;
 
   /**
    * A reader.
@@ -37,26 +28,14 @@ public final class IsoTekLineReader {
    * @param maxLength the longest line in bytes
    * @param sink where lines go
    */
-  public IsoTekLineReader(int maxLength, Sink sink) {
-    Objects.requireNonNull(sink, "sink");
+  public IsoTekLineReader(int maxLength, LineFramer.Sink sink) {
+    this.sink = Objects.requireNonNull(sink, "sink");
     this.framer = new LineFramer(maxLength, List.of(PROMPT));
-    this.adapter =
-        new LineFramer.Sink() {
-          @Override
-          public void onFrame(String frame) {
-            sink.onLine(frame);
-          }
-
-          @Override
-          public void onOverlong(String start) {
-            sink.onOverlong(start);
-          }
-        };
   }
 
   /** Feeds a chunk as it came off the link; consumes it. */
   public void feed(ByteBuffer chunk) {
-    framer.feed(chunk, adapter);
+    framer.feed(chunk, sink);
   }
 
   /** Forgets a partial line (the link went down mid-line). */

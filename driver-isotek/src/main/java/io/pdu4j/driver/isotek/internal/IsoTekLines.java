@@ -3,6 +3,7 @@ package io.pdu4j.driver.isotek.internal;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.DeviceSink;
+import io.pdu4j.spi.LineFramer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * does. Bad input (malformed and over-long lines, lines no command claimed) is counted here and in
  * the sink, and logged once per burst.
  */
-final class IsoTekLines {
+final class IsoTekLines implements LineFramer.Sink {
   private static final Logger LOG = LoggerFactory.getLogger(IsoTekSession.class);
 
   /**
@@ -68,20 +69,7 @@ final class IsoTekLines {
     this.maxFrameLength = maxFrameLength;
     this.executor = executor;
     this.session = session;
-    this.reader =
-        new IsoTekLineReader(
-            maxFrameLength,
-            new IsoTekLineReader.Sink() {
-              @Override
-              public void onLine(String line) {
-                IsoTekLines.this.onLine(line);
-              }
-
-              @Override
-              public void onOverlong(String start) {
-                IsoTekLines.this.onOverlong(start);
-              }
-            });
+    this.reader = new IsoTekLineReader(maxFrameLength, this);
   }
 
   void start(DeviceSink sink) {
@@ -149,7 +137,9 @@ final class IsoTekLines {
     counters.status();
   }
 
-  private void onLine(String line) {
+  /** A line (or the prompt) from the framer: parsed once, then to the assembler and the router. */
+  @Override
+  public void onFrame(String line) {
     if (stopped) {
       return; // closed by a listener half-way through a chunk
     }
@@ -196,7 +186,8 @@ final class IsoTekLines {
     }
   }
 
-  private void onOverlong(String start) {
+  @Override
+  public void onOverlong(String start) {
     counters.overlong();
     sink.overlongFrame();
     badInputLog.log(

@@ -2,6 +2,7 @@ package io.pdu4j.driver.isotek.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pdu4j.spi.LineFramer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,9 +17,9 @@ class IsoTekLineReaderTest {
   private IsoTekLineReader reader(int maxLength) {
     return new IsoTekLineReader(
         maxLength,
-        new IsoTekLineReader.Sink() {
+        new LineFramer.Sink() {
           @Override
-          public void onLine(String line) {
+          public void onFrame(String line) {
             lines.add(line);
           }
 

@@ -13,6 +13,7 @@ import io.pdu4j.driver.isotek.internal.IsoTekFrame.ScheduleRecord;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Unknown;
 import io.pdu4j.driver.isotek.internal.IsoTekStatusAssembler.Block;
 import io.pdu4j.driver.isotek.internal.IsoTekStatusAssembler.Result;
+import io.pdu4j.spi.LineFramer;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -50,9 +51,9 @@ class IsoTekStreamFuzzTest {
     IsoTekLineReader reader =
         new IsoTekLineReader(
             MAX_FRAME,
-            new IsoTekLineReader.Sink() {
+            new LineFramer.Sink() {
               @Override
-              public void onLine(String line) {
+              public void onFrame(String line) {
                 lines.add(line);
               }
 
