@@ -48,6 +48,14 @@ public interface DeviceSink extends DriverCounters {
   default void connecting(String reason) {}
 
   /**
+   * While opening, a try to reach the device failed in a way worth trying again (a busy gateway, a
+   * request that got no answer): the open keeps waiting, and if the ready timeout comes its {@link
+   * io.pdu4j.api.DeviceTimeoutException} carries the last such failure as its cause, so the user
+   * learns why. Ignored once the device is open.
+   */
+  default void openProblem(PowerDeviceException cause) {}
+
+  /**
    * The link carries nothing useful any more (the device stopped answering, the stream is out of
    * step): pdu4j closes it, the device goes OFFLINE with this cause, and the link is reopened with
    * backoff.

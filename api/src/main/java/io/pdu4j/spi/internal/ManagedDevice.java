@@ -96,6 +96,7 @@ public final class ManagedDevice implements PowerDevice {
   private final Map<Integer, ManagedOutlet> outletObjects = new HashMap<>();
   private PowerDeviceException reconnectCause;
   private String connectingReason; // why still CONNECTING, as last told to the listeners
+  private PowerDeviceException openProblem; // the last retryable failure while opening
   private ConnectionProblem offlineProblem; // why OFFLINE, as last told to the listeners
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
@@ -184,7 +185,7 @@ public final class ManagedDevice implements PowerDevice {
                         device,
                         null,
                         null,
-                        null)),
+                        openProblem)),
             readyTimeout.toNanos(),
             TimeUnit.NANOSECONDS);
     reopener.openFirst(this::failOpen);
@@ -315,6 +316,13 @@ public final class ManagedDevice implements PowerDevice {
     public void answered() {
       if (!ready.isDone()) {
         cancel(readyTimer);
+      }
+    }
+
+    @Override
+    public void openProblem(PowerDeviceException cause) {
+      if (!ready.isDone() && cause != null) {
+        openProblem = cause;
       }
     }
 

@@ -467,6 +467,9 @@ public final class IsoTekSession implements DeviceSession {
             (s, t) -> {
               if (t != null) {
                 LOG.debug("{}: status request failed: {}", device, t.getMessage());
+                if (!reported && unwrap(t) instanceof PowerDeviceException p) {
+                  sink.openProblem(p); // the ready timeout, if it comes, says why
+                }
               }
             });
   }
