@@ -50,8 +50,8 @@ public interface DeviceSink extends DriverCounters {
   /**
    * While opening, a try to reach the device failed in a way worth trying again (a busy gateway, a
    * request that got no answer): the open keeps waiting, and if the ready timeout comes its {@link
-   * io.pdu4j.api.DeviceTimeoutException} carries the last such failure as its cause, so the user
-   * learns why. Ignored once the device is open.
+   * io.pdu4j.api.DeviceTimeoutException} carries the last such failure as its cause, and what it
+   * sent and got back, so the user learns why. Ignored once the device is open.
    */
   default void openProblem(PowerDeviceException cause) {}
 

@@ -183,8 +183,9 @@ public final class ManagedDevice implements PowerDevice {
                             + Durations.format(readyTimeout)
                             + (connectingReason == null ? "" : "; " + connectingReason),
                         device,
-                        null,
-                        null,
+                        // what the last try sent and got, so the user learns how far it went
+                        openProblem == null ? null : openProblem.sent().orElse(null),
+                        openProblem == null ? null : openProblem.received().orElse(null),
                         openProblem)),
             readyTimeout.toNanos(),
             TimeUnit.NANOSECONDS);
