@@ -42,9 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -269,7 +267,7 @@ public final class ManagedDevice implements PowerDevice {
           if (t == null || closed.get()) {
             return;
           }
-          Throwable cause = unwrap(t);
+          Throwable cause = PowerDeviceException.unwrap(t);
           PowerDeviceException failure =
               cause instanceof PowerDeviceException p
                   ? p
@@ -587,7 +585,7 @@ public final class ManagedDevice implements PowerDevice {
                   if (t == null) {
                     result.complete(v);
                   } else {
-                    result.completeExceptionally(unwrap(t));
+                    result.completeExceptionally(PowerDeviceException.unwrap(t));
                   }
                 });
           },
@@ -625,14 +623,6 @@ public final class ManagedDevice implements PowerDevice {
       case RESTART -> "restart";
       case STATUS_PUSH -> "push its status";
     };
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private void onExecutor(Runnable task, Runnable ifRejected) {

@@ -1,13 +1,12 @@
 package io.pdu4j.bench.soak;
 
+import io.pdu4j.api.PowerDeviceException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -74,7 +73,7 @@ final class StageLedger {
           if (failure == null) {
             succeeded.increment();
           } else {
-            Throwable cause = unwrap(failure);
+            Throwable cause = PowerDeviceException.unwrap(failure);
             String kind = cause.getClass().getSimpleName();
             String detail = deviceKind(device) + " " + command + " " + kind;
             failed.computeIfAbsent(kind, k -> new LongAdder()).increment();
@@ -85,16 +84,7 @@ final class StageLedger {
   }
 
   private static String kind(Throwable t) {
-    return unwrap(t).getClass().getSimpleName();
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable cause = t;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
+    return PowerDeviceException.unwrap(t).getClass().getSimpleName();
   }
 
   /** The device's kind: its name up to the first {@code -} ({@code tunnel-0007}: tunnel). */

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.runtime.json.DeviceJson;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -46,7 +44,7 @@ public record ApiError(
    * or closed, 504 no answer in time; anything else 500.
    */
   public static ApiError from(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = PowerDeviceException.unwrap(failure);
     if (t instanceof TimeoutException) {
       return of(504, "timeout", "no answer from the device in time");
     }
@@ -65,16 +63,6 @@ public record ApiError(
         };
     return new ApiError(
         status, kind.tag(), e.getMessage(), Optional.empty(), e.sent(), e.received());
-  }
-
-  /** The failure behind {@link CompletionException} and {@link ExecutionException} wrappers. */
-  static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** The JSON body; absent fields are null. */

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -203,7 +202,11 @@ final class PendingSwitches {
           .whenComplete(
               (v, t) -> {
                 if (t != null) {
-                  LOG.debug("{}: sending {} failed: {}", device, command, unwrap(t).toString());
+                  LOG.debug(
+                      "{}: sending {} failed: {}",
+                      device,
+                      command,
+                      PowerDeviceException.unwrap(t).toString());
                 }
               });
       Duration next = backoff.next();
@@ -298,12 +301,5 @@ final class PendingSwitches {
     } catch (RejectedExecutionException e) {
       // the device is gone, and its timers with it
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

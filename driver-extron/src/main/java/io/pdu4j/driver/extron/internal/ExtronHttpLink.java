@@ -261,7 +261,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
                 ready();
                 return;
               }
-              Throwable c = t == null ? null : unwrap(t);
+              Throwable c = t == null ? null : PowerDeviceException.unwrap(t);
               CompletableFuture<Void> f = opening;
               opening = null;
               session = null;

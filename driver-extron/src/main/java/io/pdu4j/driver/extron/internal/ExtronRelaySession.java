@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -261,7 +260,7 @@ public final class ExtronRelaySession implements DeviceSession {
                       .whenComplete(
                           (s, t) -> {
                             if (t != null) {
-                              on.completeExceptionally(unwrap(t));
+                              on.completeExceptionally(PowerDeviceException.unwrap(t));
                             } else {
                               on.complete(s);
                             }
@@ -288,9 +287,5 @@ public final class ExtronRelaySession implements DeviceSession {
     for (CompletableFuture<OutletStatus> cycle : List.copyOf(cyclesOff)) {
       cycle.completeExceptionally(leftOpen(null));
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 }

@@ -399,7 +399,10 @@ public final class ExtronTunnelLink extends SisTunnelLink {
         .whenComplete(
             (firmware, t) -> {
               if (t != null) {
-                burst.log("{}: keep-alive Q failed: {}", describe, unwrap(t).getMessage());
+                burst.log(
+                    "{}: keep-alive Q failed: {}",
+                    describe,
+                    PowerDeviceException.unwrap(t).getMessage());
               } else {
                 LOG.debug("{}: keep-alive, firmware {}", describe, firmware);
               }
@@ -424,7 +427,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
               .whenComplete(
                   (r, t) -> {
                     if (t != null) {
-                      result.completeExceptionally(unwrap(t));
+                      result.completeExceptionally(PowerDeviceException.unwrap(t));
                     } else {
                       result.complete(r);
                     }

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -191,16 +190,12 @@ abstract class SisTunnelLink implements Link {
     }
   }
 
-  static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-  }
-
   /**
    * Why an open failed, as the caller sees it: a {@link PowerDeviceException} as it is, anything
    * else as unreachable, saying {@code what} could not be done.
    */
   static PowerDeviceException asDeviceException(Throwable t, String what, String describe) {
-    Throwable c = unwrap(t);
+    Throwable c = PowerDeviceException.unwrap(t);
     return c instanceof PowerDeviceException p
         ? p
         : new DeviceUnreachableException(what + ": " + c, describe, null, null, c);

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -298,7 +297,7 @@ public final class IsoTekSession implements DeviceSession {
         (v, t) -> {
           if (t != null
               && opening != null
-              && unwrap(t) instanceof DeviceRejectedException rejected) {
+              && PowerDeviceException.unwrap(t) instanceof DeviceRejectedException rejected) {
             LOG.debug("{}: the link refused a request while opening", device);
             opening.completeExceptionally(rejected);
           }
@@ -355,7 +354,7 @@ public final class IsoTekSession implements DeviceSession {
                     "{}: the outlet settings (C?) could not be read, outlets keep numbered"
                         + " names: {}",
                     device,
-                    unwrap(t).getMessage());
+                    PowerDeviceException.unwrap(t).getMessage());
               }
               holdReports = false;
               report(lastStatus);
@@ -423,7 +422,8 @@ public final class IsoTekSession implements DeviceSession {
         .whenComplete(
             (list, t) -> {
               if (t != null) {
-                LOG.info("{}: {}: {}", device, onFailure, unwrap(t).getMessage());
+                LOG.info(
+                    "{}: {}: {}", device, onFailure, PowerDeviceException.unwrap(t).getMessage());
               }
             });
   }
@@ -467,7 +467,7 @@ public final class IsoTekSession implements DeviceSession {
             (s, t) -> {
               if (t != null) {
                 LOG.debug("{}: status request failed: {}", device, t.getMessage());
-                if (!reported && unwrap(t) instanceof PowerDeviceException p) {
+                if (!reported && PowerDeviceException.unwrap(t) instanceof PowerDeviceException p) {
                   sink.openProblem(p); // the ready timeout, if it comes, says why
                 }
               }
@@ -691,10 +691,6 @@ public final class IsoTekSession implements DeviceSession {
     if (timer != null) {
       timer.cancel(false);
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
   private final class Replies implements ReplyContext {
