@@ -5,7 +5,7 @@ import io.pdu4j.spi.Outcome;
 import java.nio.ByteBuffer;
 
 /** A command whose whole answer is {@code OK} (e.g. {@code T=}); completes at {@code OK}. */
-final class AckExchange implements Exchange<String, Void> {
+final class AckExchange implements Exchange<IsoTekFrame, Void> {
   private final ReplyContext ctx;
   private final String command;
   private final String name;
@@ -38,8 +38,7 @@ final class AckExchange implements Exchange<String, Void> {
   }
 
   @Override
-  public Outcome<Void> onFrame(String line) {
-    IsoTekFrame frame = IsoTekParser.parse(line);
+  public Outcome<Void> onFrame(IsoTekFrame frame) {
     if (frame instanceof IsoTekFrame.Ok) {
       return Outcome.done(null);
     }

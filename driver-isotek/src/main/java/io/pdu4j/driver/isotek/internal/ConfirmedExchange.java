@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * @param <R> the result
  */
-final class ConfirmedExchange<R> implements Exchange<String, R> {
+final class ConfirmedExchange<R> implements Exchange<IsoTekFrame, R> {
   private final ReplyContext ctx;
   private final String command;
   private final String name;
@@ -62,8 +62,7 @@ final class ConfirmedExchange<R> implements Exchange<String, R> {
   }
 
   @Override
-  public Outcome<R> onFrame(String line) {
-    IsoTekFrame frame = IsoTekParser.parse(line);
+  public Outcome<R> onFrame(IsoTekFrame frame) {
     if (accepted && confirmation == null && ctx.lastBlockSeq() > okSeq) {
       confirmation = ctx.lastStatus().orElse(null);
     }

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * If it fails or is timed out during the wait, the timer does not send the {@code Sx=1}: the outlet
  * is then left off, and the failure says so.
  */
-final class CycleExchange implements Exchange<String, OutletStatus> {
+final class CycleExchange implements Exchange<IsoTekFrame, OutletStatus> {
   private enum Phase {
     OFF,
     WAITING,
@@ -104,10 +104,10 @@ final class CycleExchange implements Exchange<String, OutletStatus> {
   }
 
   @Override
-  public Outcome<OutletStatus> onFrame(String line) {
+  public Outcome<OutletStatus> onFrame(IsoTekFrame frame) {
     switch (phase) {
       case OFF -> {
-        Outcome<OutletStatus> o = off.onFrame(line);
+        Outcome<OutletStatus> o = off.onFrame(frame);
         if (o.kind() != Outcome.Kind.DONE) {
           return o;
         }
@@ -129,7 +129,7 @@ final class CycleExchange implements Exchange<String, OutletStatus> {
                   null,
                   null));
         }
-        return on.onFrame(line);
+        return on.onFrame(frame);
       }
     }
   }

@@ -1,13 +1,20 @@
 package io.pdu4j.driver.isotek.internal;
 
+import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One line from an IsoTek SMART Power unit, as {@link IsoTekParser} reads it. A sealed family:
  * switch over it.
+ *
+ * <p>Each line is parsed once, where it arrives ({@code IsoTekLines}); the status assembler, the
+ * command queue and every exchange take the frame, never the text. {@code toString()} gives the
+ * line in the unit's own format (the raw text for {@link Malformed} and {@link Unknown}), so that
+ * errors can say what came back.
  */
 public sealed interface IsoTekFrame {
 
@@ -19,6 +26,11 @@ public sealed interface IsoTekFrame {
 
   /** The {@code >} prompt after {@code OK}. */
   Prompt PROMPT = new Prompt();
+
+  /** A reading as the unit writes it: {@code 230}, {@code 12.25}. */
+  private static String decimal(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
 
   /**
    * A {@code CHn=s|vvv|ppp|} line: channel 0 is the unit's input, 1..16 its outlets.
@@ -38,6 +50,12 @@ public sealed interface IsoTekFrame {
         throw new IllegalArgumentException("readings must be finite and not negative");
       }
     }
+
+    /** The line as the unit writes it. */
+    @Override
+    public String toString() {
+      return "CH" + number + "=" + (on ? 1 : 0) + "|" + decimal(volts) + "|" + decimal(watts) + "|";
+    }
   }
 
   /**
@@ -49,6 +67,20 @@ public sealed interface IsoTekFrame {
     /** Validates that the time is present. */
     public Clock {
       Objects.requireNonNull(time, "time");
+    }
+
+    /** The line as the unit writes it. */
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "RTC=%04d/%02d|%02d|%02d|%02d|%02d|",
+          time.getYear(),
+          time.getMonthValue(),
+          time.getDayOfMonth(),
+          time.getHour(),
+          time.getMinute(),
+          time.getSecond());
     }
   }
 
@@ -67,6 +99,12 @@ public sealed interface IsoTekFrame {
       if (number < 1 || number > MAX_CHANNEL || type < 1 || type > 3 || delaySeconds < 0) {
         throw new IllegalArgumentException("outlet setting out of range");
       }
+    }
+
+    /** The line as the unit writes it (the name without its padding). */
+    @Override
+    public String toString() {
+      return "C" + number + "=" + name + "|" + type + "|" + delaySeconds + "|";
     }
   }
 
@@ -103,13 +141,42 @@ public sealed interface IsoTekFrame {
     public ScheduleRecord {
       Objects.requireNonNull(name, "name");
     }
+
+    /** The line as the unit writes it (the name without its padding, unused fields empty). */
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "P%d=%d|%d|%s|%02d:%02d|%d|%s|%d|%d|||%d|",
+          index,
+          id,
+          type,
+          name,
+          hour,
+          minute,
+          day,
+          decimal(watts),
+          operator,
+          channel,
+          setup);
+    }
   }
 
   /** {@code OK}: the unit accepted the command (and, for {@code ?}, its status is complete). */
-  record Ok() implements IsoTekFrame {}
+  record Ok() implements IsoTekFrame {
+    @Override
+    public String toString() {
+      return "OK";
+    }
+  }
 
   /** {@code >}: the prompt that follows {@code OK}. */
-  record Prompt() implements IsoTekFrame {}
+  record Prompt() implements IsoTekFrame {
+    @Override
+    public String toString() {
+      return ">";
+    }
+  }
 
   /**
    * An {@code A=SerialNum|MAC|ServerIP1|ServerPort1|ServerIP2|ServerPort2|} line (the discovery
@@ -124,6 +191,12 @@ public sealed interface IsoTekFrame {
       if (fields.isEmpty()) {
         throw new IllegalArgumentException("an address line has at least a serial number");
       }
+    }
+
+    /** The line as the unit writes it. */
+    @Override
+    public String toString() {
+      return "A=" + String.join("|", fields) + "|";
     }
 
     /** The serial number (the first field). */
@@ -153,6 +226,12 @@ public sealed interface IsoTekFrame {
       Objects.requireNonNull(raw, "raw");
       Objects.requireNonNull(reason, "reason");
     }
+
+    /** The line as received. */
+    @Override
+    public String toString() {
+      return raw;
+    }
   }
 
   /**
@@ -165,6 +244,12 @@ public sealed interface IsoTekFrame {
     /** Validates that the text is present. */
     public Unknown {
       Objects.requireNonNull(raw, "raw");
+    }
+
+    /** The line as received. */
+    @Override
+    public String toString() {
+      return raw;
     }
   }
 }

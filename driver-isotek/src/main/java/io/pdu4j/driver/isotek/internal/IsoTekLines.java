@@ -38,8 +38,8 @@ final class IsoTekLines implements LineFramer.Sink {
     /** A status block ended, whole or dropped; called before the line goes on to the queue. */
     void blockEnded(IsoTekStatusAssembler.Result result);
 
-    /** Hands a line to the command queue. */
-    void toQueue(String line);
+    /** Hands a frame to the command queue. */
+    void toQueue(IsoTekFrame frame);
 
     /** Whether a command is in flight. */
     boolean commandInFlight();
@@ -157,7 +157,7 @@ final class IsoTekLines implements LineFramer.Sink {
     }
     Optional<IsoTekStatusAssembler.Result> ended = assembler.accept(frame, n);
     ended.ifPresent(session::blockEnded);
-    okRouter.accept(line, frame, ended.map(IsoTekStatusAssembler.Result::startSeq), this::toQueue);
+    okRouter.accept(frame, ended.map(IsoTekStatusAssembler.Result::startSeq), this::toQueue);
     watchHeldOk();
   }
 
@@ -180,9 +180,9 @@ final class IsoTekLines implements LineFramer.Sink {
     }
   }
 
-  private void toQueue(String line) {
+  private void toQueue(IsoTekFrame frame) {
     if (!stopped) {
-      session.toQueue(line);
+      session.toQueue(frame);
     }
   }
 
@@ -197,14 +197,14 @@ final class IsoTekLines implements LineFramer.Sink {
         PowerDeviceException.printable(start));
   }
 
-  /** Lines no command claimed: status lines were handled already; the rest is noted. */
-  void unclaimed(String line) {
-    IsoTekFrame frame = IsoTekParser.parse(line);
+  /** Frames no command claimed: status lines were handled already; the rest is noted. */
+  void unclaimed(IsoTekFrame frame) {
     if (frame instanceof IsoTekFrame.Ok) {
       LOG.debug("{}: ignored OK with no command in flight", device);
     } else if (frame instanceof IsoTekFrame.Unknown || frame instanceof IsoTekFrame.Address) {
       counters.unexpected();
       sink.malformedFrame(); // skipped input, as a malformed line is
+      String line = frame.toString();
       badInputLog.log(
           "{}: ignored an unexpected line with no command in flight: {}",
           device,

@@ -91,7 +91,7 @@ public final class IsoTekSession implements DeviceSession {
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final IsoTekLines lines;
-  private final CommandQueue<String> queue;
+  private final CommandQueue<IsoTekFrame> queue;
   private final ReplyContext replyContext = new Replies();
   private final IsoTekOutletTable table = new IsoTekOutletTable();
   private final IsoTekSchedule schedule = new IsoTekSchedule(this);
@@ -131,8 +131,8 @@ public final class IsoTekSession implements DeviceSession {
               }
 
               @Override
-              public void toQueue(String line) {
-                queue.onFrame(line);
+              public void toQueue(IsoTekFrame frame) {
+                queue.onFrame(frame);
               }
 
               @Override
@@ -148,7 +148,7 @@ public final class IsoTekSession implements DeviceSession {
             options.commandTimeout(),
             SETTLE_AFTER_TIMEOUT,
             this::send,
-            line -> lines.unclaimed(line),
+            lines::unclaimed,
             this::onCommandCompleted);
   }
 
@@ -669,7 +669,7 @@ public final class IsoTekSession implements DeviceSession {
 
   // ---------------------------------------------------------------- for the schedule
 
-  <R> CompletableFuture<R> submit(Exchange<String, R> exchange) {
+  <R> CompletableFuture<R> submit(Exchange<IsoTekFrame, R> exchange) {
     return queue.submit(exchange);
   }
 

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * @param <T> the frame kind collected
  */
-final class ListExchange<T extends IsoTekFrame> implements Exchange<String, List<T>> {
+final class ListExchange<T extends IsoTekFrame> implements Exchange<IsoTekFrame, List<T>> {
   /** The most lines kept: 16 outlets, or 99 schedule records, with room to spare. */
   static final int MAX_LINES = 128;
 
@@ -62,8 +62,7 @@ final class ListExchange<T extends IsoTekFrame> implements Exchange<String, List
   }
 
   @Override
-  public Outcome<List<T>> onFrame(String line) {
-    IsoTekFrame frame = IsoTekParser.parse(line);
+  public Outcome<List<T>> onFrame(IsoTekFrame frame) {
     if (kind.isInstance(frame)) {
       if (lines.size() >= MAX_LINES) {
         damage = "more than " + MAX_LINES + " lines";
@@ -88,7 +87,7 @@ final class ListExchange<T extends IsoTekFrame> implements Exchange<String, List
                 "the answer had an unusable line: " + damage,
                 ctx.device(),
                 describe(),
-                line,
+                frame.toString(),
                 null));
       }
       return Outcome.done(List.copyOf(lines));

@@ -17,7 +17,7 @@ import java.util.Optional;
  * block was lost. {@code OK} with no such block fails with {@link ProtocolException}: the unit
  * answered, but not with a usable status.
  */
-final class StatusExchange implements Exchange<String, DeviceStatus> {
+final class StatusExchange implements Exchange<IsoTekFrame, DeviceStatus> {
   private final ReplyContext ctx;
   private long sentSeq = Long.MAX_VALUE;
 
@@ -43,8 +43,7 @@ final class StatusExchange implements Exchange<String, DeviceStatus> {
   }
 
   @Override
-  public Outcome<DeviceStatus> onFrame(String line) {
-    IsoTekFrame frame = IsoTekParser.parse(line);
+  public Outcome<DeviceStatus> onFrame(IsoTekFrame frame) {
     if (!(frame instanceof IsoTekFrame.Ok)) {
       return IsoTekReplies.other(ctx, describe(), frame);
     }
@@ -60,6 +59,7 @@ final class StatusExchange implements Exchange<String, DeviceStatus> {
         dropped
             .map(d -> "the status in the reply was unusable: " + d.reason())
             .orElse("the device answered OK without a status");
-    return Outcome.fail(new ProtocolException(why, ctx.device(), describe(), line, null));
+    return Outcome.fail(
+        new ProtocolException(why, ctx.device(), describe(), frame.toString(), null));
   }
 }

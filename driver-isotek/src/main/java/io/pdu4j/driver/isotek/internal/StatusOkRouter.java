@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * Decides whose an {@code OK} is when it directly follows a status block, and passes every other
- * line on unchanged.
+ * frame on unchanged.
  *
  * <p>Why: the unit pushes its status every second, and the vendor document does not say whether the
  * push ends with {@code OK} and the {@code >} prompt like the answer to {@code ?}. Units may do
@@ -69,7 +69,7 @@ final class StatusOkRouter {
   private PushEnding ending = PushEnding.UNKNOWN;
   // the first line of the block that the last line (prompts aside) ended at its RTC, or -1
   private long blockEndedStart = -1;
-  private String held;
+  private IsoTekFrame held;
 
   StatusOkRouter(Session session) {
     this.session = Objects.requireNonNull(session, "session");
@@ -88,18 +88,17 @@ final class StatusOkRouter {
   /**
    * Takes one line, after the status assembler has seen it.
    *
-   * @param line the line as received
-   * @param frame the line parsed
+   * @param frame the line, parsed
    * @param blockEnded the block this line ended, if any, with its first line's number
-   * @param next where lines for the command queue go (none, one or two per call)
+   * @param next where frames for the command queue go (none, one or two per call)
    */
-  void accept(String line, IsoTekFrame frame, Optional<Long> blockEnded, Consumer<String> next) {
+  void accept(IsoTekFrame frame, Optional<Long> blockEnded, Consumer<IsoTekFrame> next) {
     if (frame instanceof IsoTekFrame.Prompt) {
-      next.accept(line); // decides nothing: every exchange leaves prompts alone
+      next.accept(frame); // decides nothing: every exchange leaves prompts alone
       return;
     }
     if (held != null) {
-      String ok = held;
+      IsoTekFrame ok = held;
       held = null;
       if (frame instanceof IsoTekFrame.Channel c && c.number() == 0) {
         learn(PushEnding.WITHOUT_OK);
@@ -113,9 +112,9 @@ final class StatusOkRouter {
     if (frame instanceof IsoTekFrame.Ok) {
       long start = blockEnded.orElse(endedStart);
       if (start < 0) {
-        next.accept(line);
+        next.accept(frame);
       } else {
-        okAfterBlock(line, start, next);
+        okAfterBlock(frame, start, next);
       }
       return;
     }
@@ -125,12 +124,12 @@ final class StatusOkRouter {
     if (frame instanceof IsoTekFrame.Clock && blockEnded.isPresent()) {
       blockEndedStart = blockEnded.get();
     }
-    next.accept(line);
+    next.accept(frame);
   }
 
   /** The grace time for a held {@code OK} passed with no line: it goes to the command after all. */
-  void release(Consumer<String> next) {
-    String ok = held;
+  void release(Consumer<IsoTekFrame> next) {
+    IsoTekFrame ok = held;
     held = null;
     if (ok != null) {
       next.accept(ok);
@@ -149,12 +148,12 @@ final class StatusOkRouter {
     ending = PushEnding.UNKNOWN;
   }
 
-  private void okAfterBlock(String line, long start, Consumer<String> next) {
+  private void okAfterBlock(IsoTekFrame ok, long start, Consumer<IsoTekFrame> next) {
     long asked = session.statusAskedAt();
     if (asked >= 0) {
       if (start > asked) {
         session.statusAnswered();
-        next.accept(line);
+        next.accept(ok);
       } else {
         learn(PushEnding.WITH_OK);
       }
@@ -168,8 +167,8 @@ final class StatusOkRouter {
       case WITH_OK -> {
         // the push's own; dropped
       }
-      case WITHOUT_OK -> next.accept(line);
-      case UNKNOWN -> held = line;
+      case WITHOUT_OK -> next.accept(ok);
+      case UNKNOWN -> held = ok;
     }
   }
 

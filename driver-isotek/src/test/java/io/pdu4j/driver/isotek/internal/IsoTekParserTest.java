@@ -92,6 +92,26 @@ class IsoTekParserTest {
         .isEqualTo(new Clock(LocalDateTime.of(2026, 1, 2, 3, 4, 5)));
   }
 
+  // --- a frame says what came back in the unit's own format (errors quote it)
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "CH0=1|230|1200|",
+        "CH3=1|229.6|12.25|",
+        "RTC=2026/11|21|10|00|00|",
+        "C1=Router|2|5|",
+        "P1=1|1|Night|22:30|0|0|1|3|||2|",
+        "A=IT0012345|00:1E:C0:12:34:56|10.0.0.5|501|0.0.0.0|0|",
+        "OK",
+        ">",
+        "ERR",
+        "CH3=1|230|",
+      })
+  void aFrameReadsBackAsTheLineItCameFrom(String line) {
+    assertThat(IsoTekParser.parse(line)).hasToString(line);
+  }
+
   // --- malformed status lines: counted and skipped by the session, never thrown
 
   @ParameterizedTest
