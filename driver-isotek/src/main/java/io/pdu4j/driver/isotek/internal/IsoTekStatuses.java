@@ -1,0 +1,331 @@
+package io.pdu4j.driver.isotek.internal;
+
+import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.spi.DeviceSink;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An IsoTek unit's statuses, pushed or asked for, on their way to pdu4j's device: the first status
+ * of the device waits for {@code C?} so the device opens with the unit's outlet names; another
+ * outlet count is taken as another unit; and the unit is asked with {@code ?} when its pushes stop
+ * (or, over a link that cannot carry them, until a connection's first status came). The last status
+ * taken is what exchanges confirm against ({@link ReplyContext#lastStatus()}). Device thread only.
+ */
+final class IsoTekStatuses {
+  private static final Logger LOG = LoggerFactory.getLogger(IsoTekSession.class);
+
+  private final IsoTekSession session;
+  private final String device;
+  private final IsoTekOutletTable table;
+
+  private DeviceSink sink;
+  private long lastBlockSeq = -1;
+  private IsoTekStatusAssembler.Dropped lastDropped;
+  private DeviceStatus lastStatus; // the last status taken, named as the unit's settings say
+  private int outletCount; // the unit's, 0 until its first status
+  private boolean shapeLearnt; // a usable status was taken on this connection
+  private boolean reported; // a status was reported: the device opened
+  private boolean reportedHere; // a status was reported on this connection
+  private boolean holdReports; // the first status waits for C?
+  private boolean firstRefreshDue; // pdu4j's refresh after the link came up is next
+  private boolean stopped;
+  private CompletableFuture<DeviceStatus> firstStatus; // completes at this connection's first
+  private ScheduledFuture<?> silenceTimer;
+  private ScheduledFuture<?> openPoll; // asks again while a link without pushes gave no status
+
+  IsoTekStatuses(IsoTekSession session, IsoTekOutletTable table) {
+    this.session = session;
+    this.device = session.device();
+    this.table = table;
+  }
+
+  void start(DeviceSink sink) {
+    this.sink = sink;
+    if (session.options().pollInterval().isEmpty() && session.link().carriesUnsolicited()) {
+      // pushes are expected: watch for them to stop, and ask while they do
+      long every = IsoTekSession.PUSH_SILENCE.toNanos() / 2;
+      silenceTimer =
+          session
+              .executor()
+              .scheduleAtFixedRate(this::pollIfSilent, every, every, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void linkUp() {
+    shapeLearnt = false; // another unit may answer at this address now
+    reportedHere = false;
+    firstStatus = new CompletableFuture<>();
+    firstRefreshDue = true;
+    Optional<Duration> every =
+        session
+            .options()
+            .pollInterval()
+            .or(
+                () ->
+                    session.link().carriesUnsolicited()
+                        ? Optional.empty()
+                        : Optional.of(IsoTekSession.DEFAULT_POLL));
+    if (every.isPresent()) {
+      // the unit cannot push here: keep asking until a status comes (a busy gateway, a lost ?),
+      // as pdu4j's polling does once the device is open
+      CompletableFuture<DeviceStatus> first = firstStatus;
+      long nanos = every.get().toNanos();
+      cancel(openPoll);
+      AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+      openPoll =
+          session
+              .executor()
+              .scheduleAtFixedRate(
+                  () -> {
+                    if (first.isDone() || first != firstStatus) {
+                      cancel(self.get());
+                    } else if (session.link().isOpen() && session.idle()) {
+                      askQuietly();
+                    }
+                  },
+                  nanos,
+                  nanos,
+                  TimeUnit.NANOSECONDS);
+      self.set(openPoll);
+    }
+  }
+
+  void linkDown() {
+    cancel(openPoll);
+    firstRefreshDue = false;
+    firstStatus = null; // pdu4j tells the link's loss itself
+  }
+
+  /** Nothing is reported any more, nothing asked (the device is closing). */
+  void stop() {
+    stopped = true;
+    cancel(silenceTimer);
+    cancel(openPoll);
+  }
+
+  /** The device closed: an open still waiting for its first status fails. */
+  void closed() {
+    if (firstStatus != null) {
+      firstStatus.completeExceptionally(
+          new DeviceClosedException("closed while opening", device, null, null, null));
+    }
+  }
+
+  /** The first status of this connection while the device has never opened, else null. */
+  CompletableFuture<DeviceStatus> opening() {
+    return reported ? null : firstStatus;
+  }
+
+  int outletCount() {
+    return outletCount;
+  }
+
+  long lastBlockSeq() {
+    return lastBlockSeq;
+  }
+
+  Optional<DeviceStatus> lastStatus() {
+    return Optional.ofNullable(lastStatus);
+  }
+
+  Optional<IsoTekStatusAssembler.Dropped> lastDropped() {
+    return Optional.ofNullable(lastDropped);
+  }
+
+  /**
+   * pdu4j's refresh: after the link came up, the connection's first status, pushed or asked for,
+   * whatever the {@code ?} gets (a unit keeps pushing while it refuses or misses a {@code ?}, and
+   * the ready timeout bounds the wait); after a reconnect {@code C?} is read again too, as the
+   * settings may have changed meanwhile. Otherwise a plain {@code ?}.
+   */
+  CompletionStage<DeviceStatus> refresh() {
+    if (!firstRefreshDue) {
+      return session.submit(new StatusExchange(session.replyContext()));
+    }
+    firstRefreshDue = false;
+    CompletableFuture<DeviceStatus> first = firstStatus;
+    askQuietly();
+    if (reported) {
+      readSettingsQuietly("re-reading C? after reconnecting failed");
+    }
+    return first;
+  }
+
+  /** A status block ended, whole or dropped. */
+  void onBlockEnded(IsoTekStatusAssembler.Result result) {
+    if (result instanceof IsoTekStatusAssembler.Dropped d) {
+      lastDropped = d;
+      session.lines().dropped(d);
+      sink.connecting("no usable status yet, the last was unusable: " + d.reason());
+      return;
+    }
+    IsoTekStatusAssembler.Block block = (IsoTekStatusAssembler.Block) result;
+    if (block.outlets().size() != outletCount) {
+      relearn(block.outlets().size());
+    }
+    shapeLearnt = true;
+    DeviceStatus status = table.toStatus(block, session.clock().instant());
+    lastBlockSeq = block.startSeq();
+    lastStatus = status;
+    session.lines().taken();
+    if (!reported && !holdReports) {
+      holdUntilNamed();
+      return;
+    }
+    report(status);
+  }
+
+  /**
+   * The device's first status waits for {@code C?}, so that the device opens with the outlets'
+   * names: the unit answered, so the ready timeout no longer applies, and the {@code C?}'s own
+   * command timeout bounds the open from here. A unit that refuses {@code C?} opens with {@code
+   * Outlet N} names.
+   */
+  private void holdUntilNamed() {
+    holdReports = true;
+    sink.answered();
+    readSettings()
+        .whenComplete(
+            (list, t) -> {
+              if (t != null) {
+                LOG.info(
+                    "{}: the outlet settings (C?) could not be read, outlets keep numbered"
+                        + " names: {}",
+                    device,
+                    PowerDeviceException.unwrap(t).getMessage());
+              }
+              holdReports = false;
+              report(lastStatus);
+            });
+  }
+
+  private void report(DeviceStatus status) {
+    if (holdReports || stopped || status == null) {
+      return;
+    }
+    reported = true;
+    reportedHere = true;
+    sink.status(status);
+    if (firstStatus != null) {
+      firstStatus.complete(status);
+    }
+  }
+
+  /**
+   * Takes the unit's outlet count from a status that differs from what was known: the first status
+   * of the session, or another unit (swapped while the link was down, or on a serial line without
+   * the link noticing). pdu4j reports the outlets that came and went; the old unit's settings
+   * (names, locks) are forgotten and read afresh.
+   */
+  private void relearn(int count) {
+    int known = outletCount;
+    outletCount = count;
+    sink.info(session.info(count));
+    if (known == 0) {
+      return;
+    }
+    LOG.info(
+        "{}: the unit now reports {} outlets instead of {}{}: taken as another unit",
+        device,
+        count,
+        known,
+        shapeLearnt ? " on the same connection" : "");
+    table.forget();
+    if (reported && shapeLearnt) {
+      // on a new connection the refresh after linkUp has already asked for C?; on the same one,
+      // ask now
+      readSettingsQuietly("the new unit's outlet settings (C?) could not be read");
+    }
+  }
+
+  /** Sends {@code C?}; at its OK the outlets' names and types are updated everywhere. */
+  CompletableFuture<List<IsoTekFrame.OutletSetting>> readSettings() {
+    return session
+        .submit(
+            new ListExchange<>(
+                session.replyContext(),
+                IsoTekCommands.READ_CONFIG,
+                "config-read",
+                IsoTekFrame.OutletSetting.class,
+                'C'))
+        .whenComplete(
+            (list, t) -> {
+              if (t == null) {
+                settingsRead(list);
+              }
+            });
+  }
+
+  private void readSettingsQuietly(String onFailure) {
+    readSettings()
+        .whenComplete(
+            (list, t) -> {
+              if (t != null) {
+                LOG.info(
+                    "{}: {}: {}", device, onFailure, PowerDeviceException.unwrap(t).getMessage());
+              }
+            });
+  }
+
+  /** Takes the settings read, and re-reports the last status when they renamed its outlets. */
+  private void settingsRead(List<IsoTekFrame.OutletSetting> settings) {
+    table.read(settings);
+    if (lastStatus == null) {
+      return;
+    }
+    DeviceStatus renamed = table.renamed(lastStatus);
+    if (!renamed.equals(lastStatus)) {
+      lastStatus = renamed;
+      if (reportedHere) {
+        report(renamed);
+      }
+    }
+  }
+
+  private void pollIfSilent() {
+    try {
+      DeviceStatus last = lastStatus;
+      if (last != null
+          && last.isOlderThan(IsoTekSession.PUSH_SILENCE, session.clock().instant())
+          && !stopped
+          && session.link().isOpen()
+          && session.idle()) {
+        askQuietly();
+      }
+    } catch (RuntimeException e) {
+      // a periodic task that throws is never run again
+      LOG.warn("{}: poll failed", device, e);
+    }
+  }
+
+  private void askQuietly() {
+    session
+        .submit(new StatusExchange(session.replyContext()))
+        .whenComplete(
+            (s, t) -> {
+              if (t != null) {
+                LOG.debug("{}: status request failed: {}", device, t.getMessage());
+                if (!reported && PowerDeviceException.unwrap(t) instanceof PowerDeviceException p) {
+                  sink.openProblem(p); // the ready timeout, if it comes, says why
+                }
+              }
+            });
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+}
