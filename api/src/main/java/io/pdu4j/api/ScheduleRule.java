@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * A rule a device keeps and runs by itself. A sealed family of {@link TimePlan} and {@link
- * PowerPlan}. Compact constructors check what every device shares (outlet 1 or more, day 0..31,
- * power not negative); drivers check the rest (outlet count, name length) before sending.
+ * PowerPlan}. Compact constructors check what every device shares (outlet 1 or more, a {@link
+ * Recurrence}, power not negative); drivers check the rest (outlet count, name length, the kinds of
+ * recurrence the device keeps) before sending.
  */
 public sealed interface ScheduleRule {
 
@@ -31,22 +32,20 @@ public sealed interface ScheduleRule {
    * Fires at a time of day.
    *
    * @param name the rule's name
-   * @param at the time of day (minute precision)
-   * @param day the device's day field, 0..31, passed through unchanged (its meaning is device
-   *     specific)
+   * @param at the time of day in the device's clock (minute precision)
+   * @param recurrence on which days it fires
    * @param outlet the target outlet
    * @param action what to do
    */
-  record TimePlan(String name, LocalTime at, int day, int outlet, ScheduleAction action)
+  record TimePlan(
+      String name, LocalTime at, Recurrence recurrence, int outlet, ScheduleAction action)
       implements ScheduleRule {
     /** Validates the fields, naming the one that is wrong. */
     public TimePlan {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(recurrence, "recurrence");
       Objects.requireNonNull(action, "action");
-      if (day < 0 || day > 31) {
-        throw new InvalidArgumentException("day must be 0..31, got " + day);
-      }
       Values.requirePositive(outlet, "outlet");
       at = at.withSecond(0).withNano(0);
     }

@@ -5,17 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.Scheduler;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
 import java.io.PrintWriter;
+import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +32,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code pdu4j schedule URI list|add|clear}: reads, appends to or empties the device's own
  * schedule. {@code add} takes {@code --outlet N --action on|off|restart} and one of {@code --at
- * HH:MM [--day D]}, {@code --power-above W}, {@code --power-below W}; writes are verified by
- * reading back.
+ * HH:MM [--every day|15th|mon,fri]}, {@code --power-above W}, {@code --power-below W}; writes are
+ * verified by reading back. {@code --day D} is the older spelling of {@code --every}: 0 every day,
+ * 1..31 that day of the month.
  */
 @Command(
     name = "schedule",
@@ -35,9 +42,11 @@ import picocli.CommandLine.Spec;
     description = {
       "List, add to or clear the rules the device runs by itself.",
       "Example: pdu4j schedule isotek:tcp://10.0.0.5:501 add --outlet 2 --action off --at 23:30"
+          + " --every day"
     })
 final class ScheduleCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern DAY_OF_MONTH = Pattern.compile("(\\d{1,2})(st|nd|rd|th)?");
 
   @Mixin DeviceArgs device;
 
@@ -54,10 +63,18 @@ final class ScheduleCommand implements Callable<Integer> {
   String at;
 
   @Option(
+      names = "--every",
+      paramLabel = "day|15th|mon,fri",
+      description =
+          "add: when a time plan fires: every day (the default), one day of the month (1st..31st),"
+              + " or days of the week (mon,tue,...,sun).")
+  String every;
+
+  @Option(
       names = "--day",
       paramLabel = "D",
-      description = "add: day of month 1..31 for a time plan, 0 (default) every day.")
-  int day;
+      description = "add: as --every: 0 every day, 1..31 that day of the month.")
+  Integer day;
 
   @Option(names = "--power-above", paramLabel = "W", description = "add: a power plan, above W.")
   Double above;
@@ -131,11 +148,76 @@ final class ScheduleCommand implements Callable<Integer> {
       } catch (DateTimeParseException e) {
         throw new InvalidArgumentException("--at must be HH:MM, got '" + at + "'", e);
       }
-      return new ScheduleRule.TimePlan(name, time, day, outlet, act);
+      return new ScheduleRule.TimePlan(name, time, recurrence(), outlet, act);
+    }
+    if (every != null || day != null) {
+      throw new InvalidArgumentException("--every and --day go with --at only");
     }
     return above != null
         ? new ScheduleRule.PowerPlan(name, ScheduleRule.Comparison.ABOVE, above, outlet, act)
         : new ScheduleRule.PowerPlan(name, ScheduleRule.Comparison.BELOW, below, outlet, act);
+  }
+
+  private Recurrence recurrence() {
+    if (every != null && day != null) {
+      throw new InvalidArgumentException("give --every or --day, not both");
+    }
+    if (day != null) {
+      return day == 0 ? Recurrence.daily() : Recurrence.monthly(day);
+    }
+    return every == null ? Recurrence.daily() : recurrence(every);
+  }
+
+  /**
+   * {@code day} (or {@code daily}): every day; {@code 15th} (or {@code 15}): that day of each
+   * month; {@code mon,fri}: those days of each week (three letters or whole names, any case).
+   */
+  static Recurrence recurrence(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("day") || t.equals("daily")) {
+      return Recurrence.daily();
+    }
+    Matcher m = DAY_OF_MONTH.matcher(t);
+    if (m.matches()) {
+      return Recurrence.monthly(Integer.parseInt(m.group(1)));
+    }
+    EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    for (String part : t.split(",", -1)) {
+      DayOfWeek found = null;
+      for (DayOfWeek d : DayOfWeek.values()) {
+        String full = d.name().toLowerCase(Locale.ROOT);
+        if (part.strip().equals(full) || part.strip().equals(full.substring(0, 3))) {
+          found = d;
+        }
+      }
+      if (found == null) {
+        throw new InvalidArgumentException(
+            "--every must be day, a day of the month (1st..31st) or days of the week"
+                + " (mon,tue,...,sun), got '"
+                + TerminalText.safe(text)
+                + "'");
+      }
+      days.add(found);
+    }
+    return Recurrence.weekly(days);
+  }
+
+  /** {@link #recurrence(String)}'s syntax: {@code day}, {@code 15th}, {@code mon,fri}. */
+  static String every(Recurrence r) {
+    if (r instanceof Recurrence.Monthly m) {
+      int d = m.dayOfMonth();
+      String suffix =
+          d % 10 == 1 && d != 11
+              ? "st"
+              : d % 10 == 2 && d != 12 ? "nd" : d % 10 == 3 && d != 13 ? "rd" : "th";
+      return d + suffix;
+    }
+    if (r instanceof Recurrence.Weekly w) {
+      return w.days().stream()
+          .map(d -> d.name().substring(0, 3).toLowerCase(Locale.ROOT))
+          .collect(Collectors.joining(","));
+    }
+    return "day";
   }
 
   private void print(PrintWriter out, List<ScheduleRule> rules) {
@@ -152,7 +234,7 @@ final class ScheduleCommand implements Callable<Integer> {
   static String text(int index, ScheduleRule r) {
     String when =
         r instanceof ScheduleRule.TimePlan t
-            ? "at " + t.at() + (t.day() == 0 ? " every day" : " on day " + t.day())
+            ? "at " + t.at() + " " + t.recurrence()
             : "when power "
                 + (((ScheduleRule.PowerPlan) r).comparison() == ScheduleRule.Comparison.ABOVE
                     ? "> "
@@ -178,7 +260,7 @@ final class ScheduleCommand implements Callable<Integer> {
     if (r instanceof ScheduleRule.TimePlan t) {
       n.put("type", "time");
       n.put("at", t.at().toString());
-      n.put("day", t.day());
+      n.put("every", every(t.recurrence()));
     } else {
       ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) r;
       n.put("type", "power");

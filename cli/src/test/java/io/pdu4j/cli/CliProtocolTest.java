@@ -146,6 +146,113 @@ class CliProtocolTest {
   }
 
   @Test
+  void scheduleAddTakesARecurrence() throws Exception {
+    Result monthly =
+        run(
+            "schedule",
+            uri,
+            "add",
+            "--outlet",
+            "2",
+            "--action",
+            "on",
+            "--at",
+            "08:00",
+            "--every",
+            "15th");
+    assertThat(monthly.code()).as(monthly.err()).isZero();
+    Result alias =
+        run(
+            "schedule",
+            uri,
+            "add",
+            "--outlet",
+            "3",
+            "--action",
+            "on",
+            "--at",
+            "09:00",
+            "--day",
+            "0");
+    assertThat(alias.code()).as(alias.err()).isZero();
+    assertThat(sim.scheduleRecords())
+        .hasSize(2)
+        .anySatisfy(r -> assertThat(r).contains("|08:00|15|"))
+        .anySatisfy(r -> assertThat(r).contains("|09:00|0|"));
+    assertThat(run("schedule", uri, "list").out())
+        .contains("at 08:00 on day 15 of each month")
+        .contains("at 09:00 every day");
+    List<String> json = run("schedule", uri, "list", "--json").out().strip().lines().toList();
+    assertThat(new ObjectMapper().readTree(json.get(0)).get("every").asText()).isEqualTo("15th");
+    assertThat(new ObjectMapper().readTree(json.get(1)).get("every").asText()).isEqualTo("day");
+
+    Result weekly =
+        run(
+            "schedule",
+            uri,
+            "add",
+            "--outlet",
+            "2",
+            "--action",
+            "on",
+            "--at",
+            "08:00",
+            "--every",
+            "mon,fri");
+    assertThat(weekly.code()).isEqualTo(3);
+    assertThat(weekly.err()).contains("one day number per schedule rule").contains("host-side");
+    assertThat(sim.scheduleRecords()).hasSize(2);
+    assertThat(
+            run(
+                    "schedule",
+                    uri,
+                    "add",
+                    "--outlet",
+                    "2",
+                    "--action",
+                    "on",
+                    "--at",
+                    "08:00",
+                    "--every",
+                    "someday")
+                .code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(
+            run(
+                    "schedule",
+                    uri,
+                    "add",
+                    "--outlet",
+                    "2",
+                    "--action",
+                    "on",
+                    "--at",
+                    "08:00",
+                    "--every",
+                    "day",
+                    "--day",
+                    "3")
+                .code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(
+            run(
+                    "schedule",
+                    uri,
+                    "add",
+                    "--outlet",
+                    "2",
+                    "--action",
+                    "on",
+                    "--at",
+                    "08:00",
+                    "--day",
+                    "32")
+                .code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(sim.scheduleRecords()).hasSize(2);
+  }
+
+  @Test
   void cyclesOutlets() {
     Result r = run("cycle", uri, "1", "4", "--off-time", "200ms");
     assertThat(r.code()).as(r.err()).isZero();

@@ -2,6 +2,7 @@ package io.pdu4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.spi.DeviceDiscoverer;
@@ -33,7 +34,8 @@ class TerminalTextTest {
     String rule =
         ScheduleCommand.text(
             1,
-            new ScheduleRule.TimePlan("\u001b[8mX", LocalTime.of(23, 0), 0, 3, ScheduleAction.OFF));
+            new ScheduleRule.TimePlan(
+                "\u001b[8mX", LocalTime.of(23, 0), Recurrence.daily(), 3, ScheduleAction.OFF));
     assertThat(rule).contains("\\x1B[8mX").doesNotContain("\u001b");
     String found =
         DiscoverCommand.text(

@@ -15,6 +15,7 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.Scheduler;
@@ -363,7 +364,8 @@ class ExtronTunnelMatrixIT {
 
     // twelve hours from the unit's clock (set to now above), so the unit never fires it here
     LocalTime at = isotek.deviceClock().toLocalTime().plusHours(12).truncatedTo(ChronoUnit.MINUTES);
-    ScheduleRule night = new ScheduleRule.TimePlan("Night", at, 0, 2, ScheduleAction.OFF);
+    ScheduleRule night =
+        new ScheduleRule.TimePlan("Night", at, Recurrence.daily(), 2, ScheduleAction.OFF);
     assertThat(get(scheduler.add(night))).containsExactly(night);
     assertThat(isotek.scheduleRecords())
         .containsExactly(
@@ -377,7 +379,8 @@ class ExtronTunnelMatrixIT {
     ScheduleRule overload =
         new ScheduleRule.PowerPlan(
             "Overload", ScheduleRule.Comparison.ABOVE, 5000, 6, ScheduleAction.RESTART);
-    ScheduleRule monthly = new ScheduleRule.TimePlan("Monthly", at, 17, 1, ScheduleAction.ON);
+    ScheduleRule monthly =
+        new ScheduleRule.TimePlan("Monthly", at, Recurrence.monthly(17), 1, ScheduleAction.ON);
     assertThat(get(scheduler.replaceAll(List.of(overload, monthly))))
         .containsExactly(overload, monthly);
     assertThat(isotek.scheduleRecords())

@@ -11,6 +11,7 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.Scheduler;
@@ -114,7 +115,8 @@ class IsoTekSerialIT {
     // schedule (P=, PW=, P?)
     Scheduler scheduler = pdu.scheduler().orElseThrow();
     ScheduleRule rule =
-        new ScheduleRule.TimePlan("NIGHT", LocalTime.of(23, 0), 0, 3, ScheduleAction.OFF);
+        new ScheduleRule.TimePlan(
+            "NIGHT", LocalTime.of(23, 0), Recurrence.daily(), 3, ScheduleAction.OFF);
     assertThat(get(scheduler.replaceAll(List.of(rule)))).containsExactly(rule);
     get(scheduler.clear());
     assertThat(get(scheduler.rules())).isEmpty();

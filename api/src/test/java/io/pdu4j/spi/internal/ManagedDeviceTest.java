@@ -191,7 +191,11 @@ class ManagedDeviceTest {
     PowerDevice d = opened();
     io.pdu4j.api.ScheduleRule rule =
         new io.pdu4j.api.ScheduleRule.TimePlan(
-            "Night", java.time.LocalTime.of(23, 30), 0, 1, io.pdu4j.api.ScheduleAction.OFF);
+            "Night",
+            java.time.LocalTime.of(23, 30),
+            io.pdu4j.api.Recurrence.daily(),
+            1,
+            io.pdu4j.api.ScheduleAction.OFF);
     assertThat(d.scheduler().orElseThrow().replaceAll(List.of(rule)).toCompletableFuture())
         .succeedsWithin(Duration.ofSeconds(5))
         .isEqualTo(List.of(rule));

@@ -17,6 +17,7 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.Scheduler;
@@ -31,6 +32,7 @@ import io.pdu4j.testkit.TestTransportContext;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -303,7 +305,8 @@ class IsoTekFullProtocolTest {
     Scheduler scheduler = d.scheduler().orElseThrow();
     List<ScheduleRule> rules =
         List.of(
-            new ScheduleRule.TimePlan("Night", LocalTime.of(23, 30), 0, 2, ScheduleAction.OFF),
+            new ScheduleRule.TimePlan(
+                "Night", LocalTime.of(23, 30), Recurrence.daily(), 2, ScheduleAction.OFF),
             new ScheduleRule.PowerPlan(
                 "Idle", ScheduleRule.Comparison.BELOW, 5, 3, ScheduleAction.RESTART));
     assertThat(get(scheduler.replaceAll(rules))).isEqualTo(rules);
@@ -315,7 +318,8 @@ class IsoTekFullProtocolTest {
             "P?");
     assertThat(get(scheduler.rules())).isEqualTo(rules);
     ScheduleRule more =
-        new ScheduleRule.TimePlan("Morning", LocalTime.of(7, 0), 15, 1, ScheduleAction.ON);
+        new ScheduleRule.TimePlan(
+            "Morning", LocalTime.of(7, 0), Recurrence.monthly(15), 1, ScheduleAction.ON);
     assertThat(get(scheduler.add(more))).hasSize(3).endsWith(more);
     get(scheduler.clear());
     assertThat(sent()).contains("P=0");
@@ -332,14 +336,19 @@ class IsoTekFullProtocolTest {
             failure(
                 scheduler.replaceAll(
                     List.of(
-                        new ScheduleRule.TimePlan("x", LocalTime.NOON, 0, 9, ScheduleAction.ON)))))
+                        new ScheduleRule.TimePlan(
+                            "x", LocalTime.NOON, Recurrence.daily(), 9, ScheduleAction.ON)))))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("outlet");
     assertThat(
             failure(
                 scheduler.add(
                     new ScheduleRule.TimePlan(
-                        "Too long a name", LocalTime.NOON, 0, 1, ScheduleAction.ON))))
+                        "Too long a name",
+                        LocalTime.NOON,
+                        Recurrence.daily(),
+                        1,
+                        ScheduleAction.ON))))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("name");
     assertThat(
@@ -349,7 +358,33 @@ class IsoTekFullProtocolTest {
                         "p", ScheduleRule.Comparison.ABOVE, 1.5, 1, ScheduleAction.ON))))
         .isInstanceOf(InvalidArgumentException.class)
         .hasMessageContaining("power");
+    assertThat(
+            failure(
+                scheduler.add(
+                    new ScheduleRule.TimePlan(
+                        "Weekend",
+                        LocalTime.NOON,
+                        Recurrence.weekly(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY),
+                        1,
+                        ScheduleAction.ON))))
+        .isInstanceOf(UnsupportedCapabilityException.class)
+        .hasMessageContaining("one day number per schedule rule")
+        .hasMessageContaining("every sat, sun")
+        .hasMessageContaining("host-side schedule");
     assertThat(sim.commandCount()).isEqualTo(before);
+  }
+
+  @Test
+  void aMonthlyRuleIsTheDayFieldAndReadsBackMonthly() throws Exception {
+    simulator(8, b -> {});
+    PowerDevice d = open("");
+    Scheduler scheduler = d.scheduler().orElseThrow();
+    ScheduleRule monthly =
+        new ScheduleRule.TimePlan(
+            "Rent", LocalTime.of(9, 15), Recurrence.monthly(31), 4, ScheduleAction.OFF);
+    assertThat(get(scheduler.replaceAll(List.of(monthly)))).containsExactly(monthly);
+    assertThat(sent()).contains("PW=1|1|Rent    |09:15|31|0|1|4|0|0|2|");
+    assertThat(get(scheduler.rules())).containsExactly(monthly);
   }
 
   @Test
@@ -365,7 +400,7 @@ class IsoTekFullProtocolTest {
                     new ScheduleRule.PowerPlan(
                         "Hog", ScheduleRule.Comparison.ABOVE, 200, 5, ScheduleAction.OFF),
                     new ScheduleRule.TimePlan(
-                        "Wake", LocalTime.of(7, 0), 0, 6, ScheduleAction.ON))));
+                        "Wake", LocalTime.of(7, 0), Recurrence.daily(), 6, ScheduleAction.ON))));
     await().atMost(Duration.ofSeconds(5)).until(() -> !sim.outletState(5));
     await().atMost(Duration.ofSeconds(8)).until(() -> sim.outletState(6));
     await().atMost(Duration.ofSeconds(5)).until(() -> d.outlet(6).state() == OutletState.ON);

@@ -9,6 +9,7 @@ import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
@@ -124,8 +125,10 @@ class IsoTekPushEndingTest {
     PowerDevice d = open(pushWithOk, periodic);
     List<ScheduleRule> rules =
         List.of(
-            new ScheduleRule.TimePlan("Night", LocalTime.of(23, 30), 0, 2, ScheduleAction.OFF),
-            new ScheduleRule.TimePlan("Morning", LocalTime.of(7, 0), 0, 2, ScheduleAction.ON));
+            new ScheduleRule.TimePlan(
+                "Night", LocalTime.of(23, 30), Recurrence.daily(), 2, ScheduleAction.OFF),
+            new ScheduleRule.TimePlan(
+                "Morning", LocalTime.of(7, 0), Recurrence.daily(), 2, ScheduleAction.ON));
     sim.pushBeforeNextReplies(4); // P=2, both PW=, and the P? read back
     assertThat(get(d.scheduler().orElseThrow().replaceAll(rules))).isEqualTo(rules);
     for (int i = 0; i < 3; i++) {

@@ -151,11 +151,14 @@ public final class IsoTekCommands {
 
   /**
    * {@code PW=id|type|name|hh:min|dd|power|operator|channel|0|0|setup|}: writes one schedule
-   * record. A time plan writes power 0 and operator 1; a power plan writes time 00:00 and day 0.
+   * record. A time plan writes power 0 and operator 1; a power plan writes time 00:00 and day 0. A
+   * time plan's recurrence is the day field: 0 every day, 1..31 that day of the month.
    *
    * @param id the record id, 1..99
    * @param outlets the unit's outlet count, for the range check of the target outlet
    * @throws InvalidArgumentException naming the field that is out of range
+   * @throws io.pdu4j.api.UnsupportedCapabilityException for a weekly time plan, which the unit
+   *     cannot keep
    */
   public static String scheduleRecord(int id, ScheduleRule rule, int outlets) {
     if (rule == null) {
@@ -187,7 +190,7 @@ public final class IsoTekCommands {
       type = 1;
       hour = t.at().getHour();
       minute = t.at().getMinute();
-      day = t.day();
+      day = IsoTekSchedule.dayField(t.recurrence());
     } else {
       ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) rule;
       type = 2;

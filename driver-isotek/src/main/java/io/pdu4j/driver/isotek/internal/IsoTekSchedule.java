@@ -1,8 +1,10 @@
 package io.pdu4j.driver.isotek.internal;
 
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.StateNotConfirmedException;
+import io.pdu4j.api.UnsupportedCapabilityException;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,31 @@ final class IsoTekSchedule {
         .thenApply(IsoTekSchedule::toRules);
   }
 
+  /**
+   * The day field of a time plan's record: 0 every day, 1..31 that day of each month (the document
+   * does not define the field; this is how the simulator runs it). A unit keeps one day number per
+   * record, so a weekly recurrence cannot be written: refused before anything is sent.
+   */
+  static int dayField(Recurrence recurrence) {
+    if (recurrence instanceof Recurrence.Monthly m) {
+      return m.dayOfMonth();
+    }
+    if (recurrence instanceof Recurrence.Weekly w) {
+      throw new UnsupportedCapabilityException(
+          "an IsoTek unit keeps one day number per schedule rule (every day, or one day of the"
+              + " month), so it cannot run a rule "
+              + w
+              + "; use a host-side schedule (schedules: in devices.yaml, run by pdu4j serve)"
+              + " for weekly rules");
+    }
+    return 0;
+  }
+
+  /** A time plan's day field read back: 0 every day, 1..31 that day of each month. */
+  static Recurrence recurrence(int day) {
+    return day == 0 ? Recurrence.daily() : Recurrence.monthly(day);
+  }
+
   /** Reads the records into rules (status_value, status_slot and ids are not kept). */
   static List<ScheduleRule> toRules(List<IsoTekFrame.ScheduleRecord> records) {
     List<ScheduleRule> rules = new ArrayList<>(records.size());
@@ -51,7 +78,11 @@ final class IsoTekSchedule {
       if (r.type() == 1) {
         rules.add(
             new ScheduleRule.TimePlan(
-                r.name(), LocalTime.of(r.hour(), r.minute()), r.day(), r.channel(), action));
+                r.name(),
+                LocalTime.of(r.hour(), r.minute()),
+                recurrence(r.day()),
+                r.channel(),
+                action));
       } else {
         rules.add(
             new ScheduleRule.PowerPlan(
@@ -118,7 +149,7 @@ final class IsoTekSchedule {
   private static ScheduleRule normalized(ScheduleRule rule) {
     if (rule instanceof ScheduleRule.TimePlan t) {
       return new ScheduleRule.TimePlan(
-          t.name().stripTrailing(), t.at(), t.day(), t.outlet(), t.action());
+          t.name().stripTrailing(), t.at(), t.recurrence(), t.outlet(), t.action());
     }
     ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) rule;
     return new ScheduleRule.PowerPlan(

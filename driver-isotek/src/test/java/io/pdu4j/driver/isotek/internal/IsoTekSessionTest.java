@@ -22,6 +22,7 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.driver.isotek.IsoTekDriver;
 import io.pdu4j.spi.DeviceAddress;
@@ -643,7 +644,7 @@ class IsoTekSessionTest {
                     new io.pdu4j.api.ScheduleRule.TimePlan(
                         "Night",
                         java.time.LocalTime.of(23, 30),
-                        0,
+                        Recurrence.daily(),
                         2,
                         io.pdu4j.api.ScheduleAction.OFF)));
     assertThat(link.nextSent()).isEqualTo("P=1\n");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletType;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import java.time.Duration;
@@ -106,7 +107,8 @@ class IsoTekSettingsCodecTest {
     assertThat(
             IsoTekCommands.scheduleRecord(
                 1,
-                new ScheduleRule.TimePlan("Night", LocalTime.of(23, 30), 0, 2, ScheduleAction.OFF),
+                new ScheduleRule.TimePlan(
+                    "Night", LocalTime.of(23, 30), Recurrence.daily(), 2, ScheduleAction.OFF),
                 8))
         .isEqualTo("PW=1|1|Night   |23:30|0|0|1|2|0|0|2|\n");
     assertThat(
@@ -119,11 +121,42 @@ class IsoTekSettingsCodecTest {
   }
 
   @Test
+  void aTimePlansRecurrenceIsTheDayField() {
+    assertThat(
+            IsoTekCommands.scheduleRecord(
+                1,
+                new ScheduleRule.TimePlan(
+                    "Pay", LocalTime.of(8, 0), Recurrence.monthly(15), 3, ScheduleAction.ON),
+                8))
+        .isEqualTo("PW=1|1|Pay     |08:00|15|0|1|3|0|0|1|\n");
+    assertThat(IsoTekSchedule.recurrence(0)).isEqualTo(Recurrence.daily());
+    assertThat(IsoTekSchedule.recurrence(1)).isEqualTo(Recurrence.monthly(1));
+    assertThat(IsoTekSchedule.recurrence(31)).isEqualTo(Recurrence.monthly(31));
+    assertThatThrownBy(
+            () ->
+                IsoTekCommands.scheduleRecord(
+                    1,
+                    new ScheduleRule.TimePlan(
+                        "Mondays",
+                        LocalTime.NOON,
+                        Recurrence.weekly(java.time.DayOfWeek.MONDAY),
+                        1,
+                        ScheduleAction.ON),
+                    8))
+        .isInstanceOf(io.pdu4j.api.UnsupportedCapabilityException.class)
+        .hasMessageContaining("one day number per schedule rule")
+        .hasMessageContaining("host-side schedule");
+  }
+
+  @Test
   void refusesScheduleFieldsNamingThem() {
     assertThatThrownBy(
             () ->
                 IsoTekCommands.scheduleRecord(
-                    1, new ScheduleRule.TimePlan("x", LocalTime.NOON, 0, 9, ScheduleAction.ON), 8))
+                    1,
+                    new ScheduleRule.TimePlan(
+                        "x", LocalTime.NOON, Recurrence.daily(), 9, ScheduleAction.ON),
+                    8))
         .hasMessageContaining("outlet must be 1..8");
     assertThatThrownBy(
             () ->
@@ -144,7 +177,8 @@ class IsoTekSettingsCodecTest {
                     new IsoTekFrame.ScheduleRecord(1, 1, 1, "Night", 23, 30, 4, 0, 1, 2, 2),
                     new IsoTekFrame.ScheduleRecord(2, 2, 2, "Idle", 0, 0, 0, 5, 2, 3, 3))))
         .containsExactly(
-            new ScheduleRule.TimePlan("Night", LocalTime.of(23, 30), 4, 2, ScheduleAction.OFF),
+            new ScheduleRule.TimePlan(
+                "Night", LocalTime.of(23, 30), Recurrence.monthly(4), 2, ScheduleAction.OFF),
             new ScheduleRule.PowerPlan(
                 "Idle", ScheduleRule.Comparison.BELOW, 5, 3, ScheduleAction.RESTART));
   }
