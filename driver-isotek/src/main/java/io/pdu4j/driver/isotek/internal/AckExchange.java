@@ -1,14 +1,9 @@
 package io.pdu4j.driver.isotek.internal;
 
-import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Outcome;
-import java.nio.ByteBuffer;
 
 /** A command whose whole answer is {@code OK} (e.g. {@code T=}); completes at {@code OK}. */
-final class AckExchange implements Exchange<IsoTekFrame, Void> {
-  private final ReplyContext ctx;
-  private final String command;
-  private final String name;
+final class AckExchange extends IsoTekExchange<Void> {
 
   /**
    * An exchange.
@@ -17,24 +12,7 @@ final class AckExchange implements Exchange<IsoTekFrame, Void> {
    * @param name the command's metric name
    */
   AckExchange(ReplyContext ctx, String command, String name) {
-    this.ctx = ctx;
-    this.command = command;
-    this.name = name;
-  }
-
-  @Override
-  public ByteBuffer request() {
-    return IsoTekReplies.bytes(command);
-  }
-
-  @Override
-  public String describe() {
-    return IsoTekReplies.describe(command);
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(ctx, command, name);
   }
 
   @Override

@@ -1,9 +1,7 @@
 package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.DeviceStatus;
-import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Outcome;
-import java.nio.ByteBuffer;
 import java.util.function.Function;
 
 /**
@@ -20,10 +18,7 @@ import java.util.function.Function;
  *
  * @param <R> the result
  */
-final class ConfirmedExchange<R> implements Exchange<IsoTekFrame, R> {
-  private final ReplyContext ctx;
-  private final String command;
-  private final String name;
+final class ConfirmedExchange<R> extends IsoTekExchange<R> {
   private final Function<DeviceStatus, Outcome<R>> confirm;
   private boolean accepted;
   private long okSeq;
@@ -39,26 +34,13 @@ final class ConfirmedExchange<R> implements Exchange<IsoTekFrame, R> {
    */
   ConfirmedExchange(
       ReplyContext ctx, String command, String name, Function<DeviceStatus, Outcome<R>> confirm) {
-    this.ctx = ctx;
-    this.command = command;
-    this.name = name;
+    super(ctx, command, name);
     this.confirm = confirm;
   }
 
   @Override
-  public ByteBuffer request() {
-    return IsoTekReplies.bytes(command);
-  }
-
-  @Override
   public String describe() {
-    String c = IsoTekReplies.describe(command);
-    return accepted ? c + ", then ?" : c;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    return accepted ? super.describe() + ", then ?" : super.describe();
   }
 
   @Override

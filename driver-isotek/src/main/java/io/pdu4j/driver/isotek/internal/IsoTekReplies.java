@@ -32,15 +32,11 @@ final class IsoTekReplies {
 
   /** As {@link #other(ReplyContext, String, IsoTekFrame)}, with the rejection's message. */
   static <R> Outcome<R> other(ReplyContext ctx, String sent, IsoTekFrame frame, String message) {
-    String raw;
-    if (frame instanceof Unknown u) {
-      raw = u.raw();
-    } else if (frame instanceof Address a) {
-      // we never ask for the address on a session, so it cannot be this command's answer
-      raw = "A=" + String.join("|", a.fields()) + "|";
-    } else {
-      return Outcome.unsolicited();
+    // an address line cannot answer a command either: a session never asks for it
+    if (frame instanceof Unknown || frame instanceof Address) {
+      return Outcome.fail(
+          new DeviceRejectedException(message, ctx.device(), sent, frame.toString(), null));
     }
-    return Outcome.fail(new DeviceRejectedException(message, ctx.device(), sent, raw, null));
+    return Outcome.unsolicited();
   }
 }

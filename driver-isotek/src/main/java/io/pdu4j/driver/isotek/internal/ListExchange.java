@@ -1,9 +1,7 @@
 package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.ProtocolException;
-import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Outcome;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,13 +16,10 @@ import java.util.List;
  *
  * @param <T> the frame kind collected
  */
-final class ListExchange<T extends IsoTekFrame> implements Exchange<IsoTekFrame, List<T>> {
+final class ListExchange<T extends IsoTekFrame> extends IsoTekExchange<List<T>> {
   /** The most lines kept: 16 outlets, or 99 schedule records, with room to spare. */
   static final int MAX_LINES = 128;
 
-  private final ReplyContext ctx;
-  private final String command;
-  private final String name;
   private final Class<T> kind;
   private final char letter;
   private final List<T> lines = new ArrayList<>();
@@ -39,26 +34,9 @@ final class ListExchange<T extends IsoTekFrame> implements Exchange<IsoTekFrame,
    * @param letter the first letter of its lines, to tell its malformed lines from others
    */
   ListExchange(ReplyContext ctx, String command, String name, Class<T> kind, char letter) {
-    this.ctx = ctx;
-    this.command = command;
-    this.name = name;
+    super(ctx, command, name);
     this.kind = kind;
     this.letter = letter;
-  }
-
-  @Override
-  public ByteBuffer request() {
-    return IsoTekReplies.bytes(command);
-  }
-
-  @Override
-  public String describe() {
-    return IsoTekReplies.describe(command);
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override

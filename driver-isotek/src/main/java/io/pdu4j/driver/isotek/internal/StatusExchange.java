@@ -2,7 +2,6 @@ package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.ProtocolException;
-import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Outcome;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -17,29 +16,18 @@ import java.util.Optional;
  * block was lost. {@code OK} with no such block fails with {@link ProtocolException}: the unit
  * answered, but not with a usable status.
  */
-final class StatusExchange implements Exchange<IsoTekFrame, DeviceStatus> {
-  private final ReplyContext ctx;
+final class StatusExchange extends IsoTekExchange<DeviceStatus> {
   private long sentSeq = Long.MAX_VALUE;
 
   StatusExchange(ReplyContext ctx) {
-    this.ctx = ctx;
+    super(ctx, IsoTekCommands.STATUS, "status");
   }
 
   @Override
   public ByteBuffer request() {
     // called once, on the device's thread, just before the bytes go out
     sentSeq = ctx.seq();
-    return IsoTekReplies.bytes(IsoTekCommands.STATUS);
-  }
-
-  @Override
-  public String describe() {
-    return "?";
-  }
-
-  @Override
-  public String name() {
-    return "status";
+    return super.request();
   }
 
   @Override
