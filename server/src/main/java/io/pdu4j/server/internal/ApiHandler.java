@@ -73,6 +73,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private volatile Connector pdudaemonConnector;
   private final PdudaemonRequests pdudaemon;
   private final String openApi;
+  private final AdminRoutes admin;
 
   ApiHandler(
       ServerSettings settings,
@@ -90,6 +91,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.watch = watch;
     this.openApi = openApi;
     this.pdudaemon = new PdudaemonRequests(settings, audit);
+    this.admin = new AdminRoutes(settings.clock.getZone());
   }
 
   void connectors(Connector api, Connector monitoring, Connector pdudaemon) {
@@ -199,7 +201,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   // ------------------------------------------------------------------ the API
 
   /** One API request, from routing to its answer and audit line. */
-  private final class Call {
+  final class Call {
     final Request request;
     final Response response;
     final Callback callback;
@@ -238,8 +240,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
       }
       if (route == null) {
-        if (request.getMethod().equals("POST")) {
-          route = new Route("POST", path, ApiRole.OPERATOR, true); // audited as refused
+        String m = request.getMethod();
+        if (m.equals("POST") || m.equals("PUT") || m.equals("DELETE")) {
+          route = new Route(m, path, ApiRole.OPERATOR, true); // audited as refused
         }
         if (pathKnown) {
           response.getHeaders().put(HttpHeader.ALLOW, allowed(segments));
@@ -347,7 +350,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         case "/api/v1/groups" -> listGroups();
         case "/api/v1/events" -> stream();
         default -> {
-          if (route.template().startsWith("/api/v1/devices/{name}/outlets/")) {
+          if (AdminRoutes.serves(route)) {
+            admin.run(this);
+          } else if (route.template().startsWith("/api/v1/devices/{name}/outlets/")) {
             switchOutlet();
           } else if (route.template().startsWith("/api/v1/devices/{name}/all/")) {
             switchAll();
@@ -454,7 +459,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     // ---------------------------------------------------------------- switching
 
-    private SupervisedDevice supervised() {
+    SupervisedDevice supervised() {
       String name = device.orElseThrow();
       SupervisedDevice s = settings.devices.get(name);
       if (s == null) {
@@ -464,7 +469,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
 
     /** The device when it is connected; otherwise answers 503 and returns empty. */
-    private Optional<PowerDevice> connected(SupervisedDevice s) {
+    Optional<PowerDevice> connected(SupervisedDevice s) {
       if (!s.health().isConnected() || s.device().isEmpty()) {
         fail(notConnected(s));
         return Optional.empty();
@@ -706,7 +711,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
                         outlet,
                         group,
                         route.control() && route.template().startsWith("/api/v1/")
-                            ? route.action()
+                            ? route.auditAction()
                             : request.getMethod(),
                         status,
                         outcome,
