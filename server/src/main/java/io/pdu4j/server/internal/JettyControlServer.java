@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -167,6 +168,20 @@ public final class JettyControlServer implements ControlServer {
     SizeLimitHandler limit = new SizeLimitHandler(ApiHandler.MAX_BODY * 4L, -1);
     limit.setHandler(handler);
     server.setHandler(new GracefulHandler(limit));
+    server.setErrorHandler(
+        new ApiErrorPages(
+            request -> {
+              String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+              if (path == null || !path.startsWith("/")) {
+                return true;
+              }
+              if (path.equals("/api") || path.startsWith("/api/")) {
+                return true;
+              }
+              // the API's own listener answers JSON everywhere, unless the metrics share it
+              Connector on = request.getConnectionMetaData().getConnector();
+              return on == apiC && apiC != monC;
+            }));
     s.registry.ifPresent(
         r -> {
           Gauge.builder("pdu.api.event.streams", events, EventHub::streams)
