@@ -129,7 +129,13 @@ final class FleetServer implements AutoCloseable {
             + server
                 .http
                 .apiAddress()
-                .map(a -> ", API at http://" + hostForUrl(a) + "/api/v1")
+                .map(
+                    a ->
+                        ", API at "
+                            + (server.api.flatMap(ApiConfig::tls).isPresent() ? "https" : "http")
+                            + "://"
+                            + hostForUrl(a)
+                            + "/api/v1")
                 .orElse(""));
     if (!server.address().getAddress().isLoopbackAddress()) {
       server.log(

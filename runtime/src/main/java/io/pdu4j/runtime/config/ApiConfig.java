@@ -18,13 +18,15 @@ import java.util.Optional;
  * @param authenticated whether the file has an {@code auth} section
  * @param audit the audit file (one JSON line per control request), resolved against the file's
  *     directory, when set
+ * @param tls the key store to serve HTTPS with, when set; plain HTTP otherwise
  */
 public record ApiConfig(
     String host,
     int port,
     boolean authenticated,
     Map<String, TokenConfig> tokens,
-    Optional<Path> audit) {
+    Optional<Path> audit,
+    Optional<TlsConfig> tls) {
   /** Loopback: the API is not exposed beyond the host unless asked for. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -35,6 +37,7 @@ public record ApiConfig(
   public ApiConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(tls, "tls");
     if (host.isBlank()) {
       throw new InvalidArgumentException("host must not be empty");
     }
@@ -47,8 +50,23 @@ public record ApiConfig(
     tokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
   }
 
-  /** No authentication, no audit file. */
+  /** Without TLS: plain HTTP. */
+  public ApiConfig(
+      String host,
+      int port,
+      boolean authenticated,
+      Map<String, TokenConfig> tokens,
+      Optional<Path> audit) {
+    this(host, port, authenticated, tokens, audit, Optional.empty());
+  }
+
+  /** No authentication, no audit file, no TLS. */
   public static ApiConfig open(String host, int port) {
     return new ApiConfig(host, port, false, Map.of(), Optional.empty());
+  }
+
+  /** These settings, served over TLS with {@code tls}. */
+  public ApiConfig withTls(TlsConfig tls) {
+    return new ApiConfig(host, port, authenticated, tokens, audit, Optional.of(tls));
   }
 }

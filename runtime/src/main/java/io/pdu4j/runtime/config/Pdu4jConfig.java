@@ -60,6 +60,10 @@ import org.yaml.snakeyaml.LoaderOptions;
  *     tokens:
  *       ci-bot: { token: "env:PDU_TOKEN_CI", role: operator, devices: ["rack-*"] }
  *   audit: ./audit.jsonl     # optional, relative to the file
+ *   tls:                     # optional: serve HTTPS
+ *     keystore: ./api.p12    # relative to the file
+ *     password: "env:PDU4J_KEYSTORE_PASSWORD"
+ *     type: PKCS12           # default
  * pdudaemon:                 # optional: answer pdudaemon's clients (LAVA, labgrid)
  *   host: 127.0.0.1          # default
  *   port: 16421              # default
@@ -357,7 +361,8 @@ public record Pdu4jConfig(
     private static final Set<String> ROOT =
         Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon", "schedules");
     private static final Set<String> SCHEDULE = Set.of("at", "days", "action", "outlets");
-    private static final Set<String> API = Set.of("host", "port", "auth", "audit");
+    private static final Set<String> API = Set.of("host", "port", "auth", "audit", "tls");
+    private static final Set<String> TLS = Set.of("keystore", "password", "type");
     private static final Set<String> AUTH = Set.of("tokens");
     private static final Set<String> TOKEN = Set.of("token", "role", "devices");
     private static final Set<String> GROUP = Set.of("outlets", "sequence-delay");
@@ -570,10 +575,45 @@ public record Pdu4jConfig(
           tokens.put(e.key(), token);
         }
       }
+      Optional<TlsConfig> tls = Optional.empty();
+      Entry t = m.entries().get("tls");
+      if (t != null) {
+        tls = Optional.of(tls(t));
+      }
       try {
-        return new ApiConfig(host, port, auth != null, tokens, audit);
+        return new ApiConfig(host, port, auth != null, tokens, audit, tls);
       } catch (InvalidArgumentException ex) {
         throw error(a.keyAt(), key, ex.getMessage());
+      }
+    }
+
+    TlsConfig tls(Entry t) {
+      String key = "api.tls";
+      MapNode m = mapping(t.value(), key);
+      known(m, key, TLS);
+      Entry store = m.entries().get("keystore");
+      if (store == null) {
+        throw error(t.keyAt(), key + ".keystore", "missing: the key store file (PKCS12)");
+      }
+      Entry password = m.entries().get("password");
+      if (password == null) {
+        throw error(
+            t.keyAt(),
+            key + ".password",
+            "missing: where its password is, env:VARIABLE or file:PATH");
+      }
+      Path file = convert(store, key + ".keystore", this::path);
+      String type =
+          Optional.ofNullable(m.entries().get("type"))
+              .map(e -> text(e, key + ".type"))
+              .orElse(TlsConfig.DEFAULT_TYPE);
+      String reference = text(password, key + ".password");
+      try {
+        return new TlsConfig(file, reference, type);
+      } catch (InvalidArgumentException ex) {
+        boolean pw = ex.getMessage().contains("password");
+        Entry at = pw ? password : m.entries().get("type");
+        throw error(at.value().at(), key + (pw ? ".password" : ".type"), ex.getMessage());
       }
     }
 

@@ -150,6 +150,38 @@ class ApiConfigTest {
   }
 
   @Test
+  void tlsTakesAKeyStoreAndAPasswordReferenceNeverThePassword() {
+    ApiConfig api =
+        parse(
+                """
+                api:
+                  tls:
+                    keystore: ./api.p12
+                    password: "env:PDU4J_KEYSTORE_PASSWORD"
+                """)
+            .api()
+            .orElseThrow();
+    TlsConfig tls = api.tls().orElseThrow();
+    assertThat(tls.keystore()).isEqualTo(BASE.resolve("api.p12"));
+    assertThat(tls.password()).isEqualTo("env:PDU4J_KEYSTORE_PASSWORD");
+    assertThat(tls.type()).isEqualTo("PKCS12");
+    assertThat(tls.toString()).doesNotContain("PDU4J_KEYSTORE_PASSWORD");
+    assertThat(parse("api: {}\n").api().orElseThrow().tls()).isEmpty();
+
+    String literal = error("api:\n  tls: { keystore: a.p12, password: \"hunter2-secret\" }\n");
+    assertThat(literal)
+        .contains("devices.yaml:9: api.tls.password: the key store password must be a reference")
+        .doesNotContain("hunter2");
+    assertThat(error("api:\n  tls: { password: \"env:P\" }\n"))
+        .contains("api.tls.keystore: missing");
+    assertThat(error("api:\n  tls: { keystore: a.p12 }\n")).contains("api.tls.password: missing");
+    assertThat(error("api:\n  tls: { keystore: a.p12, password: \"env:P\", type: PEM }\n"))
+        .contains("api.tls.type: type must be PKCS12 or JKS");
+    assertThat(error("api:\n  tls: { keystore: a.p12, password: \"env:P\", pass: x }\n"))
+        .contains("api.tls.pass: unknown key");
+  }
+
+  @Test
   void globsMatchAsShellGlobsDo() {
     TokenConfig t = new TokenConfig("t", "env:T", ApiRole.VIEWER, List.of("av-*", "rack-?"));
     assertThat(t.allows("av-")).isTrue();

@@ -73,6 +73,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private volatile Connector pdudaemonConnector;
   private final PdudaemonRequests pdudaemon;
   private final String openApi;
+  private final AdminRoutes admin;
+  private final GroupRoutes groupRoutes;
 
   ApiHandler(
       ServerSettings settings,
@@ -90,6 +92,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     this.watch = watch;
     this.openApi = openApi;
     this.pdudaemon = new PdudaemonRequests(settings, audit);
+    this.admin = new AdminRoutes(settings.clock.getZone());
+    this.groupRoutes = new GroupRoutes(settings, delays);
   }
 
   void connectors(Connector api, Connector monitoring, Connector pdudaemon) {
@@ -199,7 +203,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   // ------------------------------------------------------------------ the API
 
   /** One API request, from routing to its answer and audit line. */
-  private final class Call {
+  final class Call {
     final Request request;
     final Response response;
     final Callback callback;
@@ -238,8 +242,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
       }
       if (route == null) {
-        if (request.getMethod().equals("POST")) {
-          route = new Route("POST", path, ApiRole.OPERATOR, true); // audited as refused
+        String m = request.getMethod();
+        if (m.equals("POST") || m.equals("PUT") || m.equals("DELETE")) {
+          route = new Route(m, path, ApiRole.OPERATOR, true); // audited as refused
         }
         if (pathKnown) {
           response.getHeaders().put(HttpHeader.ALLOW, allowed(segments));
@@ -347,12 +352,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         case "/api/v1/groups" -> listGroups();
         case "/api/v1/events" -> stream();
         default -> {
-          if (route.template().startsWith("/api/v1/devices/{name}/outlets/")) {
+          if (AdminRoutes.serves(route)) {
+            admin.run(this);
+          } else if (route.template().startsWith("/api/v1/devices/{name}/outlets/")) {
             switchOutlet();
           } else if (route.template().startsWith("/api/v1/devices/{name}/all/")) {
             switchAll();
           } else if (route.template().startsWith("/api/v1/groups/{group}/")) {
-            runGroup();
+            groupRoutes.run(this);
           } else {
             fail(ApiError.of(404, "not_found", "no such path"));
           }
@@ -454,7 +461,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     // ---------------------------------------------------------------- switching
 
-    private SupervisedDevice supervised() {
+    SupervisedDevice supervised() {
       String name = device.orElseThrow();
       SupervisedDevice s = settings.devices.get(name);
       if (s == null) {
@@ -464,7 +471,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
 
     /** The device when it is connected; otherwise answers 503 and returns empty. */
-    private Optional<PowerDevice> connected(SupervisedDevice s) {
+    Optional<PowerDevice> connected(SupervisedDevice s) {
       if (!s.health().isConnected() || s.device().isEmpty()) {
         fail(notConnected(s));
         return Optional.empty();
@@ -536,109 +543,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
               });
     }
 
-    private void runGroup() {
-      String name = group.orElseThrow();
-      GroupConfig g = settings.groups.get(name);
-      if (g == null) {
-        fail(ApiError.of(404, "not_found", "no group '" + name + "' is configured"));
-        return;
-      }
-      String action = route.action();
-      readOffTime(
-          action,
-          offTime -> {
-            ArrayNode outcomes = JSON.createArrayNode();
-            ApiError[] first = new ApiError[1];
-            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-            Iterator<OutletRef> it = g.outlets().iterator();
-            boolean firstStep = true;
-            while (it.hasNext()) {
-              OutletRef ref = it.next();
-              boolean wait = !firstStep && !g.sequenceDelay().isZero();
-              firstStep = false;
-              chain =
-                  chain
-                      .thenCompose(
-                          v ->
-                              wait
-                                  ? CompletableFuture.runAsync(
-                                      () -> {},
-                                      CompletableFuture.delayedExecutor(
-                                          g.sequenceDelay().toNanos(),
-                                          TimeUnit.NANOSECONDS,
-                                          delays))
-                                  : CompletableFuture.completedFuture(null))
-                      .thenCompose(v -> groupStep(ref, action, offTime))
-                      .thenAccept(
-                          result -> {
-                            ObjectNode n = outcomes.addObject();
-                            n.put("device", ref.device());
-                            n.put("outlet", ref.outlet());
-                            if (result.error() == null) {
-                              n.put("ok", true);
-                              DeviceJson.outlet(n.putObject("status"), result.status());
-                            } else {
-                              n.put("ok", false);
-                              n.setAll(result.error().json());
-                              if (first[0] == null) {
-                                first[0] = result.error();
-                              }
-                            }
-                          });
-            }
-            chain.whenComplete(
-                (v, failure) -> {
-                  ObjectNode root = JSON.createObjectNode();
-                  root.put("group", g.name());
-                  root.put("action", action);
-                  root.put("ok", first[0] == null && failure == null);
-                  root.set("outlets", outcomes);
-                  int status = first[0] == null ? 200 : first[0].status();
-                  if (failure != null) {
-                    status = 500;
-                  }
-                  outcome = first[0] == null ? "ok" : first[0].kind();
-                  respondRaw(status, DeviceJson.write(root));
-                });
-          });
-    }
-
-    private record StepResult(OutletStatus status, ApiError error) {}
-
-    private CompletableFuture<StepResult> groupStep(OutletRef ref, String action, Duration off) {
-      SupervisedDevice s = settings.devices.get(ref.device());
-      if (s == null) {
-        return done(ApiError.of(404, "not_found", "no device '" + ref.device() + "'"), ref);
-      }
-      if (!s.health().isConnected() || s.device().isEmpty()) {
-        return done(notConnected(s), ref);
-      }
-      Optional<Outlet> o = findOutlet(s.device().get(), ref.outlet());
-      if (o.isEmpty()) {
-        return done(
-            ApiError.of(
-                404, "not_found", "device '" + s.name() + "' has no outlet '" + ref.outlet() + "'"),
-            ref);
-      }
-      CompletionStage<OutletStatus> stage;
-      try {
-        stage = command(o.get(), action, off);
-      } catch (RuntimeException e) {
-        return done(ApiError.from(e), ref);
-      }
-      return bounded(stage, off == null ? Duration.ZERO : off)
-          .handle(
-              (st, failure) ->
-                  failure == null
-                      ? new StepResult(st, null)
-                      : new StepResult(null, ApiError.from(failure).about(ref.device())));
-    }
-
-    private CompletableFuture<StepResult> done(ApiError e, OutletRef ref) {
-      return CompletableFuture.completedFuture(new StepResult(null, e.about(ref.device())));
-    }
-
-    private CompletionStage<OutletStatus> command(Outlet o, String action, Duration offTime) {
+    CompletionStage<OutletStatus> command(Outlet o, String action, Duration offTime) {
       return switch (action) {
         case "on" -> o.switchOn();
         case "off" -> o.switchOff();
@@ -647,7 +552,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     }
 
     /** Reads the body of a cycle ({@code {"offTime": "5s"}}, optional); others need none. */
-    private void readOffTime(String action, java.util.function.Consumer<Duration> then) {
+    void readOffTime(String action, java.util.function.Consumer<Duration> then) {
       if (!action.equals("cycle")) {
         then.accept(null);
         return;
@@ -693,7 +598,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       respondRaw(e.status(), DeviceJson.write(e.json()));
     }
 
-    private void respondRaw(int status, String json) {
+    void respondRaw(int status, String json) {
       if (route != null && route.control()) {
         audit.ifPresent(
             a ->
@@ -706,7 +611,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
                         outlet,
                         group,
                         route.control() && route.template().startsWith("/api/v1/")
-                            ? route.action()
+                            ? route.auditAction()
                             : request.getMethod(),
                         status,
                         outcome,
@@ -732,7 +637,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         .orTimeout(offTime.plus(COMMAND_BOUND).toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static ApiError notConnected(SupervisedDevice s) {
+  static ApiError notConnected(SupervisedDevice s) {
     DeviceHealth h = s.health();
     return ApiError.of(
             503,

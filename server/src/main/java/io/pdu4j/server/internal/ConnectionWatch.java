@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 
 /**
  * The header timeout, which Jetty's idle timeout is not: a connection whose first request head is
@@ -50,6 +51,9 @@ final class ConnectionWatch implements Connection.Listener {
 
   @Override
   public void onOpened(Connection connection) {
+    if (connection.getEndPoint() instanceof SslConnection.SslEndPoint) {
+      return; // HTTP inside TLS: the TLS connection around it is watched, from the handshake on
+    }
     boolean[] cut = new boolean[1];
     ScheduledFuture<?> deadline =
         timer.schedule(
@@ -66,11 +70,18 @@ final class ConnectionWatch implements Connection.Listener {
 
   /** A request head arrived on {@code connection}: served; it is no longer watched. */
   void requested(Connection connection) {
-    Watched w = waiting.remove(connection);
+    Watched w = waiting.remove(outermost(connection));
     if (w != null) {
       w.deadline().cancel(false);
       counter.accept(Outcome.SERVED);
     }
+  }
+
+  /** The connection on the network: the TLS connection around an HTTP one, if any. */
+  private static Connection outermost(Connection connection) {
+    return connection.getEndPoint() instanceof SslConnection.SslEndPoint tls
+        ? tls.getSslConnection()
+        : connection;
   }
 
   @Override

@@ -20,14 +20,19 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -50,6 +55,7 @@ public final class JettyControlServer implements ControlServer {
   private final ServerConnector apiConnector;
   private final ServerConnector monitoringConnector;
   private final ServerConnector pdudaemonConnector;
+  private final boolean tls;
   private final Object closeLock = new Object();
   private boolean closed;
 
@@ -87,6 +93,9 @@ public final class JettyControlServer implements ControlServer {
         tokens = Optional.of(Tokens.resolve(a.tokens().values()));
       }
     }
+    // before anything that would need closing: a bad key store stops the start here
+    SslContextFactory.Server ssl = api.flatMap(ApiConfig::tls).map(TlsContext::of).orElse(null);
+    this.tls = ssl != null;
     this.timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -125,14 +134,14 @@ public final class JettyControlServer implements ControlServer {
 
     InetSocketAddress apiAt = api.map(a -> new InetSocketAddress(a.host(), a.port())).orElse(null);
     InetSocketAddress monAt = s.monitoring.orElse(null);
-    ServerConnector apiC = apiAt == null ? null : connector(apiAt, watch, "api");
+    ServerConnector apiC = apiAt == null ? null : connector(apiAt, watch, "api", ssl);
     ServerConnector monC;
     if (monAt == null) {
       monC = null;
     } else if (apiAt != null && sameAddress(apiAt, monAt)) {
-      monC = apiC;
+      monC = apiC; // over TLS too when the API has it
     } else {
-      monC = connector(monAt, watch, "monitoring");
+      monC = connector(monAt, watch, "monitoring", null);
     }
     this.apiConnector = apiC;
     this.monitoringConnector = monC;
@@ -150,7 +159,7 @@ public final class JettyControlServer implements ControlServer {
                             + p.port()
                             + ", as the API or the metrics do: give it a port of its own");
                   }
-                  return connector(at, watch, "pdudaemon");
+                  return connector(at, watch, "pdudaemon", null);
                 })
             .orElse(null);
 
@@ -159,6 +168,20 @@ public final class JettyControlServer implements ControlServer {
     SizeLimitHandler limit = new SizeLimitHandler(ApiHandler.MAX_BODY * 4L, -1);
     limit.setHandler(handler);
     server.setHandler(new GracefulHandler(limit));
+    server.setErrorHandler(
+        new ApiErrorPages(
+            request -> {
+              String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+              if (path == null || !path.startsWith("/")) {
+                return true;
+              }
+              if (path.equals("/api") || path.startsWith("/api/")) {
+                return true;
+              }
+              // the API's own listener answers JSON everywhere, unless the metrics share it
+              Connector on = request.getConnectionMetaData().getConnector();
+              return on == apiC && apiC != monC;
+            }));
     s.registry.ifPresent(
         r -> {
           Gauge.builder("pdu.api.event.streams", events, EventHub::streams)
@@ -175,7 +198,9 @@ public final class JettyControlServer implements ControlServer {
         });
   }
 
-  private ServerConnector connector(InetSocketAddress at, ConnectionWatch watch, String name) {
+  /** A connector on {@code at}: HTTP/1.1, over TLS when {@code ssl} is not null. */
+  private ServerConnector connector(
+      InetSocketAddress at, ConnectionWatch watch, String name, SslContextFactory.Server ssl) {
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(MAX_HEAD_BYTES);
     http.setSendServerVersion(false);
@@ -183,7 +208,19 @@ public final class JettyControlServer implements ControlServer {
     // an outlet id may hold a '/', sent as %2F within one path segment
     http.setUriCompliance(
         UriCompliance.DEFAULT.with("pdu4j", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-    ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    ServerConnector c;
+    if (ssl == null) {
+      c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    } else {
+      http.addCustomizer(new SecureRequestCustomizer());
+      c =
+          new ServerConnector(
+              server,
+              1,
+              1,
+              new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+              new HttpConnectionFactory(http));
+    }
     c.setName(name);
     c.setHost(at.getHostString());
     c.setPort(at.getPort());
@@ -245,8 +282,9 @@ public final class JettyControlServer implements ControlServer {
     s.apiAddress()
         .ifPresent(
             a -> {
-              settings.log.accept("API at http://" + hostForUrl(a) + "/api/v1");
-              if (!a.getAddress().isLoopbackAddress()) {
+              String scheme = s.tls ? "https" : "http";
+              settings.log.accept("API at " + scheme + "://" + hostForUrl(a) + "/api/v1");
+              if (!s.tls && !a.getAddress().isLoopbackAddress()) {
                 settings.log.accept(
                     "WARNING: the API is served on "
                         + hostForUrl(a)

@@ -31,11 +31,34 @@ public record Route(String method, String template, ApiRole role, boolean contro
           new Route("POST", "/api/v1/groups/{group}/on", ApiRole.OPERATOR, true),
           new Route("POST", "/api/v1/groups/{group}/off", ApiRole.OPERATOR, true),
           new Route("POST", "/api/v1/groups/{group}/cycle", ApiRole.OPERATOR, true),
-          new Route("GET", "/api/v1/events", ApiRole.VIEWER, false));
+          new Route("GET", "/api/v1/events", ApiRole.VIEWER, false),
+          new Route(
+              "GET", "/api/v1/devices/{name}/outlets/{outlet}/settings", ApiRole.VIEWER, false),
+          new Route("PUT", "/api/v1/devices/{name}/outlets/{outlet}/settings", ApiRole.ADMIN, true),
+          new Route("GET", "/api/v1/devices/{name}/clock", ApiRole.VIEWER, false),
+          new Route("PUT", "/api/v1/devices/{name}/clock", ApiRole.ADMIN, true),
+          new Route("GET", "/api/v1/devices/{name}/schedule", ApiRole.VIEWER, false),
+          new Route("POST", "/api/v1/devices/{name}/schedule", ApiRole.ADMIN, true),
+          new Route("DELETE", "/api/v1/devices/{name}/schedule", ApiRole.ADMIN, true),
+          new Route("POST", "/api/v1/devices/{name}/restart", ApiRole.ADMIN, true));
 
   /** The last segment of the template: the action of a control route ({@code on}, …). */
   public String action() {
     return template.substring(template.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * The action an audit line names: the last segment for a POST ({@code on}, {@code restart}),
+   * {@code set-settings} or {@code set-clock} for a PUT, {@code add-schedule} and {@code
+   * clear-schedule} for the schedule.
+   */
+  public String auditAction() {
+    String a = action();
+    return switch (method) {
+      case "PUT" -> "set-" + a;
+      case "DELETE" -> "clear-" + a;
+      default -> a.equals("schedule") ? "add-schedule" : a;
+    };
   }
 
   /** The template's parameters bound to the decoded segments, when {@code segments} match it. */
