@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +42,51 @@ public sealed interface Recurrence {
     return new Weekly(days);
   }
 
+  /**
+   * The recurrence a short text names, as configuration files and the command line write it: {@code
+   * day} (or {@code daily}) every day; {@code 15th} (or {@code 15}) that day of each month; {@code
+   * mon,fri} those days of each week (three letters or whole names, any case). {@link #spec()}
+   * writes it back.
+   *
+   * @throws InvalidArgumentException when the text is none of these
+   */
+  static Recurrence parse(String text) {
+    Objects.requireNonNull(text, "text");
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("day") || t.equals("daily")) {
+      return daily();
+    }
+    Matcher m = RecurrenceSyntax.DAY_OF_MONTH.matcher(t);
+    if (m.matches()) {
+      return monthly(Integer.parseInt(m.group(1)));
+    }
+    EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    for (String part : t.split(",", -1)) {
+      String p = part.strip();
+      DayOfWeek found = null;
+      for (DayOfWeek d : DayOfWeek.values()) {
+        String full = d.name().toLowerCase(Locale.ROOT);
+        if (p.equals(full) || p.equals(full.substring(0, 3))) {
+          found = d;
+        }
+      }
+      if (found == null) {
+        throw new InvalidArgumentException(
+            "a recurrence must be day, a day of the month (1st..31st) or days of the week"
+                + " (mon,tue,...,sun), got '"
+                + text
+                + "'");
+      }
+      days.add(found);
+    }
+    return weekly(days);
+  }
+
+  /**
+   * This recurrence in {@link #parse(String)}'s syntax: {@code day}, {@code 15th}, {@code mon,fri}.
+   */
+  String spec();
+
   /** As {@link #weekly(Set)}. */
   static Recurrence weekly(DayOfWeek first, DayOfWeek... more) {
     Objects.requireNonNull(first, "first");
@@ -54,6 +100,11 @@ public sealed interface Recurrence {
    */
   record Daily() implements Recurrence {
     private static final Daily INSTANCE = new Daily();
+
+    @Override
+    public String spec() {
+      return "day";
+    }
 
     @Override
     public String toString() {
@@ -72,6 +123,16 @@ public sealed interface Recurrence {
       if (dayOfMonth < 1 || dayOfMonth > 31) {
         throw new InvalidArgumentException("day of month must be 1..31, got " + dayOfMonth);
       }
+    }
+
+    @Override
+    public String spec() {
+      int d = dayOfMonth;
+      String suffix =
+          d % 10 == 1 && d != 11
+              ? "st"
+              : d % 10 == 2 && d != 12 ? "nd" : d % 10 == 3 && d != 13 ? "rd" : "th";
+      return d + suffix;
     }
 
     /** {@code on day 15 of each month}. */
@@ -96,13 +157,16 @@ public sealed interface Recurrence {
       days = Collections.unmodifiableSet(EnumSet.copyOf(days));
     }
 
+    @Override
+    public String spec() {
+      return days.stream().map(RecurrenceSyntax::abbreviation).collect(Collectors.joining(","));
+    }
+
     /** {@code every mon, fri}. */
     @Override
     public String toString() {
       return "every "
-          + days.stream()
-              .map(d -> d.name().substring(0, 3).toLowerCase(Locale.ROOT))
-              .collect(Collectors.joining(", "));
+          + days.stream().map(RecurrenceSyntax::abbreviation).collect(Collectors.joining(", "));
     }
   }
 }

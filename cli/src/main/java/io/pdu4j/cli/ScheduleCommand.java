@@ -1,8 +1,5 @@
 package io.pdu4j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.Recurrence;
@@ -11,17 +8,13 @@ import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.Scheduler;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.runtime.json.DeviceJson;
 import java.io.PrintWriter;
-import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,8 +38,6 @@ import picocli.CommandLine.Spec;
           + " --every day"
     })
 final class ScheduleCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern DAY_OF_MONTH = Pattern.compile("(\\d{1,2})(st|nd|rd|th)?");
 
   @Mixin DeviceArgs device;
 
@@ -168,56 +159,13 @@ final class ScheduleCommand implements Callable<Integer> {
     return every == null ? Recurrence.daily() : recurrence(every);
   }
 
-  /**
-   * {@code day} (or {@code daily}): every day; {@code 15th} (or {@code 15}): that day of each
-   * month; {@code mon,fri}: those days of each week (three letters or whole names, any case).
-   */
-  static Recurrence recurrence(String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    if (t.equals("day") || t.equals("daily")) {
-      return Recurrence.daily();
+  /** The recurrence {@code --every} names, with the option's name in its error. */
+  private static Recurrence recurrence(String text) {
+    try {
+      return Recurrence.parse(text);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException("--every: " + TerminalText.safe(e.getMessage()), e);
     }
-    Matcher m = DAY_OF_MONTH.matcher(t);
-    if (m.matches()) {
-      return Recurrence.monthly(Integer.parseInt(m.group(1)));
-    }
-    EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-    for (String part : t.split(",", -1)) {
-      DayOfWeek found = null;
-      for (DayOfWeek d : DayOfWeek.values()) {
-        String full = d.name().toLowerCase(Locale.ROOT);
-        if (part.strip().equals(full) || part.strip().equals(full.substring(0, 3))) {
-          found = d;
-        }
-      }
-      if (found == null) {
-        throw new InvalidArgumentException(
-            "--every must be day, a day of the month (1st..31st) or days of the week"
-                + " (mon,tue,...,sun), got '"
-                + TerminalText.safe(text)
-                + "'");
-      }
-      days.add(found);
-    }
-    return Recurrence.weekly(days);
-  }
-
-  /** {@link #recurrence(String)}'s syntax: {@code day}, {@code 15th}, {@code mon,fri}. */
-  static String every(Recurrence r) {
-    if (r instanceof Recurrence.Monthly m) {
-      int d = m.dayOfMonth();
-      String suffix =
-          d % 10 == 1 && d != 11
-              ? "st"
-              : d % 10 == 2 && d != 12 ? "nd" : d % 10 == 3 && d != 13 ? "rd" : "th";
-      return d + suffix;
-    }
-    if (r instanceof Recurrence.Weekly w) {
-      return w.days().stream()
-          .map(d -> d.name().substring(0, 3).toLowerCase(Locale.ROOT))
-          .collect(Collectors.joining(","));
-    }
-    return "day";
   }
 
   private void print(PrintWriter out, List<ScheduleRule> rules) {
@@ -252,26 +200,7 @@ final class ScheduleCommand implements Callable<Integer> {
   }
 
   static String json(int index, ScheduleRule r) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("index", index);
-    n.put("name", r.name());
-    n.put("outlet", r.outlet());
-    n.put("action", r.action().name().toLowerCase(Locale.ROOT));
-    if (r instanceof ScheduleRule.TimePlan t) {
-      n.put("type", "time");
-      n.put("at", t.at().toString());
-      n.put("every", every(t.recurrence()));
-    } else {
-      ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) r;
-      n.put("type", "power");
-      n.put("comparison", p.comparison().name().toLowerCase(Locale.ROOT));
-      n.put("watts", p.watts());
-    }
-    try {
-      return JSON.writeValueAsString(n);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return DeviceJson.write(DeviceJson.scheduleRule(index, r));
   }
 
   private static String fmt(double w) {

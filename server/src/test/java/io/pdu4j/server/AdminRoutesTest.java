@@ -271,8 +271,8 @@ class AdminRoutesTest {
     assertThat(json(empty).path("rules").size()).isZero();
 
     String rule =
-        "{\"type\": \"time\", \"name\": \"night\", \"at\": \"23:30\", \"outlet\": 2,"
-            + " \"action\": \"off\"}";
+        "{\"type\": \"time\", \"name\": \"night\", \"at\": \"23:30\", \"every\": \"15th\","
+            + " \"outlet\": 2, \"action\": \"off\"}";
     assertRefused(send("POST", "/api/v1/devices/rack/schedule", OPERATOR, rule), 403, "forbidden");
     assertThat(sim.scheduleRecords()).isEmpty();
 
@@ -284,6 +284,26 @@ class AdminRoutesTest {
     assertThat(rules.get(0).path("at").asText()).isEqualTo("23:30");
     assertThat(rules.get(0).path("outlet").asInt()).isEqualTo(2);
     assertThat(rules.get(0).path("action").asText()).isEqualTo("off");
+    assertThat(rules.get(0).path("every").asText()).isEqualTo("15th");
+    assertThat(sim.scheduleRecords()).hasSize(1);
+
+    HttpResponse<String> weekly =
+        send(
+            "POST",
+            "/api/v1/devices/rack/schedule",
+            ADMIN,
+            "{\"type\": \"time\", \"at\": \"07:00\", \"every\": \"mon,fri\", \"outlet\": 2,"
+                + " \"action\": \"on\"}");
+    assertRefused(weekly, 409, "unsupported");
+    HttpResponse<String> badEvery =
+        send(
+            "POST",
+            "/api/v1/devices/rack/schedule",
+            ADMIN,
+            "{\"type\": \"time\", \"at\": \"07:00\", \"every\": \"someday\", \"outlet\": 2,"
+                + " \"action\": \"on\"}");
+    assertRefused(badEvery, 400, "invalid_argument");
+    assertThat(json(badEvery).path("message").asText()).contains("someday");
     assertThat(sim.scheduleRecords()).hasSize(1);
 
     String power =

@@ -12,8 +12,10 @@ import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerReading;
+import io.pdu4j.api.ScheduleRule;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -69,6 +71,32 @@ public final class DeviceJson {
     number(n, "voltage", o.voltage());
     number(n, "power", o.power());
     n.put("switchable", o.switchable());
+    return n;
+  }
+
+  /**
+   * One schedule rule, numbered from 1 in the device's order, as {@code pdu4j schedule list --json}
+   * and the API write it: {@code index}, {@code name}, {@code outlet}, {@code action}
+   * (on|off|restart), then {@code "type": "time"} with {@code at} (HH:MM) and {@code every} ({@link
+   * io.pdu4j.api.Recurrence#spec()}), or {@code "type": "power"} with {@code comparison}
+   * (above|below) and {@code watts}.
+   */
+  public static ObjectNode scheduleRule(int index, ScheduleRule r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("index", index);
+    n.put("name", r.name());
+    n.put("outlet", r.outlet());
+    n.put("action", r.action().name().toLowerCase(Locale.ROOT));
+    if (r instanceof ScheduleRule.TimePlan t) {
+      n.put("type", "time");
+      n.put("at", t.at().toString());
+      n.put("every", t.recurrence().spec());
+    } else {
+      ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) r;
+      n.put("type", "power");
+      n.put("comparison", p.comparison().name().toLowerCase(Locale.ROOT));
+      n.put("watts", p.watts());
+    }
     return n;
   }
 

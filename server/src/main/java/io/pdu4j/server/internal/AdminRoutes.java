@@ -299,7 +299,7 @@ final class AdminRoutes {
           ArrayNode list = n.putArray("rules");
           int i = 1;
           for (ScheduleRule r : rules) {
-            list.add(ScheduleJson.write(i++, r));
+            list.add(DeviceJson.scheduleRule(i++, r));
           }
           return n;
         });

@@ -1,10 +1,9 @@
 package io.pdu4j.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
-import io.pdu4j.runtime.json.DeviceJson;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -13,37 +12,18 @@ import java.util.Set;
 
 /**
  * The API's JSON of a device's schedule rule, the same shape as {@code pdu4j schedule list --json}:
- * {@code {"name", "outlet", "action": on|off|restart, "type": "time", "at": "HH:MM", "day"}} or
- * {@code {..., "type": "power", "comparison": above|below, "watts"}}. The one place the server
- * reads or writes a rule, so that a change of {@link ScheduleRule} is an edit here only.
+ * {@code {"name", "outlet", "action": on|off|restart, "type": "time", "at": "HH:MM", "every":
+ * day|15th|mon,fri}} or {@code {..., "type": "power", "comparison": above|below, "watts"}}. The one
+ * place the server reads or writes a rule, so that a change of {@link ScheduleRule} is an edit here
+ * only.
  */
 final class ScheduleJson {
   private static final Set<String> TIME_FIELDS =
-      Set.of("type", "name", "outlet", "action", "at", "day");
+      Set.of("type", "name", "outlet", "action", "at", "every");
   private static final Set<String> POWER_FIELDS =
       Set.of("type", "name", "outlet", "action", "comparison", "watts");
 
   private ScheduleJson() {}
-
-  /** The rule as JSON, numbered from 1 in the device's order. */
-  static ObjectNode write(int index, ScheduleRule r) {
-    ObjectNode n = DeviceJson.object();
-    n.put("index", index);
-    n.put("name", r.name());
-    n.put("outlet", r.outlet());
-    n.put("action", r.action().name().toLowerCase(Locale.ROOT));
-    if (r instanceof ScheduleRule.TimePlan t) {
-      n.put("type", "time");
-      n.put("at", t.at().toString());
-      n.put("day", t.day());
-    } else {
-      ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) r;
-      n.put("type", "power");
-      n.put("comparison", p.comparison().name().toLowerCase(Locale.ROOT));
-      n.put("watts", p.watts());
-    }
-    return n;
-  }
 
   /**
    * The rule a request body describes.
@@ -96,7 +76,12 @@ final class ScheduleJson {
         } catch (DateTimeParseException e) {
           throw new IllegalArgumentException("at must be HH:MM, got '" + at + "'");
         }
-        return new ScheduleRule.TimePlan(name, time, integer(body, "day", false), outlet, action);
+        JsonNode every = body.get("every");
+        Recurrence recurrence =
+            every == null || every.isNull()
+                ? Recurrence.daily()
+                : Recurrence.parse(text(body, "every"));
+        return new ScheduleRule.TimePlan(name, time, recurrence, outlet, action);
       }
       String c = text(body, "comparison");
       ScheduleRule.Comparison comparison =

@@ -1,31 +1,29 @@
-package io.pdu4j.cli;
+package io.pdu4j.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pdu4j.api.InvalidArgumentException;
-import io.pdu4j.api.Recurrence;
 import java.time.DayOfWeek;
 import org.junit.jupiter.api.Test;
 
-class ScheduleRecurrenceSyntaxTest {
+class RecurrenceSyntaxTest {
 
   @Test
   void readsEveryDayDaysOfTheMonthAndDaysOfTheWeek() {
-    assertThat(ScheduleCommand.recurrence("day")).isEqualTo(Recurrence.daily());
-    assertThat(ScheduleCommand.recurrence(" Daily ")).isEqualTo(Recurrence.daily());
-    assertThat(ScheduleCommand.recurrence("15th")).isEqualTo(Recurrence.monthly(15));
-    assertThat(ScheduleCommand.recurrence("1st")).isEqualTo(Recurrence.monthly(1));
-    assertThat(ScheduleCommand.recurrence("31")).isEqualTo(Recurrence.monthly(31));
-    assertThat(ScheduleCommand.recurrence("mon,Friday"))
+    assertThat(Recurrence.parse("day")).isEqualTo(Recurrence.daily());
+    assertThat(Recurrence.parse(" Daily ")).isEqualTo(Recurrence.daily());
+    assertThat(Recurrence.parse("15th")).isEqualTo(Recurrence.monthly(15));
+    assertThat(Recurrence.parse("1st")).isEqualTo(Recurrence.monthly(1));
+    assertThat(Recurrence.parse("31")).isEqualTo(Recurrence.monthly(31));
+    assertThat(Recurrence.parse("mon,Friday"))
         .isEqualTo(Recurrence.weekly(DayOfWeek.MONDAY, DayOfWeek.FRIDAY));
-    assertThat(ScheduleCommand.recurrence("SUN")).isEqualTo(Recurrence.weekly(DayOfWeek.SUNDAY));
+    assertThat(Recurrence.parse("SUN")).isEqualTo(Recurrence.weekly(DayOfWeek.SUNDAY));
   }
 
   @Test
   void refusesWhatItCannotRead() {
     for (String bad : new String[] {"", "someday", "mon,", "0", "32nd", "mo", "15x", "1,2"}) {
-      assertThatThrownBy(() -> ScheduleCommand.recurrence(bad))
+      assertThatThrownBy(() -> Recurrence.parse(bad))
           .as(bad)
           .isInstanceOf(InvalidArgumentException.class);
     }
@@ -50,7 +48,7 @@ class ScheduleRecurrenceSyntaxTest {
           "mon,fri",
           "tue,wed,thu,sat,sun"
         }) {
-      assertThat(ScheduleCommand.every(ScheduleCommand.recurrence(text))).isEqualTo(text);
+      assertThat(Recurrence.parse(text).spec()).isEqualTo(text);
     }
   }
 }
