@@ -162,6 +162,11 @@ final class ServerClient {
             backstop(Duration.ZERO)));
   }
 
+  /** A {@code POST} of {@code path} (under the base) without a body: the server's JSON answer. */
+  JsonNode post(String path) {
+    return send("POST", path, null, backstop(Duration.ZERO));
+  }
+
   private static String devicePath(String device) {
     if (device == null || device.isBlank()) {
       throw new InvalidArgumentException("with --server, name a device of the server");
