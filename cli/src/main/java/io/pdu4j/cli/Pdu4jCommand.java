@@ -39,17 +39,19 @@ import picocli.CommandLine.Spec;
       "  0  success",
       "  1  any other failure",
       "  2  usage error: bad option, address or outlet (nothing was sent)",
-      "  3  the device rejected the command or did not confirm it",
+      "  3  the device rejected the command or did not confirm it (with --server,",
+      "     also: the server refused the token)",
       "  4  timeout, device unreachable or link lost",
       "",
       "Addresses: driver:transport://host:port?option=value",
       "  e.g. isotek:tcp://10.0.0.5:501?timeout=2s",
       "",
-      "Through a running 'pdu4j serve' (its control API): --server URL or PDU4J_SERVER,",
-      "  the token in PDU4J_TOKEN; status, on, off and cycle then take a device NAME of the",
-      "  server's devices.yaml instead of an address, e.g.",
+      "Through a running 'pdu4j serve' (its control API): --server URL or",
+      "  PDU4J_SERVER, the token in PDU4J_TOKEN; status, on, off and cycle then",
+      "  take a device NAME of the server's devices.yaml instead of an address:",
       "  PDU4J_TOKEN=... pdu4j --server http://127.0.0.1:8080 off rack 3",
       "  (a missing or refused token exits with 3, an unreachable server with 4)",
+      "",
       "Try 'pdu4j demo' to see it work against simulated devices."
     })
 final class Pdu4jCommand implements Callable<Integer> {

@@ -125,8 +125,17 @@ final class ServerClient {
     return base;
   }
 
-  /** A device's status as the server has it: what {@code status} renders. */
-  record Status(DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {}
+  /**
+   * A device's status as the server has it: what {@code status} renders.
+   *
+   * @param health the server's word on the device when it is not CONNECTED (its state, since when,
+   *     and why), for a status that is then the device's last report
+   */
+  record Status(
+      DeviceInfo info,
+      DeviceStatus status,
+      Optional<LocalDateTime> clock,
+      Optional<String> health) {}
 
   /** {@code GET /api/v1/devices/{name}}. */
   Status status(String device) {
@@ -347,7 +356,16 @@ final class ServerClient {
       }
       Optional<LocalDateTime> clock = optional(n, "clock").map(LocalDateTime::parse);
       Instant at = optional(n, "receivedAt").map(Instant::parse).orElseGet(Instant::now);
-      return new Status(info, new DeviceStatus(at, input, outlets, clock), clock);
+      JsonNode h = n.path("health");
+      String state = h.path("state").asText("");
+      Optional<String> health =
+          state.isEmpty() || state.equals("CONNECTED")
+              ? Optional.empty()
+              : Optional.of(
+                  state
+                      + optional(h, "since").map(t -> " since " + t).orElse("")
+                      + optional(h, "message").map(m -> ": " + m).orElse(""));
+      return new Status(info, new DeviceStatus(at, input, outlets, clock), clock, health);
     } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
       throw new ProtocolException("the server's device answer cannot be read: " + e.getMessage());
     }

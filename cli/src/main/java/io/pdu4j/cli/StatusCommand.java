@@ -5,6 +5,7 @@ import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.json.DeviceJson;
+import java.io.PrintWriter;
 import java.time.LocalDateTime;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Read a device's status now: every outlet's state, volts and watts, and its clock.",
-      "With --server, URI is a device NAME of that server; its latest report is shown."
+      "With --server, URI is a device NAME of that server; its latest report is shown"
+          + " (exit code 4, with a warning, when the server has the device not connected)."
     })
 final class StatusCommand implements Callable<Integer> {
   @Mixin DeviceArgs device;
@@ -36,6 +38,19 @@ final class StatusCommand implements Callable<Integer> {
     if (server.isPresent()) {
       ServerClient.Status s = server.get().status(device.uri);
       print(s.info(), s.status(), s.clock());
+      if (s.health().isPresent()) {
+        // the server answers with the last report it has; the exit code says it is not current
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(
+            "pdu4j: "
+                + TerminalText.safe(device.uri)
+                + " is "
+                + TerminalText.safeLines(s.health().get())
+                + "; shown is its last report, received "
+                + s.status().receivedAt());
+        err.flush();
+        return ExitCodes.UNREACHABLE;
+      }
       return ExitCodes.OK;
     }
     try (PowerRuntime runtime = device.runtime()) {

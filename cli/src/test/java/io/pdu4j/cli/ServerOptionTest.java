@@ -174,6 +174,12 @@ class ServerOptionTest {
     ServerClient.Status back =
         ServerClient.parseStatus(new ObjectMapper().readTree(DeviceJson.write(served)));
 
+    assertThat(back.health()).as("a connected device's report is current").isEmpty();
+    served.putObject("health").put("state", "OFFLINE").put("message", "connection refused");
+    assertThat(
+            ServerClient.parseStatus(new ObjectMapper().readTree(DeviceJson.write(served)))
+                .health())
+        .hasValue("OFFLINE: connection refused");
     assertThat(StatusView.table(back.info(), back.status(), back.clock(), Style.PLAIN))
         .isEqualTo(StatusView.table(info, status, clock, Style.PLAIN));
     assertThat(StatusView.json(back.info(), back.status(), back.clock()))

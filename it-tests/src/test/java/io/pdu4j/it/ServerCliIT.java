@@ -216,5 +216,10 @@ class ServerCliIT {
     CliIT.Run r = CliIT.pdu4j(token(OPERATOR), "--server", server, "on", "rack", "3");
     assertThat(r.exit()).as(r.err()).isEqualTo(4);
     assertThat(r.err()).contains("device 'rack' is").contains("HTTP 503 not_connected");
+
+    // status: the server's last report of it, if it has one, but not as a current one
+    CliIT.Run status = CliIT.pdu4j(token(OPERATOR), "--server", server, "status", "rack");
+    assertThat(status.exit()).as(status.err()).isEqualTo(4);
+    assertThat(status.err()).containsPattern("(rack is|device 'rack' is) [A-Z]+");
   }
 }
