@@ -2,6 +2,8 @@ package io.pdu4j.cli;
 
 import io.pdu4j.api.PowerDeviceException;
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -20,14 +22,53 @@ final class Cli {
     return commandLine(out, err, style).execute(args);
   }
 
+  /** Runs one command in this JVM with this environment ({@code PDU4J_SERVER}, …). */
+  static int run(
+      String[] args, PrintWriter out, PrintWriter err, Style style, Map<String, String> env) {
+    return commandLine(out, err, style, env).execute(args);
+  }
+
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Style style) {
-    CommandLine cl = new CommandLine(new Pdu4jCommand(style));
+    return commandLine(out, err, style, System.getenv());
+  }
+
+  static CommandLine commandLine(
+      PrintWriter out, PrintWriter err, Style style, Map<String, String> env) {
+    CommandLine cl = new CommandLine(new Pdu4jCommand(style, env));
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(Cli::onFailure);
     cl.setParameterExceptionHandler(Cli::onBadUsage);
+    cl.setExecutionStrategy(Cli::execute);
     return cl;
+  }
+
+  /** The commands that go through a server's API with {@code --server}. */
+  static final Set<String> THROUGH_SERVER = Set.of("status", "on", "off", "cycle");
+
+  /** Runs the command; {@code --server} with a command that cannot use it is a usage error. */
+  private static int execute(ParseResult parseResult) {
+    ParseResult last = parseResult;
+    while (last.subcommand() != null) {
+      last = last.subcommand();
+    }
+    CommandLine cl = last.commandSpec().commandLine();
+    if (Pdu4jCommand.serverGiven(cl.getCommandSpec())
+        && last != parseResult
+        && !THROUGH_SERVER.contains(last.commandSpec().name())
+        && !last.isUsageHelpRequested()
+        && !last.isVersionHelpRequested()
+        && !last.commandSpec().name().equals("help")) {
+      throw new ParameterException(
+          cl,
+          "--server works with "
+              + String.join(", ", THROUGH_SERVER.stream().sorted().toList())
+              + ", not with '"
+              + last.commandSpec().name()
+              + "'");
+    }
+    return new CommandLine.RunLast().execute(parseResult);
   }
 
   private static int onFailure(Exception ex, CommandLine commandLine, ParseResult parseResult) {

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,9 @@ import picocli.CommandLine.Spec;
       "Without --off-time each outlet waits its own reset delay (0 if it has none).",
       "Interrupted (Ctrl-C, SIGTERM) while an outlet is off, it switches it back on first,"
           + " then exits with 130 (SIGINT) or 143 (SIGTERM).",
-      "Example: pdu4j cycle isotek:tcp://10.0.0.5:501 1 --off-time 5s"
+      "Example: pdu4j cycle isotek:tcp://10.0.0.5:501 1 --off-time 5s",
+      "Through a server (--server URL, token in PDU4J_TOKEN), name a device of its"
+          + " configuration; the server runs the cycle, to the end even if interrupted here."
     })
 final class CycleCommand implements Callable<Integer> {
   /** The longest {@code --off-time}: a longer "cycle" is an off and a forgotten on. */
@@ -78,6 +81,15 @@ final class CycleCommand implements Callable<Integer> {
     SwitchCommand.Selection selection = SwitchCommand.Selection.parse(outlets);
     PrintWriter out = spec.commandLine().getOut();
     Style style = Pdu4jCommand.style(spec);
+    Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
+    if (server.isPresent()) {
+      try {
+        cycleThrough(server.get(), selection, out, style);
+        return ExitCodes.OK;
+      } finally {
+        out.flush();
+      }
+    }
     try (PowerRuntime runtime = device.runtime()) {
       PowerDevice pdu = runtime.open(device.uri);
       String address = pdu.info().address();
@@ -126,6 +138,52 @@ final class CycleCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     } finally {
+      out.flush();
+    }
+  }
+
+  /**
+   * Through a server's API: the server runs each cycle (an interrupted command leaves it to finish
+   * there, the outlet back on); every outlet is checked against the device's latest report first.
+   */
+  private void cycleThrough(
+      ServerClient server, SwitchCommand.Selection selection, PrintWriter out, Style style) {
+    String name = device.uri;
+    List<OutletStatus> known = server.status(name).status().outlets();
+    List<OutletStatus> chosen = new ArrayList<>();
+    if (selection.all()) {
+      chosen.addAll(known);
+    } else {
+      for (int n : selection.numbers()) {
+        chosen.add(
+            known.stream()
+                .filter(o -> o.number() == n)
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new InvalidArgumentException(
+                            name
+                                + " has no outlet "
+                                + n
+                                + "; its outlets are "
+                                + known.stream().map(o -> Integer.toString(o.number())).toList())));
+      }
+    }
+    for (OutletStatus o : chosen) {
+      if (!o.switchable()) {
+        throw new UnsupportedCapabilityException(
+            name + ": outlet " + o.number() + " (" + o.name() + ") cannot be switched");
+      }
+    }
+    for (OutletStatus o : chosen) {
+      OutletStatus s =
+          server.switchOutlet(
+              name,
+              Integer.toString(o.number()),
+              "cycle",
+              offTime,
+              offTime != null ? offTime : MAX_OFF_TIME);
+      out.println(SwitchCommand.line(s, style));
       out.flush();
     }
   }

@@ -155,8 +155,8 @@ final class DemoLab implements AutoCloseable {
   }
 
   /**
-   * The {@code devices.yaml} that names every started device, with metrics on loopback at {@code
-   * metricsPort} (0: a free port).
+   * The {@code devices.yaml} that names every started device, with metrics and the control API on
+   * loopback at {@code metricsPort} (sharing one listener; 0: a free port for each).
    */
   String yaml(int metricsPort) {
     StringBuilder b = new StringBuilder("devices:\n");
@@ -166,6 +166,8 @@ final class DemoLab implements AutoCloseable {
     b.append("metrics:\n  prometheus:\n    host: 127.0.0.1\n    port: ")
         .append(metricsPort)
         .append('\n');
+    // the control API and its dashboard: loopback only, so without tokens
+    b.append("api:\n  host: 127.0.0.1\n  port: ").append(metricsPort).append('\n');
     return b.toString();
   }
 

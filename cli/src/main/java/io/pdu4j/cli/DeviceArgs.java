@@ -25,7 +25,9 @@ final class DeviceArgs {
   @Parameters(
       index = "0",
       paramLabel = "URI",
-      description = "The device's address, e.g. isotek:tcp://10.0.0.5:501")
+      description =
+          "The device's address, e.g. isotek:tcp://10.0.0.5:501; with --server (status, on, off,"
+              + " cycle), a device name from the server's configuration instead.")
   String uri;
 
   @Option(

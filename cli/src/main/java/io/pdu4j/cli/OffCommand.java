@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Switch outlets off and print the state the device reported afterwards.",
-      "Example: pdu4j off isotek:tcp://10.0.0.5:501 3 4   or   ... all"
+      "Example: pdu4j off isotek:tcp://10.0.0.5:501 3 4   or   ... all",
+      "Through a server (--server URL, token in PDU4J_TOKEN), name a device of its"
+          + " configuration: pdu4j --server http://127.0.0.1:8080 off rack 3"
     })
 final class OffCommand extends SwitchCommand {
   @Override

@@ -1,5 +1,8 @@
 package io.pdu4j.cli;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -36,14 +39,25 @@ import picocli.CommandLine.Spec;
       "  0  success",
       "  1  any other failure",
       "  2  usage error: bad option, address or outlet (nothing was sent)",
-      "  3  the device rejected the command or did not confirm it",
+      "  3  the device rejected the command or did not confirm it (with --server,",
+      "     also: the server refused the token)",
       "  4  timeout, device unreachable or link lost",
       "",
       "Addresses: driver:transport://host:port?option=value",
       "  e.g. isotek:tcp://10.0.0.5:501?timeout=2s",
+      "",
+      "Through a running 'pdu4j serve' (its control API): --server URL or",
+      "  PDU4J_SERVER, the token in PDU4J_TOKEN; status, on, off and cycle then",
+      "  take a device NAME of the server's devices.yaml instead of an address:",
+      "  PDU4J_TOKEN=... pdu4j --server http://127.0.0.1:8080 off rack 3",
+      "  (a missing or refused token exits with 3, an unreachable server with 4)",
+      "",
       "Try 'pdu4j demo' to see it work against simulated devices."
     })
 final class Pdu4jCommand implements Callable<Integer> {
+  /** The connect and command timeout of {@code --server} commands without {@code --timeout}. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
   final Style style;
 
   @Spec CommandSpec spec;
@@ -54,8 +68,52 @@ final class Pdu4jCommand implements Callable<Integer> {
       description = "Show stack traces and pdu4j's debug log on stderr.")
   boolean verbose;
 
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
+      description =
+          "Go through the control API of a running 'pdu4j serve' at URL (e.g."
+              + " http://127.0.0.1:8080; default: $PDU4J_SERVER) for status, on, off and cycle:"
+              + " their argument is then a device NAME from the server's configuration, and the"
+              + " token is read from $PDU4J_TOKEN.")
+  String server;
+
+  /** The environment: PDU4J_SERVER and PDU4J_TOKEN are read from it. */
+  final Map<String, String> env;
+
   Pdu4jCommand(Style style) {
+    this(style, System.getenv());
+  }
+
+  Pdu4jCommand(Style style, Map<String, String> env) {
     this.style = style;
+    this.env = Map.copyOf(env);
+  }
+
+  /**
+   * The client of the server this invocation goes through: {@code --server}, else {@code
+   * PDU4J_SERVER}; empty when neither is set. The token is {@code PDU4J_TOKEN}'s.
+   */
+  static Optional<ServerClient> server(CommandSpec spec, DeviceArgs device) {
+    if (!(spec.root().userObject() instanceof Pdu4jCommand top)) {
+      return Optional.empty();
+    }
+    String url = top.server != null ? top.server : top.env.get(ServerClient.SERVER_ENV);
+    if (url == null || url.isBlank()) {
+      return Optional.empty();
+    }
+    Duration timeout = device.timeout != null ? device.timeout : DEFAULT_TIMEOUT;
+    return Optional.of(
+        new ServerClient(
+            ServerClient.parseBase(url),
+            Optional.ofNullable(top.env.get(ServerClient.TOKEN_ENV)),
+            timeout));
+  }
+
+  /** Whether {@code --server} was given on the command line. */
+  static boolean serverGiven(CommandSpec spec) {
+    return spec.root().userObject() instanceof Pdu4jCommand top && top.server != null;
   }
 
   /** Without a subcommand: the usage, as a usage error. */

@@ -1,9 +1,11 @@
 package io.pdu4j.cli;
 
+import io.pdu4j.api.DeviceInfo;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.json.DeviceJson;
+import java.io.PrintWriter;
 import java.time.LocalDateTime;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -17,8 +19,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description =
-        "Read a device's status now: every outlet's state, volts and watts, and its clock.")
+    description = {
+      "Read a device's status now: every outlet's state, volts and watts, and its clock.",
+      "With --server, URI is a device NAME of that server; its latest report is shown"
+          + " (exit code 4, with a warning, when the server has the device not connected)."
+    })
 final class StatusCommand implements Callable<Integer> {
   @Mixin DeviceArgs device;
 
@@ -29,19 +34,42 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
+    if (server.isPresent()) {
+      ServerClient.Status s = server.get().status(device.uri);
+      print(s.info(), s.status(), s.clock());
+      if (s.health().isPresent()) {
+        // the server answers with the last report it has; the exit code says it is not current
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(
+            "pdu4j: "
+                + TerminalText.safe(device.uri)
+                + " is "
+                + TerminalText.safeLines(s.health().get())
+                + "; shown is its last report, received "
+                + s.status().receivedAt());
+        err.flush();
+        return ExitCodes.UNREACHABLE;
+      }
+      return ExitCodes.OK;
+    }
     try (PowerRuntime runtime = device.runtime()) {
       PowerDevice pdu = runtime.open(device.uri);
       String address = pdu.info().address();
       DeviceStatus status = device.await(pdu.refresh(), "reading the status", address);
-      Optional<LocalDateTime> clock = clockOf(pdu, status);
-      String text =
-          json
-              ? StatusView.json(pdu.info(), status, clock)
-              : StatusView.table(pdu.info(), status, clock, Pdu4jCommand.style(spec));
-      spec.commandLine().getOut().println(text);
-      spec.commandLine().getOut().flush();
+      print(pdu.info(), status, clockOf(pdu, status));
       return ExitCodes.OK;
     }
+  }
+
+  /** The table or the JSON, alike from the device itself and from a server. */
+  private void print(DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
+    String text =
+        json
+            ? StatusView.json(info, status, clock)
+            : StatusView.table(info, status, clock, Pdu4jCommand.style(spec));
+    spec.commandLine().getOut().println(text);
+    spec.commandLine().getOut().flush();
   }
 
   /** The clock in the status, or the device's latest clock reading. */

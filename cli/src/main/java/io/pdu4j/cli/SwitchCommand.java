@@ -12,10 +12,14 @@ import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -93,6 +97,15 @@ abstract class SwitchCommand implements Callable<Integer> {
     Selection selection = Selection.parse(outlets);
     Style style = Pdu4jCommand.style(spec);
     PrintWriter out = spec.commandLine().getOut();
+    Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
+    if (server.isPresent()) {
+      try {
+        switchThrough(server.get(), selection, out, style);
+        return ExitCodes.OK;
+      } finally {
+        out.flush();
+      }
+    }
     try (PowerRuntime runtime = device.runtime()) {
       PowerDevice pdu = runtime.open(device.uri);
       int highest = selection.numbers().stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -167,15 +180,90 @@ abstract class SwitchCommand implements Callable<Integer> {
         }
       }
     }
+    requireAll(reported, target(), address);
+  }
+
+  /**
+   * Through a server's API: every outlet is checked against the device's latest report before the
+   * first is switched; each answer is the state the device confirmed.
+   */
+  private void switchThrough(
+      ServerClient server, Selection selection, PrintWriter out, Style style) {
+    String name = device.uri;
+    if (selection.all()) {
+      List<OutletStatus> reported = new ArrayList<>();
+      try {
+        reported.addAll(server.switchAll(name, target()).status().outlets());
+        reported.forEach(s -> out.println(line(s, style)));
+      } catch (UnsupportedCapabilityException noSingleCommand) {
+        for (OutletStatus o : server.status(name).status().outlets()) {
+          if (o.switchable()) {
+            OutletStatus s =
+                server.switchOutlet(
+                    name, Integer.toString(o.number()), action(), null, Duration.ZERO);
+            reported.add(s);
+            out.println(line(s, style));
+            out.flush();
+          }
+        }
+      }
+      requireAll(reported, target(), name);
+      return;
+    }
+    List<OutletStatus> known = server.status(name).status().outlets();
+    Map<String, OutletStatus> chosen = new LinkedHashMap<>();
+    for (int n : selection.numbers()) {
+      chosen.put(
+          Integer.toString(n),
+          known.stream()
+              .filter(o -> o.number() == n)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new InvalidArgumentException(
+                          name
+                              + " has no outlet "
+                              + n
+                              + "; its outlets are "
+                              + known.stream().map(o -> Integer.toString(o.number())).toList())));
+    }
+    for (String id : selection.ids()) {
+      OutletStatus o =
+          known.stream()
+              .filter(x -> x.id().equalsIgnoreCase(id))
+              .findFirst()
+              .orElseThrow(
+                  () -> new InvalidArgumentException(name + ": no outlet with id '" + id + "'"));
+      chosen.put(o.id(), o);
+    }
+    for (OutletStatus o : chosen.values()) {
+      if (!o.switchable()) {
+        throw new UnsupportedCapabilityException(
+            name + ": outlet " + o.number() + " (" + o.name() + ") cannot be switched");
+      }
+    }
+    for (String ref : chosen.keySet()) {
+      out.println(line(server.switchOutlet(name, ref, action(), null, Duration.ZERO), style));
+      out.flush();
+    }
+  }
+
+  /** The API's action: {@code on} or {@code off}. */
+  private String action() {
+    return target().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Fails unless every switchable outlet reported is in the target state. */
+  static void requireAll(List<OutletStatus> reported, OutletState target, String address) {
     List<String> unconfirmed =
         reported.stream()
-            .filter(s -> s.switchable() && s.state() != target())
+            .filter(s -> s.switchable() && s.state() != target)
             .map(s -> s.number() + " " + s.state())
             .toList();
     if (!unconfirmed.isEmpty()) {
       throw new StateNotConfirmedException(
           "asked for every outlet "
-              + target()
+              + target
               + " but afterwards the device reported "
               + (unconfirmed.size() == 1 ? "outlet " : "outlets ")
               + String.join(", ", unconfirmed),

@@ -42,6 +42,12 @@ class CliIT {
   }
 
   static Run pdu4j(String... args) throws IOException, InterruptedException {
+    return pdu4j(java.util.Map.of(), args);
+  }
+
+  /** Runs the jar with these variables added to the environment (PDU4J_SERVER unset unless so). */
+  static Run pdu4j(java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
@@ -50,12 +56,15 @@ class CliIT {
     Path out = Files.createTempFile("pdu4j-out", ".txt");
     Path err = Files.createTempFile("pdu4j-err", ".txt");
     try {
-      Process p =
+      ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().remove("PDU4J_SERVER");
+      pb.environment().remove("PDU4J_TOKEN");
+      pb.environment().putAll(env);
+      Process p = pb.start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("pdu4j " + String.join(" ", args) + " did not finish in 60 s");

@@ -29,7 +29,16 @@ class DemoIT {
         .containsPattern(
             "ok +av-rack connected: isotek:extron://127\\.0\\.0\\.1:\\d+/3\\?password=file:")
         .containsPattern("ok +pdu4j off office 0021ED[0-9A-F]{10}")
-        .containsPattern("ok +pdu4j on av-rack 3");
+        .containsPattern("ok +pdu4j on av-rack 3")
+        // the dashboard's URL, and a switch through the control API with the server's answer
+        .containsPattern("(?m)^ +dashboard at http://127\\.0\\.0\\.1:\\d+/$")
+        .containsPattern("ok +POST http://127\\.0\\.0\\.1:\\d+/api/v1/devices/rack/outlets/3/off")
+        .containsPattern(
+            "answer: \\{\"device\":\"rack\",\"action\":\"off\",\"outlet\":\\{\"number\":3,"
+                + "[^}]*\"state\":\"OFF\"")
+        .containsPattern("the simulator's own outlet 3 is OFF")
+        .containsPattern("ok +POST http://127\\.0\\.0\\.1:\\d+/api/v1/devices/rack/outlets/3/on")
+        .containsPattern("the simulator's own outlet 3 is ON");
     for (String device : new String[] {"rack", "office", "av-rack"}) {
       assertThat(out)
           .as("metrics of %s", device)
@@ -57,6 +66,8 @@ class DemoIT {
     }
     CliIT.Run r = CliIT.pdu4j("demo", "--once", "--metrics-port", Integer.toString(port));
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("ok   GET http://127.0.0.1:" + port + "/metrics");
+    assertThat(r.out())
+        .contains("ok   GET http://127.0.0.1:" + port + "/metrics")
+        .contains("dashboard at http://127.0.0.1:" + port + "/");
   }
 }

@@ -75,6 +75,15 @@ final class ServeProcess implements AutoCloseable {
     return new ServeProcess(p, err, Integer.parseInt(m.group(1)));
   }
 
+  /** The port of the control API, once serve logged it ({@code API at http://...}). */
+  int apiPort() throws IOException {
+    Pattern api = Pattern.compile("API at http://127\\.0\\.0\\.1:(\\d+)/api/v1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> api.matcher(log()).find());
+    Matcher m = api.matcher(log());
+    assertThat(m.find()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
   /** A GET of {@code path} on the HTTP server. */
   HttpResponse<String> get(String path) throws Exception {
     return http.send(

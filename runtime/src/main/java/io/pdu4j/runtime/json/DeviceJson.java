@@ -38,17 +38,19 @@ public final class DeviceJson {
   }
 
   /**
-   * The status as one JSON object: {@code device} (driver, model, serial, address), {@code input}
-   * (voltage, power), {@code outlets} (number, id, name, state, voltage, power, switchable) and
-   * {@code clock}; absent values are null.
+   * The status as one JSON object: {@code device} (driver, vendor, model, serial, firmware,
+   * address), {@code input} (voltage, power), {@code outlets} (number, id, name, state, voltage,
+   * power, switchable) and {@code clock}; absent values are null.
    */
   public static ObjectNode status(
       DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode device = root.putObject("device");
     device.put("driver", info.driver());
+    device.put("vendor", info.vendor());
     device.put("model", info.model());
     device.put("serial", info.serial().orElse(null));
+    device.put("firmware", info.firmware().orElse(null));
     device.put("address", info.address());
     ObjectNode input = root.putObject("input");
     Optional<PowerReading> reading = status.input();
