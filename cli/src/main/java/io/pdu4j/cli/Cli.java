@@ -45,7 +45,7 @@ final class Cli {
   }
 
   /** The commands that go through a server's API with {@code --server}. */
-  static final Set<String> THROUGH_SERVER = Set.of("status", "on", "off", "cycle");
+  static final Set<String> THROUGH_SERVER = Set.of("status", "on", "off", "cycle", "outlets");
 
   /** Runs the command; {@code --server} with a command that cannot use it is a usage error. */
   private static int execute(ParseResult parseResult) {

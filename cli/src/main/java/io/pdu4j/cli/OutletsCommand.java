@@ -7,15 +7,19 @@ import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletConfig;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.runtime.json.DeviceJson;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +38,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "List outlet settings (name, type, reset delay) and states, or change one outlet's.",
-      "Example: pdu4j outlets isotek:tcp://10.0.0.5:501 3 --name Router --type router --delay 10"
+      "Example: pdu4j outlets isotek:tcp://10.0.0.5:501 3 --name Router --type router --delay 10",
+      "With --server, URI is a device NAME of that server; a change needs an admin token."
     })
 final class OutletsCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +80,14 @@ final class OutletsCommand implements Callable<Integer> {
       throw new InvalidArgumentException("--delay must be 0 or more seconds, got " + delay);
     }
     PrintWriter out = spec.commandLine().getOut();
+    Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
+    if (server.isPresent()) {
+      try {
+        return throughServer(server.get(), change, newType, out);
+      } finally {
+        out.flush();
+      }
+    }
     try (PowerRuntime runtime = device.runtime()) {
       PowerDevice pdu = runtime.open(device.uri);
       String address = pdu.info().address();
@@ -98,18 +111,61 @@ final class OutletsCommand implements Callable<Integer> {
                 delay != null ? Duration.ofSeconds(delay) : now.resetDelay());
         device.await(o.configure(wanted), "configuring outlet " + o.number(), address);
       }
-      if (!json) {
-        out.println(
-            String.format(
-                Locale.ROOT, "%3s  %-8s  %-6s  %6s  %s", "#", "NAME", "TYPE", "DELAY", "STATE"));
-      }
+      heading(out);
       for (Outlet o : chosen) {
         OutletConfig c = device.await(o.config(), "reading outlet " + o.number(), address);
-        out.println(json ? json(o, c) : row(o, c));
+        out.println(json ? json(o.number(), c, o.state()) : row(o.number(), c, o.state()));
       }
       return ExitCodes.OK;
     } finally {
       out.flush();
+    }
+  }
+
+  /**
+   * The same listing and change through a server's API: its settings route reads (and, for an admin
+   * token, changes) each outlet; the device is a name of the server's configuration.
+   */
+  private int throughServer(
+      ServerClient server, boolean change, OutletType newType, PrintWriter out) {
+    List<String> chosen = new ArrayList<>();
+    if (number == null) {
+      for (OutletStatus o : server.status(device.uri).status().outlets()) {
+        chosen.add(Integer.toString(o.number()));
+      }
+    } else {
+      chosen.add(Integer.toString(number));
+    }
+    List<ServerClient.OutletSettings> rows = new ArrayList<>();
+    for (String outlet : chosen) {
+      ObjectNode body = null;
+      if (change) {
+        body = DeviceJson.object();
+        if (name != null) {
+          body.put("name", name);
+        }
+        if (newType != null) {
+          body.put("type", newType.name().toLowerCase(Locale.ROOT));
+        }
+        if (delay != null) {
+          body.put("delaySeconds", delay);
+        }
+      }
+      rows.add(server.outletSettings(device.uri, outlet, body));
+    }
+    heading(out);
+    for (ServerClient.OutletSettings r : rows) {
+      out.println(
+          json ? json(r.number(), r.config(), r.state()) : row(r.number(), r.config(), r.state()));
+    }
+    return ExitCodes.OK;
+  }
+
+  private void heading(PrintWriter out) {
+    if (!json) {
+      out.println(
+          String.format(
+              Locale.ROOT, "%3s  %-8s  %-6s  %6s  %s", "#", "NAME", "TYPE", "DELAY", "STATE"));
     }
   }
 
@@ -122,24 +178,24 @@ final class OutletsCommand implements Callable<Integer> {
     }
   }
 
-  static String row(Outlet o, OutletConfig c) {
+  static String row(int number, OutletConfig c, OutletState state) {
     return String.format(
         Locale.ROOT,
         "%3d  %-8s  %-6s  %5ds  %s",
-        o.number(),
+        number,
         TerminalText.safe(c.name()),
         c.type().name().toLowerCase(Locale.ROOT),
         c.resetDelay().getSeconds(),
-        o.state().name());
+        state.name());
   }
 
-  static String json(Outlet o, OutletConfig c) {
+  static String json(int number, OutletConfig c, OutletState state) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("number", o.number());
+    n.put("number", number);
     n.put("name", c.name());
     n.put("type", c.type().name().toLowerCase(Locale.ROOT));
     n.put("delaySeconds", c.resetDelay().getSeconds());
-    n.put("state", o.state().name());
+    n.put("state", state.name());
     try {
       return JSON.writeValueAsString(n);
     } catch (JsonProcessingException e) {

@@ -2,6 +2,7 @@ package io.pdu4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceInfo;
@@ -13,8 +14,10 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.LoginDeniedException;
 import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.PowerReading;
 import io.pdu4j.api.ProtocolException;
@@ -169,6 +172,37 @@ final class ServerClient {
             devicePath(device) + "/all/" + state.name().toLowerCase(Locale.ROOT),
             null,
             backstop(Duration.ZERO)));
+  }
+
+  /** An outlet's stored settings and its state, as the server's settings route answers them. */
+  record OutletSettings(int number, OutletConfig config, OutletState state) {}
+
+  /**
+   * {@code GET /api/v1/devices/{name}/outlets/{outlet}/settings}, or with {@code change} a {@code
+   * PUT} of it (name, type, delaySeconds; absent fields keep the device's value): the settings the
+   * device then reads back.
+   */
+  OutletSettings outletSettings(String device, String outlet, ObjectNode change) {
+    JsonNode n =
+        send(
+            change == null ? "GET" : "PUT",
+            devicePath(device) + "/outlets/" + segment(outlet) + "/settings",
+            change == null ? null : DeviceJson.write(change),
+            backstop(Duration.ZERO));
+    try {
+      if (!n.path("outlet").canConvertToInt() || !n.path("delaySeconds").canConvertToLong()) {
+        throw new IllegalArgumentException("no outlet number or delaySeconds");
+      }
+      return new OutletSettings(
+          n.path("outlet").asInt(),
+          new OutletConfig(
+              required(n, "name"),
+              OutletType.valueOf(required(n, "type").toUpperCase(Locale.ROOT)),
+              Duration.ofSeconds(n.path("delaySeconds").asLong())),
+          OutletState.parse(required(n, "state")));
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("the server's settings answer cannot be read: " + e.getMessage());
+    }
   }
 
   /** A {@code POST} of {@code path} (under the base) without a body: the server's JSON answer. */

@@ -92,7 +92,8 @@ class ServerOptionTest {
               new String[] {"schedule", "--server", url, "rack", "list"})) {
         Result r = run(Map.of(), args);
         assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("--server works with cycle, off, on, status, not with");
+        assertThat(r.err())
+            .contains("--server works with cycle, off, on, outlets, status, not with");
       }
       assertNothingConnects(s);
     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerCliIT {
   private static final String OPERATOR = "operator-token-0123456789abcdef";
   private static final String VIEWER = "viewer-token-0123456789abcdef01";
+  private static final String ADMIN = "admin-token-0123456789abcdef0123";
 
   @TempDir Path dir;
   private IsoTekSimulator sim;
@@ -45,6 +46,7 @@ class ServerCliIT {
             .start();
     Files.writeString(dir.resolve("operator.token"), OPERATOR + "\n");
     Files.writeString(dir.resolve("viewer.token"), VIEWER + "\n");
+    Files.writeString(dir.resolve("admin.token"), ADMIN + "\n");
     Path config =
         Files.writeString(
             dir.resolve("devices.yaml"),
@@ -63,6 +65,7 @@ class ServerCliIT {
                 tokens:
                   ci: { token: "file:./operator.token", role: operator }
                   grafana: { token: "file:./viewer.token", role: viewer }
+                  ops: { token: "file:./admin.token", role: admin }
             """
                 .formatted(sim.port()));
     serve = ServeProcess.start(config);
@@ -179,6 +182,32 @@ class ServerCliIT {
     assertThat(sim.outletState(3)).isTrue();
     assertThat(switchCommands()).isEqualTo(before);
     assertThat(serve.log()).doesNotContain(wrong).doesNotContain(VIEWER);
+  }
+
+  @Test
+  void outletSettingsThroughTheServerAreTheDirectCommandsAndAChangeNeedsAnAdmin() throws Exception {
+    String uri = "isotek:tcp://127.0.0.1:" + sim.port();
+    CliIT.Run listed = CliIT.pdu4j(token(VIEWER), "--server", server, "outlets", "rack");
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    CliIT.Run direct = CliIT.pdu4j("outlets", uri);
+    assertThat(listed.out()).isEqualTo(direct.out());
+    assertThat(listed.out().lines().count()).isEqualTo(9);
+
+    CliIT.Run refused =
+        CliIT.pdu4j(token(OPERATOR), "--server", server, "outlets", "rack", "3", "--name", "Lab");
+    assertThat(refused.exit()).as(refused.err()).isEqualTo(3);
+    assertThat(refused.err()).contains("HTTP 403");
+    assertThat(sim.commandsReceived()).noneMatch(c -> c.contains("Lab"));
+
+    CliIT.Run changed =
+        CliIT.pdu4j(
+            token(ADMIN), "--server", server, "outlets", "rack", "3", "--name", "Lab", "--json");
+    assertThat(changed.exit()).as(changed.err()).isZero();
+    assertThat(changed.out()).contains("\"number\":3").contains("\"name\":\"Lab\"");
+    CliIT.Run reread = CliIT.pdu4j("outlets", uri, "3");
+    assertThat(reread.out())
+        .as("the device itself keeps the new name")
+        .containsPattern("(?m)^\\s+3\\s+Lab\\s");
   }
 
   @Test
