@@ -1,7 +1,6 @@
 package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
-import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
@@ -52,8 +51,6 @@ public final class ExtronTunnelLink extends SisTunnelLink {
   private final SisReplies replies;
 
   private State state = State.CLOSED;
-  private Session session;
-  private CompletableFuture<Void> opening;
   private CommandQueue<SisReplyReader.Reply> queue;
   private ScheduledFuture<?> keepAliveTimer;
   private ScheduledFuture<?> loginTimer;
@@ -100,11 +97,6 @@ public final class ExtronTunnelLink extends SisTunnelLink {
     state = State.LOGIN;
     replies.reset();
     return true;
-  }
-
-  @Override
-  boolean stillOpening(CompletableFuture<Void> result) {
-    return opening == result && session == null;
   }
 
   /** Opens the Telnet session, which logs in with {@code password} (null: none configured). */
@@ -155,16 +147,10 @@ public final class ExtronTunnelLink extends SisTunnelLink {
         banner.map(b -> b.model() + " firmware " + b.firmware()).orElse("the IPCP"));
     replies.reset();
     queue =
-        new CommandQueue<>(
-            describe,
-            executor,
-            options.queueCapacity(),
-            options.commandTimeout(),
-            Duration.ofMillis(200),
+        newQueue(
             this::write,
-            r -> LOG.debug("{}: discarded {} bytes outside a reply", describe, r.data().length),
-            null);
-    queue.linkUp();
+            (SisReplyReader.Reply r) ->
+                LOG.debug("{}: discarded {} bytes outside a reply", describe, r.data().length));
     lastSentNanos = System.nanoTime();
     long every = Math.max(1, settings.keepAlive().toMillis() / 4);
     keepAliveTimer =
@@ -179,7 +165,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   /** Gives the port its serial settings before the link is up; a wrong answer fails the open. */
   private void setUpSerial(SerialSetup serial) {
-    Session s = session;
+    LinkListener s = session;
     String command = new String(serial.command(settings.comPort()), StandardCharsets.ISO_8859_1);
     queue
         .submit(replies.line(command))
@@ -188,20 +174,9 @@ public final class ExtronTunnelLink extends SisTunnelLink {
               if (session != s || state != State.SETUP) {
                 return;
               }
-              if (t != null) {
-                failOpen(
-                    asDeviceException(
-                        t,
-                        "serial setup " + serial.value() + " of port " + settings.comPort(),
-                        describe));
-              } else if (serial.mismatch(settings.comPort(), answer).isPresent()) {
-                failOpen(
-                    new DeviceRejectedException(
-                        serial.mismatch(settings.comPort(), answer).get(),
-                        describe,
-                        PowerDeviceException.printable(command),
-                        answer,
-                        null));
+              Optional<PowerDeviceException> failure = serialSetupFailure(serial, t, answer);
+              if (failure.isPresent()) {
+                failOpen(failure.get());
               } else {
                 LOG.info("{}: port set to {}", describe, serial.value());
                 up();
@@ -211,12 +186,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   private void up() {
     state = State.UP;
-    CompletableFuture<Void> f = opening;
-    opening = null;
-    listener.onUp();
-    if (f != null) {
-      f.complete(null);
-    }
+    completeOpen();
   }
 
   /** The Telnet session of one open: the login, then replies. */
@@ -322,10 +292,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   private void closeQueue(PowerDeviceException cause) {
     if (queue != null) {
-      if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
-        queue.linkDown(cause.getMessage());
-      }
-      queue.close();
+      closeQueue(queue, cause);
       queue = null;
     }
   }

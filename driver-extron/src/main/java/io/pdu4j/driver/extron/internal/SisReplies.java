@@ -152,10 +152,7 @@ final class SisReplies {
 
     @Override
     public String describe() {
-      return "send-data-string to port "
-          + settings.comPort()
-          + ": "
-          + PowerDeviceException.printable(new String(data, StandardCharsets.ISO_8859_1));
+      return SisTunnelLink.sendDataText(settings, data);
     }
 
     @Override
