@@ -88,15 +88,6 @@ public final class ExtronHttpLink extends SisTunnelLink {
     return true;
   }
 
-  @Override
-  void failOpen(PowerDeviceException failure) {
-    CompletableFuture<Void> f = opening;
-    opening = null;
-    if (f != null) {
-      f.completeExceptionally(failure);
-    }
-  }
-
   private String basic(String password) {
     return "Authorization: Basic "
         + Base64.getEncoder()
@@ -181,18 +172,14 @@ public final class ExtronHttpLink extends SisTunnelLink {
       session = null;
       boolean wasUp = up;
       up = false;
-      CompletableFuture<Void> f = opening;
-      opening = null;
-      if (f != null) {
-        f.completeExceptionally(
-            new DeviceUnreachableException(
-                "the IPCP closed the connection while opening: "
-                    + (cause == null ? "closed" : cause.getMessage()),
-                describe,
-                null,
-                null,
-                cause));
-      }
+      failOpen(
+          new DeviceUnreachableException(
+              "the IPCP closed the connection while opening: "
+                  + (cause == null ? "closed" : cause.getMessage()),
+              describe,
+              null,
+              null,
+              cause));
       rx.reset();
       if (queue != null) {
         closeQueue(queue, cause);
@@ -234,15 +221,13 @@ public final class ExtronHttpLink extends SisTunnelLink {
                 ready();
                 return;
               }
-              CompletableFuture<Void> f = opening;
-              opening = null;
               session = null;
               if (queue != null) {
                 queue.close();
                 queue = null;
               }
               inner.close();
-              f.completeExceptionally(failure.get());
+              failOpen(failure.get());
             });
   }
 
@@ -363,11 +348,8 @@ public final class ExtronHttpLink extends SisTunnelLink {
     CompletableFuture<Void> result = new CompletableFuture<>();
     run(
         () -> {
-          if (session == null && opening != null) { // still reading the secret
-            CompletableFuture<Void> f = opening;
-            opening = null;
-            f.completeExceptionally(
-                new DeviceClosedException("closed while opening", describe, null, null, null));
+          if (session == null) { // still reading the secret, if opening
+            failOpen(new DeviceClosedException("closed while opening", describe, null, null, null));
           }
           inner.close().whenComplete((v, t) -> result.complete(null));
         },

@@ -120,17 +120,13 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   @Override
   void failOpen(PowerDeviceException failure) {
-    CompletableFuture<Void> f = opening;
-    opening = null;
     state = State.CLOSED;
     session = null;
     cancelTimers();
     replies.reset();
     closeQueue(failure);
     inner.close();
-    if (f != null) {
-      f.completeExceptionally(failure);
-    }
+    super.failOpen(failure);
   }
 
   private void loggedIn(String level) {
@@ -389,16 +385,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
             result.completeExceptionally(notOpen(sis));
             return;
           }
-          queue
-              .submit(replies.line(sis))
-              .whenComplete(
-                  (r, t) -> {
-                    if (t != null) {
-                      result.completeExceptionally(PowerDeviceException.unwrap(t));
-                    } else {
-                      result.complete(r);
-                    }
-                  });
+          forward(queue.submit(replies.line(sis)), result);
         },
         result);
     return result;

@@ -132,8 +132,14 @@ abstract class SisTunnelLink implements Link {
   /** Connects (and logs in) with {@code password}, null when none is configured. */
   abstract void connect(CompletableFuture<Void> result, String password);
 
-  /** Fails the open under way with {@code failure}. */
-  abstract void failOpen(PowerDeviceException failure);
+  /** Fails the open under way, if any, with {@code failure}. */
+  void failOpen(PowerDeviceException failure) {
+    CompletableFuture<Void> f = opening;
+    opening = null;
+    if (f != null) {
+      f.completeExceptionally(failure);
+    }
+  }
 
   /** The link is up (the subclass has marked it so): tells the listener, completes the open. */
   final void completeOpen() {
@@ -243,6 +249,18 @@ abstract class SisTunnelLink implements Link {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Completes {@code to} as {@code stage} completes, with its failure unwrapped. */
+  static <T> void forward(CompletionStage<T> stage, CompletableFuture<T> to) {
+    stage.whenComplete(
+        (v, t) -> {
+          if (t != null) {
+            to.completeExceptionally(PowerDeviceException.unwrap(t));
+          } else {
+            to.complete(v);
+          }
+        });
+  }
 
   /** Runs {@code task} on the executor; what it throws, or a shut-down executor, fails result. */
   final void run(Runnable task, CompletableFuture<?> result) {
