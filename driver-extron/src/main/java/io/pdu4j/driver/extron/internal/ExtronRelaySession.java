@@ -50,6 +50,8 @@ public final class ExtronRelaySession implements DeviceSession {
   private boolean closed;
   // cycles in their off time: shutdown() fails them, since their timer will not switch back on
   private final Set<CompletableFuture<OutletStatus>> cyclesOff = new HashSet<>();
+  // completes when no cycle holds the relays: until then, other commands wait (see cycle())
+  private CompletableFuture<Void> cyclesDone = CompletableFuture.completedFuture(null);
 
   /** The session for {@code context}'s IPCP; does no I/O. */
   public ExtronRelaySession(DriverContext context) {
@@ -132,7 +134,7 @@ public final class ExtronRelaySession implements DeviceSession {
       chain =
           chain.thenCompose(
               list ->
-                  read(relay)
+                  read(relay, false)
                       .thenApply(
                           s -> {
                             list.add(s);
@@ -171,10 +173,17 @@ public final class ExtronRelaySession implements DeviceSession {
     report(DeviceStatus.of(context.clock().instant(), list));
   }
 
-  private CompletionStage<OutletStatus> read(int relay) {
+  /**
+   * Sends a SIS command, once no cycle holds the relays unless it is {@code cycling}'s own: nothing
+   * else is sent between a cycle's off and on.
+   */
+  private CompletionStage<String> command(String sis, boolean cycling) {
+    return cycling ? tunnel.command(sis) : cyclesDone.thenCompose(x -> tunnel.command(sis));
+  }
+
+  private CompletionStage<OutletStatus> read(int relay, boolean cycling) {
     String command = relay + "O";
-    return tunnel
-        .command(command)
+    return command(command, cycling)
         .thenApply(
             answer -> {
               String a = answer.trim();
@@ -192,16 +201,15 @@ public final class ExtronRelaySession implements DeviceSession {
 
   @Override
   public CompletionStage<OutletStatus> switchOutlet(int relay, OutletState state) {
-    return switchRelay(relay, state == OutletState.ON);
+    return switchRelay(relay, state == OutletState.ON, false);
   }
 
-  private CompletionStage<OutletStatus> switchRelay(int relay, boolean on) {
+  private CompletionStage<OutletStatus> switchRelay(int relay, boolean on, boolean cycling) {
     String command = relay + "*" + (on ? 1 : 0) + "O";
     OutletState wanted = on ? OutletState.ON : OutletState.OFF;
     switches++;
-    return tunnel
-        .command(command)
-        .thenCompose(answer -> read(relay))
+    return command(command, cycling)
+        .thenCompose(answer -> read(relay, cycling))
         .thenApply(
             s -> {
               if (s.state() != wanted) {
@@ -219,14 +227,17 @@ public final class ExtronRelaySession implements DeviceSession {
     CompletionStage<OutletStatus> chain = CompletableFuture.completedFuture(null);
     for (int n = 1; n <= RELAYS; n++) {
       int relay = n;
-      chain = chain.thenCompose(x -> switchRelay(relay, state == OutletState.ON));
+      chain = chain.thenCompose(x -> switchRelay(relay, state == OutletState.ON, false));
     }
     return chain.thenCompose(x -> refresh());
   }
 
   /**
    * Opens the relay (confirmed), waits {@code offTime} on the device's thread and closes it
-   * (confirmed). A relay has no reset delay of its own: an off time is needed.
+   * (confirmed). A relay has no reset delay of its own: an off time is needed. Like one exchange of
+   * a command queue, it holds the relays: nothing else is sent from its off to its on (the polls,
+   * the commands asked meanwhile and a second cycle wait, then run in turn), only the tunnel's
+   * keep-alive {@code Q}, which touches no relay, when the off time is longer than the keep-alive.
    */
   @Override
   public CompletionStage<OutletStatus> cycle(int relay, Duration offTime) {
@@ -239,7 +250,15 @@ public final class ExtronRelaySession implements DeviceSession {
               null,
               null));
     }
-    return switchRelay(relay, false).thenCompose(off -> secondHalf(relay, offTime));
+    CompletableFuture<Void> held = new CompletableFuture<>();
+    CompletionStage<OutletStatus> cycle =
+        cyclesDone.thenCompose(
+            x ->
+                switchRelay(relay, false, true)
+                    .thenCompose(off -> secondHalf(relay, offTime))
+                    .whenComplete((s, t) -> held.complete(null)));
+    cyclesDone = held;
+    return cycle;
   }
 
   private CompletionStage<OutletStatus> secondHalf(int relay, Duration offTime) {
@@ -256,15 +275,7 @@ public final class ExtronRelaySession implements DeviceSession {
           .schedule(
               () -> {
                 if (!on.isDone()) {
-                  switchRelay(relay, true)
-                      .whenComplete(
-                          (s, t) -> {
-                            if (t != null) {
-                              on.completeExceptionally(PowerDeviceException.unwrap(t));
-                            } else {
-                              on.complete(s);
-                            }
-                          });
+                  SisTunnelLink.forward(switchRelay(relay, true, true), on);
                 }
               },
               offTime.toNanos(),
