@@ -1,5 +1,6 @@
 package io.pdu4j.driver.extron.internal;
 
+import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceInfo;
@@ -52,6 +53,7 @@ public final class ExtronRelaySession implements DeviceSession {
   private final Set<CompletableFuture<OutletStatus>> cyclesOff = new HashSet<>();
   // completes when no cycle holds the relays: until then, other commands wait (see cycle())
   private CompletableFuture<Void> cyclesDone = CompletableFuture.completedFuture(null);
+  private int waiting; // commands waiting for cyclesDone: at most the queue's capacity
 
   /** The session for {@code context}'s IPCP; does no I/O. */
   public ExtronRelaySession(DriverContext context) {
@@ -127,22 +129,14 @@ public final class ExtronRelaySession implements DeviceSession {
   @Override
   public CompletionStage<DeviceStatus> refresh() {
     long switchesBefore = switches;
-    CompletionStage<List<OutletStatus>> chain =
-        CompletableFuture.completedFuture(new ArrayList<>());
+    List<OutletStatus> list = new ArrayList<>(RELAYS); // filled in turn on the device's thread
+    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     for (int n = 1; n <= RELAYS; n++) {
       int relay = n;
-      chain =
-          chain.thenCompose(
-              list ->
-                  read(relay, false)
-                      .thenApply(
-                          s -> {
-                            list.add(s);
-                            return list;
-                          }));
+      chain = chain.thenCompose(x -> read(relay, false)).thenAccept(list::add);
     }
     return chain.thenApply(
-        list -> {
+        x -> {
           DeviceStatus status = DeviceStatus.of(context.clock().instant(), list);
           if (switches == switchesBefore) {
             report(status);
@@ -178,7 +172,25 @@ public final class ExtronRelaySession implements DeviceSession {
    * else is sent between a cycle's off and on.
    */
   private CompletionStage<String> command(String sis, boolean cycling) {
-    return cycling ? tunnel.command(sis) : cyclesDone.thenCompose(x -> tunnel.command(sis));
+    if (cycling || cyclesDone.isDone()) {
+      return tunnel.command(sis);
+    }
+    int capacity = context.options().queueCapacity();
+    if (waiting >= capacity) {
+      return CompletableFuture.failedFuture(
+          new DeviceBusyException(
+              "command queue full (" + capacity + " wait for a cycle's on)",
+              device,
+              sis,
+              null,
+              null));
+    }
+    waiting++;
+    return cyclesDone.thenCompose(
+        x -> {
+          waiting--;
+          return tunnel.command(sis);
+        });
   }
 
   private CompletionStage<OutletStatus> read(int relay, boolean cycling) {
@@ -250,14 +262,11 @@ public final class ExtronRelaySession implements DeviceSession {
               null,
               null));
     }
-    CompletableFuture<Void> held = new CompletableFuture<>();
     CompletionStage<OutletStatus> cycle =
         cyclesDone.thenCompose(
-            x ->
-                switchRelay(relay, false, true)
-                    .thenCompose(off -> secondHalf(relay, offTime))
-                    .whenComplete((s, t) -> held.complete(null)));
-    cyclesDone = held;
+            x -> switchRelay(relay, false, true).thenCompose(off -> secondHalf(relay, offTime)));
+    // however the cycle ends, what waits for it goes on
+    cyclesDone = cycle.<Void>handle((s, t) -> null).toCompletableFuture();
     return cycle;
   }
 
