@@ -11,6 +11,7 @@ import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.name.Named;
 import com.google.inject.name.Names;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pdu4j.runtime.internal.Providers;
 import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.runtime.internal.RuntimeSettings;
 import io.pdu4j.spi.DeviceOptions;
@@ -164,6 +165,7 @@ public final class PowerModule extends AbstractModule {
     settings.drivers().forEach(d -> drivers.addBinding().toInstance(d));
     Multibinder<TransportProvider> transports = transportBinder(binder()).permitDuplicates();
     settings.transports().forEach(t -> transports.addBinding().toInstance(t));
+    bind(Providers.class).in(Scopes.SINGLETON);
     bind(RuntimeCore.class).in(Scopes.SINGLETON);
     bind(PowerRuntime.class).to(DefaultPowerRuntime.class).in(Scopes.SINGLETON);
   }

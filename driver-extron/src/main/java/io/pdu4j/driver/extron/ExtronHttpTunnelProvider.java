@@ -1,12 +1,9 @@
 package io.pdu4j.driver.extron;
 
 import io.pdu4j.driver.extron.internal.ExtronHttpLink;
-import io.pdu4j.driver.extron.internal.InnerTcp;
 import io.pdu4j.driver.extron.internal.TunnelSettings;
-import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
 import java.util.Set;
 
 /**
@@ -17,27 +14,12 @@ import java.util.Set;
  * Basic authentication for {@code user} (default {@code admin}), an assumption not checked against
  * a real unit.
  */
-public final class ExtronHttpTunnelProvider implements TransportProvider {
-
-  /** Found by {@link java.util.ServiceLoader}. */
-  public ExtronHttpTunnelProvider() {}
-
+public final class ExtronHttpTunnelProvider extends TunnelTransport {
   private static final int HTTP_PORT = 80;
 
-  @Override
-  public String scheme() {
-    return "extron+http";
-  }
-
-  @Override
-  public String description() {
-    return "a serial device on a port of an Extron IPCP, through SIS send-data-string over HTTP";
-  }
-
-  /** The path is the IPCP port the device is on: {@code /3} for COM3. */
-  @Override
-  public boolean readsPath() {
-    return true;
+  /** Found by {@link java.util.ServiceLoader}. */
+  public ExtronHttpTunnelProvider() {
+    super("extron+http", "HTTP", HTTP_PORT);
   }
 
   @Override
@@ -46,11 +28,7 @@ public final class ExtronHttpTunnelProvider implements TransportProvider {
   }
 
   @Override
-  public Link create(DeviceAddress address, TransportContext context) {
-    InnerTcp.requireStream("extron+http", address, context);
-    TunnelSettings settings =
-        TunnelSettings.from(address, context.requirements().replyTerminator(), HTTP_PORT);
-    Link inner = InnerTcp.create("extron+http", context, settings, HTTP_PORT);
-    return new ExtronHttpLink(inner, settings, context.options());
+  Link tunnel(Link inner, TunnelSettings settings, DeviceOptions options) {
+    return new ExtronHttpLink(inner, settings, options);
   }
 }

@@ -1,13 +1,10 @@
 package io.pdu4j.driver.extron;
 
 import io.pdu4j.driver.extron.internal.ExtronTunnelLink;
-import io.pdu4j.driver.extron.internal.InnerTcp;
 import io.pdu4j.driver.extron.internal.TunnelSettings;
-import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
 import java.util.Set;
 
 /**
@@ -26,25 +23,10 @@ import java.util.Set;
  * without one a reply ends after CR LF and quiet. The link does not carry unsolicited data. Its
  * inner Telnet link comes from the {@code tcp} transport.
  */
-public final class ExtronTunnelProvider implements TransportProvider {
-
+public final class ExtronTunnelProvider extends TunnelTransport {
   /** Found by {@link java.util.ServiceLoader}. */
-  public ExtronTunnelProvider() {}
-
-  @Override
-  public String scheme() {
-    return "extron";
-  }
-
-  @Override
-  public String description() {
-    return "a serial device on a port of an Extron IPCP, through SIS send-data-string over Telnet";
-  }
-
-  /** The path is the IPCP port the device is on: {@code /3} for COM3. */
-  @Override
-  public boolean readsPath() {
-    return true;
+  public ExtronTunnelProvider() {
+    super("extron", "Telnet", TunnelSettings.DEFAULT_PORT);
   }
 
   @Override
@@ -53,11 +35,7 @@ public final class ExtronTunnelProvider implements TransportProvider {
   }
 
   @Override
-  public Link create(DeviceAddress address, TransportContext context) {
-    InnerTcp.requireStream("extron", address, context);
-    TunnelSettings settings =
-        TunnelSettings.from(address, context.requirements().replyTerminator());
-    Link inner = InnerTcp.create("extron", context, settings, TunnelSettings.DEFAULT_PORT);
-    return new ExtronTunnelLink(inner, settings, context.options());
+  Link tunnel(Link inner, TunnelSettings settings, DeviceOptions options) {
+    return new ExtronTunnelLink(inner, settings, options);
   }
 }

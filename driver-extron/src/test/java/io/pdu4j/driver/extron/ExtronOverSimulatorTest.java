@@ -9,8 +9,10 @@ import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.driver.extron.internal.RecordingListener;
 import io.pdu4j.sim.extron.ExtronSimulator;
@@ -398,6 +400,43 @@ class ExtronOverSimulatorTest {
     } finally {
       relays.close();
     }
+  }
+
+  /**
+   * Nothing is sent between a cycle's off and its on but the off's read-back: not the polls, nor a
+   * refresh or a switch asked meanwhile, which wait for the on and then run.
+   */
+  @Test
+  void nothingIsSentBetweenACyclesOffAndOn() throws Exception {
+    sim = ipcp().build().start();
+    PowerDevice relays = get(relays("poll=100ms"));
+    try {
+      get(relays.outlet(4).switchOn());
+      long polled = count("1O");
+      await().until(() -> count("1O") >= polled + 2); // polling runs
+      CompletionStage<OutletStatus> cycle = relays.outlet(4).cycle(Duration.ofSeconds(1));
+      await().until(() -> !sim.relay(4));
+      CompletionStage<DeviceStatus> refresh = relays.refresh();
+      CompletionStage<OutletStatus> other = relays.outlet(2).switchOn();
+      assertThat(get(cycle).state()).isEqualTo(OutletState.ON);
+      DeviceStatus refreshed = get(refresh);
+      assertThat(get(other).state()).isEqualTo(OutletState.ON);
+      List<String> sent = sim.commandsReceived();
+      int off = sent.lastIndexOf("4*0O");
+      int on = sent.lastIndexOf("4*1O");
+      assertThat(off).isNotNegative().isLessThan(on);
+      assertThat(sent.subList(off + 1, on))
+          .as("sent between the off and the on")
+          .containsExactly("4O");
+      assertThat(sent.subList(on + 1, sent.size())).contains("2*1O", "1O");
+      assertThat(refreshed.outlet(4).orElseThrow().state()).isEqualTo(OutletState.ON);
+    } finally {
+      relays.close();
+    }
+  }
+
+  private long count(String command) {
+    return sim.commandsReceived().stream().filter(command::equals).count();
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
-import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.LoginDeniedException;
@@ -16,7 +15,6 @@ import io.pdu4j.spi.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
@@ -37,10 +35,8 @@ import java.util.concurrent.CompletionStage;
 public final class ExtronHttpLink extends SisTunnelLink {
   private static final int MAX_RESPONSE = 16384;
 
-  private Inner session;
   private CommandQueue<Response> queue;
   private boolean up;
-  private CompletableFuture<Void> opening;
   private String authorization;
   private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
 
@@ -92,20 +88,6 @@ public final class ExtronHttpLink extends SisTunnelLink {
     return true;
   }
 
-  @Override
-  boolean stillOpening(CompletableFuture<Void> result) {
-    return opening == result && session == null;
-  }
-
-  @Override
-  void failOpen(PowerDeviceException failure) {
-    CompletableFuture<Void> f = opening;
-    opening = null;
-    if (f != null) {
-      f.completeExceptionally(failure);
-    }
-  }
-
   private String basic(String password) {
     return "Authorization: Basic "
         + Base64.getEncoder()
@@ -141,17 +123,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
       }
       up = true;
       rx.reset();
-      queue =
-          new CommandQueue<>(
-              describe,
-              executor(),
-              options.queueCapacity(),
-              options.commandTimeout(),
-              Duration.ofMillis(200),
-              inner::send,
-              r -> {},
-              null);
-      queue.linkUp();
+      queue = newQueue(inner::send, r -> {});
       if (settings.serial().isPresent()) {
         setUpSerial(this, settings.serial().get());
       } else {
@@ -200,24 +172,17 @@ public final class ExtronHttpLink extends SisTunnelLink {
       session = null;
       boolean wasUp = up;
       up = false;
-      CompletableFuture<Void> f = opening;
-      opening = null;
-      if (f != null) {
-        f.completeExceptionally(
-            new DeviceUnreachableException(
-                "the IPCP closed the connection while opening: "
-                    + (cause == null ? "closed" : cause.getMessage()),
-                describe,
-                null,
-                null,
-                cause));
-      }
+      failOpen(
+          new DeviceUnreachableException(
+              "the IPCP closed the connection while opening: "
+                  + (cause == null ? "closed" : cause.getMessage()),
+              describe,
+              null,
+              null,
+              cause));
       rx.reset();
       if (queue != null) {
-        if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
-          queue.linkDown(cause == null ? "closed" : cause.getMessage());
-        }
-        queue.close(); // fails what is left with DeviceClosedException
+        closeQueue(queue, cause);
         queue = null;
       }
       if (wasUp) {
@@ -236,20 +201,14 @@ public final class ExtronHttpLink extends SisTunnelLink {
 
   private void ready() {
     up = true;
-    CompletableFuture<Void> f = opening;
-    opening = null;
-    listener.onUp();
-    if (f != null) {
-      f.complete(null);
-    }
+    completeOpen();
   }
 
   /** Gives the port its serial settings before the link is up; a wrong answer fails the open. */
   private void setUpSerial(Inner s, SerialSetup serial) {
     byte[] command = serial.command(settings.comPort());
-    String sent = PowerDeviceException.printable(new String(command, StandardCharsets.ISO_8859_1));
     queue
-        .submit(new Get(httpGet(command), null, "serial setup " + sent))
+        .submit(new Get(httpGet(command), null, "serial setup " + printable(command)))
         .whenComplete(
             (body, t) -> {
               if (session != s || opening == null) {
@@ -257,28 +216,18 @@ public final class ExtronHttpLink extends SisTunnelLink {
               }
               String answer =
                   body == null ? null : new String(body, StandardCharsets.ISO_8859_1).strip();
-              if (t == null && serial.mismatch(settings.comPort(), answer).isEmpty()) {
+              Optional<PowerDeviceException> failure = serialSetupFailure(serial, t, answer);
+              if (failure.isEmpty()) {
                 ready();
                 return;
               }
-              Throwable c = t == null ? null : PowerDeviceException.unwrap(t);
-              CompletableFuture<Void> f = opening;
-              opening = null;
               session = null;
               if (queue != null) {
                 queue.close();
                 queue = null;
               }
               inner.close();
-              f.completeExceptionally(
-                  c instanceof PowerDeviceException p
-                      ? p
-                      : new DeviceRejectedException(
-                          serial.mismatch(settings.comPort(), answer).orElseThrow(),
-                          describe,
-                          sent,
-                          answer,
-                          c));
+              failOpen(failure.get());
             });
   }
 
@@ -353,10 +302,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
       if (data == null) {
         return what;
       }
-      return "web send-data-string to port "
-          + settings.comPort()
-          + ": "
-          + PowerDeviceException.printable(new String(data, StandardCharsets.ISO_8859_1));
+      return "web " + sendDataText(settings, data);
     }
 
     @Override
@@ -402,11 +348,8 @@ public final class ExtronHttpLink extends SisTunnelLink {
     CompletableFuture<Void> result = new CompletableFuture<>();
     run(
         () -> {
-          if (session == null && opening != null) { // still reading the secret
-            CompletableFuture<Void> f = opening;
-            opening = null;
-            f.completeExceptionally(
-                new DeviceClosedException("closed while opening", describe, null, null, null));
+          if (session == null) { // still reading the secret, if opening
+            failOpen(new DeviceClosedException("closed while opening", describe, null, null, null));
           }
           inner.close().whenComplete((v, t) -> result.complete(null));
         },

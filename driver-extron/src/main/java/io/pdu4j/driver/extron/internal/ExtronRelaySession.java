@@ -1,5 +1,6 @@
 package io.pdu4j.driver.extron.internal;
 
+import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceInfo;
@@ -50,6 +51,9 @@ public final class ExtronRelaySession implements DeviceSession {
   private boolean closed;
   // cycles in their off time: shutdown() fails them, since their timer will not switch back on
   private final Set<CompletableFuture<OutletStatus>> cyclesOff = new HashSet<>();
+  // completes when no cycle holds the relays: until then, other commands wait (see cycle())
+  private CompletableFuture<Void> cyclesDone = CompletableFuture.completedFuture(null);
+  private int waiting; // commands waiting for cyclesDone: at most the queue's capacity
 
   /** The session for {@code context}'s IPCP; does no I/O. */
   public ExtronRelaySession(DriverContext context) {
@@ -125,22 +129,14 @@ public final class ExtronRelaySession implements DeviceSession {
   @Override
   public CompletionStage<DeviceStatus> refresh() {
     long switchesBefore = switches;
-    CompletionStage<List<OutletStatus>> chain =
-        CompletableFuture.completedFuture(new ArrayList<>());
+    List<OutletStatus> list = new ArrayList<>(RELAYS); // filled in turn on the device's thread
+    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     for (int n = 1; n <= RELAYS; n++) {
       int relay = n;
-      chain =
-          chain.thenCompose(
-              list ->
-                  read(relay)
-                      .thenApply(
-                          s -> {
-                            list.add(s);
-                            return list;
-                          }));
+      chain = chain.thenCompose(x -> read(relay, false)).thenAccept(list::add);
     }
     return chain.thenApply(
-        list -> {
+        x -> {
           DeviceStatus status = DeviceStatus.of(context.clock().instant(), list);
           if (switches == switchesBefore) {
             report(status);
@@ -171,10 +167,35 @@ public final class ExtronRelaySession implements DeviceSession {
     report(DeviceStatus.of(context.clock().instant(), list));
   }
 
-  private CompletionStage<OutletStatus> read(int relay) {
+  /**
+   * Sends a SIS command, once no cycle holds the relays unless it is {@code cycling}'s own: nothing
+   * else is sent between a cycle's off and on.
+   */
+  private CompletionStage<String> command(String sis, boolean cycling) {
+    if (cycling || cyclesDone.isDone()) {
+      return tunnel.command(sis);
+    }
+    int capacity = context.options().queueCapacity();
+    if (waiting >= capacity) {
+      return CompletableFuture.failedFuture(
+          new DeviceBusyException(
+              "command queue full (" + capacity + " wait for a cycle's on)",
+              device,
+              sis,
+              null,
+              null));
+    }
+    waiting++;
+    return cyclesDone.thenCompose(
+        x -> {
+          waiting--;
+          return tunnel.command(sis);
+        });
+  }
+
+  private CompletionStage<OutletStatus> read(int relay, boolean cycling) {
     String command = relay + "O";
-    return tunnel
-        .command(command)
+    return command(command, cycling)
         .thenApply(
             answer -> {
               String a = answer.trim();
@@ -192,16 +213,15 @@ public final class ExtronRelaySession implements DeviceSession {
 
   @Override
   public CompletionStage<OutletStatus> switchOutlet(int relay, OutletState state) {
-    return switchRelay(relay, state == OutletState.ON);
+    return switchRelay(relay, state == OutletState.ON, false);
   }
 
-  private CompletionStage<OutletStatus> switchRelay(int relay, boolean on) {
+  private CompletionStage<OutletStatus> switchRelay(int relay, boolean on, boolean cycling) {
     String command = relay + "*" + (on ? 1 : 0) + "O";
     OutletState wanted = on ? OutletState.ON : OutletState.OFF;
     switches++;
-    return tunnel
-        .command(command)
-        .thenCompose(answer -> read(relay))
+    return command(command, cycling)
+        .thenCompose(answer -> read(relay, cycling))
         .thenApply(
             s -> {
               if (s.state() != wanted) {
@@ -219,14 +239,17 @@ public final class ExtronRelaySession implements DeviceSession {
     CompletionStage<OutletStatus> chain = CompletableFuture.completedFuture(null);
     for (int n = 1; n <= RELAYS; n++) {
       int relay = n;
-      chain = chain.thenCompose(x -> switchRelay(relay, state == OutletState.ON));
+      chain = chain.thenCompose(x -> switchRelay(relay, state == OutletState.ON, false));
     }
     return chain.thenCompose(x -> refresh());
   }
 
   /**
    * Opens the relay (confirmed), waits {@code offTime} on the device's thread and closes it
-   * (confirmed). A relay has no reset delay of its own: an off time is needed.
+   * (confirmed). A relay has no reset delay of its own: an off time is needed. Like one exchange of
+   * a command queue, it holds the relays: nothing else is sent from its off to its on (the polls,
+   * the commands asked meanwhile and a second cycle wait, then run in turn), only the tunnel's
+   * keep-alive {@code Q}, which touches no relay, when the off time is longer than the keep-alive.
    */
   @Override
   public CompletionStage<OutletStatus> cycle(int relay, Duration offTime) {
@@ -239,7 +262,12 @@ public final class ExtronRelaySession implements DeviceSession {
               null,
               null));
     }
-    return switchRelay(relay, false).thenCompose(off -> secondHalf(relay, offTime));
+    CompletionStage<OutletStatus> cycle =
+        cyclesDone.thenCompose(
+            x -> switchRelay(relay, false, true).thenCompose(off -> secondHalf(relay, offTime)));
+    // however the cycle ends, what waits for it goes on
+    cyclesDone = cycle.<Void>handle((s, t) -> null).toCompletableFuture();
+    return cycle;
   }
 
   private CompletionStage<OutletStatus> secondHalf(int relay, Duration offTime) {
@@ -256,15 +284,7 @@ public final class ExtronRelaySession implements DeviceSession {
           .schedule(
               () -> {
                 if (!on.isDone()) {
-                  switchRelay(relay, true)
-                      .whenComplete(
-                          (s, t) -> {
-                            if (t != null) {
-                              on.completeExceptionally(PowerDeviceException.unwrap(t));
-                            } else {
-                              on.complete(s);
-                            }
-                          });
+                  SisTunnelLink.forward(switchRelay(relay, true, true), on);
                 }
               },
               offTime.toNanos(),

@@ -1,7 +1,6 @@
 package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
-import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
@@ -52,8 +51,6 @@ public final class ExtronTunnelLink extends SisTunnelLink {
   private final SisReplies replies;
 
   private State state = State.CLOSED;
-  private Session session;
-  private CompletableFuture<Void> opening;
   private CommandQueue<SisReplyReader.Reply> queue;
   private ScheduledFuture<?> keepAliveTimer;
   private ScheduledFuture<?> loginTimer;
@@ -102,11 +99,6 @@ public final class ExtronTunnelLink extends SisTunnelLink {
     return true;
   }
 
-  @Override
-  boolean stillOpening(CompletableFuture<Void> result) {
-    return opening == result && session == null;
-  }
-
   /** Opens the Telnet session, which logs in with {@code password} (null: none configured). */
   @Override
   void connect(CompletableFuture<Void> result, String password) {
@@ -128,17 +120,13 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   @Override
   void failOpen(PowerDeviceException failure) {
-    CompletableFuture<Void> f = opening;
-    opening = null;
     state = State.CLOSED;
     session = null;
     cancelTimers();
     replies.reset();
     closeQueue(failure);
     inner.close();
-    if (f != null) {
-      f.completeExceptionally(failure);
-    }
+    super.failOpen(failure);
   }
 
   private void loggedIn(String level) {
@@ -155,16 +143,10 @@ public final class ExtronTunnelLink extends SisTunnelLink {
         banner.map(b -> b.model() + " firmware " + b.firmware()).orElse("the IPCP"));
     replies.reset();
     queue =
-        new CommandQueue<>(
-            describe,
-            executor,
-            options.queueCapacity(),
-            options.commandTimeout(),
-            Duration.ofMillis(200),
+        newQueue(
             this::write,
-            r -> LOG.debug("{}: discarded {} bytes outside a reply", describe, r.data().length),
-            null);
-    queue.linkUp();
+            (SisReplyReader.Reply r) ->
+                LOG.debug("{}: discarded {} bytes outside a reply", describe, r.data().length));
     lastSentNanos = System.nanoTime();
     long every = Math.max(1, settings.keepAlive().toMillis() / 4);
     keepAliveTimer =
@@ -179,7 +161,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   /** Gives the port its serial settings before the link is up; a wrong answer fails the open. */
   private void setUpSerial(SerialSetup serial) {
-    Session s = session;
+    LinkListener s = session;
     String command = new String(serial.command(settings.comPort()), StandardCharsets.ISO_8859_1);
     queue
         .submit(replies.line(command))
@@ -188,20 +170,9 @@ public final class ExtronTunnelLink extends SisTunnelLink {
               if (session != s || state != State.SETUP) {
                 return;
               }
-              if (t != null) {
-                failOpen(
-                    asDeviceException(
-                        t,
-                        "serial setup " + serial.value() + " of port " + settings.comPort(),
-                        describe));
-              } else if (serial.mismatch(settings.comPort(), answer).isPresent()) {
-                failOpen(
-                    new DeviceRejectedException(
-                        serial.mismatch(settings.comPort(), answer).get(),
-                        describe,
-                        PowerDeviceException.printable(command),
-                        answer,
-                        null));
+              Optional<PowerDeviceException> failure = serialSetupFailure(serial, t, answer);
+              if (failure.isPresent()) {
+                failOpen(failure.get());
               } else {
                 LOG.info("{}: port set to {}", describe, serial.value());
                 up();
@@ -211,12 +182,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   private void up() {
     state = State.UP;
-    CompletableFuture<Void> f = opening;
-    opening = null;
-    listener.onUp();
-    if (f != null) {
-      f.complete(null);
-    }
+    completeOpen();
   }
 
   /** The Telnet session of one open: the login, then replies. */
@@ -322,10 +288,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
 
   private void closeQueue(PowerDeviceException cause) {
     if (queue != null) {
-      if (!(cause instanceof DeviceClosedException)) { // closed by its owner: not a lost link
-        queue.linkDown(cause.getMessage());
-      }
-      queue.close();
+      closeQueue(queue, cause);
       queue = null;
     }
   }
@@ -422,16 +385,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
             result.completeExceptionally(notOpen(sis));
             return;
           }
-          queue
-              .submit(replies.line(sis))
-              .whenComplete(
-                  (r, t) -> {
-                    if (t != null) {
-                      result.completeExceptionally(PowerDeviceException.unwrap(t));
-                    } else {
-                      result.complete(r);
-                    }
-                  });
+          forward(queue.submit(replies.line(sis)), result);
         },
         result);
     return result;

@@ -109,7 +109,7 @@ final class HttpResponseReader {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     int at = from;
     while (true) {
-      int lineEnd = crlf(b, at);
+      int lineEnd = SisReplyReader.crlf(b, at);
       if (lineEnd < 0) {
         if (b.length - at > 32) {
           throw malformed("a chunk size line longer than 32 bytes", b);
@@ -123,7 +123,7 @@ final class HttpResponseReader {
       if (size == 0) {
         // trailers, then an empty line
         while (true) {
-          int end = crlf(b, at);
+          int end = SisReplyReader.crlf(b, at);
           if (end < 0) {
             if (b.length > max) {
               throw malformed("trailers over the limit", b);
@@ -183,15 +183,6 @@ final class HttpResponseReader {
   private static int indexOf(byte[] b, int from, int to) {
     for (int i = from; i + 3 < to; i++) {
       if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static int crlf(byte[] b, int from) {
-    for (int i = from; i + 1 < b.length; i++) {
-      if (b[i] == '\r' && b[i + 1] == '\n') {
         return i;
       }
     }

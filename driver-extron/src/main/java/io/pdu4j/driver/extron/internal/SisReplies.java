@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,12 +118,24 @@ final class SisReplies {
 
   /** The exchange of one send-data-string of {@code data}: completes with the device's reply. */
   Exchange<SisReplyReader.Reply, byte[]> data(byte[] data, byte[] request) {
-    return new DataExchange(data, request);
+    return new Ask<>(
+        request,
+        () -> reader.expectData(data),
+        SisTunnelLink.sendDataText(settings, data),
+        "extron-send-data",
+        new String(data, StandardCharsets.ISO_8859_1),
+        reply -> reply);
   }
 
   /** The exchange of one SIS command: completes with its one-line answer, without CR LF. */
   Exchange<SisReplyReader.Reply, String> line(String command) {
-    return new LineExchange(command);
+    return new Ask<>(
+        command.getBytes(StandardCharsets.ISO_8859_1),
+        reader::expectLine,
+        command,
+        command.equals(SisCodec.FIRMWARE_QUERY) ? "extron-keep-alive" : "extron-command",
+        command,
+        reply -> new String(reply, StandardCharsets.ISO_8859_1));
   }
 
   /** The failure of a request whose reply was dropped as over the bound: sent, and its start. */
@@ -135,78 +148,58 @@ final class SisReplies {
         null);
   }
 
-  private final class DataExchange implements Exchange<SisReplyReader.Reply, byte[]> {
-    private final byte[] data;
+  /**
+   * One request and its reply: the reader is told what to look for as the request goes out; a reply
+   * over the bound or an {@code Enn} fails it, else {@code answer} reads the reply's data.
+   */
+  private final class Ask<T> implements Exchange<SisReplyReader.Reply, T> {
     private final byte[] request;
+    private final Runnable expect;
+    private final String describe;
+    private final String name;
+    private final String sent; // for the message of a reply over the bound
+    private final Function<byte[], T> answer;
 
-    DataExchange(byte[] data, byte[] request) {
-      this.data = data;
+    Ask(
+        byte[] request,
+        Runnable expect,
+        String describe,
+        String name,
+        String sent,
+        Function<byte[], T> answer) {
       this.request = request;
+      this.expect = expect;
+      this.describe = describe;
+      this.name = name;
+      this.sent = sent;
+      this.answer = answer;
     }
 
     @Override
     public ByteBuffer request() {
-      reader.expectData(data);
+      expect.run();
       return ByteBuffer.wrap(request);
     }
 
     @Override
     public String describe() {
-      return "send-data-string to port "
-          + settings.comPort()
-          + ": "
-          + PowerDeviceException.printable(new String(data, StandardCharsets.ISO_8859_1));
+      return describe;
     }
 
     @Override
     public String name() {
-      return "extron-send-data";
+      return name;
     }
 
     @Override
-    public Outcome<byte[]> onFrame(SisReplyReader.Reply frame) {
+    public Outcome<T> onFrame(SisReplyReader.Reply frame) {
       if (frame.overlong()) {
-        return Outcome.fail(overlong(frame, new String(data, StandardCharsets.ISO_8859_1)));
+        return Outcome.fail(overlong(frame, sent));
       }
       if (frame.error() != null) {
-        return Outcome.fail(errorFor.apply(frame.error(), describe()));
+        return Outcome.fail(errorFor.apply(frame.error(), describe));
       }
-      return Outcome.done(frame.data());
-    }
-  }
-
-  private final class LineExchange implements Exchange<SisReplyReader.Reply, String> {
-    private final String command;
-
-    LineExchange(String command) {
-      this.command = command;
-    }
-
-    @Override
-    public ByteBuffer request() {
-      reader.expectLine();
-      return ByteBuffer.wrap(command.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public String describe() {
-      return command;
-    }
-
-    @Override
-    public String name() {
-      return command.equals(SisCodec.FIRMWARE_QUERY) ? "extron-keep-alive" : "extron-command";
-    }
-
-    @Override
-    public Outcome<String> onFrame(SisReplyReader.Reply frame) {
-      if (frame.overlong()) {
-        return Outcome.fail(overlong(frame, command));
-      }
-      if (frame.error() != null) {
-        return Outcome.fail(errorFor.apply(frame.error(), command));
-      }
-      return Outcome.done(new String(frame.data(), StandardCharsets.ISO_8859_1));
+      return Outcome.done(answer.apply(frame.data()));
     }
   }
 }

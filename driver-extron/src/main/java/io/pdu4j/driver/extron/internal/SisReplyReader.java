@@ -264,7 +264,8 @@ final class SisReplyReader {
     return -1;
   }
 
-  private static int crlf(byte[] b, int from) {
+  /** Where the first CR LF at or after {@code from} starts, or -1. */
+  static int crlf(byte[] b, int from) {
     for (int i = from; i + 1 < b.length; i++) {
       if (b[i] == '\r' && b[i + 1] == '\n') {
         return i;

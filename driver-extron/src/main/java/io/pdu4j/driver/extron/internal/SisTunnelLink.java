@@ -1,19 +1,23 @@
 package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.spi.CommandQueue;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.SecretReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * What the two forms of the IPCP tunnel (Telnet, {@link ExtronTunnelLink}, and web, {@link
@@ -32,6 +36,9 @@ abstract class SisTunnelLink implements Link {
   protected final DeviceOptions options;
   protected final String describe;
   protected LinkListener listener;
+  // the inner link's listener of the current open (null: not connected), and the open under way
+  LinkListener session;
+  CompletableFuture<Void> opening;
 
   SisTunnelLink(Link inner, TunnelSettings settings, DeviceOptions options, String describe) {
     this.inner = inner;
@@ -118,13 +125,84 @@ abstract class SisTunnelLink implements Link {
   abstract boolean beginOpen(CompletableFuture<Void> result);
 
   /** Whether {@code result}'s open is still under way and has not connected yet. */
-  abstract boolean stillOpening(CompletableFuture<Void> result);
+  final boolean stillOpening(CompletableFuture<Void> result) {
+    return opening == result && session == null;
+  }
 
   /** Connects (and logs in) with {@code password}, null when none is configured. */
   abstract void connect(CompletableFuture<Void> result, String password);
 
-  /** Fails the open under way with {@code failure}. */
-  abstract void failOpen(PowerDeviceException failure);
+  /** Fails the open under way, if any, with {@code failure}. */
+  void failOpen(PowerDeviceException failure) {
+    CompletableFuture<Void> f = opening;
+    opening = null;
+    if (f != null) {
+      f.completeExceptionally(failure);
+    }
+  }
+
+  /** The link is up (the subclass has marked it so): tells the listener, completes the open. */
+  final void completeOpen() {
+    CompletableFuture<Void> f = opening;
+    opening = null;
+    listener.onUp();
+    if (f != null) {
+      f.complete(null);
+    }
+  }
+
+  /** The queue of one connection, up, writing with {@code sender}. */
+  final <F> CommandQueue<F> newQueue(CommandQueue.Sender sender, Consumer<F> unsolicited) {
+    CommandQueue<F> queue =
+        new CommandQueue<>(
+            describe,
+            executor(),
+            options.queueCapacity(),
+            options.commandTimeout(),
+            Duration.ofMillis(200),
+            sender,
+            unsolicited,
+            null);
+    queue.linkUp();
+    return queue;
+  }
+
+  /**
+   * Ends a connection's queue: what is pending fails as lost, or as closed when {@code cause} is
+   * the owner's close (then it is not a lost link).
+   */
+  static void closeQueue(CommandQueue<?> queue, PowerDeviceException cause) {
+    if (!(cause instanceof DeviceClosedException)) {
+      queue.linkDown(cause == null ? "closed" : cause.getMessage());
+    }
+    queue.close(); // fails what is left with DeviceClosedException
+  }
+
+  /**
+   * Why the port's serial setup failed, from the failure of the command or its {@code answer};
+   * empty when the port took it.
+   */
+  final Optional<PowerDeviceException> serialSetupFailure(
+      SerialSetup serial, Throwable failure, String answer) {
+    if (failure != null) {
+      return Optional.of(
+          asDeviceException(
+              failure,
+              "serial setup " + serial.value() + " of port " + settings.comPort(),
+              describe));
+    }
+    return serial
+        .mismatch(settings.comPort(), answer)
+        .map(
+            why ->
+                new DeviceRejectedException(
+                    why, describe, printable(serial.command(settings.comPort())), answer, null));
+  }
+
+  /** What a send-data-string of {@code data} is called in messages. */
+  static String sendDataText(TunnelSettings settings, byte[] data) {
+    return "send-data-string to port " + settings.comPort() + ": " + printable(data);
+  }
 
   // ------------------------------------------------------------------ requests
 
@@ -171,6 +249,18 @@ abstract class SisTunnelLink implements Link {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Completes {@code to} as {@code stage} completes, with its failure unwrapped. */
+  static <T> void forward(CompletionStage<T> stage, CompletableFuture<T> to) {
+    stage.whenComplete(
+        (v, t) -> {
+          if (t != null) {
+            to.completeExceptionally(PowerDeviceException.unwrap(t));
+          } else {
+            to.complete(v);
+          }
+        });
+  }
 
   /** Runs {@code task} on the executor; what it throws, or a shut-down executor, fails result. */
   final void run(Runnable task, CompletableFuture<?> result) {

@@ -149,13 +149,6 @@ public record TunnelSettings(
       if (!crlf.equals("appended") && !crlf.equals("none")) {
         throw new InvalidArgumentException("crlf must be 'appended' or 'none', got '" + crlf + "'");
       }
-      Duration keepAlive =
-          address
-              .option("keepalive")
-              .map(v -> Durations.parse(v, "keepalive"))
-              .orElse(DEFAULT_KEEP_ALIVE);
-      Optional<SecretReference> password =
-          address.option("password").map(v -> SecretReference.parse("password", v));
       String data = address.option("data").orElse("after").toLowerCase(Locale.ROOT);
       if (!data.equals("after") && !data.equals("inline")) {
         throw new InvalidArgumentException("data must be 'after' or 'inline', got '" + data + "'");
@@ -168,8 +161,8 @@ public record TunnelSettings(
           t2,
           delimiter,
           crlf.equals("appended"),
-          keepAlive,
-          password,
+          keepAlive(address),
+          password(address),
           data.equals("inline"),
           address.option("prefix").orElse(""),
           busyRetries(address),
@@ -185,13 +178,6 @@ public record TunnelSettings(
   /** A session with the IPCP itself ({@code extron:tcp://host:23}): no COM port, no tunnel. */
   public static TunnelSettings gateway(DeviceAddress address) {
     try {
-      Duration keepAlive =
-          address
-              .option("keepalive")
-              .map(v -> Durations.parse(v, "keepalive"))
-              .orElse(DEFAULT_KEEP_ALIVE);
-      Optional<SecretReference> password =
-          address.option("password").map(v -> SecretReference.parse("password", v));
       return new TunnelSettings(
           address.requireHost(),
           address.portOr(DEFAULT_PORT),
@@ -200,8 +186,8 @@ public record TunnelSettings(
           OptionalInt.empty(),
           OptionalInt.empty(),
           true,
-          keepAlive,
-          password,
+          keepAlive(address),
+          password(address),
           false,
           "",
           busyRetries(address),
@@ -212,6 +198,17 @@ public record TunnelSettings(
       throw new InvalidArgumentException(
           "invalid extron address " + address + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Duration keepAlive(DeviceAddress address) {
+    return address
+        .option("keepalive")
+        .map(v -> Durations.parse(v, "keepalive"))
+        .orElse(DEFAULT_KEEP_ALIVE);
+  }
+
+  private static Optional<SecretReference> password(DeviceAddress address) {
+    return address.option("password").map(v -> SecretReference.parse("password", v));
   }
 
   private static int busyRetries(DeviceAddress address) {

@@ -5,6 +5,7 @@ import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;
@@ -12,6 +13,7 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.driver.extron.ExtronDriver;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceOptions;
@@ -55,7 +57,12 @@ class ExtronRelayDeviceTest {
 
   /** Opens the relays, answering their first reading with {@code states}, relay 1 first. */
   private PowerDevice opened(String states) throws Exception {
-    DeviceAddress address = DeviceAddress.parse("extron:tcp://10.0.0.9?poll=1h");
+    return opened(states, "");
+  }
+
+  /** As {@link #opened(String)}, with {@code more} options in the address. */
+  private PowerDevice opened(String states, String more) throws Exception {
+    DeviceAddress address = DeviceAddress.parse("extron:tcp://10.0.0.9?poll=1h" + more);
     DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
     CompletionStage<PowerDevice> open =
         new ExtronDriver().open(new DriverContext(address, inner, options, Clock.systemUTC()));
@@ -123,6 +130,27 @@ class ExtronRelayDeviceTest {
         .isInstanceOf(DeviceClosedException.class)
         .hasMessageContaining("the relay was left open");
     assertThat(inner.sends).doesNotContain("4*1O");
+  }
+
+  @Test
+  void commandsWaitingForACyclesOnAreBoundedByTheQueueCapacity() throws Exception {
+    PowerDevice relays = opened("00010000", "&queue=2");
+    CompletionStage<OutletStatus> cycle = relays.outlet(4).cycle(Duration.ofHours(1));
+    answer("4*0O", "Cpn04 Rly0");
+    answer("4O", "0");
+    await().until(() -> relays.outlet(4).state() == OutletState.OFF);
+    int sent = inner.sends.size();
+    CompletionStage<OutletStatus> first = relays.outlet(1).switchOn();
+    CompletionStage<OutletStatus> second = relays.outlet(2).switchOn();
+    assertThat(failure(relays.outlet(3).switchOn()))
+        .isInstanceOf(DeviceBusyException.class)
+        .hasMessageContaining("command queue full (2 wait for a cycle's on)");
+    assertThat(inner.sends).as("nothing sent in the off time").hasSize(sent);
+    relays.close();
+    assertThat(failure(cycle)).isInstanceOf(DeviceClosedException.class);
+    assertThat(failure(first)).isInstanceOf(PowerDeviceException.class);
+    assertThat(failure(second)).isInstanceOf(PowerDeviceException.class);
+    assertThat(inner.sends).doesNotContain("1*1O", "2*1O", "3*1O", "4*1O");
   }
 
   @Test
