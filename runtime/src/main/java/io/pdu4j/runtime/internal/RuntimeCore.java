@@ -10,6 +10,7 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.Subscription;
+import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceDiscoverer;
 import io.pdu4j.spi.DeviceOptions;
@@ -23,6 +24,7 @@ import io.pdu4j.spi.TransportProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +80,8 @@ public final class RuntimeCore {
   private final Set<String> names = new HashSet<>(); // guarded by lock: device tags in use
   // guarded by lock: by name, in the order supervised
   private final Map<String, Supervisor> supervisors = new LinkedHashMap<>();
+  // guarded by lock: by name, while a device of that name is open, opening or supervised
+  private final Map<String, PowerRecorder> histories = new HashMap<>();
   private volatile boolean closed; // written under lock
 
   /**
@@ -320,6 +324,7 @@ public final class RuntimeCore {
       }
       name = requestedName != null ? requestedName : uniqueName(device);
       names.add(name);
+      histories.computeIfAbsent(name, n -> new PowerRecorder(n, settings.clock()));
       opening.add(result);
     }
     DeviceMetrics metrics =
@@ -442,7 +447,11 @@ public final class RuntimeCore {
       return;
     }
     // subscribed before it is listed, outside the lock: no driver code runs under our lock
-    Subscription subscription = subscribeForClose(device, metrics);
+    PowerRecorder history;
+    synchronized (lock) {
+      history = histories.get(name);
+    }
+    Subscription subscription = subscribeForClose(device, metrics, history);
     // pdu4j's device times its own commands into the metrics (DriverCounters.commandCompleted)
     PowerDevice exposed = device;
     if (metrics != null) {
@@ -476,13 +485,20 @@ public final class RuntimeCore {
     }
   }
 
-  private Subscription subscribeForClose(PowerDevice device, DeviceMetrics metrics) {
+  private Subscription subscribeForClose(
+      PowerDevice device, DeviceMetrics metrics, PowerRecorder history) {
     // a device closed by its user leaves the list (devices() also skips closed ones, in case the
     // event comes after a caller looks)
+    if (history != null) {
+      device.lastStatus().ifPresent(history::record);
+    }
     return device.subscribe(
         event -> {
           if (metrics != null) {
             metrics.onEvent(event);
+          }
+          if (history != null) {
+            history.onEvent(event);
           }
           if (event instanceof DeviceEvent.Connection c && c.current() == ConnectionState.CLOSED) {
             forget(device);
@@ -499,6 +515,7 @@ public final class RuntimeCore {
             if (t.raw() == device) {
               gone.add(t);
               names.remove(t.name());
+              dropHistory(t.name());
               return true;
             }
             return false;
@@ -515,7 +532,38 @@ public final class RuntimeCore {
     synchronized (lock) {
       opening.remove(result);
       names.remove(name);
+      dropHistory(name);
     }
+  }
+
+  /** Forgets the power history of a name no device uses any more; call under lock. */
+  private void dropHistory(String name) {
+    if (!names.contains(name) && !supervisors.containsKey(name)) {
+      histories.remove(name);
+    }
+  }
+
+  /**
+   * The power history of the device of that name, open or supervised; see {@code
+   * PowerRuntime.powerHistory}.
+   *
+   * @throws InvalidArgumentException when no device of that name is open or supervised
+   */
+  public PowerHistory powerHistory(String name) {
+    PowerRecorder history;
+    synchronized (lock) {
+      history = name == null ? null : histories.get(name);
+      if (history == null) {
+        List<String> known = new ArrayList<>(histories.keySet());
+        Collections.sort(known);
+        throw new InvalidArgumentException(
+            "no device named '"
+                + name
+                + "' is open or supervised in this runtime"
+                + (known.isEmpty() ? "" : "; known: " + String.join(", ", known)));
+      }
+    }
+    return history.snapshot();
   }
 
   /**
@@ -549,6 +597,7 @@ public final class RuntimeCore {
               this::isClosed,
               () -> unsupervise(name));
       supervisors.put(name, supervisor);
+      histories.computeIfAbsent(name, n -> new PowerRecorder(n, settings.clock()));
     }
     supervisor.start();
     return supervisor;
@@ -557,6 +606,7 @@ public final class RuntimeCore {
   private void unsupervise(String name) {
     synchronized (lock) {
       supervisors.remove(name);
+      dropHistory(name);
     }
   }
 
@@ -643,6 +693,7 @@ public final class RuntimeCore {
         toClose = new ArrayList<>(devices);
         devices.clear();
         names.clear();
+        histories.clear();
         pending = new ArrayList<>(opening);
         opening.clear();
       }
