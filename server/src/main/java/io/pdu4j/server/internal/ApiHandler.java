@@ -344,6 +344,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         case "/api/v1/openapi.json" -> respond(200, openApi);
         case "/api/v1/devices" -> listDevices();
         case "/api/v1/devices/{name}" -> showDevice();
+        case "/api/v1/devices/{name}/power" -> showPowerHistory();
         case "/api/v1/groups" -> listGroups();
         case "/api/v1/events" -> stream();
         default -> {
@@ -412,6 +413,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
                 DeviceJson.health(n.putObject("health"), s.health());
                 respond(200, DeviceJson.write(n));
               });
+    }
+
+    /** The last hour of the device's power, from the runtime's history (never asks the device). */
+    private void showPowerHistory() {
+      SupervisedDevice s = supervised();
+      if (s != null) {
+        respond(200, DeviceJson.write(PowerHistoryJson.of(s.powerHistory())));
+      }
     }
 
     private void listGroups() {
