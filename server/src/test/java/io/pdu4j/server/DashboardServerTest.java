@@ -129,4 +129,52 @@ class DashboardServerTest {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(unknown.body()).path("message").asText()).contains("nope");
   }
+
+  @Test
+  void thePageAndItsFilesArePublicWithTheirTypesAndCaching() throws Exception {
+    HttpResponse<String> page = get("/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+        .contains("script-src 'self'")
+        .contains("connect-src 'self'");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(page.body())
+        .contains("/ui/dashboard.js")
+        .contains("/ui/uplot/1.6.30/uPlot.iife.min.js");
+
+    HttpResponse<String> js = get("/ui/dashboard.js", null);
+    assertThat(js.statusCode()).isEqualTo(200);
+    assertThat(js.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+    assertThat(js.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    // device text goes in with textContent only
+    assertThat(js.body()).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(");
+    assertThat(get("/ui/dashboard.css", null).headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/css");
+
+    HttpResponse<String> uplot = get("/ui/uplot/1.6.30/uPlot.iife.min.js", null);
+    assertThat(uplot.statusCode()).isEqualTo(200);
+    assertThat(uplot.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+    assertThat(uplot.headers().firstValue("Cache-Control").orElse("")).contains("max-age=31536000");
+    assertThat(uplot.body()).contains("uPlot");
+    HttpResponse<String> css = get("/ui/uplot/1.6.30/uPlot.min.css", null);
+    assertThat(css.headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
+    assertThat(css.body()).contains(".uplot");
+
+    // the page holds no data: the API behind it still wants the token
+    assertThat(get("/api/v1/devices", null).statusCode()).isEqualTo(401);
+    assertThat(get("/ui/nothing.js", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void thePageCannotBePostedTo() throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + server.apiAddress().orElseThrow().getPort() + "/");
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
 }

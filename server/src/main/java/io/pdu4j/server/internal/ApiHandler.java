@@ -73,6 +73,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private volatile Connector pdudaemonConnector;
   private final PdudaemonRequests pdudaemon;
   private final String openApi;
+  private final DashboardFiles dashboard = new DashboardFiles();
 
   ApiHandler(
       ServerSettings settings,
@@ -114,6 +115,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     boolean monitoring = on == monitoringConnector && settings.monitoring.isPresent();
     if (api && (path.equals("/api") || path.startsWith("/api/"))) {
       new Call(request, response, callback, path).dispatch();
+      return true;
+    }
+    if (api && dashboard.serves(path)) {
+      dashboard.handle(request, response, callback, path);
       return true;
     }
     if (monitoring) {
