@@ -245,7 +245,12 @@ public final class JettyControlServer implements ControlServer {
     s.apiAddress()
         .ifPresent(
             a -> {
-              settings.log.accept("API at http://" + hostForUrl(a) + "/api/v1");
+              settings.log.accept(
+                  "API at http://"
+                      + hostForUrl(a)
+                      + "/api/v1, dashboard at http://"
+                      + hostForUrl(a)
+                      + "/");
               if (!a.getAddress().isLoopbackAddress()) {
                 settings.log.accept(
                     "WARNING: the API is served on "

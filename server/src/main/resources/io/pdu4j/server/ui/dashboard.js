@@ -415,7 +415,11 @@
     entry.plotEmpty.hidden = hasData;
     const outlets = (h.outlets || []).filter((o) => (o.watts || []).some((v) => v !== null));
     const key = outlets.map((o) => o.number + ":" + o.name).join("|");
-    const data = [h.times, h.watts].concat(outlets.map((o) => o.watts));
+    // the last hour, or less while there is less: from the first reading, at least 5 minutes
+    let first = h.watts.findIndex((v) => v !== null);
+    if (first < 0) first = 0;
+    const from = Math.max(0, Math.min(first, h.times.length - 60));
+    const data = [h.times, h.watts].concat(outlets.map((o) => o.watts)).map((a) => a.slice(from));
     if (entry.plot && entry.plotKey === key) {
       entry.plot.setData(data);
       return;
