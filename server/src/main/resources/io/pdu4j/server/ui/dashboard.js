@@ -277,7 +277,7 @@
   function fillOutlet(tile, o) {
     tile.data = o;
     tile.name.textContent = o.name || "Outlet " + o.number;
-    tile.name.title = o.id ? "id " + o.id : "";
+    tile.name.title = (o.name || "") + (o.id ? " (id " + o.id + ")" : "");
     const state = o.state || "UNKNOWN";
     tile.state.textContent = state;
     tile.state.className = "state state-" + state.toLowerCase();
@@ -440,12 +440,15 @@
       height: 170,
       series,
       cursor: { drag: { x: false, y: false } },
-      legend: { live: true },
+      legend: { live: false },
       scales: { y: { range: (u, min, max) => [0, Math.max(10, max * 1.15)] } },
       axes: [
-        { stroke: "#6b7280", grid: { stroke: "#eef0f3" }, ticks: { stroke: "#e5e7eb" } },
         { stroke: "#6b7280", grid: { stroke: "#eef0f3" }, ticks: { stroke: "#e5e7eb" },
-          size: 48, values: (u, vals) => vals.map((v) => v + " W") },
+          space: 70, incrs: [60, 120, 300, 600, 900, 1800],
+          values: (u, vals) => vals.map((v) => new Date(v * 1000)
+            .toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })) },
+        { stroke: "#6b7280", grid: { stroke: "#eef0f3" }, ticks: { stroke: "#e5e7eb" },
+          size: 64, values: (u, vals) => vals.map((v) => v + " W") },
       ],
     }, data, entry.plotBox);
   }
@@ -507,7 +510,9 @@
     } else if (event === "outlet" && e.outlet) {
       updateOutlet(e.device, e.outlet);
       logEvent(e.outlet.state === "ON" ? "on" : "off", e.device,
-        "outlet " + e.outlet.number + (e.outlet.name ? " " + e.outlet.name : "") + " "
+        "outlet " + e.outlet.number
+          + (e.outlet.name && e.outlet.name !== "Outlet " + e.outlet.number ? " " + e.outlet.name : "")
+          + " "
           + (e.previous || "?") + " → " + e.outlet.state, e.at);
     } else if (event === "outlet-added" || event === "outlet-removed") {
       logEvent("info", e.device, (event === "outlet-added" ? "new outlet " : "outlet gone ")
