@@ -465,6 +465,7 @@ public final class RuntimeCore {
         devices.add(new Tracked(device, exposed, subscription, metrics, name));
       } else {
         names.remove(name);
+        dropHistory(name);
       }
     }
     if (keep && metrics != null) {

@@ -15,6 +15,7 @@
 
   let token = sessionStorage.getItem(TOKEN_KEY);
   let started = false;
+  let streaming = false;
   const devices = new Map(); // name -> {card, outlets: Map(number -> tile), plot, ...}
 
   const $ = (id) => document.getElementById(id);
@@ -103,6 +104,7 @@
       $("sign-out").hidden = false;
       render(list);
       start();
+      if (!streaming) stream(); // it stopped when the server refused the previous token
     } catch (e) {
       // askToken already showed a 401; show anything else too
       if (e.status !== 401) $("token-error").textContent = e.message;
@@ -522,11 +524,13 @@
   }
 
   async function stream() {
+    streaming = true;
     for (;;) {
       try {
         const r = await fetch("/api/v1/events", { headers: headers(false), cache: "no-store" });
         if (r.status === 401) {
           setLive(false);
+          streaming = false;
           askToken("the event stream needs a token");
           return;
         }
