@@ -3,6 +3,7 @@ package io.pdu4j.runtime;
 import com.google.inject.Inject;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
+import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.spi.DeviceOptions;
 import java.util.ArrayList;
@@ -44,19 +45,24 @@ final class DefaultPowerRuntime implements PowerRuntime {
 
   @Override
   public SupervisedDevice supervise(DeviceConfig device) {
-    return new DefaultSupervisedDevice(core.supervise(device.name(), device.address()));
+    return new DefaultSupervisedDevice(core.supervise(device.name(), device.address()), core);
   }
 
   @Override
   public List<SupervisedDevice> supervised() {
     return core.supervisors().stream()
-        .map(s -> (SupervisedDevice) new DefaultSupervisedDevice(s))
+        .map(s -> (SupervisedDevice) new DefaultSupervisedDevice(s, core))
         .toList();
   }
 
   @Override
   public List<PowerDevice> devices() {
     return core.devices();
+  }
+
+  @Override
+  public PowerHistory powerHistory(String device) {
+    return core.powerHistory(device);
   }
 
   @Override

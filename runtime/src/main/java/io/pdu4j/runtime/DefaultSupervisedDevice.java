@@ -3,6 +3,8 @@ package io.pdu4j.runtime;
 import io.pdu4j.api.DeviceHealth;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.Subscription;
+import io.pdu4j.runtime.history.PowerHistory;
+import io.pdu4j.runtime.internal.RuntimeCore;
 import io.pdu4j.runtime.internal.Supervisor;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -11,9 +13,16 @@ import java.util.function.Consumer;
 /** The public face of a {@link Supervisor}; two faces of one supervisor are equal. */
 final class DefaultSupervisedDevice implements SupervisedDevice {
   private final Supervisor supervisor;
+  private final RuntimeCore core;
 
-  DefaultSupervisedDevice(Supervisor supervisor) {
+  DefaultSupervisedDevice(Supervisor supervisor, RuntimeCore core) {
     this.supervisor = supervisor;
+    this.core = core;
+  }
+
+  @Override
+  public PowerHistory powerHistory() {
+    return core.powerHistory(supervisor.name());
   }
 
   @Override

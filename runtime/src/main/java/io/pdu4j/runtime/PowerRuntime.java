@@ -7,6 +7,7 @@ import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DoNotImplement;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
+import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.TransportProvider;
@@ -110,6 +111,22 @@ public interface PowerRuntime extends AutoCloseable {
 
   /** The devices opened through this runtime and not yet closed, in the order they were opened. */
   List<PowerDevice> devices();
+
+  /**
+   * The last hour of a device's power, as recorded from its own status reports (the runtime never
+   * polls a device for it): one point per {@link PowerHistory#STEP} (5 s), {@link
+   * PowerHistory#POINTS} (720) points, the mean of the readings of each step, gaps where there were
+   * none. The runtime keeps a history for every device open or supervised under a name (bounded:
+   * see {@link PowerHistory#MAX_OUTLETS}), from when it is opened or supervised until it is closed
+   * and no longer supervised; a supervised device keeps its history across reconnects and reopens.
+   *
+   * @param device the device's name (its {@link io.pdu4j.runtime.config.DeviceConfig#name()}, or
+   *     its redacted address when opened by address)
+   * @return an immutable snapshot up to the runtime's clock
+   * @throws io.pdu4j.api.InvalidArgumentException when no device of that name is open or supervised
+   *     (the message lists those that are)
+   */
+  PowerHistory powerHistory(String device);
 
   /** The drivers this runtime knows, sorted by code. */
   List<DriverInfo> drivers();

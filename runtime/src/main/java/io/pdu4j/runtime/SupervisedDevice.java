@@ -36,6 +36,15 @@ public interface SupervisedDevice extends AutoCloseable {
   Optional<PowerDevice> device();
 
   /**
+   * The last hour of its power, as {@link PowerRuntime#powerHistory} gives it: all gaps before the
+   * device first reported readings.
+   *
+   * @throws io.pdu4j.api.InvalidArgumentException once the supervision stopped (the history went
+   *     with it)
+   */
+  io.pdu4j.runtime.history.PowerHistory powerHistory();
+
+  /**
    * Completes with the device the first time it is open; fails with {@link
    * io.pdu4j.api.DeviceClosedException} when the supervision stops first. Never completes by itself
    * because of time: bound the wait yourself.

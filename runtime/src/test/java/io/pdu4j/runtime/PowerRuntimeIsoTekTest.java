@@ -10,6 +10,7 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.time.Duration;
@@ -136,5 +137,42 @@ class PowerRuntimeIsoTekTest {
     } finally {
       second.close();
     }
+  }
+
+  @Test
+  void thePowerHistoryIsFedByTheDevicesOwnStatusPushes() {
+    sim.setLoadWatts(1, 120);
+    sim.setLoadWatts(2, 35);
+    SupervisedDevice rack = runtime.supervise(DeviceConfig.of("rack", uri));
+    // supervised and not yet heard: an hour of gaps, not zeros
+    assertThat(runtime.powerHistory("rack").watts().count()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              io.pdu4j.runtime.history.PowerHistory h = runtime.powerHistory("rack");
+              assertThat(h.outlet(1)).isPresent();
+              java.util.OptionalDouble w = h.outlet(1).get().watts().at(h.times().size() - 1);
+              assertThat(w).hasValue(120.0);
+            });
+    assertThat(rack.powerHistory().outlet(2).orElseThrow().watts().count()).isPositive();
+    assertThat(rack.powerHistory().volts().count()).isPositive();
+  }
+
+  @Test
+  void thePowerHistoryOfAnUnknownDeviceIsAClearError() {
+    runtime.supervise(DeviceConfig.of("rack", uri));
+    assertThatThrownBy(() -> runtime.powerHistory("nope"))
+        .isInstanceOf(io.pdu4j.api.InvalidArgumentException.class)
+        .hasMessageContaining("no device named 'nope'")
+        .hasMessageContaining("known: rack");
+    runtime.supervised().get(0).close();
+    // the history goes with the supervision and the device
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> runtime.powerHistory("rack"))
+                    .isInstanceOf(io.pdu4j.api.InvalidArgumentException.class));
   }
 }

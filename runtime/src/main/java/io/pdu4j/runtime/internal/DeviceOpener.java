@@ -32,18 +32,21 @@ final class DeviceOpener {
   private final IoThreads io;
   private final Optional<MeterRegistry> meterRegistry;
   private final OpenDevices devices;
+  private final PowerHistories histories;
 
   DeviceOpener(
       RuntimeSettings settings,
       Providers providers,
       IoThreads io,
       Optional<MeterRegistry> meterRegistry,
-      OpenDevices devices) {
+      OpenDevices devices,
+      PowerHistories histories) {
     this.settings = settings;
     this.providers = providers;
     this.io = io;
     this.meterRegistry = meterRegistry;
     this.devices = devices;
+    this.histories = histories;
   }
 
   /**
@@ -143,7 +146,7 @@ final class DeviceOpener {
       return;
     }
     // subscribed before it is listed, outside the lock: no driver code runs under the list's lock
-    Subscription subscription = subscribeForClose(device, metrics);
+    Subscription subscription = subscribeForClose(device, metrics, histories.recorder(name));
     // pdu4j's device times its own commands into the metrics (DriverCounters.commandCompleted)
     PowerDevice exposed = device;
     if (metrics != null) {
@@ -169,13 +172,20 @@ final class DeviceOpener {
     }
   }
 
-  private Subscription subscribeForClose(PowerDevice device, DeviceMetrics metrics) {
+  private Subscription subscribeForClose(
+      PowerDevice device, DeviceMetrics metrics, PowerRecorder history) {
     // a device closed by its user leaves the list (devices() also skips closed ones, in case the
     // event comes after a caller looks)
+    if (history != null) {
+      device.lastStatus().ifPresent(history::record);
+    }
     return device.subscribe(
         event -> {
           if (metrics != null) {
             metrics.onEvent(event);
+          }
+          if (history != null) {
+            history.onEvent(event);
           }
           if (event instanceof DeviceEvent.Connection c && c.current() == ConnectionState.CLOSED) {
             devices.forget(device);

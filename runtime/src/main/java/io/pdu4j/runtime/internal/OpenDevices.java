@@ -56,6 +56,12 @@ final class OpenDevices {
       Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by lock
   private final Set<String> names = new HashSet<>(); // guarded by lock: device tags in use
   private volatile boolean closed; // written under lock
+  private final PowerHistories histories;
+
+  /** Holds each name's power history in {@code histories} while the name is in use. */
+  OpenDevices(PowerHistories histories) {
+    this.histories = histories;
+  }
 
   /** Whether {@link #close()} was called. */
   boolean isClosed() {
@@ -80,8 +86,16 @@ final class OpenDevices {
       }
       String name = requested != null ? requested : uniqueName(address);
       names.add(name);
+      histories.hold(name);
       opening.add(result);
       return name;
+    }
+  }
+
+  /** Frees a name reserved by {@link #reserve}; call under lock. */
+  private void free(String name) {
+    if (names.remove(name)) {
+      histories.release(name);
     }
   }
 
@@ -98,7 +112,7 @@ final class OpenDevices {
   void forgetOpening(CompletableFuture<PowerDevice> result, String name) {
     synchronized (lock) {
       opening.remove(result);
-      names.remove(name);
+      free(name);
     }
   }
 
@@ -113,7 +127,7 @@ final class OpenDevices {
       if (keep) {
         devices.add(entry);
       } else {
-        names.remove(entry.name());
+        free(entry.name());
       }
       return keep;
     }
@@ -127,7 +141,7 @@ final class OpenDevices {
           e -> {
             if (e.raw() == raw) {
               gone.add(e);
-              names.remove(e.name());
+              free(e.name());
               return true;
             }
             return false;
@@ -161,6 +175,9 @@ final class OpenDevices {
       closed = true;
       Closing closing = new Closing(List.copyOf(devices), List.copyOf(opening));
       devices.clear();
+      for (String name : names) {
+        histories.release(name);
+      }
       names.clear();
       opening.clear();
       return closing;

@@ -9,6 +9,7 @@ import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.spi.DeviceDiscoverer;
 import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Durations;
@@ -47,8 +48,9 @@ public final class RuntimeCore {
   private final Providers providers;
   private final IoThreads io;
   private final Optional<MeterRegistry> meterRegistry;
-  private final OpenDevices devices = new OpenDevices();
-  private final Supervisors supervisors = new Supervisors();
+  private final PowerHistories histories;
+  private final OpenDevices devices;
+  private final Supervisors supervisors;
   private final DeviceOpener opener;
   private final Object closeLock = new Object();
 
@@ -61,7 +63,10 @@ public final class RuntimeCore {
     this.meterRegistry = meterRegistry;
     // after the registries, so that a bad registry leaves no thread behind
     this.io = new IoThreads(settings.ioThreads(), settings.ioThreadFactory());
-    this.opener = new DeviceOpener(settings, providers, io, meterRegistry, devices);
+    this.histories = new PowerHistories(settings.clock());
+    this.devices = new OpenDevices(histories);
+    this.supervisors = new Supervisors(histories);
+    this.opener = new DeviceOpener(settings, providers, io, meterRegistry, devices, histories);
     LOG.debug("pdu4j runtime up: {} I/O, {}", io.ioKind(), providers);
   }
 
@@ -176,6 +181,16 @@ public final class RuntimeCore {
     return devices.devices();
   }
 
+  /**
+   * The power history of the device of that name, open or supervised; see {@code
+   * PowerRuntime.powerHistory}.
+   *
+   * @throws InvalidArgumentException when no device of that name is open or supervised
+   */
+  public PowerHistory powerHistory(String name) {
+    return histories.snapshot(name);
+  }
+
   /** The drivers, sorted by code. */
   public List<ProviderRegistry.Entry<PowerDriver>> drivers() {
     return providers.drivers().entries();
@@ -245,6 +260,7 @@ public final class RuntimeCore {
             new DeviceClosedException("the pdu4j runtime closed while the device was opening"));
       }
       DeviceClosers.closeAll(closing.open(), io.isIoThread());
+      histories.clear();
       if (!io.shutdown(SHUTDOWN_TIMEOUT)) {
         LOG.debug("I/O threads asked to stop; not all stopped within {}", SHUTDOWN_TIMEOUT);
       }

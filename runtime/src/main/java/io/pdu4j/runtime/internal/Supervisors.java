@@ -13,6 +13,12 @@ final class Supervisors {
   private final Object lock = new Object();
   private final Map<String, Supervisor> byName = new LinkedHashMap<>(); // guarded by lock
   private boolean closed; // guarded by lock
+  private final PowerHistories histories;
+
+  /** Holds each supervised name's power history in {@code histories}, across its reopens. */
+  Supervisors(PowerHistories histories) {
+    this.histories = histories;
+  }
 
   /**
    * Makes (with {@code make}, given the callback that removes it again) and starts the supervisor
@@ -33,6 +39,7 @@ final class Supervisors {
       }
       supervisor = make.apply(() -> remove(name));
       byName.put(name, supervisor);
+      histories.hold(name);
     }
     supervisor.start();
     return supervisor;
@@ -40,7 +47,9 @@ final class Supervisors {
 
   private void remove(String name) {
     synchronized (lock) {
-      byName.remove(name);
+      if (byName.remove(name) != null) {
+        histories.release(name);
+      }
     }
   }
 

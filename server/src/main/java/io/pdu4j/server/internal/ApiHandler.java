@@ -75,6 +75,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   private final String openApi;
   private final AdminRoutes admin;
   private final GroupRoutes groupRoutes;
+  private final DashboardFiles dashboard = new DashboardFiles();
 
   ApiHandler(
       ServerSettings settings,
@@ -118,6 +119,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     boolean monitoring = on == monitoringConnector && settings.monitoring.isPresent();
     if (api && (path.equals("/api") || path.startsWith("/api/"))) {
       new Call(request, response, callback, path).dispatch();
+      return true;
+    }
+    if (api && dashboard.serves(path)) {
+      dashboard.handle(request, response, callback, path);
       return true;
     }
     if (monitoring) {
@@ -349,6 +354,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         case "/api/v1/openapi.json" -> respond(200, openApi);
         case "/api/v1/devices" -> listDevices();
         case "/api/v1/devices/{name}" -> showDevice();
+        case "/api/v1/devices/{name}/power" -> showPowerHistory();
         case "/api/v1/groups" -> listGroups();
         case "/api/v1/events" -> stream();
         default -> {
@@ -419,6 +425,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
                 DeviceJson.health(n.putObject("health"), s.health());
                 respond(200, DeviceJson.write(n));
               });
+    }
+
+    /** The last hour of the device's power, from the runtime's history (never asks the device). */
+    private void showPowerHistory() {
+      SupervisedDevice s = supervised();
+      if (s != null) {
+        respond(200, DeviceJson.write(PowerHistoryJson.of(s.powerHistory())));
+      }
     }
 
     private void listGroups() {

@@ -283,7 +283,16 @@ public final class JettyControlServer implements ControlServer {
         .ifPresent(
             a -> {
               String scheme = s.tls ? "https" : "http";
-              settings.log.accept("API at " + scheme + "://" + hostForUrl(a) + "/api/v1");
+              settings.log.accept(
+                  "API at "
+                      + scheme
+                      + "://"
+                      + hostForUrl(a)
+                      + "/api/v1, dashboard at "
+                      + scheme
+                      + "://"
+                      + hostForUrl(a)
+                      + "/");
               if (!s.tls && !a.getAddress().isLoopbackAddress()) {
                 settings.log.accept(
                     "WARNING: the API is served on "

@@ -21,6 +21,7 @@ public record Route(String method, String template, ApiRole role, boolean contro
           new Route("GET", "/api/v1/openapi.json", ApiRole.VIEWER, false),
           new Route("GET", "/api/v1/devices", ApiRole.VIEWER, false),
           new Route("GET", "/api/v1/devices/{name}", ApiRole.VIEWER, false),
+          new Route("GET", "/api/v1/devices/{name}/power", ApiRole.VIEWER, false),
           new Route("POST", "/api/v1/devices/{name}/outlets/{outlet}/on", ApiRole.OPERATOR, true),
           new Route("POST", "/api/v1/devices/{name}/outlets/{outlet}/off", ApiRole.OPERATOR, true),
           new Route(
