@@ -10,6 +10,7 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.UnsupportedCapabilityException;
+import io.pdu4j.spi.support.CommandQueue;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.LocalDateTime;

@@ -2,6 +2,7 @@ package io.pdu4j.spi;
 
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.spi.internal.ManagedDevice;
+import io.pdu4j.spi.support.CommandQueue;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 

@@ -1,5 +1,6 @@
 package io.pdu4j.spi;
 
+import io.pdu4j.api.DeviceOptions;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 

@@ -1,6 +1,8 @@
 package io.pdu4j.spi;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 

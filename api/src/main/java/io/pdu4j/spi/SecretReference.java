@@ -1,5 +1,6 @@
 package io.pdu4j.spi;
 
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.spi.support.Outcome;
 import java.util.List;
 import java.util.Map;
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceInfo;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;

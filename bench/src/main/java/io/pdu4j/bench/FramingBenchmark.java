@@ -1,6 +1,6 @@
 package io.pdu4j.bench;
 
-import io.pdu4j.spi.LineFramer;
+import io.pdu4j.spi.support.LineFramer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

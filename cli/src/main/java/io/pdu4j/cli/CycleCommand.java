@@ -2,6 +2,7 @@ package io.pdu4j.cli;
 
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceRejectedException;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletCapability;
@@ -9,7 +10,6 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
-import io.pdu4j.spi.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.pdu4j.cli;
 
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
@@ -8,7 +9,6 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
-import io.pdu4j.spi.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;

@@ -1,11 +1,11 @@
 package io.pdu4j.cli;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.runtime.PluginProblem;
 import io.pdu4j.runtime.PowerRuntime;
-import io.pdu4j.spi.DeviceOptions;
-import io.pdu4j.spi.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

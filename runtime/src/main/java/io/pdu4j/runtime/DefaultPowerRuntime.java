@@ -1,11 +1,11 @@
 package io.pdu4j.runtime;
 
 import com.google.inject.Inject;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.runtime.internal.RuntimeCore;
-import io.pdu4j.spi.DeviceOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.pdu4j.runtime;
 
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
-import io.pdu4j.spi.Durations;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -168,6 +168,7 @@ class PowerRuntimePluginTest {
     String source =
         "package com.example.wire;\n"
             + "import io.pdu4j.spi.*;\n"
+            + "import io.pdu4j.spi.transport.*;\n"
             + "public final class WireTransport implements TransportProvider {\n"
             + "  public String scheme() { return \"wire\"; }\n"
             + "  public String description() { return \"a test transport\"; }\n"
@@ -182,7 +183,7 @@ class PowerRuntimePluginTest {
                 "wire.jar",
                 Map.of("com.example.wire.WireTransport", source),
                 Map.of(
-                    io.pdu4j.spi.TransportProvider.class.getName(),
+                    io.pdu4j.spi.transport.TransportProvider.class.getName(),
                     "com.example.wire.WireTransport\n"),
                 "2.0"),
             dir.resolve("wire.jar"));
@@ -225,7 +226,7 @@ class PowerRuntimePluginTest {
             work,
             name + ".jar",
             Map.of(cls, PluginJarMaker.brokenTransportSource(cls, name, where, throwable)),
-            Map.of(io.pdu4j.spi.TransportProvider.class.getName(), cls + "\n"),
+            Map.of(io.pdu4j.spi.transport.TransportProvider.class.getName(), cls + "\n"),
             "1"),
         dir.resolve(name + ".jar"));
   }

@@ -91,6 +91,7 @@ public final class PluginJarMaker {
         + ";\n"
         + "import io.pdu4j.api.PowerDevice;\n"
         + "import io.pdu4j.spi.*;\n"
+        + "import io.pdu4j.spi.transport.*;\n"
         + "import java.util.concurrent.*;\n"
         + "public final class "
         + className.substring(dot + 1)
@@ -138,6 +139,7 @@ public final class PluginJarMaker {
         + ";\n"
         + "import io.pdu4j.api.PowerDevice;\n"
         + "import io.pdu4j.spi.*;\n"
+        + "import io.pdu4j.spi.transport.*;\n"
         + "import java.util.concurrent.*;\n"
         + "public final class "
         + simple
@@ -180,6 +182,7 @@ public final class PluginJarMaker {
         + className.substring(0, dot)
         + ";\n"
         + "import io.pdu4j.spi.*;\n"
+        + "import io.pdu4j.spi.transport.*;\n"
         + "public final class "
         + simple
         + " implements TransportProvider {\n"

@@ -1,12 +1,12 @@
 package io.pdu4j.testkit;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DiscoveryContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;

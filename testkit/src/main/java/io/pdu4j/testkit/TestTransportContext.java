@@ -1,9 +1,9 @@
 package io.pdu4j.testkit;
 
-import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.spi.LinkRequirements;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportContext;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package io.pdu4j.spi.internal;
 
 import io.pdu4j.api.DeviceUnreachableException;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.PowerDeviceException;
-import io.pdu4j.spi.Backoff;
-import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.support.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

@@ -3,7 +3,7 @@ package io.pdu4j.spi.internal;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceListener;
 import io.pdu4j.api.Subscription;
-import io.pdu4j.spi.BurstLog;
+import io.pdu4j.spi.support.BurstLog;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;

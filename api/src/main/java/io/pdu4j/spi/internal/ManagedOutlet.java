@@ -2,6 +2,7 @@ package io.pdu4j.spi.internal;
 
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletCapability;
@@ -9,8 +10,7 @@ import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.UnsupportedCapabilityException;
-import io.pdu4j.spi.Durations;
-import io.pdu4j.spi.Freshness;
+import io.pdu4j.spi.support.Freshness;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalDouble;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletCapability;
@@ -19,7 +20,6 @@ import io.pdu4j.driver.enistic.internal.EnisticCounters;
 import io.pdu4j.driver.enistic.internal.EnisticSession;
 import io.pdu4j.sim.enistic.EnisticSimulator;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.DriverCounters;

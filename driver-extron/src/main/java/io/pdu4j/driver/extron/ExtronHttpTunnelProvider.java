@@ -1,8 +1,8 @@
 package io.pdu4j.driver.extron;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.driver.extron.internal.ExtronHttpLink;
 import io.pdu4j.driver.extron.internal.TunnelSettings;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
 import java.util.Set;
 

@@ -1,12 +1,12 @@
 package io.pdu4j.driver.extron;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.driver.extron.internal.InnerTcp;
 import io.pdu4j.driver.extron.internal.TunnelSettings;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportContext;
+import io.pdu4j.spi.transport.TransportProvider;
 
 /**
  * What the Telnet and the web form of the IPCP tunnel share as transports: the path is the IPCP

@@ -4,6 +4,7 @@ import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
@@ -14,7 +15,6 @@ import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceEvent;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;

@@ -1,9 +1,9 @@
 package io.pdu4j.runtime.config;
 
+import io.pdu4j.api.DeviceOptions;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
-import io.pdu4j.spi.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

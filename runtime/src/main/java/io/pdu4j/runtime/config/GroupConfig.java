@@ -43,7 +43,7 @@ public record GroupConfig(String name, List<OutletRef> outlets, Duration sequenc
     }
     if (sequenceDelay.isNegative() || sequenceDelay.compareTo(MAX_SEQUENCE_DELAY) > 0) {
       throw new InvalidArgumentException(
-          "sequence-delay must be 0 to 10m, got " + io.pdu4j.spi.Durations.format(sequenceDelay));
+          "sequence-delay must be 0 to 10m, got " + io.pdu4j.api.Durations.format(sequenceDelay));
     }
   }
 }

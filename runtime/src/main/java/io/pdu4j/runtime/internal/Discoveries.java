@@ -1,11 +1,11 @@
 package io.pdu4j.runtime.internal;
 
 import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceDiscoverer;
 import io.pdu4j.spi.DiscoveryContext;
-import io.pdu4j.spi.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

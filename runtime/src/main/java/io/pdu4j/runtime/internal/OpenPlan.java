@@ -2,13 +2,13 @@ package io.pdu4j.runtime.internal;
 
 import static io.pdu4j.runtime.internal.ProviderCalls.call;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.util.Set;
 import java.util.TreeSet;
 

@@ -3,7 +3,7 @@ package io.pdu4j.runtime.internal;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.util.function.Supplier;
 
 /** How the runtime calls into a driver or transport, and names an address in a message. */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Guice multibinding, then those {@link ServiceLoader} finds. Two with one code are refused, and
  * the error names both and where each came from, so that an operator can tell which jar to remove.
  *
- * @param <T> {@link io.pdu4j.spi.PowerDriver} or {@link io.pdu4j.spi.TransportProvider}
+ * @param <T> {@link io.pdu4j.spi.PowerDriver} or {@link io.pdu4j.spi.transport.TransportProvider}
  */
 public final class ProviderRegistry<T> {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);

@@ -3,7 +3,7 @@ package io.pdu4j.runtime.internal;
 import com.google.inject.Inject;
 import io.pdu4j.spi.DeviceDiscoverer;
 import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;

@@ -1,9 +1,9 @@
 package io.pdu4j.runtime.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pdu4j.spi.DeviceOptions;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.pdu4j.runtime.internal;
 
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.Datagram;
-import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.pdu4j.spi.Durations;
+import io.pdu4j.api.Durations;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;

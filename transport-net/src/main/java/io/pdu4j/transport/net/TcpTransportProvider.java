@@ -3,8 +3,8 @@ package io.pdu4j.transport.net;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Link;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportContext;
+import io.pdu4j.spi.transport.TransportProvider;
 import io.pdu4j.transport.net.internal.TcpLink;
 import io.pdu4j.transport.net.internal.TcpResources;
 import java.util.Objects;
@@ -16,7 +16,7 @@ import java.util.Objects;
  * <p>The port is the address's, or the driver's {@link
  * io.pdu4j.spi.LinkRequirements#defaultPort()}. Links are stream links that carry unsolicited
  * bytes, with TCP_NODELAY and SO_KEEPALIVE on, a connect timeout of {@link
- * io.pdu4j.spi.DeviceOptions#connectTimeout()}, and a bounded outbound buffer: {@link Link#send}
+ * io.pdu4j.api.DeviceOptions#connectTimeout()}, and a bounded outbound buffer: {@link Link#send}
  * fails with {@link io.pdu4j.api.DeviceBusyException} while more than 64 KiB wait to be written.
  *
  * <p>Threads: when the device's executor ({@link TransportContext#executor()}) is a Netty epoll or

@@ -7,7 +7,7 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportProvider;
 import io.pdu4j.transport.net.internal.TestContext;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;

@@ -3,8 +3,8 @@ package io.pdu4j.transport.serial;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Link;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportContext;
+import io.pdu4j.spi.transport.TransportProvider;
 import io.pdu4j.transport.serial.internal.SerialLink;
 import io.pdu4j.transport.serial.internal.SerialSettings;
 import java.util.Objects;
@@ -26,7 +26,7 @@ import java.util.Set;
  * <p>Links are stream links that carry unsolicited bytes. {@link Link#open} opens the port
  * exclusively (a second opener, in this process or another, is refused with {@link
  * io.pdu4j.api.DeviceUnreachableException} saying the port is busy) within {@link
- * io.pdu4j.spi.DeviceOptions#connectTimeout()}. {@link Link#send} fails with {@link
+ * io.pdu4j.api.DeviceOptions#connectTimeout()}. {@link Link#send} fails with {@link
  * io.pdu4j.api.DeviceBusyException} while more than 64 KiB wait to be written.
  *
  * <p>Threads: the port is opened, read and written on two daemon threads per open port, {@code
@@ -38,9 +38,9 @@ import java.util.Set;
  * <p>Losing and regaining the port: when the port goes away (adapter unplugged, the other end of a
  * pseudo-terminal closed, a read error) the link goes down once with {@link
  * io.pdu4j.api.LinkLostException} and releases the port. It does not retry by itself: the driver's
- * session reopens the link with capped exponential backoff (see {@link io.pdu4j.spi.Backoff}), and
- * each {@link Link#open} looks the path up afresh, so the port is found again when it comes back
- * (also under a new device node behind the same symbolic link).
+ * session reopens the link with capped exponential backoff (see {@link
+ * io.pdu4j.spi.support.Backoff}), and each {@link Link#open} looks the path up afresh, so the port
+ * is found again when it comes back (also under a new device node behind the same symbolic link).
  */
 public final class SerialTransportProvider implements TransportProvider {
 

@@ -5,7 +5,7 @@ import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.driver.enistic.internal.EnisticCodec.Reading;
-import io.pdu4j.spi.Freshness;
+import io.pdu4j.spi.support.Freshness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,16 +1,16 @@
 package io.pdu4j.driver.enistic.internal;
 
 import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.UnsupportedCapabilityException;
-import io.pdu4j.spi.Backoff;
 import io.pdu4j.spi.Datagram;
-import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.Link;
+import io.pdu4j.spi.support.Backoff;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,17 +1,17 @@
 package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.LoginDeniedException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
-import io.pdu4j.spi.CommandQueue;
-import io.pdu4j.spi.DeviceOptions;
-import io.pdu4j.spi.Exchange;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
-import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.support.CommandQueue;
+import io.pdu4j.spi.support.Exchange;
+import io.pdu4j.spi.support.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package io.pdu4j.driver.extron.internal;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportContext;
+import io.pdu4j.spi.transport.TransportProvider;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;

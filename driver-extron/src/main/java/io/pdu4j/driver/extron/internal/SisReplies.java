@@ -2,11 +2,11 @@ package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
-import io.pdu4j.spi.BurstLog;
-import io.pdu4j.spi.CommandQueue;
 import io.pdu4j.spi.DriverCounters;
-import io.pdu4j.spi.Exchange;
-import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.support.BurstLog;
+import io.pdu4j.spi.support.CommandQueue;
+import io.pdu4j.spi.support.Exchange;
+import io.pdu4j.spi.support.Outcome;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,14 +1,14 @@
 package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.PowerDeviceException;
-import io.pdu4j.spi.CommandQueue;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.SecretReference;
+import io.pdu4j.spi.support.CommandQueue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

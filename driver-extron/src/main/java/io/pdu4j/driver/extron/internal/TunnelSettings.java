@@ -1,8 +1,8 @@
 package io.pdu4j.driver.extron.internal;
 
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.Durations;
 import io.pdu4j.spi.SecretReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -4,15 +4,15 @@ import static io.pdu4j.testkit.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.driver.extron.ExtronHttpTunnelProvider;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkRequirements;
-import io.pdu4j.spi.TransportContext;
-import io.pdu4j.spi.TransportProvider;
+import io.pdu4j.spi.transport.TransportContext;
+import io.pdu4j.spi.transport.TransportProvider;
 import io.pdu4j.transport.net.TcpTransportProvider;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,11 +4,11 @@ import static io.pdu4j.testkit.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DeviceOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.pdu4j.driver.isotek.internal;
 
-import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.support.Outcome;
 
 /** A command whose whole answer is {@code OK} (e.g. {@code T=}); completes at {@code OK}. */
 final class AckExchange extends IsoTekExchange<Void> {

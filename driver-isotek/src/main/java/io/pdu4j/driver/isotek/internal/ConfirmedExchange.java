@@ -1,7 +1,7 @@
 package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.DeviceStatus;
-import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.support.Outcome;
 import java.util.function.Function;
 
 /**

@@ -1,12 +1,12 @@
 package io.pdu4j.driver.isotek.internal;
 
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ScheduleRule;
-import io.pdu4j.spi.Durations;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Locale;

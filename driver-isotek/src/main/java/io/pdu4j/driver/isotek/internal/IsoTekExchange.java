@@ -1,6 +1,6 @@
 package io.pdu4j.driver.isotek.internal;
 
-import io.pdu4j.spi.Exchange;
+import io.pdu4j.spi.support.Exchange;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,6 +1,6 @@
 package io.pdu4j.driver.isotek.internal;
 
-import io.pdu4j.spi.LineFramer;
+import io.pdu4j.spi.support.LineFramer;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.PowerDeviceException;
-import io.pdu4j.spi.BurstLog;
 import io.pdu4j.spi.DeviceSink;
-import io.pdu4j.spi.LineFramer;
+import io.pdu4j.spi.support.BurstLog;
+import io.pdu4j.spi.support.LineFramer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;

@@ -2,13 +2,13 @@ package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.DeviceClock;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.api.StateNotConfirmedException;
-import io.pdu4j.spi.Durations;
-import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.support.Outcome;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Optional;

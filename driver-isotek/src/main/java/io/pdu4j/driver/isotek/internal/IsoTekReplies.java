@@ -3,7 +3,7 @@ package io.pdu4j.driver.isotek.internal;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Address;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Unknown;
-import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.support.Outcome;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

@@ -2,7 +2,7 @@ package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.ProtocolException;
-import io.pdu4j.spi.Outcome;
+import io.pdu4j.spi.support.Outcome;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 

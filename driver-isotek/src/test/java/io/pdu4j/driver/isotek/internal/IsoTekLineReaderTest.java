@@ -2,14 +2,17 @@ package io.pdu4j.driver.isotek.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pdu4j.spi.LineFramer;
+import io.pdu4j.spi.support.LineFramer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Framing through the real SPI {@link io.pdu4j.spi.LineFramer}, as the session configures it. */
+/**
+ * Framing through the real SPI {@link io.pdu4j.spi.support.LineFramer}, as the session configures
+ * it.
+ */
 class IsoTekLineReaderTest {
   private final List<String> lines = new ArrayList<>();
   private final List<String> overlong = new ArrayList<>();

@@ -9,7 +9,7 @@ import io.pdu4j.driver.isotek.internal.IsoTekFrame.Malformed;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Unknown;
 import io.pdu4j.driver.isotek.internal.IsoTekStatusAssembler.Block;
 import io.pdu4j.driver.isotek.internal.IsoTekStatusAssembler.Result;
-import io.pdu4j.spi.LineFramer;
+import io.pdu4j.spi.support.LineFramer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

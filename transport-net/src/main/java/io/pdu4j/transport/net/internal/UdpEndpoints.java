@@ -15,7 +15,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.spi.Datagram;
-import io.pdu4j.spi.TransportContext;
+import io.pdu4j.spi.transport.TransportContext;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,7 @@ import java.util.List;
  * Fuzzes {@link LineFramer} with every option combination (CR, LF and CR LF line ends, prompt
  * tokens, maxLength) and arbitrary chunking of the same input.
  *
- * <p>Seeds: {@code src/test/resources/io/pdu4j/spi/LineFramerFuzzTestInputs/frames/}. See
+ * <p>Seeds: {@code src/test/resources/io/pdu4j/spi/support/LineFramerFuzzTestInputs/frames/}. See
  * docs/reliability.md for how to fuzz it for a fixed time.
  */
 class LineFramerFuzzTest {

@@ -1,11 +1,13 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.support;
 
 import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
+import io.pdu4j.spi.DriverContext;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;

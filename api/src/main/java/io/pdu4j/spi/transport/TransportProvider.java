@@ -1,12 +1,16 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.transport;
 
+import io.pdu4j.api.DeviceOptions;
+import io.pdu4j.spi.DeviceAddress;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.PowerDriver;
 import java.util.Set;
 
 /**
  * Creates {@link Link}s for one transport scheme ({@code tcp}, {@code udp}, {@code serial}, {@code
  * extron}, ...). Found through {@link java.util.ServiceLoader}: list the implementation in {@code
- * META-INF/services/io.pdu4j.spi.TransportProvider}. Implementations need a public no-argument
- * constructor and must be thread-safe.
+ * META-INF/services/io.pdu4j.spi.transport.TransportProvider}. Implementations need a public
+ * no-argument constructor and must be thread-safe.
  */
 public interface TransportProvider {
 

@@ -1,9 +1,9 @@
-package io.pdu4j.spi;
+package io.pdu4j.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.spi.DeviceAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.support;
 
 import io.pdu4j.api.PowerDeviceException;
 import java.util.Objects;

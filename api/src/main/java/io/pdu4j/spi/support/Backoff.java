@@ -1,4 +1,4 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.support;
 
 import java.time.Duration;
 import java.util.Objects;

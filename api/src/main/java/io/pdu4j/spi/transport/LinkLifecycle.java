@@ -1,7 +1,10 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.transport;
 
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.spi.Datagram;
+import io.pdu4j.spi.Link;
+import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

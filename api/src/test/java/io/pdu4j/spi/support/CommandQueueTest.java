@@ -1,4 +1,4 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,7 @@
-package io.pdu4j.spi;
+package io.pdu4j.spi.transport;
 
+import io.pdu4j.api.DeviceOptions;
+import io.pdu4j.spi.LinkRequirements;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;

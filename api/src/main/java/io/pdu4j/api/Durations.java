@@ -1,6 +1,5 @@
-package io.pdu4j.spi;
+package io.pdu4j.api;
 
-import io.pdu4j.api.InvalidArgumentException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

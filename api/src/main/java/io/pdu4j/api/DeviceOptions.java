@@ -1,6 +1,6 @@
-package io.pdu4j.spi;
+package io.pdu4j.api;
 
-import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.spi.DeviceAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
