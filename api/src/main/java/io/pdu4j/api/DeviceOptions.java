@@ -1,6 +1,5 @@
 package io.pdu4j.api;
 
-import io.pdu4j.spi.DeviceAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,6 +8,10 @@ import java.util.Set;
 /**
  * Settings every device has, with defaults, overridable per device in its address ({@code
  * ?timeout=2s&poll=10s}) or by the runtime.
+ *
+ * <p>This is user configuration: it names no driver, transport or SPI type. Values written as text
+ * (an address's query, a configuration file) are read by {@link #withOverrides(Source)}, durations
+ * the way {@link Durations} parses them.
  *
  * @param commandTimeout how long one command may take, from submission to its last reply frame
  * @param connectTimeout how long opening the link may take
@@ -41,7 +44,20 @@ public record DeviceOptions(
   /** The default {@link #quietAfter()}: well above any command timeout a device needs. */
   public static final Duration DEFAULT_QUIET = Duration.ofSeconds(30);
 
-  /** The option names read by {@link #withOverrides(DeviceAddress)}. */
+  /**
+   * Where option values written as text come from, by {@link #NAMES name}: a device's address (the
+   * SPI's {@code DeviceAddress} is one) or any other configuration a caller reads.
+   *
+   * <p>Its {@code toString()} names the source in error messages, so it must reveal no secret (an
+   * address's is redacted).
+   */
+  @FunctionalInterface
+  public interface Source {
+    /** The value written for option {@code name}, if any. */
+    Optional<String> option(String name);
+  }
+
+  /** The option names read by {@link #withOverrides(Source)}. */
   public static final Set<String> NAMES =
       Set.of(
           "timeout",
@@ -145,30 +161,31 @@ public record DeviceOptions(
   }
 
   /**
-   * These options with what the address sets ({@link #NAMES}); other options are left for the
-   * driver and transport.
+   * These options with what {@code source} (typically a device's address) sets ({@link #NAMES});
+   * other options are left for the driver and transport.
    *
-   * @throws InvalidArgumentException naming the option and the address when a value is bad
+   * @throws InvalidArgumentException naming the option and the source when a value is bad
    */
-  public DeviceOptions withOverrides(DeviceAddress address) {
+  public DeviceOptions withOverrides(Source source) {
+    Objects.requireNonNull(source, "source");
     try {
       return new DeviceOptions(
-          address.option("timeout").map(v -> Durations.parse(v, "timeout")).orElse(commandTimeout),
-          address
+          source.option("timeout").map(v -> Durations.parse(v, "timeout")).orElse(commandTimeout),
+          source
               .option("connect-timeout")
               .map(v -> Durations.parse(v, "connect-timeout"))
               .orElse(connectTimeout),
-          address
+          source
               .option("ready-timeout")
               .map(v -> Durations.parse(v, "ready-timeout"))
               .orElse(readyTimeout),
-          address.option("queue").map(v -> parseInt(v, "queue")).orElse(queueCapacity),
-          address.option("max-frame").map(v -> parseInt(v, "max-frame")).orElse(maxFrameLength),
-          address.option("poll").map(v -> Durations.parse(v, "poll")).or(() -> pollInterval),
-          address.option("stale").map(v -> Durations.parse(v, "stale")).orElse(staleAfter),
-          address.option("quiet").map(DeviceOptions::parseQuiet).orElse(quietAfter));
+          source.option("queue").map(v -> parseInt(v, "queue")).orElse(queueCapacity),
+          source.option("max-frame").map(v -> parseInt(v, "max-frame")).orElse(maxFrameLength),
+          source.option("poll").map(v -> Durations.parse(v, "poll")).or(() -> pollInterval),
+          source.option("stale").map(v -> Durations.parse(v, "stale")).orElse(staleAfter),
+          source.option("quiet").map(DeviceOptions::parseQuiet).orElse(quietAfter));
     } catch (InvalidArgumentException e) {
-      throw new InvalidArgumentException(address + ": " + e.getMessage(), e);
+      throw new InvalidArgumentException(source + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pdu4j.spi;
 
+import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.InvalidArgumentException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,12 @@ import java.util.regex.Pattern;
  * <p>{@link #toString()} is safe to log: the values of options that hold secrets ({@link
  * #isSecretOption}) are shown as {@code ****} unless they are references ({@code env:NAME}, {@code
  * file:PATH}), which name where the secret lives without revealing it.
+ *
+ * <p>An address is a {@link DeviceOptions.Source}: {@code
+ * DeviceOptions.defaults().withOverrides(address)} reads the options every device has ({@link
+ * DeviceOptions#NAMES}) from its query.
  */
-public final class DeviceAddress {
+public final class DeviceAddress implements DeviceOptions.Source {
   private static final Pattern CODE = Pattern.compile("[a-z][a-z0-9+.-]{0,31}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._~%-]{1,253}");
   private static final Pattern OPTION_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,63}");
@@ -292,6 +297,7 @@ public final class DeviceAddress {
   }
 
   /** One option's value. */
+  @Override
   public Optional<String> option(String name) {
     return Optional.ofNullable(options.get(name));
   }

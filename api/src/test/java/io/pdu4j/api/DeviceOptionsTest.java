@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pdu4j.spi.DeviceAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DeviceOptionsTest {
@@ -20,6 +22,35 @@ class DeviceOptionsTest {
     assertThat(o.queueCapacity()).isEqualTo(8);
     assertThat(o.staleAfter()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.connectTimeout()).isEqualTo(DeviceOptions.defaults().connectTimeout());
+  }
+
+  /** Options come from any source, not only an address: a configuration file's entry, say. */
+  @Test
+  void anySourceOverridesDefaultsAndIsNamedWhenAValueIsBad() {
+    Map<String, String> entry = Map.of("timeout", "750ms", "quiet", "off", "max-frame", "64");
+    DeviceOptions o =
+        DeviceOptions.defaults().withOverrides(name -> Optional.ofNullable(entry.get(name)));
+    assertThat(o.commandTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(o.watchesQuiet()).isFalse();
+    assertThat(o.maxFrameLength()).isEqualTo(64);
+    assertThat(o.readyTimeout()).isEqualTo(DeviceOptions.defaults().readyTimeout());
+
+    DeviceOptions.Source pdu7 =
+        new DeviceOptions.Source() {
+          @Override
+          public Optional<String> option(String name) {
+            return name.equals("stale") ? Optional.of("-1s") : Optional.empty();
+          }
+
+          @Override
+          public String toString() {
+            return "devices.yaml: pdu7";
+          }
+        };
+    assertThatThrownBy(() -> DeviceOptions.defaults().withOverrides(pdu7))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageStartingWith("devices.yaml: pdu7: ")
+        .hasMessageContaining("stale");
   }
 
   @Test
