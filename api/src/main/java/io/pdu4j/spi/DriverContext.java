@@ -1,8 +1,11 @@
 package io.pdu4j.spi;
 
 import io.pdu4j.api.DeviceOptions;
+import io.pdu4j.spi.support.CommandQueue;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * What the runtime gives a {@link PowerDriver} to open a device with.
@@ -34,5 +37,27 @@ public record DriverContext(
   /** The device's thread, where the link calls back and the driver keeps its state. */
   public ScheduledExecutorService executor() {
     return link.executor();
+  }
+
+  /**
+   * A command queue for this device: its executor, {@link DeviceOptions#queueCapacity()} and {@link
+   * DeviceOptions#commandTimeout()}, writing to its link, telling no observer (pdu4j times the
+   * device's commands itself). The queue is support, not contract ({@code io.pdu4j.spi.support}
+   * knows no SPI type), so the context builds it.
+   *
+   * @param <F> the frame type
+   * @param settleAfterTimeout see {@link CommandQueue#CommandQueue}
+   * @param unsolicited receives frames no command claims
+   */
+  public <F> CommandQueue<F> commandQueue(Duration settleAfterTimeout, Consumer<F> unsolicited) {
+    return new CommandQueue<>(
+        address.toString(),
+        executor(),
+        options.queueCapacity(),
+        options.commandTimeout(),
+        settleAfterTimeout,
+        link::send,
+        unsolicited,
+        null);
   }
 }

@@ -52,6 +52,8 @@ class ArchitectureTest {
         new String[] {
           "io.pdu4j.api",
           "io.pdu4j.spi",
+          "io.pdu4j.spi.support",
+          "io.pdu4j.spi.transport",
           "io.pdu4j.transport.net",
           "io.pdu4j.transport.serial",
           "io.pdu4j.driver.isotek",
@@ -90,6 +92,56 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.pdu4j.spi..")
+        .check(classes);
+  }
+
+  /**
+   * The SPI is split by reader: {@code io.pdu4j.spi} is the driver contract, {@code
+   * io.pdu4j.spi.support} the building blocks a driver may use (framer, command queue, backoff,
+   * ...), {@code io.pdu4j.spi.transport} what transport authors implement and use. The support
+   * builds on the user API alone, so the contract and pdu4j's own device can use it without a
+   * cycle.
+   */
+  @Test
+  void theSpiSupportDependsOnTheApiOnly() {
+    classes()
+        .that()
+        .resideInAPackage("io.pdu4j.spi.support..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "org.slf4j..", "io.pdu4j.api..", "io.pdu4j.spi.support..")
+        .check(classes);
+  }
+
+  /** The driver contract and the support know nothing of how transports are written. */
+  @Test
+  void theDriverContractDoesNotKnowTheTransportSpi() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.pdu4j.spi", "io.pdu4j.spi.internal..", "io.pdu4j.spi.support..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pdu4j.spi.transport..")
+        .check(classes);
+  }
+
+  /**
+   * Only transports, and the runtime and testkit that host them, use the transport SPI; among the
+   * drivers only Extron's, which provides the {@code extron} tunnel transports besides its driver.
+   */
+  @Test
+  void onlyTransportsUseTheTransportSpi() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "io.pdu4j.spi.transport..",
+            "io.pdu4j.transport..",
+            "io.pdu4j.runtime..",
+            "io.pdu4j.testkit..",
+            "io.pdu4j.driver.extron..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pdu4j.spi.transport..")
         .check(classes);
   }
 

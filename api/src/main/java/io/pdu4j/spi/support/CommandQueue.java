@@ -7,7 +7,6 @@ import io.pdu4j.api.Durations;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
-import io.pdu4j.spi.DriverContext;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -117,26 +116,6 @@ public final class CommandQueue<F> {
     this.sender = Objects.requireNonNull(sender, "sender");
     this.unsolicited = Objects.requireNonNull(unsolicited, "unsolicited");
     this.observer = observer == null ? (n, e, f) -> {} : observer;
-  }
-
-  /**
-   * A queue for the device of {@code context}: its executor, queue capacity and command timeout,
-   * writing to its link, telling no observer (pdu4j times the device's commands itself).
-   *
-   * @param settleAfterTimeout see {@link #CommandQueue}
-   * @param unsolicited receives frames no command claims
-   */
-  public static <F> CommandQueue<F> of(
-      DriverContext context, Duration settleAfterTimeout, Consumer<F> unsolicited) {
-    return new CommandQueue<>(
-        context.address().toString(),
-        context.executor(),
-        context.options().queueCapacity(),
-        context.options().commandTimeout(),
-        settleAfterTimeout,
-        context.link()::send,
-        unsolicited,
-        null);
   }
 
   /**

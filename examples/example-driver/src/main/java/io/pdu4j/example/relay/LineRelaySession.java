@@ -46,7 +46,7 @@ final class LineRelaySession implements DeviceSession {
     this.framer = new LineFramer(maxLine, List.of());
     // after a timeout, wait for a late reply to arrive (and be dropped) before the next command;
     // the board never speaks unasked, so a stray line is dropped too
-    this.queue = CommandQueue.of(context, Duration.ofMillis(200), line -> {});
+    this.queue = context.commandQueue(Duration.ofMillis(200), line -> {});
     this.lines = LineFramer.Sink.of(queue::onFrame, start -> sink.overlongFrame());
   }
 
