@@ -2,7 +2,6 @@ package io.pdu4j.spi;
 
 import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.PowerDevice;
-import io.pdu4j.spi.transport.TransportProvider;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -30,8 +29,9 @@ public interface PowerDriver {
   /**
    * Whether this driver reads the address's path (the Enistic controller serial in {@code
    * enistic:udp://0.0.0.0:53005/004A3BB5B04}). The runtime refuses an address with a path that
-   * neither the driver nor the transport ({@link TransportProvider#readsPath()}) reads, so that a
-   * path that means nothing is never silently ignored. Default: no.
+   * neither the driver nor the transport ({@link
+   * io.pdu4j.spi.transport.TransportProvider#readsPath()}) reads, so that a path that means nothing
+   * is never silently ignored. Default: no.
    */
   default boolean readsPath() {
     return false;

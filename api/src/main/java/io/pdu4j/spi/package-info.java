@@ -1,11 +1,18 @@
 /**
- * The driver and transport SPI, and the shared support drivers build on.
+ * The driver contract: what a driver author implements and what pdu4j hands a driver.
  *
- * <p>Drivers ({@link io.pdu4j.spi.PowerDriver}) and transports ({@link
- * io.pdu4j.spi.transport.TransportProvider}) are found through {@link java.util.ServiceLoader}. A
- * driver sees its device only through a {@link io.pdu4j.spi.Link}, so one driver runs over TCP, a
- * serial line or a tunnel alike. Framing ({@link io.pdu4j.spi.support.LineFramer}) and
- * request/reply sequencing ({@link io.pdu4j.spi.support.CommandQueue}) are the driver's, in plain
- * Java.
+ * <p>Read by driver authors and by the runtime. A driver implements {@link
+ * io.pdu4j.spi.PowerDriver} (found through {@link java.util.ServiceLoader}) and a {@link
+ * io.pdu4j.spi.DeviceSession} per device, reports through the {@link io.pdu4j.spi.DeviceSink} pdu4j
+ * gives it, and may offer a {@link io.pdu4j.spi.DeviceDiscoverer}. It is given a {@link
+ * io.pdu4j.spi.DriverContext}: the device's {@link io.pdu4j.spi.DeviceAddress}, its {@link
+ * io.pdu4j.api.DeviceOptions} and a {@link io.pdu4j.spi.Link}, through which it sees its device
+ * whether TCP, a serial line or a tunnel carries it. {@link io.pdu4j.spi.Devices} builds the device
+ * users see around a session.
+ *
+ * <p>Beside it: {@link io.pdu4j.spi.support} holds the building blocks a driver may use (line
+ * framer, command queue, backoff, ...); {@code io.pdu4j.spi.transport} is for transport authors
+ * only; {@code io.pdu4j.spi.internal} is pdu4j's own device, used by no other module. This package
+ * uses the support but never the transport SPI.
  */
 package io.pdu4j.spi;
