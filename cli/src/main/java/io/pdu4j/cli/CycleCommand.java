@@ -155,18 +155,7 @@ final class CycleCommand implements Callable<Integer> {
       chosen.addAll(known);
     } else {
       for (int n : selection.numbers()) {
-        chosen.add(
-            known.stream()
-                .filter(o -> o.number() == n)
-                .findFirst()
-                .orElseThrow(
-                    () ->
-                        new InvalidArgumentException(
-                            name
-                                + " has no outlet "
-                                + n
-                                + "; its outlets are "
-                                + known.stream().map(o -> Integer.toString(o.number())).toList())));
+        chosen.add(SwitchCommand.reported(known, n, name));
       }
     }
     for (OutletStatus o : chosen) {

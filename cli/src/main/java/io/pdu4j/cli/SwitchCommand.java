@@ -213,19 +213,7 @@ abstract class SwitchCommand implements Callable<Integer> {
     List<OutletStatus> known = server.status(name).status().outlets();
     Map<String, OutletStatus> chosen = new LinkedHashMap<>();
     for (int n : selection.numbers()) {
-      chosen.put(
-          Integer.toString(n),
-          known.stream()
-              .filter(o -> o.number() == n)
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new InvalidArgumentException(
-                          name
-                              + " has no outlet "
-                              + n
-                              + "; its outlets are "
-                              + known.stream().map(o -> Integer.toString(o.number())).toList())));
+      chosen.put(Integer.toString(n), reported(known, n, name));
     }
     for (String id : selection.ids()) {
       OutletStatus o =
@@ -283,5 +271,24 @@ abstract class SwitchCommand implements Callable<Integer> {
         s.number(),
         StatusView.name(s),
         style.state(state, state));
+  }
+
+  /**
+   * Outlet {@code n} of a server's latest report of device {@code name}.
+   *
+   * @throws InvalidArgumentException naming the outlets the device has, when it has no {@code n}
+   */
+  static OutletStatus reported(List<OutletStatus> known, int n, String name) {
+    return known.stream()
+        .filter(o -> o.number() == n)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new InvalidArgumentException(
+                    name
+                        + " has no outlet "
+                        + n
+                        + "; its outlets are "
+                        + known.stream().map(o -> Integer.toString(o.number())).toList()));
   }
 }

@@ -89,6 +89,18 @@ class IsoTekDiscovererTest {
   }
 
   @Test
+  void keepsAtMostMaxFoundUnitsAndCountsTheRestAsIgnored() {
+    IsoTekDiscoveryAnswers answers = new IsoTekDiscoveryAnswers();
+    for (int i = 0; i < IsoTekDiscoveryAnswers.MAX_FOUND + 10; i++) {
+      answers.accept(FROM, bytes("A=S" + i + "|M" + i + "|x|501|"));
+    }
+    assertThat(answers.result().devices()).hasSize(IsoTekDiscoveryAnswers.MAX_FOUND);
+    assertThat(answers.result().ignored()).isEqualTo(10);
+    assertThat(answers.accept(FROM, bytes("A=S0|M0|x|501|"))).as("a unit kept, again").isEmpty();
+    assertThat(answers.result().ignored()).isEqualTo(10);
+  }
+
+  @Test
   void isFoundThroughTheServiceLoader() {
     assertThat(ServiceLoader.load(DeviceDiscoverer.class).stream().map(p -> p.get().driver()))
         .contains("isotek");

@@ -22,6 +22,13 @@ public final class IsoTekDiscoveryAnswers {
   /** The most bytes read of one datagram. */
   public static final int MAX_DATAGRAM = 512;
 
+  /**
+   * The most units one discovery keeps, so that a flood of forged answers (each with another
+   * serial) cannot grow the result without bound. Answers that would add units beyond it count as
+   * ignored.
+   */
+  public static final int MAX_FOUND = 256;
+
   private final Map<String, DeviceDiscoverer.Found> found = new LinkedHashMap<>();
   private int ignored;
 
@@ -34,7 +41,15 @@ public final class IsoTekDiscoveryAnswers {
     }
     DeviceDiscoverer.Found d = device.get();
     String key = d.serial().isEmpty() ? d.mac().orElse(d.uri()) : d.serial();
-    return found.putIfAbsent(key, d) == null ? device : Optional.empty();
+    if (found.containsKey(key)) {
+      return Optional.empty();
+    }
+    if (found.size() >= MAX_FOUND) {
+      ignored++;
+      return Optional.empty();
+    }
+    found.put(key, d);
+    return device;
   }
 
   /** Everything found so far. */
