@@ -414,7 +414,7 @@ class ControlPlaneIT {
     assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(500);
     assertThat(unknown.body()).startsWith("Invalid request: ").contains("nope");
     assertThat(switchCommands()).isEqualTo(rackCommands);
-    expected.add(new Audited(null, "nope", "1", null, "pdudaemon-off", 500, "invalid"));
+    expected.add(new Audited(null, "nope", "1", null, "pdudaemon-off", 500, "not_found"));
 
     // alias: the one-outlet group dut, an Enistic socket
     HttpResponse<String> alias = pdudaemon("/power/control/off?alias=dut");
