@@ -84,6 +84,19 @@ final class ServeProcess implements AutoCloseable {
     return Integer.parseInt(m.group(1));
   }
 
+  /**
+   * The port of the pdudaemon listener, once serve logged it ({@code pdudaemon requests at
+   * http://...}).
+   */
+  int pdudaemonPort() throws IOException {
+    Pattern pd =
+        Pattern.compile("pdudaemon requests at http://127\\.0\\.0\\.1:(\\d+)/power/control");
+    await().atMost(Duration.ofSeconds(10)).until(() -> pd.matcher(log()).find());
+    Matcher m = pd.matcher(log());
+    assertThat(m.find()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
   /** A GET of {@code path} on the HTTP server. */
   HttpResponse<String> get(String path) throws Exception {
     return http.send(

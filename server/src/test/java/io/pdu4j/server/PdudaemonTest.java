@@ -39,7 +39,14 @@ class PdudaemonTest {
 
   @BeforeEach
   void start() {
-    sim = IsoTekSimulator.builder().outlets(8).jitter(false).initialState(2, false).build().start();
+    sim =
+        IsoTekSimulator.builder()
+            .outlets(8)
+            .jitter(false)
+            .initialState(2, false)
+            .outletConfig(3, "LOCKED", 3, 0)
+            .build()
+            .start();
     runtime = PowerRuntime.builder().build();
     SupervisedDevice rack =
         runtime.supervise(DeviceConfig.of("rack", "isotek:tcp://127.0.0.1:" + sim.port()));
@@ -128,5 +135,33 @@ class PdudaemonTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(notThere.statusCode()).as("not on the API's listener").isEqualTo(404);
+  }
+
+  @Test
+  void aRefusedRequestIsAuditedWithWhatWentWrongNotOnlyThatItFailed() throws Exception {
+    List<String> requests =
+        List.of(
+            "/power/control/on?hostname=nope&port=1",
+            "/power/control/on?hostname=rack&port=99",
+            "/power/control/reboot?hostname=rack&port=1&delay=soon",
+            "/power/control/off?hostname=rack&port=3");
+    for (String r : requests) {
+      HttpResponse<String> answer = get(r);
+      assertThat(answer.statusCode()).as(r).isEqualTo(500);
+      assertThat(answer.body()).as(r).startsWith("Invalid request: ");
+    }
+    assertThat(sim.outletState(3)).as("the locked outlet").isTrue();
+    Path audit = dir.resolve("a.jsonl");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> Files.exists(audit) && Files.readAllLines(audit).size() == requests.size());
+    List<String> lines = Files.readAllLines(audit);
+    assertThat(lines.get(0)).contains("\"device\":\"nope\"", "\"outcome\":\"not_found\"");
+    assertThat(lines.get(1)).contains("\"outlet\":\"99\"", "\"outcome\":\"not_found\"");
+    assertThat(lines.get(2))
+        .contains("\"action\":\"pdudaemon-reboot\"", "\"outcome\":\"invalid_argument\"");
+    assertThat(lines.get(3))
+        .as("the device's refusal (a locked outlet) is the failure's kind")
+        .contains("\"outlet\":\"3\"", "\"status\":500", "\"outcome\":\"unsupported\"");
   }
 }

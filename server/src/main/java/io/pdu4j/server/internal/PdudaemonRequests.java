@@ -42,13 +42,31 @@ final class PdudaemonRequests {
   /** The outlet a request names, or the reason it names none. */
   private record Target(String device, String outlet, Optional<String> group) {}
 
+  /**
+   * How a request is answered: the HTTP status and text pdudaemon's clients read, and the outcome
+   * the audit line records ({@code ok} or the error's kind, as the API's lines have it).
+   */
+  @FunctionalInterface
+  private interface Answer {
+    void send(int status, String outcome, String text);
+  }
+
+  /** An alias that names no group: not found, rather than a malformed request. */
+  private static final class UnknownAlias extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownAlias(String message) {
+      super(message);
+    }
+  }
+
   void handle(Request request, Response response, Callback callback, String path) {
     Instant start = clock.instant();
     String action = path.startsWith("/power/control/") ? path.substring(15) : "";
     Fields query = Request.extractQueryParameters(request);
     Target[] target = new Target[1];
-    java.util.function.BiConsumer<Integer, String> answer =
-        (status, text) -> {
+    Answer answer =
+        (status, outcome, text) -> {
           Target t = target[0];
           audit.ifPresent(
               a ->
@@ -62,7 +80,7 @@ final class PdudaemonRequests {
                           Optional.ofNullable(t).flatMap(Target::group),
                           "pdudaemon-" + (action.isEmpty() ? "?" : action),
                           status,
-                          status == 200 ? "ok" : "invalid",
+                          outcome,
                           Duration.between(start, clock.instant()))));
           byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
           response.setStatus(status);
@@ -72,15 +90,20 @@ final class PdudaemonRequests {
         };
     if (!request.getMethod().equals("GET")
         || !(action.equals("on") || action.equals("off") || action.equals("reboot"))) {
-      answer.accept(
-          500, "Invalid request: use GET /power/control/on|off|reboot?hostname=NAME&port=N");
+      answer.send(
+          500,
+          "invalid_argument",
+          "Invalid request: use GET /power/control/on|off|reboot?hostname=NAME&port=N");
       return;
     }
     Target t;
     try {
       t = target(query);
+    } catch (UnknownAlias e) {
+      answer.send(500, "not_found", "Invalid request: " + e.getMessage());
+      return;
     } catch (IllegalArgumentException e) {
-      answer.accept(500, "Invalid request: " + e.getMessage());
+      answer.send(500, "invalid_argument", "Invalid request: " + e.getMessage());
       return;
     }
     target[0] = t;
@@ -88,23 +111,29 @@ final class PdudaemonRequests {
     try {
       delay = delay(query.getValue("delay"));
     } catch (IllegalArgumentException e) {
-      answer.accept(500, "Invalid request: " + e.getMessage());
+      answer.send(500, "invalid_argument", "Invalid request: " + e.getMessage());
       return;
     }
     SupervisedDevice s = settings.devices.get(t.device());
     if (s == null) {
-      answer.accept(500, "Invalid request: no device '" + t.device() + "' is configured");
+      answer.send(
+          500, "not_found", "Invalid request: no device '" + t.device() + "' is configured");
       return;
     }
     if (!s.health().isConnected() || s.device().isEmpty()) {
-      answer.accept(500, "Invalid request: device '" + s.name() + "' is " + s.health().state());
+      answer.send(
+          500,
+          "not_connected",
+          "Invalid request: device '" + s.name() + "' is " + s.health().state());
       return;
     }
     PowerDevice pdu = s.device().get();
     Optional<Outlet> o = ApiHandler.findOutlet(pdu, t.outlet());
     if (o.isEmpty()) {
-      answer.accept(
-          500, "Invalid request: device '" + s.name() + "' has no outlet '" + t.outlet() + "'");
+      answer.send(
+          500,
+          "not_found",
+          "Invalid request: device '" + s.name() + "' has no outlet '" + t.outlet() + "'");
       return;
     }
     CompletionStage<OutletStatus> stage;
@@ -116,16 +145,18 @@ final class PdudaemonRequests {
             default -> o.get().cycle(delay);
           };
     } catch (RuntimeException e) {
-      answer.accept(500, "Invalid request: " + ApiError.from(e).message());
+      ApiError error = ApiError.from(e);
+      answer.send(500, error.kind(), "Invalid request: " + error.message());
       return;
     }
     ApiHandler.bounded(stage, action.equals("reboot") ? delay : Duration.ZERO)
         .whenComplete(
             (st, failure) -> {
               if (failure == null) {
-                answer.accept(200, "OK - accepted request");
+                answer.send(200, "ok", "OK - accepted request");
               } else {
-                answer.accept(500, "Invalid request: " + ApiError.from(failure).message());
+                ApiError error = ApiError.from(failure);
+                answer.send(500, error.kind(), "Invalid request: " + error.message());
               }
             });
   }
@@ -135,7 +166,7 @@ final class PdudaemonRequests {
     if (alias != null) {
       GroupConfig g = settings.groups.get(alias);
       if (g == null) {
-        throw new IllegalArgumentException("no alias (group) '" + alias + "' is configured");
+        throw new UnknownAlias("no alias (group) '" + alias + "' is configured");
       }
       if (g.outlets().size() != 1) {
         throw new IllegalArgumentException(
