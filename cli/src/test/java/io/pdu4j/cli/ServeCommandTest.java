@@ -114,10 +114,9 @@ class ServeCommandTest {
                       "(?m)^pdu_outlet_voltage_volts\\{device=\"rack-a\",outlet=\"1\"} 230(\\.0)?$")
                   .containsPattern("(?m)^pdu_device_connected\\{device=\"rack-a\"} 1(\\.0)?$")
                   .containsPattern("(?m)^pdu_readings_received_total\\{device=\"rack-a\"} \\d")
+                  .containsPattern("(?m)^pdu_link_received_bytes_total\\{device=\"rack-a\"} \\d")
                   .containsPattern(
-                      "(?m)^pdu_link_bytes_received_bytes_total\\{device=\"rack-a\"} \\d")
-                  .containsPattern(
-                      "(?m)^pdu_outlet_energy_watt_hours_total\\{device=\"rack-a\",outlet=\"1\"}")
+                      "(?m)^pdu_outlet_energy_joules_total\\{device=\"rack-a\",outlet=\"1\"}")
                   .containsPattern(
                       "(?m)^pdu_device_health\\{device=\"rack-a\",problem=\"none\","
                           + "state=\"connected\"} 1(\\.0)?$")

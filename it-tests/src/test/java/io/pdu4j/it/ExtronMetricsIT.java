@@ -16,6 +16,7 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.config.DeviceConfig;
+import io.pdu4j.runtime.metrics.PduMeter;
 import io.pdu4j.sim.extron.ExtronSimulator;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.PrintWriter;
@@ -135,7 +136,8 @@ class ExtronMetricsIT {
                 assertThat(registry.find("pdu.commands").tag("outcome", "rejected").timers())
                     .isNotEmpty());
     assertThat(registry.find("pdu.commands").tag("command", "switch_off").timers()).isNotEmpty();
-    assertThat(registry.get("pdu.link.bytes.sent").functionCounter().count()).isPositive();
+    assertThat(registry.get(PduMeter.LINK_BYTES_SENT.meterName()).functionCounter().count())
+        .isPositive();
     assertThat(registry.get("pdu.device.connected").gauge().value()).isEqualTo(1.0);
 
     assertThat(pdu.toString()).doesNotContain(PASSWORD);

@@ -96,7 +96,9 @@ class PowerRuntimeMetricsTest {
   private List<String> deviceMeters() {
     return registry.getMeters().stream()
         .filter(m -> uri.equals(m.getId().getTag(PduMeter.TAG_DEVICE)))
-        .filter(m -> !m.getId().getName().equals(PduMeter.COMMANDS.meterName()))
+        // not the command timers, nor their bucket gauges (pdu.commands.histogram, in registries
+        // without histograms of their own): a new outcome adds them
+        .filter(m -> !m.getId().getName().startsWith(PduMeter.COMMANDS.meterName()))
         .map(m -> m.getId().getName() + m.getId().getTags())
         .sorted()
         .toList();
@@ -125,8 +127,8 @@ class PowerRuntimeMetricsTest {
     // than 36 W over the time the test has been running
     long started = System.nanoTime();
     await().until(() -> energy(1) > 0);
-    double wh = energy(1);
-    assertThat(wh).isLessThan(36.0 * (System.nanoTime() - started + 20e9) / 3.6e12);
+    double joules = energy(1);
+    assertThat(joules).isLessThan(36.0 * (System.nanoTime() - started + 20e9) / 1e9);
     assertThat(energy(5)).isZero();
 
     sim.setOutletState(3, false);

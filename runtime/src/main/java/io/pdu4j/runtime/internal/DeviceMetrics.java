@@ -201,6 +201,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
                                   command,
                                   PduMeter.TAG_OUTCOME,
                                   outcome)
+                              .serviceLevelObjectives(
+                                  PduMeter.COMMAND_BUCKETS.toArray(Duration[]::new))
                               .register(r);
                       registered.add(new Registered(r, timer, this));
                       return timer;
@@ -320,7 +322,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         new Registered(
             r,
             FunctionCounter.builder(
-                    PduMeter.OUTLET_ENERGY.meterName(), o, OutletMeters::energyWattHours)
+                    PduMeter.OUTLET_ENERGY.meterName(), o, OutletMeters::energyJoules)
                 .description(PduMeter.OUTLET_ENERGY.description())
                 .baseUnit(PduMeter.OUTLET_ENERGY.baseUnit())
                 .tags(tags)
@@ -362,7 +364,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     // guarded by this: the last power sample integrated from
     private Instant lastPowerAt;
     private double lastPower;
-    private double energyWh;
+    private double energyJoules;
 
     OutletMeters(int number) {
       this.number = number;
@@ -384,7 +386,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       if (lastPowerAt != null) {
         Duration dt = Duration.between(lastPowerAt, when);
         if (!dt.isNegative() && dt.compareTo(staleAfter) <= 0) {
-          energyWh += (lastPower + p) / 2 * (dt.toNanos() / 3.6e12);
+          energyJoules += (lastPower + p) / 2 * (dt.toNanos() / 1e9);
         }
       }
       if (lastPowerAt == null || !when.isBefore(lastPowerAt)) {
@@ -397,8 +399,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       lastPowerAt = null;
     }
 
-    synchronized double energyWattHours() {
-      return energyWh;
+    synchronized double energyJoules() {
+      return energyJoules;
     }
 
     /** A reading, or NaN when there is no current one. */

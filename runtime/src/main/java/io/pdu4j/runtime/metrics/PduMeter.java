@@ -1,6 +1,9 @@
 package io.pdu4j.runtime.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Every meter the runtime publishes per device, with its name, type, base unit and description: the
@@ -27,25 +30,30 @@ public enum PduMeter {
   OUTLET_STATE(
       "pdu.outlet.state", Meter.Type.GAUGE, null, "Outlet state: 1 on, 0 off, NaN unknown"),
   /**
-   * Energy the outlet used since the device was opened, in watt-hours, integrated from successive
-   * power readings by the trapezoid rule; an interval longer than the device's {@code stale} option
-   * (a gap in the readings, a disconnection) adds nothing.
+   * Energy the outlet used since the device was opened, in joules (watt-seconds, the base unit:
+   * {@code rate()} of it is watts; divide by 3.6e6 for kWh), integrated from successive power
+   * readings by the trapezoid rule; an interval longer than the device's {@code stale} option (a
+   * gap in the readings, a disconnection) adds nothing.
    */
   OUTLET_ENERGY(
       "pdu.outlet.energy",
       Meter.Type.COUNTER,
-      "watt_hours",
+      "joules",
       "Energy used by the outlet, integrated from its power readings"),
   /** 1 while the device is connected, 0 otherwise. */
   DEVICE_CONNECTED(
       "pdu.device.connected", Meter.Type.GAUGE, null, "1 while the device is connected, else 0"),
-  /** Every command issued to the device, from call to completion, by command and outcome. */
+  /**
+   * Every command issued to the device, from call to completion, by command and outcome; a
+   * histogram with the fixed buckets {@link #COMMAND_BUCKETS}, so quantiles can be taken across
+   * devices.
+   */
   COMMANDS("pdu.commands", Meter.Type.TIMER, null, "Commands issued to the device"),
   /** Bytes handed to the link for sending. */
-  LINK_BYTES_SENT("pdu.link.bytes.sent", Meter.Type.COUNTER, "bytes", "Bytes sent to the device"),
+  LINK_BYTES_SENT("pdu.link.sent", Meter.Type.COUNTER, "bytes", "Bytes sent to the device"),
   /** Bytes the link delivered. */
   LINK_BYTES_RECEIVED(
-      "pdu.link.bytes.received", Meter.Type.COUNTER, "bytes", "Bytes received from the device"),
+      "pdu.link.received", Meter.Type.COUNTER, "bytes", "Bytes received from the device"),
   /** Times the link came up again after it had been up. */
   LINK_RECONNECTS(
       "pdu.link.reconnects", Meter.Type.COUNTER, null, "Times the link to the device came back"),
@@ -96,6 +104,15 @@ public enum PduMeter {
       Meter.Type.COUNTER,
       null,
       "Readings dropped: beyond the device's outlet bound, or from a refused source");
+
+  /**
+   * The upper bounds of the buckets of {@link #COMMANDS}: 5 ms to 30 s, twelve buckets (and {@code
+   * +Inf}) per device, command and outcome.
+   */
+  public static final List<Duration> COMMAND_BUCKETS =
+      Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000)
+          .map(Duration::ofMillis)
+          .toList();
 
   /** The tag naming the device. */
   public static final String TAG_DEVICE = "device";

@@ -89,11 +89,11 @@ class DeviceMetricsTest {
     report(100, OutletState.ON);
     clock.now = T0.plusSeconds(9);
     report(200, OutletState.ON);
-    // (100 + 200) / 2 W for 9 s = 1350 J = 0.375 Wh
-    assertThat(energy()).isCloseTo(0.375, within(1e-9));
+    // (100 + 200) / 2 W for 9 s = 1350 J (0.375 Wh)
+    assertThat(energy()).isCloseTo(1350, within(1e-9));
     clock.now = T0.plusSeconds(18);
     report(200, OutletState.ON);
-    assertThat(energy()).isCloseTo(0.375 + 0.5, within(1e-9));
+    assertThat(energy()).isCloseTo(1350 + 1800, within(1e-9));
   }
 
   @Test
@@ -110,7 +110,7 @@ class DeviceMetricsTest {
     assertThat(energy()).isZero();
     clock.now = T0.plusSeconds(18);
     report(100, OutletState.ON);
-    assertThat(energy()).isCloseTo(100 * 6 / 3600.0, within(1e-9));
+    assertThat(energy()).isCloseTo(100 * 6, within(1e-9));
   }
 
   @Test
