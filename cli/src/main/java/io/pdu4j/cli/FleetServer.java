@@ -1,7 +1,5 @@
 package io.pdu4j.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceHealth;
 import io.pdu4j.api.InvalidArgumentException;
@@ -15,7 +13,6 @@ import io.pdu4j.runtime.config.HostScheduleConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.ControlServer;
-import io.pdu4j.server.TextResponse;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,10 +28,10 @@ import java.util.concurrent.CountDownLatch;
 /**
  * What {@code pdu4j serve} runs: the runtime {@linkplain PowerRuntime#supervise supervising} every
  * configured device (opened in the background, retried with backoff and jitter, reconnected,
- * recycled when quiet), and the server module's HTTP server with {@code /metrics} (Prometheus
- * text), {@code /health} and {@code /health/ready} (JSON: each device's state, problem, message and
- * since when) and, when the configuration has an {@code api} section, the control API. {@link
- * #start} never waits for a device.
+ * recycled when quiet), and the server module's HTTP server with {@code /metrics} (Prometheus or
+ * OpenMetrics text, with JVM and process meters), {@code /health} and {@code /health/ready} (JSON:
+ * each device's state, problem, message and since when) and, when the configuration has an {@code
+ * api} section, the control API. {@link #start} never waits for a device.
  */
 final class FleetServer implements AutoCloseable {
   /** Connections served at once; more wait in the listen backlog until one closes. */
@@ -49,7 +46,7 @@ final class FleetServer implements AutoCloseable {
   /** How long stopping lets requests in flight (device commands) finish. */
   static final Duration HTTP_STOP_TIMEOUT = Duration.ofSeconds(5);
 
-  private final PrometheusMeterRegistry registry;
+  private final ServeMetrics metrics = new ServeMetrics();
   private final PowerRuntime runtime;
   private final InetSocketAddress where;
   private final Optional<ApiConfig> api;
@@ -69,8 +66,7 @@ final class FleetServer implements AutoCloseable {
     this.log = log;
     io.pdu4j.runtime.config.PrometheusConfig where =
         config.prometheus().orElse(io.pdu4j.runtime.config.PrometheusConfig.defaults());
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    PowerRuntime.Builder builder = PowerRuntime.builder().meterRegistry(registry);
+    PowerRuntime.Builder builder = PowerRuntime.builder().meterRegistry(metrics.registry());
     plugins.ifPresent(builder::pluginDirectory);
     this.runtime = builder.build();
     runtime.drivers().stream()
@@ -154,13 +150,9 @@ final class FleetServer implements AutoCloseable {
         ControlServer.builder()
             .devices(new ArrayList<>(devices().values()))
             .monitoring(where)
-            .route(
-                "/metrics",
-                () ->
-                    new TextResponse(
-                        200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()))
+            .route("/metrics", metrics::scrape)
             .groups(groups)
-            .meterRegistry(registry)
+            .meterRegistry(metrics.registry())
             .maxConnections(HTTP_MAX_CONNECTIONS)
             .idleTimeout(HTTP_IDLE_TIMEOUT)
             .headerTimeout(HTTP_HEADER_TIMEOUT)
@@ -267,7 +259,7 @@ final class FleetServer implements AutoCloseable {
         http.close(); // lets commands in flight finish (bounded), before the devices close
       }
       runtime.close();
-      registry.close();
+      metrics.close();
       log("stopped");
       stopped.countDown();
     }

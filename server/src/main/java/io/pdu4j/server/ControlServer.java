@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -116,6 +117,16 @@ public interface ControlServer extends AutoCloseable {
 
     /** A plain {@code GET}/{@code HEAD} route of the monitoring listener, e.g. {@code /metrics}. */
     public Builder route(String path, Supplier<TextResponse> answer) {
+      Objects.requireNonNull(answer, "answer");
+      return route(path, accept -> answer.get());
+    }
+
+    /**
+     * A plain {@code GET}/{@code HEAD} route whose answer depends on the request's {@code Accept}
+     * header (given as "" when the request has none), e.g. {@code /metrics} in the Prometheus or
+     * the OpenMetrics text format.
+     */
+    public Builder route(String path, Function<String, TextResponse> answer) {
       if (!path.startsWith("/") || path.startsWith("/api/") || path.startsWith("/health")) {
         throw new InvalidArgumentException("a route must start with / and not be /api or /health");
       }

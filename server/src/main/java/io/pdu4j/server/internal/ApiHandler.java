@@ -33,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Connector;
@@ -141,10 +141,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   // ------------------------------------------------------------------ monitoring
 
   private void monitor(Request request, Response response, Callback callback, String path) {
-    Supplier<TextResponse> route =
+    Function<String, TextResponse> route =
         switch (path) {
-          case "/health" -> () -> health(false);
-          case "/health/ready" -> () -> health(true);
+          case "/health" -> accept -> health(false);
+          case "/health/ready" -> accept -> health(true);
           default -> settings.routes.get(path);
         };
     TextResponse answer;
@@ -155,7 +155,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
       answer = new TextResponse(405, "text/plain", "method not allowed\n");
     } else {
       try {
-        answer = route.get();
+        answer =
+            route.apply(String.join(", ", request.getHeaders().getValuesList(HttpHeader.ACCEPT)));
       } catch (RuntimeException e) {
         answer =
             new TextResponse(

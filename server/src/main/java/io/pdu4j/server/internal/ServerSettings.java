@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
 /** What the builder collected; the server works on a copy. */
@@ -25,7 +25,10 @@ public final class ServerSettings {
   public Optional<PdudaemonConfig> pdudaemon = Optional.empty();
   public Map<String, HostScheduleConfig> schedules = new LinkedHashMap<>();
   public java.time.Clock clock = java.time.Clock.systemDefaultZone();
-  public Map<String, Supplier<TextResponse>> routes = new LinkedHashMap<>();
+
+  /** The plain routes: each answers from the request's {@code Accept} header ("" when none). */
+  public Map<String, Function<String, TextResponse>> routes = new LinkedHashMap<>();
+
   public Optional<MeterRegistry> registry = Optional.empty();
   public Consumer<String> log = LoggerFactory.getLogger("io.pdu4j.server")::info;
   public int maxConnections = 64;

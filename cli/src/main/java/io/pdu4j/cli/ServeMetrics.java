@@ -1,0 +1,75 @@
+package io.pdu4j.cli;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pdu4j.server.TextResponse;
+import java.util.Locale;
+
+/**
+ * The registry of {@code pdu4j serve}: the runtime's and the server's meters, the JVM's and the
+ * process's (memory, GC, threads, CPU, uptime, open files) and {@code pdu4j_build_info}, scraped in
+ * the Prometheus text format or, when the scraper asks for it, in OpenMetrics.
+ */
+final class ServeMetrics implements AutoCloseable {
+  /** The Prometheus text format, what {@code /metrics} answers unless OpenMetrics is asked for. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** The OpenMetrics text format, answered to {@code Accept: application/openmetrics-text}. */
+  static final String OPENMETRICS_TEXT =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+  /** The version {@code pdu4j_build_info} reports when the classes do not come from the jar. */
+  static final String DEVELOPMENT_VERSION = "development";
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  ServeMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    String version = ServeMetrics.class.getPackage().getImplementationVersion();
+    Gauge.builder("pdu4j.build.info", () -> 1)
+        .description("pdu4j's version and the Java runtime it runs on; always 1")
+        .tags(
+            "version",
+            version == null ? DEVELOPMENT_VERSION : version,
+            "java",
+            System.getProperty("java.version"))
+        .register(registry);
+  }
+
+  PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * {@code /metrics}: OpenMetrics when the {@code Accept} header names {@code
+   * application/openmetrics-text} (as Prometheus's does), else the Prometheus text format.
+   */
+  TextResponse scrape(String accept) {
+    String type =
+        accept.toLowerCase(Locale.ROOT).contains("application/openmetrics-text")
+            ? OPENMETRICS_TEXT
+            : PROMETHEUS_TEXT;
+    return new TextResponse(200, type, registry.scrape(type));
+  }
+
+  /** Stops listening for GC events and closes the registry. */
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}
