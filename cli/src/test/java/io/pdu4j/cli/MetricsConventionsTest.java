@@ -3,6 +3,8 @@ package io.pdu4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.IOException;
@@ -35,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricsConventionsTest {
   private static final Path DOCS = Path.of("..", "docs", "metrics.md");
+  private static final Path DASHBOARD = Path.of("..", "deploy", "grafana", "pdu4j.json");
+  private static final Pattern SERIES_NAME =
+      Pattern.compile("\\b((?:pdu4?|jvm|process|system)_[a-z0-9_]+)");
   private static final Pattern TYPE_LINE = Pattern.compile("(?m)^# TYPE (\\w+) (\\w+)$");
   private static final Pattern CODE = Pattern.compile("`([a-z0-9_]+)`");
 
@@ -218,5 +223,51 @@ class MetricsConventionsTest {
     Set<String> ours = new TreeSet<>();
     scraped.stream().filter(n -> n.startsWith("pdu")).forEach(ours::add);
     assertThat(documented).as("pdu metrics of the scrape").containsAll(ours);
+  }
+
+  /** The names of the samples of a scrape: {@code pdu_commands_seconds_bucket}, ... */
+  private static Set<String> sampleNames(String body) {
+    Set<String> names = new TreeSet<>();
+    for (String line : body.split("\n")) {
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        names.add(line.split("[{ ]", 2)[0]);
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void theGrafanaDashboardQueriesOnlySeriesOfTheScrape() throws Exception {
+    JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+    List<String> queries = new ArrayList<>();
+    dashboard.findValues("expr").forEach(e -> queries.add(e.asText()));
+    dashboard.findValues("definition").forEach(e -> queries.add(e.asText()));
+    assertThat(queries).hasSizeGreaterThan(10);
+    Set<String> queried = new TreeSet<>();
+    for (String q : queries) {
+      Matcher m = SERIES_NAME.matcher(q);
+      while (m.find()) {
+        queried.add(m.group(1));
+      }
+    }
+    assertThat(queried)
+        .contains(
+            "pdu_outlet_power_watts",
+            "pdu_device_connected",
+            "pdu_commands_seconds_count",
+            "pdu_commands_seconds_bucket",
+            "pdu_link_reconnects_total",
+            "pdu_frames_malformed_total");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(sampleNames(scrape(null).body())).containsAll(queried));
+    // every panel reads the dashboard's data source variable, not one of the author's
+    for (JsonNode panel : dashboard.path("panels")) {
+      if (!panel.path("type").asText().equals("row")) {
+        assertThat(panel.path("datasource").path("uid").asText())
+            .as(panel.path("title").asText())
+            .isEqualTo("${datasource}");
+      }
+    }
   }
 }
