@@ -44,6 +44,7 @@ final class Cli {
     cl.setExecutionExceptionHandler(Cli::onFailure);
     cl.setParameterExceptionHandler(Cli::onBadUsage);
     cl.setExecutionStrategy(Cli::execute);
+    HelpLayout.install(cl);
     return cl;
   }
 
