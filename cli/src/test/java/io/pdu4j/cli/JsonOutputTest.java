@@ -152,7 +152,9 @@ class JsonOutputTest {
     assertThat(json.out()).isEmpty();
     JsonNode e = json.error();
     assertThat(e.path("error").asText()).isEqualTo("unsupported");
-    assertThat(e.path("message").asText()).contains("Fridge");
+    assertThat(e.path("message").asText())
+        .as("the README's example")
+        .isEqualTo(uri + ": outlet 2 (Fridge) cannot be switched");
     assertThat(e.path("device").asText()).isEqualTo(uri);
     assertThat(e.has("sent")).isTrue();
     assertThat(e.has("received")).isTrue();
