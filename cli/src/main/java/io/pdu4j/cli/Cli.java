@@ -1,7 +1,10 @@
 package io.pdu4j.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.runtime.json.DeviceJson;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -41,6 +44,7 @@ final class Cli {
     cl.setExecutionExceptionHandler(Cli::onFailure);
     cl.setParameterExceptionHandler(Cli::onBadUsage);
     cl.setExecutionStrategy(Cli::execute);
+    HelpLayout.install(cl);
     return cl;
   }
 
@@ -75,6 +79,14 @@ final class Cli {
     Throwable t = ExitCodes.unwrap(ex);
     PrintWriter err = commandLine.getErr();
     int code = ExitCodes.of(t);
+    if (jsonRequested(parseResult)) {
+      err.println(DeviceJson.write(errorJson(t)));
+      if (verbose(parseResult)) {
+        t.printStackTrace(err);
+      }
+      err.flush();
+      return code;
+    }
     // a PowerDeviceException's message names the device, what was sent and what came back
     err.println(
         "pdu4j: "
@@ -92,11 +104,56 @@ final class Cli {
   private static int onBadUsage(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
+    if (Arrays.asList(args).contains("--json")) {
+      ObjectNode n = DeviceJson.object();
+      n.put("error", PowerDeviceException.Kind.INVALID_ARGUMENT.tag());
+      n.put("message", ex.getMessage());
+      n.putNull("device");
+      n.putNull("sent");
+      n.putNull("received");
+      err.println(DeviceJson.write(n));
+      err.flush();
+      return ExitCodes.USAGE;
+    }
     err.println("pdu4j: " + TerminalText.safeLines(ex.getMessage()));
     UnmatchedArgumentException.printSuggestions(ex, err);
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return ExitCodes.USAGE;
+  }
+
+  /**
+   * A failure as the one JSON object {@code --json} prints on stderr, the shape of the control
+   * API's error answers: {@code error} (the failure's {@link PowerDeviceException.Kind#tag() kind
+   * tag}, which fixes the exit code), {@code message}, and {@code device}, {@code sent} and {@code
+   * received} where known (else null).
+   */
+  static ObjectNode errorJson(Throwable failure) {
+    Throwable t = ExitCodes.unwrap(failure);
+    ObjectNode n = DeviceJson.object();
+    n.put("error", PowerDeviceException.kindOf(t).tag());
+    if (t instanceof PowerDeviceException e) {
+      n.put("message", e.getMessage());
+      n.put("device", e.device().orElse(null));
+      n.put("sent", e.sent().orElse(null));
+      n.put("received", e.received().orElse(null));
+    } else {
+      n.put("message", String.valueOf(t));
+      n.putNull("device");
+      n.putNull("sent");
+      n.putNull("received");
+    }
+    return n;
+  }
+
+  /** Whether {@code --json} was given to the command that ran. */
+  static boolean jsonRequested(ParseResult parseResult) {
+    for (ParseResult p = parseResult; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--json")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean verbose(ParseResult parseResult) {

@@ -67,6 +67,13 @@ final class CycleCommand implements Callable<Integer> {
               + " outlet's reset delay.")
   Duration offTime;
 
+  @Option(
+      names = "--json",
+      description =
+          "One JSON object per outlet cycled, as the device confirmed it back on (the shape of"
+              + " on and off); an error as one JSON object on stderr.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -130,7 +137,7 @@ final class CycleCommand implements Callable<Integer> {
           OutletStatus s =
               device.await(o.switchOn(), "switching outlet " + o.number() + " on", address);
           guard.offNow.compareAndSet(o, null);
-          out.println(SwitchCommand.line(s, style));
+          out.println(json ? SwitchCommand.json(address, s) : SwitchCommand.line(s, style));
           out.flush();
         }
       } finally {
@@ -172,7 +179,7 @@ final class CycleCommand implements Callable<Integer> {
               "cycle",
               offTime,
               offTime != null ? offTime : MAX_OFF_TIME);
-      out.println(SwitchCommand.line(s, style));
+      out.println(json ? SwitchCommand.json(name, s) : SwitchCommand.line(s, style));
       out.flush();
     }
   }

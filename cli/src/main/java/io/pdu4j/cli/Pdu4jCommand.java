@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       SimCommand.class,
       DemoCommand.class,
       ServeCommand.class,
+      CompletionCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
@@ -42,6 +43,8 @@ import picocli.CommandLine.Spec;
       "  3  the device rejected the command or did not confirm it (with --server,",
       "     also: the server refused the token)",
       "  4  timeout, device unreachable or link lost",
+      "With --json, results are JSON on stdout and an error is one JSON object on",
+      "  stderr: {\"error\": kind, \"message\", \"device\", \"sent\", \"received\"}, the same exit code.",
       "",
       "Addresses: driver:transport://host:port?option=value",
       "  e.g. isotek:tcp://10.0.0.5:501?timeout=2s",

@@ -1,5 +1,6 @@
 package io.pdu4j.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceEvent;
@@ -7,6 +8,7 @@ import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.runtime.json.DeviceJson;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -50,6 +52,13 @@ final class RestartCommand implements Callable<Integer> {
       description = "How long to wait for the device to be back (default 60s).")
   Duration wait = Duration.ofSeconds(60);
 
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object at the end: device, accepted (true), back (true; null with"
+              + " --no-wait) and backAfterMillis; an error as one JSON object on stderr.")
+  boolean json;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -92,17 +101,22 @@ final class RestartCommand implements Callable<Integer> {
           "restarting the device",
           address);
       accepted.set(true);
-      out.println("restart accepted by " + TerminalText.safe(address));
-      out.flush();
+      if (!json) {
+        out.println("restart accepted by " + TerminalText.safe(address));
+        out.flush();
+      }
       if (noWait) {
+        if (json) {
+          out.println(json(address, null));
+        }
         return ExitCodes.OK;
       }
       if (back.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
         out.println(
-            "back after "
-                + Duration.ofNanos(System.nanoTime() - started).toMillis()
-                + " ms: "
-                + TerminalText.safe(address));
+            json
+                ? json(address, millis)
+                : "back after " + millis + " ms: " + TerminalText.safe(address));
         return ExitCodes.OK;
       }
       throw new DeviceTimeoutException(
@@ -114,5 +128,22 @@ final class RestartCommand implements Callable<Integer> {
     } finally {
       out.flush();
     }
+  }
+
+  /**
+   * The JSON of a restart: {@code device}, {@code accepted} (always true: a refusal is an error),
+   * {@code back} and {@code backAfterMillis} (both null when not waited for).
+   */
+  static String json(String address, Long backAfterMillis) {
+    ObjectNode n = DeviceJson.object();
+    n.put("device", address);
+    n.put("accepted", true);
+    if (backAfterMillis == null) {
+      n.putNull("back");
+    } else {
+      n.put("back", true);
+    }
+    n.put("backAfterMillis", backAfterMillis);
+    return DeviceJson.write(n);
   }
 }

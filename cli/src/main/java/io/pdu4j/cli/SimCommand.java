@@ -75,7 +75,8 @@ final class SimCommand implements Callable<Integer> {
       name = "isotek",
       mixinStandardHelpOptions = true,
       description = {
-        "Simulate an IsoTek SMART Power PDU on a TCP port.",
+        "Simulate an IsoTek SMART Power PDU on a TCP port, a pseudo-terminal (--serial-link,"
+            + " needs socat) or both; --udp-port also answers discovery.",
         "Example: pdu4j sim isotek --tcp-port 5010   then   pdu4j status isotek:tcp://127.0.0.1:5010"
       })
   static final class IsoTek implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package io.pdu4j.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.InvalidArgumentException;
@@ -11,6 +12,7 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
+import io.pdu4j.runtime.json.DeviceJson;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -42,6 +45,13 @@ abstract class SwitchCommand implements Callable<Integer> {
           "Outlet numbers, outlet ids (e.g. an Enistic socket serial), or 'all' to switch every"
               + " outlet in one command.")
   List<String> outlets;
+
+  @Option(
+      names = "--json",
+      description =
+          "One JSON object per outlet switched, as the device confirmed it: device, number, id,"
+              + " name, state, voltage, power, switchable; an error as one JSON object on stderr.")
+  boolean json;
 
   @Spec CommandSpec spec;
 
@@ -156,7 +166,7 @@ abstract class SwitchCommand implements Callable<Integer> {
               o.switchTo(target()),
               "switching outlet " + o.number() + " " + target().name().toLowerCase(Locale.ROOT),
               address);
-      out.println(line(confirmed, style));
+      out.println(render(address, confirmed, style));
       out.flush();
     }
   }
@@ -168,15 +178,17 @@ abstract class SwitchCommand implements Callable<Integer> {
     if (pdu.has(DeviceCapability.SWITCH_ALL)) {
       DeviceStatus status = device.await(pdu.switchAll(target()), what, address);
       reported.addAll(status.outlets());
-      reported.forEach(s -> out.println(line(s, style)));
+      reported.forEach(s -> out.println(render(address, s, style)));
     } else {
       // no single command for it: one outlet at a time, each confirmed
       for (Outlet o : pdu.outlets()) {
         if (o.capabilities().contains(OutletCapability.SWITCHABLE)) {
           OutletStatus s = device.await(o.switchTo(target()), what, address);
           reported.add(s);
-          out.println(line(s, style));
+          out.println(render(address, s, style));
           out.flush();
+        } else {
+          reported.add(o.status()); // checked, not printed: it was not switched
         }
       }
     }
@@ -194,7 +206,7 @@ abstract class SwitchCommand implements Callable<Integer> {
       List<OutletStatus> reported = new ArrayList<>();
       try {
         reported.addAll(server.switchAll(name, target()).status().outlets());
-        reported.forEach(s -> out.println(line(s, style)));
+        reported.forEach(s -> out.println(render(name, s, style)));
       } catch (UnsupportedCapabilityException noSingleCommand) {
         for (OutletStatus o : server.status(name).status().outlets()) {
           if (o.switchable()) {
@@ -202,8 +214,10 @@ abstract class SwitchCommand implements Callable<Integer> {
                 server.switchOutlet(
                     name, Integer.toString(o.number()), action(), null, Duration.ZERO);
             reported.add(s);
-            out.println(line(s, style));
+            out.println(render(name, s, style));
             out.flush();
+          } else {
+            reported.add(o); // checked, not printed: it was not switched
           }
         }
       }
@@ -231,7 +245,8 @@ abstract class SwitchCommand implements Callable<Integer> {
       }
     }
     for (String ref : chosen.keySet()) {
-      out.println(line(server.switchOutlet(name, ref, action(), null, Duration.ZERO), style));
+      out.println(
+          render(name, server.switchOutlet(name, ref, action(), null, Duration.ZERO), style));
       out.flush();
     }
   }
@@ -241,25 +256,63 @@ abstract class SwitchCommand implements Callable<Integer> {
     return target().name().toLowerCase(Locale.ROOT);
   }
 
-  /** Fails unless every switchable outlet reported is in the target state. */
+  /**
+   * Fails unless every outlet reported is in the target state: a switchable outlet that is not did
+   * not confirm the switch ({@link StateNotConfirmedException}); an outlet that cannot be switched
+   * (an IsoTek outlet locked by type 3) and is ON or OFF the other way was not switched ({@link
+   * UnsupportedCapabilityException}). Both exit with {@link ExitCodes#REJECTED}; the message names
+   * every such outlet. An outlet that cannot be switched and reports no state (an Enistic meter
+   * channel) has no switch to miss.
+   */
   static void requireAll(List<OutletStatus> reported, OutletState target, String address) {
     List<String> unconfirmed =
         reported.stream()
             .filter(s -> s.switchable() && s.state() != target)
             .map(s -> s.number() + " " + s.state())
             .toList();
-    if (!unconfirmed.isEmpty()) {
-      throw new StateNotConfirmedException(
-          "asked for every outlet "
-              + target
-              + " but afterwards the device reported "
-              + (unconfirmed.size() == 1 ? "outlet " : "outlets ")
-              + String.join(", ", unconfirmed),
-          address,
-          null,
-          null,
-          null);
+    List<String> notSwitched =
+        reported.stream()
+            .filter(s -> !s.switchable() && s.state() != OutletState.UNKNOWN)
+            .filter(s -> s.state() != target)
+            .map(s -> s.number() + " (" + TerminalText.safe(s.name()) + ") " + s.state())
+            .toList();
+    if (unconfirmed.isEmpty() && notSwitched.isEmpty()) {
+      return;
     }
+    StringBuilder m = new StringBuilder("asked for every outlet " + target + " but ");
+    if (!notSwitched.isEmpty()) {
+      m.append("could not switch ")
+          .append(notSwitched.size() == 1 ? "outlet " : "outlets ")
+          .append(String.join(", ", notSwitched))
+          .append(
+              notSwitched.size() == 1
+                  ? ": it cannot be switched (locked)"
+                  : ": they cannot be switched (locked)");
+    }
+    if (!unconfirmed.isEmpty()) {
+      m.append(notSwitched.isEmpty() ? "" : "; and ")
+          .append("afterwards the device reported ")
+          .append(unconfirmed.size() == 1 ? "outlet " : "outlets ")
+          .append(String.join(", ", unconfirmed));
+      throw new StateNotConfirmedException(m.toString(), address, null, null, null);
+    }
+    throw new UnsupportedCapabilityException(m.toString(), address, null, null, null);
+  }
+
+  /** One outlet's confirmed state: the line for people, or with {@code --json} the object. */
+  private String render(String deviceName, OutletStatus s, Style style) {
+    return json ? json(deviceName, s) : line(s, style);
+  }
+
+  /**
+   * One outlet's confirmed state as the JSON object of {@code on}, {@code off} and {@code cycle}:
+   * {@code device} (the address, or with {@code --server} the server's name of the device), then
+   * the outlet's fields as {@code status --json} has them.
+   */
+  static String json(String deviceName, OutletStatus s) {
+    ObjectNode n = DeviceJson.object();
+    n.put("device", deviceName);
+    return DeviceJson.write(DeviceJson.outlet(n, s));
   }
 
   /** One outlet's confirmed state, e.g. {@code outlet 3 Printer OFF}. */

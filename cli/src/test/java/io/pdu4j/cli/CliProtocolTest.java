@@ -100,9 +100,10 @@ class CliProtocolTest {
     assertThat(r.code()).isEqualTo(ExitCodes.REJECTED);
     assertThat(r.err()).contains("Fridge");
     assertThat(sim.commandsReceived()).doesNotContain("S2=0");
-    // all: G is sent, the locked outlet is shown as reported and is not a failure
+    // all: G is sent, the locked outlet is shown as reported and named as not switched
     Result all = run("off", uri, "all");
-    assertThat(all.code()).as(all.err()).isZero();
+    assertThat(all.code()).as(all.err()).isEqualTo(ExitCodes.REJECTED);
+    assertThat(all.err()).contains("could not switch outlet 2 (Fridge) ON");
     assertThat(all.out()).containsPattern("(?m)^outlet  2\\s+Fridge\\s+ON$");
     assertThat(sim.commandsReceived()).contains("G");
   }
