@@ -8,8 +8,11 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Builds the picocli command line with pdu4j's error reporting and exit codes. */
@@ -45,7 +48,25 @@ final class Cli {
     cl.setParameterExceptionHandler(Cli::onBadUsage);
     cl.setExecutionStrategy(Cli::execute);
     HelpLayout.install(cl);
+    hideServerOption(cl);
     return cl;
+  }
+
+  /**
+   * {@code --server} is inherited by every subcommand (so that it may stand before or after the
+   * command's name) but only {@link #THROUGH_SERVER} use it: the others keep parsing it, so that
+   * {@link #execute} can say which commands take it, but do not show it in their help.
+   */
+  private static void hideServerOption(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      CommandSpec spec = sub.getCommandSpec();
+      OptionSpec server = spec.findOption("--server");
+      if (server != null && !server.hidden() && !THROUGH_SERVER.contains(spec.name())) {
+        spec.remove(server);
+        spec.addOption(OptionSpec.builder(server).hidden(true).scopeType(ScopeType.LOCAL).build());
+      }
+      hideServerOption(sub);
+    }
   }
 
   /** The commands that go through a server's API with {@code --server}. */

@@ -26,8 +26,8 @@ final class DeviceArgs {
       index = "0",
       paramLabel = "URI",
       description =
-          "The device's address, e.g. isotek:tcp://10.0.0.5:501; with --server (status, on, off,"
-              + " cycle), a device name from the server's configuration instead.")
+          "The device's address, e.g. isotek:tcp://10.0.0.5:501 (with --server, where the"
+              + " command takes it: a device name from the server's configuration).")
   String uri;
 
   @Option(

@@ -77,7 +77,7 @@ final class Pdu4jCommand implements Callable<Integer> {
       scope = ScopeType.INHERIT,
       description =
           "Go through the control API of a running 'pdu4j serve' at URL (e.g."
-              + " http://127.0.0.1:8080; default: $PDU4J_SERVER) for status, on, off and cycle:"
+              + " http://127.0.0.1:8080; default: $PDU4J_SERVER) for status, on, off, cycle and outlets:"
               + " their argument is then a device NAME from the server's configuration, and the"
               + " token is read from $PDU4J_TOKEN.")
   String server;

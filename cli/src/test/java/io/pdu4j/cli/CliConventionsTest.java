@@ -71,7 +71,9 @@ class CliConventionsTest {
     texts.addAll(List.of(spec.usageMessage().description()));
     texts.addAll(List.of(spec.usageMessage().footer()));
     for (ArgSpec a : spec.args()) {
-      texts.addAll(List.of(a.description()));
+      if (!a.hidden()) {
+        texts.addAll(List.of(a.description()));
+      }
     }
     Set<String> uris = new LinkedHashSet<>();
     for (String t : texts) {

@@ -100,6 +100,17 @@ class ServerOptionTest {
   }
 
   @Test
+  void onlyTheCommandsThatGoThroughAServerShowTheOptionInTheirHelp() {
+    for (String command : List.of("status", "on", "off", "cycle", "outlets")) {
+      assertThat(run(Map.of(), command, "--help").out()).as(command).contains("--server=URL");
+    }
+    for (String command : List.of("watch", "clock", "schedule", "sim", "serve", "discover")) {
+      assertThat(run(Map.of(), command, "--help").out()).as(command).doesNotContain("--server=");
+    }
+    assertThat(run(Map.of(), "--help").out()).contains("--server");
+  }
+
+  @Test
   void badOutletsAndOffTimesAreRefusedBeforeAnyRequest() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String url = "http://127.0.0.1:" + s.getLocalPort();

@@ -159,6 +159,7 @@ class ControlPlaneIT {
     api = "http://127.0.0.1:" + serve.apiPort();
     pdudaemon = "http://127.0.0.1:" + serve.pdudaemonPort();
     await().atMost(WAIT).until(() -> serve.get("/health/ready").statusCode() == 200);
+    assertThat(serve.log()).as("serve's start, which logs warnings only").doesNotContain("[WARN]");
   }
 
   @AfterEach

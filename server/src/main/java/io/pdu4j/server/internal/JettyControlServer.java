@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpVersion;
@@ -107,8 +106,11 @@ public final class JettyControlServer implements ControlServer {
     timer.setRemoveOnCancelPolicy(true);
     this.audit = api.flatMap(ApiConfig::audit).map(f -> AuditLog.open(f, s.log));
 
-    QueuedThreadPool pool =
-        new QueuedThreadPool(MAX_THREADS, 4, 60_000, new ArrayBlockingQueue<>(1024));
+    // Jetty's own queue stays unbounded, as Jetty requires (a bounded job queue can reject the
+    // critical jobs it runs for a connection, and Jetty 12.1 warns about it at start). What bounds
+    // the work is the connection limit below: each connection has a bounded number of jobs in
+    // flight, so the queue can never hold more than maxConnections' worth.
+    QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4, 60_000);
     pool.setName("pdu4j-http");
     pool.setDaemon(true);
     this.server = new Server(pool);
