@@ -6,6 +6,7 @@ import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.UnsupportedCapabilityException;
@@ -105,8 +106,16 @@ final class CycleCommand implements Callable<Integer> {
             "the device cannot cycle outlets", address, null, null, null);
       }
       List<Outlet> chosen = new ArrayList<>();
+      List<OutletStatus> locked = new ArrayList<>();
       if (selection.all()) {
-        chosen.addAll(pdu.outlets());
+        // like off all: every outlet that can be switched, and the locked ones named at the end
+        for (Outlet o : pdu.outlets()) {
+          if (o.capabilities().contains(OutletCapability.SWITCHABLE)) {
+            chosen.add(o);
+          } else {
+            locked.add(o.status());
+          }
+        }
       } else {
         for (int n : selection.numbers()) {
           chosen.add(pdu.outlet(n));
@@ -143,6 +152,7 @@ final class CycleCommand implements Callable<Integer> {
       } finally {
         guard.settle(hook);
       }
+      requireNoneLocked(locked, address);
       return ExitCodes.OK;
     } finally {
       out.flush();
@@ -158,8 +168,11 @@ final class CycleCommand implements Callable<Integer> {
     String name = device.uri;
     List<OutletStatus> known = server.status(name).status().outlets();
     List<OutletStatus> chosen = new ArrayList<>();
+    List<OutletStatus> locked = new ArrayList<>();
     if (selection.all()) {
-      chosen.addAll(known);
+      for (OutletStatus o : known) {
+        (o.switchable() ? chosen : locked).add(o);
+      }
     } else {
       for (int n : selection.numbers()) {
         chosen.add(SwitchCommand.reported(known, n, name));
@@ -182,6 +195,26 @@ final class CycleCommand implements Callable<Integer> {
       out.println(json ? SwitchCommand.json(name, s) : SwitchCommand.line(s, style));
       out.flush();
     }
+    requireNoneLocked(locked, name);
+  }
+
+  /**
+   * After {@code cycle all}: fails ({@link ExitCodes#REJECTED}) naming each outlet that was left
+   * out because it cannot be switched (an IsoTek outlet locked by type 3). An outlet that cannot be
+   * switched and reports no state (an Enistic meter channel) has no switch to miss.
+   */
+  static void requireNoneLocked(List<OutletStatus> skipped, String address) {
+    List<OutletStatus> locked =
+        skipped.stream().filter(s -> s.state() != OutletState.UNKNOWN).toList();
+    if (locked.isEmpty()) {
+      return;
+    }
+    throw new UnsupportedCapabilityException(
+        "cycled every other outlet but could not cycle " + SwitchCommand.locked(locked),
+        address,
+        null,
+        null,
+        null);
   }
 
   /** The outlet's own reset delay, or 0 when the device keeps none or does not say. */

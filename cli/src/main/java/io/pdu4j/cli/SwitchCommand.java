@@ -270,24 +270,17 @@ abstract class SwitchCommand implements Callable<Integer> {
             .filter(s -> s.switchable() && s.state() != target)
             .map(s -> s.number() + " " + s.state())
             .toList();
-    List<String> notSwitched =
+    List<OutletStatus> notSwitched =
         reported.stream()
             .filter(s -> !s.switchable() && s.state() != OutletState.UNKNOWN)
             .filter(s -> s.state() != target)
-            .map(s -> s.number() + " (" + TerminalText.safe(s.name()) + ") " + s.state())
             .toList();
     if (unconfirmed.isEmpty() && notSwitched.isEmpty()) {
       return;
     }
     StringBuilder m = new StringBuilder("asked for every outlet " + target + " but ");
     if (!notSwitched.isEmpty()) {
-      m.append("could not switch ")
-          .append(notSwitched.size() == 1 ? "outlet " : "outlets ")
-          .append(String.join(", ", notSwitched))
-          .append(
-              notSwitched.size() == 1
-                  ? ": it cannot be switched (locked)"
-                  : ": they cannot be switched (locked)");
+      m.append("could not switch ").append(locked(notSwitched));
     }
     if (!unconfirmed.isEmpty()) {
       m.append(notSwitched.isEmpty() ? "" : "; and ")
@@ -297,6 +290,22 @@ abstract class SwitchCommand implements Callable<Integer> {
       throw new StateNotConfirmedException(m.toString(), address, null, null, null);
     }
     throw new UnsupportedCapabilityException(m.toString(), address, null, null, null);
+  }
+
+  /**
+   * Outlets that cannot be switched, each with its state, e.g. {@code outlet 2 (Fridge) ON: it
+   * cannot be switched (locked)}.
+   */
+  static String locked(List<OutletStatus> outlets) {
+    return (outlets.size() == 1 ? "outlet " : "outlets ")
+        + String.join(
+            ", ",
+            outlets.stream()
+                .map(s -> s.number() + " (" + TerminalText.safe(s.name()) + ") " + s.state())
+                .toList())
+        + (outlets.size() == 1
+            ? ": it cannot be switched (locked)"
+            : ": they cannot be switched (locked)");
   }
 
   /** One outlet's confirmed state: the line for people, or with {@code --json} the object. */

@@ -203,6 +203,22 @@ class JsonOutputTest {
     assertThat(on.code()).as(on.err()).isZero();
   }
 
+  @Test
+  void cycleAllCyclesEveryOtherOutletThenNamesTheLockedOneAndExits3() {
+    Result r = run("cycle", uri, "all", "--off-time", "50ms");
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.REJECTED);
+    assertThat(r.out().lines()).hasSize(7).noneMatch(l -> l.startsWith("outlet  2 "));
+    assertThat(r.err()).contains("could not cycle outlet 2 (Fridge) ON").contains("locked");
+    // every other outlet went off and came back on, outlet 4 (off before) included
+    for (int n = 1; n <= 8; n++) {
+      if (n != 2) {
+        assertThat(sim.commandsReceived()).contains("S" + n + "=0", "S" + n + "=1");
+        assertThat(sim.outletState(n)).as("outlet " + n).isTrue();
+      }
+    }
+    assertThat(sim.commandsReceived()).noneMatch(c -> c.startsWith("S2="));
+  }
+
   private int serve() throws Exception {
     Path token = dir.resolve("op.token");
     Files.writeString(token, TOKEN + "\n");
