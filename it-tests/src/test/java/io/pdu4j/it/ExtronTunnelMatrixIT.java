@@ -234,7 +234,7 @@ class ExtronTunnelMatrixIT {
             + form.port(ipcp)
             + "/3?password=file:"
             + secret
-            + "&timeout=2s&ready-timeout=5s"
+            + "&timeout=3s&ready-timeout=5s"
             + combination.uriOptions());
   }
 
