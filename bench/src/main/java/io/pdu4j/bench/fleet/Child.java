@@ -64,8 +64,8 @@ final class Child implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass);
     cmd.addAll(args);
-    return new Child(
-        name, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    // errors join the output, so that a child's failure shows in the message that reports it
+    return new Child(name, new ProcessBuilder(cmd).redirectErrorStream(true).start());
   }
 
   /** Starts a command whose standard output and error go to {@code log}. */

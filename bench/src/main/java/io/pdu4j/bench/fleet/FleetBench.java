@@ -83,6 +83,16 @@ public final class FleetBench {
     System.exit(new FleetBench(settings, System.out).run().isEmpty() ? 0 : 1);
   }
 
+  /**
+   * Runs the benchmark with these command line options, printing to {@code out}; returns the
+   * problems found, empty when every step ran with sane figures.
+   *
+   * @throws IllegalArgumentException for bad options
+   */
+  public static List<String> run(String[] args, PrintStream out) throws Exception {
+    return new FleetBench(FleetSettings.parse(args), out).run();
+  }
+
   /** Runs every step; returns the problems found (empty when the figures are sane). */
   List<String> run() throws Exception {
     FleetResults r = new FleetResults();
