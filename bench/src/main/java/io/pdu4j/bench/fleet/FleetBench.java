@@ -208,7 +208,23 @@ public final class FleetBench {
                   List.of(ports.toString()))
               : null) {
         int port = awaitLog(log, METRICS_AT, serve, Duration.ofSeconds(60));
-        double connect = awaitAllConnected(port, n, started, serve, log);
+        double connect;
+        try {
+          connect = awaitAllConnected(port, n, started, serve, log);
+        } catch (NotConnected e) {
+          String text = Files.readString(log, StandardCharsets.UTF_8);
+          String why =
+              String.format(
+                  Locale.ROOT,
+                  "not measured: %s (%d connect and %d ready timeouts in serve's log)%s",
+                  e.getMessage(),
+                  count(text, "open failed", "connect timed out"),
+                  count(text, "open failed", "not ready within"),
+                  generator.alive() ? "" : "; the load generator ended: " + generator.last(""));
+          problems.add(n + " devices: " + why);
+          out.println("  " + why);
+          return Fleet.skipped(n, why);
+        }
         if (floor != null) {
           floor.await(l -> l.startsWith("CONNECTED"), Duration.ofSeconds(60 + n / 50));
         }
@@ -434,6 +450,7 @@ public final class FleetBench {
   private double awaitAllConnected(int port, int n, long started, Process serve, Path log)
       throws Exception {
     long end = started + Duration.ofSeconds(120 + n / 50).toNanos();
+    long nextReport = System.nanoTime() + 10_000_000_000L;
     Pattern connected = Pattern.compile("\"state\"\\s*:\\s*\"CONNECTED\"");
     int seen = 0;
     while (System.nanoTime() < end) {
@@ -449,10 +466,23 @@ public final class FleetBench {
       if (seen >= n) {
         return (System.nanoTime() - started) / 1e9;
       }
+      if (System.nanoTime() > nextReport) {
+        nextReport += 10_000_000_000L;
+        out.printf(Locale.ROOT, "  %,d of %,d CONNECTED%n", seen, n);
+      }
       Thread.sleep(250); // polling /health is what is measured here
     }
-    throw new IllegalStateException(
-        "only " + seen + " of " + n + " devices connected within " + (120 + n / 50) + " s");
+    throw new NotConnected(
+        "only " + seen + " of " + n + " devices were CONNECTED after " + (120 + n / 50) + " s");
+  }
+
+  /** Not every device became ready in the time allowed. */
+  private static final class NotConnected extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NotConnected(String message) {
+      super(message);
+    }
   }
 
   /**

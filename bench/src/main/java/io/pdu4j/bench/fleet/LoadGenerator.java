@@ -243,7 +243,8 @@ public final class LoadGenerator {
       return;
     }
     byte[] block = unit.model.push();
-    for (Client c : unit.clients) {
+    // a copy: a write that fails closes its client, which leaves the unit's list
+    for (Client c : unit.clients.toArray(new Client[0])) {
       if (c.queued + block.length > MAX_QUEUED) {
         pushesDropped++;
         continue;
