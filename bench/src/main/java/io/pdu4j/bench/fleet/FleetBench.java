@@ -230,8 +230,11 @@ public final class FleetBench {
         }
         sleep(warmup);
         long blocksBefore = floor != null ? floorBlocks(floor) : 0;
+        long blocksBeforeAt = System.nanoTime();
         double readingsBefore =
             sumMetric(get(port, "/metrics").body(), "pdu_readings_received_total");
+        long readingsBeforeAt = System.nanoTime();
+        String generatorBefore = generator.next("STATS", Duration.ofSeconds(5));
         if (jfr != null) {
           jcmd(
               serve.pid(),
@@ -251,6 +254,8 @@ public final class FleetBench {
             floor != null ? (ProcessStats.cpuSeconds(floor.pid()) - floor0) / seconds : 0;
         double genCpu = (ProcessStats.cpuSeconds(generator.pid()) - gen0) / seconds;
         long blocks = floor != null ? floorBlocks(floor) - blocksBefore : 0;
+        double blocksPerSecond = blocks / ((System.nanoTime() - blocksBeforeAt) / 1e9);
+        String generatorAfter = generator.next("STATS", Duration.ofSeconds(5));
         if (jfr != null) {
           Path recording = dir.resolve("serve.jfr");
           jcmd(serve.pid(), "JFR.stop", "name=fleet");
@@ -267,7 +272,9 @@ public final class FleetBench {
           scrapes[i] = (System.nanoTime() - s) / 1e9;
           scrapeBytes = m.body().getBytes(StandardCharsets.UTF_8).length;
           if (i == 0) {
-            readings = sumMetric(m.body(), "pdu_readings_received_total") - readingsBefore;
+            readings =
+                (sumMetric(m.body(), "pdu_readings_received_total") - readingsBefore)
+                    / ((System.nanoTime() - readingsBeforeAt) / 1e9);
           }
         }
         Arrays.sort(scrapes);
@@ -304,6 +311,15 @@ public final class FleetBench {
         if (serveCpu <= 0 || (floor != null && floorCpu <= 0)) {
           problems.add(n + " devices: no CPU measured");
         }
+        long late = stat(generatorAfter, "late") - stat(generatorBefore, "late");
+        long dropped = stat(generatorAfter, "dropped") - stat(generatorBefore, "dropped");
+        if (late + dropped > 0) {
+          out.printf(
+              Locale.ROOT,
+              "  the load generator skipped %,d late and %,d unsent pushes in the window%n",
+              late,
+              dropped);
+        }
         if (floor != null && blocks <= 0) {
           problems.add(n + " devices: the floor read no status block");
         }
@@ -327,7 +343,7 @@ public final class FleetBench {
             percentile(ok, 0.50),
             percentile(ok, 0.99),
             percentile(ok, 1.0),
-            blocks,
+            Math.round(blocksPerSecond),
             Math.round(readings));
       } finally {
         Child.stop(serveStopping(serve));
@@ -342,7 +358,7 @@ public final class FleetBench {
     out.printf(
         Locale.ROOT,
         "  ready after %.1f s (%d connect, %d ready timeouts); CPU serve %.3f floor %.3f generator"
-            + " %.3f cores; serve read %,d reports, the floor %,d blocks%n",
+            + " %.3f cores; serve read %,d reports/s, the floor %,d blocks/s%n",
         f.connectSeconds(),
         f.connectTimeouts(),
         f.readyTimeouts(),
@@ -534,6 +550,17 @@ public final class FleetBench {
       }
     }
     return latencies;
+  }
+
+  /** The number after {@code name} in a {@code STATS} line. */
+  private static long stat(String line, String name) {
+    String[] f = line.split(" ");
+    for (int i = 0; i + 1 < f.length; i++) {
+      if (f[i].equals(name)) {
+        return Long.parseLong(f[i + 1]);
+      }
+    }
+    throw new IllegalStateException("no " + name + " in '" + line + "'");
   }
 
   private static long floorBlocks(Child floor) throws InterruptedException {

@@ -28,8 +28,8 @@ final class FleetResults {
    * @param p50 command latency, ms
    * @param p99 command latency, ms
    * @param max command latency, ms
-   * @param floorBlocks status blocks the floor read in the window
-   * @param serveReadings status reports serve counted in the window
+   * @param floorBlocks status blocks per second the floor read, around the window
+   * @param serveReadings status reports per second serve counted, around the window
    */
   record Fleet(
       int devices,

@@ -55,7 +55,11 @@ final class ResultsTable {
         .append(" s of warm-up; ")
         .append(s.commands())
         .append(" commands per size.\n\n");
-    String sizes = join(fleets, f -> String.format(Locale.ROOT, "%,d", f.devices()));
+    String sizes =
+        join(
+            fleets,
+            f -> String.format(Locale.ROOT, "%,d", f.devices()),
+            f -> String.format(Locale.ROOT, "%,d", f.devices()));
     b.append("| figure | measured | goal |\n|---|---|---|\n");
     b.append(
         row(
@@ -95,11 +99,10 @@ final class ResultsTable {
                         base == null
                             ? "?"
                             : kib(
-                                ((f.rss() - f.heapCommitted())
-                                        - (base.rss() - base.heapCommitted()))
+                                ((f.rss() - f.heapUsed()) - (base.rss() - base.heapUsed()))
                                     / (double) (f.devices() - 1)),
                     f -> "–")
-                + " KiB above the committed heap ("
+                + " KiB above the live heap ("
                 + join(fleets, f -> mib(f.rss()), f -> "–")
                 + " MiB RSS, heap committed "
                 + join(fleets, f -> mib(f.heapCommitted()), f -> "–")
