@@ -105,26 +105,8 @@ public final class IsoTekSimulator implements AutoCloseable {
     this.pushInterval = b.pushInterval;
     this.serialNumber = b.serialNumber;
     this.mac = b.mac;
-    boolean[] on = new boolean[outletCount];
-    int[] loads = new int[outletCount];
-    OutletConfig[] configs = new OutletConfig[outletCount];
-    for (int n = 1; n <= outletCount; n++) {
-      on[n - 1] = b.initialStates.getOrDefault(n, true);
-      loads[n - 1] = b.loads.getOrDefault(n, DEFAULT_LOADS[n - 1]);
-      configs[n - 1] = b.configs.getOrDefault(n, OutletConfig.defaultFor(n));
-    }
-    this.device =
-        new DeviceModel(
-            on,
-            loads,
-            configs,
-            b.mainsVolts,
-            b.jitter,
-            new Random(),
-            b.clock != null ? b.clock : LocalDateTime.now(),
-            System::nanoTime);
-    this.renderer =
-        new ReplyRenderer(b.lineEnding.chars(), b.promptLineEnd, b.errorReply, b.pushWithOk);
+    this.device = model(b);
+    this.renderer = renderer(b);
     CommandProcessor processor = new CommandProcessor(device, this::addressLine, b.refused);
     SimulatorCore core =
         new SimulatorCore(
@@ -150,6 +132,32 @@ public final class IsoTekSimulator implements AutoCloseable {
     if (serialDevice != null) {
       server.serveSerial(serialDevice);
     }
+  }
+
+  /** The device model the builder describes; shared with {@link IsoTekUnit}. */
+  static DeviceModel model(Builder b) {
+    boolean[] on = new boolean[b.outlets];
+    int[] loads = new int[b.outlets];
+    OutletConfig[] configs = new OutletConfig[b.outlets];
+    for (int n = 1; n <= b.outlets; n++) {
+      on[n - 1] = b.initialStates.getOrDefault(n, true);
+      loads[n - 1] = b.loads.getOrDefault(n, DEFAULT_LOADS[n - 1]);
+      configs[n - 1] = b.configs.getOrDefault(n, OutletConfig.defaultFor(n));
+    }
+    return new DeviceModel(
+        on,
+        loads,
+        configs,
+        b.mainsVolts,
+        b.jitter,
+        new Random(),
+        b.clock != null ? b.clock : LocalDateTime.now(),
+        System::nanoTime);
+  }
+
+  /** The reply renderer the builder describes; shared with {@link IsoTekUnit}. */
+  static ReplyRenderer renderer(Builder b) {
+    return new ReplyRenderer(b.lineEnding.chars(), b.promptLineEnd, b.errorReply, b.pushWithOk);
   }
 
   /** A builder with the defaults: 16 outlets, ephemeral port on 127.0.0.1, 1 s pushes, LF. */
@@ -628,6 +636,28 @@ public final class IsoTekSimulator implements AutoCloseable {
      *     or the bind address cannot be resolved
      */
     public IsoTekSimulator build() {
+      checkOutletSettings();
+      InetAddress address;
+      try {
+        address = InetAddress.getByName(bindAddress);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("bindAddress '" + bindAddress + "' is unknown", e);
+      }
+      return new IsoTekSimulator(this, address);
+    }
+
+    /**
+     * Creates a unit without I/O that answers exactly as a simulator with these settings would (see
+     * {@link IsoTekUnit}); the network settings are ignored.
+     *
+     * @throws IllegalArgumentException if an outlet setting names an outlet above {@code outlets}
+     */
+    public IsoTekUnit buildUnit() {
+      checkOutletSettings();
+      return new IsoTekUnit(this);
+    }
+
+    private void checkOutletSettings() {
       for (Map<Integer, ?> perOutlet : List.of(loads, initialStates, configs)) {
         for (int n : perOutlet.keySet()) {
           if (n > outlets) {
@@ -636,13 +666,22 @@ public final class IsoTekSimulator implements AutoCloseable {
           }
         }
       }
-      InetAddress address;
-      try {
-        address = InetAddress.getByName(bindAddress);
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("bindAddress '" + bindAddress + "' is unknown", e);
-      }
-      return new IsoTekSimulator(this, address);
+    }
+
+    String serialNumber() {
+      return serialNumber;
+    }
+
+    String mac() {
+      return mac;
+    }
+
+    Set<String> refused() {
+      return refused;
+    }
+
+    boolean silentOnError() {
+      return silentOnError;
     }
 
     private static int checkPort(String what, int port) {

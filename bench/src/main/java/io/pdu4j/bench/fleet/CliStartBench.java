@@ -1,0 +1,75 @@
+package io.pdu4j.bench.fleet;
+
+import io.pdu4j.bench.fleet.FleetResults.CliStart;
+import io.pdu4j.sim.isotek.IsoTekSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The CLI's start, whole process: {@code java -jar pdu4j.jar status isotek:tcp://...} against a
+ * simulator, repeated, median; beside {@code java -version}, and with {@code
+ * -XX:TieredStopAtLevel=1} (C1 only) and with an AppCDS archive made by one run with {@code
+ * -XX:ArchiveClassesAtExit} (then used with C1), to show what each would give.
+ */
+final class CliStartBench {
+  private CliStartBench() {}
+
+  static CliStart measure(Path cliJar, int runs, Path work) throws Exception {
+    Path dir = Files.createDirectories(work.resolve("cli"));
+    try (IsoTekSimulator sim = IsoTekSimulator.builder().maxClients(64).build().start()) {
+      List<String> status =
+          List.of(
+              "-jar",
+              cliJar.toAbsolutePath().toString(),
+              "status",
+              "isotek:tcp://127.0.0.1:" + sim.port());
+      double javaVersion = median(List.of("-version"), runs, dir);
+      double plain = median(status, runs, dir);
+      List<String> c1 = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
+      c1.addAll(status);
+      double withC1 = median(c1, runs, dir);
+      Path archive = dir.resolve("pdu4j-status.jsa");
+      Files.deleteIfExists(archive);
+      List<String> dump = new ArrayList<>(List.of("-XX:ArchiveClassesAtExit=" + archive));
+      dump.addAll(status);
+      time(dump, dir);
+      double withCds = Double.NaN;
+      if (Files.isRegularFile(archive)) {
+        List<String> cds =
+            new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"));
+        cds.addAll(status);
+        withCds = median(cds, runs, dir);
+      }
+      return new CliStart(runs, javaVersion, plain, withC1, withCds);
+    }
+  }
+
+  private static double median(List<String> args, int runs, Path dir) throws Exception {
+    double[] s = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      s[i] = time(args, dir);
+    }
+    Arrays.sort(s);
+    return runs % 2 == 1 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
+  }
+
+  /** One whole run in seconds; fails when the command does. */
+  private static double time(List<String> args, Path dir) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Child.javaBin("java"));
+    cmd.addAll(args);
+    Path log = dir.resolve("run.log");
+    long start = System.nanoTime();
+    Process p = Child.logged(cmd, log, dir);
+    int exit = p.waitFor();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (exit != 0) {
+      throw new IllegalStateException(
+          String.join(" ", cmd) + " exited with " + exit + ": " + Files.readString(log));
+    }
+    return seconds;
+  }
+}

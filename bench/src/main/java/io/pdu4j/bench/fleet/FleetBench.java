@@ -1,0 +1,743 @@
+package io.pdu4j.bench.fleet;
+
+import io.pdu4j.bench.fleet.FleetResults.Fleet;
+import io.pdu4j.bench.fleet.FleetResults.Ingest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The fleet benchmark of issue 12: {@code pdu4j serve} (the packaged CLI) reading N IsoTek units of
+ * an out-of-process {@link LoadGenerator}, beside the bare {@link FloorReader} on the same units at
+ * the same time; then Enistic ingest beside a raw {@link DatagramFloor}, the confirmed switch
+ * against a raw socket exchange ({@link RoundTripBench}), and the CLI's start ({@link
+ * CliStartBench}). Prints the results table and writes it into {@code docs/benchmarks.md} between
+ * its markers.
+ *
+ * <p>Run: {@code bench/fleet [options]} ({@link FleetSettings#USAGE}). Exit status 0 when every
+ * step ran and its figures are sane (every device connected, every command confirmed, CPU
+ * measured), 1 when not, 2 for bad options. Nothing here asserts a speed: the figures are the
+ * result.
+ */
+public final class FleetBench {
+  private static final Pattern METRICS_AT =
+      Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+  private static final Pattern API_AT =
+      Pattern.compile("API at http://127\\.0\\.0\\.1:(\\d+)/api/v1");
+  private static final Pattern HEAP_INFO = Pattern.compile("total (\\d+)K, used (\\d+)K");
+  private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"(\\w+)\"");
+  private static final String TOKEN_VARIABLE = "PDU4J_BENCH_TOKEN";
+  private static final String CONTROLLER = "ABCDEF123456";
+
+  private final FleetSettings settings;
+  private final PrintStream out;
+  private final Path work;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+  private final List<String> problems = new ArrayList<>();
+
+  FleetBench(FleetSettings settings, PrintStream out) throws IOException {
+    this.settings = settings;
+    this.out = out;
+    this.work =
+        settings.work() != null
+            ? Files.createDirectories(settings.work())
+            : Files.createTempDirectory("pdu4j-fleet-");
+  }
+
+  /** Runs the benchmark; see the class comment. */
+  public static void main(String[] args) throws Exception {
+    FleetSettings settings;
+    try {
+      settings = FleetSettings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench/fleet: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(new FleetBench(settings, System.out).run().isEmpty() ? 0 : 1);
+  }
+
+  /**
+   * Runs the benchmark with these command line options, printing to {@code out}; returns the
+   * problems found, empty when every step ran with sane figures.
+   *
+   * @throws IllegalArgumentException for bad options
+   */
+  public static List<String> run(String[] args, PrintStream out) throws Exception {
+    return new FleetBench(FleetSettings.parse(args), out).run();
+  }
+
+  /** Runs every step; returns the problems found (empty when the figures are sane). */
+  List<String> run() throws Exception {
+    FleetResults r = new FleetResults();
+    r.started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    r.machine = Machine.describe();
+    r.loadBefore = Machine.loadAverage();
+    out.println("pdu4j fleet benchmark, " + r.started + ", " + r.machine);
+    out.println("load average before: " + r.loadBefore + "; work directory " + work);
+    if (!Files.isRegularFile(settings.cliJar())) {
+      problems.add(
+          "no CLI jar at " + settings.cliJar() + " (build it: ./mvnw -pl cli -am package)");
+      out.println(problems.get(0));
+      return problems;
+    }
+    if (!settings.devices().isEmpty()) {
+      out.println("baseline: serve with 1 device");
+      r.baseline = fleet(1, Duration.ofSeconds(1), Duration.ofSeconds(1), 0, null);
+      for (int n : settings.devices()) {
+        out.printf(Locale.ROOT, "fleet of %,d devices%n", n);
+        Fleet f =
+            fleet(
+                n,
+                settings.warmup(),
+                settings.window(),
+                settings.commands(),
+                n == settings.jfrAt() ? r : null);
+        r.fleets.add(f);
+        printFleet(f);
+      }
+    }
+    if (!settings.enisticRates().isEmpty()) {
+      ingest(r);
+    }
+    if (settings.roundTrips() > 0) {
+      out.println("round trip: confirmed switch vs raw socket exchange");
+      r.roundTrip = RoundTripBench.measure(settings.roundTrips());
+      out.printf(
+          Locale.ROOT,
+          "  runtime p50 %.0f us p99 %.0f us; raw p50 %.0f us p99 %.0f us%n",
+          r.roundTrip.runtimeP50(),
+          r.roundTrip.runtimeP99(),
+          r.roundTrip.rawP50(),
+          r.roundTrip.rawP99());
+    }
+    if (settings.cliRuns() > 0) {
+      out.println("CLI start: pdu4j status, whole process");
+      r.cliStart = CliStartBench.measure(settings.cliJar(), settings.cliRuns(), work);
+      out.printf(
+          Locale.ROOT,
+          "  status %.2f s, C1 %.2f s, AppCDS+C1 %.2f s; java -version %.2f s%n",
+          r.cliStart.status(),
+          r.cliStart.statusC1(),
+          r.cliStart.statusCds(),
+          r.cliStart.javaVersion());
+    }
+    r.loadAfter = Machine.loadAverage();
+    String table = ResultsTable.render(r, settings);
+    out.println();
+    out.println(table);
+    if (settings.docs() != null) {
+      ResultsTable.writeInto(settings.docs(), table);
+      out.println("written into " + settings.docs());
+    }
+    for (String p : problems) {
+      out.println("PROBLEM " + p);
+    }
+    return problems;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the fleet
+
+  private Fleet fleet(int n, Duration warmup, Duration window, int commands, FleetResults jfr)
+      throws Exception {
+    long needed = 3L * n + 200;
+    long limit = ProcessStats.openFileLimit();
+    if (limit >= 0 && limit < needed) {
+      String why =
+          String.format(
+              Locale.ROOT,
+              "skipped: the load generator needs about %,d file descriptors for %,d units read by"
+                  + " serve and the floor (a port and two connections each), and the limit (ulimit"
+                  + " -n) is %,d; raise it (ulimit -n %d, up to the hard limit ulimit -Hn) to"
+                  + " measure this size",
+              needed,
+              n,
+              limit,
+              needed);
+      out.println("  " + why);
+      return Fleet.skipped(n, why);
+    }
+    Path dir = Files.createDirectories(work.resolve("fleet-" + n));
+    Path ports = dir.resolve("ports.txt");
+    try (Child generator =
+        Child.java(
+            "generator",
+            List.of("-Xmx1g", "-XX:+UseSerialGC"),
+            LoadGenerator.class.getName(),
+            List.of(Integer.toString(n), ports.toString()))) {
+      generator.await(l -> l.startsWith("READY"), Duration.ofSeconds(60 + n / 100));
+      List<String> portList = Files.readAllLines(ports);
+      Path config = dir.resolve("devices.yaml");
+      Files.writeString(config, fleetConfig(portList), StandardCharsets.UTF_8);
+      Path log = dir.resolve("serve.log");
+      long started = System.nanoTime();
+      Process serve = startServe(config, log, dir);
+      try (Child floor =
+          n > 1
+              ? Child.java(
+                  "floor",
+                  List.of("-Xmx512m", "-XX:+UseSerialGC"),
+                  FloorReader.class.getName(),
+                  List.of(ports.toString()))
+              : null) {
+        int port = awaitLog(log, METRICS_AT, serve, Duration.ofSeconds(60));
+        double connect;
+        try {
+          connect = awaitAllConnected(port, n, started, serve, log);
+        } catch (NotConnected e) {
+          String text = Files.readString(log, StandardCharsets.UTF_8);
+          String why =
+              String.format(
+                  Locale.ROOT,
+                  "not measured: %s (%d connect and %d ready timeouts in serve's log)%s",
+                  e.getMessage(),
+                  count(text, "open failed", "connect timed out"),
+                  count(text, "open failed", "not ready within"),
+                  generator.alive() ? "" : "; the load generator ended: " + generator.last(""));
+          problems.add(n + " devices: " + why);
+          out.println("  " + why);
+          return Fleet.skipped(n, why);
+        }
+        if (floor != null) {
+          floor.await(l -> l.startsWith("CONNECTED"), Duration.ofSeconds(60 + n / 50));
+        }
+        sleep(warmup);
+        long blocksBefore = floor != null ? floorBlocks(floor) : 0;
+        long blocksBeforeAt = System.nanoTime();
+        double readingsBefore =
+            sumMetric(get(port, "/metrics").body(), "pdu_readings_received_total");
+        long readingsBeforeAt = System.nanoTime();
+        String generatorBefore = generator.next("STATS", Duration.ofSeconds(5));
+        if (jfr != null) {
+          jcmd(
+              serve.pid(),
+              "JFR.start",
+              "name=fleet",
+              "settings=profile",
+              "filename=" + dir.resolve("serve.jfr"));
+        }
+        double serve0 = ProcessStats.cpuSeconds(serve.pid());
+        double floor0 = floor != null ? ProcessStats.cpuSeconds(floor.pid()) : 0;
+        double gen0 = ProcessStats.cpuSeconds(generator.pid());
+        long t0 = System.nanoTime();
+        sleep(window);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double serveCpu = (ProcessStats.cpuSeconds(serve.pid()) - serve0) / seconds;
+        double floorCpu =
+            floor != null ? (ProcessStats.cpuSeconds(floor.pid()) - floor0) / seconds : 0;
+        double genCpu = (ProcessStats.cpuSeconds(generator.pid()) - gen0) / seconds;
+        long blocks = floor != null ? floorBlocks(floor) - blocksBefore : 0;
+        double blocksPerSecond = blocks / ((System.nanoTime() - blocksBeforeAt) / 1e9);
+        String generatorAfter = generator.next("STATS", Duration.ofSeconds(5));
+        if (jfr != null) {
+          Path recording = dir.resolve("serve.jfr");
+          jcmd(serve.pid(), "JFR.stop", "name=fleet");
+          HotSpots.read(recording, jfr);
+          jfr.hotSpotDevices = n;
+        }
+        // scrapes: the first also gives the readings counted over the window
+        long scrapeBytes = 0;
+        double[] scrapes = new double[3];
+        double readings = 0;
+        for (int i = 0; i < scrapes.length; i++) {
+          long s = System.nanoTime();
+          HttpResponse<String> m = get(port, "/metrics");
+          scrapes[i] = (System.nanoTime() - s) / 1e9;
+          scrapeBytes = m.body().getBytes(StandardCharsets.UTF_8).length;
+          if (i == 0) {
+            readings =
+                (sumMetric(m.body(), "pdu_readings_received_total") - readingsBefore)
+                    / ((System.nanoTime() - readingsBeforeAt) / 1e9);
+          }
+        }
+        Arrays.sort(scrapes);
+        int apiPort = awaitLog(log, API_AT, serve, Duration.ofSeconds(10));
+        double[] latencies = commands(apiPort, n, commands);
+        int confirmed = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
+        double[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+        // the live set: a full GC, then the heap in use
+        jcmd(serve.pid(), "GC.run");
+        jcmd(serve.pid(), "GC.run");
+        Matcher heap = HEAP_INFO.matcher(jcmd(serve.pid(), "GC.heap_info"));
+        long used = 0;
+        long committed = 0;
+        if (heap.find()) {
+          committed = Long.parseLong(heap.group(1)) * 1024;
+          used = Long.parseLong(heap.group(2)) * 1024;
+        } else {
+          problems.add(n + " devices: no heap figure from jcmd GC.heap_info");
+        }
+        long rss = ProcessStats.rssBytes(serve.pid());
+        int threads = ProcessStats.threads(serve.pid());
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        int connectTimeouts = count(text, "open failed", "connect timed out");
+        int readyTimeouts = count(text, "open failed", "not ready within");
+        if (commands > 0 && confirmed < commands) {
+          problems.add(
+              n
+                  + " devices: "
+                  + (commands - confirmed)
+                  + " of "
+                  + commands
+                  + " commands not confirmed");
+        }
+        if (serveCpu <= 0 || (floor != null && floorCpu <= 0)) {
+          problems.add(n + " devices: no CPU measured");
+        }
+        long late = stat(generatorAfter, "late") - stat(generatorBefore, "late");
+        long dropped = stat(generatorAfter, "dropped") - stat(generatorBefore, "dropped");
+        if (late + dropped > 0) {
+          out.printf(
+              Locale.ROOT,
+              "  the load generator skipped %,d late and %,d unsent pushes in the window%n",
+              late,
+              dropped);
+        }
+        if (floor != null && blocks <= 0) {
+          problems.add(n + " devices: the floor read no status block");
+        }
+        return new Fleet(
+            n,
+            null,
+            serveCpu,
+            floorCpu,
+            genCpu,
+            used,
+            committed,
+            rss,
+            threads,
+            connect,
+            connectTimeouts,
+            readyTimeouts,
+            scrapeBytes,
+            scrapes[1],
+            commands,
+            confirmed,
+            percentile(ok, 0.50),
+            percentile(ok, 0.99),
+            percentile(ok, 1.0),
+            Math.round(blocksPerSecond),
+            Math.round(readings));
+      } finally {
+        Child.stop(serveStopping(serve));
+      }
+    }
+  }
+
+  private void printFleet(Fleet f) {
+    if (f.skipped() != null) {
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "  ready after %.1f s (%d connect, %d ready timeouts); CPU serve %.3f floor %.3f generator"
+            + " %.3f cores; serve read %,d reports/s, the floor %,d blocks/s%n",
+        f.connectSeconds(),
+        f.connectTimeouts(),
+        f.readyTimeouts(),
+        f.serveCpu(),
+        f.floorCpu(),
+        f.generatorCpu(),
+        f.serveReadings(),
+        f.floorBlocks());
+    out.printf(
+        Locale.ROOT,
+        "  heap %,d KiB used of %,d KiB; RSS %,d KiB; %d threads; /metrics %,d bytes in %.3f s;"
+            + " commands %d/%d confirmed, p50 %.2f p99 %.2f max %.2f ms%n",
+        f.heapUsed() / 1024,
+        f.heapCommitted() / 1024,
+        f.rss() / 1024,
+        f.threads(),
+        f.scrapeBytes(),
+        f.scrapeSeconds(),
+        f.confirmed(),
+        f.commands(),
+        f.p50(),
+        f.p99(),
+        f.max());
+  }
+
+  private String fleetConfig(List<String> ports) {
+    StringBuilder b = new StringBuilder("devices:\n");
+    for (int i = 0; i < ports.size(); i++) {
+      b.append(String.format(Locale.ROOT, "  d%05d:%n", i))
+          .append("    uri: \"isotek:tcp://127.0.0.1:")
+          .append(ports.get(i).trim())
+          .append("\"\n");
+    }
+    return b.append(serverSections()).toString();
+  }
+
+  private static String serverSections() {
+    return """
+        metrics:
+          prometheus:
+            port: 0
+        api:
+          port: 0
+          auth:
+            tokens:
+              bench: { token: "env:%s", role: operator }
+        """
+        .formatted(TOKEN_VARIABLE);
+  }
+
+  private Process startServe(Path config, Path log, Path dir) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Child.javaBin("java"));
+    cmd.addAll(settings.serveOptions());
+    // the supervisor's DEBUG line for each failed open is how connect and ready timeouts are
+    // counted
+    cmd.add("-Dorg.slf4j.simpleLogger.log.io.pdu4j.runtime.internal.Supervisor=debug");
+    cmd.add("-jar");
+    cmd.add(settings.cliJar().toAbsolutePath().toString());
+    cmd.add("serve");
+    cmd.add("--config");
+    cmd.add(config.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().put(TOKEN_VARIABLE, token);
+    return pb.start();
+  }
+
+  private static Process serveStopping(Process serve) {
+    serve.destroy(); // serve closes its devices on SIGTERM
+    return serve;
+  }
+
+  private int awaitLog(Path log, Pattern p, Process serve, Duration max) throws Exception {
+    long end = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < end) {
+      if (Files.exists(log)) {
+        Matcher m = p.matcher(Files.readString(log, StandardCharsets.UTF_8));
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+      if (!serve.isAlive()) {
+        throw new IllegalStateException("serve ended: " + tail(log));
+      }
+      Thread.sleep(100); // polling a log file
+    }
+    throw new IllegalStateException(
+        "serve did not log '" + p + "' within " + max + ": " + tail(log));
+  }
+
+  private static String tail(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return "(no log)";
+    }
+    String t = Files.readString(log, StandardCharsets.UTF_8);
+    return t.substring(Math.max(0, t.length() - 2000));
+  }
+
+  /** Polls /health until every device is CONNECTED; returns the seconds since serve started. */
+  private double awaitAllConnected(int port, int n, long started, Process serve, Path log)
+      throws Exception {
+    long end = started + Duration.ofSeconds(120 + n / 50).toNanos();
+    long nextReport = System.nanoTime() + 10_000_000_000L;
+    Pattern connected = Pattern.compile("\"state\"\\s*:\\s*\"CONNECTED\"");
+    int seen = 0;
+    while (System.nanoTime() < end) {
+      if (!serve.isAlive()) {
+        throw new IllegalStateException("serve ended: " + tail(log));
+      }
+      String body = get(port, "/health").body();
+      Matcher m = connected.matcher(body);
+      seen = 0;
+      while (m.find()) {
+        seen++;
+      }
+      if (seen >= n) {
+        return (System.nanoTime() - started) / 1e9;
+      }
+      if (System.nanoTime() > nextReport) {
+        nextReport += 10_000_000_000L;
+        out.printf(Locale.ROOT, "  %,d of %,d CONNECTED%n", seen, n);
+      }
+      Thread.sleep(250); // polling /health is what is measured here
+    }
+    throw new NotConnected(
+        "only " + seen + " of " + n + " devices were CONNECTED after " + (120 + n / 50) + " s");
+  }
+
+  /** Not every device became ready in the time allowed. */
+  private static final class NotConnected extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    NotConnected(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Sends {@code count} switches one after the other to random outlets of random devices, each to
+   * the state the outlet is not in; returns each latency in ms, -1 for one not confirmed.
+   */
+  private double[] commands(int apiPort, int n, int count) throws Exception {
+    Random random = new Random(12);
+    Map<String, Boolean> on = new HashMap<>();
+    double[] latencies = new double[count];
+    for (int i = 0; i < count; i++) {
+      String device = String.format(Locale.ROOT, "d%05d", random.nextInt(n));
+      int outlet = 1 + random.nextInt(16);
+      String key = device + "/" + outlet;
+      boolean target = !on.getOrDefault(key, true); // the units start with every outlet on
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:"
+                          + apiPort
+                          + "/api/v1/devices/"
+                          + device
+                          + "/outlets/"
+                          + outlet
+                          + (target ? "/on" : "/off")))
+              .header("Authorization", "Bearer " + token)
+              .timeout(Duration.ofSeconds(30))
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      long s = System.nanoTime();
+      HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+      double ms = (System.nanoTime() - s) / 1e6;
+      Matcher m = STATE.matcher(res.body());
+      if (res.statusCode() == 200 && m.find() && m.group(1).equals(target ? "ON" : "OFF")) {
+        latencies[i] = ms;
+        on.put(key, target);
+      } else {
+        latencies[i] = -1;
+        if (problems.size() < 20) {
+          problems.add(
+              "command "
+                  + key
+                  + (target ? " on" : " off")
+                  + ": HTTP "
+                  + res.statusCode()
+                  + " "
+                  + res.body());
+        }
+      }
+    }
+    return latencies;
+  }
+
+  /** The number after {@code name} in a {@code STATS} line. */
+  private static long stat(String line, String name) {
+    String[] f = line.split(" ");
+    for (int i = 0; i + 1 < f.length; i++) {
+      if (f[i].equals(name)) {
+        return Long.parseLong(f[i + 1]);
+      }
+    }
+    throw new IllegalStateException("no " + name + " in '" + line + "'");
+  }
+
+  private static long floorBlocks(Child floor) throws InterruptedException {
+    String[] f = floor.next("STATS", Duration.ofSeconds(5)).split(" ");
+    return Long.parseLong(f[4]);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Enistic ingest
+
+  private void ingest(FleetResults r) throws Exception {
+    Path dir = Files.createDirectories(work.resolve("enistic"));
+    int servePort = FreePorts.udp();
+    int floorPort = FreePorts.udp();
+    int commandPort = FreePorts.udp();
+    Path config = dir.resolve("devices.yaml");
+    Files.writeString(
+        config,
+        "devices:\n  ingest:\n    uri: \"enistic:udp://127.0.0.1:"
+            + servePort
+            + "/"
+            + CONTROLLER
+            + "?send=127.0.0.1:"
+            + commandPort
+            + "\"\n"
+            + serverSections(),
+        StandardCharsets.UTF_8);
+    Path log = dir.resolve("serve.log");
+    Process serve = startServe(config, log, dir);
+    try (Child floor =
+        Child.java(
+            "datagram-floor",
+            List.of("-Xmx256m", "-XX:+UseSerialGC"),
+            DatagramFloor.class.getName(),
+            List.of(Integer.toString(floorPort)))) {
+      int port = awaitLog(log, METRICS_AT, serve, Duration.ofSeconds(60));
+      awaitAllConnected(port, 1, System.nanoTime(), serve, log);
+      floor.await(l -> l.startsWith("BOUND"), Duration.ofSeconds(30));
+      // a short first step warms serve's code paths up; it is not reported
+      List<Integer> steps = new ArrayList<>();
+      steps.add(-Math.min(5000, settings.enisticRates().get(0)));
+      steps.addAll(settings.enisticRates());
+      for (int rate : steps) {
+        boolean warmup = rate < 0;
+        int perSecond = Math.abs(rate);
+        double seconds = warmup ? 2 : settings.enisticDuration().toMillis() / 1000.0;
+        double received0 =
+            sumMetric(
+                get(port, "/metrics").body(), "pdu_readings_received_total{device=\"ingest\"");
+        long floor0 = datagramLines(floor);
+        double serveCpu0 = ProcessStats.cpuSeconds(serve.pid());
+        double floorCpu0 = ProcessStats.cpuSeconds(floor.pid());
+        long sent;
+        try (Child blaster =
+            Child.java(
+                "enistic-sender",
+                List.of("-Xmx256m", "-XX:+UseSerialGC"),
+                EnisticBlaster.class.getName(),
+                List.of(
+                    CONTROLLER,
+                    Integer.toString(perSecond),
+                    Double.toString(seconds),
+                    Integer.toString(servePort),
+                    Integer.toString(floorPort)))) {
+          String done =
+              blaster.await(l -> l.startsWith("SENT"), Duration.ofSeconds((long) seconds + 60));
+          sent = Long.parseLong(done.substring(5).trim());
+        }
+        sleep(Duration.ofMillis(1500)); // what is queued is still read
+        double serveCpu = ProcessStats.cpuSeconds(serve.pid()) - serveCpu0;
+        double floorCpu = ProcessStats.cpuSeconds(floor.pid()) - floorCpu0;
+        long received =
+            Math.round(
+                sumMetric(
+                        get(port, "/metrics").body(),
+                        "pdu_readings_received_total{device=\"ingest\"")
+                    - received0);
+        long floorReceived = datagramLines(floor) - floor0;
+        if (warmup) {
+          continue;
+        }
+        Ingest step = new Ingest(perSecond, sent, received, serveCpu, floorReceived, floorCpu);
+        r.ingest.add(step);
+        out.printf(
+            Locale.ROOT,
+            "  %,d/s: sent %,d; serve counted %,d (%.2f%% lost) in %.2f CPU s = %,.0f per core-second;"
+                + " raw reader %,d (%.2f%% lost) in %.2f CPU s%n",
+            perSecond,
+            sent,
+            received,
+            lossPercent(sent, received),
+            serveCpu,
+            received / Math.max(1e-9, serveCpu),
+            floorReceived,
+            lossPercent(sent, floorReceived),
+            floorCpu);
+        if (received <= 0 || serveCpu <= 0) {
+          problems.add("Enistic at " + perSecond + "/s: serve counted no reading or used no CPU");
+        }
+      }
+    } finally {
+      Child.stop(serveStopping(serve));
+    }
+  }
+
+  static double lossPercent(long sent, long received) {
+    return sent == 0 ? 0 : 100.0 * Math.max(0, sent - received) / sent;
+  }
+
+  private static long datagramLines(Child floor) throws InterruptedException {
+    String[] f = floor.next("STATS", Duration.ofSeconds(5)).split(" ");
+    return Long.parseLong(f[4]);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // helpers
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(120))
+            .GET()
+            .build();
+    HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    if (res.statusCode() != 200 && !path.startsWith("/health")) {
+      throw new IllegalStateException("GET " + path + ": HTTP " + res.statusCode());
+    }
+    return res;
+  }
+
+  /** The sum of every sample whose line starts with {@code prefix} (a name, or a name and tags). */
+  static double sumMetric(String exposition, String prefix) {
+    double sum = 0;
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(prefix)
+          && (line.charAt(prefix.length()) == '{'
+              || line.charAt(prefix.length()) == ' '
+              || prefix.endsWith("\""))) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  private static int count(String log, String a, String b) {
+    int n = 0;
+    for (String line : log.split("\n")) {
+      if (line.contains(a) && line.contains(b)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static String jcmd(long pid, String... command) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Child.javaBin("jcmd"));
+    cmd.add(Long.toString(pid));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + text);
+    }
+    return text;
+  }
+
+  static double percentile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(q * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  private static void sleep(Duration d) throws InterruptedException {
+    // a measuring window: the time itself is what is wanted
+    Thread.sleep(d.toMillis());
+  }
+}

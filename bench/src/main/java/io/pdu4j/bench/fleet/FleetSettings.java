@@ -1,0 +1,146 @@
+package io.pdu4j.bench.fleet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The options of {@link FleetBench}.
+ *
+ * @param devices the fleet sizes, in order
+ * @param warmup how long the fleet runs after all devices are ready before CPU is measured
+ * @param window the CPU window
+ * @param commands confirmed switches sent through the API per fleet size
+ * @param enisticRates Enistic readings per second, one step each; empty skips ingest
+ * @param enisticDuration how long each ingest step sends
+ * @param roundTrips confirmed switches (and raw exchanges) measured; 0 skips the round trip
+ * @param cliRuns runs of each CLI start variant; 0 skips CLI start
+ * @param cliJar the packaged CLI ({@code cli/target/pdu4j.jar})
+ * @param docs the page whose results table is replaced, or null to leave it
+ * @param jfrAt the fleet size at which serve is profiled with JFR, 0 for none
+ * @param serveOptions extra JVM options for serve
+ * @param work where configurations, logs and recordings go
+ */
+record FleetSettings(
+    List<Integer> devices,
+    Duration warmup,
+    Duration window,
+    int commands,
+    List<Integer> enisticRates,
+    Duration enisticDuration,
+    int roundTrips,
+    int cliRuns,
+    Path cliJar,
+    Path docs,
+    int jfrAt,
+    List<String> serveOptions,
+    Path work) {
+
+  static final String USAGE =
+      """
+      usage: bench/fleet [--devices 1000,3000,10000] [--warmup 10s] [--window 20s] [--commands 200]
+                         [--enistic-rates 10000,25000,50000] [--enistic-duration 10s]
+                         [--round-trips 2000] [--cli-runs 10] [--cli-jar cli/target/pdu4j.jar]
+                         [--docs docs/benchmarks.md | --no-docs] [--jfr N] [--serve-opts "..."]
+                         [--work DIR]""";
+
+  /** Parses the command line; throws {@link IllegalArgumentException} with what is wrong. */
+  static FleetSettings parse(String[] args) {
+    List<Integer> devices = List.of(1000, 3000, 10000);
+    Duration warmup = Duration.ofSeconds(10);
+    Duration window = Duration.ofSeconds(20);
+    int commands = 200;
+    List<Integer> rates = List.of(10_000, 25_000, 50_000);
+    Duration enisticDuration = Duration.ofSeconds(10);
+    int roundTrips = 2000;
+    int cliRuns = 10;
+    Path cliJar = Path.of("cli/target/pdu4j.jar");
+    Path docs = Path.of("docs/benchmarks.md");
+    int jfrAt = 0;
+    List<String> serveOptions = List.of();
+    Path work = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--no-docs")) {
+        docs = null;
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(a + " needs a value\n" + USAGE);
+      }
+      String v = args[++i];
+      switch (a) {
+        case "--devices" -> devices = ints(a, v, 1, 100_000);
+        case "--warmup" -> warmup = duration(a, v);
+        case "--window" -> window = duration(a, v);
+        case "--commands" -> commands = ints(a, v, 0, 1_000_000).get(0);
+        case "--enistic-rates" -> rates = v.isEmpty() ? List.of() : ints(a, v, 1, 10_000_000);
+        case "--enistic-duration" -> enisticDuration = duration(a, v);
+        case "--round-trips" -> roundTrips = ints(a, v, 0, 10_000_000).get(0);
+        case "--cli-runs" -> cliRuns = ints(a, v, 0, 1000).get(0);
+        case "--cli-jar" -> cliJar = Path.of(v);
+        case "--docs" -> docs = Path.of(v);
+        case "--jfr" -> jfrAt = ints(a, v, 0, 100_000).get(0);
+        case "--serve-opts" ->
+            serveOptions = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+        case "--work" -> work = Path.of(v);
+        default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+      }
+    }
+    if (window.isZero()) {
+      throw new IllegalArgumentException("--window must be more than 0");
+    }
+    return new FleetSettings(
+        devices,
+        warmup,
+        window,
+        commands,
+        rates,
+        enisticDuration,
+        roundTrips,
+        cliRuns,
+        cliJar,
+        docs,
+        jfrAt,
+        serveOptions,
+        work);
+  }
+
+  private static List<Integer> ints(String option, String value, int min, int max) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      int n;
+      try {
+        n = Integer.parseInt(part.trim().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + ": not a number: '" + part + "'", e);
+      }
+      if (n < min || n > max) {
+        throw new IllegalArgumentException(
+            option + ": " + n + " is out of range " + min + ".." + max);
+      }
+      out.add(n);
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code 500ms}, {@code 10s}, {@code 2m}, or a bare number of seconds. */
+  static Duration duration(String option, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("s")) {
+        return Duration.ofMillis(
+            Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+      } else if (v.endsWith("m")) {
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+      }
+      return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + ": not a duration: '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.pdu4j.bench.fleet;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The floor: the least any program can do with the fleet's load. One thread, one {@link Selector},
+ * a connection to every port of the {@link LoadGenerator}, and nothing done with the bytes but
+ * splitting them into lines (each copied out of the read buffer, as a real reader must before it
+ * parses) and counting them and the status blocks ({@code RTC=} lines).
+ *
+ * <p>Run as its own process: {@code FloorReader PORT_FILE}. Prints {@code CONNECTED n} once every
+ * port is connected, then {@code STATS lines L blocks B} once a second; runs until its standard
+ * input closes. At most {@value #CONNECTS_IN_FLIGHT} connects are in flight at once.
+ */
+public final class FloorReader {
+  private static final int CONNECTS_IN_FLIGHT = 256;
+  private static final int MAX_LINE = 1024;
+
+  private long lines;
+  private long blocks;
+
+  private FloorReader() {}
+
+  /** One connection's unfinished line. */
+  private static final class Conn {
+    final byte[] line = new byte[MAX_LINE];
+    int length;
+  }
+
+  /** Runs the reader; see the class comment. */
+  public static void main(String[] args) throws IOException {
+    List<String> ports = Files.readAllLines(Path.of(args[0]));
+    Thread stdin =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // the parent closes the stream to stop us
+                }
+              } catch (IOException e) {
+                // the parent is gone
+              }
+              System.exit(0);
+            },
+            "floor-stdin");
+    stdin.setDaemon(true);
+    stdin.start();
+    new FloorReader().run(ports);
+  }
+
+  private void run(List<String> ports) throws IOException {
+    Selector selector = Selector.open();
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    int opened = 0;
+    int connecting = 0;
+    int connected = 0;
+    boolean announced = false;
+    ByteBuffer read = ByteBuffer.allocateDirect(64 * 1024);
+    long nextStats = System.nanoTime() + 1_000_000_000L;
+    while (true) {
+      while (opened < ports.size() && connecting < CONNECTS_IN_FLIGHT) {
+        SocketChannel ch = SocketChannel.open();
+        ch.configureBlocking(false);
+        int port = Integer.parseInt(ports.get(opened++).trim());
+        if (ch.connect(new InetSocketAddress(loopback, port))) {
+          ch.register(selector, SelectionKey.OP_READ, new Conn());
+          connected++;
+        } else {
+          ch.register(selector, SelectionKey.OP_CONNECT, new Conn());
+          connecting++;
+        }
+      }
+      if (!announced && connected == ports.size()) {
+        announced = true;
+        System.out.println("CONNECTED " + connected);
+        System.out.flush();
+      }
+      selector.select(200);
+      for (SelectionKey key : selector.selectedKeys()) {
+        SocketChannel ch = (SocketChannel) key.channel();
+        if (key.isValid() && key.isConnectable()) {
+          connecting--;
+          try {
+            ch.finishConnect();
+            key.interestOps(SelectionKey.OP_READ);
+            connected++;
+          } catch (IOException e) {
+            System.out.println("CONNECT_FAILED " + e.getMessage());
+            key.cancel();
+            ch.close();
+          }
+        } else if (key.isValid() && key.isReadable()) {
+          read.clear();
+          int n;
+          try {
+            n = ch.read(read);
+          } catch (IOException e) {
+            n = -1;
+          }
+          if (n < 0) {
+            key.cancel();
+            ch.close();
+            continue;
+          }
+          read.flip();
+          split(read, (Conn) key.attachment());
+        }
+      }
+      selector.selectedKeys().clear();
+      long now = System.nanoTime();
+      if (now >= nextStats) {
+        nextStats += 1_000_000_000L;
+        System.out.printf(Locale.ROOT, "STATS lines %d blocks %d%n", lines, blocks);
+        System.out.flush();
+      }
+    }
+  }
+
+  private void split(ByteBuffer read, Conn c) {
+    while (read.hasRemaining()) {
+      byte b = read.get();
+      if (b == '\n' || b == '\r') {
+        if (c.length > 0) {
+          lines++;
+          if (c.length > 4 && c.line[0] == 'R' && c.line[1] == 'T' && c.line[2] == 'C') {
+            blocks++;
+          }
+        }
+        c.length = 0;
+      } else if (c.length < MAX_LINE) {
+        c.line[c.length++] = b;
+      }
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package io.pdu4j.bench.fleet;
+
+import io.pdu4j.sim.isotek.IsoTekSimulator;
+import io.pdu4j.sim.isotek.IsoTekUnit;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The fleet's load: N IsoTek units on N loopback ports, all served by one thread with a plain
+ * {@link Selector}. Each unit pushes its status block once a second to every client connected to
+ * it, the units' pushes spread evenly over the second, and answers commands ({@code ?}, {@code
+ * Sx=s}, {@code C?}, ...) with the text of {@link IsoTekUnit}, the simulator's own model and
+ * formatting. A port accepts several clients, each with its own pushes, so the bare reader and
+ * {@code pdu4j serve} can read the same units at the same time.
+ *
+ * <p>Run as its own process: {@code LoadGenerator UNITS PORT_FILE [CLIENTS_PER_UNIT]}. It checks
+ * the file descriptor limit first (exit 3 when too low), writes the bound ports to {@code
+ * PORT_FILE} (one a line), prints {@code READY n}, and runs until its standard input closes.
+ * Bounded: a client's unsent output over {@value #MAX_QUEUED} bytes loses its next pushes, never a
+ * reply; a push more than half a second late (the generator starved of CPU) is skipped rather than
+ * sent in a burst; both are counted in the once-a-second {@code STATS} line.
+ */
+public final class LoadGenerator {
+  static final int MAX_QUEUED = 64 * 1024;
+  private static final int MAX_LINE = 1024;
+  private static final long SECOND = 1_000_000_000L;
+
+  private final Selector selector;
+  private final Unit[] units;
+  private long pushes;
+  private long pushesDropped;
+  private long pushesLate;
+  private long commands;
+  private int clients;
+
+  private LoadGenerator(Selector selector, Unit[] units) {
+    this.selector = selector;
+    this.units = units;
+  }
+
+  /** One unit: its model, its listening socket and the clients connected to it. */
+  private static final class Unit {
+    final IsoTekUnit model;
+    final List<Client> clients = new ArrayList<>(2);
+
+    Unit(IsoTekUnit model) {
+      this.model = model;
+    }
+  }
+
+  /** One connection: the line being read and what waits to be written. */
+  private static final class Client {
+    final Unit unit;
+    final SocketChannel channel;
+    final byte[] line = new byte[MAX_LINE];
+    int lineLength;
+    boolean overlong;
+    final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    int queued;
+
+    Client(Unit unit, SocketChannel channel) {
+      this.unit = unit;
+      this.channel = channel;
+    }
+  }
+
+  /** Runs the generator; see the class comment for the arguments. */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 2) {
+      System.err.println("usage: LoadGenerator UNITS PORT_FILE [CLIENTS_PER_UNIT]");
+      System.exit(2);
+    }
+    int n = Integer.parseInt(args[0]);
+    Path portFile = Path.of(args[1]);
+    int clientsPerUnit = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    long needed = (long) n * (1 + clientsPerUnit) + 64;
+    long limit = ProcessStats.openFileLimit();
+    if (limit >= 0 && limit < needed) {
+      System.out.printf(
+          Locale.ROOT,
+          "FD_LIMIT %d units with %d clients each need about %d file descriptors; the limit"
+              + " (ulimit -n) is %d%n",
+          n,
+          clientsPerUnit,
+          needed,
+          limit);
+      System.out.flush();
+      System.exit(3);
+    }
+    Selector selector = Selector.open();
+    Unit[] units = new Unit[n];
+    StringBuilder ports = new StringBuilder();
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    for (int i = 0; i < n; i++) {
+      units[i] =
+          new Unit(
+              IsoTekSimulator.builder()
+                  .serialNumber(String.format(Locale.ROOT, "FLEET%05d", i))
+                  .buildUnit());
+      ServerSocketChannel server = ServerSocketChannel.open();
+      server.bind(new InetSocketAddress(loopback, 0), 1024);
+      server.configureBlocking(false);
+      server.register(selector, SelectionKey.OP_ACCEPT, units[i]);
+      ports.append(server.socket().getLocalPort()).append('\n');
+    }
+    Files.writeString(portFile, ports, StandardCharsets.US_ASCII);
+    System.out.println("READY " + n);
+    System.out.flush();
+    Thread stdin =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // nothing to read: the parent closes the stream to stop us
+                }
+              } catch (IOException e) {
+                // the parent is gone
+              }
+              System.exit(0);
+            },
+            "generator-stdin");
+    stdin.setDaemon(true);
+    stdin.start();
+    new LoadGenerator(selector, units).run(System.out);
+  }
+
+  private void run(PrintStream out) throws IOException {
+    ByteBuffer read = ByteBuffer.allocateDirect(64 * 1024);
+    long start = System.nanoTime();
+    long cycle = start; // the start of the current second of pushes
+    int next = 0; // the next unit to push
+    long nextStats = start + SECOND;
+    while (true) {
+      long due = cycle + (next * SECOND) / units.length;
+      long wait = Math.max(0, due - System.nanoTime());
+      if (wait > 0) {
+        selector.select(Math.max(1, wait / 1_000_000));
+      } else {
+        selector.selectNow();
+      }
+      for (SelectionKey key : selector.selectedKeys()) {
+        if (!key.isValid()) {
+          continue;
+        }
+        if (key.isAcceptable()) {
+          accept(key);
+          continue;
+        }
+        Client c = (Client) key.attachment();
+        if (key.isReadable()) {
+          readFrom(c, key, read);
+        }
+        if (key.isValid() && key.isWritable()) {
+          flush(c, key);
+        }
+      }
+      selector.selectedKeys().clear();
+      long now = System.nanoTime();
+      while (now >= cycle + (next * SECOND) / units.length) {
+        if (now - (cycle + (next * SECOND) / units.length) > SECOND / 2) {
+          pushesLate++; // starved of CPU: skip it rather than burst, so no unit exceeds 1 Hz
+        } else {
+          push(units[next]);
+        }
+        next++;
+        if (next == units.length) {
+          next = 0;
+          cycle += SECOND;
+        }
+      }
+      if (now >= nextStats) {
+        nextStats += SECOND;
+        out.printf(
+            Locale.ROOT,
+            "STATS clients %d pushes %d dropped %d late %d commands %d%n",
+            clients,
+            pushes,
+            pushesDropped,
+            pushesLate,
+            commands);
+        out.flush();
+      }
+    }
+  }
+
+  private void accept(SelectionKey key) throws IOException {
+    SocketChannel ch = ((ServerSocketChannel) key.channel()).accept();
+    if (ch == null) {
+      return;
+    }
+    ch.configureBlocking(false);
+    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    Unit unit = (Unit) key.attachment();
+    Client c = new Client(unit, ch);
+    unit.clients.add(c);
+    clients++;
+    ch.register(selector, SelectionKey.OP_READ, c);
+  }
+
+  private void readFrom(Client c, SelectionKey key, ByteBuffer read) {
+    read.clear();
+    int n;
+    try {
+      n = c.channel.read(read);
+    } catch (IOException e) {
+      n = -1;
+    }
+    if (n < 0) {
+      close(c, key);
+      return;
+    }
+    read.flip();
+    while (read.hasRemaining()) {
+      byte b = read.get();
+      if (b == '\n' || b == '\r') {
+        if (c.overlong) {
+          c.overlong = false;
+          send(c, key, c.unit.model.answer("\u0000overlong"));
+        } else if (c.lineLength > 0) {
+          String line = new String(c.line, 0, c.lineLength, StandardCharsets.ISO_8859_1);
+          commands++;
+          send(c, key, c.unit.model.answer(line));
+        }
+        c.lineLength = 0;
+      } else if (c.lineLength < MAX_LINE) {
+        c.line[c.lineLength++] = b;
+      } else {
+        c.overlong = true; // answered with the error reply at its end, like the simulator
+      }
+    }
+  }
+
+  private void push(Unit unit) {
+    if (unit.clients.isEmpty()) {
+      return;
+    }
+    byte[] block = unit.model.push();
+    // a copy: a write that fails closes its client, which leaves the unit's list
+    for (Client c : unit.clients.toArray(new Client[0])) {
+      if (c.queued + block.length > MAX_QUEUED) {
+        pushesDropped++;
+        continue;
+      }
+      pushes++;
+      send(c, c.channel.keyFor(selector), block);
+    }
+  }
+
+  private void send(Client c, SelectionKey key, byte[] bytes) {
+    if (bytes.length == 0 || key == null || !key.isValid()) {
+      return;
+    }
+    c.out.add(ByteBuffer.wrap(bytes));
+    c.queued += bytes.length;
+    flush(c, key);
+  }
+
+  private void flush(Client c, SelectionKey key) {
+    try {
+      while (!c.out.isEmpty()) {
+        ByteBuffer head = c.out.peek();
+        int written = c.channel.write(head);
+        c.queued -= written;
+        if (head.hasRemaining()) {
+          key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          return;
+        }
+        c.out.poll();
+      }
+      key.interestOps(SelectionKey.OP_READ);
+    } catch (IOException e) {
+      close(c, key);
+    }
+  }
+
+  private void close(Client c, SelectionKey key) {
+    key.cancel();
+    try {
+      c.channel.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    if (c.unit.clients.remove(c)) {
+      clients--;
+    }
+    c.out.clear();
+    c.queued = 0;
+  }
+}

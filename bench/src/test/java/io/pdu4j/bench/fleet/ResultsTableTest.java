@@ -1,0 +1,76 @@
+package io.pdu4j.bench.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsTableTest {
+  @TempDir Path dir;
+
+  @Test
+  void replacesOnlyWhatIsBetweenTheMarkers() throws Exception {
+    Path page = dir.resolve("benchmarks.md");
+    Files.writeString(
+        page,
+        "# B\n\nbefore\n" + ResultsTable.BEGIN + "\nold table\n" + ResultsTable.END + "\nafter\n");
+
+    ResultsTable.writeInto(page, "new table\n");
+
+    assertThat(Files.readString(page))
+        .isEqualTo(
+            "# B\n\nbefore\n"
+                + ResultsTable.BEGIN
+                + "\nnew table\n"
+                + ResultsTable.END
+                + "\nafter\n");
+  }
+
+  @Test
+  void appendsTheTableWithItsMarkersWhenThePageHasNone() throws Exception {
+    Path page = dir.resolve("benchmarks.md");
+    Files.writeString(page, "# B\n");
+
+    ResultsTable.writeInto(page, "t\n");
+    ResultsTable.writeInto(page, "u\n");
+
+    assertThat(Files.readString(page))
+        .isEqualTo("# B\n\n" + ResultsTable.BEGIN + "\nu\n" + ResultsTable.END + "\n");
+  }
+
+  @Test
+  void everyRowIsRenderedEvenWhenAStepWasSkipped() {
+    FleetResults r = new FleetResults();
+    r.fleets.add(FleetResults.Fleet.skipped(10_000, "skipped: fd limit"));
+    String table = ResultsTable.render(r, FleetSettings.parse(new String[0]));
+
+    for (String row : ResultsTable.ROWS) {
+      assertThat(table).contains("| " + row);
+    }
+    assertThat(table).contains("N = 10,000 skipped: fd limit");
+  }
+
+  @Test
+  void optionsAreParsedAndBadOnesRefused() {
+    FleetSettings s =
+        FleetSettings.parse(
+            new String[] {
+              "--devices", "20,1_000", "--window", "500ms", "--no-docs", "--jfr", "20"
+            });
+
+    assertThat(s.devices()).containsExactly(20, 1000);
+    assertThat(s.window()).isEqualTo(Duration.ofMillis(500));
+    assertThat(s.docs()).isNull();
+    assertThat(s.jfrAt()).isEqualTo(20);
+    assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--devices", "0"}))
+        .hasMessageContaining("--devices: 0 is out of range");
+    assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--window", "soon"}))
+        .hasMessageContaining("--window: not a duration: 'soon'");
+    assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--fast"}))
+        .hasMessageContaining("--fast needs a value");
+  }
+}
