@@ -276,13 +276,14 @@ class ArchitectureTest {
 
   /**
    * Metrics and the YAML configuration are the runtime's (and the server's and the command line's
-   * on top of it).
+   * on top of it); the benchmarks measure what the metrics cost in the registry serve uses.
    */
   @Test
   void micrometerAndJacksonStayInTheRuntimeTheServerAndTheCommandLine() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("io.pdu4j.runtime..", "io.pdu4j.server..", "io.pdu4j.cli..")
+        .resideOutsideOfPackages(
+            "io.pdu4j.runtime..", "io.pdu4j.server..", "io.pdu4j.cli..", "io.pdu4j.bench..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "com.fasterxml.jackson..")
