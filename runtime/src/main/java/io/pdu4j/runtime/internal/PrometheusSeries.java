@@ -17,6 +17,7 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -84,6 +85,8 @@ final class PrometheusSeries implements MultiCollector {
     for (ConnectionProblem p : ConnectionProblem.values()) {
       list.add(new HealthSeries(ConnectionState.OFFLINE, Optional.of(p)));
     }
+    // in the order the scrape writes them: by problem, then state
+    list.sort(Comparator.comparing(HealthSeries::problemTag).thenComparing(HealthSeries::stateTag));
     return List.copyOf(list);
   }
 
@@ -157,6 +160,9 @@ final class PrometheusSeries implements MultiCollector {
     List<CounterDataPointSnapshot> malformed = new ArrayList<>();
     List<CounterDataPointSnapshot> dropped = new ArrayList<>();
     List<GaugeDataPointSnapshot> health = new ArrayList<>();
+    // in the order of their labels, which the snapshots sort by: sorting sorted points is linear
+    devices.sort(Comparator.comparing(DeviceMetrics::device));
+    supervisors.sort(Comparator.comparing(Supervisor::name));
     // runtimes sharing the registry may use a name twice: the first one's series are written, as
     // a registry keeps the first of two equal meters, since a repeated series fails the scrape
     Set<String> written = new HashSet<>();
@@ -184,7 +190,9 @@ final class PrometheusSeries implements MultiCollector {
                 d.count(PduMeter.READINGS_DROPPED, reason),
                 Labels.of(DEVICE_REASON.clone(), new String[] {device, reason})));
       }
-      for (DeviceMetrics.OutletView o : d.outlets()) {
+      List<DeviceMetrics.OutletView> outlets = d.outlets();
+      outlets.sort(Comparator.comparing(o -> Integer.toString(o.number()))); // "10" before "2"
+      for (DeviceMetrics.OutletView o : outlets) {
         Labels outlet = outletLabels(device, o);
         power.add(gauge(o.power(), outlet));
         voltage.add(gauge(o.voltage(), outlet));
