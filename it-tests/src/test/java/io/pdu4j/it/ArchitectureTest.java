@@ -127,7 +127,8 @@ class ArchitectureTest {
 
   /**
    * Only transports, and the runtime and testkit that host them, use the transport SPI; among the
-   * drivers only Extron's, which provides the {@code extron} tunnel transports besides its driver.
+   * drivers only Extron's, which provides the {@code extron} tunnel transports besides its driver;
+   * and the benchmarks, whose in-memory links measure the runtime without sockets.
    */
   @Test
   void onlyTransportsUseTheTransportSpi() {
@@ -138,7 +139,8 @@ class ArchitectureTest {
             "io.pdu4j.transport..",
             "io.pdu4j.runtime..",
             "io.pdu4j.testkit..",
-            "io.pdu4j.driver.extron..")
+            "io.pdu4j.driver.extron..",
+            "io.pdu4j.bench..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.pdu4j.spi.transport..")
