@@ -15,7 +15,10 @@ import java.util.Locale;
 /**
  * The registry of {@code pdu4j serve}: the runtime's and the server's meters, the JVM's and the
  * process's (memory, GC, threads, CPU, uptime, open files) and {@code pdu4j_build_info}, scraped in
- * the Prometheus text format or, when the scraper asks for it, in OpenMetrics.
+ * the Prometheus text format or, when the scraper asks for it, in OpenMetrics. Being a {@link
+ * PrometheusMeterRegistry}, it gets the devices' series from the runtime's collector, written at
+ * scrape time from the devices' state, and holds no Micrometer meter per device but the command
+ * timers (docs/metrics.md).
  */
 final class ServeMetrics implements AutoCloseable {
   /** The Prometheus text format, what {@code /metrics} answers unless OpenMetrics is asked for. */

@@ -127,7 +127,8 @@ class ArchitectureTest {
 
   /**
    * Only transports, and the runtime and testkit that host them, use the transport SPI; among the
-   * drivers only Extron's, which provides the {@code extron} tunnel transports besides its driver.
+   * drivers only Extron's, which provides the {@code extron} tunnel transports besides its driver;
+   * and the benchmarks, whose in-memory links measure the runtime without sockets.
    */
   @Test
   void onlyTransportsUseTheTransportSpi() {
@@ -138,7 +139,8 @@ class ArchitectureTest {
             "io.pdu4j.transport..",
             "io.pdu4j.runtime..",
             "io.pdu4j.testkit..",
-            "io.pdu4j.driver.extron..")
+            "io.pdu4j.driver.extron..",
+            "io.pdu4j.bench..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.pdu4j.spi.transport..")
@@ -276,13 +278,14 @@ class ArchitectureTest {
 
   /**
    * Metrics and the YAML configuration are the runtime's (and the server's and the command line's
-   * on top of it).
+   * on top of it); the benchmarks measure what the metrics cost in the registry serve uses.
    */
   @Test
   void micrometerAndJacksonStayInTheRuntimeTheServerAndTheCommandLine() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("io.pdu4j.runtime..", "io.pdu4j.server..", "io.pdu4j.cli..")
+        .resideOutsideOfPackages(
+            "io.pdu4j.runtime..", "io.pdu4j.server..", "io.pdu4j.cli..", "io.pdu4j.bench..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "com.fasterxml.jackson..")

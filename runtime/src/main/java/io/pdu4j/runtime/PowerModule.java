@@ -80,7 +80,8 @@ public final class PowerModule extends AbstractModule {
             RuntimeSettings.DEFAULT_RETRY_INITIAL,
             RuntimeSettings.DEFAULT_RETRY_MAX,
             RuntimeSettings.DEFAULT_REOPEN_OFFLINE,
-            Optional.empty()));
+            Optional.empty(),
+            RuntimeSettings.DEFAULT_MAX_OPENING));
   }
 
   PowerModule(RuntimeSettings settings) {

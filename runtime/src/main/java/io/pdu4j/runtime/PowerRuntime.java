@@ -202,6 +202,7 @@ public interface PowerRuntime extends AutoCloseable {
     private ThreadFactory ioThreadFactory;
     private Duration reopenOffline =
         io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_REOPEN_OFFLINE;
+    private int maxOpening = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_MAX_OPENING;
 
     private Builder() {}
 
@@ -243,9 +244,33 @@ public interface PowerRuntime extends AutoCloseable {
     }
 
     /**
+     * The most devices opening at once, from the start of the link's connect to the device's first
+     * status (or the failure); default 64. Further opens ({@link PowerRuntime#openAsync}, {@link
+     * PowerRuntime#supervise}, a whole {@code devices.yaml}) wait in the order they were asked for,
+     * and each device's {@code connect-timeout} and {@code ready-timeout} count from when its own
+     * attempt starts, not from when it was asked for: a fleet opened at once comes up at the pace
+     * the network and the I/O threads can take, without spurious timeouts. Reconnects of devices
+     * already open are the drivers' and are not paced here.
+     *
+     * @throws io.pdu4j.api.InvalidArgumentException unless at least 1
+     */
+    public Builder maxOpening(int opens) {
+      if (opens < 1) {
+        throw new io.pdu4j.api.InvalidArgumentException(
+            "maxOpening must be at least 1, got " + opens);
+      }
+      this.maxOpening = opens;
+      return this;
+    }
+
+    /**
      * The Micrometer registry every device publishes its meters to ({@link
      * io.pdu4j.runtime.metrics.PduMeter}), tagged with the device's name; without one no meters are
-     * kept. The runtime registers and removes meters but never closes the registry.
+     * kept. The runtime registers and removes meters but never closes the registry. With
+     * Micrometer's {@code PrometheusMeterRegistry} only the command timers are meters: the other
+     * series are written at scrape time from the devices' state by a collector registered with its
+     * {@code PrometheusRegistry} (same names, labels and values, without some seventy meters per
+     * device; docs/metrics.md).
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
@@ -366,7 +391,8 @@ public interface PowerRuntime extends AutoCloseable {
               retryInitial,
               retryMax,
               reopenOffline,
-              Optional.ofNullable(ioThreadFactory)));
+              Optional.ofNullable(ioThreadFactory),
+              maxOpening));
     }
 
     /**

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -55,6 +56,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final String device;
   private final Clock clock;
   private final Duration staleAfter;
+  // true: the series are written at scrape time from this state (PrometheusSeries), and only the
+  // command timers are Micrometer meters
+  private final boolean collected;
 
   final AtomicLong bytesSent = new AtomicLong();
   final AtomicLong bytesReceived = new AtomicLong();
@@ -112,9 +116,18 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
    * @param staleAfter readings older than this read as NaN and are not integrated across
    */
   public DeviceMetrics(String device, Clock clock, Duration staleAfter) {
+    this(device, clock, staleAfter, false);
+  }
+
+  /**
+   * @param collected true when a collector writes this device's series from its state at scrape
+   *     time ({@link PrometheusSeries}): then {@link #bindTo} registers only the command timers
+   */
+  DeviceMetrics(String device, Clock clock, Duration staleAfter, boolean collected) {
     this.device = Objects.requireNonNull(device, "device");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+    this.collected = collected;
   }
 
   /** The {@code device} tag value. */
@@ -137,8 +150,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         return;
       }
       registries.add(registry);
-      registerDevice(registry);
-      outlets.values().forEach(o -> registerOutlet(registry, o));
+      if (!collected) {
+        registerDevice(registry);
+        outlets.values().forEach(o -> registerOutlet(registry, o));
+      }
     }
   }
 
@@ -268,7 +283,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         }
         o = new OutletMeters(number);
         outlets.put(number, o);
-        if (!closed) {
+        if (!closed && !collected) {
           for (MeterRegistry r : registries) {
             registerOutlet(r, o);
           }
@@ -305,6 +320,68 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         PduMeter.READINGS_DROPPED,
         tags.and(PduMeter.TAG_REASON, "source"),
         readingsRefusedSource);
+  }
+
+  // --- what a collector reads at scrape time (PrometheusSeries) ---
+
+  /** Whether {@link #close()} was called: a closed device's series are gone. */
+  boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** {@code pdu.device.connected}: 1 while CONNECTED, else 0. */
+  double connected() {
+    return connection == ConnectionState.CONNECTED ? 1 : 0;
+  }
+
+  /** The value of a device counter; {@code reason} picks among those that carry one. */
+  double count(PduMeter meter, String reason) {
+    AtomicLong source =
+        switch (meter) {
+          case LINK_BYTES_SENT -> bytesSent;
+          case LINK_BYTES_RECEIVED -> bytesReceived;
+          case LINK_RECONNECTS -> reconnects;
+          case LINK_RECYCLED -> recycled;
+          case READINGS_RECEIVED -> readings;
+          case FRAMES_MALFORMED -> "overlong".equals(reason) ? overlongFrames : malformedFrames;
+          case READINGS_DROPPED ->
+              "source".equals(reason) ? readingsRefusedSource : readingsOverLimit;
+          default -> throw new IllegalArgumentException(meter + " is not a device counter");
+        };
+    return source.doubleValue();
+  }
+
+  /** The outlets with series, by number. */
+  List<OutletView> outlets() {
+    List<OutletView> list = new ArrayList<>(outlets.values());
+    list.sort(Comparator.comparingInt(OutletView::number));
+    return list;
+  }
+
+  /** One outlet's values as its series read them now. */
+  interface OutletView {
+    /** The outlet number. */
+    int number();
+
+    /** {@code pdu.outlet.power}: watts, or NaN without a current reading. */
+    double power();
+
+    /** {@code pdu.outlet.voltage}: volts, or NaN without a current reading. */
+    double voltage();
+
+    /** {@code pdu.outlet.state}: 1 ON, 0 OFF, NaN UNKNOWN or without a current reading. */
+    double state();
+
+    /** {@code pdu.outlet.energy}: joules since the device was opened. */
+    double energy();
+
+    /** Whatever the collector keeps for this outlet between scrapes (its labels), or null. */
+    Object scrapeCache();
+
+    /** Keeps {@code cache} for the next scrape. */
+    void scrapeCache(Object cache);
   }
 
   /** What the device's driver counts skipped frames with. */
@@ -355,8 +432,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   }
 
   /** One outlet's latest reading and integrated energy. */
-  private final class OutletMeters {
+  private final class OutletMeters implements OutletView {
     final int number;
+    private volatile Object scrapeCache;
     volatile double power = Double.NaN;
     volatile double voltage = Double.NaN;
     volatile OutletState state = OutletState.UNKNOWN;
@@ -420,6 +498,41 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         case OFF -> current(0);
         case UNKNOWN -> Double.NaN;
       };
+    }
+
+    @Override
+    public int number() {
+      return number;
+    }
+
+    @Override
+    public double power() {
+      return current(power);
+    }
+
+    @Override
+    public double voltage() {
+      return current(voltage);
+    }
+
+    @Override
+    public double state() {
+      return stateValue();
+    }
+
+    @Override
+    public double energy() {
+      return energyJoules();
+    }
+
+    @Override
+    public Object scrapeCache() {
+      return scrapeCache;
+    }
+
+    @Override
+    public void scrapeCache(Object cache) {
+      scrapeCache = cache;
     }
   }
 }

@@ -31,41 +31,82 @@ final class DeviceOpener {
   private final Providers providers;
   private final IoThreads io;
   private final Optional<MeterRegistry> meterRegistry;
+  private final boolean collected; // the registry's scrapes read the devices' state
   private final OpenDevices devices;
   private final PowerHistories histories;
+  private final OpenGate gate;
 
   DeviceOpener(
       RuntimeSettings settings,
       Providers providers,
       IoThreads io,
       Optional<MeterRegistry> meterRegistry,
+      boolean collected,
       OpenDevices devices,
       PowerHistories histories) {
     this.settings = settings;
     this.providers = providers;
     this.io = io;
     this.meterRegistry = meterRegistry;
+    this.collected = collected;
     this.devices = devices;
     this.histories = histories;
+    this.gate = new OpenGate(settings.maxOpening(), io.next());
   }
 
   /**
-   * Starts opening; the stage completes with the device once the driver opened it and it is listed,
-   * or fails (the link and device closed).
+   * Closes the gate: opens that wait for a slot never start (the runtime fails their results as it
+   * fails every open under way).
    */
-  CompletableFuture<PowerDevice> start(OpenPlan plan, String requestedName) {
+  void close() {
+    gate.close();
+  }
+
+  /** An open under way: {@code started} completes when its attempt got a slot of the gate. */
+  record Opening(CompletableFuture<PowerDevice> result, CompletableFuture<Void> started) {}
+
+  /**
+   * Starts opening, as soon as the {@link OpenGate} has a slot; the stage completes with the device
+   * once the driver opened it and it is listed, or fails (the link and device closed).
+   */
+  Opening start(OpenPlan plan, String requestedName) {
     CompletableFuture<PowerDevice> result = new CompletableFuture<>();
+    CompletableFuture<Void> started = new CompletableFuture<>();
     String device = plan.address().toString();
     String name;
     try {
       name = devices.reserve(requestedName, device, result);
     } catch (PowerDeviceException e) {
       result.completeExceptionally(e);
-      return result;
+      started.complete(null);
+      return new Opening(result, started);
     }
+    if (!gate.submit(() -> attempt(plan, name, result, started))) {
+      devices.forgetOpening(result, name);
+      result.completeExceptionally(
+          new DeviceClosedException("the pdu4j runtime is closed; cannot open " + device));
+      started.complete(null);
+    }
+    return new Opening(result, started);
+  }
+
+  /** One attempt, holding a slot of the gate until its result is complete. */
+  private void attempt(
+      OpenPlan plan,
+      String name,
+      CompletableFuture<PowerDevice> result,
+      CompletableFuture<Void> started) {
+    // the slot is freed once, when the result completes: opened, failed, given up, runtime closed
+    result.whenComplete((d, failure) -> gate.release());
+    started.complete(null);
+    if (result.isDone()) {
+      devices.forgetOpening(result, name); // given up while waiting for a slot
+      return;
+    }
+    String device = plan.address().toString();
     DeviceMetrics metrics =
         meterRegistry.isPresent()
-            ? new DeviceMetrics(name, settings.clock(), plan.options().staleAfter())
+            ? new DeviceMetrics(name, settings.clock(), plan.options().staleAfter(), collected)
             : null;
     Link link = null;
     try {
@@ -121,7 +162,6 @@ final class DeviceOpener {
       devices.forgetOpening(result, name);
       result.completeExceptionally(Failures.of(e, "opening the device", device));
     }
-    return result;
   }
 
   private void opened(

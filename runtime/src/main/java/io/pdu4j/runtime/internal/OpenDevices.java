@@ -154,6 +154,19 @@ final class OpenDevices {
     }
   }
 
+  /** The metrics of the open devices that have them, in the order they were opened. */
+  List<DeviceMetrics> metrics() {
+    List<DeviceMetrics> list = new ArrayList<>();
+    synchronized (lock) {
+      for (Entry e : devices) {
+        if (e.metrics() != null) {
+          list.add(e.metrics());
+        }
+      }
+    }
+    return list;
+  }
+
   /** The open devices, in the order they were opened, skipping those closed a moment ago. */
   List<PowerDevice> devices() {
     List<PowerDevice> listed;

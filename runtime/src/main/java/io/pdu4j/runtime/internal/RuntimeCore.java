@@ -48,11 +48,15 @@ public final class RuntimeCore {
   private final Providers providers;
   private final IoThreads io;
   private final Optional<MeterRegistry> meterRegistry;
+  // where pdu.device.health meters go: none when the Prometheus collector writes them
+  private final Optional<MeterRegistry> healthRegistry;
   private final PowerHistories histories;
   private final OpenDevices devices;
   private final Supervisors supervisors;
   private final DeviceOpener opener;
   private final Object closeLock = new Object();
+  // with a Prometheus registry: takes this runtime's series out of its scrapes; else null
+  private final Runnable detachSeries;
 
   /** Starts the I/O threads for the loaded drivers and transports. */
   @Inject
@@ -66,7 +70,26 @@ public final class RuntimeCore {
     this.histories = new PowerHistories(settings.clock());
     this.devices = new OpenDevices(histories);
     this.supervisors = new Supervisors(histories);
-    this.opener = new DeviceOpener(settings, providers, io, meterRegistry, devices, histories);
+    boolean collected = meterRegistry.map(RuntimeCore::isPrometheus).orElse(false);
+    this.opener =
+        new DeviceOpener(settings, providers, io, meterRegistry, collected, devices, histories);
+    this.healthRegistry = collected ? Optional.empty() : meterRegistry;
+    this.detachSeries =
+        collected
+            ? PrometheusSeries.attach(
+                meterRegistry.get(),
+                new PrometheusSeries.Source() {
+                  @Override
+                  public List<DeviceMetrics> devices() {
+                    return devices.metrics();
+                  }
+
+                  @Override
+                  public List<Supervisor> supervisors() {
+                    return supervisors.list();
+                  }
+                })
+            : null;
     LOG.debug("pdu4j runtime up: {} I/O, {}", io.ioKind(), providers);
   }
 
@@ -85,9 +108,13 @@ public final class RuntimeCore {
           "open(uri) blocks and cannot be called on a pdu4j I/O thread; use openAsync(uri)");
     }
     OpenPlan plan = plan(uri);
-    CompletableFuture<PowerDevice> result = opener.start(plan, name);
+    DeviceOpener.Opening opening = opener.start(plan, name);
+    CompletableFuture<PowerDevice> result = opening.result();
     Duration wait = plan.options().readyTimeout().plus(OPEN_GRACE);
     try {
+      // first the turn among the opens in flight (each of those ends within its own ready
+      // timeout), then this device's own ready timeout, counted from when its attempt started
+      CompletableFuture.anyOf(opening.started(), result).get();
       return result.get(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw Failures.of(e.getCause(), "opening the device", plan.address().toString());
@@ -135,7 +162,7 @@ public final class RuntimeCore {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Failures.of(e, "opening the device", redact(uri)));
     }
-    return opener.start(plan, name);
+    return opener.start(plan, name).result();
   }
 
   private OpenPlan plan(String uri) {
@@ -166,7 +193,7 @@ public final class RuntimeCore {
                 settings.retryInitial(),
                 settings.retryMax(),
                 settings.reopenOffline(),
-                meterRegistry,
+                healthRegistry,
                 this::isClosed,
                 onStop));
   }
@@ -255,17 +282,36 @@ public final class RuntimeCore {
       // first, so that nothing reopens what is about to be closed
       supervisors.stopAll();
       OpenDevices.Closing closing = devices.close();
+      opener.close();
       for (CompletableFuture<PowerDevice> p : closing.opening()) {
         p.completeExceptionally(
             new DeviceClosedException("the pdu4j runtime closed while the device was opening"));
       }
       DeviceClosers.closeAll(closing.open(), io.isIoThread());
       histories.clear();
+      if (detachSeries != null) {
+        detachSeries.run();
+      }
       if (!io.shutdown(SHUTDOWN_TIMEOUT)) {
         LOG.debug("I/O threads asked to stop; not all stopped within {}", SHUTDOWN_TIMEOUT);
       }
       providers.close();
     }
+  }
+
+  /**
+   * Whether {@code registry} is (a subclass of) Micrometer's {@code PrometheusMeterRegistry}: then
+   * {@link PrometheusSeries} writes the devices' series at scrape time. Tells by class name, so
+   * that an application without the Prometheus registry on its class path loads none of its
+   * classes.
+   */
+  static boolean isPrometheus(MeterRegistry registry) {
+    for (Class<?> c = registry.getClass(); c != null; c = c.getSuperclass()) {
+      if (c.getName().equals("io.micrometer.prometheusmetrics.PrometheusMeterRegistry")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What went wrong with plugin jars, in the order found. */

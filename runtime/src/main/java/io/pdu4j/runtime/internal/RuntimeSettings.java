@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadFactory;
  * @param retryMax the largest such delay
  * @param reopenOffline how long a supervised device may stay OFFLINE before it is closed and opened
  *     again
+ * @param ioThreadFactory the factory of the I/O threads, if not the runtime's own
+ * @param maxOpening the most device opens in flight at once (connect to first status); more wait
  */
 public record RuntimeSettings(
     DeviceOptions defaults,
@@ -42,7 +44,8 @@ public record RuntimeSettings(
     Duration retryInitial,
     Duration retryMax,
     Duration reopenOffline,
-    Optional<ThreadFactory> ioThreadFactory) {
+    Optional<ThreadFactory> ioThreadFactory,
+    int maxOpening) {
   /** The default {@link #retryInitial()}. */
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
 
@@ -51,6 +54,9 @@ public record RuntimeSettings(
 
   /** The default {@link #reopenOffline()}. */
   public static final Duration DEFAULT_REOPEN_OFFLINE = Duration.ofMinutes(2);
+
+  /** The default {@link #maxOpening()}. */
+  public static final int DEFAULT_MAX_OPENING = 64;
 
   /** Validates and copies. */
   public RuntimeSettings {
@@ -65,6 +71,9 @@ public record RuntimeSettings(
     Objects.requireNonNull(retryMax, "retryMax");
     Objects.requireNonNull(reopenOffline, "reopenOffline");
     Objects.requireNonNull(ioThreadFactory, "ioThreadFactory");
+    if (maxOpening < 1) {
+      throw new IllegalArgumentException("maxOpening must be at least 1, was " + maxOpening);
+    }
   }
 
   /**
@@ -88,6 +97,7 @@ public record RuntimeSettings(
         retryInitial,
         retryMax,
         reopenOffline,
-        boundIoThreadFactory);
+        boundIoThreadFactory,
+        maxOpening);
   }
 }
