@@ -4,12 +4,14 @@ import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceHealth;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.mqtt.MqttBridge;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.config.GroupConfig;
 import io.pdu4j.runtime.config.HostScheduleConfig;
+import io.pdu4j.runtime.config.MqttConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
 import io.pdu4j.server.ControlServer;
@@ -31,7 +33,8 @@ import java.util.concurrent.CountDownLatch;
  * recycled when quiet), and the server module's HTTP server with {@code /metrics} (Prometheus or
  * OpenMetrics text, with JVM and process meters), {@code /health} and {@code /health/ready} (JSON:
  * each device's state, problem, message and since when) and, when the configuration has an {@code
- * api} section, the control API. {@link #start} never waits for a device.
+ * api} section, the control API; with an {@code mqtt} section, the MQTT bridge (docs/mqtt.md).
+ * {@link #start} never waits for a device or the broker.
  */
 final class FleetServer implements AutoCloseable {
   /** Connections served at once; more wait in the listen backlog until one closes. */
@@ -54,6 +57,8 @@ final class FleetServer implements AutoCloseable {
   private final Optional<PdudaemonConfig> pdudaemon;
   private final Map<String, HostScheduleConfig> schedules;
   private volatile ControlServer http;
+  private final Optional<MqttConfig> mqtt;
+  private volatile MqttBridge bridge;
   private final List<DeviceConfig> configured;
   private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
   private final PrintWriter log;
@@ -98,6 +103,7 @@ final class FleetServer implements AutoCloseable {
     this.pdudaemon = config.pdudaemon();
     this.schedules = config.schedules();
     this.configured = List.copyOf(config.devices().values());
+    this.mqtt = config.mqtt();
   }
 
   /** Starts serving and opening every device; returns at once. */
@@ -111,6 +117,7 @@ final class FleetServer implements AutoCloseable {
     try {
       server.superviseAll();
       server.http = server.serve();
+      server.bridge = server.mqtt.map(server::bridge).orElse(null);
     } catch (RuntimeException | Error e) {
       // never leave devices running that nobody serves
       server.close();
@@ -177,6 +184,41 @@ final class FleetServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The MQTT bridge of every device, its commands audited in the API's audit file when there is
+   * one.
+   */
+  private MqttBridge bridge(MqttConfig c) {
+    ControlServer audit = http;
+    MqttBridge b =
+        MqttBridge.builder()
+            .config(c)
+            .devices(new ArrayList<>(devices().values()))
+            .groups(groups)
+            .meterRegistry(metrics.registry())
+            .audit(
+                m ->
+                    audit.audit(
+                        "mqtt:" + m.topic(),
+                        m.device(),
+                        m.outlet(),
+                        m.group(),
+                        m.action(),
+                        m.outcome(),
+                        m.duration()))
+            .log(this::log)
+            .start();
+    log(
+        "MQTT bridge to "
+            + c.url()
+            + " as node "
+            + c.node()
+            + ", topics under "
+            + c.prefix()
+            + "/");
+    return b;
   }
 
   /** Hands every configured device to the runtime; each health change is logged. */
@@ -255,6 +297,9 @@ final class FleetServer implements AutoCloseable {
       }
       closed = true;
       log("stopping");
+      if (bridge != null) {
+        bridge.close(); // publishes the node and its devices offline while it still can
+      }
       if (http != null) {
         http.close(); // lets commands in flight finish (bounded), before the devices close
       }
