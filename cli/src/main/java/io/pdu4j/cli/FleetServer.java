@@ -14,6 +14,7 @@ import io.pdu4j.runtime.config.HostScheduleConfig;
 import io.pdu4j.runtime.config.MqttConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
+import io.pdu4j.runtime.config.Shard;
 import io.pdu4j.server.ControlServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -60,6 +61,8 @@ final class FleetServer implements AutoCloseable {
   private final Optional<MqttConfig> mqtt;
   private volatile MqttBridge bridge;
   private final List<DeviceConfig> configured;
+  private final java.util.Set<String> allNames;
+  private final Shard shard;
   private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
   private final PrintWriter log;
   private final Clock clock = Clock.systemUTC();
@@ -67,8 +70,9 @@ final class FleetServer implements AutoCloseable {
   private final Object closeLock = new Object();
   private volatile boolean closed;
 
-  private FleetServer(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
+  private FleetServer(Pdu4jConfig config, Optional<Path> plugins, Shard shard, PrintWriter log) {
     this.log = log;
+    this.shard = shard;
     io.pdu4j.runtime.config.PrometheusConfig where =
         config.prometheus().orElse(io.pdu4j.runtime.config.PrometheusConfig.defaults());
     PowerRuntime.Builder builder = PowerRuntime.builder().meterRegistry(metrics.registry());
@@ -102,7 +106,18 @@ final class FleetServer implements AutoCloseable {
     this.groups = config.groups();
     this.pdudaemon = config.pdudaemon();
     this.schedules = config.schedules();
-    this.configured = List.copyOf(config.devices().values());
+    this.configured = config.devices().values().stream().filter(d -> shard.owns(d.name())).toList();
+    this.allNames = java.util.Set.copyOf(config.devices().keySet());
+    if (shard.count() > 1) {
+      log(
+          "shard "
+              + shard
+              + ": "
+              + configured.size()
+              + " of the "
+              + allNames.size()
+              + " configured devices are this instance's");
+    }
     this.mqtt = config.mqtt();
   }
 
@@ -113,7 +128,17 @@ final class FleetServer implements AutoCloseable {
 
   /** Starts serving, with the plugin jars of {@code plugins} (not the file's) when present. */
   static FleetServer start(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
-    FleetServer server = new FleetServer(config, plugins, log);
+    return start(config, plugins, Shard.ALL, log);
+  }
+
+  /**
+   * Starts serving the devices of {@code shard} only (all of them for {@link Shard#ALL}); the MQTT
+   * bridge answers for the others' names only when they are configured nowhere and hash to this
+   * shard.
+   */
+  static FleetServer start(
+      Pdu4jConfig config, Optional<Path> plugins, Shard shard, PrintWriter log) {
+    FleetServer server = new FleetServer(config, plugins, shard, log);
     try {
       server.superviseAll();
       server.http = server.serve();
@@ -190,12 +215,29 @@ final class FleetServer implements AutoCloseable {
    * The MQTT bridge of every device, its commands audited in the API's audit file when there is
    * one.
    */
-  private MqttBridge bridge(MqttConfig c) {
+  private MqttBridge bridge(MqttConfig configured) {
+    MqttConfig c = configured;
+    if (shard.count() > 1) {
+      // each shard is a node of its own: its status, last will and device list
+      String base = c.node().length() > 58 ? c.node().substring(0, 58) : c.node();
+      c =
+          new MqttConfig(
+              c.url(),
+              c.username(),
+              c.password(),
+              c.prefix(),
+              base + "-" + shard.index(),
+              c.homeAssistant(),
+              c.trustStore(),
+              c.trustStorePassword());
+    }
     ControlServer audit = http;
     MqttBridge b =
         MqttBridge.builder()
             .config(c)
             .devices(new ArrayList<>(devices().values()))
+            .configured(allNames)
+            .owns(shard::owns)
             .groups(groups)
             .meterRegistry(metrics.registry())
             .audit(
