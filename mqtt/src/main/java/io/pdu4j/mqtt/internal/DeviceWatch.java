@@ -143,6 +143,9 @@ final class DeviceWatch {
           .append(o.capabilities())
           .append(o.voltage().isPresent());
     }
+    // every report, not only a changed one: the node's list is cheap to check and must not miss
+    // a device
+    nodeDevices.update(device.name(), now);
     Set<Integer> gone;
     synchronized (this) {
       if (!all && key.toString().equals(discovered)) {
@@ -168,7 +171,6 @@ final class DeviceWatch {
         sink.accept(Message.state(topics.outlet(device.name(), n, f), ""));
       }
     }
-    nodeDevices.update(device.name(), now);
   }
 
   private void outlet(OutletStatus o, Consumer<Message> sink) {
