@@ -500,7 +500,7 @@ class ArchitectureTest {
    * support and the runtime, which build the objects users see.
    */
   private static final String[] FRAMEWORK_PACKAGES = {
-    "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.runtime.."
+    "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.runtime..", "io.pdu4j.mqtt.."
   };
 
   private static boolean implementsAFrameworkOnlyType(JavaClass c) {
