@@ -4,14 +4,17 @@ import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceHealth;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.mqtt.MqttBridge;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.config.GroupConfig;
 import io.pdu4j.runtime.config.HostScheduleConfig;
+import io.pdu4j.runtime.config.MqttConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
+import io.pdu4j.runtime.config.Shard;
 import io.pdu4j.server.ControlServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -31,7 +34,8 @@ import java.util.concurrent.CountDownLatch;
  * recycled when quiet), and the server module's HTTP server with {@code /metrics} (Prometheus or
  * OpenMetrics text, with JVM and process meters), {@code /health} and {@code /health/ready} (JSON:
  * each device's state, problem, message and since when) and, when the configuration has an {@code
- * api} section, the control API. {@link #start} never waits for a device.
+ * api} section, the control API; with an {@code mqtt} section, the MQTT bridge (docs/mqtt.md).
+ * {@link #start} never waits for a device or the broker.
  */
 final class FleetServer implements AutoCloseable {
   /** Connections served at once; more wait in the listen backlog until one closes. */
@@ -54,7 +58,11 @@ final class FleetServer implements AutoCloseable {
   private final Optional<PdudaemonConfig> pdudaemon;
   private final Map<String, HostScheduleConfig> schedules;
   private volatile ControlServer http;
+  private final Optional<MqttConfig> mqtt;
+  private volatile MqttBridge bridge;
   private final List<DeviceConfig> configured;
+  private final java.util.Set<String> allNames;
+  private final Shard shard;
   private final Map<String, SupervisedDevice> devices = new LinkedHashMap<>();
   private final PrintWriter log;
   private final Clock clock = Clock.systemUTC();
@@ -62,8 +70,9 @@ final class FleetServer implements AutoCloseable {
   private final Object closeLock = new Object();
   private volatile boolean closed;
 
-  private FleetServer(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
+  private FleetServer(Pdu4jConfig config, Optional<Path> plugins, Shard shard, PrintWriter log) {
     this.log = log;
+    this.shard = shard;
     io.pdu4j.runtime.config.PrometheusConfig where =
         config.prometheus().orElse(io.pdu4j.runtime.config.PrometheusConfig.defaults());
     PowerRuntime.Builder builder = PowerRuntime.builder().meterRegistry(metrics.registry());
@@ -97,7 +106,19 @@ final class FleetServer implements AutoCloseable {
     this.groups = config.groups();
     this.pdudaemon = config.pdudaemon();
     this.schedules = config.schedules();
-    this.configured = List.copyOf(config.devices().values());
+    this.configured = config.devices().values().stream().filter(d -> shard.owns(d.name())).toList();
+    this.allNames = java.util.Set.copyOf(config.devices().keySet());
+    if (shard.count() > 1) {
+      log(
+          "shard "
+              + shard
+              + ": "
+              + configured.size()
+              + " of the "
+              + allNames.size()
+              + " configured devices are this instance's");
+    }
+    this.mqtt = config.mqtt();
   }
 
   /** Starts serving and opening every device; returns at once. */
@@ -107,10 +128,21 @@ final class FleetServer implements AutoCloseable {
 
   /** Starts serving, with the plugin jars of {@code plugins} (not the file's) when present. */
   static FleetServer start(Pdu4jConfig config, Optional<Path> plugins, PrintWriter log) {
-    FleetServer server = new FleetServer(config, plugins, log);
+    return start(config, plugins, Shard.ALL, log);
+  }
+
+  /**
+   * Starts serving the devices of {@code shard} only (all of them for {@link Shard#ALL}); the MQTT
+   * bridge answers for the others' names only when they are configured nowhere and hash to this
+   * shard.
+   */
+  static FleetServer start(
+      Pdu4jConfig config, Optional<Path> plugins, Shard shard, PrintWriter log) {
+    FleetServer server = new FleetServer(config, plugins, shard, log);
     try {
       server.superviseAll();
       server.http = server.serve();
+      server.bridge = server.mqtt.map(server::bridge).orElse(null);
     } catch (RuntimeException | Error e) {
       // never leave devices running that nobody serves
       server.close();
@@ -177,6 +209,58 @@ final class FleetServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The MQTT bridge of every device, its commands audited in the API's audit file when there is
+   * one.
+   */
+  private MqttBridge bridge(MqttConfig configured) {
+    MqttConfig c = configured;
+    if (shard.count() > 1) {
+      // each shard is a node of its own: its status, last will and device list
+      String base = c.node().length() > 58 ? c.node().substring(0, 58) : c.node();
+      c =
+          new MqttConfig(
+              c.url(),
+              c.username(),
+              c.password(),
+              c.prefix(),
+              base + "-" + shard.index(),
+              c.homeAssistant(),
+              c.trustStore(),
+              c.trustStorePassword());
+    }
+    ControlServer audit = http;
+    MqttBridge b =
+        MqttBridge.builder()
+            .config(c)
+            .devices(new ArrayList<>(devices().values()))
+            .configured(allNames)
+            .owns(shard::owns)
+            .groups(groups)
+            .meterRegistry(metrics.registry())
+            .audit(
+                m ->
+                    audit.audit(
+                        "mqtt:" + m.topic(),
+                        m.device(),
+                        m.outlet(),
+                        m.group(),
+                        m.action(),
+                        m.outcome(),
+                        m.duration()))
+            .log(this::log)
+            .start();
+    log(
+        "MQTT bridge to "
+            + c.url()
+            + " as node "
+            + c.node()
+            + ", topics under "
+            + c.prefix()
+            + "/");
+    return b;
   }
 
   /** Hands every configured device to the runtime; each health change is logged. */
@@ -255,6 +339,9 @@ final class FleetServer implements AutoCloseable {
       }
       closed = true;
       log("stopping");
+      if (bridge != null) {
+        bridge.close(); // publishes the node and its devices offline while it still can
+      }
       if (http != null) {
         http.close(); // lets commands in flight finish (bounded), before the devices close
       }

@@ -1,6 +1,7 @@
 package io.pdu4j.cli;
 
 import io.pdu4j.runtime.config.Pdu4jConfig;
+import io.pdu4j.runtime.config.Shard;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,15 +49,31 @@ final class ServeCommand implements Callable<Integer> {
           "A directory of plugin jars (drivers, transports); overrides plugins.dir of the file.")
   Path plugins;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "I/N",
+      description =
+          "Run only the devices whose name hashes to shard I of N (I from 0), so that N instances"
+              + " share one configuration file; each publishes its own devices over MQTT (see"
+              + " docs/scaling.md).")
+  String shard;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
+    Shard part;
+    try {
+      part = shard == null ? Shard.ALL : Shard.parse(shard);
+    } catch (io.pdu4j.api.InvalidArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--shard: " + e.getMessage());
+    }
     Pdu4jConfig parsed = Pdu4jConfig.load(config);
     PrintWriter err = spec.commandLine().getErr();
     FleetServer server =
         FleetServer.start(
-            parsed, plugins != null ? Optional.of(plugins) : parsed.pluginsDir(), err);
+            parsed, plugins != null ? Optional.of(plugins) : parsed.pluginsDir(), part, err);
     Thread hook = new Thread(() -> stop(server), "pdu4j-serve-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitStopped();

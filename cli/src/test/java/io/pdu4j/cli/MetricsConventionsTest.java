@@ -72,8 +72,11 @@ class MetricsConventionsTest {
             tokens:
               ci: { token: "file:%s", role: viewer }
           audit: audit.jsonl
+        mqtt:
+          url: tcp://127.0.0.1:%d
+          node: conventions
         """
-            .formatted(sim.port(), freePort(), token);
+            .formatted(sim.port(), freePort(), token, freePort());
     server =
         FleetServer.start(
             Pdu4jConfig.parse(new StringReader(yaml), "serve.yaml", dir), new PrintWriter(log));

@@ -234,6 +234,18 @@ class ServeCommandTest {
   }
 
   @Test
+  void aBadShardIsAUsageErrorBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("devices.yaml");
+    Files.writeString(file, "devices:\n  a:\n    uri: isotek:tcp://127.0.0.1:1\n");
+    CliTest.Result r = CliTest.run("serve", "--config", file.toString(), "--shard", "3/3");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("--shard: the shard index must be 0..2");
+    CliTest.Result words = CliTest.run("serve", "--config", file.toString(), "--shard", "one");
+    assertThat(words.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(words.err()).contains("write INDEX/COUNT");
+  }
+
+  @Test
   void aScrapeIsAnsweredWhileSlowClientsHangOnTheServer() throws Exception {
     int port = server.address().getPort();
     List<Socket> slow = new ArrayList<>();

@@ -61,6 +61,7 @@ class ArchitectureTest {
           "io.pdu4j.driver.extron",
           "io.pdu4j.runtime",
           "io.pdu4j.server",
+          "io.pdu4j.mqtt",
           "io.pdu4j.sim.isotek",
           "io.pdu4j.sim.enistic",
           "io.pdu4j.sim.extron",
@@ -277,15 +278,20 @@ class ArchitectureTest {
   }
 
   /**
-   * Metrics and the YAML configuration are the runtime's (and the server's and the command line's
-   * on top of it); the benchmarks measure what the metrics cost in the registry serve uses.
+   * Metrics and the YAML configuration are the runtime's (and the server's, the MQTT bridge's and
+   * the command line's on top of it); the benchmarks measure what the metrics cost in the registry
+   * serve uses.
    */
   @Test
   void micrometerAndJacksonStayInTheRuntimeTheServerAndTheCommandLine() {
     noClasses()
         .that()
         .resideOutsideOfPackages(
-            "io.pdu4j.runtime..", "io.pdu4j.server..", "io.pdu4j.cli..", "io.pdu4j.bench..")
+            "io.pdu4j.runtime..",
+            "io.pdu4j.server..",
+            "io.pdu4j.mqtt..",
+            "io.pdu4j.cli..",
+            "io.pdu4j.bench..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.micrometer..", "com.fasterxml.jackson..")
@@ -313,6 +319,52 @@ class ArchitectureTest {
             "org.eclipse.jetty..",
             "io.micrometer..",
             "com.fasterxml.jackson..")
+        .check(classes);
+  }
+
+  /**
+   * The MQTT bridge, like the server, is built on the runtime and the API only; its MQTT client
+   * (HiveMQ) stays in it, and only the command line uses it.
+   */
+  @Test
+  void theMqttBridgeUsesTheRuntimeAndTheApiOnly() {
+    classes()
+        .that()
+        .resideInAPackage("io.pdu4j.mqtt..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "javax.net.ssl..",
+            "org.slf4j..",
+            "io.pdu4j.api..",
+            "io.pdu4j.spi..",
+            "io.pdu4j.runtime..",
+            "io.pdu4j.mqtt..",
+            "com.hivemq.client..",
+            "io.micrometer..",
+            "com.fasterxml.jackson..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.pdu4j.mqtt..", "io.pdu4j.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pdu4j.mqtt..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.pdu4j.mqtt..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.hivemq..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("io.pdu4j.mqtt..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.pdu4j.server..")
         .check(classes);
   }
 
@@ -455,7 +507,7 @@ class ArchitectureTest {
    * support and the runtime, which build the objects users see.
    */
   private static final String[] FRAMEWORK_PACKAGES = {
-    "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.runtime.."
+    "io.pdu4j.api..", "io.pdu4j.spi..", "io.pdu4j.runtime..", "io.pdu4j.mqtt.."
   };
 
   private static boolean implementsAFrameworkOnlyType(JavaClass c) {

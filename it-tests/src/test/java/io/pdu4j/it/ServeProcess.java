@@ -45,20 +45,31 @@ final class ServeProcess implements AutoCloseable {
 
   /** Starts serving {@code config} and waits until its HTTP server listens. */
   static ServeProcess start(Path config) throws Exception {
+    return start(config, "serve");
+  }
+
+  /**
+   * Starts {@code pdu4j serve --config config EXTRA...} with its log in {@code NAME.err}, and waits
+   * until its HTTP server listens.
+   */
+  static ServeProcess start(Path config, String name, String... extra) throws Exception {
     assertThat(JAR).as("the packaged CLI jar").exists();
     Path dir = config.toAbsolutePath().getParent();
-    Path err = dir.resolve("serve.err");
+    Path err = dir.resolve(name + ".err");
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "serve",
+                "--config",
+                config.toString()));
+    command.addAll(List.of(extra));
     Process p =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    JAR.toString(),
-                    "serve",
-                    "--config",
-                    config.toString()))
+        new ProcessBuilder(command)
             .directory(dir.toFile())
-            .redirectOutput(dir.resolve("serve.out").toFile())
+            .redirectOutput(dir.resolve(name + ".out").toFile())
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
@@ -129,6 +140,11 @@ final class ServeProcess implements AutoCloseable {
   boolean stopGracefully() throws InterruptedException {
     process.destroy();
     return process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Kills serve (SIGKILL): it has no chance to say goodbye; waits until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
   @Override

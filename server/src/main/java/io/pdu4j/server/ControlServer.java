@@ -48,6 +48,22 @@ public interface ControlServer extends AutoCloseable {
   Optional<InetSocketAddress> pdudaemonAddress();
 
   /**
+   * Records a control request that reached a device another way than this server (e.g. the MQTT
+   * bridge) in the audit file, as the API's own requests are: {@code remote} says where it came
+   * from, {@code outcome} is {@code ok} or the error kind the caller answered with ({@code
+   * timeout}, {@code rejected}, {@code not_found}, ...), and the status is the one the API gives
+   * that kind. Does nothing without an audit file; never blocks.
+   */
+  void audit(
+      String remote,
+      Optional<String> device,
+      Optional<String> outlet,
+      Optional<String> group,
+      String action,
+      String outcome,
+      java.time.Duration duration);
+
+  /**
    * Stops: refuses new requests, ends event streams, waits for requests in flight within the stop
    * timeout, then closes every connection and the audit log. Idempotent.
    */

@@ -67,6 +67,15 @@ import org.yaml.snakeyaml.LoaderOptions;
  * pdudaemon:                 # optional: answer pdudaemon's clients (LAVA, labgrid)
  *   host: 127.0.0.1          # default
  *   port: 16421              # default
+ * mqtt:                      # optional: the MQTT bridge (docs/mqtt.md)
+ *   url: tcp://127.0.0.1:1883  # or ssl://HOST:8883
+ *   username: pdu4j          # optional
+ *   password: "env:MQTT_PASSWORD"  # optional, by reference
+ *   prefix: pdu4j            # default
+ *   node: node-a             # default: the host name
+ *   homeassistant: true      # default
+ *   truststore: ./ca.p12     # optional, ssl:// only, relative to the file
+ *   truststore-password: "env:MQTT_TRUST_PASSWORD"  # optional
  * }</pre>
  *
  * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and
@@ -81,6 +90,7 @@ import org.yaml.snakeyaml.LoaderOptions;
  * @param pdudaemon where to answer pdudaemon's requests; empty when the file has no {@code
  *     pdudaemon} section
  * @param schedules the schedules the host runs, by name, in file order
+ * @param mqtt the MQTT bridge's settings; empty when the file has no {@code mqtt} section
  */
 public record Pdu4jConfig(
     Map<String, DeviceConfig> devices,
@@ -89,7 +99,8 @@ public record Pdu4jConfig(
     Optional<ApiConfig> api,
     Map<String, GroupConfig> groups,
     Optional<PdudaemonConfig> pdudaemon,
-    Map<String, HostScheduleConfig> schedules) {
+    Map<String, HostScheduleConfig> schedules,
+    Optional<MqttConfig> mqtt) {
 
   /** Copies the maps, keeping their order; every group's outlets name configured devices. */
   public Pdu4jConfig {
@@ -97,6 +108,7 @@ public record Pdu4jConfig(
     Objects.requireNonNull(pluginsDir, "pluginsDir");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(pdudaemon, "pdudaemon");
+    Objects.requireNonNull(mqtt, "mqtt");
     devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     schedules = Collections.unmodifiableMap(new LinkedHashMap<>(schedules));
@@ -108,6 +120,24 @@ public record Pdu4jConfig(
         }
       }
     }
+  }
+
+  /** A configuration without an MQTT bridge. */
+  public Pdu4jConfig(
+      Map<String, DeviceConfig> devices,
+      Optional<PrometheusConfig> prometheus,
+      Optional<Path> pluginsDir,
+      Optional<ApiConfig> api,
+      Map<String, GroupConfig> groups,
+      Optional<PdudaemonConfig> pdudaemon,
+      Map<String, HostScheduleConfig> schedules) {
+    this(devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, Optional.empty());
+  }
+
+  /** This configuration with {@code mqtt} as its MQTT bridge. */
+  public Pdu4jConfig withMqtt(Optional<MqttConfig> mqtt) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt);
   }
 
   /** A configuration without an API and without groups. */
@@ -359,7 +389,17 @@ public record Pdu4jConfig(
     private static final java.util.regex.Pattern GROUP_NAME =
         java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> ROOT =
-        Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon", "schedules");
+        Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon", "schedules", "mqtt");
+    private static final Set<String> MQTT =
+        Set.of(
+            "url",
+            "username",
+            "password",
+            "prefix",
+            "node",
+            "homeassistant",
+            "truststore",
+            "truststore-password");
     private static final Set<String> SCHEDULE = Set.of("at", "days", "action", "outlets");
     private static final Set<String> API = Set.of("host", "port", "auth", "audit", "tls");
     private static final Set<String> TLS = Set.of("keystore", "password", "type");
@@ -495,7 +535,81 @@ public record Pdu4jConfig(
           schedules.put(e.key(), schedule(e, result.keySet()));
         }
       }
-      return new Pdu4jConfig(result, prometheus, plugins, api, groups, pdudaemon, schedules);
+      Optional<MqttConfig> mqtt = Optional.empty();
+      Entry mq = root.entries().get("mqtt");
+      if (mq != null) {
+        mqtt = Optional.of(mqtt(mq));
+      }
+      return new Pdu4jConfig(result, prometheus, plugins, api, groups, pdudaemon, schedules, mqtt);
+    }
+
+    MqttConfig mqtt(Entry e) {
+      String key = "mqtt";
+      MapNode m = mapping(e.value(), key);
+      known(m, key, MQTT);
+      Entry url = m.entries().get("url");
+      if (url == null) {
+        throw error(
+            e.keyAt(), key + ".url", "missing: the broker, tcp://HOST:PORT or ssl://HOST:PORT");
+      }
+      java.net.URI u = convert(url, key + ".url", MqttConfig::url);
+      Map<String, Entry> es = m.entries();
+      Optional<String> username =
+          Optional.ofNullable(es.get("username")).map(x -> text(x, key + ".username").strip());
+      Optional<String> password =
+          Optional.ofNullable(es.get("password")).map(x -> text(x, key + ".password").strip());
+      String prefix =
+          Optional.ofNullable(es.get("prefix"))
+              .map(x -> text(x, key + ".prefix").strip())
+              .orElse(MqttConfig.DEFAULT_PREFIX);
+      Optional<String> node =
+          Optional.ofNullable(es.get("node")).map(x -> text(x, key + ".node").strip());
+      boolean ha =
+          Optional.ofNullable(es.get("homeassistant"))
+              .map(x -> convert(x, key + ".homeassistant", Validator::bool))
+              .orElse(true);
+      Optional<Path> trust =
+          Optional.ofNullable(es.get("truststore"))
+              .map(x -> convert(x, key + ".truststore", this::path));
+      Optional<String> trustPassword =
+          Optional.ofNullable(es.get("truststore-password"))
+              .map(x -> text(x, key + ".truststore-password").strip());
+      try {
+        return new MqttConfig(
+            u,
+            username,
+            password,
+            prefix,
+            node.orElseGet(MqttConfig::defaultNode),
+            ha,
+            trust,
+            trustPassword);
+      } catch (InvalidArgumentException ex) {
+        String msg = ex.getMessage();
+        String[][] where = {
+          {"trust store password", "truststore-password"},
+          {"trust store", "truststore"},
+          {"password", "password"},
+          {"username", "username"},
+          {"prefix", "prefix"},
+          {"node", "node"}
+        };
+        for (String[] w : where) {
+          Entry at = es.get(w[1]);
+          if (msg.contains(w[0]) && at != null) {
+            throw error(at.value().at(), key + "." + w[1], msg);
+          }
+        }
+        throw error(e.keyAt(), key, msg);
+      }
+    }
+
+    static boolean bool(String t) {
+      return switch (t.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "yes", "on" -> true;
+        case "false", "no", "off" -> false;
+        default -> throw new InvalidArgumentException("expected true or false, got '" + t + "'");
+      };
     }
 
     HostScheduleConfig schedule(Entry e, Set<String> deviceNames) {

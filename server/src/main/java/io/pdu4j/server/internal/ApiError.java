@@ -65,6 +65,23 @@ public record ApiError(
         status, kind.tag(), e.getMessage(), Optional.empty(), e.sent(), e.received());
   }
 
+  /**
+   * The HTTP status the API gives an error kind ({@link #from}'s mapping, by tag), 200 for {@code
+   * ok}: for audit lines of requests that came another way.
+   */
+  public static int statusOf(String kind) {
+    return switch (kind) {
+      case "ok" -> 200;
+      case "invalid_argument" -> 400;
+      case "not_found" -> 404;
+      case "rejected", "not_confirmed", "unsupported" -> 409;
+      case "timeout" -> 504;
+      case "unreachable", "link_lost", "busy", "closed", "not_connected" -> 503;
+      case "login_denied", "protocol" -> 502;
+      default -> 500;
+    };
+  }
+
   /** The JSON body; absent fields are null. */
   public ObjectNode json() {
     ObjectNode n = DeviceJson.object();

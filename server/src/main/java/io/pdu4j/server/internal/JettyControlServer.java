@@ -366,6 +366,31 @@ public final class JettyControlServer implements ControlServer {
     return events.streams();
   }
 
+  @Override
+  public void audit(
+      String remote,
+      Optional<String> device,
+      Optional<String> outlet,
+      Optional<String> group,
+      String action,
+      String outcome,
+      java.time.Duration duration) {
+    audit.ifPresent(
+        a ->
+            a.record(
+                new AuditLog.Entry(
+                    settings.clock.instant(),
+                    Optional.empty(),
+                    remote,
+                    device,
+                    outlet,
+                    group,
+                    action,
+                    ApiError.statusOf(outcome),
+                    outcome,
+                    duration)));
+  }
+
   /** Audit lines lost, for tests; 0 without an audit file. */
   public long auditFailures() {
     return audit.map(AuditLog::failures).orElse(0L);
