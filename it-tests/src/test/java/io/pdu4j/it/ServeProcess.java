@@ -46,17 +46,25 @@ final class ServeProcess implements AutoCloseable {
   /** Starts serving {@code config} and waits until its HTTP server listens. */
   static ServeProcess start(Path config) throws Exception {
     assertThat(JAR).as("the packaged CLI jar").exists();
+    return start(
+        config,
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            JAR.toString()));
+  }
+
+  /**
+   * Starts serving {@code config} with this command (e.g. a tarball's launcher, or java of another
+   * runtime and the jar) and waits until its HTTP server listens.
+   */
+  static ServeProcess start(Path config, List<String> pdu4j) throws Exception {
     Path dir = config.toAbsolutePath().getParent();
     Path err = dir.resolve("serve.err");
+    List<String> command = new java.util.ArrayList<>(pdu4j);
+    command.addAll(List.of("serve", "--config", config.toString()));
     Process p =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    JAR.toString(),
-                    "serve",
-                    "--config",
-                    config.toString()))
+        new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectOutput(dir.resolve("serve.out").toFile())
             .redirectError(err.toFile())
@@ -95,6 +103,11 @@ final class ServeProcess implements AutoCloseable {
     Matcher m = pd.matcher(log());
     assertThat(m.find()).isTrue();
     return Integer.parseInt(m.group(1));
+  }
+
+  /** The port of /metrics and /health. */
+  int port() {
+    return httpPort;
   }
 
   /** A GET of {@code path} on the HTTP server. */
