@@ -28,13 +28,15 @@ ENV JAVA_HOME=/opt/java \
     PDU4J_JAVA_OPTS="-XX:MaxRAMPercentage=75"
 COPY --from=jre /opt/java /opt/java
 COPY --from=build /dist/pdu4j /opt/pdu4j
-# uid 10001, in dialout (gid 20 on Debian) for serial devices passed with --device /dev/ttyUSB0
-RUN useradd --system --uid 10001 --no-create-home --home-dir /var/lib/pdu4j \
-      --shell /usr/sbin/nologin --groups dialout pdu4j \
+# uid and gid 10001, also in dialout (gid 20 on Debian) for serial devices passed with
+# --device /dev/ttyUSB0; USER by number (runAsNonRoot can check it), which still gets dialout
+RUN groupadd --system --gid 10001 pdu4j \
+ && useradd --system --uid 10001 --gid 10001 --groups dialout --no-create-home \
+      --home-dir /var/lib/pdu4j --shell /usr/sbin/nologin pdu4j \
  && mkdir -p /etc/pdu4j /var/lib/pdu4j \
  && cp /opt/pdu4j/examples/devices.yaml /etc/pdu4j/devices.yaml \
  && chown pdu4j /var/lib/pdu4j
-USER 10001:10001
+USER 10001
 WORKDIR /var/lib/pdu4j
 # 9464: /metrics and /health (metrics.prometheus.port); 8080: the control API (api.port)
 EXPOSE 9464 8080
