@@ -11,9 +11,10 @@ import java.util.concurrent.CompletionStage;
  * through {@link java.util.ServiceLoader} and in plugin jars, like {@link PowerDriver}, and run by
  * {@code PowerRuntime.discover}, which hands it a {@link DiscoveryContext} for its datagram links.
  *
- * <p>{@link #discover(Request)} listens for the request's window and completes once with every
- * device that answered, de-duplicated; it never fails because of what others sent (foreign or
- * malformed answers are counted in {@link Result#ignored()}), only when it cannot send at all.
+ * <p>{@link #discover(Request, DiscoveryContext)} listens for the request's window and completes
+ * once with every device that answered, de-duplicated; it never fails because of what others sent
+ * (foreign or malformed answers are counted in {@link Result#ignored()}), only when it cannot send
+ * at all.
  */
 public interface DeviceDiscoverer {
 

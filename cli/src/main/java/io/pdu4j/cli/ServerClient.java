@@ -40,7 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -138,6 +138,7 @@ final class ServerClient {
       DeviceInfo info,
       DeviceStatus status,
       Optional<LocalDateTime> clock,
+      Optional<ZoneId> clockZone,
       Optional<String> health) {}
 
   /** {@code GET /api/v1/devices/{name}}. */
@@ -389,6 +390,8 @@ final class ServerClient {
         outlets.add(parseOutlet(o));
       }
       Optional<LocalDateTime> clock = optional(n, "clock").map(LocalDateTime::parse);
+      // the zone the server takes the device's clock in (absent from servers before it was sent)
+      Optional<ZoneId> zone = optional(n, "clockZone").map(ZoneId::of);
       Instant at = optional(n, "receivedAt").map(Instant::parse).orElseGet(Instant::now);
       JsonNode h = n.path("health");
       String state = h.path("state").asText("");
@@ -399,8 +402,9 @@ final class ServerClient {
                   state
                       + optional(h, "since").map(t -> " since " + t).orElse("")
                       + optional(h, "message").map(m -> ": " + m).orElse(""));
-      return new Status(info, new DeviceStatus(at, input, outlets, clock), clock, health);
-    } catch (IllegalArgumentException | NullPointerException | DateTimeParseException e) {
+      return new Status(info, new DeviceStatus(at, input, outlets, clock), clock, zone, health);
+    } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
+      // DateTimeException: a clock or a clockZone that does not parse
       throw new ProtocolException("the server's device answer cannot be read: " + e.getMessage());
     }
   }

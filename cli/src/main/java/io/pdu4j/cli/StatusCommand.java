@@ -7,6 +7,7 @@ import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.json.DeviceJson;
 import java.io.PrintWriter;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
     Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
     if (server.isPresent()) {
       ServerClient.Status s = server.get().status(device.uri);
-      print(s.info(), s.status(), s.clock());
+      print(s.info(), s.status(), s.clock(), s.clockZone().orElse(ZoneId.systemDefault()));
       if (s.health().isPresent()) {
         // the server answers with the last report it has; the exit code says it is not current
         PrintWriter err = spec.commandLine().getErr();
@@ -57,16 +58,20 @@ final class StatusCommand implements Callable<Integer> {
       PowerDevice pdu = runtime.open(device.uri);
       String address = pdu.info().address();
       DeviceStatus status = device.await(pdu.refresh(), "reading the status", address);
-      print(pdu.info(), status, clockOf(pdu, status));
+      print(pdu.info(), status, clockOf(pdu, status), ZoneId.systemDefault());
       return ExitCodes.OK;
     }
   }
 
-  /** The table or the JSON, alike from the device itself and from a server. */
-  private void print(DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
+  /**
+   * The table or the JSON, alike from the device itself and from a server; the device's clock is
+   * taken in {@code zone} (this host's, or the server's).
+   */
+  private void print(
+      DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, ZoneId zone) {
     String text =
         json
-            ? StatusView.json(info, status, clock)
+            ? StatusView.json(info, status, clock, zone)
             : StatusView.table(info, status, clock, Pdu4jCommand.style(spec));
     spec.commandLine().getOut().println(text);
     spec.commandLine().getOut().flush();

@@ -5,6 +5,7 @@ import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.runtime.json.DeviceJson;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,17 @@ final class StatusView {
 
   private StatusView() {}
 
-  /** The status as one JSON object: the shape of {@link DeviceJson#status}. */
+  /** The status as one JSON object, the clock taken in this host's zone. */
   static String json(DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
-    return DeviceJson.write(DeviceJson.status(info, status, clock));
+    return json(info, status, clock, ZoneId.systemDefault());
+  }
+
+  /**
+   * The status as one JSON object, the shape of {@link DeviceJson#status}, clock in {@code zone}.
+   */
+  static String json(
+      DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, ZoneId zone) {
+    return DeviceJson.write(DeviceJson.status(info, status, clock, zone));
   }
 
   /** A heading naming the device, its input reading and clock. */

@@ -85,7 +85,7 @@ class CliTest {
     assertThat(root.isObject()).isTrue();
     assertThat(root.properties())
         .extracting(java.util.Map.Entry::getKey)
-        .containsExactly("device", "input", "outlets", "clock");
+        .containsExactly("device", "input", "outlets", "clock", "clockZone", "clockOffset");
 
     JsonNode device = root.get("device");
     assertThat(device.get("driver").asText()).isEqualTo("isotek");
@@ -113,6 +113,14 @@ class CliTest {
       assertThat(o.get("switchable").asBoolean()).isTrue();
     }
     assertThat(root.get("clock").asText()).matches("2026-11-21T10:0\\d:\\d\\d");
+    // the device keeps local time; the zone it is read in is this host's, as pdu4j clock says
+    assertThat(root.get("clockZone").asText()).isEqualTo(java.time.ZoneId.systemDefault().getId());
+    assertThat(root.get("clockOffset").asText())
+        .isEqualTo(
+            java.time.ZoneId.systemDefault()
+                .getRules()
+                .getOffset(java.time.LocalDateTime.parse(root.get("clock").asText()))
+                .getId());
   }
 
   @Test

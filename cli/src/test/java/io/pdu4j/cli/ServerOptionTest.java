@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,7 +179,8 @@ class ServerOptionTest {
                     Set.of())),
             Optional.empty());
     Optional<LocalDateTime> clock = Optional.of(LocalDateTime.of(2026, 12, 4, 11, 0, 0));
-    var served = DeviceJson.status(info, status, clock);
+    ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+    var served = DeviceJson.status(info, status, clock, tokyo);
     served.put("name", "rack");
     served.put("receivedAt", status.receivedAt().toString());
     served.putObject("health").put("state", "CONNECTED");
@@ -194,8 +196,13 @@ class ServerOptionTest {
         .hasValue("OFFLINE: connection refused");
     assertThat(StatusView.table(back.info(), back.status(), back.clock(), Style.PLAIN))
         .isEqualTo(StatusView.table(info, status, clock, Style.PLAIN));
-    assertThat(StatusView.json(back.info(), back.status(), back.clock()))
-        .isEqualTo(StatusView.json(info, status, clock));
+    // the server's zone, not this host's, goes with the server's clock
+    assertThat(back.clockZone()).hasValue(tokyo);
+    assertThat(
+            StatusView.json(
+                back.info(), back.status(), back.clock(), back.clockZone().orElseThrow()))
+        .isEqualTo(StatusView.json(info, status, clock, tokyo))
+        .contains("\"clockZone\":\"Asia/Tokyo\"");
     assertThat(
             SwitchCommand.line(
                 ServerClient.parseOutlet(

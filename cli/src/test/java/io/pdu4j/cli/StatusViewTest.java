@@ -13,6 +13,7 @@ import io.pdu4j.api.PowerReading;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -73,6 +74,37 @@ class StatusViewTest {
     assertThat(root.get("clock").asText()).isEqualTo("2026-11-21T10:00:00");
     assertThat(root.get("input").get("voltage").asDouble()).isEqualTo(229.5);
     assertThat(root.get("outlets").isArray()).isTrue();
+  }
+
+  @Test
+  void theClockCarriesTheZoneItIsTakenInAndItsOffset() throws IOException {
+    DeviceStatus status =
+        new DeviceStatus(Instant.EPOCH, Optional.empty(), List.of(), Optional.empty());
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    JsonNode winter =
+        new ObjectMapper()
+            .readTree(
+                StatusView.json(
+                    INFO, status, Optional.of(LocalDateTime.of(2026, 11, 21, 10, 0)), berlin));
+    assertThat(winter.get("clock").asText()).isEqualTo("2026-11-21T10:00:00");
+    assertThat(winter.get("clockZone").asText()).isEqualTo("Europe/Berlin");
+    assertThat(winter.get("clockOffset").asText()).isEqualTo("+01:00");
+    JsonNode summer =
+        new ObjectMapper()
+            .readTree(
+                StatusView.json(
+                    INFO, status, Optional.of(LocalDateTime.of(2026, 7, 1, 10, 0)), berlin));
+    assertThat(summer.get("clockOffset").asText()).isEqualTo("+02:00");
+    // without a zone given: this host's, as pdu4j clock takes it
+    JsonNode host =
+        new ObjectMapper()
+            .readTree(
+                StatusView.json(INFO, status, Optional.of(LocalDateTime.of(2026, 11, 21, 10, 0))));
+    assertThat(host.get("clockZone").asText()).isEqualTo(ZoneId.systemDefault().getId());
+    JsonNode none =
+        new ObjectMapper().readTree(StatusView.json(INFO, status, Optional.empty(), berlin));
+    assertThat(none.get("clockZone").isNull()).isTrue();
+    assertThat(none.get("clockOffset").isNull()).isTrue();
   }
 
   @Test

@@ -54,17 +54,34 @@ final class ServeProcess implements AutoCloseable {
    */
   static ServeProcess start(Path config, String name, String... extra) throws Exception {
     assertThat(JAR).as("the packaged CLI jar").exists();
+    return start(
+        config,
+        name,
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            JAR.toString()),
+        extra);
+  }
+
+  /**
+   * Starts serving {@code config} with this command (e.g. a tarball's launcher, or java of another
+   * runtime and the jar) and waits until its HTTP server listens.
+   */
+  static ServeProcess start(Path config, List<String> pdu4j) throws Exception {
+    return start(config, "serve", pdu4j);
+  }
+
+  /**
+   * Starts {@code PDU4J... serve --config config EXTRA...} with its log in {@code NAME.err}, and
+   * waits until its HTTP server listens.
+   */
+  static ServeProcess start(Path config, String name, List<String> pdu4j, String... extra)
+      throws Exception {
     Path dir = config.toAbsolutePath().getParent();
     Path err = dir.resolve(name + ".err");
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "serve",
-                "--config",
-                config.toString()));
+    List<String> command = new java.util.ArrayList<>(pdu4j);
+    command.addAll(List.of("serve", "--config", config.toString()));
     command.addAll(List.of(extra));
     Process p =
         new ProcessBuilder(command)
@@ -106,6 +123,11 @@ final class ServeProcess implements AutoCloseable {
     Matcher m = pd.matcher(log());
     assertThat(m.find()).isTrue();
     return Integer.parseInt(m.group(1));
+  }
+
+  /** The port of /metrics and /health. */
+  int port() {
+    return httpPort;
   }
 
   /** A GET of {@code path} on the HTTP server. */

@@ -14,6 +14,7 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerReading;
 import io.pdu4j.api.ScheduleRule;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,12 +39,24 @@ public final class DeviceJson {
   }
 
   /**
-   * The status as one JSON object: {@code device} (driver, vendor, model, serial, firmware,
-   * address), {@code input} (voltage, power), {@code outlets} (number, id, name, state, voltage,
-   * power, switchable) and {@code clock}; absent values are null.
+   * The status as one JSON object, the device's clock taken in this host's zone: see {@link
+   * #status(DeviceInfo, DeviceStatus, Optional, ZoneId)}.
    */
   public static ObjectNode status(
       DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock) {
+    return status(info, status, clock, ZoneId.systemDefault());
+  }
+
+  /**
+   * The status as one JSON object: {@code device} (driver, vendor, model, serial, firmware,
+   * address), {@code input} (voltage, power), {@code outlets} (number, id, name, state, voltage,
+   * power, switchable), {@code clock} (the device's local date-time, which carries no zone), {@code
+   * clockZone} (the zone it is taken in, e.g. {@code Europe/Berlin}: the host's, as {@code pdu4j
+   * clock} does) and {@code clockOffset} (that zone's offset at that time, e.g. {@code +01:00});
+   * absent values are null.
+   */
+  public static ObjectNode status(
+      DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, ZoneId zone) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode device = root.putObject("device");
     device.put("driver", info.driver());
@@ -61,6 +74,8 @@ public final class DeviceJson {
       outlet(outlets.addObject(), o);
     }
     root.put("clock", clock.map(ISO_SECONDS::format).orElse(null));
+    root.put("clockZone", clock.map(c -> zone.getId()).orElse(null));
+    root.put("clockOffset", clock.map(c -> zone.getRules().getOffset(c).getId()).orElse(null));
     return root;
   }
 
