@@ -197,4 +197,16 @@ class IsoTekPushEndingTest {
     sim.pushBeforeNextReplies(1);
     assertThat(get(d.outlet(16).config()).name()).isEqualTo("Last");
   }
+
+  @ParameterizedTest(name = "push with OK: {0}, periodic pushes: {1}")
+  @MethodSource("units")
+  void aRestartIsAcceptedAtItsOkEvenWhenTheUnitHangsUpRightBehindIt(
+      boolean pushWithOk, boolean periodic) throws Exception {
+    PowerDevice d = open(pushWithOk, periodic);
+    // the unit answers X with its OK and drops the line at once: an OK held back to see whose it
+    // is (a push came just before it) has no next line to wait for, so it is the command's
+    sim.pushBeforeNextReplies(1);
+    get(d.restart());
+    assertThat(sim.commandsReceived()).contains("X");
+  }
 }

@@ -93,8 +93,16 @@ final class IsoTekLines implements LineFramer.Sink {
     statusAskedAt = -1;
   }
 
-  /** The connection is gone: partial lines and blocks are forgotten. */
+  /**
+   * The connection is gone: partial lines and blocks are forgotten. An {@code OK} the router still
+   * holds back goes to the command in flight first: no next line can come to say it was a push's,
+   * so it is the command's, as when the grace time passes. A unit answers {@code X} with its {@code
+   * OK} and hangs up at once, which would otherwise lose a restart it accepted.
+   */
   void linkDown() {
+    if (okRouter.holding()) {
+      okRouter.release(this::toQueue);
+    }
     reader.reset();
     assembler.reset();
     commandEnded();

@@ -24,12 +24,12 @@ import java.util.function.Consumer;
  *   <li>No command in flight: the push's own; learnt, dropped.
  *   <li>Another command in flight: dropped when pushes are known to end with {@code OK}, passed on
  *       when they are known not to. Unknown yet (the first seconds of a connection): held back
- *       until the next line says whose it was, or the session's grace time passes ({@link
- *       #release}). Another {@code OK}, or a line of the answer ({@code Cn=}, {@code ERR}, ...)
- *       means the held one was the block's (learnt, dropped); the next block ({@code CH0}) means it
- *       was the command's (learnt, passed on before that line); nothing within the grace time means
- *       it was the command's too (a unit whose push ended with {@code OK} would have sent the
- *       command's own answer right behind it), but teaches nothing.
+ *       until the next line says whose it was, or the session's grace time passes or the link ends
+ *       ({@link #release}). Another {@code OK}, or a line of the answer ({@code Cn=}, {@code ERR},
+ *       ...) means the held one was the block's (learnt, dropped); the next block ({@code CH0})
+ *       means it was the command's (learnt, passed on before that line); nothing within the grace
+ *       time means it was the command's too (a unit whose push ended with {@code OK} would have
+ *       sent the command's own answer right behind it), but teaches nothing.
  *   <li>A block directly followed by anything but {@code OK} ({@code CH0} of the next push, a
  *       {@code Cn=} line) shows pushes without {@code OK}: learnt.
  * </ol>
