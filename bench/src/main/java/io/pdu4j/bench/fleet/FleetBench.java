@@ -242,9 +242,11 @@ public final class FleetBench {
         sleep(warmup);
         long blocksBefore = floor != null ? floorBlocks(floor) : 0;
         long blocksBeforeAt = System.nanoTime();
+        // a scrape of a large fleet takes seconds: its counters are dated at its middle
+        long scrapeStart = System.nanoTime();
         double readingsBefore =
             sumMetric(get(port, "/metrics").body(), "pdu_readings_received_total");
-        long readingsBeforeAt = System.nanoTime();
+        long readingsBeforeAt = scrapeStart + (System.nanoTime() - scrapeStart) / 2;
         String generatorBefore = generator.next("STATS", Duration.ofSeconds(5));
         String floorGeneratorBefore =
             floorGenerator != null ? floorGenerator.next("STATS", Duration.ofSeconds(5)) : null;
@@ -291,12 +293,13 @@ public final class FleetBench {
         for (int i = 0; i < scrapes.length; i++) {
           long s = System.nanoTime();
           HttpResponse<String> m = get(port, "/metrics");
-          scrapes[i] = (System.nanoTime() - s) / 1e9;
+          long e = System.nanoTime();
+          scrapes[i] = (e - s) / 1e9;
           scrapeBytes = m.body().getBytes(StandardCharsets.UTF_8).length;
           if (i == 0) {
             readings =
                 (sumMetric(m.body(), "pdu_readings_received_total") - readingsBefore)
-                    / ((System.nanoTime() - readingsBeforeAt) / 1e9);
+                    / ((s + (e - s) / 2 - readingsBeforeAt) / 1e9);
           }
         }
         Arrays.sort(scrapes);
