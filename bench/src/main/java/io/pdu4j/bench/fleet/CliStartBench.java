@@ -7,17 +7,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The CLI's start, whole process: {@code java -jar pdu4j.jar status isotek:tcp://...} against a
  * simulator, repeated, median; beside {@code java -version}, and with {@code
  * -XX:TieredStopAtLevel=1} (C1 only) and with an AppCDS archive made by one run with {@code
- * -XX:ArchiveClassesAtExit} (then used with C1), to show what each would give.
+ * -XX:ArchiveClassesAtExit} (then used with C1), to show what each would give. A variant not asked
+ * for is NaN.
  */
 final class CliStartBench {
   private CliStartBench() {}
 
-  static CliStart measure(Path cliJar, int runs, Path work) throws Exception {
+  static CliStart measure(Path cliJar, int runs, Set<String> variants, Path work) throws Exception {
     Path dir = Files.createDirectories(work.resolve("cli"));
     try (IsoTekSimulator sim = IsoTekSimulator.builder().maxClients(64).build().start()) {
       List<String> status =
@@ -28,23 +30,34 @@ final class CliStartBench {
               "isotek:tcp://127.0.0.1:" + sim.port());
       double javaVersion = median(List.of("-version"), runs, dir);
       double plain = median(status, runs, dir);
-      List<String> c1 = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
-      c1.addAll(status);
-      double withC1 = median(c1, runs, dir);
-      Path archive = dir.resolve("pdu4j-status.jsa");
-      Files.deleteIfExists(archive);
-      List<String> dump = new ArrayList<>(List.of("-XX:ArchiveClassesAtExit=" + archive));
-      dump.addAll(status);
-      time(dump, dir);
+      double withC1 = Double.NaN;
+      if (variants.contains("c1")) {
+        List<String> c1 = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1"));
+        c1.addAll(status);
+        withC1 = median(c1, runs, dir);
+      }
       double withCds = Double.NaN;
-      if (Files.isRegularFile(archive)) {
-        List<String> cds =
-            new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"));
-        cds.addAll(status);
-        withCds = median(cds, runs, dir);
+      if (variants.contains("cds")) {
+        withCds = withCds(status, runs, dir);
       }
       return new CliStart(runs, javaVersion, plain, withC1, withCds);
     }
+  }
+
+  /** The median start with an AppCDS archive of one run's classes, and C1 only. */
+  private static double withCds(List<String> status, int runs, Path dir) throws Exception {
+    Path archive = dir.resolve("pdu4j-status.jsa");
+    Files.deleteIfExists(archive);
+    List<String> dump = new ArrayList<>(List.of("-XX:ArchiveClassesAtExit=" + archive));
+    dump.addAll(status);
+    time(dump, dir);
+    if (!Files.isRegularFile(archive)) {
+      return Double.NaN;
+    }
+    List<String> cds =
+        new ArrayList<>(List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"));
+    cds.addAll(status);
+    return median(cds, runs, dir);
   }
 
   private static double median(List<String> args, int runs, Path dir) throws Exception {

@@ -50,6 +50,9 @@ public final class FleetBench {
   private static final String TOKEN_VARIABLE = "PDU4J_BENCH_TOKEN";
   private static final String CONTROLLER = "ABCDEF123456";
 
+  /** Descriptors serve holds besides its devices' sockets (jars, selectors, HTTP), with room. */
+  static final int SERVE_DESCRIPTORS = 300;
+
   private final FleetSettings settings;
   private final PrintStream out;
   private final Path work;
@@ -99,6 +102,7 @@ public final class FleetBench {
     r.started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     r.machine = Machine.describe();
     r.loadBefore = Machine.loadAverage();
+    r.fileLimit = ProcessStats.openFileLimit();
     out.println("pdu4j fleet benchmark, " + r.started + ", " + r.machine);
     out.println("load average before: " + r.loadBefore + "; work directory " + work);
     if (!Files.isRegularFile(settings.cliJar())) {
@@ -139,10 +143,13 @@ public final class FleetBench {
     }
     if (settings.cliRuns() > 0) {
       out.println("CLI start: pdu4j status, whole process");
-      r.cliStart = CliStartBench.measure(settings.cliJar(), settings.cliRuns(), work);
+      r.cliStart =
+          CliStartBench.measure(
+              settings.cliJar(), settings.cliRuns(), settings.cliVariants(), work);
       out.printf(
           Locale.ROOT,
-          "  status %.2f s, C1 %.2f s, AppCDS+C1 %.2f s; java -version %.2f s%n",
+          "  status %.2f s, C1 %.2f s, AppCDS+C1 %.2f s (NaN: not asked for); java -version %.2f"
+              + " s%n",
           r.cliStart.status(),
           r.cliStart.statusC1(),
           r.cliStart.statusCds(),
@@ -167,16 +174,18 @@ public final class FleetBench {
 
   private Fleet fleet(int n, Duration warmup, Duration window, int commands, FleetResults jfr)
       throws Exception {
-    long needed = 3L * n + 200;
+    // serve holds a socket per device, plus its jar, selectors and HTTP servers; each load
+    // generator (one for serve, one for the floor) a connection per unit and one listening socket;
+    // the floor a connection per unit: serve needs the most of the four processes
+    long needed = n + SERVE_DESCRIPTORS;
     long limit = ProcessStats.openFileLimit();
     if (limit >= 0 && limit < needed) {
       String why =
           String.format(
               Locale.ROOT,
-              "skipped: the load generator needs about %,d file descriptors for %,d units read by"
-                  + " serve and the floor (a port and two connections each), and the limit (ulimit"
-                  + " -n) is %,d; raise it (ulimit -n %d, up to the hard limit ulimit -Hn) to"
-                  + " measure this size",
+              "skipped: serve needs about %,d file descriptors for %,d devices (a socket each, and"
+                  + " its own), and the limit (ulimit -n) is %,d; raise it (ulimit -n %d, up to"
+                  + " the hard limit ulimit -Hn) to measure this size",
               needed,
               n,
               limit,
@@ -185,17 +194,19 @@ public final class FleetBench {
       return Fleet.skipped(n, why);
     }
     Path dir = Files.createDirectories(work.resolve("fleet-" + n));
-    Path ports = dir.resolve("ports.txt");
-    try (Child generator =
-        Child.java(
-            "generator",
-            List.of("-Xmx1g", "-XX:+UseSerialGC"),
-            LoadGenerator.class.getName(),
-            List.of(Integer.toString(n), ports.toString()))) {
+    Path serveUnits = dir.resolve("units-serve.txt");
+    Path floorUnits = dir.resolve("units-floor.txt");
+    // two generators of the same N units, one per reader, so that each process holds about N
+    // descriptors rather than 2N; both are started before either is awaited
+    try (Child generator = generator("generator-serve", n, serveUnits);
+        Child floorGenerator = n > 1 ? generator("generator-floor", n, floorUnits) : null) {
       generator.await(l -> l.startsWith("READY"), Duration.ofSeconds(60 + n / 100));
-      List<String> portList = Files.readAllLines(ports);
+      if (floorGenerator != null) {
+        floorGenerator.await(l -> l.startsWith("READY"), Duration.ofSeconds(60 + n / 100));
+      }
+      List<String> unitList = Files.readAllLines(serveUnits);
       Path config = dir.resolve("devices.yaml");
-      Files.writeString(config, fleetConfig(portList), StandardCharsets.UTF_8);
+      Files.writeString(config, fleetConfig(unitList), StandardCharsets.UTF_8);
       Path log = dir.resolve("serve.log");
       long started = System.nanoTime();
       Process serve = startServe(config, log, dir);
@@ -205,7 +216,7 @@ public final class FleetBench {
                   "floor",
                   List.of("-Xmx512m", "-XX:+UseSerialGC"),
                   FloorReader.class.getName(),
-                  List.of(ports.toString()))
+                  List.of(floorUnits.toString()))
               : null) {
         int port = awaitLog(log, METRICS_AT, serve, Duration.ofSeconds(60));
         double connect;
@@ -220,7 +231,7 @@ public final class FleetBench {
                   e.getMessage(),
                   count(text, "open failed", "connect timed out"),
                   count(text, "open failed", "not ready within"),
-                  generator.alive() ? "" : "; the load generator ended: " + generator.last(""));
+                  generator.alive() ? "" : "; serve's load generator ended: " + generator.last(""));
           problems.add(n + " devices: " + why);
           out.println("  " + why);
           return Fleet.skipped(n, why);
@@ -231,10 +242,14 @@ public final class FleetBench {
         sleep(warmup);
         long blocksBefore = floor != null ? floorBlocks(floor) : 0;
         long blocksBeforeAt = System.nanoTime();
+        // a scrape of a large fleet takes seconds: its counters are dated at its middle
+        long scrapeStart = System.nanoTime();
         double readingsBefore =
             sumMetric(get(port, "/metrics").body(), "pdu_readings_received_total");
-        long readingsBeforeAt = System.nanoTime();
+        long readingsBeforeAt = scrapeStart + (System.nanoTime() - scrapeStart) / 2;
         String generatorBefore = generator.next("STATS", Duration.ofSeconds(5));
+        String floorGeneratorBefore =
+            floorGenerator != null ? floorGenerator.next("STATS", Duration.ofSeconds(5)) : null;
         if (jfr != null) {
           jcmd(
               serve.pid(),
@@ -245,17 +260,26 @@ public final class FleetBench {
         }
         double serve0 = ProcessStats.cpuSeconds(serve.pid());
         double floor0 = floor != null ? ProcessStats.cpuSeconds(floor.pid()) : 0;
-        double gen0 = ProcessStats.cpuSeconds(generator.pid());
+        double gen0 = generatorsCpu(generator, floorGenerator);
         long t0 = System.nanoTime();
         sleep(window);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double serveCpu = (ProcessStats.cpuSeconds(serve.pid()) - serve0) / seconds;
         double floorCpu =
             floor != null ? (ProcessStats.cpuSeconds(floor.pid()) - floor0) / seconds : 0;
-        double genCpu = (ProcessStats.cpuSeconds(generator.pid()) - gen0) / seconds;
+        double genCpu = (generatorsCpu(generator, floorGenerator) - gen0) / seconds;
         long blocks = floor != null ? floorBlocks(floor) - blocksBefore : 0;
         double blocksPerSecond = blocks / ((System.nanoTime() - blocksBeforeAt) / 1e9);
         String generatorAfter = generator.next("STATS", Duration.ofSeconds(5));
+        String floorGeneratorAfter =
+            floorGenerator != null ? floorGenerator.next("STATS", Duration.ofSeconds(5)) : null;
+        // descriptors in use, every process at its fullest: each device's connection is open
+        int serveFiles = ProcessStats.openFiles(serve.pid());
+        int generatorFiles =
+            Math.max(
+                ProcessStats.openFiles(generator.pid()),
+                floorGenerator != null ? ProcessStats.openFiles(floorGenerator.pid()) : 0);
+        int floorFiles = floor != null ? ProcessStats.openFiles(floor.pid()) : 0;
         if (jfr != null) {
           Path recording = dir.resolve("serve.jfr");
           jcmd(serve.pid(), "JFR.stop", "name=fleet");
@@ -269,12 +293,13 @@ public final class FleetBench {
         for (int i = 0; i < scrapes.length; i++) {
           long s = System.nanoTime();
           HttpResponse<String> m = get(port, "/metrics");
-          scrapes[i] = (System.nanoTime() - s) / 1e9;
+          long e = System.nanoTime();
+          scrapes[i] = (e - s) / 1e9;
           scrapeBytes = m.body().getBytes(StandardCharsets.UTF_8).length;
           if (i == 0) {
             readings =
                 (sumMetric(m.body(), "pdu_readings_received_total") - readingsBefore)
-                    / ((System.nanoTime() - readingsBeforeAt) / 1e9);
+                    / ((s + (e - s) / 2 - readingsBeforeAt) / 1e9);
           }
         }
         Arrays.sort(scrapes);
@@ -282,10 +307,9 @@ public final class FleetBench {
         double[] latencies = commands(apiPort, n, commands);
         int confirmed = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
         double[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
-        // the live set: a full GC, then the heap in use
-        jcmd(serve.pid(), "GC.run");
-        jcmd(serve.pid(), "GC.run");
-        Matcher heap = HEAP_INFO.matcher(jcmd(serve.pid(), "GC.heap_info"));
+        // the live set: a full GC, then the heap in use (one jcmd, one JVM start)
+        Matcher heap =
+            HEAP_INFO.matcher(jcmdAll(serve.pid(), dir, "GC.run", "GC.run", "GC.heap_info"));
         long used = 0;
         long committed = 0;
         if (heap.find()) {
@@ -313,10 +337,18 @@ public final class FleetBench {
         }
         long late = stat(generatorAfter, "late") - stat(generatorBefore, "late");
         long dropped = stat(generatorAfter, "dropped") - stat(generatorBefore, "dropped");
+        if (floorGenerator != null) {
+          late += stat(floorGeneratorAfter, "late") - stat(floorGeneratorBefore, "late");
+          dropped += stat(floorGeneratorAfter, "dropped") - stat(floorGeneratorBefore, "dropped");
+        }
+        long refused = stat(generatorAfter, "refused");
+        if (refused > 0) {
+          problems.add(n + " devices: serve's load generator refused " + refused + " connections");
+        }
         if (late + dropped > 0) {
           out.printf(
               Locale.ROOT,
-              "  the load generator skipped %,d late and %,d unsent pushes in the window%n",
+              "  the load generators skipped %,d late and %,d unsent pushes in the window%n",
               late,
               dropped);
         }
@@ -344,11 +376,28 @@ public final class FleetBench {
             percentile(ok, 0.99),
             percentile(ok, 1.0),
             Math.round(blocksPerSecond),
-            Math.round(readings));
+            Math.round(readings),
+            serveFiles,
+            generatorFiles,
+            floorFiles);
       } finally {
         Child.stop(serveStopping(serve));
       }
     }
+  }
+
+  /** A load generator of {@code n} units, one client each, writing their addresses to a file. */
+  private static Child generator(String name, int n, Path units) throws IOException {
+    return Child.java(
+        name,
+        List.of("-Xmx1g", "-XX:+UseSerialGC"),
+        LoadGenerator.class.getName(),
+        List.of(Integer.toString(n), units.toString(), "1"));
+  }
+
+  /** CPU seconds of both load generators so far (the second may be absent). */
+  private static double generatorsCpu(Child a, Child b) {
+    return ProcessStats.cpuSeconds(a.pid()) + (b != null ? ProcessStats.cpuSeconds(b.pid()) : 0);
   }
 
   private void printFleet(Fleet f) {
@@ -357,7 +406,7 @@ public final class FleetBench {
     }
     out.printf(
         Locale.ROOT,
-        "  ready after %.1f s (%d connect, %d ready timeouts); CPU serve %.3f floor %.3f generator"
+        "  ready after %.1f s (%d connect, %d ready timeouts); CPU serve %.3f floor %.3f generators"
             + " %.3f cores; serve read %,d reports/s, the floor %,d blocks/s%n",
         f.connectSeconds(),
         f.connectTimeouts(),
@@ -369,12 +418,16 @@ public final class FleetBench {
         f.floorBlocks());
     out.printf(
         Locale.ROOT,
-        "  heap %,d KiB used of %,d KiB; RSS %,d KiB; %d threads; /metrics %,d bytes in %.3f s;"
+        "  heap %,d KiB used of %,d KiB; RSS %,d KiB; %d threads; open files: serve %,d, a load"
+            + " generator %,d, the floor %,d; /metrics %,d bytes in %.3f s;"
             + " commands %d/%d confirmed, p50 %.2f p99 %.2f max %.2f ms%n",
         f.heapUsed() / 1024,
         f.heapCommitted() / 1024,
         f.rss() / 1024,
         f.threads(),
+        f.serveFiles(),
+        f.generatorFiles(),
+        f.floorFiles(),
         f.scrapeBytes(),
         f.scrapeSeconds(),
         f.confirmed(),
@@ -384,12 +437,12 @@ public final class FleetBench {
         f.max());
   }
 
-  private String fleetConfig(List<String> ports) {
+  private String fleetConfig(List<String> units) {
     StringBuilder b = new StringBuilder("devices:\n");
-    for (int i = 0; i < ports.size(); i++) {
+    for (int i = 0; i < units.size(); i++) {
       b.append(String.format(Locale.ROOT, "  d%05d:%n", i))
-          .append("    uri: \"isotek:tcp://127.0.0.1:")
-          .append(ports.get(i).trim())
+          .append("    uri: \"isotek:tcp://")
+          .append(units.get(i).trim())
           .append("\"\n");
     }
     return b.append(serverSections()).toString();
@@ -726,6 +779,13 @@ public final class FleetBench {
       throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + text);
     }
     return text;
+  }
+
+  /** Runs several diagnostic commands in one jcmd (one JVM start), from a file of them. */
+  private static String jcmdAll(long pid, Path dir, String... commands) throws Exception {
+    Path file = dir.resolve("jcmd.txt");
+    Files.writeString(file, String.join("\n", commands) + "\n", StandardCharsets.US_ASCII);
+    return jcmd(pid, "-f", file.toString());
   }
 
   static double percentile(double[] sorted, double q) {

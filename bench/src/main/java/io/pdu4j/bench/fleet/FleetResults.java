@@ -13,7 +13,8 @@ final class FleetResults {
    * @param skipped why this size was not measured, or null
    * @param serveCpu cores serve used over the window
    * @param floorCpu cores the bare reader used over the same window
-   * @param generatorCpu cores the load generator used over the window
+   * @param generatorCpu cores the two load generators (serve's and the floor's) used together over
+   *     the window
    * @param heapUsed serve's heap in use after a full GC, bytes
    * @param heapCommitted serve's committed heap then, bytes
    * @param rss serve's resident set then, bytes
@@ -30,6 +31,9 @@ final class FleetResults {
    * @param max command latency, ms
    * @param floorBlocks status blocks per second the floor read, around the window
    * @param serveReadings status reports per second serve counted, around the window
+   * @param serveFiles serve's open file descriptors after the window
+   * @param generatorFiles the open file descriptors of the fuller load generator then
+   * @param floorFiles the floor's open file descriptors then
    */
   record Fleet(
       int devices,
@@ -52,10 +56,14 @@ final class FleetResults {
       double p99,
       double max,
       long floorBlocks,
-      long serveReadings) {
+      long serveReadings,
+      int serveFiles,
+      int generatorFiles,
+      int floorFiles) {
 
     static Fleet skipped(int devices, String why) {
-      return new Fleet(devices, why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      return new Fleet(
+          devices, why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
   }
 
@@ -99,4 +107,7 @@ final class FleetResults {
   String started = "";
   String loadBefore = "";
   String loadAfter = "";
+
+  /** The open file limit of every process of the run ({@code ulimit -n}), -1 when unknown. */
+  long fileLimit = -1;
 }

@@ -3,8 +3,10 @@ package io.pdu4j.bench.fleet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The options of {@link FleetBench}.
@@ -17,6 +19,8 @@ import java.util.Locale;
  * @param enisticDuration how long each ingest step sends
  * @param roundTrips confirmed switches (and raw exchanges) measured; 0 skips the round trip
  * @param cliRuns runs of each CLI start variant; 0 skips CLI start
+ * @param cliVariants the CLI start variants measured besides the plain one: {@code c1} (C1 only),
+ *     {@code cds} (an AppCDS archive with C1); empty for the plain start alone
  * @param cliJar the packaged CLI ({@code cli/target/pdu4j.jar})
  * @param docs the page whose results table is replaced, or null to leave it
  * @param jfrAt the fleet size at which serve is profiled with JFR, 0 for none
@@ -32,6 +36,7 @@ record FleetSettings(
     Duration enisticDuration,
     int roundTrips,
     int cliRuns,
+    Set<String> cliVariants,
     Path cliJar,
     Path docs,
     int jfrAt,
@@ -42,9 +47,13 @@ record FleetSettings(
       """
       usage: bench/fleet [--devices 1000,3000,10000] [--warmup 10s] [--window 20s] [--commands 200]
                          [--enistic-rates 10000,25000,50000] [--enistic-duration 10s]
-                         [--round-trips 2000] [--cli-runs 10] [--cli-jar cli/target/pdu4j.jar]
+                         [--round-trips 2000] [--cli-runs 10] [--cli-variants c1,cds | none]
+                         [--cli-jar cli/target/pdu4j.jar]
                          [--docs docs/benchmarks.md | --no-docs] [--jfr N] [--serve-opts "..."]
                          [--work DIR]""";
+
+  /** Every CLI start variant besides the plain one. */
+  static final Set<String> CLI_VARIANTS = Set.of("c1", "cds");
 
   /** Parses the command line; throws {@link IllegalArgumentException} with what is wrong. */
   static FleetSettings parse(String[] args) {
@@ -56,6 +65,7 @@ record FleetSettings(
     Duration enisticDuration = Duration.ofSeconds(10);
     int roundTrips = 2000;
     int cliRuns = 10;
+    Set<String> cliVariants = CLI_VARIANTS;
     Path cliJar = Path.of("cli/target/pdu4j.jar");
     Path docs = Path.of("docs/benchmarks.md");
     int jfrAt = 0;
@@ -80,6 +90,7 @@ record FleetSettings(
         case "--enistic-duration" -> enisticDuration = duration(a, v);
         case "--round-trips" -> roundTrips = ints(a, v, 0, 10_000_000).get(0);
         case "--cli-runs" -> cliRuns = ints(a, v, 0, 1000).get(0);
+        case "--cli-variants" -> cliVariants = variants(a, v);
         case "--cli-jar" -> cliJar = Path.of(v);
         case "--docs" -> docs = Path.of(v);
         case "--jfr" -> jfrAt = ints(a, v, 0, 100_000).get(0);
@@ -101,6 +112,7 @@ record FleetSettings(
         enisticDuration,
         roundTrips,
         cliRuns,
+        cliVariants,
         cliJar,
         docs,
         jfrAt,
@@ -124,6 +136,22 @@ record FleetSettings(
       out.add(n);
     }
     return List.copyOf(out);
+  }
+
+  private static Set<String> variants(String option, String value) {
+    if (value.trim().equals("none")) {
+      return Set.of();
+    }
+    Set<String> out = new HashSet<>();
+    for (String part : value.split(",")) {
+      String v = part.trim();
+      if (!CLI_VARIANTS.contains(v)) {
+        throw new IllegalArgumentException(
+            option + ": no variant '" + v + "' (c1, cds, or none for the plain start alone)");
+      }
+      out.add(v);
+    }
+    return Set.copyOf(out);
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 2m}, or a bare number of seconds. */

@@ -1,7 +1,6 @@
 package io.pdu4j.bench.fleet;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -9,18 +8,20 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The floor: the least any program can do with the fleet's load. One thread, one {@link Selector},
- * a connection to every port of the {@link LoadGenerator}, and nothing done with the bytes but
+ * a connection to every unit of a {@link LoadGenerator}, and nothing done with the bytes but
  * splitting them into lines (each copied out of the read buffer, as a real reader must before it
  * parses) and counting them and the status blocks ({@code RTC=} lines).
  *
- * <p>Run as its own process: {@code FloorReader PORT_FILE}. Prints {@code CONNECTED n} once every
- * port is connected, then {@code STATS lines L blocks B} once a second; runs until its standard
- * input closes. At most {@value #CONNECTS_IN_FLIGHT} connects are in flight at once.
+ * <p>Run as its own process: {@code FloorReader ADDRESS_FILE} (the generator's, one {@code
+ * host:port} a line). Prints {@code CONNECTED n} once every unit is connected, then {@code STATS
+ * lines L blocks B} once a second; runs until its standard input closes. At most {@value
+ * #CONNECTS_IN_FLIGHT} connects are in flight at once.
  */
 public final class FloorReader {
   private static final int CONNECTS_IN_FLIGHT = 256;
@@ -39,7 +40,12 @@ public final class FloorReader {
 
   /** Runs the reader; see the class comment. */
   public static void main(String[] args) throws IOException {
-    List<String> ports = Files.readAllLines(Path.of(args[0]));
+    List<InetSocketAddress> units = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of(args[0]))) {
+      if (!line.isBlank()) {
+        units.add(parse(line.trim()));
+      }
+    }
     Thread stdin =
         new Thread(
             () -> {
@@ -55,12 +61,21 @@ public final class FloorReader {
             "floor-stdin");
     stdin.setDaemon(true);
     stdin.start();
-    new FloorReader().run(ports);
+    new FloorReader().run(units);
   }
 
-  private void run(List<String> ports) throws IOException {
+  /** {@code host:port}, the host a literal IPv4 address. */
+  static InetSocketAddress parse(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("not host:port: '" + hostPort + "'");
+    }
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  private void run(List<InetSocketAddress> ports) throws IOException {
     Selector selector = Selector.open();
-    InetAddress loopback = InetAddress.getLoopbackAddress();
     int opened = 0;
     int connecting = 0;
     int connected = 0;
@@ -71,8 +86,7 @@ public final class FloorReader {
       while (opened < ports.size() && connecting < CONNECTS_IN_FLIGHT) {
         SocketChannel ch = SocketChannel.open();
         ch.configureBlocking(false);
-        int port = Integer.parseInt(ports.get(opened++).trim());
-        if (ch.connect(new InetSocketAddress(loopback, port))) {
+        if (ch.connect(ports.get(opened++))) {
           ch.register(selector, SelectionKey.OP_READ, new Conn());
           connected++;
         } else {

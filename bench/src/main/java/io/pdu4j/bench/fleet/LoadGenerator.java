@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -21,24 +22,36 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The fleet's load: N IsoTek units on N loopback ports, all served by one thread with a plain
- * {@link Selector}. Each unit pushes its status block once a second to every client connected to
- * it, the units' pushes spread evenly over the second, and answers commands ({@code ?}, {@code
- * Sx=s}, {@code C?}, ...) with the text of {@link IsoTekUnit}, the simulator's own model and
- * formatting. A port accepts several clients, each with its own pushes, so the bare reader and
- * {@code pdu4j serve} can read the same units at the same time.
+ * The fleet's load: N IsoTek units behind one listening socket, all served by one thread with a
+ * plain {@link Selector}. Unit {@code i} is the loopback address {@link #address(int)} (Linux
+ * routes all of 127.0.0.0/8 to the loopback interface) at the generator's one port: the socket is
+ * bound to the wildcard address, and an accepted connection belongs to the unit of its local
+ * address, so N units cost one listening descriptor instead of N. A connection to any other address
+ * (another interface, or a loopback address that is no unit) is closed at once. Each unit pushes
+ * its status block once a second to every client connected to it, the units' pushes spread evenly
+ * over the second, and answers commands ({@code ?}, {@code Sx=s}, {@code C?}, ...) with the text of
+ * {@link IsoTekUnit}, the simulator's own model and formatting. A unit takes several clients, each
+ * with its own pushes.
  *
- * <p>Run as its own process: {@code LoadGenerator UNITS PORT_FILE [CLIENTS_PER_UNIT]}. It checks
- * the file descriptor limit first (exit 3 when too low), writes the bound ports to {@code
- * PORT_FILE} (one a line), prints {@code READY n}, and runs until its standard input closes.
- * Bounded: a client's unsent output over {@value #MAX_QUEUED} bytes loses its next pushes, never a
- * reply; a push more than half a second late (the generator starved of CPU) is skipped rather than
- * sent in a burst; both are counted in the once-a-second {@code STATS} line.
+ * <p>Run as its own process: {@code LoadGenerator UNITS ADDRESS_FILE [CLIENTS_PER_UNIT]}. It checks
+ * the file descriptor limit first (exit 3 when too low), writes each unit's {@code host:port} to
+ * {@code ADDRESS_FILE} (one a line, in unit order), prints {@code READY n}, and runs until its
+ * standard input closes. Bounded: a client's unsent output over {@value #MAX_QUEUED} bytes loses
+ * its next pushes, never a reply; a push more than half a second late (the generator starved of
+ * CPU) is skipped rather than sent in a burst; both are counted in the once-a-second {@code STATS}
+ * line, with the connections refused for not naming a unit.
  */
 public final class LoadGenerator {
   static final int MAX_QUEUED = 64 * 1024;
   private static final int MAX_LINE = 1024;
+  private static final int ACCEPTS_PER_TURN = 256;
   private static final long SECOND = 1_000_000_000L;
+
+  /** Units per /24 of the loopback range: hosts 1 to 250, never a network or broadcast host. */
+  private static final int PER_BLOCK = 250;
+
+  /** At most this many units: their addresses stay inside 127.0.0.0/8. */
+  static final int MAX_UNITS = 100_000;
 
   private final Selector selector;
   private final Unit[] units;
@@ -47,13 +60,14 @@ public final class LoadGenerator {
   private long pushesLate;
   private long commands;
   private int clients;
+  private long refused;
 
   private LoadGenerator(Selector selector, Unit[] units) {
     this.selector = selector;
     this.units = units;
   }
 
-  /** One unit: its model, its listening socket and the clients connected to it. */
+  /** One unit: its model and the clients connected to it. */
   private static final class Unit {
     final IsoTekUnit model;
     final List<Client> clients = new ArrayList<>(2);
@@ -79,16 +93,52 @@ public final class LoadGenerator {
     }
   }
 
+  /**
+   * The loopback address of unit {@code i}: {@code 127.0.x.y} with {@code y} from 1 to 250 and
+   * {@code x} from 1 up (past 255 the count carries into the second octet, still loopback).
+   */
+  static InetAddress address(int i) {
+    if (i < 0 || i >= MAX_UNITS) {
+      throw new IllegalArgumentException("no unit " + i + " (0.." + (MAX_UNITS - 1) + ")");
+    }
+    int v = (1 + i / PER_BLOCK) << 8 | (1 + i % PER_BLOCK);
+    try {
+      return InetAddress.getByAddress(
+          new byte[] {127, (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
+  }
+
+  /** The unit whose address is {@code a}, or -1 when {@code a} is no unit's. */
+  static int unitOf(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length != 4 || b[0] != 127) {
+      return -1;
+    }
+    int block = (b[1] & 0xff) << 8 | (b[2] & 0xff);
+    int host = b[3] & 0xff;
+    if (block < 1 || host < 1 || host > PER_BLOCK) {
+      return -1;
+    }
+    long i = (long) (block - 1) * PER_BLOCK + host - 1;
+    return i < MAX_UNITS ? (int) i : -1;
+  }
+
   /** Runs the generator; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException {
     if (args.length < 2) {
-      System.err.println("usage: LoadGenerator UNITS PORT_FILE [CLIENTS_PER_UNIT]");
+      System.err.println("usage: LoadGenerator UNITS ADDRESS_FILE [CLIENTS_PER_UNIT]");
       System.exit(2);
     }
     int n = Integer.parseInt(args[0]);
-    Path portFile = Path.of(args[1]);
-    int clientsPerUnit = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-    long needed = (long) n * (1 + clientsPerUnit) + 64;
+    if (n < 1 || n > MAX_UNITS) {
+      System.err.println("LoadGenerator: UNITS must be 1.." + MAX_UNITS + ", not " + n);
+      System.exit(2);
+    }
+    Path addressFile = Path.of(args[1]);
+    int clientsPerUnit = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    long needed = descriptorsNeeded(n, clientsPerUnit);
     long limit = ProcessStats.openFileLimit();
     if (limit >= 0 && limit < needed) {
       System.out.printf(
@@ -104,21 +154,23 @@ public final class LoadGenerator {
     }
     Selector selector = Selector.open();
     Unit[] units = new Unit[n];
-    StringBuilder ports = new StringBuilder();
-    InetAddress loopback = InetAddress.getLoopbackAddress();
     for (int i = 0; i < n; i++) {
       units[i] =
           new Unit(
               IsoTekSimulator.builder()
                   .serialNumber(String.format(Locale.ROOT, "FLEET%05d", i))
                   .buildUnit());
-      ServerSocketChannel server = ServerSocketChannel.open();
-      server.bind(new InetSocketAddress(loopback, 0), 1024);
-      server.configureBlocking(false);
-      server.register(selector, SelectionKey.OP_ACCEPT, units[i]);
-      ports.append(server.socket().getLocalPort()).append('\n');
     }
-    Files.writeString(portFile, ports, StandardCharsets.US_ASCII);
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+    server.bind(new InetSocketAddress(0), 4096);
+    server.configureBlocking(false);
+    server.register(selector, SelectionKey.OP_ACCEPT);
+    int port = server.socket().getLocalPort();
+    StringBuilder addresses = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      addresses.append(address(i).getHostAddress()).append(':').append(port).append('\n');
+    }
+    Files.writeString(addressFile, addresses, StandardCharsets.US_ASCII);
     System.out.println("READY " + n);
     System.out.flush();
     Thread stdin =
@@ -137,6 +189,11 @@ public final class LoadGenerator {
     stdin.setDaemon(true);
     stdin.start();
     new LoadGenerator(selector, units).run(System.out);
+  }
+
+  /** Descriptors a generator of {@code n} units needs: a connection per client, and some. */
+  static long descriptorsNeeded(int n, int clientsPerUnit) {
+    return (long) n * clientsPerUnit + 64;
   }
 
   private void run(PrintStream out) throws IOException {
@@ -187,29 +244,39 @@ public final class LoadGenerator {
         nextStats += SECOND;
         out.printf(
             Locale.ROOT,
-            "STATS clients %d pushes %d dropped %d late %d commands %d%n",
+            "STATS clients %d pushes %d dropped %d late %d commands %d refused %d%n",
             clients,
             pushes,
             pushesDropped,
             pushesLate,
-            commands);
+            commands,
+            refused);
         out.flush();
       }
     }
   }
 
+  /** Accepts what waits, up to {@value #ACCEPTS_PER_TURN}, so that pushes are not held up. */
   private void accept(SelectionKey key) throws IOException {
-    SocketChannel ch = ((ServerSocketChannel) key.channel()).accept();
-    if (ch == null) {
-      return;
+    for (int k = 0; k < ACCEPTS_PER_TURN; k++) {
+      SocketChannel ch = ((ServerSocketChannel) key.channel()).accept();
+      if (ch == null) {
+        return;
+      }
+      int i = unitOf(((InetSocketAddress) ch.getLocalAddress()).getAddress());
+      if (i < 0 || i >= units.length) {
+        refused++; // the wildcard socket answers only the units' loopback addresses
+        ch.close();
+        continue;
+      }
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      Unit unit = units[i];
+      Client c = new Client(unit, ch);
+      unit.clients.add(c);
+      clients++;
+      ch.register(selector, SelectionKey.OP_READ, c);
     }
-    ch.configureBlocking(false);
-    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    Unit unit = (Unit) key.attachment();
-    Client c = new Client(unit, ch);
-    unit.clients.add(c);
-    clients++;
-    ch.register(selector, SelectionKey.OP_READ, c);
   }
 
   private void readFrom(Client c, SelectionKey key, ByteBuffer read) {

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Readings of a process from Linux's {@code /proc}: CPU time ({@code stat}: utime + stime),
- * resident memory and threads ({@code status}), and the open file limit ({@code limits}).
+ * resident memory and threads ({@code status}), open files ({@code fd}) and the open file limit
+ * ({@code limits}).
  */
 final class ProcessStats {
   private static volatile long ticksPerSecond;
@@ -33,6 +35,16 @@ final class ProcessStats {
   /** Threads of the process ({@code Threads}). */
   static int threads(long pid) {
     return (int) statusField(pid, "Threads:");
+  }
+
+  /** File descriptors the process holds open (the entries of {@code /proc/PID/fd}). */
+  static int openFiles(long pid) {
+    Path fd = Path.of("/proc", Long.toString(pid), "fd");
+    try (Stream<Path> files = Files.list(fd)) {
+      return (int) files.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + fd + " (is the process gone?)", e);
+    }
   }
 
   /** The soft limit of open files of this process (children inherit it), -1 when unknown. */

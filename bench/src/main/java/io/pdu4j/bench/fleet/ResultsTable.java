@@ -27,6 +27,7 @@ final class ResultsTable {
           "live heap per device",
           "RSS per device",
           "serve threads",
+          "open files",
           "`/metrics`",
           "connecting",
           "command latency under load",
@@ -69,7 +70,7 @@ final class ResultsTable {
                 + join(fleets, f -> ratio(f.serveCpu(), f.floorCpu()), f -> "–")
                 + " the bare reader ("
                 + join(fleets, f -> cores(f.floorCpu()), f -> "–")
-                + " cores; the load generator "
+                + " cores; the two load generators "
                 + join(fleets, f -> cores(f.generatorCpu()), f -> "–")
                 + ")",
             "10,000 at ≤ 0.35 core; ≤ 2× the bare reader at every N"));
@@ -114,6 +115,20 @@ final class ResultsTable {
             join(fleets, f -> Integer.toString(f.threads()), f -> "–")
                 + (base == null ? "" : " (" + base.threads() + " with one device)"),
             "one I/O event loop per core, no thread per device"));
+    b.append(
+        row(
+            "open files, N = " + sizes,
+            "serve "
+                + join(fleets, f -> String.format(Locale.ROOT, "%,d", f.serveFiles()), f -> "–")
+                + (base == null ? "" : " (" + base.serveFiles() + " with one device)")
+                + "; the fuller load generator "
+                + join(fleets, f -> String.format(Locale.ROOT, "%,d", f.generatorFiles()), f -> "–")
+                + "; the floor "
+                + join(fleets, f -> String.format(Locale.ROOT, "%,d", f.floorFiles()), f -> "–")
+                + (r.fileLimit > 0 && r.fileLimit < Long.MAX_VALUE
+                    ? String.format(Locale.ROOT, " (limit per process: %,d)", r.fileLimit)
+                    : ""),
+            "each process under its limit (ulimit -n)"));
     b.append(
         row(
             "`/metrics`, N = " + sizes,
@@ -219,11 +234,11 @@ final class ResultsTable {
               "`pdu4j status` cold, whole process",
               String.format(
                   Locale.ROOT,
-                  "%.2f s (`java -version` %.2f s); C1 alone %.2f s; AppCDS + C1 %.2f s (medians of %d)",
+                  "%.2f s (`java -version` %.2f s); C1 alone %s; AppCDS + C1 %s (medians of %d)",
                   r.cliStart.status(),
                   r.cliStart.javaVersion(),
-                  r.cliStart.statusC1(),
-                  r.cliStart.statusCds(),
+                  seconds(r.cliStart.statusC1()),
+                  seconds(r.cliStart.statusCds()),
                   r.cliStart.runs()),
               "≤ 0.4 s"));
     } else {
@@ -279,6 +294,11 @@ final class ResultsTable {
     return fleets.stream()
         .map(f -> f.skipped() == null ? measured.apply(f) : skipped.apply(f))
         .collect(Collectors.joining(" / "));
+  }
+
+  /** Seconds, or a dash for a variant not measured. */
+  private static String seconds(double s) {
+    return Double.isNaN(s) ? "–" : String.format(Locale.ROOT, "%.2f s", s);
   }
 
   private static String cores(double c) {

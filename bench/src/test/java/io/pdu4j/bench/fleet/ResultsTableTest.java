@@ -66,6 +66,13 @@ class ResultsTableTest {
     assertThat(s.window()).isEqualTo(Duration.ofMillis(500));
     assertThat(s.docs()).isNull();
     assertThat(s.jfrAt()).isEqualTo(20);
+    assertThat(s.cliVariants()).containsExactlyInAnyOrder("c1", "cds");
+    assertThat(FleetSettings.parse(new String[] {"--cli-variants", "none"}).cliVariants())
+        .isEmpty();
+    assertThat(FleetSettings.parse(new String[] {"--cli-variants", "cds"}).cliVariants())
+        .containsExactly("cds");
+    assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--cli-variants", "c2"}))
+        .hasMessageContaining("--cli-variants: no variant 'c2'");
     assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--devices", "0"}))
         .hasMessageContaining("--devices: 0 is out of range");
     assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--window", "soon"}))

@@ -149,11 +149,12 @@ public record Pdu4jConfig(
   }
 
   /**
-   * The largest configuration file read, in bytes (256 KiB): a file of a thousand devices takes
-   * about 100 KiB. The size is checked before the file is parsed, and at most one byte more is
-   * read, so that neither a huge file nor an endless one ({@code /dev/zero}) costs more than this.
+   * The largest configuration file read, in bytes (4 MiB): a file of ten thousand devices, the
+   * fleet one runtime is built for, takes about 1 MiB. The size is checked before the file is
+   * parsed, and at most one byte more is read, so that neither a huge file nor an endless one
+   * ({@code /dev/zero}) costs more than this.
    */
-  public static final int MAX_FILE_BYTES = 256 * 1024;
+  public static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
   /**
    * How deeply mappings and lists may nest: the file needs three levels ({@code devices}, a device,
@@ -212,7 +213,7 @@ public record Pdu4jConfig(
         "",
         "the file is larger than the limit of "
             + MAX_FILE_BYTES
-            + " bytes (256 KiB); a configuration of a thousand devices takes about 100 KiB");
+            + " bytes (4 MiB); a configuration of ten thousand devices takes about 1 MiB");
   }
 
   /**

@@ -208,6 +208,26 @@ class Pdu4jConfigTest {
   private static final String ONE_DEVICE = "devices:\n  a:\n    uri: isotek:tcp://h\n";
 
   @Test
+  void aFleetOfTenThousandDevicesFitsInOneFile(@TempDir Path dir) throws Exception {
+    StringBuilder yaml = new StringBuilder("devices:\n");
+    for (int i = 0; i < 10_000; i++) {
+      yaml.append(String.format(java.util.Locale.ROOT, "  rack-%05d:%n", i))
+          .append(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "    uri: \"isotek:tcp://10.%d.%d.%d:501\"%n    timeout: 5s%n",
+                  i / 62500,
+                  i / 250 % 250,
+                  1 + i % 250));
+    }
+    Path file = Files.writeString(dir.resolve("devices.yaml"), yaml);
+
+    Pdu4jConfig c = Pdu4jConfig.load(file);
+
+    assertThat(c.devices()).hasSize(10_000).containsKeys("rack-00000", "rack-09999");
+  }
+
+  @Test
   void aFileOverTheSizeLimitIsRefusedBeforeItIsParsed(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("devices.yaml");
     // one comment line, no line end: a parser reading lines would take it all in
@@ -224,7 +244,7 @@ class Pdu4jConfigTest {
             file
                 + ": the file is larger than the limit of "
                 + Pdu4jConfig.MAX_FILE_BYTES
-                + " bytes (256 KiB); a configuration of a thousand devices takes about 100 KiB");
+                + " bytes (4 MiB); a configuration of ten thousand devices takes about 1 MiB");
 
     // exactly at the limit is fine
     Files.write(
