@@ -60,7 +60,9 @@ class ExtronRelaysContractTest extends PowerDriverContractTest {
 
   @Override
   protected OptionalLong commandsReceived() {
-    return OptionalLong.of(ipcp.commandsReceived().size());
+    // the device's own reads (a relay read-back "nO" every 5 s, the keep-alive "Q") may land in any
+    // window; what a "nothing sent" check means is that no relay was set
+    return OptionalLong.of(ipcp.commandsReceived().stream().filter(c -> c.contains("*")).count());
   }
 
   @Override
@@ -110,13 +112,13 @@ class ExtronRelaysContractTest extends PowerDriverContractTest {
   @Test
   void aCycleWithoutAUsableOffTimeFailsBeforeOpeningTheRelay() throws Exception {
     ipcp.setRelay(2, true);
-    int before = ipcp.commandsReceived().size();
+    long before = commandsReceived().getAsLong();
     for (Duration offTime : new Duration[] {null, Duration.ofSeconds(-1)}) {
       assertThat(Stages.failure(device().outlet(2).cycle(offTime)))
           .as("cycle(%s)", offTime)
           .isInstanceOf(InvalidArgumentException.class);
     }
     assertThat(ipcp.relay(2)).as("relay 2, still closed").isTrue();
-    assertThat(ipcp.commandsReceived()).hasSize(before);
+    assertThat(commandsReceived().getAsLong()).as("relays set").isEqualTo(before);
   }
 }
