@@ -52,6 +52,9 @@ public final class LineFramer {
     }
   }
 
+  /** Chunks of at most this many bytes (a slow serial line's) are framed a byte at a time. */
+  private static final int FEW = 8;
+
   /** Direct and read-only buffers are copied through this many bytes at a time. */
   private static final int SCRATCH = 512;
 
@@ -98,13 +101,21 @@ public final class LineFramer {
 
   /** Feeds a chunk; frames go to {@code sink} before this returns. Consumes the buffer. */
   public void feed(ByteBuffer chunk, Sink sink) {
-    if (chunk.hasArray()) {
+    if (chunk.remaining() <= FEW) {
+      while (chunk.hasRemaining()) {
+        feedByte(chunk.get(), sink);
+      }
+    } else if (chunk.hasArray()) {
       int from = chunk.arrayOffset() + chunk.position();
       int to = from + chunk.remaining();
       chunk.position(chunk.limit());
       scan(chunk.array(), from, to, sink);
-      return;
+    } else {
+      feedCopied(chunk, sink);
     }
+  }
+
+  private void feedCopied(ByteBuffer chunk, Sink sink) {
     if (scratch == null) {
       scratch = new byte[SCRATCH];
     }
@@ -168,9 +179,7 @@ public final class LineFramer {
     int n = end - i;
     for (int p = 0; p < promptBytes.length; p++) {
       byte[] prompt = promptBytes[p];
-      if (prompt.length <= n
-          && prompt.length <= maxLength
-          && Arrays.equals(bytes, i, i + prompt.length, prompt, 0, prompt.length)) {
+      if (prompt.length <= n && prompt.length <= maxLength && startsWith(bytes, i, prompt)) {
         sink.onFrame(prompts[p]);
         return i + prompt.length;
       }
@@ -187,22 +196,50 @@ public final class LineFramer {
     return end;
   }
 
+  /** One byte as it came: what {@link #scan} does, without looking ahead. */
+  private void feedByte(byte b, Sink sink) {
+    if (b == '\n') {
+      if (!afterCr) {
+        endLine(sink);
+      }
+      afterCr = false;
+      return;
+    }
+    afterCr = false;
+    if (b == '\r') {
+      endLine(sink);
+      afterCr = true;
+      return;
+    }
+    if (!skipping) {
+      addByte(b, sink);
+    }
+  }
+
   /** One more byte of a line that may still become a prompt. */
   private int continuePrompt(byte b, int i, Sink sink) {
+    addByte(b, sink);
+    return i + 1;
+  }
+
+  /** Adds a byte of text to the line; it may make the line over-long, or a prompt. */
+  private void addByte(byte b, Sink sink) {
     if (length >= maxLength) {
       overlong(null, 0, sink);
-      return i + 1;
+      return;
     }
     append(b);
+    if (length > longestPrompt) {
+      return;
+    }
     for (int p = 0; p < promptBytes.length; p++) {
       byte[] prompt = promptBytes[p];
-      if (prompt.length == length && Arrays.equals(line, 0, length, prompt, 0, length)) {
+      if (prompt.length == length && startsWith(line, 0, prompt)) {
         length = 0;
         sink.onFrame(prompts[p]);
-        break;
+        return;
       }
     }
-    return i + 1;
   }
 
   /** More text of a line already begun, past any prompt. */
@@ -231,6 +268,16 @@ public final class LineFramer {
     sink.onOverlong(new String(start));
   }
 
+  /** Whether {@code bytes} hold {@code prompt} from {@code i}; prompts are a few bytes long. */
+  private static boolean startsWith(byte[] bytes, int i, byte[] prompt) {
+    for (int k = 0; k < prompt.length; k++) {
+      if (bytes[i + k] != prompt[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void append(byte b) {
     if (length == line.length) {
       line = Arrays.copyOf(line, Math.min(maxLength, 2 * line.length));
@@ -242,7 +289,13 @@ public final class LineFramer {
     if (length + n > line.length) {
       line = Arrays.copyOf(line, Math.min(maxLength, Math.max(length + n, 2 * line.length)));
     }
-    System.arraycopy(bytes, i, line, length, n);
+    if (n < 16) { // a slow link's few bytes: cheaper than a call to arraycopy
+      for (int k = 0; k < n; k++) {
+        line[length + k] = bytes[i + k];
+      }
+    } else {
+      System.arraycopy(bytes, i, line, length, n);
+    }
     length += n;
   }
 
