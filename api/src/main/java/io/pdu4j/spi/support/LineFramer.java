@@ -2,6 +2,9 @@ package io.pdu4j.spi.support;
 
 import io.pdu4j.api.InvalidArgumentException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -49,10 +52,19 @@ public final class LineFramer {
     }
   }
 
+  /** Chunks of at most this many bytes (a slow serial line's) are framed a byte at a time. */
+  private static final int FEW = 8;
+
+  /** Direct and read-only buffers are copied through this many bytes at a time. */
+  private static final int SCRATCH = 512;
+
   private final int maxLength;
-  private final List<String> prompts;
+  private final String[] prompts; // ISO-8859-1 prompts only, shortest first
+  private final byte[][] promptBytes; // the same, as bytes
   private final int longestPrompt;
-  private final StringBuilder line;
+  private byte[] line; // the partial line: grows up to maxLength
+  private int length;
+  private byte[] scratch; // made for the first buffer without an accessible array
   private boolean afterCr;
   private boolean skipping;
 
@@ -71,70 +83,244 @@ public final class LineFramer {
         throw new InvalidArgumentException("a prompt must be non-empty text without line ends");
       }
     }
+    // a prompt with a char beyond ISO-8859-1 can never be the text of decoded bytes
+    this.prompts =
+        prompts.stream()
+            .filter(p -> p.chars().allMatch(c -> c <= 0xFF))
+            .distinct()
+            .sorted(Comparator.comparingInt(String::length))
+            .toArray(String[]::new);
+    this.promptBytes = new byte[this.prompts.length][];
+    for (int i = 0; i < this.prompts.length; i++) {
+      promptBytes[i] = this.prompts[i].getBytes(StandardCharsets.ISO_8859_1);
+    }
+    this.longestPrompt = this.prompts.length == 0 ? 0 : promptBytes[this.prompts.length - 1].length;
     this.maxLength = maxLength;
-    this.prompts = List.copyOf(prompts);
-    this.longestPrompt = prompts.stream().mapToInt(String::length).max().orElse(0);
-    this.line = new StringBuilder(Math.min(maxLength, 256));
+    this.line = new byte[Math.min(maxLength, 256)];
   }
 
   /** Feeds a chunk; frames go to {@code sink} before this returns. Consumes the buffer. */
   public void feed(ByteBuffer chunk, Sink sink) {
+    if (chunk.remaining() <= FEW) {
+      while (chunk.hasRemaining()) {
+        feedByte(chunk.get(), sink);
+      }
+    } else if (chunk.hasArray()) {
+      int from = chunk.arrayOffset() + chunk.position();
+      int to = from + chunk.remaining();
+      chunk.position(chunk.limit());
+      scan(chunk.array(), from, to, sink);
+    } else {
+      feedCopied(chunk, sink);
+    }
+  }
+
+  private void feedCopied(ByteBuffer chunk, Sink sink) {
+    if (scratch == null) {
+      scratch = new byte[SCRATCH];
+    }
     while (chunk.hasRemaining()) {
-      char c = (char) (chunk.get() & 0xFF);
-      if (c == '\n') {
+      int n = Math.min(SCRATCH, chunk.remaining());
+      chunk.get(scratch, 0, n);
+      scan(scratch, 0, n, sink);
+    }
+  }
+
+  /**
+   * Frames {@code bytes[from, to)}. A line that starts and ends in it becomes its frame straight
+   * from the bytes; only a line cut by the end of a chunk is kept in {@link #line}. Prompts are
+   * recognised only while the line so far is no longer than the longest prompt, as if bytes came
+   * one at a time.
+   */
+  private void scan(byte[] bytes, int from, int to, Sink sink) {
+    int i = from;
+    while (i < to) {
+      byte b = bytes[i];
+      if (b == '\n') {
         if (!afterCr) {
           endLine(sink);
         }
         afterCr = false;
+        i++;
+        continue;
+      }
+      if (b == '\r') {
+        endLine(sink);
+        afterCr = true;
+        i++;
         continue;
       }
       afterCr = false;
-      if (c == '\r') {
-        endLine(sink);
-        afterCr = true;
-        continue;
-      }
       if (skipping) {
-        continue;
-      }
-      if (line.length() >= maxLength) {
-        String start = line.substring(0, Math.min(64, line.length()));
-        line.setLength(0);
-        skipping = true;
-        sink.onOverlong(start);
-        continue;
-      }
-      line.append(c);
-      if (line.length() <= longestPrompt && prompts.contains(line.toString())) {
-        String prompt = line.toString();
-        line.setLength(0);
-        sink.onFrame(prompt);
+        i = lineEnd(bytes, i, to);
+      } else if (length == 0) {
+        i = startLine(bytes, i, lineEnd(bytes, i, to), to, sink);
+      } else if (length < longestPrompt) {
+        i = continuePrompt(bytes[i], i, sink);
+      } else {
+        i = continueLine(bytes, i, lineEnd(bytes, i, to), sink);
       }
     }
+  }
+
+  /** The index of the first CR or LF in {@code bytes[from, to)}, or {@code to}. */
+  private static int lineEnd(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
+      if (b == '\n' || b == '\r') {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  /** A line starts at {@code i}, its text runs to {@code end}; returns where to go on. */
+  private int startLine(byte[] bytes, int i, int end, int to, Sink sink) {
+    int n = end - i;
+    for (int p = 0; p < promptBytes.length; p++) {
+      byte[] prompt = promptBytes[p];
+      if (prompt.length <= n && prompt.length <= maxLength && startsWith(bytes, i, prompt)) {
+        sink.onFrame(prompts[p]);
+        return i + prompt.length;
+      }
+    }
+    if (n > maxLength) {
+      overlong(bytes, i, sink);
+      return end;
+    }
+    if (end < to) {
+      sink.onFrame(new String(bytes, i, n, StandardCharsets.ISO_8859_1));
+      return end;
+    }
+    append(bytes, i, n);
+    return end;
+  }
+
+  /** One byte as it came: what {@link #scan} does, without looking ahead. */
+  private void feedByte(byte b, Sink sink) {
+    if (b == '\n') {
+      if (!afterCr) {
+        endLine(sink);
+      }
+      afterCr = false;
+      return;
+    }
+    afterCr = false;
+    if (b == '\r') {
+      endLine(sink);
+      afterCr = true;
+      return;
+    }
+    if (!skipping) {
+      addByte(b, sink);
+    }
+  }
+
+  /** One more byte of a line that may still become a prompt. */
+  private int continuePrompt(byte b, int i, Sink sink) {
+    addByte(b, sink);
+    return i + 1;
+  }
+
+  /** Adds a byte of text to the line; it may make the line over-long, or a prompt. */
+  private void addByte(byte b, Sink sink) {
+    if (length >= maxLength) {
+      overlong(null, 0, sink);
+      return;
+    }
+    append(b);
+    if (length > longestPrompt) {
+      return;
+    }
+    for (int p = 0; p < promptBytes.length; p++) {
+      byte[] prompt = promptBytes[p];
+      if (prompt.length == length && startsWith(line, 0, prompt)) {
+        length = 0;
+        sink.onFrame(prompts[p]);
+        return;
+      }
+    }
+  }
+
+  /** More text of a line already begun, past any prompt. */
+  private int continueLine(byte[] bytes, int i, int end, Sink sink) {
+    int n = end - i;
+    if (length + n > maxLength) {
+      overlong(bytes, i, sink);
+      return end;
+    }
+    append(bytes, i, n);
+    return end;
+  }
+
+  /**
+   * Reports the line made of {@link #line} and then {@code bytes} from {@code i} as over-long and
+   * skips the rest of it; the line holds more than {@code maxLength} bytes, so its start is there.
+   */
+  private void overlong(byte[] bytes, int i, Sink sink) {
+    int want = Math.min(64, maxLength);
+    char[] start = new char[want];
+    for (int k = 0; k < want; k++) {
+      start[k] = (char) ((k < length ? line[k] : bytes[i + k - length]) & 0xFF);
+    }
+    length = 0;
+    skipping = true;
+    sink.onOverlong(new String(start));
+  }
+
+  /** Whether {@code bytes} hold {@code prompt} from {@code i}; prompts are a few bytes long. */
+  private static boolean startsWith(byte[] bytes, int i, byte[] prompt) {
+    for (int k = 0; k < prompt.length; k++) {
+      if (bytes[i + k] != prompt[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void append(byte b) {
+    if (length == line.length) {
+      line = Arrays.copyOf(line, Math.min(maxLength, 2 * line.length));
+    }
+    line[length++] = b;
+  }
+
+  private void append(byte[] bytes, int i, int n) {
+    if (length + n > line.length) {
+      line = Arrays.copyOf(line, Math.min(maxLength, Math.max(length + n, 2 * line.length)));
+    }
+    if (n < 16) { // a slow link's few bytes: cheaper than a call to arraycopy
+      for (int k = 0; k < n; k++) {
+        line[length + k] = bytes[i + k];
+      }
+    } else {
+      System.arraycopy(bytes, i, line, length, n);
+    }
+    length += n;
   }
 
   private void endLine(Sink sink) {
     if (skipping) {
       skipping = false;
-      line.setLength(0);
+      length = 0;
       return;
     }
-    if (line.length() > 0) {
-      String frame = line.toString();
-      line.setLength(0);
+    if (length > 0) {
+      String frame = new String(line, 0, length, StandardCharsets.ISO_8859_1);
+      length = 0;
       sink.onFrame(frame);
     }
   }
 
   /** Forgets any partial line, e.g. after the link went down. */
   public void reset() {
-    line.setLength(0);
+    length = 0;
     afterCr = false;
     skipping = false;
   }
 
   /** Bytes of the current partial line. */
   public int buffered() {
-    return line.length();
+    return length;
   }
 }

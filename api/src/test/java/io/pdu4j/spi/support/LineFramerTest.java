@@ -98,6 +98,28 @@ class LineFramerTest {
   }
 
   @Test
+  void directBuffersAreFramedLikeHeapBuffers() {
+    LineFramer f = new LineFramer(64, List.of(">"));
+    byte[] bytes =
+        ("CH1=1|230|5|\r\n" + "X".repeat(600) + "\nOK\r\n>").getBytes(StandardCharsets.ISO_8859_1);
+    ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
+    direct.put(bytes).flip();
+    f.feed(direct, sink);
+    assertThat(direct.hasRemaining()).isFalse();
+    assertThat(frames).containsExactly("CH1=1|230|5|", "OK", ">");
+    assertThat(overlong).containsExactly("X".repeat(64));
+  }
+
+  @Test
+  void aLongPromptArrivingAByteAtATimeIsOneFrame() {
+    LineFramer f = new LineFramer(64, List.of("Password:"));
+    for (char c : "Password:user\n".toCharArray()) {
+      feed(f, String.valueOf(c));
+    }
+    assertThat(frames).containsExactly("Password:", "user");
+  }
+
+  @Test
   void resetForgetsThePartialLine() {
     LineFramer f = new LineFramer(64, List.of());
     feed(f, "partial");

@@ -33,33 +33,92 @@ public final class PowerRecorder {
   private final String device;
   private final Clock clock;
   private final long[] slotStep = new long[N]; // the step each slot holds; guarded by this
+  private final int[] reports = new int[N]; // reports recorded in each slot's step; guarded by this
+  private int sequence; // counts reports, to see which series missed one; guarded by this
   private final Ring watts = new Ring();
   private final Ring volts = new Ring();
   private final Map<Integer, OutletRings> outlets = new TreeMap<>(); // guarded by this
 
-  /** The mean of the readings of each step: sums and counts, allocated once. */
-  private static final class Ring {
+  /**
+   * The mean of the readings of each step. Compact while the series had a reading in every report
+   * since it was made (the usual case: a unit reports all its outlets every time): then it keeps
+   * only the sums, a gap as {@link Float#NaN}, and its count in a slot is that slot's {@link
+   * #reports}. The first time it misses a report, or starts in the middle of a step, it gets counts
+   * of its own.
+   */
+  private final class Ring {
     final float[] sum = new float[N];
-    final short[] count = new short[N];
+    short[] count; // null while compact
+    int lastReport = -1; // the sequence of the last report that gave it a reading
 
+    Ring() {
+      Arrays.fill(sum, Float.NaN);
+    }
+
+    /** Adds a reading to the report being recorded, in {@code slot} ({@link #reports} so far). */
     void add(int slot, double value) {
+      boolean again = lastReport == sequence; // a second reading in one report
+      lastReport = sequence;
+      if (count == null) {
+        int before = reports[slot];
+        if (!again && before == 0) {
+          sum[slot] = (float) value;
+          return;
+        }
+        if (!again && !Float.isNaN(sum[slot]) && before < Short.MAX_VALUE) {
+          sum[slot] += (float) value;
+          return;
+        }
+        ownCounts(slot, again);
+      }
       if (count[slot] < Short.MAX_VALUE) {
         sum[slot] += (float) value;
         count[slot]++;
       }
     }
 
+    /** After a report: a compact series that had readings in this step but none in it. */
+    void afterReport(int slot) {
+      if (count == null && lastReport != sequence && reports[slot] > 0 && !Float.isNaN(sum[slot])) {
+        ownCounts(slot, false);
+      }
+    }
+
+    /**
+     * Counts of its own, from the slots' report counts (a gap counts none; {@code inThisReport}: it
+     * already has a reading of the report being recorded, which {@link #reports} does not count
+     * yet).
+     */
+    private void ownCounts(int slot, boolean inThisReport) {
+      count = new short[N];
+      for (int s = 0; s < N; s++) {
+        if (Float.isNaN(sum[s])) {
+          sum[s] = 0;
+        } else {
+          int n = reports[s] + (s == slot && inThisReport ? 1 : 0);
+          count[s] = (short) Math.min(n, Short.MAX_VALUE);
+        }
+      }
+    }
+
     void clear(int slot) {
-      sum[slot] = 0;
-      count[slot] = 0;
+      if (count == null) {
+        sum[slot] = Float.NaN;
+      } else {
+        sum[slot] = 0;
+        count[slot] = 0;
+      }
     }
 
     double mean(int slot) {
+      if (count == null) {
+        return Float.isNaN(sum[slot]) ? Double.NaN : sum[slot] / reports[slot];
+      }
       return count[slot] == 0 ? Double.NaN : sum[slot] / count[slot];
     }
   }
 
-  private static final class OutletRings {
+  private final class OutletRings {
     String id;
     String name;
     final Ring watts = new Ring();
@@ -100,6 +159,7 @@ public final class PowerRecorder {
     }
     if (slotStep[slot] != step) {
       slotStep[slot] = step;
+      reports[slot] = 0;
       watts.clear(slot);
       volts.clear(slot);
       for (OutletRings o : outlets.values()) {
@@ -153,6 +213,18 @@ public final class PowerRecorder {
     } else if (voltCount > 0) {
       volts.add(slot, voltSum / voltCount);
     }
+    watts.afterReport(slot);
+    volts.afterReport(slot);
+    for (OutletRings o : outlets.values()) {
+      o.watts.afterReport(slot);
+      if (o.volts != null) {
+        o.volts.afterReport(slot);
+      }
+    }
+    if (reports[slot] < Integer.MAX_VALUE) {
+      reports[slot]++;
+    }
+    sequence++;
   }
 
   /** The last hour up to the clock's now, oldest point first. */
@@ -188,7 +260,7 @@ public final class PowerRecorder {
         list);
   }
 
-  private static PowerSeries series(Ring ring, int[] slots, boolean[] held) {
+  private PowerSeries series(Ring ring, int[] slots, boolean[] held) {
     double[] values = new double[N];
     for (int i = 0; i < N; i++) {
       values[i] = held[i] ? ring.mean(slots[i]) : Double.NaN;

@@ -35,6 +35,12 @@ final class IsoTekOutletTable {
 
   private Map<Integer, OutletConfig> configs = Map.of();
 
+  /**
+   * The outlets of the last status, by number: a push that changed nothing about an outlet reports
+   * the same (immutable) {@link OutletStatus} again instead of a new one.
+   */
+  private final OutletStatus[] last = new OutletStatus[IsoTekFrame.MAX_CHANNEL + 1];
+
   /** Takes the lines of an answer to {@code C?}. */
   void read(List<IsoTekFrame.OutletSetting> settings) {
     Map<Integer, OutletConfig> read = new HashMap<>();
@@ -60,7 +66,20 @@ final class IsoTekOutletTable {
   /** The unit's name for the outlet ({@code C?}, trailing blanks trimmed), or {@code Outlet N}. */
   String name(int number) {
     OutletConfig c = configs.get(number);
-    return c == null || c.name().isBlank() ? "Outlet " + number : c.name();
+    if (c != null && !c.name().isBlank()) {
+      return c.name();
+    }
+    return number >= 0 && number < DEFAULT_NAMES.length
+        ? DEFAULT_NAMES[number]
+        : "Outlet " + number;
+  }
+
+  private static final String[] DEFAULT_NAMES = new String[IsoTekFrame.MAX_CHANNEL + 1];
+
+  static {
+    for (int n = 0; n < DEFAULT_NAMES.length; n++) {
+      DEFAULT_NAMES[n] = "Outlet " + n;
+    }
   }
 
   Set<OutletCapability> capabilities(int number) {
@@ -75,15 +94,7 @@ final class IsoTekOutletTable {
   DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
     List<OutletStatus> outlets = new ArrayList<>(block.outlets().size());
     for (Channel c : block.outlets()) {
-      outlets.add(
-          new OutletStatus(
-              c.number(),
-              Integer.toString(c.number()),
-              name(c.number()),
-              c.on() ? OutletState.ON : OutletState.OFF,
-              OptionalDouble.of(c.volts()),
-              OptionalDouble.of(c.watts()),
-              capabilities(c.number())));
+      outlets.add(outlet(c));
     }
     Channel in = block.input();
     return new DeviceStatus(
@@ -91,6 +102,39 @@ final class IsoTekOutletTable {
         Optional.of(new PowerReading(OptionalDouble.of(in.volts()), OptionalDouble.of(in.watts()))),
         outlets,
         block.clock());
+  }
+
+  /** The outlet a channel line reports: the last one again when nothing about it changed. */
+  private OutletStatus outlet(Channel c) {
+    int n = c.number();
+    String name = name(n);
+    Set<OutletCapability> capabilities = capabilities(n);
+    OutletState state = c.on() ? OutletState.ON : OutletState.OFF;
+    OutletStatus before = last[n];
+    if (before != null
+        && before.state() == state
+        && Double.compare(before.voltage().getAsDouble(), c.volts()) == 0
+        && Double.compare(before.power().getAsDouble(), c.watts()) == 0
+        && same(before.name(), name)
+        && same(before.capabilities(), capabilities)) {
+      return before;
+    }
+    OutletStatus now =
+        new OutletStatus(
+            n,
+            before == null ? Integer.toString(n) : before.id(),
+            name,
+            state,
+            OptionalDouble.of(c.volts()),
+            OptionalDouble.of(c.watts()),
+            capabilities);
+    last[n] = now;
+    return now;
+  }
+
+  /** Equal; usually the very same constant or name, which is quicker to see. */
+  private static boolean same(Object a, Object b) {
+    return a == b || a.equals(b);
   }
 
   /** {@code status} with the outlets' names and capabilities as now known. */

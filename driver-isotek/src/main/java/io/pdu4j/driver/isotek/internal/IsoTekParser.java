@@ -82,73 +82,115 @@ public final class IsoTekParser {
         && (isDigit(text.charAt(2)) || text.charAt(2) == '=');
   }
 
+  /**
+   * {@code CHn=s|vvv|ppp|}, read in place: field bounds by index, numbers digit by digit, nothing
+   * cut out of the line.
+   */
   private static IsoTekFrame parseChannel(String text) {
     int eq = text.indexOf('=');
     if (eq < 0) {
       return new Malformed(text, "no '=' after the channel number", true);
     }
-    String digits = text.substring(2, eq);
-    if (digits.isEmpty() || digits.length() > 2 || !allDigits(digits)) {
+    int number = eq - 2 > 2 ? -1 : number(text, 2, eq);
+    if (number < 0 || number > IsoTekFrame.MAX_CHANNEL) {
       return new Malformed(text, "channel number is not 0..16", true);
     }
-    int number = Integer.parseInt(digits);
-    if (number > IsoTekFrame.MAX_CHANNEL) {
-      return new Malformed(text, "channel number is not 0..16", true);
-    }
-    List<String> fields = fields(text.substring(eq + 1), 3);
-    if (fields == null || fields.size() != 3) {
+    int[] bounds = new int[6];
+    if (fieldBounds(text, eq + 1, 3, bounds) != 3) {
       return new Malformed(text, "expected three fields s|vvv|ppp|", true);
     }
-    String state = fields.get(0);
-    if (!state.equals("0") && !state.equals("1")) {
+    if (bounds[1] - bounds[0] != 1
+        || (text.charAt(bounds[0]) != '0' && text.charAt(bounds[0]) != '1')) {
       return new Malformed(text, "state is not 0 or 1", true);
     }
-    double volts = decimal(fields.get(1));
-    double watts = decimal(fields.get(2));
+    double volts = decimal(text, bounds[2], bounds[3]);
+    double watts = decimal(text, bounds[4], bounds[5]);
     if (volts < 0) {
       return new Malformed(text, "voltage is not a number", true);
     }
     if (watts < 0) {
       return new Malformed(text, "power is not a number", true);
     }
-    return new Channel(number, state.equals("1"), volts, watts);
+    return new Channel(number, text.charAt(bounds[0]) == '1', volts, watts);
   }
 
+  /** {@code RTC=yyyy/mm|dd|hh|min|ss|}, read in place like a channel line. */
   private static IsoTekFrame parseClock(String text) {
     if (!text.startsWith("RTC=")) {
       return new Malformed(text, "no '=' after RTC", true);
     }
-    String rest = text.substring(4);
-    if (rest.length() < 5
-        || !allDigits(rest.substring(0, 4))
-        || (rest.charAt(4) != '/' && rest.charAt(4) != '|')) {
+    if (text.length() < 9
+        || number(text, 4, 8) < 0
+        || (text.charAt(8) != '/' && text.charAt(8) != '|')) {
       return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
     }
-    List<String> fields = fields(rest.substring(5), 5);
-    if (fields == null || fields.size() != 5) {
+    int[] bounds = new int[10];
+    if (fieldBounds(text, 9, 5, bounds) != 5) {
       return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
     }
     int[] values = new int[5];
     for (int i = 0; i < 5; i++) {
-      String f = fields.get(i);
-      if (f.isEmpty() || f.length() > 2 || !allDigits(f)) {
+      int from = bounds[2 * i];
+      int to = bounds[2 * i + 1];
+      values[i] = to - from > 2 ? -1 : number(text, from, to);
+      if (values[i] < 0) {
         return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
       }
-      values[i] = Integer.parseInt(f);
     }
     try {
       LocalDateTime time =
           LocalDateTime.of(
-              Integer.parseInt(rest.substring(0, 4)),
-              values[0],
-              values[1],
-              values[2],
-              values[3],
-              values[4]);
+              number(text, 4, 8), values[0], values[1], values[2], values[3], values[4]);
       return new Clock(time);
     } catch (DateTimeException e) {
       return new Malformed(text, "not a valid date and time", true);
     }
+  }
+
+  /**
+   * The fields of {@code a|b|c|} from {@code from} to the end of {@code text}, as {@link
+   * #fields(String, int)} cuts them, but as bounds: field {@code i} runs from {@code bounds[2i]} to
+   * {@code bounds[2i + 1]}. Returns how many fields there are, or -1 when there are more than
+   * {@code max}.
+   */
+  private static int fieldBounds(String text, int from, int max, int[] bounds) {
+    int count = 0;
+    int start = from;
+    int length = text.length();
+    while (start < length) {
+      int bar = text.indexOf('|', start);
+      int end = bar < 0 ? length : bar;
+      if (count == max) {
+        return -1;
+      }
+      bounds[2 * count] = start;
+      bounds[2 * count + 1] = end;
+      count++;
+      if (bar < 0) {
+        break;
+      }
+      start = bar + 1;
+    }
+    return count;
+  }
+
+  /**
+   * The whole number written by the digits {@code text[from, to)}, at least one; -1 if there are
+   * none or something else is there. At most {@value #MAX_DIGITS} digits: callers bound it.
+   */
+  private static int number(String text, int from, int to) {
+    if (from >= to || to - from > MAX_DIGITS) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (!isDigit(c)) {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static boolean isNumbered(String text, char letter) {
@@ -288,18 +330,37 @@ public final class IsoTekParser {
 
   /** A non-negative decimal such as {@code 230}, {@code 0.25}, {@code 1234.5}; -1 if it is not. */
   private static double decimal(String text) {
-    int dot = text.indexOf('.');
-    String whole = dot < 0 ? text : text.substring(0, dot);
-    String fraction = dot < 0 ? "" : text.substring(dot + 1);
-    if (whole.isEmpty()
-        || whole.length() > MAX_DIGITS
-        || !allDigits(whole)
-        || (dot >= 0 && (fraction.isEmpty() || fraction.length() > MAX_DIGITS))
-        || !allDigits(fraction)) {
+    return decimal(text, 0, text.length());
+  }
+
+  /**
+   * The decimal written in {@code text[from, to)}, -1 if it is not one. Read in fixed point: at
+   * most {@value #MAX_DIGITS} digits each side make a numerator below 10^12, exact in a double, so
+   * one division by an exact power of ten gives the double nearest the decimal, as {@link
+   * Double#parseDouble} would.
+   */
+  private static double decimal(String text, int from, int to) {
+    int dot = text.indexOf('.', from);
+    if (dot >= to) {
+      dot = -1;
+    }
+    int wholeEnd = dot < 0 ? to : dot;
+    long whole = number(text, from, wholeEnd);
+    if (whole < 0) {
       return -1;
     }
-    return Double.parseDouble(text);
+    if (dot < 0) {
+      return whole;
+    }
+    int fraction = number(text, dot + 1, to);
+    if (fraction < 0) {
+      return -1;
+    }
+    int digits = to - dot - 1;
+    return (whole * POWERS_OF_TEN[digits] + fraction) / (double) POWERS_OF_TEN[digits];
   }
+
+  private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
 
   private static boolean allDigits(String text) {
     for (int i = 0; i < text.length(); i++) {

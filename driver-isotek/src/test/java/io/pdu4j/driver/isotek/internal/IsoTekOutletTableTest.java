@@ -1,0 +1,74 @@
+package io.pdu4j.driver.isotek.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class IsoTekOutletTableTest {
+  private final IsoTekOutletTable table = new IsoTekOutletTable();
+  private final Instant t0 = Instant.parse("2026-12-04T10:00:00Z");
+
+  private static IsoTekStatusAssembler.Block block(Channel... outlets) {
+    return new IsoTekStatusAssembler.Block(
+        1, new Channel(0, true, 230, 100), List.of(outlets), Optional.empty());
+  }
+
+  @Test
+  void anUnchangedPushReportsTheSameOutletsInANewStatus() {
+    DeviceStatus first =
+        table.toStatus(block(new Channel(1, true, 230, 40), new Channel(2, false, 231, 0)), t0);
+    DeviceStatus second =
+        table.toStatus(
+            block(new Channel(1, true, 230, 40), new Channel(2, false, 231, 0)), t0.plusSeconds(1));
+
+    assertThat(second.receivedAt()).isEqualTo(t0.plusSeconds(1));
+    assertThat(second.outlets().get(0)).isSameAs(first.outlets().get(0));
+    assertThat(second.outlets().get(1)).isSameAs(first.outlets().get(1));
+  }
+
+  @Test
+  void anOutletThatChangedIsReportedAsItIsNow() {
+    DeviceStatus first =
+        table.toStatus(block(new Channel(1, true, 230, 40), new Channel(2, false, 231, 0)), t0);
+    DeviceStatus second =
+        table.toStatus(
+            block(new Channel(1, true, 230, 41.5), new Channel(2, true, 231, 0)),
+            t0.plusSeconds(1));
+    DeviceStatus third =
+        table.toStatus(
+            block(new Channel(1, true, 229, 41.5), new Channel(2, true, 231, 0)),
+            t0.plusSeconds(2));
+
+    OutletStatus one = second.outlets().get(0);
+    assertThat(one.power().getAsDouble()).isEqualTo(41.5);
+    assertThat(second.outlets().get(1).state()).isEqualTo(OutletState.ON);
+    assertThat(third.outlets().get(0).voltage().getAsDouble()).isEqualTo(229);
+    assertThat(third.outlets().get(1)).isSameAs(second.outlets().get(1));
+    assertThat(first.outlets().get(0)).isNotSameAs(one);
+  }
+
+  @Test
+  void newSettingsRenameTheOutletsOfTheNextPush() {
+    table.toStatus(block(new Channel(1, true, 230, 40)), t0);
+    table.read(List.of(new IsoTekFrame.OutletSetting(1, "router", 3, 5)));
+    OutletStatus renamed =
+        table.toStatus(block(new Channel(1, true, 230, 40)), t0).outlets().get(0);
+    assertThat(renamed.name()).isEqualTo("router");
+    assertThat(renamed.capabilities()).doesNotContain(OutletCapability.SWITCHABLE);
+
+    table.forget();
+    OutletStatus forgotten =
+        table.toStatus(block(new Channel(1, true, 230, 40)), t0).outlets().get(0);
+    assertThat(forgotten.name()).isEqualTo("Outlet 1");
+    assertThat(forgotten.capabilities())
+        .containsExactlyInAnyOrder(OutletCapability.SWITCHABLE, OutletCapability.METERED);
+  }
+}

@@ -1,0 +1,100 @@
+package io.pdu4j.runtime.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compact {@link PowerRecorder} against the {@link ReferencePowerRecorder} with counts for
+ * every series: the same snapshots after random reports in which outlets come and go, miss
+ * readings, start in the middle of a step, report several times a step, fall silent and report
+ * late.
+ */
+class PowerRecorderEquivalenceTest {
+  private static final class MovingClock extends Clock {
+    Instant now;
+
+    MovingClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void agreesWithTheReferenceOnRandomReports() {
+    Random random = new Random(12);
+    for (int run = 0; run < 300; run++) {
+      MovingClock clock = new MovingClock(Instant.ofEpochMilli(1_000_000_000_000L));
+      PowerRecorder compact = new PowerRecorder("rack", clock);
+      ReferencePowerRecorder reference = new ReferencePowerRecorder("rack", clock);
+      int outlets = 1 + random.nextInt(6);
+      double missing = random.nextDouble() * 0.4;
+      for (int report = 0; report < 400; report++) {
+        clock.now = clock.now.plusMillis(random.nextInt(random.nextBoolean() ? 2_000 : 30_000));
+        if (random.nextInt(50) == 0) {
+          clock.now = clock.now.plusSeconds(random.nextInt(5_000));
+        }
+        Instant at =
+            random.nextInt(20) == 0 ? clock.now.minusSeconds(random.nextInt(4_000)) : clock.now;
+        List<OutletStatus> list = new ArrayList<>();
+        for (int n = 1; n <= outlets; n++) {
+          if (random.nextDouble() < missing / 2) {
+            continue;
+          }
+          list.add(
+              outlet(
+                  n,
+                  random.nextDouble() < missing ? null : random.nextInt(50_000) / 10.0,
+                  random.nextDouble() < missing ? null : 200 + random.nextInt(600) / 10.0));
+        }
+        DeviceStatus status = DeviceStatus.of(at, list);
+        compact.record(status);
+        reference.record(status);
+        if (random.nextInt(25) == 0) {
+          assertThat(compact.snapshot())
+              .as("run %d, report %d", run, report)
+              .isEqualTo(reference.snapshot());
+        }
+      }
+      assertThat(compact.snapshot()).as("run %d", run).isEqualTo(reference.snapshot());
+    }
+  }
+
+  private static OutletStatus outlet(int n, Double watts, Double volts) {
+    return new OutletStatus(
+        n,
+        "id" + n,
+        "Outlet " + n,
+        OutletState.ON,
+        volts == null ? OptionalDouble.empty() : OptionalDouble.of(volts),
+        watts == null ? OptionalDouble.empty() : OptionalDouble.of(watts),
+        Set.of(OutletCapability.METERED));
+  }
+}

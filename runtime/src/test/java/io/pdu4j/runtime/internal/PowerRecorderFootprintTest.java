@@ -1,0 +1,70 @@
+package io.pdu4j.runtime.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletState;
+import io.pdu4j.api.OutletStatus;
+import io.pdu4j.runtime.history.PowerHistory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The heap a {@link PowerRecorder} keeps for a 16-outlet unit that reports power and voltage on
+ * every outlet: measured as the live heap after a collection over many recorders filled for an
+ * hour. It prints the figure (docs/benchmarks.md quotes it) and holds it below the bound that
+ * {@link PowerHistory} documents for 16 outlets.
+ */
+class PowerRecorderFootprintTest {
+  private static final int RECORDERS = 200;
+  private static final int OUTLETS = 16;
+
+  @Test
+  void aSixteenOutletRecorderKeepsItsDocumentedSize() {
+    Instant t0 = Instant.ofEpochMilli(1_000_000_000_000L);
+    List<OutletStatus> outlets = new ArrayList<>();
+    for (int n = 1; n <= OUTLETS; n++) {
+      outlets.add(
+          new OutletStatus(
+              n,
+              "id" + n,
+              "Outlet " + n,
+              OutletState.ON,
+              OptionalDouble.of(230 + n),
+              OptionalDouble.of(10.5 * n),
+              Set.of(OutletCapability.METERED)));
+    }
+    long before = usedAfterGc();
+    List<PowerRecorder> recorders = new ArrayList<>(RECORDERS);
+    for (int r = 0; r < RECORDERS; r++) {
+      PowerRecorder recorder =
+          new PowerRecorder(("rack" + r).intern(), Clock.fixed(t0, ZoneOffset.UTC));
+      for (int step = 0; step < PowerHistory.POINTS; step++) {
+        recorder.record(DeviceStatus.of(t0.plusSeconds(5L * step), outlets));
+      }
+      recorders.add(recorder);
+    }
+    long perRecorder = (usedAfterGc() - before) / RECORDERS;
+    System.out.printf(
+        "PowerRecorder, %d outlets with power and voltage, an hour recorded: %d bytes%n",
+        OUTLETS, perRecorder);
+    assertThat(recorders.get(0).snapshot().outlets()).hasSize(OUTLETS);
+    // (2 + 2 x 16) compact series of 720 floats, the slots' steps and report counts
+    assertThat(perRecorder).isBetween(1_000L, 120_000L);
+  }
+
+  private static long usedAfterGc() {
+    Runtime runtime = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+}
