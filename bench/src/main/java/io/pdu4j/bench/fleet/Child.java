@@ -189,4 +189,26 @@ final class Child implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * In a child process: ends it when the parent closes its standard input (how {@link #stop} and a
+   * parent that died stop it), read on a daemon thread of this name.
+   */
+  static void exitWhenStdinCloses(String threadName) {
+    Thread stdin =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // nothing to read: the parent closes the stream to stop us
+                }
+              } catch (IOException e) {
+                // the parent is gone
+              }
+              System.exit(0);
+            },
+            threadName);
+    stdin.setDaemon(true);
+    stdin.start();
+  }
 }

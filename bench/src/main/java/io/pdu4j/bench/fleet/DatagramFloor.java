@@ -27,21 +27,7 @@ public final class DatagramFloor {
     ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
     ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])));
     long[] counts = new long[2];
-    Thread stats =
-        new Thread(
-            () -> {
-              try {
-                while (System.in.read() >= 0) {
-                  // the parent closes the stream to stop us
-                }
-              } catch (IOException e) {
-                // the parent is gone
-              }
-              System.exit(0);
-            },
-            "floor-stdin");
-    stats.setDaemon(true);
-    stats.start();
+    Child.exitWhenStdinCloses("floor-stdin");
     System.out.println("BOUND " + ((InetSocketAddress) ch.getLocalAddress()).getPort());
     System.out.flush();
     ByteBuffer buf = ByteBuffer.allocateDirect(2048);

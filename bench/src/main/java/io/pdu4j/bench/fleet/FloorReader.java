@@ -46,21 +46,7 @@ public final class FloorReader {
         units.add(parse(line.trim()));
       }
     }
-    Thread stdin =
-        new Thread(
-            () -> {
-              try {
-                while (System.in.read() >= 0) {
-                  // the parent closes the stream to stop us
-                }
-              } catch (IOException e) {
-                // the parent is gone
-              }
-              System.exit(0);
-            },
-            "floor-stdin");
-    stdin.setDaemon(true);
-    stdin.start();
+    Child.exitWhenStdinCloses("floor-stdin");
     new FloorReader().run(units);
   }
 

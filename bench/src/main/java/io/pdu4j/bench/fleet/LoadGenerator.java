@@ -173,21 +173,7 @@ public final class LoadGenerator {
     Files.writeString(addressFile, addresses, StandardCharsets.US_ASCII);
     System.out.println("READY " + n);
     System.out.flush();
-    Thread stdin =
-        new Thread(
-            () -> {
-              try {
-                while (System.in.read() >= 0) {
-                  // nothing to read: the parent closes the stream to stop us
-                }
-              } catch (IOException e) {
-                // the parent is gone
-              }
-              System.exit(0);
-            },
-            "generator-stdin");
-    stdin.setDaemon(true);
-    stdin.start();
+    Child.exitWhenStdinCloses("generator-stdin");
     new LoadGenerator(selector, units).run(System.out);
   }
 
