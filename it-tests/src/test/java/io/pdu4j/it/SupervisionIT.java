@@ -47,8 +47,12 @@ class SupervisionIT {
 
   @TempDir Path dir;
 
+  private Set<Thread> threadsBefore = Set.of();
+
   @BeforeEach
   void start() {
+    // pdu4j threads of other test classes in this JVM are theirs to answer for, not this runtime's
+    threadsBefore = Set.copyOf(Thread.getAllStackTraces().keySet());
     runtime =
         PowerRuntime.builder()
             .meterRegistry(registry)
@@ -294,9 +298,11 @@ class SupervisionIT {
     assertThat(pdu4jThreads()).isEmpty();
   }
 
-  private static List<String> pdu4jThreads() {
+  /** The pdu4j threads alive now that were not there when the test's runtime was built. */
+  private List<String> pdu4jThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
+        .filter(t -> !threadsBefore.contains(t))
         .map(Thread::getName)
         .filter(n -> n.startsWith("pdu4j-"))
         .toList();
