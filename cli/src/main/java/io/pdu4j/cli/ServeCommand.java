@@ -62,14 +62,16 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Shard part;
+    Optional<Shard> flag;
     try {
-      part = shard == null ? Shard.ALL : Shard.parse(shard);
+      flag = shard == null ? Optional.empty() : Optional.of(Shard.parse(shard));
     } catch (io.pdu4j.api.InvalidArgumentException e) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--shard: " + e.getMessage());
     }
     Pdu4jConfig parsed = Pdu4jConfig.load(config);
+    // the flag wins over the file's shard: key, so one file can serve every shard
+    Shard part = flag.or(parsed::shard).orElse(Shard.ALL);
     PrintWriter err = spec.commandLine().getErr();
     FleetServer server =
         FleetServer.start(
