@@ -53,7 +53,9 @@ final class MqttGateway implements Gateway {
               status.status(),
               status.clock(),
               status.clockZone(),
-              Optional.of(s.availability().get().toUpperCase(Locale.ROOT)));
+              Optional.of(
+                  s.availability().get().toUpperCase(Locale.ROOT)
+                      + s.node().map(n -> " (node " + n + ")").orElse("")));
     }
     seen.put(device, status);
     return status;

@@ -1,5 +1,7 @@
 package io.pdu4j.mqtt;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -16,14 +18,17 @@ import io.pdu4j.api.LoginDeniedException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.runtime.config.MqttConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +50,8 @@ public final class MqttRemote implements AutoCloseable {
 
   private static final Pattern NAME = Pattern.compile("[^/+#\\s\\x00-\\x1f]{1,128}");
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,7}");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Mqtt5AsyncClient client;
   private final String prefix;
@@ -144,19 +151,23 @@ public final class MqttRemote implements AutoCloseable {
    * A device's status as its bridge last published it.
    *
    * @param json the retained {@code PREFIX/DEVICE/status}: the {@code status --json} object
-   * @param availability the retained {@code PREFIX/DEVICE/availability} ({@code online} or {@code
-   *     offline}), when the broker holds one
+   * @param availability {@code online} when the retained {@code PREFIX/DEVICE/availability} and the
+   *     status of the node that lists the device are both {@code online}, else {@code offline}
+   *     (docs/mqtt.md: a node that dies cannot clear its devices' availability); empty when the
+   *     broker holds no availability for the device
+   * @param node the node (serve) whose {@code PREFIX/node/NODE/devices} lists the device, if any
    */
-  public record Status(String json, Optional<String> availability) {
-    /** Both are required. */
+  public record Status(String json, Optional<String> availability, Optional<String> node) {
+    /** All are required. */
     public Status {
       Objects.requireNonNull(json, "json");
       Objects.requireNonNull(availability, "availability");
+      Objects.requireNonNull(node, "node");
     }
   }
 
   /**
-   * Reads the retained status of {@code device}.
+   * Reads the retained status of {@code device}, its availability and its node's.
    *
    * @throws DeviceTimeoutException "no node answers for DEVICE" when the broker holds none within
    *     the timeout (no bridge runs the device, or none has published it yet)
@@ -165,11 +176,21 @@ public final class MqttRemote implements AutoCloseable {
     String name = check(device, "device name");
     String statusTopic = prefix + "/" + name + "/status";
     String availabilityTopic = prefix + "/" + name + "/availability";
+    String nodes = prefix + "/node/+/";
     CompletableFuture<String> status = new CompletableFuture<>();
-    CompletableFuture<String> availability = new CompletableFuture<>();
-    // one SUBSCRIBE, availability first: the broker sends the retained messages in that order
+    Map<String, String> topics = new ConcurrentHashMap<>();
+    // one SUBSCRIBE, the status last: the broker sends the retained messages in that order, so the
+    // nodes' and the availability are here when the status is
     Mqtt5Subscribe sub =
         Mqtt5Subscribe.builder()
+            .addSubscription()
+            .topicFilter(nodes + "status")
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .applySubscription()
+            .addSubscription()
+            .topicFilter(nodes + "devices")
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .applySubscription()
             .addSubscription()
             .topicFilter(availabilityTopic)
             .qos(MqttQos.AT_LEAST_ONCE)
@@ -183,21 +204,54 @@ public final class MqttRemote implements AutoCloseable {
         client.subscribe(
             sub,
             p -> {
-              String text = text(p);
-              if (p.getTopic().toString().equals(availabilityTopic)) {
-                availability.complete(text);
+              String topic = p.getTopic().toString();
+              if (topic.equals(statusTopic)) {
+                status.complete(text(p));
               } else {
-                status.complete(text);
+                topics.put(topic, text(p));
               }
             }),
         "subscribing to " + statusTopic);
     try {
       String json =
           await(status, timeout, () -> noNode(name, "no retained " + statusTopic, timeout));
-      return new Status(json, Optional.ofNullable(availability.getNow(null)));
+      Optional<String> node = nodeOf(name, topics);
+      Optional<String> availability = Optional.ofNullable(topics.get(availabilityTopic));
+      if (availability.isPresent()
+          && node.isPresent()
+          && !"online".equals(topics.get(prefix + "/node/" + node.get() + "/status"))) {
+        availability = Optional.of("offline");
+      }
+      return new Status(json, availability, node);
     } finally {
-      client.unsubscribeWith().topicFilter(availabilityTopic).addTopicFilter(statusTopic).send();
+      client
+          .unsubscribeWith()
+          .topicFilter(nodes + "status")
+          .addTopicFilter(nodes + "devices")
+          .addTopicFilter(availabilityTopic)
+          .addTopicFilter(statusTopic)
+          .send();
     }
+  }
+
+  /** The node whose retained device list has {@code device}. */
+  private Optional<String> nodeOf(String device, Map<String, String> topics) {
+    String head = prefix + "/node/";
+    for (Map.Entry<String, String> e : topics.entrySet()) {
+      String t = e.getKey();
+      if (!t.startsWith(head) || !t.endsWith("/devices")) {
+        continue;
+      }
+      try {
+        JsonNode list = JSON.readTree(e.getValue()).path("devices");
+        if (list.has(device)) {
+          return Optional.of(t.substring(head.length(), t.length() - "/devices".length()));
+        }
+      } catch (IOException | RuntimeException ex) {
+        // a list that cannot be read names no device
+      }
+    }
+    return Optional.empty();
   }
 
   /**
