@@ -70,8 +70,7 @@ final class ServeCommand implements Callable<Integer> {
           spec.commandLine(), "--shard: " + e.getMessage());
     }
     Pdu4jConfig parsed = Pdu4jConfig.load(config);
-    // the flag wins over the file's shard: key, so one file can serve every shard
-    Shard part = flag.or(parsed::shard).orElse(Shard.ALL);
+    Shard part = shard(flag, parsed);
     PrintWriter err = spec.commandLine().getErr();
     FleetServer server =
         FleetServer.start(
@@ -96,5 +95,13 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println(
           "pdu4j: did not stop within " + STOP_TIMEOUT.toSeconds() + "s; exiting anyway");
     }
+  }
+
+  /**
+   * The shard to run: {@code --shard}'s, else the file's {@code shard:}, else all devices. The flag
+   * wins, so that one file (with or without the key) can serve every shard.
+   */
+  static Shard shard(Optional<Shard> flag, Pdu4jConfig config) {
+    return flag.or(config::shard).orElse(Shard.ALL);
   }
 }
