@@ -53,17 +53,20 @@ final class Cli {
   }
 
   /**
-   * {@code --server} is inherited by every subcommand (so that it may stand before or after the
-   * command's name) but only {@link #THROUGH_SERVER} use it: the others keep parsing it, so that
-   * {@link #execute} can say which commands take it, but do not show it in their help.
+   * {@code --server}, {@code --mqtt} and {@code --prefix} are inherited by every subcommand (so
+   * that they may stand before or after the command's name) but only {@link #TAKING} those commands
+   * use them: the others keep parsing them, so that {@link #execute} can say which commands take
+   * them, but do not show them in their help.
    */
   private static void hideServerOption(CommandLine cl) {
     for (CommandLine sub : cl.getSubcommands().values()) {
       CommandSpec spec = sub.getCommandSpec();
-      OptionSpec server = spec.findOption("--server");
-      if (server != null && !server.hidden() && !THROUGH_SERVER.contains(spec.name())) {
-        spec.remove(server);
-        spec.addOption(OptionSpec.builder(server).hidden(true).scopeType(ScopeType.LOCAL).build());
+      for (Map.Entry<String, Set<String>> e : TAKING.entrySet()) {
+        OptionSpec o = spec.findOption(e.getKey());
+        if (o != null && !o.hidden() && !e.getValue().contains(spec.name())) {
+          spec.remove(o);
+          spec.addOption(OptionSpec.builder(o).hidden(true).scopeType(ScopeType.LOCAL).build());
+        }
       }
       hideServerOption(sub);
     }
@@ -72,28 +75,59 @@ final class Cli {
   /** The commands that go through a server's API with {@code --server}. */
   static final Set<String> THROUGH_SERVER = Set.of("status", "on", "off", "cycle", "outlets");
 
-  /** Runs the command; {@code --server} with a command that cannot use it is a usage error. */
+  /**
+   * The commands that go through the MQTT bridges with {@code --mqtt}; {@code demo} takes it too,
+   * to bridge its own serve to that broker.
+   */
+  static final Set<String> THROUGH_MQTT = Set.of("status", "on", "off", "demo");
+
+  /** Which commands take each of the global options that only some commands use. */
+  static final Map<String, Set<String>> TAKING =
+      Map.of(
+          "--server", THROUGH_SERVER,
+          "--mqtt", THROUGH_MQTT,
+          "--prefix", Set.of("status", "on", "off"));
+
+  /**
+   * Runs the command; an option of {@link #TAKING} with a command that cannot use it is a usage
+   * error.
+   */
   private static int execute(ParseResult parseResult) {
     ParseResult last = parseResult;
     while (last.subcommand() != null) {
       last = last.subcommand();
     }
     CommandLine cl = last.commandSpec().commandLine();
-    if (Pdu4jCommand.serverGiven(cl.getCommandSpec())
-        && last != parseResult
-        && !THROUGH_SERVER.contains(last.commandSpec().name())
+    String name = last.commandSpec().name();
+    if (last != parseResult
         && !last.isUsageHelpRequested()
         && !last.isVersionHelpRequested()
-        && !last.commandSpec().name().equals("help")) {
-      throw new ParameterException(
-          cl,
-          "--server works with "
-              + String.join(", ", THROUGH_SERVER.stream().sorted().toList())
-              + ", not with '"
-              + last.commandSpec().name()
-              + "'");
+        && !name.equals("help")) {
+      for (Map.Entry<String, Set<String>> e : new java.util.TreeMap<>(TAKING).entrySet()) {
+        if (given(cl.getCommandSpec(), e.getKey()) && !e.getValue().contains(name)) {
+          throw new ParameterException(
+              cl,
+              e.getKey()
+                  + " works with "
+                  + String.join(", ", e.getValue().stream().sorted().toList())
+                  + ", not with '"
+                  + name
+                  + "'");
+        }
+      }
+      if (Pdu4jCommand.serverGiven(cl.getCommandSpec()) && given(cl.getCommandSpec(), "--mqtt")) {
+        throw new ParameterException(cl, "give --server or --mqtt, not both");
+      }
     }
     return new CommandLine.RunLast().execute(parseResult);
+  }
+
+  private static boolean given(CommandSpec spec, String option) {
+    return switch (option) {
+      case "--server" -> Pdu4jCommand.serverGiven(spec);
+      case "--mqtt" -> Pdu4jCommand.mqttGiven(spec);
+      default -> Pdu4jCommand.prefixGiven(spec);
+    };
   }
 
   private static int onFailure(Exception ex, CommandLine commandLine, ParseResult parseResult) {

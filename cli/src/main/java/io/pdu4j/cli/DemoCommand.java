@@ -7,9 +7,11 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.runtime.config.MqttConfig;
 import io.pdu4j.runtime.config.Pdu4jConfig;
 import java.io.PrintWriter;
 import java.io.StringReader;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -48,7 +50,10 @@ import picocli.CommandLine.Spec;
           + " and its dashboard at /), reads them, switches an outlet on each (every change"
           + " confirmed by the device), reads /metrics, switches an outlet with an HTTP POST to"
           + " the API, then shows a live table until interrupted (Ctrl-C). --once stops after the"
-          + " tour."
+          + " tour.",
+      "With --mqtt URL (e.g. tcp://127.0.0.1:1883), the serve also bridges the devices to that"
+          + " MQTT broker (prefix pdu4j, node demo; docs/mqtt.md) and the tour prints the"
+          + " mosquitto_sub and 'pdu4j --mqtt' lines to try; without it no broker is needed."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final int EVENTS_SHOWN = 8;
@@ -82,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
   private DemoSteps steps;
   private Style style;
   private DemoEvents events;
+  private Optional<String> broker = Optional.empty();
 
   /** Counted down once everything is closed, so that a Ctrl-C hook can wait for it. */
   private final CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -94,6 +100,8 @@ final class DemoCommand implements Callable<Integer> {
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new InvalidArgumentException("--metrics-port must be 0..65535, got " + metricsPort);
     }
+    // checked before anything starts: a bad broker address is a usage error
+    broker = Pdu4jCommand.demoBroker(spec).map(u -> MqttConfig.url(u).toString());
     DemoLab lab = new DemoLab();
     try {
       return tour(lab);
@@ -139,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     steps.heading(2, "Serving them as 'pdu4j serve --config devices.yaml' does");
-    String yaml = lab.yaml(metricsPort);
+    String yaml = lab.yaml(metricsPort) + broker.map(DemoCommand::mqttSection).orElse("");
     RecentLines serveLog = new RecentLines(20);
     Optional<FleetServer> serving =
         steps.step(
@@ -156,6 +164,7 @@ final class DemoCommand implements Callable<Integer> {
               steps.note("API       at " + style.bold(DemoServer.api(s) + "/api/v1"));
               steps.note("metrics   at " + style.bold(DemoServer.url(s, "/metrics")));
               steps.note("health    at " + style.bold(DemoServer.url(s, "/health")));
+              broker.ifPresent(this::mqttLines);
               return s;
             });
     if (serving.isEmpty()) {
@@ -254,6 +263,28 @@ final class DemoCommand implements Callable<Integer> {
     }
     return new DemoLive(steps, events, server, devices, lab)
         .run(refresh != null ? refresh : Duration.ofSeconds(1), cleanedUp);
+  }
+
+  /** The {@code mqtt:} section of the demo's configuration with {@code --mqtt URL}. */
+  static String mqttSection(String url) {
+    return "mqtt:\n  url: \"" + url + "\"\n  prefix: pdu4j\n  node: demo\n";
+  }
+
+  /** What to try against the broker the demo bridges to. */
+  private void mqttLines(String url) {
+    URI u = MqttConfig.url(url);
+    int port = u.getPort() > 0 ? u.getPort() : "ssl".equalsIgnoreCase(u.getScheme()) ? 8883 : 1883;
+    steps.note("MQTT      at " + style.bold(url) + style.dim("  (prefix pdu4j, node demo)"));
+    steps.note(
+        style.dim("  try: ")
+            + "mosquitto_sub -h "
+            + u.getHost()
+            + " -p "
+            + port
+            + " -v -t 'pdu4j/#'");
+    steps.note(style.dim("       ") + "pdu4j --mqtt " + url + " status " + DemoLab.RACK);
+    steps.note(
+        style.dim("       ") + "pdu4j --mqtt " + url + " off " + DemoLab.RACK + " " + OUTLET);
   }
 
   /** Switches one outlet (by number or id); returns its number, for the metrics step. */

@@ -1,5 +1,8 @@
 package io.pdu4j.cli;
 
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.mqtt.MqttRemote;
+import io.pdu4j.runtime.config.MqttConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +58,12 @@ import picocli.CommandLine.Spec;
       "  PDU4J_TOKEN=... pdu4j --server http://127.0.0.1:8080 off rack 3",
       "  (a missing or refused token exits with 3, an unreachable server with 4)",
       "",
+      "Through the MQTT bridges of 'pdu4j serve' (docs/mqtt.md): --mqtt URL or",
+      "  PDU4J_MQTT, --prefix (default pdu4j), the login in PDU4J_MQTT_USERNAME and",
+      "  PDU4J_MQTT_PASSWORD; status, on and off then take a device NAME, whichever",
+      "  node (shard) runs it: pdu4j --mqtt tcp://broker:1883 off rack 3",
+      "  (a device no node answers for exits with 4 after --timeout)",
+      "",
       "Try 'pdu4j demo' to see it work against simulated devices."
     })
 final class Pdu4jCommand implements Callable<Integer> {
@@ -81,6 +90,24 @@ final class Pdu4jCommand implements Callable<Integer> {
               + " their argument is then a device NAME from the server's configuration, and the"
               + " token is read from $PDU4J_TOKEN.")
   String server;
+
+  @Option(
+      names = "--mqtt",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
+      description =
+          "Go through the MQTT bridges of 'pdu4j serve' on the broker at URL (e.g."
+              + " tcp://127.0.0.1:1883; default: $PDU4J_MQTT) for status, on and off: their"
+              + " argument is then a device NAME, run by whichever node (shard) owns it; the login"
+              + " is read from $PDU4J_MQTT_USERNAME and $PDU4J_MQTT_PASSWORD.")
+  String mqtt;
+
+  @Option(
+      names = "--prefix",
+      paramLabel = "TOPIC",
+      scope = ScopeType.INHERIT,
+      description = "With --mqtt: the bridges' topic root (default: ${DEFAULT-VALUE}).")
+  String prefix = MqttConfig.DEFAULT_PREFIX;
 
   /** The environment: PDU4J_SERVER and PDU4J_TOKEN are read from it. */
   final Map<String, String> env;
@@ -112,6 +139,66 @@ final class Pdu4jCommand implements Callable<Integer> {
             ServerClient.parseBase(url),
             Optional.ofNullable(top.env.get(ServerClient.TOKEN_ENV)),
             timeout));
+  }
+
+  /**
+   * What this invocation goes through instead of opening the device: the server ({@link #server})
+   * or the MQTT broker ({@code --mqtt}, else {@code PDU4J_MQTT}); empty when none is set.
+   *
+   * @throws InvalidArgumentException when both a server and a broker are given
+   */
+  static Optional<Gateway> gateway(CommandSpec spec, DeviceArgs device) {
+    Optional<ServerClient> server = server(spec, device);
+    Optional<String> broker = mqttUrl(spec);
+    if (server.isPresent() && broker.isPresent()) {
+      throw new InvalidArgumentException(
+          "give a server (--server, PDU4J_SERVER) or a broker (--mqtt, PDU4J_MQTT), not both");
+    }
+    if (server.isPresent()) {
+      return Optional.of(server.get());
+    }
+    if (broker.isEmpty()) {
+      return Optional.empty();
+    }
+    Pdu4jCommand top = (Pdu4jCommand) spec.root().userObject();
+    Duration timeout = device.timeout != null ? device.timeout : DEFAULT_TIMEOUT;
+    return Optional.of(
+        new MqttGateway(
+            MqttRemote.connect(
+                broker.get(),
+                Optional.ofNullable(top.env.get(MqttGateway.USERNAME_ENV))
+                    .filter(u -> !u.isBlank()),
+                Optional.ofNullable(top.env.get(MqttGateway.PASSWORD_ENV))
+                    .filter(p -> !p.isEmpty()),
+                top.prefix,
+                timeout)));
+  }
+
+  /** The broker of {@code --mqtt}, else {@code PDU4J_MQTT}. */
+  private static Optional<String> mqttUrl(CommandSpec spec) {
+    if (!(spec.root().userObject() instanceof Pdu4jCommand top)) {
+      return Optional.empty();
+    }
+    String url = top.mqtt != null ? top.mqtt : top.env.get(MqttGateway.MQTT_ENV);
+    return url == null || url.isBlank() ? Optional.empty() : Optional.of(url);
+  }
+
+  /** Whether {@code --mqtt} was given on the command line. */
+  static boolean mqttGiven(CommandSpec spec) {
+    return spec.root().userObject() instanceof Pdu4jCommand top && top.mqtt != null;
+  }
+
+  /** Whether {@code --prefix} was given on the command line. */
+  static boolean prefixGiven(CommandSpec spec) {
+    return spec.root().userObject() instanceof Pdu4jCommand top
+        && !MqttConfig.DEFAULT_PREFIX.equals(top.prefix);
+  }
+
+  /** The broker {@code demo} bridges its serve to: {@code --mqtt} only (not the environment). */
+  static Optional<String> demoBroker(CommandSpec spec) {
+    return spec.root().userObject() instanceof Pdu4jCommand top
+        ? Optional.ofNullable(top.mqtt)
+        : Optional.empty();
   }
 
   /** Whether {@code --server} was given on the command line. */

@@ -62,14 +62,15 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Shard part;
+    Optional<Shard> flag;
     try {
-      part = shard == null ? Shard.ALL : Shard.parse(shard);
+      flag = shard == null ? Optional.empty() : Optional.of(Shard.parse(shard));
     } catch (io.pdu4j.api.InvalidArgumentException e) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--shard: " + e.getMessage());
     }
     Pdu4jConfig parsed = Pdu4jConfig.load(config);
+    Shard part = shard(flag, parsed);
     PrintWriter err = spec.commandLine().getErr();
     FleetServer server =
         FleetServer.start(
@@ -94,5 +95,13 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println(
           "pdu4j: did not stop within " + STOP_TIMEOUT.toSeconds() + "s; exiting anyway");
     }
+  }
+
+  /**
+   * The shard to run: {@code --shard}'s, else the file's {@code shard:}, else all devices. The flag
+   * wins, so that one file (with or without the key) can serve every shard.
+   */
+  static Shard shard(Optional<Shard> flag, Pdu4jConfig config) {
+    return flag.or(config::shard).orElse(Shard.ALL);
   }
 }

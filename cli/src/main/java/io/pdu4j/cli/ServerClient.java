@@ -55,7 +55,7 @@ import java.util.Set;
  * comes from {@code PDU4J_TOKEN} and is sent as a bearer token only, and an error answer becomes
  * the {@link PowerDeviceException} of its kind, so that the exit code is the direct command's.
  */
-final class ServerClient {
+final class ServerClient implements Gateway {
   /** The environment variable that holds the API token. */
   static final String TOKEN_ENV = "PDU4J_TOKEN";
 
@@ -142,7 +142,8 @@ final class ServerClient {
       Optional<String> health) {}
 
   /** {@code GET /api/v1/devices/{name}}. */
-  Status status(String device) {
+  @Override
+  public Status status(String device) {
     return parseStatus(send("GET", devicePath(device), null, backstop(Duration.ZERO)));
   }
 
@@ -153,7 +154,8 @@ final class ServerClient {
    * @param offTime a cycle's off time, or null for the outlet's own reset delay
    * @param offBound how long the off part may take at most, for the request's timeout
    */
-  OutletStatus switchOutlet(
+  @Override
+  public OutletStatus switchOutlet(
       String device, String outlet, String action, Duration offTime, Duration offBound) {
     String body = offTime == null ? null : "{\"offTime\":\"" + Durations.format(offTime) + "\"}";
     JsonNode answer =
@@ -166,7 +168,8 @@ final class ServerClient {
   }
 
   /** {@code POST /api/v1/devices/{name}/all/on|off}: the status the device reported after it. */
-  Status switchAll(String device, OutletState state) {
+  @Override
+  public Status switchAll(String device, OutletState state) {
     return parseStatus(
         send(
             "POST",

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Read a device's status now: every outlet's state, volts and watts, and its clock.",
       "With --server, URI is a device NAME of that server; its latest report is shown"
-          + " (exit code 4, with a warning, when the server has the device not connected)."
+          + " (exit code 4, with a warning, when the server has the device not connected).",
+      "With --mqtt, URI is a device NAME; shown is the status its node last published on"
+          + " the broker (exit code 4 when the device is offline or no node answers for it)."
     })
 final class StatusCommand implements Callable<Integer> {
   @Mixin DeviceArgs device;
@@ -35,12 +37,15 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
-    if (server.isPresent()) {
-      ServerClient.Status s = server.get().status(device.uri);
+    Optional<Gateway> through = Pdu4jCommand.gateway(spec, device);
+    if (through.isPresent()) {
+      ServerClient.Status s;
+      try (Gateway g = through.get()) {
+        s = g.status(device.uri);
+      }
       print(s.info(), s.status(), s.clock(), s.clockZone().orElse(ZoneId.systemDefault()));
       if (s.health().isPresent()) {
-        // the server answers with the last report it has; the exit code says it is not current
+        // the server (or bridge) has only the last report; the exit code says it is not current
         PrintWriter err = spec.commandLine().getErr();
         err.println(
             "pdu4j: "

@@ -107,10 +107,10 @@ abstract class SwitchCommand implements Callable<Integer> {
     Selection selection = Selection.parse(outlets);
     Style style = Pdu4jCommand.style(spec);
     PrintWriter out = spec.commandLine().getOut();
-    Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
-    if (server.isPresent()) {
-      try {
-        switchThrough(server.get(), selection, out, style);
+    Optional<Gateway> through = Pdu4jCommand.gateway(spec, device);
+    if (through.isPresent()) {
+      try (Gateway g = through.get()) {
+        switchThrough(g, selection, out, style);
         return ExitCodes.OK;
       } finally {
         out.flush();
@@ -196,11 +196,10 @@ abstract class SwitchCommand implements Callable<Integer> {
   }
 
   /**
-   * Through a server's API: every outlet is checked against the device's latest report before the
-   * first is switched; each answer is the state the device confirmed.
+   * Through a server's API or the MQTT bridges: every outlet is checked against the device's latest
+   * report before the first is switched; each answer is the state the device confirmed.
    */
-  private void switchThrough(
-      ServerClient server, Selection selection, PrintWriter out, Style style) {
+  private void switchThrough(Gateway server, Selection selection, PrintWriter out, Style style) {
     String name = device.uri;
     if (selection.all()) {
       List<OutletStatus> reported = new ArrayList<>();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pdu4j.runtime.config.Pdu4jConfig;
+import io.pdu4j.runtime.config.Shard;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -243,6 +245,18 @@ class ServeCommandTest {
     CliTest.Result words = CliTest.run("serve", "--config", file.toString(), "--shard", "one");
     assertThat(words.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(words.err()).contains("write INDEX/COUNT");
+  }
+
+  @Test
+  void theShardFlagWinsOverTheFilesShardKey() {
+    String devices = "devices:\n  a:\n    uri: isotek:tcp://127.0.0.1:1\n";
+    Pdu4jConfig keyed =
+        Pdu4jConfig.parse(new StringReader(devices + "shard: 1/3\n"), "devices.yaml", Path.of("."));
+    Pdu4jConfig plain = Pdu4jConfig.parse(new StringReader(devices), "devices.yaml", Path.of("."));
+    assertThat(ServeCommand.shard(Optional.empty(), keyed)).isEqualTo(new Shard(1, 3));
+    assertThat(ServeCommand.shard(Optional.of(new Shard(2, 3)), keyed)).isEqualTo(new Shard(2, 3));
+    assertThat(ServeCommand.shard(Optional.of(new Shard(0, 2)), plain)).isEqualTo(new Shard(0, 2));
+    assertThat(ServeCommand.shard(Optional.empty(), plain)).isEqualTo(Shard.ALL);
   }
 
   @Test

@@ -45,7 +45,10 @@ class CliIT {
     return pdu4j(java.util.Map.of(), args);
   }
 
-  /** Runs the jar with these variables added to the environment (PDU4J_SERVER unset unless so). */
+  /**
+   * Runs the jar with these variables added to the environment (PDU4J_SERVER and PDU4J_MQTT unset
+   * unless so).
+   */
   static Run pdu4j(java.util.Map<String, String> env, String... args)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
@@ -63,6 +66,9 @@ class CliIT {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().remove("PDU4J_SERVER");
       pb.environment().remove("PDU4J_TOKEN");
+      pb.environment().remove("PDU4J_MQTT");
+      pb.environment().remove("PDU4J_MQTT_USERNAME");
+      pb.environment().remove("PDU4J_MQTT_PASSWORD");
       pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -1,12 +1,15 @@
 package io.pdu4j.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pdu4j demo --once} from the packaged jar, as {@code ./pdu4j demo --once} runs it: all
@@ -69,5 +72,36 @@ class DemoIT {
     assertThat(r.out())
         .contains("ok   GET http://127.0.0.1:" + port + "/metrics")
         .contains("dashboard at http://127.0.0.1:" + port + "/");
+  }
+
+  @Test
+  void withMqttTheServeAlsoBridgesToTheBroker(@TempDir Path dir) throws Exception {
+    try (Mosquitto broker = Mosquitto.start(dir);
+        MqttProbe probe = MqttProbe.connect(broker.port())) {
+      CliIT.Run r = CliIT.pdu4j("demo", "--once", "--mqtt", broker.url());
+      assertThat(r.exit()).as(r.out() + r.err()).isZero();
+      assertThat(r.out())
+          .contains("Every step succeeded")
+          .contains("mqtt:")
+          .contains("mosquitto_sub -h 127.0.0.1 -p " + broker.port() + " -v -t 'pdu4j/#'")
+          .contains("pdu4j --mqtt " + broker.url() + " status rack")
+          .contains("pdu4j --mqtt " + broker.url() + " off rack 3");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThat(probe.all())
+                    .anySatisfy(
+                        m -> {
+                          assertThat(m.topic()).isEqualTo("pdu4j/node/demo/status");
+                          assertThat(m.payload()).isEqualTo("online");
+                        });
+                assertThat(probe.last("pdu4j/rack/status")).isPresent();
+                assertThat(probe.last("pdu4j/office/availability")).isPresent();
+              });
+    }
+    CliIT.Run bad = CliIT.pdu4j("demo", "--once", "--mqtt", "http://127.0.0.1:1883");
+    assertThat(bad.exit()).as(bad.out() + bad.err()).isEqualTo(2);
+    assertThat(bad.err()).contains("tcp://");
   }
 }

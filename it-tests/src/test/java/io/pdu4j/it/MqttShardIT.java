@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three {@code serve --shard I/3} instances of the packaged jar share one configuration and one
  * Mosquitto: each runs and publishes its own devices, every device is switched through the broker
  * whichever instance owns it, and a shard that dies goes offline through its last will and comes
- * back when restarted.
+ * back when restarted. {@code pdu4j --mqtt} reads and switches devices of two shards through the
+ * broker, and the file's {@code shard:} key yields to each instance's {@code --shard}.
  */
 class MqttShardIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -52,7 +53,13 @@ class MqttShardIT {
       StringBuilder yaml = new StringBuilder("devices:\n");
       Map<String, IsoTekSimulator> byName = new LinkedHashMap<>();
       for (String n : names.keySet()) {
-        IsoTekSimulator s = IsoTekSimulator.builder().outlets(8).jitter(false).build().start();
+        IsoTekSimulator s =
+            IsoTekSimulator.builder()
+                .outlets(8)
+                .jitter(false)
+                .outletConfig(2, "Fridge", 3, 0) // locked
+                .build()
+                .start();
         sims.add(s);
         byName.put(n, s);
         yaml.append("  ")
@@ -71,6 +78,7 @@ class MqttShardIT {
             url: %s
             node: lab
             homeassistant: false
+          shard: 0/3
           """
               .formatted(broker.url()));
       Path config = Files.writeString(dir.resolve("devices.yaml"), yaml.toString());
@@ -125,6 +133,8 @@ class MqttShardIT {
             .hasSize(1);
       }
 
+      cliThroughTheBroker(broker, names, byName);
+
       // shard 1 dies: the broker publishes its last will; the others stay online
       shards.get(1).kill();
       await()
@@ -133,6 +143,11 @@ class MqttShardIT {
               () -> assertThat(probe.last("pdu4j/node/lab-1/status")).hasValue("offline"));
       assertThat(probe.last("pdu4j/node/lab-0/status")).hasValue("online");
       assertThat(probe.last("pdu4j/node/lab-2/status")).hasValue("online");
+      // its devices' own availability stays online (the node cannot clear it): the node's counts
+      String ofShard1 = ofShard(names, 1);
+      CliIT.Run offline = CliIT.pdu4j("--mqtt", broker.url(), "status", ofShard1);
+      assertThat(offline.exit()).as(offline.err()).isEqualTo(4);
+      assertThat(offline.err()).contains(ofShard1 + " is OFFLINE (node lab-1)");
 
       // restarted, it publishes its devices again
       shards.set(1, ServeProcess.start(config, "shard-1b", "--shard", "1/" + SHARDS));
@@ -154,5 +169,62 @@ class MqttShardIT {
       shards.forEach(ServeProcess::close);
       sims.forEach(IsoTekSimulator::close);
     }
+  }
+
+  private static String ofShard(Map<String, Integer> names, int shard) {
+    return names.entrySet().stream()
+        .filter(e -> e.getValue() == shard)
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /**
+   * {@code pdu4j --mqtt}: status, on and off of devices of two shards, a locked outlet, no node.
+   */
+  private static void cliThroughTheBroker(
+      Mosquitto broker, Map<String, Integer> names, Map<String, IsoTekSimulator> sims)
+      throws Exception {
+    String url = broker.url();
+    for (int shard : new int[] {0, 2}) {
+      String n = ofShard(names, shard);
+      // the retained status follows the device's next report after the switch to OFF above
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                CliIT.Run status = CliIT.pdu4j("--mqtt", url, "status", n, "--json");
+                assertThat(status.exit()).as(status.err()).isZero();
+                assertThat(status.out()).containsPattern("\"number\":4,[^}]*\"state\":\"OFF\"");
+              });
+      CliIT.Run table = CliIT.pdu4j(Map.of("PDU4J_MQTT", url), "status", n);
+      assertThat(table.exit()).as(table.err()).isZero();
+      assertThat(table.out()).contains("Fridge");
+
+      CliIT.Run on = CliIT.pdu4j("--mqtt", url, "on", n, "4", "5");
+      assertThat(on.exit()).as(on.err()).isZero();
+      assertThat(on.out()).containsPattern("outlet +4 .*ON").containsPattern("outlet +5 .*ON");
+      assertThat(sims.get(n).outletState(4)).isTrue();
+      CliIT.Run off = CliIT.pdu4j("off", n, "5", "--mqtt", url, "--json");
+      assertThat(off.exit()).as(off.err()).isZero();
+      assertThat(off.out()).contains("\"device\":\"" + n + "\"").contains("\"state\":\"OFF\"");
+      assertThat(sims.get(n).outletState(5)).isFalse();
+    }
+
+    String n = ofShard(names, 0);
+    boolean before = sims.get(n).outletState(2);
+    CliIT.Run locked = CliIT.pdu4j("--mqtt", url, before ? "off" : "on", n, "2");
+    assertThat(locked.exit()).as(locked.out() + locked.err()).isEqualTo(3);
+    assertThat(locked.err()).contains("outlet 2 (Fridge)").contains("cannot be switched");
+    assertThat(sims.get(n).outletState(2)).isEqualTo(before);
+
+    CliIT.Run nobody = CliIT.pdu4j("--mqtt", url, "on", "no-such-rack", "1", "--timeout", "1s");
+    assertThat(nobody.exit()).as(nobody.err()).isEqualTo(4);
+    assertThat(nobody.err()).contains("no node answers for no-such-rack");
+
+    CliIT.Run unreachable =
+        CliIT.pdu4j("--mqtt", "tcp://127.0.0.1:1", "status", n, "--timeout", "1s");
+    assertThat(unreachable.exit()).as(unreachable.err()).isEqualTo(4);
+    assertThat(unreachable.err()).contains("cannot reach the MQTT broker");
   }
 }

@@ -76,6 +76,7 @@ import org.yaml.snakeyaml.LoaderOptions;
  *   homeassistant: true      # default
  *   truststore: ./ca.p12     # optional, ssl:// only, relative to the file
  *   truststore-password: "env:MQTT_TRUST_PASSWORD"  # optional
+ * shard: 0/3                 # optional: serve --shard I/N (the flag wins), docs/scaling.md
  * }</pre>
  *
  * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and
@@ -91,6 +92,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  *     pdudaemon} section
  * @param schedules the schedules the host runs, by name, in file order
  * @param mqtt the MQTT bridge's settings; empty when the file has no {@code mqtt} section
+ * @param shard which shard of the devices {@code serve} runs ({@code serve --shard} wins over it);
+ *     empty when the file has no {@code shard} key
  */
 public record Pdu4jConfig(
     Map<String, DeviceConfig> devices,
@@ -100,7 +103,8 @@ public record Pdu4jConfig(
     Map<String, GroupConfig> groups,
     Optional<PdudaemonConfig> pdudaemon,
     Map<String, HostScheduleConfig> schedules,
-    Optional<MqttConfig> mqtt) {
+    Optional<MqttConfig> mqtt,
+    Optional<Shard> shard) {
 
   /** Copies the maps, keeping their order; every group's outlets name configured devices. */
   public Pdu4jConfig {
@@ -109,6 +113,7 @@ public record Pdu4jConfig(
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(pdudaemon, "pdudaemon");
     Objects.requireNonNull(mqtt, "mqtt");
+    Objects.requireNonNull(shard, "shard");
     devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     schedules = Collections.unmodifiableMap(new LinkedHashMap<>(schedules));
@@ -120,6 +125,20 @@ public record Pdu4jConfig(
         }
       }
     }
+  }
+
+  /** A configuration that names no shard. */
+  public Pdu4jConfig(
+      Map<String, DeviceConfig> devices,
+      Optional<PrometheusConfig> prometheus,
+      Optional<Path> pluginsDir,
+      Optional<ApiConfig> api,
+      Map<String, GroupConfig> groups,
+      Optional<PdudaemonConfig> pdudaemon,
+      Map<String, HostScheduleConfig> schedules,
+      Optional<MqttConfig> mqtt) {
+    this(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, Optional.empty());
   }
 
   /** A configuration without an MQTT bridge. */
@@ -137,7 +156,7 @@ public record Pdu4jConfig(
   /** This configuration with {@code mqtt} as its MQTT bridge. */
   public Pdu4jConfig withMqtt(Optional<MqttConfig> mqtt) {
     return new Pdu4jConfig(
-        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt);
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard);
   }
 
   /** A configuration without an API and without groups. */
@@ -390,7 +409,16 @@ public record Pdu4jConfig(
     private static final java.util.regex.Pattern GROUP_NAME =
         java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> ROOT =
-        Set.of("devices", "metrics", "plugins", "api", "groups", "pdudaemon", "schedules", "mqtt");
+        Set.of(
+            "devices",
+            "metrics",
+            "plugins",
+            "api",
+            "groups",
+            "pdudaemon",
+            "schedules",
+            "mqtt",
+            "shard");
     private static final Set<String> MQTT =
         Set.of(
             "url",
@@ -541,7 +569,11 @@ public record Pdu4jConfig(
       if (mq != null) {
         mqtt = Optional.of(mqtt(mq));
       }
-      return new Pdu4jConfig(result, prometheus, plugins, api, groups, pdudaemon, schedules, mqtt);
+      Optional<Shard> shard =
+          Optional.ofNullable(root.entries().get("shard"))
+              .map(e -> convert(e, "shard", Shard::parse));
+      return new Pdu4jConfig(
+          result, prometheus, plugins, api, groups, pdudaemon, schedules, mqtt, shard);
     }
 
     MqttConfig mqtt(Entry e) {
