@@ -38,8 +38,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,10 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every IsoTek command through both forms of the {@code extron} tunnel, for every combination of
  * the IPCP's undocumented reply behaviours ({@code docs/extron.md}, "Echo" and "Reply framing"):
  * one device per (form, combination) runs the whole script in order, and each step is checked
- * against the IsoTek simulator's own state, not only against what the driver reports. The devices
- * share nothing, so they run side by side (junit-platform.properties).
+ * against the IsoTek simulator's own state, not only against what the driver reports.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class ExtronTunnelMatrixIT {
   private static final String PASSWORD = "m4trix-Secret";
   private static final String PREFIX = "Dat03";
