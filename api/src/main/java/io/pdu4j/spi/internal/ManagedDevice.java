@@ -547,9 +547,12 @@ public final class ManagedDevice implements PowerDevice {
   <T> CompletionStage<T> command(
       String name, DeviceCapability needs, Supplier<CompletionStage<T>> call) {
     long start = System.nanoTime();
+    // the outcome is timed and observed before the caller sees it, so that an observer has always
+    // heard of a command whose stage the caller found complete
+    CompletableFuture<T> outcome = new CompletableFuture<>();
     CompletableFuture<T> result = new CompletableFuture<>();
     if (needs != null && !capabilities.contains(needs)) {
-      result.completeExceptionally(
+      outcome.completeExceptionally(
           new UnsupportedCapabilityException(
               "the device cannot " + what(needs) + " (it has no " + needs + ")",
               device,
@@ -557,7 +560,7 @@ public final class ManagedDevice implements PowerDevice {
               null,
               null));
     } else if (closed.get()) {
-      result.completeExceptionally(
+      outcome.completeExceptionally(
           new DeviceClosedException("device closed", device, null, null, null));
     } else {
       onExecutor(
@@ -583,22 +586,30 @@ public final class ManagedDevice implements PowerDevice {
             s.whenComplete(
                 (v, t) -> {
                   if (t == null) {
-                    result.complete(v);
+                    outcome.complete(v);
                   } else {
-                    result.completeExceptionally(PowerDeviceException.unwrap(t));
+                    outcome.completeExceptionally(PowerDeviceException.unwrap(t));
                   }
                 });
           },
           () ->
-              result.completeExceptionally(
+              outcome.completeExceptionally(
                   new DeviceClosedException("device closed", device, null, null, null)));
     }
-    result.whenComplete(
+    outcome.whenComplete(
         (v, t) -> {
           Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-          context.counters().commandCompleted(name, elapsed, t);
-          if (observer != null) {
-            observer.completed(name, elapsed, t);
+          try {
+            context.counters().commandCompleted(name, elapsed, t);
+            if (observer != null) {
+              observer.completed(name, elapsed, t);
+            }
+          } finally {
+            if (t == null) {
+              result.complete(v);
+            } else {
+              result.completeExceptionally(t);
+            }
           }
         });
     return result;

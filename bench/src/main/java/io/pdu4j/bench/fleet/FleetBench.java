@@ -258,16 +258,23 @@ public final class FleetBench {
               "settings=profile",
               "filename=" + dir.resolve("serve.jfr"));
         }
-        double serve0 = ProcessStats.cpuSeconds(serve.pid());
-        double floor0 = floor != null ? ProcessStats.cpuSeconds(floor.pid()) : 0;
-        double gen0 = generatorsCpu(generator, floorGenerator);
+        ProcessStats.CpuTime serve0 = ProcessStats.cpu(serve.pid());
+        ProcessStats.CpuTime floor0 = floor != null ? ProcessStats.cpu(floor.pid()) : null;
+        ProcessStats.CpuTime gen0 = ProcessStats.cpu(generator.pid());
+        ProcessStats.CpuTime floorGen0 =
+            floorGenerator != null ? ProcessStats.cpu(floorGenerator.pid()) : null;
         long t0 = System.nanoTime();
         sleep(window);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double serveCpu = (ProcessStats.cpuSeconds(serve.pid()) - serve0) / seconds;
+        double serveCpu = ProcessStats.cpu(serve.pid()).secondsSince(serve0) / seconds;
         double floorCpu =
-            floor != null ? (ProcessStats.cpuSeconds(floor.pid()) - floor0) / seconds : 0;
-        double genCpu = (generatorsCpu(generator, floorGenerator) - gen0) / seconds;
+            floor != null ? ProcessStats.cpu(floor.pid()).secondsSince(floor0) / seconds : 0;
+        double genCpu =
+            (ProcessStats.cpu(generator.pid()).secondsSince(gen0)
+                    + (floorGenerator != null
+                        ? ProcessStats.cpu(floorGenerator.pid()).secondsSince(floorGen0)
+                        : 0))
+                / seconds;
         long blocks = floor != null ? floorBlocks(floor) - blocksBefore : 0;
         double blocksPerSecond = blocks / ((System.nanoTime() - blocksBeforeAt) / 1e9);
         String generatorAfter = generator.next("STATS", Duration.ofSeconds(5));
@@ -393,11 +400,6 @@ public final class FleetBench {
         List.of("-Xmx1g", "-XX:+UseSerialGC"),
         LoadGenerator.class.getName(),
         List.of(Integer.toString(n), units.toString(), "1"));
-  }
-
-  /** CPU seconds of both load generators so far (the second may be absent). */
-  private static double generatorsCpu(Child a, Child b) {
-    return ProcessStats.cpuSeconds(a.pid()) + (b != null ? ProcessStats.cpuSeconds(b.pid()) : 0);
   }
 
   private void printFleet(Fleet f) {
@@ -664,8 +666,8 @@ public final class FleetBench {
             sumMetric(
                 get(port, "/metrics").body(), "pdu_readings_received_total{device=\"ingest\"");
         long floor0 = datagramLines(floor);
-        double serveCpu0 = ProcessStats.cpuSeconds(serve.pid());
-        double floorCpu0 = ProcessStats.cpuSeconds(floor.pid());
+        ProcessStats.CpuTime serveCpu0 = ProcessStats.cpu(serve.pid());
+        ProcessStats.CpuTime floorCpu0 = ProcessStats.cpu(floor.pid());
         long sent;
         try (Child blaster =
             Child.java(
@@ -683,8 +685,8 @@ public final class FleetBench {
           sent = Long.parseLong(done.substring(5).trim());
         }
         sleep(Duration.ofMillis(1500)); // what is queued is still read
-        double serveCpu = ProcessStats.cpuSeconds(serve.pid()) - serveCpu0;
-        double floorCpu = ProcessStats.cpuSeconds(floor.pid()) - floorCpu0;
+        double serveCpu = ProcessStats.cpu(serve.pid()).secondsSince(serveCpu0);
+        double floorCpu = ProcessStats.cpu(floor.pid()).secondsSince(floorCpu0);
         long received =
             Math.round(
                 sumMetric(

@@ -5,26 +5,75 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Readings of a process from Linux's {@code /proc}: CPU time ({@code stat}: utime + stime),
- * resident memory and threads ({@code status}), open files ({@code fd}) and the open file limit
- * ({@code limits}).
+ * Readings of a process from Linux's {@code /proc}: CPU time ({@code task/TID/schedstat}, and
+ * {@code stat}: utime + stime), resident memory and threads ({@code status}), open files ({@code
+ * fd}) and the open file limit ({@code limits}).
  */
 final class ProcessStats {
   private static volatile long ticksPerSecond;
 
   private ProcessStats() {}
 
-  /** CPU time the process used so far, user and system, in seconds. */
-  static double cpuSeconds(long pid) {
+  /**
+   * CPU time the process used so far: per thread in nanoseconds from {@code
+   * /proc/PID/task/TID/schedstat} where the kernel keeps it, and in clock ticks (10 ms on most
+   * machines) from {@code stat} as well. Take the difference of two with {@link
+   * CpuTime#secondsSince}: a process that idles may use less than a tick in a short window, and
+   * ticks alone would then read zero.
+   */
+  static CpuTime cpu(long pid) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     // the command name (field 2) may hold spaces: count fields after its closing parenthesis
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15
-    return ticks / (double) ticksPerSecond();
+    Map<Long, Long> threads = new HashMap<>();
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (Stream<Path> list = Files.list(tasks)) {
+      list.forEach(
+          t -> {
+            try {
+              String s = Files.readString(t.resolve("schedstat"), StandardCharsets.ISO_8859_1);
+              threads.put(
+                  Long.parseLong(t.getFileName().toString()),
+                  Long.parseLong(s.substring(0, s.indexOf(' '))));
+            } catch (IOException | RuntimeException e) {
+              // the thread ended while listed, or the kernel keeps no schedstat
+            }
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + tasks + " (is the process gone?)", e);
+    }
+    return new CpuTime(ticks / (double) ticksPerSecond(), Map.copyOf(threads));
+  }
+
+  /**
+   * CPU time of a process at one moment.
+   *
+   * @param tickSeconds user and system time from {@code stat}, whole ticks
+   * @param threadNanos time on CPU of each live thread, by thread id; empty without schedstat
+   */
+  record CpuTime(double tickSeconds, Map<Long, Long> threadNanos) {
+    /**
+     * CPU seconds used between {@code earlier} and this. With schedstat, the sum over the threads
+     * alive now of what each used since (a thread that ended in between loses its share, a thread
+     * born in between counts whole); without it, the difference in ticks.
+     */
+    double secondsSince(CpuTime earlier) {
+      if (threadNanos.isEmpty()) {
+        return tickSeconds - earlier.tickSeconds;
+      }
+      long nanos = 0;
+      for (Map.Entry<Long, Long> t : threadNanos.entrySet()) {
+        nanos += Math.max(0, t.getValue() - earlier.threadNanos.getOrDefault(t.getKey(), 0L));
+      }
+      return nanos / 1e9;
+    }
   }
 
   /** Resident set size in bytes ({@code VmRSS}). */
