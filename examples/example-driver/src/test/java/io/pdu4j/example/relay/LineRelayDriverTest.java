@@ -57,12 +57,15 @@ class LineRelayDriverTest {
   void start() throws Exception {
     sim = new LineRelaySimulator(0, 4);
     sim.setRelay(3, true);
-    device = open("?timeout=1s");
+    // room for a loaded machine; one test waits for this timeout once
+    device = open("?timeout=3s");
   }
 
   @AfterEach
   void stop() {
-    device.close();
+    if (device != null) {
+      device.close();
+    }
     sim.close();
     tcp.close();
     executor.shutdownNow();
