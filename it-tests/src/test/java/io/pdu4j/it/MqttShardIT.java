@@ -18,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three {@code serve --shard I/3} instances of the packaged jar share one configuration and one
  * Mosquitto: each runs and publishes its own devices, every device is switched through the broker
- * whichever instance owns it, and a shard that dies goes offline through its last will and comes
- * back when restarted. {@code pdu4j --mqtt} reads and switches devices of two shards through the
- * broker, and the file's {@code shard:} key yields to each instance's {@code --shard}.
+ * whichever instance owns it, and a shard that dies goes offline through its last will, its devices
+ * offline through the live shards, and both come back when it is restarted. {@code pdu4j --mqtt}
+ * reads and switches devices of two shards through the broker, and the file's {@code shard:} key
+ * yields to each instance's {@code --shard}.
  */
 class MqttShardIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -143,7 +144,17 @@ class MqttShardIT {
               () -> assertThat(probe.last("pdu4j/node/lab-1/status")).hasValue("offline"));
       assertThat(probe.last("pdu4j/node/lab-0/status")).hasValue("online");
       assertThat(probe.last("pdu4j/node/lab-2/status")).hasValue("online");
-      // its devices' own availability stays online (the node cannot clear it): the node's counts
+      // the live shards publish the dead one's devices offline (it cannot), and only those
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                for (Map.Entry<String, Integer> e : names.entrySet()) {
+                  assertThat(probe.last("pdu4j/" + e.getKey() + "/availability"))
+                      .as(e.getKey())
+                      .hasValue(e.getValue() == 1 ? "offline" : "online");
+                }
+              });
       String ofShard1 = ofShard(names, 1);
       CliIT.Run offline = CliIT.pdu4j("--mqtt", broker.url(), "status", ofShard1);
       assertThat(offline.exit()).as(offline.err()).isEqualTo(4);
@@ -155,16 +166,16 @@ class MqttShardIT {
           .atMost(WAIT)
           .untilAsserted(
               () -> assertThat(probe.last("pdu4j/node/lab-1/status")).hasValue("online"));
-      for (Map.Entry<String, Integer> e : names.entrySet()) {
-        if (e.getValue() == 1) {
-          await()
-              .atMost(WAIT)
-              .untilAsserted(
-                  () ->
-                      assertThat(probe.last("pdu4j/" + e.getKey() + "/availability"))
-                          .hasValue("online"));
-        }
-      }
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                for (String n : names.keySet()) {
+                  assertThat(probe.last("pdu4j/" + n + "/availability")).as(n).hasValue("online");
+                }
+              });
+      CliIT.Run back = CliIT.pdu4j("--mqtt", broker.url(), "status", ofShard1);
+      assertThat(back.exit()).as(back.err()).isZero();
     } finally {
       shards.forEach(ServeProcess::close);
       sims.forEach(IsoTekSimulator::close);
