@@ -191,7 +191,8 @@ class MqttShardIT {
   }
 
   /**
-   * {@code pdu4j --mqtt}: status, on and off of devices of two shards, a locked outlet, no node.
+   * {@code pdu4j --mqtt}: status, on, off and cycle of devices of two shards, a locked outlet, no
+   * node.
    */
   private static void cliThroughTheBroker(
       Mosquitto broker, Map<String, Integer> names, Map<String, IsoTekSimulator> sims)
@@ -223,6 +224,24 @@ class MqttShardIT {
     }
 
     String n = ofShard(names, 0);
+    // cycle: the device's bridge switches it off, waits its off time and switches it on again
+    CliIT.Run cycle = CliIT.pdu4j("--mqtt", url, "cycle", n, "5");
+    assertThat(cycle.exit()).as(cycle.err()).isZero();
+    assertThat(cycle.out()).containsPattern("outlet +5 .*ON");
+    assertThat(sims.get(n).outletState(5)).isTrue();
+    List<String> outlet5 =
+        sims.get(n).commandsReceived().stream().filter(c -> c.startsWith("S5=")).toList();
+    // before it: on, then off (above); the cycle adds its off and its on
+    assertThat(outlet5.subList(outlet5.size() - 2, outlet5.size()))
+        .satisfiesExactly(
+            off -> assertThat(off).startsWith("S5=0"), on -> assertThat(on).startsWith("S5=1"));
+    CliIT.Run offTime = CliIT.pdu4j("--mqtt", url, "cycle", n, "5", "--off-time", "1s");
+    assertThat(offTime.exit()).as(offTime.err()).isEqualTo(2);
+    assertThat(offTime.err()).contains("the bridge's off time");
+    CliIT.Run cycleLocked = CliIT.pdu4j("--mqtt", url, "cycle", n, "2");
+    assertThat(cycleLocked.exit()).as(cycleLocked.err()).isEqualTo(3);
+    assertThat(cycleLocked.err()).contains("outlet 2 (Fridge)").contains("cannot be switched");
+
     boolean before = sims.get(n).outletState(2);
     CliIT.Run locked = CliIT.pdu4j("--mqtt", url, before ? "off" : "on", n, "2");
     assertThat(locked.exit()).as(locked.out() + locked.err()).isEqualTo(3);
