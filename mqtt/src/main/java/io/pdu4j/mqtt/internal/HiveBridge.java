@@ -39,7 +39,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The bridge on the HiveMQ MQTT client (MQTT 5): one connection with the node's last will, one
- * thread that publishes what the devices' threads queued, and the command subscriptions.
+ * thread that publishes what the devices' threads queued, and the subscriptions: the commands, the
+ * nodes' device lists and statuses ({@link PeerNodes} marks a dead node's devices offline) and the
+ * devices' availability (this node's own set right when another client left them offline).
  *
  * <p>After every connect (the first and each automatic reconnect, with backoff from 0.5 s to 30 s)
  * the publishing thread subscribes, forgets what it queued before and publishes the whole retained
