@@ -79,14 +79,14 @@ final class Cli {
    * The commands that go through the MQTT bridges with {@code --mqtt}; {@code demo} takes it too,
    * to bridge its own serve to that broker.
    */
-  static final Set<String> THROUGH_MQTT = Set.of("status", "on", "off", "demo");
+  static final Set<String> THROUGH_MQTT = Set.of("status", "on", "off", "cycle", "demo");
 
   /** Which commands take each of the global options that only some commands use. */
   static final Map<String, Set<String>> TAKING =
       Map.of(
           "--server", THROUGH_SERVER,
           "--mqtt", THROUGH_MQTT,
-          "--prefix", Set.of("status", "on", "off"));
+          "--prefix", Set.of("status", "on", "off", "cycle"));
 
   /**
    * Runs the command; an option of {@link #TAKING} with a command that cannot use it is a usage

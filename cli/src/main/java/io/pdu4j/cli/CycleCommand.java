@@ -48,7 +48,10 @@ import picocli.CommandLine.Spec;
           + " then exits with 130 (SIGINT) or 143 (SIGTERM).",
       "Example: pdu4j cycle isotek:tcp://10.0.0.5:501 1 --off-time 5s",
       "Through a server (--server URL, token in PDU4J_TOKEN), name a device of its"
-          + " configuration; the server runs the cycle, to the end even if interrupted here."
+          + " configuration; the server runs the cycle, to the end even if interrupted here.",
+      "Through the MQTT bridges (--mqtt URL), name a device of any serve on that broker; its"
+          + " bridge runs the cycle with its own off time (5 s), to the end even if interrupted"
+          + " here."
     })
 final class CycleCommand implements Callable<Integer> {
   /** The longest {@code --off-time}: a longer "cycle" is an off and a forgotten on. */
@@ -89,10 +92,10 @@ final class CycleCommand implements Callable<Integer> {
     SwitchCommand.Selection selection = SwitchCommand.Selection.parse(outlets);
     PrintWriter out = spec.commandLine().getOut();
     Style style = Pdu4jCommand.style(spec);
-    Optional<ServerClient> server = Pdu4jCommand.server(spec, device);
-    if (server.isPresent()) {
-      try {
-        cycleThrough(server.get(), selection, out, style);
+    Optional<Gateway> through = Pdu4jCommand.gateway(spec, device);
+    if (through.isPresent()) {
+      try (Gateway g = through.get()) {
+        cycleThrough(g, selection, out, style);
         return ExitCodes.OK;
       } finally {
         out.flush();
@@ -160,11 +163,12 @@ final class CycleCommand implements Callable<Integer> {
   }
 
   /**
-   * Through a server's API: the server runs each cycle (an interrupted command leaves it to finish
-   * there, the outlet back on); every outlet is checked against the device's latest report first.
+   * Through a server's API or the MQTT bridges: the server (the device's bridge) runs each cycle
+   * (an interrupted command leaves it to finish there, the outlet back on); every outlet is checked
+   * against the device's latest report first.
    */
   private void cycleThrough(
-      ServerClient server, SwitchCommand.Selection selection, PrintWriter out, Style style) {
+      Gateway server, SwitchCommand.Selection selection, PrintWriter out, Style style) {
     String name = device.uri;
     List<OutletStatus> known = server.status(name).status().outlets();
     List<OutletStatus> chosen = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.pdu4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
@@ -9,7 +10,9 @@ import io.pdu4j.api.ProtocolException;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.mqtt.MqttRemote;
 import io.pdu4j.runtime.json.DeviceJson;
+import io.pdu4j.spi.SecretReference;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -34,11 +37,46 @@ final class MqttGateway implements Gateway {
   /** The environment variable that holds the broker's password; never printed. */
   static final String PASSWORD_ENV = "PDU4J_MQTT_PASSWORD";
 
+  /**
+   * The environment variable that names the trust store an {@code ssl://} broker is checked against
+   * (PKCS#12, or JKS for a {@code .jks} file) instead of the JVM's.
+   */
+  static final String TRUSTSTORE_ENV = "PDU4J_MQTT_TRUSTSTORE";
+
+  /** The environment variable that holds the trust store's password; never printed. */
+  static final String TRUSTSTORE_PASSWORD_ENV = "PDU4J_MQTT_TRUSTSTORE_PASSWORD";
+
   private final MqttRemote remote;
   private final Map<String, ServerClient.Status> seen = new HashMap<>();
 
   MqttGateway(MqttRemote remote) {
     this.remote = remote;
+  }
+
+  /**
+   * The trust store {@link #TRUSTSTORE_ENV} names, its password by reference to {@link
+   * #TRUSTSTORE_PASSWORD_ENV} (read when connecting); empty when the former is not set.
+   *
+   * @throws InvalidArgumentException when only the password is set
+   */
+  static Optional<MqttRemote.TrustStore> trustStore(Map<String, String> env) {
+    Optional<String> file = Optional.ofNullable(env.get(TRUSTSTORE_ENV)).filter(f -> !f.isBlank());
+    boolean password =
+        Optional.ofNullable(env.get(TRUSTSTORE_PASSWORD_ENV)).filter(p -> !p.isEmpty()).isPresent();
+    if (file.isEmpty()) {
+      if (password) {
+        throw new InvalidArgumentException(
+            TRUSTSTORE_PASSWORD_ENV + " is set without " + TRUSTSTORE_ENV);
+      }
+      return Optional.empty();
+    }
+    Optional<SecretReference> ref =
+        password
+            ? Optional.of(
+                SecretReference.parse(
+                    TRUSTSTORE_PASSWORD_ENV, "env:" + TRUSTSTORE_PASSWORD_ENV, env::get))
+            : Optional.empty();
+    return Optional.of(new MqttRemote.TrustStore(Path.of(file.get()), ref));
   }
 
   @Override
@@ -65,9 +103,14 @@ final class MqttGateway implements Gateway {
   public OutletStatus switchOutlet(
       String device, String outlet, String action, Duration offTime, Duration offBound) {
     if (offTime != null) {
-      throw new InvalidArgumentException("with --mqtt, a cycle takes the bridge's off time");
+      throw new InvalidArgumentException(
+          "with --mqtt, a cycle takes the bridge's off time ("
+              + Durations.format(MqttRemote.CYCLE_OFF_TIME)
+              + "): leave out --off-time");
     }
-    String answer = remote.command(device, outlet, action.toUpperCase(Locale.ROOT), offBound);
+    // the bridge's cycle is off for its own time, whatever bound the caller allows
+    Duration extra = action.equals("cycle") ? MqttRemote.CYCLE_OFF_TIME : Duration.ZERO;
+    String answer = remote.command(device, outlet, action.toUpperCase(Locale.ROOT), extra);
     JsonNode n = read(answer, device);
     if (!n.path("ok").asBoolean(false)) {
       String error = n.path("error").asText("");

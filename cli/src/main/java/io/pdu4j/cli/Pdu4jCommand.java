@@ -60,8 +60,10 @@ import picocli.CommandLine.Spec;
       "",
       "Through the MQTT bridges of 'pdu4j serve' (docs/mqtt.md): --mqtt URL or",
       "  PDU4J_MQTT, --prefix (default pdu4j), the login in PDU4J_MQTT_USERNAME and",
-      "  PDU4J_MQTT_PASSWORD; status, on and off then take a device NAME, whichever",
-      "  node (shard) runs it: pdu4j --mqtt tcp://broker:1883 off rack 3",
+      "  PDU4J_MQTT_PASSWORD, an ssl:// broker's CAs in PDU4J_MQTT_TRUSTSTORE (and",
+      "  PDU4J_MQTT_TRUSTSTORE_PASSWORD); status, on, off and cycle then take a",
+      "  device NAME, whichever node (shard) runs it:",
+      "  pdu4j --mqtt tcp://broker:1883 off rack 3",
       "  (a device no node answers for exits with 4 after --timeout)",
       "",
       "Try 'pdu4j demo' to see it work against simulated devices."
@@ -97,9 +99,11 @@ final class Pdu4jCommand implements Callable<Integer> {
       scope = ScopeType.INHERIT,
       description =
           "Go through the MQTT bridges of 'pdu4j serve' on the broker at URL (e.g."
-              + " tcp://127.0.0.1:1883; default: $PDU4J_MQTT) for status, on and off: their"
-              + " argument is then a device NAME, run by whichever node (shard) owns it; the login"
-              + " is read from $PDU4J_MQTT_USERNAME and $PDU4J_MQTT_PASSWORD.")
+              + " tcp://127.0.0.1:1883; default: $PDU4J_MQTT) for status, on, off and cycle:"
+              + " their argument is then a device NAME, run by whichever node (shard) owns it;"
+              + " the login is read from $PDU4J_MQTT_USERNAME and $PDU4J_MQTT_PASSWORD, an"
+              + " ssl:// broker's trust store from $PDU4J_MQTT_TRUSTSTORE (its password from"
+              + " $PDU4J_MQTT_TRUSTSTORE_PASSWORD).")
   String mqtt;
 
   @Option(
@@ -170,6 +174,7 @@ final class Pdu4jCommand implements Callable<Integer> {
                     .filter(u -> !u.isBlank()),
                 Optional.ofNullable(top.env.get(MqttGateway.PASSWORD_ENV))
                     .filter(p -> !p.isEmpty()),
+                MqttGateway.trustStore(top.env),
                 top.prefix,
                 timeout)));
   }

@@ -33,15 +33,16 @@ class MqttOptionTest {
       for (String[] args :
           List.of(
               new String[] {"--mqtt", url, "watch", "rack"},
-              new String[] {"--mqtt", url, "cycle", "rack", "1"},
+              new String[] {"--mqtt", url, "clock", "rack"},
               new String[] {"outlets", "--mqtt", url, "rack"})) {
         Result r = run(Map.of(), args);
         assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
-        assertThat(r.err()).contains("--mqtt works with demo, off, on, status, not with");
+        assertThat(r.err()).contains("--mqtt works with cycle, demo, off, on, status, not with");
       }
       Result prefix = run(Map.of(), "--prefix", "site", "watch", "rack");
       assertThat(prefix.code()).isEqualTo(2);
-      assertThat(prefix.err()).contains("--prefix works with off, on, status, not with 'watch'");
+      assertThat(prefix.err())
+          .contains("--prefix works with cycle, off, on, status, not with 'watch'");
       Result both =
           run(Map.of(), "--mqtt", url, "--server", "http://127.0.0.1:1", "status", "rack");
       assertThat(both.code()).isEqualTo(2);
@@ -92,7 +93,7 @@ class MqttOptionTest {
 
   @Test
   void onlyTheCommandsThatGoThroughTheBrokerShowTheOptionsInTheirHelp() {
-    for (String command : List.of("status", "on", "off")) {
+    for (String command : List.of("status", "on", "off", "cycle")) {
       assertThat(run(Map.of(), command, "--help").out())
           .as(command)
           .contains("--mqtt=URL")
@@ -101,9 +102,52 @@ class MqttOptionTest {
     assertThat(run(Map.of(), "demo", "--help").out())
         .contains("--mqtt=URL")
         .doesNotContain("--prefix=");
-    for (String command : List.of("cycle", "outlets", "watch", "clock", "serve", "discover")) {
+    for (String command : List.of("outlets", "watch", "clock", "serve", "discover")) {
       assertThat(run(Map.of(), command, "--help").out()).as(command).doesNotContain("--mqtt=");
     }
-    assertThat(run(Map.of(), "--help").out()).contains("--mqtt").contains("PDU4J_MQTT_PASSWORD");
+    assertThat(run(Map.of(), "--help").out())
+        .contains("--mqtt")
+        .contains("PDU4J_MQTT_PASSWORD")
+        .contains("PDU4J_MQTT_TRUSTSTORE");
+  }
+
+  @Test
+  void trustStoreSettingsThatCannotWorkAreRefusedBeforeConnecting() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String url = "tcp://127.0.0.1:" + s.getLocalPort();
+      Result plain =
+          run(Map.of("PDU4J_MQTT_TRUSTSTORE", "/nonexistent/ca.p12"), "--mqtt", url, "status", "r");
+      assertThat(plain.code()).as(plain.err()).isEqualTo(2);
+      assertThat(plain.err()).contains("a trust store needs an ssl:// broker url");
+      Result alone =
+          run(
+              Map.of("PDU4J_MQTT_TRUSTSTORE_PASSWORD", "s3cret-store"),
+              "--mqtt",
+              url,
+              "on",
+              "r",
+              "1");
+      assertThat(alone.code()).as(alone.err()).isEqualTo(2);
+      assertThat(alone.err())
+          .contains("PDU4J_MQTT_TRUSTSTORE_PASSWORD is set without PDU4J_MQTT_TRUSTSTORE");
+      Result missing =
+          run(
+              Map.of(
+                  "PDU4J_MQTT_TRUSTSTORE",
+                  "/nonexistent/ca.p12",
+                  "PDU4J_MQTT_TRUSTSTORE_PASSWORD",
+                  "s3cret-store"),
+              "--mqtt",
+              "ssl://127.0.0.1:" + s.getLocalPort(),
+              "cycle",
+              "r",
+              "1");
+      assertThat(missing.code()).as(missing.err()).isEqualTo(2);
+      assertThat(missing.err()).contains("cannot read /nonexistent/ca.p12");
+      for (Result r : List.of(plain, alone, missing)) {
+        assertThat(r.out() + r.err()).doesNotContain("s3cret-store");
+      }
+      assertNothingConnects(s);
+    }
   }
 }

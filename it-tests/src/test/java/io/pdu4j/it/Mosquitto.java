@@ -27,12 +27,14 @@ final class Mosquitto implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final Path config;
+  private final boolean tls;
   private Process process;
 
-  private Mosquitto(Path dir, int port, Path config) {
+  private Mosquitto(Path dir, int port, Path config, boolean tls) {
     this.dir = dir;
     this.port = port;
     this.config = config;
+    this.tls = tls;
   }
 
   /** The broker binary; skips the test (fails it under CI) when it is not installed. */
@@ -55,11 +57,28 @@ final class Mosquitto implements AutoCloseable {
 
   /** A broker that wants {@code user} and {@code password} (anonymous refused) when given. */
   static Mosquitto start(Path dir, String user, String password) throws Exception {
+    return start(dir, user, password, null, null);
+  }
+
+  /**
+   * An anonymous broker whose listener speaks TLS only, with the certificate {@code cert} (PEM) and
+   * its key {@code key}: its url is {@code ssl://127.0.0.1:PORT}.
+   */
+  static Mosquitto startTls(Path dir, Path cert, Path key) throws Exception {
+    return start(dir, null, null, cert, key);
+  }
+
+  private static Mosquitto start(Path dir, String user, String password, Path cert, Path key)
+      throws Exception {
     Path bin = binary();
     int port = freePort();
     Path conf = dir.resolve("mosquitto.conf");
     StringBuilder c = new StringBuilder();
     c.append("listener ").append(port).append(" 127.0.0.1\n");
+    if (cert != null) {
+      c.append("certfile ").append(cert).append('\n');
+      c.append("keyfile ").append(key).append('\n');
+    }
     c.append("persistence false\n");
     c.append("log_dest stderr\n");
     if ("root".equals(System.getProperty("user.name"))) {
@@ -89,7 +108,7 @@ final class Mosquitto implements AutoCloseable {
       c.append("password_file ").append(pw).append('\n');
     }
     Files.writeString(conf, c.toString());
-    Mosquitto m = new Mosquitto(dir, port, conf);
+    Mosquitto m = new Mosquitto(dir, port, conf, cert != null);
     m.restart();
     return m;
   }
@@ -135,7 +154,7 @@ final class Mosquitto implements AutoCloseable {
   }
 
   String url() {
-    return "tcp://127.0.0.1:" + port;
+    return (tls ? "ssl" : "tcp") + "://127.0.0.1:" + port;
   }
 
   /** What the broker logged. */

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -140,10 +141,18 @@ class MqttBridgeIT {
     return JSON.readTree(probe.last(topic).orElseThrow());
   }
 
+  /** Waits, at most {@link #WAIT}, until {@code check} passes. */
+  private static void eventually(ThrowingRunnable check) {
+    await().atMost(WAIT).untilAsserted(check);
+  }
+
   private static void awaitTopic(String topic, String payload) {
-    await()
-        .atMost(WAIT)
-        .untilAsserted(() -> assertThat(probe.last(topic)).as(topic).hasValue(payload));
+    eventually(() -> assertThat(probe.last(topic)).as(topic).hasValue(payload));
+  }
+
+  /** What was published on {@code topic} so far, in order. */
+  private static List<MqttProbe.Received> sentOn(String topic) {
+    return probe.all().stream().filter(m -> m.topic().equals(topic)).toList();
   }
 
   @Test
@@ -153,19 +162,17 @@ class MqttBridgeIT {
     awaitTopic("pdu4j/rack-a/availability", "online");
     awaitTopic("pdu4j/rack-b/availability", "online");
     awaitTopic("pdu4j/rack-a/outlet/1/state", "ON");
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              assertThat(probe.last("pdu4j/rack-a/outlet/1/power")).hasValue("40.0");
-              assertThat(probe.last("pdu4j/rack-a/outlet/1/voltage")).isPresent();
-              assertThat(probe.last("pdu4j/rack-a/outlet/1/energy")).isPresent();
-              assertThat(probe.last("pdu4j/rack-a/status")).isPresent();
-              assertThat(probe.last("homeassistant/switch/pdu4j_rack-a/outlet_8_switch/config"))
-                  .isPresent();
-              assertThat(probe.last("homeassistant/switch/pdu4j_rack-a/outlet_1_switch/config"))
-                  .hasValueSatisfying(v -> assertThat(v).contains("SMART Power 8"));
-            });
+    eventually(
+        () -> {
+          assertThat(probe.last("pdu4j/rack-a/outlet/1/power")).hasValue("40.0");
+          assertThat(probe.last("pdu4j/rack-a/outlet/1/voltage")).isPresent();
+          assertThat(probe.last("pdu4j/rack-a/outlet/1/energy")).isPresent();
+          assertThat(probe.last("pdu4j/rack-a/status")).isPresent();
+          assertThat(probe.last("homeassistant/switch/pdu4j_rack-a/outlet_8_switch/config"))
+              .isPresent();
+          assertThat(probe.last("homeassistant/switch/pdu4j_rack-a/outlet_1_switch/config"))
+              .hasValueSatisfying(v -> assertThat(v).contains("SMART Power 8"));
+        });
     assertThat(Double.parseDouble(probe.last("pdu4j/rack-a/outlet/1/energy").get()))
         .isGreaterThanOrEqualTo(0.0);
 
@@ -203,26 +210,16 @@ class MqttBridgeIT {
     assertThat(status.path("outlets")).hasSize(8);
 
     // the node's list of what it publishes
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              JsonNode owned = json("pdu4j/node/node-a/devices");
-              assertThat(owned.path("devices").path("rack-a").toString())
-                  .as(
-                      "%s",
-                      probe.all().stream()
-                          .filter(m -> m.topic().equals("pdu4j/node/node-a/devices"))
-                          .toList())
-                  .isEqualTo("[1,2,3,4,5,6,7,8]");
-              assertThat(owned.path("devices").path("rack-b").toString())
-                  .as(
-                      "%s",
-                      probe.all().stream()
-                          .filter(m -> m.topic().equals("pdu4j/node/node-a/devices"))
-                          .toList())
-                  .isEqualTo("[1,2,3,4,5,6,7,8]");
-            });
+    eventually(
+        () -> {
+          JsonNode owned = json("pdu4j/node/node-a/devices");
+          assertThat(owned.path("devices").path("rack-a").toString())
+              .as("%s", sentOn("pdu4j/node/node-a/devices"))
+              .isEqualTo("[1,2,3,4,5,6,7,8]");
+          assertThat(owned.path("devices").path("rack-b").toString())
+              .as("%s", sentOn("pdu4j/node/node-a/devices"))
+              .isEqualTo("[1,2,3,4,5,6,7,8]");
+        });
   }
 
   @Test
@@ -239,18 +236,16 @@ class MqttBridgeIT {
     probe.publish("pdu4j/rack-a/outlet/2/set", "on");
     awaitTopic("pdu4j/rack-a/outlet/2/state", "ON");
     assertThat(rackA.outletState(2)).isTrue();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(audit)
-                    .anySatisfy(
-                        c -> {
-                          assertThat(c.device()).hasValue("rack-a");
-                          assertThat(c.outlet()).hasValue("2");
-                          assertThat(c.action()).isEqualTo("off");
-                          assertThat(c.ok()).isTrue();
-                        }));
+    eventually(
+        () ->
+            assertThat(audit)
+                .anySatisfy(
+                    c -> {
+                      assertThat(c.device()).hasValue("rack-a");
+                      assertThat(c.outlet()).hasValue("2");
+                      assertThat(c.action()).isEqualTo("off");
+                      assertThat(c.ok()).isTrue();
+                    }));
   }
 
   private static String awaitResult(String topic) {
@@ -273,16 +268,14 @@ class MqttBridgeIT {
     assertThat(result.path("error").asText()).isNotBlank().isNotEqualTo("internal");
     assertThat(result.path("message").asText()).containsIgnoringCase("lock");
     assertThat(rackA.outletState(3)).isEqualTo(before);
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(audit)
-                    .anySatisfy(
-                        c -> {
-                          assertThat(c.outlet()).hasValue("3");
-                          assertThat(c.ok()).isFalse();
-                        }));
+    eventually(
+        () ->
+            assertThat(audit)
+                .anySatisfy(
+                    c -> {
+                      assertThat(c.outlet()).hasValue("3");
+                      assertThat(c.ok()).isFalse();
+                    }));
     a.outlet(3)
         .configure(new OutletConfig("Fridge", OutletType.NORMAL, Duration.ZERO))
         .toCompletableFuture()
@@ -329,20 +322,17 @@ class MqttBridgeIT {
   void mqtt5RequestsAreAnsweredOnTheirResponseTopicWithTheirCorrelationData() throws Exception {
     byte[] id = "req-42".getBytes(StandardCharsets.UTF_8);
     probe.request("pdu4j/rack-b/outlet/1/set", "OFF", "replies/me", id);
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(probe.all())
-                    .anySatisfy(
-                        m -> {
-                          assertThat(m.topic()).isEqualTo("replies/me");
-                          assertThat(m.correlation()).isPresent();
-                          assertThat(
-                                  StandardCharsets.UTF_8.decode(m.correlation().get()).toString())
-                              .isEqualTo("req-42");
-                          assertThat(m.payload()).contains("\"ok\":true").contains("\"OFF\"");
-                        }));
+    eventually(
+        () ->
+            assertThat(probe.all())
+                .anySatisfy(
+                    m -> {
+                      assertThat(m.topic()).isEqualTo("replies/me");
+                      assertThat(m.correlation()).isPresent();
+                      assertThat(StandardCharsets.UTF_8.decode(m.correlation().get()).toString())
+                          .isEqualTo("req-42");
+                      assertThat(m.payload()).contains("\"ok\":true").contains("\"OFF\"");
+                    }));
     assertThat(rackB.outletState(1)).isFalse();
   }
 
@@ -371,15 +361,13 @@ class MqttBridgeIT {
     probe.subscribe();
     awaitTopic("pdu4j/node/node-a/status", "online");
     awaitTopic("pdu4j/rack-a/availability", "online");
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () -> {
-              assertThat(probe.last("pdu4j/rack-a/outlet/2/state")).hasValue("ON");
-              assertThat(probe.last("homeassistant/switch/pdu4j_rack-a/outlet_2_switch/config"))
-                  .isPresent();
-              assertThat(probe.last("pdu4j/node/node-a/devices")).isPresent();
-            });
+    eventually(
+        () -> {
+          assertThat(probe.last("pdu4j/rack-a/outlet/2/state")).hasValue("ON");
+          assertThat(probe.last("homeassistant/switch/pdu4j_rack-a/outlet_2_switch/config"))
+              .isPresent();
+          assertThat(probe.last("pdu4j/node/node-a/devices")).isPresent();
+        });
     assertThat(String.join("\n", log)).contains("lost the broker").contains("connected to");
   }
 
@@ -400,11 +388,8 @@ class MqttBridgeIT {
     awaitTopic("pdu4j/rack-b/outlet/1/state", "");
     assertThat(probe.last("homeassistant/switch/pdu4j_rack-a/outlet_1_switch/config").orElse(""))
         .isNotEmpty();
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(json("pdu4j/node/node-a/devices").path("devices").has("rack-b"))
-                    .isFalse());
+    eventually(
+        () ->
+            assertThat(json("pdu4j/node/node-a/devices").path("devices").has("rack-b")).isFalse());
   }
 }

@@ -125,6 +125,18 @@ final class MqttProbe implements AutoCloseable {
         .get(10, TimeUnit.SECONDS);
   }
 
+  /** Publishes {@code payload} retained, as a bridge publishes its state. */
+  void publishRetained(String topic, String payload) throws Exception {
+    client
+        .publishWith()
+        .topic(topic)
+        .payload(payload.getBytes(StandardCharsets.UTF_8))
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .retain(true)
+        .send()
+        .get(10, TimeUnit.SECONDS);
+  }
+
   /** An MQTT 5 request: with a response topic and correlation data. */
   void request(String topic, String payload, String responseTopic, byte[] correlation)
       throws Exception {

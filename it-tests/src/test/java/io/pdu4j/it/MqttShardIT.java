@@ -18,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three {@code serve --shard I/3} instances of the packaged jar share one configuration and one
  * Mosquitto: each runs and publishes its own devices, every device is switched through the broker
- * whichever instance owns it, and a shard that dies goes offline through its last will and comes
- * back when restarted. {@code pdu4j --mqtt} reads and switches devices of two shards through the
- * broker, and the file's {@code shard:} key yields to each instance's {@code --shard}.
+ * whichever instance owns it, and a shard that dies goes offline through its last will, its devices
+ * offline through the live shards, and both come back when it is restarted. {@code pdu4j --mqtt}
+ * reads and switches devices of two shards through the broker, and the file's {@code shard:} key
+ * yields to each instance's {@code --shard}.
  */
 class MqttShardIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -126,12 +127,17 @@ class MqttShardIT {
                   assertThat(byName.get(n).outletState(4)).as(n).isFalse();
                 }
               });
-      // one answer per command: only the owner answers
-      for (String n : names.keySet()) {
-        assertThat(probe.all())
-            .filteredOn(m -> m.topic().equals("pdu4j/" + n + "/outlet/4/result"))
-            .hasSize(1);
-      }
+      // one answer per command: only the owner answers (the answer follows the state it confirms)
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                for (String n : names.keySet()) {
+                  assertThat(probe.all())
+                      .filteredOn(m -> m.topic().equals("pdu4j/" + n + "/outlet/4/result"))
+                      .hasSize(1);
+                }
+              });
 
       cliThroughTheBroker(broker, names, byName);
 
@@ -143,7 +149,17 @@ class MqttShardIT {
               () -> assertThat(probe.last("pdu4j/node/lab-1/status")).hasValue("offline"));
       assertThat(probe.last("pdu4j/node/lab-0/status")).hasValue("online");
       assertThat(probe.last("pdu4j/node/lab-2/status")).hasValue("online");
-      // its devices' own availability stays online (the node cannot clear it): the node's counts
+      // the live shards publish the dead one's devices offline (it cannot), and only those
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                for (Map.Entry<String, Integer> e : names.entrySet()) {
+                  assertThat(probe.last("pdu4j/" + e.getKey() + "/availability"))
+                      .as(e.getKey())
+                      .hasValue(e.getValue() == 1 ? "offline" : "online");
+                }
+              });
       String ofShard1 = ofShard(names, 1);
       CliIT.Run offline = CliIT.pdu4j("--mqtt", broker.url(), "status", ofShard1);
       assertThat(offline.exit()).as(offline.err()).isEqualTo(4);
@@ -155,16 +171,16 @@ class MqttShardIT {
           .atMost(WAIT)
           .untilAsserted(
               () -> assertThat(probe.last("pdu4j/node/lab-1/status")).hasValue("online"));
-      for (Map.Entry<String, Integer> e : names.entrySet()) {
-        if (e.getValue() == 1) {
-          await()
-              .atMost(WAIT)
-              .untilAsserted(
-                  () ->
-                      assertThat(probe.last("pdu4j/" + e.getKey() + "/availability"))
-                          .hasValue("online"));
-        }
-      }
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                for (String n : names.keySet()) {
+                  assertThat(probe.last("pdu4j/" + n + "/availability")).as(n).hasValue("online");
+                }
+              });
+      CliIT.Run back = CliIT.pdu4j("--mqtt", broker.url(), "status", ofShard1);
+      assertThat(back.exit()).as(back.err()).isZero();
     } finally {
       shards.forEach(ServeProcess::close);
       sims.forEach(IsoTekSimulator::close);
@@ -180,7 +196,8 @@ class MqttShardIT {
   }
 
   /**
-   * {@code pdu4j --mqtt}: status, on and off of devices of two shards, a locked outlet, no node.
+   * {@code pdu4j --mqtt}: status, on, off and cycle of devices of two shards, a locked outlet, no
+   * node.
    */
   private static void cliThroughTheBroker(
       Mosquitto broker, Map<String, Integer> names, Map<String, IsoTekSimulator> sims)
@@ -212,6 +229,24 @@ class MqttShardIT {
     }
 
     String n = ofShard(names, 0);
+    // cycle: the device's bridge switches it off, waits its off time and switches it on again
+    CliIT.Run cycle = CliIT.pdu4j("--mqtt", url, "cycle", n, "5");
+    assertThat(cycle.exit()).as(cycle.err()).isZero();
+    assertThat(cycle.out()).containsPattern("outlet +5 .*ON");
+    assertThat(sims.get(n).outletState(5)).isTrue();
+    List<String> outlet5 =
+        sims.get(n).commandsReceived().stream().filter(c -> c.startsWith("S5=")).toList();
+    // before it: on, then off (above); the cycle adds its off and its on
+    assertThat(outlet5.subList(outlet5.size() - 2, outlet5.size()))
+        .satisfiesExactly(
+            off -> assertThat(off).startsWith("S5=0"), on -> assertThat(on).startsWith("S5=1"));
+    CliIT.Run offTime = CliIT.pdu4j("--mqtt", url, "cycle", n, "5", "--off-time", "1s");
+    assertThat(offTime.exit()).as(offTime.err()).isEqualTo(2);
+    assertThat(offTime.err()).contains("the bridge's off time");
+    CliIT.Run cycleLocked = CliIT.pdu4j("--mqtt", url, "cycle", n, "2");
+    assertThat(cycleLocked.exit()).as(cycleLocked.err()).isEqualTo(3);
+    assertThat(cycleLocked.err()).contains("outlet 2 (Fridge)").contains("cannot be switched");
+
     boolean before = sims.get(n).outletState(2);
     CliIT.Run locked = CliIT.pdu4j("--mqtt", url, before ? "off" : "on", n, "2");
     assertThat(locked.exit()).as(locked.out() + locked.err()).isEqualTo(3);

@@ -3,6 +3,9 @@ package io.pdu4j.mqtt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
@@ -17,11 +20,14 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.LoginDeniedException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
+import io.pdu4j.mqtt.internal.TrustStores;
 import io.pdu4j.runtime.config.MqttConfig;
+import io.pdu4j.spi.SecretReference;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A client of the bridges on one broker, as {@code pdu4j --mqtt} uses it: it reads a device's
@@ -45,6 +52,9 @@ import java.util.regex.Pattern;
  * password is never logged nor put in a message. Not for concurrent use by several threads.
  */
 public final class MqttRemote implements AutoCloseable {
+  /** How long a bridge keeps an outlet off for a {@code CYCLE} (docs/mqtt.md). */
+  public static final Duration CYCLE_OFF_TIME = Duration.ofSeconds(5);
+
   /** The longest payload read from the broker; a device's status is a few KiB. */
   public static final int MAX_PAYLOAD = 1 << 20;
 
@@ -66,16 +76,26 @@ public final class MqttRemote implements AutoCloseable {
   }
 
   /**
+   * The certificates an {@code ssl://} broker is checked against instead of the JVM's: a PKCS#12
+   * file, or JKS when its name ends in {@code .jks}.
+   *
+   * @param file the trust store
+   * @param password where its password is ({@code env:NAME} or {@code file:PATH}), when it has one;
+   *     read when connecting, never printed
+   */
+  public record TrustStore(Path file, Optional<SecretReference> password) {
+    /** Both are required. */
+    public TrustStore {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(password, "password");
+    }
+  }
+
+  /**
    * Connects to the broker at {@code url} ({@code tcp://HOST[:PORT]} or {@code ssl://HOST[:PORT]},
    * checked against the JVM's trust store).
    *
-   * @param username the user to log in as, if any
-   * @param password its password, if any; never printed
-   * @param prefix the bridges' topic root, e.g. {@code pdu4j}
-   * @param timeout how long connecting, and each answer, may take
-   * @throws InvalidArgumentException for a bad url or prefix, or a password without a user
-   * @throws DeviceUnreachableException when the broker cannot be reached in time
-   * @throws LoginDeniedException when the broker refuses the login
+   * @see #connect(String, Optional, Optional, Optional, String, Duration)
    */
   public static MqttRemote connect(
       String url,
@@ -83,8 +103,34 @@ public final class MqttRemote implements AutoCloseable {
       Optional<String> password,
       String prefix,
       Duration timeout) {
+    return connect(url, username, password, Optional.empty(), prefix, timeout);
+  }
+
+  /**
+   * Connects to the broker at {@code url} ({@code tcp://HOST[:PORT]} or {@code ssl://HOST[:PORT]}).
+   *
+   * @param username the user to log in as, if any
+   * @param password its password, if any; never printed
+   * @param trustStore what an {@code ssl://} broker is checked against; empty: the JVM's trust
+   *     store
+   * @param prefix the bridges' topic root, e.g. {@code pdu4j}
+   * @param timeout how long connecting, and each answer, may take
+   * @throws InvalidArgumentException for a bad url or prefix, a password without a user, a trust
+   *     store with a {@code tcp://} url, or a trust store (or its password) that cannot be read
+   * @throws DeviceUnreachableException when the broker cannot be reached in time, or its
+   *     certificate is not trusted
+   * @throws LoginDeniedException when the broker refuses the login
+   */
+  public static MqttRemote connect(
+      String url,
+      Optional<String> username,
+      Optional<String> password,
+      Optional<TrustStore> trustStore,
+      String prefix,
+      Duration timeout) {
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(trustStore, "trustStore");
     Objects.requireNonNull(timeout, "timeout");
     URI u = MqttConfig.url(Objects.requireNonNull(url, "url"));
     if (prefix == null || prefix.length() > 128 || !PREFIX.matcher(prefix).matches()) {
@@ -97,21 +143,33 @@ public final class MqttRemote implements AutoCloseable {
       throw new InvalidArgumentException("an MQTT password needs a username");
     }
     boolean tls = "ssl".equalsIgnoreCase(u.getScheme());
+    if (trustStore.isPresent() && !tls) {
+      throw new InvalidArgumentException("a trust store needs an ssl:// broker url");
+    }
+    Optional<TrustManagerFactory> trust =
+        trustStore.map(t -> TrustStores.load(t.file(), t.password(), "the MQTT trust store"));
     int port = u.getPort() > 0 ? u.getPort() : tls ? 8883 : 1883;
     String where = u.getScheme() + "://" + u.getHost() + ":" + port;
+    // one transport config with the TLS in it: the client builder's own sslConfig() is ignored
+    // once a transport config was applied
+    MqttClientTransportConfigBuilder transport =
+        MqttClientTransportConfig.builder()
+            .serverHost(u.getHost())
+            .serverPort(port)
+            .socketConnectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .mqttConnectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (tls) {
+      var ssl = MqttClientSslConfig.builder();
+      if (trust.isPresent()) {
+        ssl = ssl.trustManagerFactory(trust.get());
+      }
+      transport = transport.sslConfig(ssl.build());
+    }
     Mqtt5ClientBuilder b =
         MqttClient.builder()
             .useMqttVersion5()
             .identifier("pdu4j-cli-" + UUID.randomUUID().toString().substring(0, 12))
-            .serverHost(u.getHost())
-            .serverPort(port)
-            .transportConfig()
-            .socketConnectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .mqttConnectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .applyTransportConfig();
-    if (tls) {
-      b = b.sslWithDefaultConfig();
-    }
+            .transportConfig(transport.build());
     if (username.isPresent()) {
       var auth = b.simpleAuth().username(username.get());
       if (password.isPresent()) {

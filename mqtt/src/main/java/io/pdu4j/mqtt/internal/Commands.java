@@ -10,6 +10,7 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.mqtt.MqttCommand;
+import io.pdu4j.mqtt.MqttRemote;
 import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.GroupConfig;
 import io.pdu4j.runtime.config.OutletRef;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class Commands {
   /** How long a {@code CYCLE} keeps the outlet off. */
-  static final Duration CYCLE_OFF_TIME = Duration.ofSeconds(5);
+  static final Duration CYCLE_OFF_TIME = MqttRemote.CYCLE_OFF_TIME;
 
   /** A command not finished after this (plus a cycle's off time) is answered as timed out. */
   static final Duration COMMAND_BOUND = Duration.ofMinutes(2);

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.mqtt.MqttBridge;
 import io.pdu4j.mqtt.MqttCommand;
@@ -19,10 +20,7 @@ import io.pdu4j.runtime.SupervisedDevice;
 import io.pdu4j.runtime.config.GroupConfig;
 import io.pdu4j.runtime.config.MqttConfig;
 import io.pdu4j.spi.SecretReference;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +39,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The bridge on the HiveMQ MQTT client (MQTT 5): one connection with the node's last will, one
- * thread that publishes what the devices' threads queued, and the command subscriptions.
+ * thread that publishes what the devices' threads queued, and the subscriptions: the commands, the
+ * nodes' device lists and statuses ({@link PeerNodes} marks a dead node's devices offline) and the
+ * devices' availability (this node's own set right when another client left them offline).
  *
  * <p>After every connect (the first and each automatic reconnect, with backoff from 0.5 s to 30 s)
  * the publishing thread subscribes, forgets what it queued before and publishes the whole retained
@@ -80,6 +80,7 @@ public final class HiveBridge implements MqttBridge {
   private final List<DeviceWatch> watches = new ArrayList<>();
   private final NodeDevices nodeDevices;
   private final Commands commands;
+  private final PeerNodes peers;
   private final ScheduledExecutorService timer;
   private final Thread publisher;
   private final List<Meter> meters = new ArrayList<>();
@@ -134,6 +135,7 @@ public final class HiveBridge implements MqttBridge {
             .buildAsync();
     this.nodeDevices = new NodeDevices(topics, s.configured(), s.devices().keySet(), outbox, timer);
     this.commands = new Commands(topics, s, outbox, timer);
+    this.peers = new PeerNodes(topics, s.devices().keySet(), outbox::force);
     this.publisher = new Thread(this::run, "pdu4j-mqtt-publish");
     publisher.setDaemon(true);
   }
@@ -154,22 +156,10 @@ public final class HiveBridge implements MqttBridge {
   }
 
   private static TrustManagerFactory trust(MqttConfig c) {
-    var file = c.trustStore().orElseThrow();
-    char[] pw =
-        c.trustStorePassword()
-            .map(r -> SecretReference.parse("mqtt.truststore-password", r).resolve().toCharArray())
-            .orElse(null);
-    try (InputStream in = Files.newInputStream(file)) {
-      KeyStore ks = KeyStore.getInstance(file.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-      ks.load(in, pw);
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      return tmf;
-    } catch (Exception e) {
-      throw new InvalidArgumentException(
-          "mqtt.truststore: cannot read " + file + ": " + e.getClass().getSimpleName(), e);
-    }
+    return TrustStores.load(
+        c.trustStore().orElseThrow(),
+        c.trustStorePassword().map(r -> SecretReference.parse("mqtt.truststore-password", r)),
+        "mqtt.truststore");
   }
 
   private void begin() {
@@ -295,8 +285,20 @@ public final class HiveBridge implements MqttBridge {
           .topicFilter(topics.groupCommands())
           .qos(MqttQos.AT_LEAST_ONCE)
           .applySubscription()
+          // the lists before the statuses: the broker sends the retained messages in this order,
+          // so a dead node's devices are checked against every live node's list (PeerNodes)
           .addSubscription()
-          .topicFilter(topics.nodeDevices())
+          .topicFilter(topics.nodeDeviceLists())
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .noLocal(true)
+          .applySubscription()
+          .addSubscription()
+          .topicFilter(topics.nodeStatuses())
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .noLocal(true)
+          .applySubscription()
+          .addSubscription()
+          .topicFilter(topics.availabilities())
           .qos(MqttQos.AT_LEAST_ONCE)
           .noLocal(true)
           .applySubscription()
@@ -360,20 +362,61 @@ public final class HiveBridge implements MqttBridge {
     f.orTimeout(30, TimeUnit.SECONDS).whenComplete((r, e) -> inFlight.release());
   }
 
-  /** A message on a subscribed topic: a command, or the node's device list of a previous run. */
+  /**
+   * A message on a subscribed topic: a command, a node's status or device list (this node's own
+   * from a previous run), or a device's availability.
+   */
   private void received(Mqtt5Publish p) {
     String topic = p.getTopic().toString();
     try {
-      if (topic.equals(topics.nodeDevices())) {
-        nodeDevices.previous(
-            StandardCharsets.UTF_8
-                .decode(p.getPayload().orElse(java.nio.ByteBuffer.allocate(0)))
-                .toString());
+      Optional<String> list = topics.nodeOf(topic, "devices");
+      if (list.isPresent()) {
+        String payload = text(p);
+        if (topic.equals(topics.nodeDevices())) {
+          nodeDevices.previous(payload);
+        } else {
+          peers.devices(list.get(), payload);
+        }
+        return;
+      }
+      Optional<String> node = topics.nodeOf(topic, "status");
+      if (node.isPresent()) {
+        peers.status(node.get(), text(p));
+        return;
+      }
+      Optional<String> device = topics.availabilityOf(topic);
+      if (device.isPresent()) {
+        availability(device.get(), text(p));
         return;
       }
       commands.handle(p);
     } catch (RuntimeException e) {
       LOG.warn("MQTT message on {} not handled", topic, e);
+    }
+  }
+
+  private static String text(Mqtt5Publish p) {
+    if (p.getPayload().map(b -> b.remaining() > NodeDevices.MAX_PAYLOAD_CHARS).orElse(false)) {
+      return "";
+    }
+    return StandardCharsets.UTF_8
+        .decode(p.getPayload().orElse(java.nio.ByteBuffer.allocate(0)))
+        .toString();
+  }
+
+  /**
+   * What another client left on a device's availability topic: when this node's device is connected
+   * and the topic says otherwise (a peer that marked it offline for a dead node, whose message
+   * reached the broker after this node came back), it is published {@code online} again. Only
+   * towards {@code online}: two nodes that both run a device never answer each other.
+   */
+  private void availability(String device, String payload) {
+    SupervisedDevice d = s.devices().get(device);
+    if (d == null || closed || payload.equals("online")) {
+      return;
+    }
+    if (d.health().state() == ConnectionState.CONNECTED) {
+      outbox.force(Message.state(topics.availability(device), "online"));
     }
   }
 

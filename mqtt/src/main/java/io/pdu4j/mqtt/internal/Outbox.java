@@ -40,6 +40,18 @@ final class Outbox {
     }
   }
 
+  /**
+   * Queues {@code m} even when it repeats its topic's last payload, and leaves that payload as it
+   * is: for a topic another client wrote since (a peer's device marked offline, or this node's
+   * device set right again); never blocks.
+   */
+  void force(Message m) {
+    Objects.requireNonNull(m, "m");
+    if (!queue.offer(m)) {
+      dropped.incrementAndGet();
+    }
+  }
+
   /** Notes a retained message sent without the queue, so that its repetitions are not sent. */
   void remember(Message m) {
     if (m.retain()) {

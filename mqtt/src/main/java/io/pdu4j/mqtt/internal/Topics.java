@@ -48,6 +48,46 @@ public record Topics(String prefix, String node) {
     return prefix + "/node/" + anyNode + "/devices";
   }
 
+  /** The filter of every node's status. */
+  public String nodeStatuses() {
+    return prefix + "/node/+/status";
+  }
+
+  /** The filter of every node's device list. */
+  public String nodeDeviceLists() {
+    return prefix + "/node/+/devices";
+  }
+
+  /** The filter of every device's availability. */
+  public String availabilities() {
+    return prefix + "/+/availability";
+  }
+
+  /**
+   * The node a topic under {@link #nodeStatuses()} ({@code field} {@code status}) or {@link
+   * #nodeDeviceLists()} ({@code devices}) is about.
+   */
+  public Optional<String> nodeOf(String topic, String field) {
+    String head = prefix + "/node/";
+    String tail = "/" + field;
+    if (!topic.startsWith(head) || !topic.endsWith(tail)) {
+      return Optional.empty();
+    }
+    String n = topic.substring(head.length(), topic.length() - tail.length());
+    return n.isEmpty() || n.contains("/") ? Optional.empty() : Optional.of(n);
+  }
+
+  /** The device a topic under {@link #availabilities()} is about. */
+  public Optional<String> availabilityOf(String topic) {
+    String head = prefix + "/";
+    String tail = "/availability";
+    if (!topic.startsWith(head) || !topic.endsWith(tail)) {
+      return Optional.empty();
+    }
+    String d = topic.substring(head.length(), topic.length() - tail.length());
+    return d.isEmpty() || d.contains("/") ? Optional.empty() : Optional.of(d);
+  }
+
   /** The filter of every outlet command. */
   public String outletCommands() {
     return prefix + "/+/outlet/+/set";

@@ -52,4 +52,22 @@ class OutboxTest {
     o.offer(Message.state("a", "ON"));
     assertThat(o.size()).isEqualTo(1);
   }
+
+  @Test
+  void aForcedMessageGoesOutEvenAsARepeatAndIsCountedWhenDropped() throws Exception {
+    Outbox o = new Outbox(16);
+    o.offer(Message.state("a/availability", "online"));
+    o.force(Message.state("a/availability", "online"));
+    o.force(Message.state("b/availability", "offline"));
+    o.force(Message.state("b/availability", "offline"));
+    assertThat(o.size()).isEqualTo(4);
+    // what was offered last is still remembered: a repeat of it is not queued
+    o.offer(Message.state("a/availability", "online"));
+    assertThat(o.size()).isEqualTo(4);
+    for (int i = 0; i < 12; i++) {
+      o.force(Message.state("c/" + i, "x"));
+    }
+    o.force(Message.state("d", "x"));
+    assertThat(o.dropped()).isEqualTo(1);
+  }
 }

@@ -32,4 +32,21 @@ class TopicsTest {
     assertThat(t.command("site/pdu4j/rack-a/set")).isEmpty();
     assertThat(t.command("site/pdu4j/a/b/outlet/3/set")).isEmpty();
   }
+
+  @Test
+  void readsNodeAndAvailabilityTopicsBack() {
+    assertThat(t.nodeStatuses()).isEqualTo("site/pdu4j/node/+/status");
+    assertThat(t.nodeDeviceLists()).isEqualTo("site/pdu4j/node/+/devices");
+    assertThat(t.availabilities()).isEqualTo("site/pdu4j/+/availability");
+    assertThat(t.nodeOf("site/pdu4j/node/lab-1/status", "status")).hasValue("lab-1");
+    assertThat(t.nodeOf("site/pdu4j/node/lab-1/devices", "devices")).hasValue("lab-1");
+    assertThat(t.nodeOf("site/pdu4j/node/lab-1/devices", "status")).isEmpty();
+    assertThat(t.nodeOf("site/pdu4j/node//status", "status")).isEmpty();
+    assertThat(t.nodeOf("site/pdu4j/node/a/b/status", "status")).isEmpty();
+    assertThat(t.nodeOf("other/node/lab-1/status", "status")).isEmpty();
+    assertThat(t.availabilityOf("site/pdu4j/rack-a/availability")).hasValue("rack-a");
+    assertThat(t.availabilityOf("site/pdu4j/a/b/availability")).isEmpty();
+    assertThat(t.availabilityOf("site/pdu4j//availability")).isEmpty();
+    assertThat(t.availabilityOf("site/pdu4j/rack-a/status")).isEmpty();
+  }
 }
