@@ -29,6 +29,8 @@ import java.util.TreeMap;
  * <p>Thread-safe: reports arrive on the device's I/O thread, snapshots are taken on others.
  */
 public final class PowerRecorder {
+  private static final int SMALL = 128;
+
   private final String device;
   private final Clock clock;
   private final Duration step;
@@ -40,6 +42,9 @@ public final class PowerRecorder {
   private final Ring watts;
   private final Ring volts;
   private final Map<Integer, OutletRings> outlets = new TreeMap<>(); // guarded by this
+  // the same rings by number for numbers 0 to 127, grown to the highest seen: a report looks its
+  // outlets up here rather than in the tree; guarded by this
+  private OutletRings[] byNumber = new OutletRings[0];
 
   /**
    * The mean of the readings of each step. Compact while the series had a reading in every report
@@ -184,10 +189,19 @@ public final class PowerRecorder {
     double voltSum = 0;
     int voltCount = 0;
     for (OutletStatus o : status.outlets()) {
-      OutletRings rings = outlets.get(o.number());
+      int number = o.number();
+      boolean small = number >= 0 && number < SMALL;
+      OutletRings rings =
+          small ? (number < byNumber.length ? byNumber[number] : null) : outlets.get(number);
       if (rings == null && o.power().isPresent() && outlets.size() < PowerHistory.MAX_OUTLETS) {
         rings = new OutletRings(o.id(), o.name());
-        outlets.put(o.number(), rings);
+        outlets.put(number, rings);
+        if (small) {
+          if (number >= byNumber.length) {
+            byNumber = Arrays.copyOf(byNumber, number + 1);
+          }
+          byNumber[number] = rings;
+        }
       }
       if (rings != null) {
         rings.id = o.id();
