@@ -7,7 +7,7 @@ import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.PowerRuntime;
-import io.pdu4j.runtime.metrics.PrometheusScrape;
+import io.pdu4j.runtime.PrometheusScrape;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;

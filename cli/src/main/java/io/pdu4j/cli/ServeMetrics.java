@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pdu4j.runtime.metrics.PrometheusScrape;
+import io.pdu4j.runtime.PrometheusScrape;
 import io.pdu4j.server.TextResponse;
 import java.util.Locale;
 

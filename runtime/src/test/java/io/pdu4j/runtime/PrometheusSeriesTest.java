@@ -11,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
-import io.pdu4j.runtime.metrics.PrometheusScrape;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.time.Duration;
 import java.util.Set;

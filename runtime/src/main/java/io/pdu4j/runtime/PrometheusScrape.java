@@ -1,4 +1,4 @@
-package io.pdu4j.runtime.metrics;
+package io.pdu4j.runtime;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.runtime.internal.PrometheusSeries;
