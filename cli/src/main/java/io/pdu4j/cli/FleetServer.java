@@ -75,7 +75,11 @@ final class FleetServer implements AutoCloseable {
     this.shard = shard;
     io.pdu4j.runtime.config.PrometheusConfig where =
         config.prometheus().orElse(io.pdu4j.runtime.config.PrometheusConfig.defaults());
-    PowerRuntime.Builder builder = PowerRuntime.builder().meterRegistry(metrics.registry());
+    PowerRuntime.Builder builder =
+        PowerRuntime.builder()
+            .meterRegistry(metrics.registry())
+            .maxOpening(config.runtime().maxOpening())
+            .powerHistoryStep(config.runtime().historyStep());
     plugins.ifPresent(builder::pluginDirectory);
     this.runtime = builder.build();
     runtime.drivers().stream()

@@ -48,6 +48,10 @@ class ServeApiTest {
   }
 
   private FleetServer serve(String api) throws Exception {
+    return serve(api, "");
+  }
+
+  private FleetServer serve(String api, String tail) throws Exception {
     Path token = dir.resolve("op.token");
     Files.writeString(token, TOKEN + "\n");
     String yaml =
@@ -70,7 +74,8 @@ class ServeApiTest {
               ci: { token: "file:%s", role: operator }
           audit: audit.jsonl
         """
-            .formatted(sim.port(), freePort(), api, token);
+                .formatted(sim.port(), freePort(), api, token)
+            + tail;
     Pdu4jConfig config = Pdu4jConfig.parse(new StringReader(yaml), "serve.yaml", dir);
     return FleetServer.start(config, new PrintWriter(log, true));
   }
@@ -89,6 +94,25 @@ class ServeApiTest {
             .timeout(Duration.ofSeconds(20))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theFilesRuntimeSectionSetsThePowerHistorysStep() throws Exception {
+    server =
+        serve("  host: 127.0.0.1\n  port: 0", "runtime:\n  max-opening: 2\n  history-step: 5s\n");
+    int api = server.apiAddress().orElseThrow().getPort();
+    HttpResponse<String> power = send(api, "GET", "/api/v1/devices/rack/power");
+    assertThat(power.statusCode()).as(power.body()).isEqualTo(200);
+    assertThat(power.body()).contains("\"stepSeconds\":5,\"points\":720,");
+  }
+
+  @Test
+  void withoutItThePowerHistoryKeepsAPointAMinute() throws Exception {
+    server = serve("  host: 127.0.0.1\n  port: 0");
+    int api = server.apiAddress().orElseThrow().getPort();
+    HttpResponse<String> power = send(api, "GET", "/api/v1/devices/rack/power");
+    assertThat(power.statusCode()).as(power.body()).isEqualTo(200);
+    assertThat(power.body()).contains("\"stepSeconds\":60,\"points\":60,");
   }
 
   @Test

@@ -81,7 +81,8 @@ public final class PowerModule extends AbstractModule {
             RuntimeSettings.DEFAULT_RETRY_MAX,
             RuntimeSettings.DEFAULT_REOPEN_OFFLINE,
             Optional.empty(),
-            RuntimeSettings.DEFAULT_MAX_OPENING));
+            RuntimeSettings.DEFAULT_MAX_OPENING,
+            io.pdu4j.runtime.history.PowerHistory.DEFAULT_STEP));
   }
 
   PowerModule(RuntimeSettings settings) {

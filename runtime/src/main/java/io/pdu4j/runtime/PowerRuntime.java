@@ -114,11 +114,11 @@ public interface PowerRuntime extends AutoCloseable {
 
   /**
    * The last hour of a device's power, as recorded from its own status reports (the runtime never
-   * polls a device for it): one point per {@link PowerHistory#STEP} (5 s), {@link
-   * PowerHistory#POINTS} (720) points, the mean of the readings of each step, gaps where there were
-   * none. The runtime keeps a history for every device open or supervised under a name (bounded:
-   * see {@link PowerHistory#MAX_OUTLETS}), from when it is opened or supervised until it is closed
-   * and no longer supervised; a supervised device keeps its history across reconnects and reopens.
+   * polls a device for it): one point per step ({@link Builder#powerHistoryStep}, 1 min by
+   * default), the mean of the readings of each step, gaps where there were none. The runtime keeps
+   * a history for every device open or supervised under a name (bounded: see {@link
+   * PowerHistory#MAX_OUTLETS}), from when it is opened or supervised until it is closed and no
+   * longer supervised; a supervised device keeps its history across reconnects and reopens.
    *
    * @param device the device's name (its {@link io.pdu4j.runtime.config.DeviceConfig#name()}, or
    *     its redacted address when opened by address)
@@ -203,6 +203,7 @@ public interface PowerRuntime extends AutoCloseable {
     private Duration reopenOffline =
         io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_REOPEN_OFFLINE;
     private int maxOpening = io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_MAX_OPENING;
+    private Duration powerHistoryStep = PowerHistory.DEFAULT_STEP;
 
     private Builder() {}
 
@@ -249,8 +250,11 @@ public interface PowerRuntime extends AutoCloseable {
      * PowerRuntime#supervise}, a whole {@code devices.yaml}) wait in the order they were asked for,
      * and each device's {@code connect-timeout} and {@code ready-timeout} count from when its own
      * attempt starts, not from when it was asked for: a fleet opened at once comes up at the pace
-     * the network and the I/O threads can take, without spurious timeouts. Reconnects of devices
-     * already open are the drivers' and are not paced here.
+     * the network and the I/O threads can take, without spurious timeouts. A device's reconnects
+     * (its link lost, or recycled for going quiet) are paced alike: each waits a random delay of up
+     * to a second, then for a slot, which it holds until the device's first status after the link
+     * came up (at most its ready timeout), so that a fleet that lost its links at once does not
+     * come back all at once.
      *
      * @throws io.pdu4j.api.InvalidArgumentException unless at least 1
      */
@@ -260,6 +264,20 @@ public interface PowerRuntime extends AutoCloseable {
             "maxOpening must be at least 1, got " + opens);
       }
       this.maxOpening = opens;
+      return this;
+    }
+
+    /**
+     * The width of one point of every device's {@linkplain PowerRuntime#powerHistory power
+     * history}, which always covers the last hour: default {@link PowerHistory#DEFAULT_STEP} (1
+     * min, 60 points, about 10 KB of heap for a 16-outlet unit); 5 s gives 720 points at about 110
+     * KB a device.
+     *
+     * @throws io.pdu4j.api.InvalidArgumentException unless whole seconds from 5 s to 5 min that
+     *     divide an hour ({@link PowerHistory#checkStep})
+     */
+    public Builder powerHistoryStep(Duration step) {
+      this.powerHistoryStep = PowerHistory.checkStep(step);
       return this;
     }
 
@@ -392,7 +410,8 @@ public interface PowerRuntime extends AutoCloseable {
               retryMax,
               reopenOffline,
               Optional.ofNullable(ioThreadFactory),
-              maxOpening));
+              maxOpening,
+              powerHistoryStep));
     }
 
     /**

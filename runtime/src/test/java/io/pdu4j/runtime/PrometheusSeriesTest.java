@@ -4,6 +4,8 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -126,6 +128,58 @@ class PrometheusSeriesTest {
     } finally {
       composite.close();
       inner.close();
+    }
+  }
+
+  @Test
+  void theFastScrapeIsTheRegistrysOwnByteForByte() throws Exception {
+    IsoTekSimulator quiet =
+        IsoTekSimulator.builder()
+            .outlets(16)
+            .jitter(false)
+            .pushInterval(Duration.ofMinutes(10))
+            .loadWatts(1, 36)
+            .loadWatts(11, 1234)
+            .build()
+            .start();
+    try {
+      // meters of the registry's own that sort before, between and after the devices' families
+      Gauge.builder("aaa.first", () -> 1.5).description("first").register(prometheus);
+      Gauge.builder("pdu.http.connections", () -> 3).register(prometheus);
+      Gauge.builder("pdu.mqtt.connected", () -> 1)
+          .description("a \\ and a \"")
+          .register(prometheus);
+      Counter.builder("zzz.last").register(prometheus).increment(12_345_678.5);
+      String q = "isotek:tcp://127.0.0.1:" + quiet.port();
+      PowerDevice a = runtime.open(q);
+      runtime.open(q); // named "... #2"
+      runtime.supervise(DeviceConfig.of("rack-b", q));
+      runtime.supervise(DeviceConfig.of("gone", "isotek:tcp://127.0.0.1:1?connect-timeout=1s"));
+      a.outlet(2).switchOff().toCompletableFuture().get(10, TimeUnit.SECONDS); // a command timer
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  runtime.supervised().stream()
+                      .allMatch(
+                          d -> d.health().state() != io.pdu4j.api.ConnectionState.CONNECTING));
+      // a retry of "gone" may change its health between two scrapes: they agree again at once
+      for (String type : new String[] {TEXT, OPENMETRICS}) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () ->
+                    assertThat(PrometheusScrape.scrape(prometheus, type))
+                        .isEqualTo(prometheus.scrape(type)));
+      }
+      String text = PrometheusScrape.scrape(prometheus, TEXT);
+      assertThat(text)
+          .contains("pdu_outlet_power_watts{device=\"" + q + " #2\",outlet=\"11\"} 1234.0\n")
+          .contains("pdu_device_health{device=\"gone\",problem=\"communication_error\"")
+          .contains("zzz_last_total 1.23456785E7\n");
+      assertThat(PrometheusScrape.scrape(prometheus, OPENMETRICS)).endsWith("# EOF\n");
+    } finally {
+      quiet.close();
     }
   }
 

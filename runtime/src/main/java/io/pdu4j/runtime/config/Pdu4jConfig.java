@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.runtime.history.PowerHistory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -77,6 +78,9 @@ import org.yaml.snakeyaml.LoaderOptions;
  *   truststore: ./ca.p12     # optional, ssl:// only, relative to the file
  *   truststore-password: "env:MQTT_TRUST_PASSWORD"  # optional
  * shard: 0/3                 # optional: serve --shard I/N (the flag wins), docs/scaling.md
+ * runtime:                   # optional
+ *   max-opening: 64          # default: device opens and reconnects in flight at once
+ *   history-step: 1m         # default: the power history's resolution over the last hour
  * }</pre>
  *
  * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and
@@ -94,6 +98,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * @param mqtt the MQTT bridge's settings; empty when the file has no {@code mqtt} section
  * @param shard which shard of the devices {@code serve} runs ({@code serve --shard} wins over it);
  *     empty when the file has no {@code shard} key
+ * @param runtime the runtime's settings ({@link RuntimeConfig#DEFAULTS} when the file has no {@code
+ *     runtime} section)
  */
 public record Pdu4jConfig(
     Map<String, DeviceConfig> devices,
@@ -104,7 +110,8 @@ public record Pdu4jConfig(
     Optional<PdudaemonConfig> pdudaemon,
     Map<String, HostScheduleConfig> schedules,
     Optional<MqttConfig> mqtt,
-    Optional<Shard> shard) {
+    Optional<Shard> shard,
+    RuntimeConfig runtime) {
 
   /** Copies the maps, keeping their order; every group's outlets name configured devices. */
   public Pdu4jConfig {
@@ -114,6 +121,7 @@ public record Pdu4jConfig(
     Objects.requireNonNull(pdudaemon, "pdudaemon");
     Objects.requireNonNull(mqtt, "mqtt");
     Objects.requireNonNull(shard, "shard");
+    Objects.requireNonNull(runtime, "runtime");
     devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     schedules = Collections.unmodifiableMap(new LinkedHashMap<>(schedules));
@@ -127,44 +135,77 @@ public record Pdu4jConfig(
     }
   }
 
-  /** A configuration that names no shard. */
-  public Pdu4jConfig(
-      Map<String, DeviceConfig> devices,
-      Optional<PrometheusConfig> prometheus,
-      Optional<Path> pluginsDir,
-      Optional<ApiConfig> api,
-      Map<String, GroupConfig> groups,
-      Optional<PdudaemonConfig> pdudaemon,
-      Map<String, HostScheduleConfig> schedules,
-      Optional<MqttConfig> mqtt) {
-    this(
-        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, Optional.empty());
+  /**
+   * A configuration of {@code devices} and nothing else: no metrics, plugins, API, groups,
+   * pdudaemon, schedules, MQTT or shard, and the runtime's defaults; add the rest with the {@code
+   * with...} copies.
+   */
+  public static Pdu4jConfig of(Map<String, DeviceConfig> devices) {
+    return new Pdu4jConfig(
+        devices,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.empty(),
+        RuntimeConfig.DEFAULTS);
   }
 
-  /** A configuration without an MQTT bridge. */
-  public Pdu4jConfig(
-      Map<String, DeviceConfig> devices,
-      Optional<PrometheusConfig> prometheus,
-      Optional<Path> pluginsDir,
-      Optional<ApiConfig> api,
-      Map<String, GroupConfig> groups,
-      Optional<PdudaemonConfig> pdudaemon,
-      Map<String, HostScheduleConfig> schedules) {
-    this(devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, Optional.empty());
+  /** This configuration with {@code prometheus} as where metrics are published. */
+  public Pdu4jConfig withPrometheus(Optional<PrometheusConfig> prometheus) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
+  }
+
+  /** This configuration with {@code pluginsDir} as its plugin directory. */
+  public Pdu4jConfig withPluginsDir(Optional<Path> pluginsDir) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
+  }
+
+  /** This configuration with {@code api} as its control API. */
+  public Pdu4jConfig withApi(Optional<ApiConfig> api) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
+  }
+
+  /** This configuration with {@code groups} as its groups of outlets. */
+  public Pdu4jConfig withGroups(Map<String, GroupConfig> groups) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
+  }
+
+  /** This configuration with {@code pdudaemon} as its pdudaemon listener. */
+  public Pdu4jConfig withPdudaemon(Optional<PdudaemonConfig> pdudaemon) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
+  }
+
+  /** This configuration with {@code schedules} as the host's schedules. */
+  public Pdu4jConfig withSchedules(Map<String, HostScheduleConfig> schedules) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
   }
 
   /** This configuration with {@code mqtt} as its MQTT bridge. */
   public Pdu4jConfig withMqtt(Optional<MqttConfig> mqtt) {
     return new Pdu4jConfig(
-        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard);
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
   }
 
-  /** A configuration without an API and without groups. */
-  public Pdu4jConfig(
-      Map<String, DeviceConfig> devices,
-      Optional<PrometheusConfig> prometheus,
-      Optional<Path> pluginsDir) {
-    this(devices, prometheus, pluginsDir, Optional.empty(), Map.of(), Optional.empty(), Map.of());
+  /** This configuration with {@code shard} as the shard it runs. */
+  public Pdu4jConfig withShard(Optional<Shard> shard) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
+  }
+
+  /** This configuration with {@code runtime} as the runtime's settings. */
+  public Pdu4jConfig withRuntime(RuntimeConfig runtime) {
+    return new Pdu4jConfig(
+        devices, prometheus, pluginsDir, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
   }
 
   /**
@@ -418,7 +459,8 @@ public record Pdu4jConfig(
             "pdudaemon",
             "schedules",
             "mqtt",
-            "shard");
+            "shard",
+            "runtime");
     private static final Set<String> MQTT =
         Set.of(
             "url",
@@ -439,6 +481,7 @@ public record Pdu4jConfig(
     private static final Set<String> METRICS = Set.of("prometheus");
     private static final Set<String> PROMETHEUS = Set.of("host", "port");
     private static final Set<String> PLUGINS = Set.of("dir");
+    private static final Set<String> RUNTIME = Set.of("max-opening", "history-step");
 
     ConfigException error(JsonLocation at, String key, String problem) {
       return new ConfigException(source, line(at), key, problem);
@@ -572,8 +615,29 @@ public record Pdu4jConfig(
       Optional<Shard> shard =
           Optional.ofNullable(root.entries().get("shard"))
               .map(e -> convert(e, "shard", Shard::parse));
+      RuntimeConfig runtime = RuntimeConfig.DEFAULTS;
+      Entry rt = root.entries().get("runtime");
+      if (rt != null) {
+        MapNode m = mapping(rt.value(), "runtime");
+        known(m, "runtime", RUNTIME);
+        Entry mo = m.entries().get("max-opening");
+        if (mo != null) {
+          runtime =
+              runtime.withMaxOpening(
+                  convert(mo, "runtime.max-opening", RuntimeConfig::parseMaxOpening));
+        }
+        Entry hs = m.entries().get("history-step");
+        if (hs != null) {
+          runtime =
+              runtime.withHistoryStep(
+                  convert(
+                      hs,
+                      "runtime.history-step",
+                      t -> PowerHistory.checkStep(Durations.parse(t, "history-step"))));
+        }
+      }
       return new Pdu4jConfig(
-          result, prometheus, plugins, api, groups, pdudaemon, schedules, mqtt, shard);
+          result, prometheus, plugins, api, groups, pdudaemon, schedules, mqtt, shard, runtime);
     }
 
     MqttConfig mqtt(Entry e) {

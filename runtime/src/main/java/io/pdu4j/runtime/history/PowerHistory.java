@@ -30,21 +30,55 @@ public record PowerHistory(
     PowerSeries volts,
     List<OutletHistory> outlets) {
 
-  /** The width of one point: 5 s. */
-  public static final Duration STEP = Duration.ofSeconds(5);
+  /** How long a history covers: the last hour. */
+  public static final Duration WINDOW = Duration.ofHours(1);
 
-  /** How many points a history holds: 720, one hour at {@link #STEP}. */
-  public static final int POINTS = 720;
+  /**
+   * The default width of one point: 1 min, 60 points an hour, about 10 KB for a 16-outlet unit
+   * reporting power and voltage on every outlet (at 5 s, 720 points, about 110 KB).
+   */
+  public static final Duration DEFAULT_STEP = Duration.ofMinutes(1);
+
+  /** The narrowest step a runtime may keep: 5 s. */
+  public static final Duration MIN_STEP = Duration.ofSeconds(5);
+
+  /** The widest step a runtime may keep: 5 min. */
+  public static final Duration MAX_STEP = Duration.ofMinutes(5);
 
   /**
    * The most outlets of one device that get series of their own (their readings still count in the
    * device's total beyond this): 64. With two series per outlet and per device, a device's history
-   * keeps at most (2 + 2 x 64) x 720 floats and counts, about 560 KB, and usually far less: series
-   * are made when an outlet first reports them, and a series that had a reading in every report
-   * keeps no counts of its own (about 110 KB for a 16-outlet unit reporting power and voltage on
-   * every outlet).
+   * keeps at most (2 + 2 x 64) floats and counts a point, about 47 KB at the default step (560 KB
+   * at 5 s), and usually far less: series are made when an outlet first reports them, and a series
+   * that had a reading in every report keeps no counts of its own.
    */
   public static final int MAX_OUTLETS = 64;
+
+  /**
+   * Checks a step a runtime is to keep: whole seconds, {@link #MIN_STEP} to {@link #MAX_STEP}, and
+   * an hour a whole number of steps (5 s, 10 s, 15 s, 20 s, 30 s, 1 min, 2 min, 5 min, ...).
+   *
+   * @return the step
+   * @throws io.pdu4j.api.InvalidArgumentException when it is not one
+   */
+  public static Duration checkStep(Duration step) {
+    Objects.requireNonNull(step, "step");
+    if (step.compareTo(MIN_STEP) < 0
+        || step.compareTo(MAX_STEP) > 0
+        || step.getNano() != 0
+        || WINDOW.getSeconds() % step.getSeconds() != 0) {
+      throw new io.pdu4j.api.InvalidArgumentException(
+          "a power history step must be whole seconds from 5s to 5m that divide an hour (5s, 10s,"
+              + " 15s, 30s, 1m, 2m, 5m, ...), got "
+              + io.pdu4j.api.Durations.format(step));
+    }
+    return step;
+  }
+
+  /** How many points an hour holds at {@code step}. */
+  public static int points(Duration step) {
+    return (int) (WINDOW.getSeconds() / checkStep(step).getSeconds());
+  }
 
   /** The history of one outlet: its series and what it was last called. */
   public record OutletHistory(

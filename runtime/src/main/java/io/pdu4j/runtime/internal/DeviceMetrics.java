@@ -56,6 +56,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final String device;
   private final Clock clock;
   private final Duration staleAfter;
+  private final long staleAfterNanos;
+  // the outlets numbered 0 to 127 (all of any unit pdu4j knows), as in the map
+  private final java.util.concurrent.atomic.AtomicReferenceArray<OutletMeters> byNumber =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(128);
   // true: the series are written at scrape time from this state (PrometheusSeries), and only the
   // command timers are Micrometer meters
   private final boolean collected;
@@ -127,6 +131,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     this.device = Objects.requireNonNull(device, "device");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+    this.staleAfterNanos = saturatedNanos(staleAfter);
     this.collected = collected;
   }
 
@@ -250,6 +255,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       if (gone == null) {
         return;
       }
+      if (number >= 0 && number < byNumber.length()) {
+        byNumber.set(number, null);
+      }
       registered.removeIf(
           r -> {
             if (r.source() != gone) {
@@ -262,8 +270,27 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   }
 
   /** The outlet's meters, registered on first use; null beyond {@link #MAX_OUTLETS} outlets. */
+  /** {@code to - from} in nanoseconds, saturated at the ends of {@code long}. */
+  static long nanosBetween(Instant from, Instant to) {
+    long seconds = to.getEpochSecond() - from.getEpochSecond();
+    if (Math.abs(seconds) >= 9_000_000_000L) {
+      return seconds < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return seconds * 1_000_000_000L + (to.getNano() - from.getNano());
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
   private OutletMeters outlet(int number) {
-    OutletMeters existing = outlets.get(number);
+    // every outlet of every status comes here: the usual numbers from an array, not the map
+    OutletMeters existing =
+        number >= 0 && number < byNumber.length() ? byNumber.get(number) : outlets.get(number);
     if (existing != null) {
       return existing;
     }
@@ -283,6 +310,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         }
         o = new OutletMeters(number);
         outlets.put(number, o);
+        if (number >= 0 && number < byNumber.length()) {
+          byNumber.set(number, o);
+        }
         if (!closed && !collected) {
           for (MeterRegistry r : registries) {
             registerOutlet(r, o);
@@ -462,9 +492,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       }
       double p = s.power().getAsDouble();
       if (lastPowerAt != null) {
-        Duration dt = Duration.between(lastPowerAt, when);
-        if (!dt.isNegative() && dt.compareTo(staleAfter) <= 0) {
-          energyJoules += (lastPower + p) / 2 * (dt.toNanos() / 1e9);
+        // in nanoseconds without a Duration: this runs for every outlet of every status
+        long dt = nanosBetween(lastPowerAt, when);
+        if (dt >= 0 && dt <= staleAfterNanos) {
+          energyJoules += (lastPower + p) / 2 * (dt / 1e9);
         }
       }
       if (lastPowerAt == null || !when.isBefore(lastPowerAt)) {
@@ -486,7 +517,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       Instant when = at;
       if (when == null
           || connection != ConnectionState.CONNECTED
-          || Duration.between(when, clock.instant()).compareTo(staleAfter) > 0) {
+          || nanosBetween(when, clock.instant()) > staleAfterNanos) {
         return Double.NaN;
       }
       return value;

@@ -109,6 +109,7 @@ final class DeviceOpener {
             ? new DeviceMetrics(name, settings.clock(), plan.options().staleAfter(), collected)
             : null;
     Link link = null;
+    PacedLink paced = null;
     try {
       RuntimeTransportContext context =
           new RuntimeTransportContext(
@@ -132,6 +133,9 @@ final class DeviceOpener {
             null,
             null);
       }
+      // reconnects wait for a slot of the gate too, as this first open did
+      paced = new PacedLink(link, gate, plan.options().readyTimeout(), PacedLink.JITTER);
+      link = paced;
       boolean watched = plan.options().watchesQuiet() && link.kind() == Link.Kind.STREAM;
       if (watched || metrics != null) {
         link =
@@ -154,7 +158,9 @@ final class DeviceOpener {
         throw new InvalidArgumentException(
             "driver " + plan.driver().getClass().getName() + " returned no stage from open()");
       }
-      stage.whenComplete((d, failure) -> opened(plan, name, metrics, result, d, failure));
+      PacedLink pacedLink = paced;
+      stage.whenComplete(
+          (d, failure) -> opened(plan, name, metrics, pacedLink, result, d, failure));
     } catch (RuntimeException e) {
       if (link != null) {
         closeQuietly(link, device);
@@ -168,6 +174,7 @@ final class DeviceOpener {
       OpenPlan plan,
       String name,
       DeviceMetrics metrics,
+      PacedLink paced,
       CompletableFuture<PowerDevice> result,
       PowerDevice device,
       Throwable failure) {
@@ -186,7 +193,7 @@ final class DeviceOpener {
       return;
     }
     // subscribed before it is listed, outside the lock: no driver code runs under the list's lock
-    Subscription subscription = subscribeForClose(device, metrics, histories.recorder(name));
+    Subscription subscription = subscribeForClose(device, metrics, histories.recorder(name), paced);
     // pdu4j's device times its own commands into the metrics (DriverCounters.commandCompleted)
     PowerDevice exposed = device;
     if (metrics != null) {
@@ -213,7 +220,7 @@ final class DeviceOpener {
   }
 
   private Subscription subscribeForClose(
-      PowerDevice device, DeviceMetrics metrics, PowerRecorder history) {
+      PowerDevice device, DeviceMetrics metrics, PowerRecorder history, PacedLink paced) {
     // a device closed by its user leaves the list (devices() also skips closed ones, in case the
     // event comes after a caller looks)
     if (history != null) {
@@ -227,8 +234,12 @@ final class DeviceOpener {
           if (history != null) {
             history.onEvent(event);
           }
-          if (event instanceof DeviceEvent.Connection c && c.current() == ConnectionState.CLOSED) {
-            devices.forget(device);
+          if (event instanceof DeviceEvent.Connection c) {
+            if (c.current() == ConnectionState.CONNECTED) {
+              paced.answered(); // a reconnect's first status: its slot goes to the next
+            } else if (c.current() == ConnectionState.CLOSED) {
+              devices.forget(device);
+            }
           }
         });
   }

@@ -19,6 +19,7 @@ final class PowerHistories {
   private final Object lock = new Object();
   private final Map<String, Held> byName = new HashMap<>(); // guarded by lock
   private final Clock clock;
+  private final java.time.Duration step;
 
   private static final class Held {
     final PowerRecorder recorder;
@@ -29,8 +30,9 @@ final class PowerHistories {
     }
   }
 
-  PowerHistories(Clock clock) {
+  PowerHistories(Clock clock, java.time.Duration step) {
     this.clock = clock;
+    this.step = PowerHistory.checkStep(step);
   }
 
   /**
@@ -38,7 +40,7 @@ final class PowerHistories {
    */
   PowerRecorder hold(String name) {
     synchronized (lock) {
-      Held h = byName.computeIfAbsent(name, n -> new Held(new PowerRecorder(n, clock)));
+      Held h = byName.computeIfAbsent(name, n -> new Held(new PowerRecorder(n, clock, step)));
       h.holders++;
       return h.recorder;
     }

@@ -6,6 +6,7 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.runtime.history.PowerSeries;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,27 +18,33 @@ import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
- * The power history of one device: ring buffers of {@link PowerHistory#POINTS} slots of {@link
- * PowerHistory#STEP} each, fed by the device's {@link DeviceEvent.StatusReported status reports}
- * (never by asking the device). Slot {@code k} holds the step that starts at {@code k * STEP} since
- * the epoch, modulo the ring; a slot still holding an older step reads as a gap, so a device that
- * went quiet leaves gaps, not old or zero values. Each slot keeps the mean of the readings in its
- * step. Memory is bounded: see {@link PowerHistory#MAX_OUTLETS}.
+ * The power history of one device: ring buffers of an hour's slots of one step each (the runtime's
+ * {@link PowerHistory#checkStep step}, {@link PowerHistory#DEFAULT_STEP 1 min} by default), fed by
+ * the device's {@link DeviceEvent.StatusReported status reports} (never by asking the device). Slot
+ * {@code k} holds the step that starts at {@code k * step} since the epoch, modulo the ring; a slot
+ * still holding an older step reads as a gap, so a device that went quiet leaves gaps, not old or
+ * zero values. Each slot keeps the mean of the readings in its step. Memory is bounded: see {@link
+ * PowerHistory#MAX_OUTLETS}.
  *
  * <p>Thread-safe: reports arrive on the device's I/O thread, snapshots are taken on others.
  */
 public final class PowerRecorder {
-  private static final long STEP_MILLIS = PowerHistory.STEP.toMillis();
-  private static final int N = PowerHistory.POINTS;
+  private static final int SMALL = 128;
 
   private final String device;
   private final Clock clock;
-  private final long[] slotStep = new long[N]; // the step each slot holds; guarded by this
-  private final int[] reports = new int[N]; // reports recorded in each slot's step; guarded by this
+  private final Duration step;
+  private final long stepMillis;
+  private final int n; // slots
+  private final long[] slotStep; // the step each slot holds; guarded by this
+  private final int[] reports; // reports recorded in each slot's step; guarded by this
   private int sequence; // counts reports, to see which series missed one; guarded by this
-  private final Ring watts = new Ring();
-  private final Ring volts = new Ring();
+  private final Ring watts;
+  private final Ring volts;
   private final Map<Integer, OutletRings> outlets = new TreeMap<>(); // guarded by this
+  // the same rings by number for numbers 0 to 127, grown to the highest seen: a report looks its
+  // outlets up here rather than in the tree; guarded by this
+  private OutletRings[] byNumber = new OutletRings[0];
 
   /**
    * The mean of the readings of each step. Compact while the series had a reading in every report
@@ -47,7 +54,7 @@ public final class PowerRecorder {
    * of its own.
    */
   private final class Ring {
-    final float[] sum = new float[N];
+    final float[] sum = new float[n];
     short[] count; // null while compact
     int lastReport = -1; // the sequence of the last report that gave it a reading
 
@@ -90,8 +97,8 @@ public final class PowerRecorder {
      * yet).
      */
     private void ownCounts(int slot, boolean inThisReport) {
-      count = new short[N];
-      for (int s = 0; s < N; s++) {
+      count = new short[n];
+      for (int s = 0; s < n; s++) {
         if (Float.isNaN(sum[s])) {
           sum[s] = 0;
         } else {
@@ -133,11 +140,19 @@ public final class PowerRecorder {
   /**
    * @param device the device's name, as its snapshots carry it
    * @param clock the runtime's clock: the end of every snapshot
+   * @param step the width of one point ({@link PowerHistory#checkStep})
    */
-  public PowerRecorder(String device, Clock clock) {
+  public PowerRecorder(String device, Clock clock, Duration step) {
     this.device = Objects.requireNonNull(device, "device");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.n = PowerHistory.points(step);
+    this.step = step;
+    this.stepMillis = step.toMillis();
+    this.slotStep = new long[n];
+    this.reports = new int[n];
     Arrays.fill(slotStep, Long.MIN_VALUE);
+    this.watts = new Ring();
+    this.volts = new Ring();
   }
 
   /** Records the readings of a status report; other events carry no readings to record. */
@@ -152,8 +167,8 @@ public final class PowerRecorder {
    * than the step its slot holds now (over an hour late) is dropped.
    */
   public synchronized void record(DeviceStatus status) {
-    long step = Math.floorDiv(status.receivedAt().toEpochMilli(), STEP_MILLIS);
-    int slot = (int) Math.floorMod(step, (long) N);
+    long step = Math.floorDiv(status.receivedAt().toEpochMilli(), stepMillis);
+    int slot = (int) Math.floorMod(step, (long) n);
     if (slotStep[slot] > step) {
       return;
     }
@@ -174,10 +189,19 @@ public final class PowerRecorder {
     double voltSum = 0;
     int voltCount = 0;
     for (OutletStatus o : status.outlets()) {
-      OutletRings rings = outlets.get(o.number());
+      int number = o.number();
+      boolean small = number >= 0 && number < SMALL;
+      OutletRings rings =
+          small ? (number < byNumber.length ? byNumber[number] : null) : outlets.get(number);
       if (rings == null && o.power().isPresent() && outlets.size() < PowerHistory.MAX_OUTLETS) {
         rings = new OutletRings(o.id(), o.name());
-        outlets.put(o.number(), rings);
+        outlets.put(number, rings);
+        if (small) {
+          if (number >= byNumber.length) {
+            byNumber = Arrays.copyOf(byNumber, number + 1);
+          }
+          byNumber[number] = rings;
+        }
       }
       if (rings != null) {
         rings.id = o.id();
@@ -229,16 +253,16 @@ public final class PowerRecorder {
 
   /** The last hour up to the clock's now, oldest point first. */
   public synchronized PowerHistory snapshot() {
-    long last = Math.floorDiv(clock.instant().toEpochMilli(), STEP_MILLIS);
-    long first = last - N + 1;
-    List<Instant> times = new ArrayList<>(N);
-    int[] slots = new int[N];
-    boolean[] held = new boolean[N];
-    for (int i = 0; i < N; i++) {
-      long step = first + i;
-      times.add(Instant.ofEpochMilli(step * STEP_MILLIS));
-      slots[i] = (int) Math.floorMod(step, (long) N);
-      held[i] = slotStep[slots[i]] == step;
+    long last = Math.floorDiv(clock.instant().toEpochMilli(), stepMillis);
+    long first = last - n + 1;
+    List<Instant> times = new ArrayList<>(n);
+    int[] slots = new int[n];
+    boolean[] held = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      long s = first + i;
+      times.add(Instant.ofEpochMilli(s * stepMillis));
+      slots[i] = (int) Math.floorMod(s, (long) n);
+      held[i] = slotStep[slots[i]] == s;
     }
     List<PowerHistory.OutletHistory> list = new ArrayList<>(outlets.size());
     for (Map.Entry<Integer, OutletRings> e : outlets.entrySet()) {
@@ -252,17 +276,12 @@ public final class PowerRecorder {
               Optional.ofNullable(o.volts).map(r -> series(r, slots, held))));
     }
     return new PowerHistory(
-        device,
-        PowerHistory.STEP,
-        times,
-        series(watts, slots, held),
-        series(volts, slots, held),
-        list);
+        device, step, times, series(watts, slots, held), series(volts, slots, held), list);
   }
 
   private PowerSeries series(Ring ring, int[] slots, boolean[] held) {
-    double[] values = new double[N];
-    for (int i = 0; i < N; i++) {
+    double[] values = new double[n];
+    for (int i = 0; i < n; i++) {
       values[i] = held[i] ? ring.mean(slots[i]) : Double.NaN;
     }
     return PowerSeries.of(values);

@@ -16,7 +16,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * The per-device series of every runtime that shares one Micrometer {@link
@@ -40,7 +43,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Only this class refers to the Prometheus classes, which are optional: {@link
  * RuntimeCore#isPrometheus} tells, without loading them, whether a registry is one.
  */
-final class PrometheusSeries implements MultiCollector {
+public final class PrometheusSeries implements MultiCollector {
   // one collector per Prometheus registry, however many runtimes share it (names must be unique)
   private static final Map<PrometheusRegistry, PrometheusSeries> COLLECTORS =
       new WeakHashMap<>(); // guarded by itself
@@ -137,6 +140,22 @@ final class PrometheusSeries implements MultiCollector {
         Labels.of(DEVICE_OUTLET.clone(), new String[] {device, Integer.toString(o.number())});
     o.scrapeCache(labels);
     return labels;
+  }
+
+  /**
+   * Leaves this collector's series out of a scrape that asks for none of them ({@link #scrape}
+   * writes them itself), without collecting them first.
+   */
+  @Override
+  public MetricSnapshots collect(Predicate<String> includedNames) {
+    boolean any = false;
+    for (String name : getPrometheusNames()) {
+      any |= includedNames.test(name);
+    }
+    if (!any) {
+      return new MetricSnapshots(List.of());
+    }
+    return MultiCollector.super.collect(includedNames);
   }
 
   @Override
@@ -253,6 +272,365 @@ final class PrometheusSeries implements MultiCollector {
     if (!points.isEmpty()) {
       families.add(
           new CounterSnapshot(new MetricMetadata(name(meter), meter.description()), points));
+    }
+  }
+
+  // ------------------------------------------------------------------ the scrape, written here
+
+  /** Whether {@code contentType} asks for OpenMetrics (else the Prometheus text format). */
+  private static boolean openMetrics(String contentType) {
+    return contentType.contains("application/openmetrics-text");
+  }
+
+  /**
+   * {@code registry.scrape(contentType)} for the Prometheus text format and OpenMetrics, the same
+   * bytes, but with the devices' series written straight from their state into one buffer rather
+   * than collected into a snapshot object per series and written by the generic writer: the
+   * registry's other families (the JVM's, the command timers, ...) are scraped without this
+   * collector and written by the registry's writer, and this collector's families are put between
+   * them in name order, as the registry sorts them. Another content type (protobuf) is the
+   * registry's own scrape.
+   */
+  public static String scrape(PrometheusMeterRegistry registry, String contentType) {
+    PrometheusRegistry prometheus = registry.getPrometheusRegistry();
+    PrometheusSeries series;
+    synchronized (COLLECTORS) {
+      series = COLLECTORS.get(prometheus);
+    }
+    boolean om = openMetrics(contentType);
+    if (series == null || !(om || contentType.startsWith("text/plain"))) {
+      return registry.scrape(contentType);
+    }
+    Set<String> ours = new HashSet<>(series.getPrometheusNames());
+    MetricSnapshots others = prometheus.scrape(name -> !ours.contains(name));
+    Text out = new Text(64 * 1024);
+    Scrape scrape = series.new Scrape(out, om);
+    List<Family> families = new ArrayList<>(List.of(Family.values()));
+    families.sort(Comparator.comparing(f -> name(f.meter)));
+    Set<String> run = new HashSet<>();
+    int next = 0;
+    for (MetricSnapshot s : others) {
+      String name = s.getMetadata().getPrometheusName();
+      while (next < families.size() && name(families.get(next).meter).compareTo(name) < 0) {
+        flush(registry, contentType, run, out, om);
+        scrape.write(families.get(next++));
+      }
+      run.add(name);
+    }
+    flush(registry, contentType, run, out, om);
+    while (next < families.size()) {
+      scrape.write(families.get(next++));
+    }
+    if (om) {
+      out.ascii("# EOF\n");
+    }
+    return out.toString();
+  }
+
+  /**
+   * Writes the registry's families of one run between two of ours, by the registry's own writer,
+   * without OpenMetrics' end.
+   */
+  private static void flush(
+      PrometheusMeterRegistry registry, String contentType, Set<String> run, Text out, boolean om) {
+    if (run.isEmpty()) {
+      return;
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try {
+      registry.scrape(bytes, contentType, run);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    byte[] b = bytes.toByteArray();
+    int end = b.length;
+    if (om && end >= EOF.length && Arrays.equals(b, end - EOF.length, end, EOF, 0, EOF.length)) {
+      end -= EOF.length; // one "# EOF" at the very end of the whole scrape
+    }
+    out.bytes(b, end);
+    run.clear();
+  }
+
+  private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** This collector's families, as {@link #collect()} makes them. */
+  private enum Family {
+    CONNECTED(PduMeter.DEVICE_CONNECTED, false),
+    HEALTH(PduMeter.DEVICE_HEALTH, false),
+    MALFORMED(PduMeter.FRAMES_MALFORMED, true),
+    RECEIVED(PduMeter.LINK_BYTES_RECEIVED, true),
+    RECONNECTS(PduMeter.LINK_RECONNECTS, true),
+    RECYCLED(PduMeter.LINK_RECYCLED, true),
+    SENT(PduMeter.LINK_BYTES_SENT, true),
+    ENERGY(PduMeter.OUTLET_ENERGY, true),
+    POWER(PduMeter.OUTLET_POWER, false),
+    STATE(PduMeter.OUTLET_STATE, false),
+    VOLTAGE(PduMeter.OUTLET_VOLTAGE, false),
+    DROPPED(PduMeter.READINGS_DROPPED, true),
+    READINGS(PduMeter.READINGS_RECEIVED, true);
+
+    final PduMeter meter;
+    final boolean counter;
+
+    Family(PduMeter meter, boolean counter) {
+      this.meter = meter;
+      this.counter = counter;
+    }
+  }
+
+  /** One scrape: the devices and supervisors of every source, in label order, read once. */
+  private final class Scrape {
+    private final Text out;
+    private final boolean om;
+    private final List<DeviceMetrics> devices = new ArrayList<>();
+    private final List<String> deviceLabels = new ArrayList<>(); // escaped names
+    private final List<List<DeviceMetrics.OutletView>> outlets = new ArrayList<>();
+    private final List<Supervisor> supervisors = new ArrayList<>();
+
+    Scrape(Text out, boolean om) {
+      this.out = out;
+      this.om = om;
+      List<DeviceMetrics> all = new ArrayList<>();
+      List<Supervisor> sups = new ArrayList<>();
+      for (Source s : sources) {
+        all.addAll(s.devices());
+        sups.addAll(s.supervisors());
+      }
+      all.sort(Comparator.comparing(DeviceMetrics::device));
+      sups.sort(Comparator.comparing(Supervisor::name));
+      Set<String> written = new HashSet<>();
+      for (DeviceMetrics d : all) {
+        if (d.isClosed() || !written.add(d.device())) {
+          continue;
+        }
+        devices.add(d);
+        deviceLabels.add(escape(d.device()));
+        List<DeviceMetrics.OutletView> list = d.outlets();
+        list.sort(Comparator.comparing(o -> Integer.toString(o.number())));
+        outlets.add(list);
+      }
+      written.clear();
+      for (Supervisor s : sups) {
+        if (written.add(s.name())) {
+          supervisors.add(s);
+        }
+      }
+    }
+
+    void write(Family f) {
+      switch (f) {
+        case HEALTH -> {
+          if (supervisors.isEmpty()) {
+            return;
+          }
+          header(f);
+          for (Supervisor s : supervisors) {
+            DeviceHealth now = s.health();
+            String device = escape(s.name());
+            for (HealthSeries h : HEALTH) {
+              name(f);
+              out.ascii("{device=\"").utf8(device);
+              out.ascii("\",problem=\"").utf8(escape(h.problemTag()));
+              out.ascii("\",state=\"").utf8(escape(h.stateTag())).ascii("\"} ");
+              out.number(now.state() == h.state() && now.problem().equals(h.problem()) ? 1 : 0);
+              out.newline();
+            }
+          }
+        }
+        case POWER, VOLTAGE, STATE, ENERGY -> {
+          boolean any = false;
+          for (List<DeviceMetrics.OutletView> list : outlets) {
+            any |= !list.isEmpty();
+          }
+          if (!any) {
+            return;
+          }
+          header(f);
+          for (int i = 0; i < devices.size(); i++) {
+            for (DeviceMetrics.OutletView o : outlets.get(i)) {
+              name(f);
+              out.ascii("{device=\"").utf8(deviceLabels.get(i));
+              out.ascii("\",outlet=\"").integer(o.number()).ascii("\"} ");
+              out.number(
+                  switch (f) {
+                    case POWER -> o.power();
+                    case VOLTAGE -> o.voltage();
+                    case STATE -> o.state();
+                    default -> o.energy();
+                  });
+              out.newline();
+            }
+          }
+        }
+        case MALFORMED, DROPPED -> {
+          if (devices.isEmpty()) {
+            return;
+          }
+          header(f);
+          String[] reasons =
+              f == Family.MALFORMED
+                  ? new String[] {"malformed", "overlong"}
+                  : new String[] {"outlet_limit", "source"};
+          for (int i = 0; i < devices.size(); i++) {
+            for (String reason : reasons) {
+              name(f);
+              out.ascii("{device=\"").utf8(deviceLabels.get(i));
+              out.ascii("\",reason=\"").ascii(reason).ascii("\"} ");
+              out.number(devices.get(i).count(f.meter, reason));
+              out.newline();
+            }
+          }
+        }
+        default -> {
+          if (devices.isEmpty()) {
+            return;
+          }
+          header(f);
+          for (int i = 0; i < devices.size(); i++) {
+            DeviceMetrics d = devices.get(i);
+            name(f);
+            out.ascii("{device=\"").utf8(deviceLabels.get(i)).ascii("\"} ");
+            out.number(f == Family.CONNECTED ? d.connected() : d.count(f.meter, null));
+            out.newline();
+          }
+        }
+      }
+    }
+
+    /** The sample's name: a counter's ends in {@code _total}. */
+    private void name(Family f) {
+      out.ascii(PrometheusSeries.name(f.meter));
+      if (f.counter) {
+        out.ascii("_total");
+      }
+    }
+
+    /**
+     * HELP and TYPE as the registry's writers put them: the Prometheus text format names a counter
+     * with its {@code _total} and puts HELP first; OpenMetrics names the family and puts TYPE
+     * first.
+     */
+    private void header(Family f) {
+      String family = PrometheusSeries.name(f.meter);
+      String type = f.counter ? "counter" : "gauge";
+      String help = f.meter.description();
+      if (om) {
+        out.ascii("# TYPE ").ascii(family).ascii(" ").ascii(type).newline();
+        if (help != null && !help.isEmpty()) {
+          out.ascii("# HELP ").ascii(family).ascii(" ").utf8(escape(help)).newline();
+        }
+      } else {
+        String sample = f.counter ? family + "_total" : family;
+        if (help != null && !help.isEmpty()) {
+          out.ascii("# HELP ").ascii(sample).ascii(" ").utf8(escapeHelp(help)).newline();
+        }
+        out.ascii("# TYPE ").ascii(sample).ascii(" ").ascii(type).newline();
+      }
+    }
+  }
+
+  /** A label value (and OpenMetrics help) escaped: backslash, double quote, line feed. */
+  private static String escape(String s) {
+    if (s.indexOf('\\') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+      return s;
+    }
+    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  /** A help text in the Prometheus text format: backslash and line feed escaped. */
+  private static String escapeHelp(String s) {
+    return s.replace("\\", "\\\\").replace("\n", "\\n");
+  }
+
+  /** A growing buffer of UTF-8 bytes; numbers written as {@link Double#toString} writes them. */
+  private static final class Text {
+    private byte[] buf;
+    private int len;
+
+    Text(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    private void room(int n) {
+      if (len + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      }
+    }
+
+    /** Text known to be ASCII (names, fixed labels). */
+    Text ascii(String s) {
+      int n = s.length();
+      room(n);
+      for (int i = 0; i < n; i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
+      return this;
+    }
+
+    /** Any text (a device name, a help text): as UTF-8. */
+    Text utf8(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) >= 0x80) {
+          return bytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      return ascii(s);
+    }
+
+    Text bytes(byte[] b) {
+      return bytes(b, b.length);
+    }
+
+    Text bytes(byte[] b, int n) {
+      room(n);
+      System.arraycopy(b, 0, buf, len, n);
+      len += n;
+      return this;
+    }
+
+    Text newline() {
+      room(1);
+      buf[len++] = '\n';
+      return this;
+    }
+
+    Text integer(long v) {
+      if (v < 0) {
+        return ascii(Long.toString(v));
+      }
+      int digits = 1;
+      for (long x = v / 10; x > 0; x /= 10) {
+        digits++;
+      }
+      room(digits);
+      for (int i = len + digits - 1; i >= len; i--) {
+        buf[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      len += digits;
+      return this;
+    }
+
+    /**
+     * A value as the registry's writers write it ({@code Double.toString}, {@code +Inf}, {@code
+     * -Inf}): a whole number below 10^7, the usual case, without making a string.
+     */
+    Text number(double v) {
+      if (v == Double.POSITIVE_INFINITY) {
+        return ascii("+Inf");
+      }
+      if (v == Double.NEGATIVE_INFINITY) {
+        return ascii("-Inf");
+      }
+      if (v == Math.rint(v) && Math.abs(v) < 1e7 && !(v == 0 && 1 / v < 0)) {
+        return integer((long) v).ascii(".0");
+      }
+      return ascii(Double.toString(v));
+    }
+
+    @Override
+    public String toString() {
+      return new String(buf, 0, len, StandardCharsets.UTF_8);
     }
   }
 }

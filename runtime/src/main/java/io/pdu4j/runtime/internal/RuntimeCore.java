@@ -67,7 +67,7 @@ public final class RuntimeCore {
     this.meterRegistry = meterRegistry;
     // after the registries, so that a bad registry leaves no thread behind
     this.io = new IoThreads(settings.ioThreads(), settings.ioThreadFactory());
-    this.histories = new PowerHistories(settings.clock());
+    this.histories = new PowerHistories(settings.clock(), settings.powerHistoryStep());
     this.devices = new OpenDevices(histories);
     this.supervisors = new Supervisors(histories);
     boolean collected = meterRegistry.map(RuntimeCore::isPrometheus).orElse(false);

@@ -29,7 +29,9 @@ import java.util.concurrent.ThreadFactory;
  * @param reopenOffline how long a supervised device may stay OFFLINE before it is closed and opened
  *     again
  * @param ioThreadFactory the factory of the I/O threads, if not the runtime's own
- * @param maxOpening the most device opens in flight at once (connect to first status); more wait
+ * @param maxOpening the most device opens and reconnects in flight at once (connect to first
+ *     status); more wait
+ * @param powerHistoryStep the width of one point of every device's power history
  */
 public record RuntimeSettings(
     DeviceOptions defaults,
@@ -45,7 +47,8 @@ public record RuntimeSettings(
     Duration retryMax,
     Duration reopenOffline,
     Optional<ThreadFactory> ioThreadFactory,
-    int maxOpening) {
+    int maxOpening,
+    Duration powerHistoryStep) {
   /** The default {@link #retryInitial()}. */
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
 
@@ -56,7 +59,8 @@ public record RuntimeSettings(
   public static final Duration DEFAULT_REOPEN_OFFLINE = Duration.ofMinutes(2);
 
   /** The default {@link #maxOpening()}. */
-  public static final int DEFAULT_MAX_OPENING = 64;
+  public static final int DEFAULT_MAX_OPENING =
+      io.pdu4j.runtime.config.RuntimeConfig.DEFAULT_MAX_OPENING;
 
   /** Validates and copies. */
   public RuntimeSettings {
@@ -74,6 +78,7 @@ public record RuntimeSettings(
     if (maxOpening < 1) {
       throw new IllegalArgumentException("maxOpening must be at least 1, was " + maxOpening);
     }
+    io.pdu4j.runtime.history.PowerHistory.checkStep(powerHistoryStep);
   }
 
   /**
@@ -98,6 +103,7 @@ public record RuntimeSettings(
         retryMax,
         reopenOffline,
         boundIoThreadFactory,
-        maxOpening);
+        maxOpening,
+        powerHistoryStep);
   }
 }

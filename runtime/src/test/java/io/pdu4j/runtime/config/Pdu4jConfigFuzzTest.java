@@ -116,6 +116,7 @@ class Pdu4jConfigFuzzTest {
         .pluginsDir()
         .ifPresent(
             d -> b.append(", \"plugins\": {\"dir\": ").append(quote(d.toString())).append('}'));
+    b.append(", \"runtime\": {\"max-opening\": ").append(config.runtime().maxOpening()).append('}');
     return b.append('}').toString();
   }
 

@@ -73,7 +73,8 @@ class Pdu4jConfigTest {
     assertThat(top.line()).hasValue(4);
     assertThat(top.key()).hasValue("metric");
     assertThat(top)
-        .hasMessageContaining("api, devices, groups, metrics, mqtt, pdudaemon, plugins, schedules");
+        .hasMessageContaining(
+            "api, devices, groups, metrics, mqtt, pdudaemon, plugins, runtime, schedules, shard");
 
     ConfigException device = error("devices:\n  a:\n    uri: isotek:tcp://h\n    timout: 5s\n");
     assertThat(device).hasMessageStartingWith("devices.yaml:4: devices.a.timout: unknown key");

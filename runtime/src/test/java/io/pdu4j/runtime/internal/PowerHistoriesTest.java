@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * supervised name keeps it across its device's reopens.
  */
 class PowerHistoriesTest {
-  private final PowerHistories histories = new PowerHistories(Clock.systemUTC());
+  private final PowerHistories histories =
+      new PowerHistories(Clock.systemUTC(), io.pdu4j.runtime.history.PowerHistory.DEFAULT_STEP);
   private final OpenDevices devices = new OpenDevices(histories);
   private final Supervisors supervisors = new Supervisors(histories);
 

@@ -7,6 +7,7 @@ import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The compact {@link PowerRecorder} against the {@link ReferencePowerRecorder} with counts for
@@ -47,13 +49,14 @@ class PowerRecorderEquivalenceTest {
     }
   }
 
-  @Test
-  void agreesWithTheReferenceOnRandomReports() {
+  @ParameterizedTest
+  @ValueSource(strings = {"PT5S", "PT1M", "PT5M"})
+  void agreesWithTheReferenceOnRandomReports(Duration step) {
     Random random = new Random(12);
     for (int run = 0; run < 300; run++) {
       MovingClock clock = new MovingClock(Instant.ofEpochMilli(1_000_000_000_000L));
-      PowerRecorder compact = new PowerRecorder("rack", clock);
-      ReferencePowerRecorder reference = new ReferencePowerRecorder("rack", clock);
+      PowerRecorder compact = new PowerRecorder("rack", clock, step);
+      ReferencePowerRecorder reference = new ReferencePowerRecorder("rack", clock, step);
       int outlets = 1 + random.nextInt(6);
       double missing = random.nextDouble() * 0.4;
       for (int report = 0; report < 400; report++) {

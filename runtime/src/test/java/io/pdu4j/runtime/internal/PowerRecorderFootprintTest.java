@@ -28,6 +28,13 @@ class PowerRecorderFootprintTest {
 
   @Test
   void aSixteenOutletRecorderKeepsItsDocumentedSize() {
+    // the default step, 1 min: 60 points
+    assertThat(footprint(PowerHistory.DEFAULT_STEP)).isBetween(1_000L, 14_000L);
+    // (2 + 2 x 16) compact series of 720 floats, the slots' steps and report counts
+    assertThat(footprint(java.time.Duration.ofSeconds(5))).isBetween(14_000L, 120_000L);
+  }
+
+  private static long footprint(java.time.Duration step) {
     Instant t0 = Instant.ofEpochMilli(1_000_000_000_000L);
     List<OutletStatus> outlets = new ArrayList<>();
     for (int n = 1; n <= OUTLETS; n++) {
@@ -45,19 +52,20 @@ class PowerRecorderFootprintTest {
     List<PowerRecorder> recorders = new ArrayList<>(RECORDERS);
     for (int r = 0; r < RECORDERS; r++) {
       PowerRecorder recorder =
-          new PowerRecorder(("rack" + r).intern(), Clock.fixed(t0, ZoneOffset.UTC));
-      for (int step = 0; step < PowerHistory.POINTS; step++) {
-        recorder.record(DeviceStatus.of(t0.plusSeconds(5L * step), outlets));
+          new PowerRecorder(("rack" + r).intern(), Clock.fixed(t0, ZoneOffset.UTC), step);
+      // a report every 5 s for an hour
+      for (int report = 0; report < 720; report++) {
+        recorder.record(DeviceStatus.of(t0.plusSeconds(5L * report), outlets));
       }
       recorders.add(recorder);
     }
     long perRecorder = (usedAfterGc() - before) / RECORDERS;
     System.out.printf(
-        "PowerRecorder, %d outlets with power and voltage, an hour recorded: %d bytes%n",
-        OUTLETS, perRecorder);
+        "PowerRecorder, %d outlets with power and voltage, an hour recorded at %s: %d bytes%n",
+        OUTLETS, io.pdu4j.api.Durations.format(step), perRecorder);
     assertThat(recorders.get(0).snapshot().outlets()).hasSize(OUTLETS);
-    // (2 + 2 x 16) compact series of 720 floats, the slots' steps and report counts
-    assertThat(perRecorder).isBetween(1_000L, 120_000L);
+    assertThat(recorders.get(0).snapshot().times()).hasSize(PowerHistory.points(step));
+    return perRecorder;
   }
 
   private static long usedAfterGc() {

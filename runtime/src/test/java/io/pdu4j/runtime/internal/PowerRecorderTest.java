@@ -56,7 +56,7 @@ class PowerRecorderTest {
   // a step boundary: 1 000 000 000 000 ms is a multiple of 5 000
   private static final Instant T0 = Instant.ofEpochMilli(1_000_000_000_000L);
   private final FakeClock clock = new FakeClock(T0);
-  private final PowerRecorder recorder = new PowerRecorder("rack", clock);
+  private final PowerRecorder recorder = new PowerRecorder("rack", clock, Duration.ofSeconds(5));
 
   private static OutletStatus outlet(int n, Double watts, Double volts) {
     return new OutletStatus(
@@ -85,6 +85,43 @@ class PowerRecorderTest {
   private static Double last(PowerSeries s, int back) {
     OptionalDouble v = s.at(s.size() - 1 - back);
     return v.isPresent() ? v.getAsDouble() : null;
+  }
+
+  @Test
+  void atTheDefaultStepAPointIsTheMeanOfItsMinute() {
+    Instant m0 = Instant.ofEpochSecond(60L * 30_000_000); // a minute boundary
+    PowerRecorder minutes = new PowerRecorder("rack", new FakeClock(m0), PowerHistory.DEFAULT_STEP);
+    for (int s = 0; s < 60; s += 10) {
+      minutes.record(
+          DeviceStatus.of(m0.minusSeconds(60 - s), List.of(outlet(1, 100.0 + s, 230.0))));
+    }
+    minutes.record(DeviceStatus.of(m0, List.of(outlet(1, 7.0, 232.0))));
+    PowerHistory h = minutes.snapshot();
+    assertThat(h.step()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(h.times()).hasSize(60);
+    assertThat(h.window()).isEqualTo(Duration.ofHours(1));
+    // the clock is on a minute boundary: the last point is the minute that begins there
+    assertThat(h.times().get(59)).isEqualTo(m0);
+    PowerSeries w = h.outlet(1).orElseThrow().watts();
+    assertThat(w.at(58)).hasValue(125.0); // 100, 110, ... 150
+    assertThat(w.at(59)).hasValue(7.0);
+    assertThat(w.count()).isEqualTo(2);
+    assertThat(h.volts().at(59)).hasValue(232.0);
+  }
+
+  @Test
+  void aStepThatDoesNotDivideAnHourIsRefused() {
+    for (Duration bad :
+        List.of(
+            Duration.ofSeconds(7),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(5500),
+            Duration.ofMinutes(10))) {
+      assertThatThrownBy(() -> new PowerRecorder("rack", clock, bad))
+          .as(bad.toString())
+          .isInstanceOf(io.pdu4j.api.InvalidArgumentException.class)
+          .hasMessageContaining("a power history step must be whole seconds from 5s to 5m");
+    }
   }
 
   @Test

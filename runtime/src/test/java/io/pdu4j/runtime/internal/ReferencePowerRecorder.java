@@ -6,6 +6,7 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.runtime.history.PowerSeries;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,20 +22,20 @@ import java.util.TreeMap;
  * series must agree with.
  */
 final class ReferencePowerRecorder {
-  private static final long STEP_MILLIS = PowerHistory.STEP.toMillis();
-  private static final int N = PowerHistory.POINTS;
-
+  private final Duration stepWidth;
+  private final long stepMillis;
+  private final int points;
   private final String device;
   private final Clock clock;
-  private final long[] slotStep = new long[N]; // the step each slot holds; guarded by this
-  private final Ring watts = new Ring();
-  private final Ring volts = new Ring();
+  private final long[] slotStep; // the step each slot holds; guarded by this
+  private final Ring watts;
+  private final Ring volts;
   private final Map<Integer, OutletRings> outlets = new TreeMap<>(); // guarded by this
 
   /** The mean of the readings of each step: sums and counts, allocated once. */
-  private static final class Ring {
-    final float[] sum = new float[N];
-    final short[] count = new short[N];
+  private final class Ring {
+    final float[] sum = new float[points];
+    final short[] count = new short[points];
 
     void add(int slot, double value) {
       if (count[slot] < Short.MAX_VALUE) {
@@ -53,7 +54,7 @@ final class ReferencePowerRecorder {
     }
   }
 
-  private static final class OutletRings {
+  private final class OutletRings {
     String id;
     String name;
     final Ring watts = new Ring();
@@ -69,10 +70,16 @@ final class ReferencePowerRecorder {
    * @param device the device's name, as its snapshots carry it
    * @param clock the runtime's clock: the end of every snapshot
    */
-  ReferencePowerRecorder(String device, Clock clock) {
+  ReferencePowerRecorder(String device, Clock clock, Duration step) {
     this.device = Objects.requireNonNull(device, "device");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.stepWidth = step;
+    this.stepMillis = step.toMillis();
+    this.points = PowerHistory.points(step);
+    this.slotStep = new long[points];
     Arrays.fill(slotStep, Long.MIN_VALUE);
+    this.watts = new Ring();
+    this.volts = new Ring();
   }
 
   /** Records the readings of a status report; other events carry no readings to record. */
@@ -87,8 +94,8 @@ final class ReferencePowerRecorder {
    * than the step its slot holds now (over an hour late) is dropped.
    */
   public synchronized void record(DeviceStatus status) {
-    long step = Math.floorDiv(status.receivedAt().toEpochMilli(), STEP_MILLIS);
-    int slot = (int) Math.floorMod(step, (long) N);
+    long step = Math.floorDiv(status.receivedAt().toEpochMilli(), stepMillis);
+    int slot = (int) Math.floorMod(step, (long) points);
     if (slotStep[slot] > step) {
       return;
     }
@@ -151,15 +158,15 @@ final class ReferencePowerRecorder {
 
   /** The last hour up to the clock's now, oldest point first. */
   public synchronized PowerHistory snapshot() {
-    long last = Math.floorDiv(clock.instant().toEpochMilli(), STEP_MILLIS);
-    long first = last - N + 1;
-    List<Instant> times = new ArrayList<>(N);
-    int[] slots = new int[N];
-    boolean[] held = new boolean[N];
-    for (int i = 0; i < N; i++) {
+    long last = Math.floorDiv(clock.instant().toEpochMilli(), stepMillis);
+    long first = last - points + 1;
+    List<Instant> times = new ArrayList<>(points);
+    int[] slots = new int[points];
+    boolean[] held = new boolean[points];
+    for (int i = 0; i < points; i++) {
       long step = first + i;
-      times.add(Instant.ofEpochMilli(step * STEP_MILLIS));
-      slots[i] = (int) Math.floorMod(step, (long) N);
+      times.add(Instant.ofEpochMilli(step * stepMillis));
+      slots[i] = (int) Math.floorMod(step, (long) points);
       held[i] = slotStep[slots[i]] == step;
     }
     List<PowerHistory.OutletHistory> list = new ArrayList<>(outlets.size());
@@ -174,17 +181,12 @@ final class ReferencePowerRecorder {
               Optional.ofNullable(o.volts).map(r -> series(r, slots, held))));
     }
     return new PowerHistory(
-        device,
-        PowerHistory.STEP,
-        times,
-        series(watts, slots, held),
-        series(volts, slots, held),
-        list);
+        device, stepWidth, times, series(watts, slots, held), series(volts, slots, held), list);
   }
 
-  private static PowerSeries series(Ring ring, int[] slots, boolean[] held) {
-    double[] values = new double[N];
-    for (int i = 0; i < N; i++) {
+  private PowerSeries series(Ring ring, int[] slots, boolean[] held) {
+    double[] values = new double[points];
+    for (int i = 0; i < points; i++) {
       values[i] = held[i] ? ring.mean(slots[i]) : Double.NaN;
     }
     return PowerSeries.of(values);

@@ -41,6 +41,23 @@ final class IsoTekOutletTable {
    */
   private final OutletStatus[] last = new OutletStatus[IsoTekFrame.MAX_CHANNEL + 1];
 
+  // name(n) and capabilities(n) of the channels, made when the settings change rather than looked
+  // up (and the name checked for blanks) for every outlet of every push
+  private final String[] names = new String[IsoTekFrame.MAX_CHANNEL + 1];
+  private final byte[] kinds = new byte[IsoTekFrame.MAX_CHANNEL + 1]; // 0 unread, 1 set, 2 locked
+
+  IsoTekOutletTable() {
+    index();
+  }
+
+  private void index() {
+    for (int n = 0; n < names.length; n++) {
+      OutletConfig c = configs.get(n);
+      names[n] = c != null && !c.name().isBlank() ? c.name() : DEFAULT_NAMES[n];
+      kinds[n] = (byte) (c == null ? 0 : c.type() == OutletType.LOCKED ? 2 : 1);
+    }
+  }
+
   /** Takes the lines of an answer to {@code C?}. */
   void read(List<IsoTekFrame.OutletSetting> settings) {
     Map<Integer, OutletConfig> read = new HashMap<>();
@@ -51,11 +68,13 @@ final class IsoTekOutletTable {
               s.name(), IsoTekCommands.type(s.type()), Duration.ofSeconds(s.delaySeconds())));
     }
     configs = Map.copyOf(read);
+    index();
   }
 
   /** Forgets what was read: another unit answers at the address. */
   void forget() {
     configs = Map.of();
+    index();
   }
 
   /** The settings of outlet {@code number} as last read, when the unit answered {@code C?}. */
@@ -65,6 +84,9 @@ final class IsoTekOutletTable {
 
   /** The unit's name for the outlet ({@code C?}, trailing blanks trimmed), or {@code Outlet N}. */
   String name(int number) {
+    if (number >= 0 && number < names.length) {
+      return names[number];
+    }
     OutletConfig c = configs.get(number);
     if (c != null && !c.name().isBlank()) {
       return c.name();
@@ -83,6 +105,13 @@ final class IsoTekOutletTable {
   }
 
   Set<OutletCapability> capabilities(int number) {
+    if (number >= 0 && number < kinds.length) {
+      return switch (kinds[number]) {
+        case 0 -> UNREAD;
+        case 2 -> LOCKED;
+        default -> CONFIGURED;
+      };
+    }
     OutletConfig c = configs.get(number);
     if (c == null) {
       return UNREAD;
