@@ -40,7 +40,11 @@ final class CliStartBench {
       if (variants.contains("cds")) {
         withCds = withCds(status, runs, dir);
       }
-      return new CliStart(runs, javaVersion, plain, withC1, withCds);
+      double launcher = Double.NaN;
+      if (variants.contains("launcher")) {
+        launcher = launcher(cliJar, status.subList(2, status.size()), runs, dir);
+      }
+      return new CliStart(runs, javaVersion, plain, withC1, withCds, launcher);
     }
   }
 
@@ -60,6 +64,54 @@ final class CliStartBench {
     return median(cds, runs, dir);
   }
 
+  /**
+   * The median start through the tarball's launcher, unpacked from beside the jar; the first run
+   * (which makes the archive) is not counted.
+   */
+  private static double launcher(Path cliJar, List<String> command, int runs, Path dir)
+      throws Exception {
+    Path tarball;
+    try (var files = Files.list(cliJar.toAbsolutePath().getParent())) {
+      tarball =
+          files
+              .filter(f -> f.getFileName().toString().matches("pdu4j-.+\\.tar\\.gz"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no pdu4j-VERSION.tar.gz beside "
+                              + cliJar
+                              + " (build it: ./mvnw -pl cli -am package)"));
+    }
+    Path dist = dir.resolve("dist");
+    if (Files.exists(dist)) {
+      try (var walk = Files.walk(dist)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(dist);
+    run(List.of("tar", "-xzf", tarball.toString(), "-C", dist.toString()), dir);
+    Path home;
+    try (var files = Files.list(dist)) {
+      home = files.findFirst().orElseThrow();
+    }
+    // the launcher runs $JAVA_HOME/bin/java: the same JVM as the other variants
+    List<String> cmd = new ArrayList<>();
+    cmd.add("env");
+    cmd.add("JAVA_HOME=" + System.getProperty("java.home"));
+    cmd.add(home.resolve("bin/pdu4j").toString());
+    cmd.addAll(command);
+    run(cmd, dir);
+    double[] s = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      s[i] = run(cmd, dir);
+    }
+    Arrays.sort(s);
+    return runs % 2 == 1 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
+  }
+
   private static double median(List<String> args, int runs, Path dir) throws Exception {
     double[] s = new double[runs];
     for (int i = 0; i < runs; i++) {
@@ -69,11 +121,16 @@ final class CliStartBench {
     return runs % 2 == 1 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
   }
 
-  /** One whole run in seconds; fails when the command does. */
+  /** One whole run of {@code java args} in seconds; fails when the command does. */
   private static double time(List<String> args, Path dir) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Child.javaBin("java"));
     cmd.addAll(args);
+    return run(cmd, dir);
+  }
+
+  /** One whole run of {@code cmd} in seconds; fails when the command does. */
+  private static double run(List<String> cmd, Path dir) throws Exception {
     Path log = dir.resolve("run.log");
     long start = System.nanoTime();
     Process p = Child.logged(cmd, log, dir);
