@@ -1,11 +1,10 @@
 package io.pdu4j.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.api.PowerDeviceException;
-import io.pdu4j.runtime.json.DeviceJson;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,22 +24,56 @@ final class Cli {
    * @return the exit code
    */
   static int run(String[] args, PrintWriter out, PrintWriter err, Style style) {
-    return commandLine(out, err, style).execute(args);
+    return run(args, out, err, style, System.getenv());
   }
 
   /** Runs one command in this JVM with this environment ({@code PDU4J_SERVER}, …). */
   static int run(
       String[] args, PrintWriter out, PrintWriter err, Style style, Map<String, String> env) {
-    return commandLine(out, err, style, env).execute(args);
+    return commandLine(out, err, style, env, shortCommand(args)).execute(args);
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Style style) {
     return commandLine(out, err, style, System.getenv());
   }
 
+  /** The whole command line, every subcommand. */
   static CommandLine commandLine(
       PrintWriter out, PrintWriter err, Style style, Map<String, String> env) {
+    return commandLine(out, err, style, env, Optional.empty());
+  }
+
+  /**
+   * The short command ({@link Pdu4jCommand#SHORT}) these arguments run, if they run one: the first
+   * argument that is neither an option nor an option's value. picocli makes and reflects on every
+   * subcommand it is given, which is a good part of a short command's start; such a command line
+   * gets its own subcommand alone, and parses, runs and fails as with all of them.
+   */
+  static Optional<Class<?>> shortCommand(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (Pdu4jCommand.VALUED.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return Optional.ofNullable(Pdu4jCommand.SHORT.get(a));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static CommandLine commandLine(
+      PrintWriter out,
+      PrintWriter err,
+      Style style,
+      Map<String, String> env,
+      Optional<Class<?>> only) {
     CommandLine cl = new CommandLine(new Pdu4jCommand(style, env));
+    // before the settings below: picocli gives them to the subcommands it has at the time
+    if (only.isPresent()) {
+      cl.addSubcommand(only.get());
+    } else {
+      Pdu4jCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -135,7 +168,7 @@ final class Cli {
     PrintWriter err = commandLine.getErr();
     int code = ExitCodes.of(t);
     if (jsonRequested(parseResult)) {
-      err.println(DeviceJson.write(errorJson(t)));
+      err.println(ErrorJson.failure(t));
       if (verbose(parseResult)) {
         t.printStackTrace(err);
       }
@@ -160,13 +193,7 @@ final class Cli {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     if (Arrays.asList(args).contains("--json")) {
-      ObjectNode n = DeviceJson.object();
-      n.put("error", PowerDeviceException.Kind.INVALID_ARGUMENT.tag());
-      n.put("message", ex.getMessage());
-      n.putNull("device");
-      n.putNull("sent");
-      n.putNull("received");
-      err.println(DeviceJson.write(n));
+      err.println(ErrorJson.usage(ex.getMessage()));
       err.flush();
       return ExitCodes.USAGE;
     }
@@ -175,30 +202,6 @@ final class Cli {
     err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return ExitCodes.USAGE;
-  }
-
-  /**
-   * A failure as the one JSON object {@code --json} prints on stderr, the shape of the control
-   * API's error answers: {@code error} (the failure's {@link PowerDeviceException.Kind#tag() kind
-   * tag}, which fixes the exit code), {@code message}, and {@code device}, {@code sent} and {@code
-   * received} where known (else null).
-   */
-  static ObjectNode errorJson(Throwable failure) {
-    Throwable t = ExitCodes.unwrap(failure);
-    ObjectNode n = DeviceJson.object();
-    n.put("error", PowerDeviceException.kindOf(t).tag());
-    if (t instanceof PowerDeviceException e) {
-      n.put("message", e.getMessage());
-      n.put("device", e.device().orElse(null));
-      n.put("sent", e.sent().orElse(null));
-      n.put("received", e.received().orElse(null));
-    } else {
-      n.put("message", String.valueOf(t));
-      n.putNull("device");
-      n.putNull("sent");
-      n.putNull("received");
-    }
-    return n;
   }
 
   /** Whether {@code --json} was given to the command that ran. */

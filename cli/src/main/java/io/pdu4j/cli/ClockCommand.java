@@ -35,7 +35,11 @@ import picocli.CommandLine.Spec;
       "Example: pdu4j clock isotek:tcp://10.0.0.5:501 --set now"
     })
 final class ClockCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // made on first use: picocli makes every command object to parse any command line, and Jackson
+  // is a good part of a short command's start
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   @Mixin DeviceArgs device;
 
@@ -104,13 +108,13 @@ final class ClockCommand implements Callable<Integer> {
   }
 
   static String json(String address, DeviceClock.Reading reading, Duration offset) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("device", address);
     root.put("clock", StatusView.ISO_SECONDS.format(reading.deviceTime()));
     root.put("host", reading.hostTime().toString());
     root.put("offsetSeconds", offset.getSeconds());
     try {
-      return JSON.writeValueAsString(root);
+      return Json.MAPPER.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -33,7 +33,11 @@ final class DemoServer {
   /** How long the devices may take to connect: the Enistic link waits for readings, too. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // made on first use: picocli makes every command object to parse any command line, and Jackson
+  // is a good part of a short command's start
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private final FleetServer server;
   private final DemoSteps steps;
@@ -172,7 +176,7 @@ final class DemoServer {
     String body = get("/health");
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      root = Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new PowerDeviceException("/health is not JSON: " + e.getMessage(), e);
     }

@@ -67,13 +67,16 @@ final class DeviceArgs {
         d.staleAfter());
   }
 
-  /** A runtime for one device; the caller closes it. */
+  /**
+   * A runtime for one device; the caller closes it. Wired without Guice: a command that opens one
+   * device and exits would spend more time creating the injector than talking to the device.
+   */
   PowerRuntime runtime() {
     PowerRuntime.Builder builder = PowerRuntime.builder().defaults(options()).ioThreads(1);
     if (plugins != null) {
       builder.pluginDirectory(plugins);
     }
-    PowerRuntime runtime = builder.build();
+    PowerRuntime runtime = builder.buildWithoutInjector();
     if (command != null) {
       reportPlugins(runtime, command.commandLine().getErr());
     }

@@ -46,7 +46,11 @@ import picocli.CommandLine.Spec;
       "Example: pdu4j discover --timeout 3s"
     })
 final class DiscoverCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // made on first use: picocli makes every command object to parse any command line, and Jackson
+  // is a good part of a short command's start
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   @Option(
       names = "--timeout",
@@ -98,7 +102,7 @@ final class DiscoverCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (PowerRuntime runtime = builder.build()) {
+    try (PowerRuntime runtime = builder.buildWithoutInjector()) {
       if (plugins != null) {
         DeviceArgs.reportPlugins(runtime, err);
       }
@@ -211,13 +215,13 @@ final class DiscoverCommand implements Callable<Integer> {
   }
 
   static String json(DeviceDiscoverer.Found f) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("driver", f.driver());
     n.put("uri", f.uri());
     n.put("serial", f.serial());
     n.put("mac", f.mac().orElse(null));
     try {
-      return JSON.writeValueAsString(n);
+      return Json.MAPPER.writeValueAsString(n);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -19,6 +19,7 @@ public final class Main {
    */
   public static void main(String[] args) {
     configureLogging(List.of(args).contains("-v") || List.of(args).contains("--verbose"));
+    configureIo(args);
     Charset charset = Charset.defaultCharset();
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true);
@@ -42,6 +43,26 @@ public final class Main {
     setDefault("org.slf4j.simpleLogger.showThreadName", verbose ? "true" : "false");
     setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
     setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
+  }
+
+  /**
+   * Netty's native epoll transport and its Flight Recorder events for the long-running commands
+   * only ({@code serve}, {@code demo}): for a command that opens a device or two and exits,
+   * unpacking and loading the native library, and starting JFR's event metadata, cost more than
+   * they save; NIO does the same work there. {@code -Dio.netty.transport.noNative=false} and {@code
+   * -Dio.netty.jfr.enabled=true} keep them for every command.
+   */
+  static void configureIo(String[] args) {
+    if (!longRunning(args)) {
+      setDefault("io.netty.transport.noNative", "true");
+      setDefault("io.netty.jfr.enabled", "false");
+    }
+  }
+
+  /** Whether the command line names a command that keeps running ({@code serve}, {@code demo}). */
+  static boolean longRunning(String[] args) {
+    List<String> a = List.of(args);
+    return a.contains("serve") || a.contains("demo");
   }
 
   private static void setDefault(String key, String value) {

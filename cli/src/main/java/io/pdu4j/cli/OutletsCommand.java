@@ -42,7 +42,11 @@ import picocli.CommandLine.Spec;
       "With --server, URI is a device NAME of that server; a change needs an admin token."
     })
 final class OutletsCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // made on first use: picocli makes every command object to parse any command line, and Jackson
+  // is a good part of a short command's start
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   @Mixin DeviceArgs device;
 
@@ -190,14 +194,14 @@ final class OutletsCommand implements Callable<Integer> {
   }
 
   static String json(int number, OutletConfig c, OutletState state) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("number", number);
     n.put("name", c.name());
     n.put("type", c.type().name().toLowerCase(Locale.ROOT));
     n.put("delaySeconds", c.resetDelay().getSeconds());
     n.put("state", state.name());
     try {
-      return JSON.writeValueAsString(n);
+      return Json.MAPPER.writeValueAsString(n);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -4,8 +4,10 @@ import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.mqtt.MqttRemote;
 import io.pdu4j.runtime.config.MqttConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -21,23 +23,6 @@ import picocli.CommandLine.Spec;
     versionProvider = Pdu4jCommand.Version.class,
     description =
         "Reads and switches power devices (PDUs, smart sockets) over TCP, serial and UDP.",
-    subcommands = {
-      StatusCommand.class,
-      OnCommand.class,
-      OffCommand.class,
-      CycleCommand.class,
-      RestartCommand.class,
-      OutletsCommand.class,
-      ClockCommand.class,
-      ScheduleCommand.class,
-      DiscoverCommand.class,
-      WatchCommand.class,
-      SimCommand.class,
-      DemoCommand.class,
-      ServeCommand.class,
-      CompletionCommand.class,
-      picocli.CommandLine.HelpCommand.class
-    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -69,6 +54,48 @@ import picocli.CommandLine.Spec;
       "Try 'pdu4j demo' to see it work against simulated devices."
     })
 final class Pdu4jCommand implements Callable<Integer> {
+  /**
+   * The subcommands, in the order of the help. {@link Cli} adds them (picocli makes and reflects on
+   * each one it is given), all of them or only the short command a command line names.
+   */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          StatusCommand.class,
+          OnCommand.class,
+          OffCommand.class,
+          CycleCommand.class,
+          RestartCommand.class,
+          OutletsCommand.class,
+          ClockCommand.class,
+          ScheduleCommand.class,
+          DiscoverCommand.class,
+          WatchCommand.class,
+          SimCommand.class,
+          DemoCommand.class,
+          ServeCommand.class,
+          CompletionCommand.class,
+          picocli.CommandLine.HelpCommand.class);
+
+  /**
+   * The short commands, by name: a command line that runs one of these needs no other subcommand
+   * (the others are the long-running ones, and {@code help} and {@code completion}, which read the
+   * whole command tree).
+   */
+  static final Map<String, Class<?>> SHORT =
+      Map.of(
+          "status", StatusCommand.class,
+          "on", OnCommand.class,
+          "off", OffCommand.class,
+          "cycle", CycleCommand.class,
+          "restart", RestartCommand.class,
+          "outlets", OutletsCommand.class,
+          "clock", ClockCommand.class,
+          "schedule", ScheduleCommand.class,
+          "discover", DiscoverCommand.class);
+
+  /** The options of this command that take a value (the rest are flags). */
+  static final Set<String> VALUED = Set.of("--server", "--mqtt", "--prefix");
+
   /** The connect and command timeout of {@code --server} commands without {@code --timeout}. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 

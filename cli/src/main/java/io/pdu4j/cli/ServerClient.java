@@ -65,7 +65,11 @@ final class ServerClient implements Gateway {
   /** The largest answer read; a device's status is a few KiB. */
   static final int MAX_BODY = 1 << 20;
 
-  private static final ObjectMapper JSON = DeviceJson.mapper();
+  // made on first use: picocli makes every command object to parse any command line, and Jackson
+  // is a good part of a short command's start
+  private static final class Json {
+    static final ObjectMapper MAPPER = DeviceJson.mapper();
+  }
 
   private final URI base;
   private final Optional<String> token;
@@ -270,7 +274,7 @@ final class ServerClient implements Gateway {
     }
     JsonNode json;
     try {
-      json = JSON.readTree(text);
+      json = Json.MAPPER.readTree(text);
     } catch (IOException e) {
       json = null;
     }

@@ -31,7 +31,11 @@ import picocli.CommandLine.Spec;
       "Runs until Ctrl-C, or for --for DURATION."
     })
 final class WatchCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // made on first use: picocli makes every command object to parse any command line, and Jackson
+  // is a good part of a short command's start
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   @Mixin DeviceArgs device;
 
@@ -108,7 +112,7 @@ final class WatchCommand implements Callable<Integer> {
 
   /** One change as one line of JSON. */
   static String line(DeviceEvent e) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("at", e.at().toString());
     n.put("device", e.device());
     if (e instanceof DeviceEvent.OutletAdded a) {
@@ -130,7 +134,7 @@ final class WatchCommand implements Callable<Integer> {
       n.put("event", "status");
     }
     try {
-      return JSON.writeValueAsString(n);
+      return Json.MAPPER.writeValueAsString(n);
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);
     }

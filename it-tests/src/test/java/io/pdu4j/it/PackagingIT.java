@@ -101,6 +101,76 @@ class PackagingIT {
     assertThat(json.path("outlets")).hasSize(8);
   }
 
+  /**
+   * The launcher makes a class-data-sharing archive of lib/pdu4j.jar for this JVM on the first
+   * short command and runs every later one with it (classes come from the archive, not the jar); a
+   * newer jar gets a new archive; an archive the JVM cannot use is skipped without a word. Times
+   * nothing: the class-load log says where classes came from.
+   */
+  @Test
+  void launcherMakesAClassDataArchiveOnceAndStartsWithIt() throws Exception {
+    Path launcher = home.resolve("bin/pdu4j");
+    Path lib = home.resolve("lib");
+    deleteArchives(lib);
+    String uri = "isotek:tcp://127.0.0.1:" + sim.port();
+
+    Run first = run(Map.of(), List.of(launcher.toString(), "status", uri));
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.err()).isEmpty();
+    assertThat(first.out()).contains(uri).doesNotContain("warning");
+    List<Path> made = archives(lib);
+    assertThat(made).as("one archive, made by the first short command").hasSize(1);
+    assertThat(made.get(0).getFileName().toString()).matches("pdu4j-\\d+\\.jsa");
+
+    Path log = tmp.resolve("classes.log");
+    Run second =
+        run(
+            Map.of("PDU4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
+            List.of(launcher.toString(), "status", uri));
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(second.out()).contains(uri);
+    assertThat(Files.readAllLines(log))
+        .as("the command's classes come from the archive")
+        .anyMatch(l -> l.contains("io.pdu4j.cli.StatusCommand source: shared objects file (top)"))
+        .anyMatch(l -> l.contains("io.pdu4j.driver.isotek.") && l.contains("(top)"));
+    assertThat(archives(lib)).as("not made again").isEqualTo(made);
+
+    // a jar newer than the archive (an upgrade in place) gets a new one on the next short command
+    Files.setLastModifiedTime(
+        made.get(0),
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(lib.resolve("pdu4j.jar")).toMillis() - 10_000));
+    Run upgraded = run(Map.of(), List.of(launcher.toString(), "--version"));
+    assertThat(upgraded.exit()).as(upgraded.err()).isZero();
+    assertThat(Files.getLastModifiedTime(made.get(0)))
+        .isGreaterThan(Files.getLastModifiedTime(lib.resolve("pdu4j.jar")));
+
+    // an archive the JVM refuses (here: not an archive at all) is skipped silently
+    Files.write(made.get(0), new byte[4096]);
+    Run refused = run(Map.of(), List.of(launcher.toString(), "status", uri, "--json"));
+    assertThat(refused.exit()).as(refused.err()).isZero();
+    assertThat(refused.err()).isEmpty();
+    assertThat(new ObjectMapper().readTree(refused.out()).path("outlets")).hasSize(8);
+
+    // and PDU4J_CDS=off runs without one, making none
+    deleteArchives(lib);
+    Run off = run(Map.of("PDU4J_CDS", "off"), List.of(launcher.toString(), "--version"));
+    assertThat(off.exit()).as(off.err()).isZero();
+    assertThat(archives(lib)).isEmpty();
+  }
+
+  private static List<Path> archives(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).sorted().toList();
+    }
+  }
+
+  private static void deleteArchives(Path dir) throws IOException {
+    for (Path f : archives(dir)) {
+      Files.delete(f);
+    }
+  }
+
   @Test
   void manPageListsEverySubcommandOfTheHelp() throws Exception {
     Run help = run(Map.of(), List.of(home.resolve("bin/pdu4j").toString(), "--help"));

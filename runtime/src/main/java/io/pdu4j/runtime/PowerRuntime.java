@@ -388,6 +388,10 @@ public interface PowerRuntime extends AutoCloseable {
      * injector; {@link #build()} uses it too.
      */
     public PowerModule module() {
+      return new PowerModule(settings());
+    }
+
+    private io.pdu4j.runtime.internal.RuntimeSettings settings() {
       ClassLoader loader = classLoader;
       if (loader == null) {
         loader = Thread.currentThread().getContextClassLoader();
@@ -395,23 +399,22 @@ public interface PowerRuntime extends AutoCloseable {
       if (loader == null) {
         loader = PowerRuntime.class.getClassLoader();
       }
-      return new PowerModule(
-          new io.pdu4j.runtime.internal.RuntimeSettings(
-              defaults,
-              clock,
-              ioThreads,
-              loader,
-              loadServices,
-              drivers,
-              transports,
-              Optional.ofNullable(meterRegistry),
-              Optional.ofNullable(pluginDirectory),
-              retryInitial,
-              retryMax,
-              reopenOffline,
-              Optional.ofNullable(ioThreadFactory),
-              maxOpening,
-              powerHistoryStep));
+      return new io.pdu4j.runtime.internal.RuntimeSettings(
+          defaults,
+          clock,
+          ioThreads,
+          loader,
+          loadServices,
+          drivers,
+          transports,
+          Optional.ofNullable(meterRegistry),
+          Optional.ofNullable(pluginDirectory),
+          retryInitial,
+          retryMax,
+          reopenOffline,
+          Optional.ofNullable(ioThreadFactory),
+          maxOpening,
+          powerHistoryStep);
     }
 
     /**
@@ -424,6 +427,36 @@ public interface PowerRuntime extends AutoCloseable {
       try {
         Injector injector = Guice.createInjector(module());
         return injector.getInstance(PowerRuntime.class);
+      } catch (RuntimeException e) {
+        throw io.pdu4j.runtime.internal.Failures.unwrapGuice(e);
+      }
+    }
+
+    /**
+     * Builds the same runtime as {@link #build()}, wired by hand instead of by a Guice injector:
+     * for a short-lived process (the {@code pdu4j} command's one-shot commands), where creating the
+     * injector costs more than opening the device. What the two return behaves alike; only {@link
+     * #build()} and {@link #module()} let other Guice modules add drivers, transports or bindings.
+     *
+     * @throws io.pdu4j.api.PowerDeviceException as {@link #build()} does
+     */
+    public PowerRuntime buildWithoutInjector() {
+      try {
+        io.pdu4j.runtime.internal.RuntimeSettings settings = settings();
+        // a set, as Guice's multibinder makes of the same instance added twice
+        io.pdu4j.runtime.internal.Providers providers =
+            new io.pdu4j.runtime.internal.Providers(
+                settings,
+                new java.util.LinkedHashSet<>(settings.drivers()),
+                new java.util.LinkedHashSet<>(settings.transports()));
+        try {
+          return new DefaultPowerRuntime(
+              new io.pdu4j.runtime.internal.RuntimeCore(
+                  settings, providers, settings.meterRegistry()));
+        } catch (RuntimeException | Error e) {
+          providers.close();
+          throw e;
+        }
       } catch (RuntimeException e) {
         throw io.pdu4j.runtime.internal.Failures.unwrapGuice(e);
       }

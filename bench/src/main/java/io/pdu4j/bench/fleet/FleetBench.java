@@ -148,11 +148,12 @@ public final class FleetBench {
               settings.cliJar(), settings.cliRuns(), settings.cliVariants(), work);
       out.printf(
           Locale.ROOT,
-          "  status %.2f s, C1 %.2f s, AppCDS+C1 %.2f s (NaN: not asked for); java -version %.2f"
-              + " s%n",
+          "  status %.2f s, C1 %.2f s, AppCDS+C1 %.2f s, bin/pdu4j of the tarball %.2f s (NaN: not"
+              + " asked for); java -version %.2f s%n",
           r.cliStart.status(),
           r.cliStart.statusC1(),
           r.cliStart.statusCds(),
+          r.cliStart.launcher(),
           r.cliStart.javaVersion());
     }
     r.loadAfter = Machine.loadAverage();

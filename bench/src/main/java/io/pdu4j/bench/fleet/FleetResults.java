@@ -90,7 +90,13 @@ final class FleetResults {
       int rounds, double runtimeP50, double runtimeP99, double rawP50, double rawP99) {}
 
   /** Median whole-process times in seconds of {@code pdu4j status} and of {@code java -version}. */
-  record CliStart(int runs, double javaVersion, double status, double statusC1, double statusCds) {}
+  record CliStart(
+      int runs,
+      double javaVersion,
+      double status,
+      double statusC1,
+      double statusCds,
+      double launcher) {}
 
   /** A JFR hot spot: a method and its share of serve's execution samples. */
   record HotSpot(String frame, double share) {}

@@ -25,7 +25,14 @@ import java.util.OptionalDouble;
  * API and {@code /health} render a device with these, so a script reads the same fields from each.
  */
 public final class DeviceJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The mapper, made on first use: a status table or a clock reading takes only {@link
+   * #ISO_SECONDS} or {@link #clockOf} from here, and a command that prints no JSON then loads no
+   * Jackson (hundreds of classes, a good part of a short command's start).
+   */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 
   /** ISO local date-time, always with seconds (LocalDateTime.toString drops ":00"). */
   public static final DateTimeFormatter ISO_SECONDS =
@@ -35,7 +42,7 @@ public final class DeviceJson {
 
   /** A fresh, empty JSON object. */
   public static ObjectNode object() {
-    return JSON.createObjectNode();
+    return Mapper.JSON.createObjectNode();
   }
 
   /**
@@ -57,7 +64,7 @@ public final class DeviceJson {
    */
   public static ObjectNode status(
       DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, ZoneId zone) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Mapper.JSON.createObjectNode();
     ObjectNode device = root.putObject("device");
     device.put("driver", info.driver());
     device.put("vendor", info.vendor());
@@ -99,7 +106,7 @@ public final class DeviceJson {
    * (above|below) and {@code watts}.
    */
   public static ObjectNode scheduleRule(int index, ScheduleRule r) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Mapper.JSON.createObjectNode();
     n.put("index", index);
     n.put("name", r.name());
     n.put("outlet", r.outlet());
@@ -149,7 +156,7 @@ public final class DeviceJson {
   /** {@code node} as compact JSON text. */
   public static String write(JsonNode node) {
     try {
-      return JSON.writeValueAsString(node);
+      return Mapper.JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
@@ -158,7 +165,7 @@ public final class DeviceJson {
   /** {@code node} as indented JSON text. */
   public static String writePretty(JsonNode node) {
     try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+      return Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
@@ -166,6 +173,6 @@ public final class DeviceJson {
 
   /** The mapper the shapes are written with, for reading request bodies alike. */
   public static ObjectMapper mapper() {
-    return JSON.copy();
+    return Mapper.JSON.copy();
   }
 }
