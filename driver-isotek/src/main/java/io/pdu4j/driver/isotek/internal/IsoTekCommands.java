@@ -29,6 +29,9 @@ public final class IsoTekCommands {
   /** Asks for every outlet's settings: {@code C1..Cn}, {@code OK}. */
   public static final String READ_CONFIG = "C?\n";
 
+  /** Reads the unit's address settings: serial number, MAC, servers ({@code A=...}). */
+  public static final String READ_ADDRESS = "A?\n";
+
   /** Asks for the schedule records: {@code P1..Pn}, {@code OK}. */
   public static final String READ_SCHEDULE = "P?\n";
 

@@ -67,6 +67,9 @@ public final class IsoTekSession implements DeviceSession {
   private final IsoTekStatuses statuses;
   private final IsoTekOutletCommands commands;
   private final IsoTekSchedule schedule = new IsoTekSchedule(this);
+  // what the unit's A? answered: its serial number and MAC (the protocol gives no firmware)
+  private Optional<String> serial = Optional.empty();
+  private Optional<String> mac = Optional.empty();
 
   /** A session for the device in {@code context}; does no I/O. */
   public IsoTekSession(DriverContext context) {
@@ -123,10 +126,19 @@ public final class IsoTekSession implements DeviceSession {
         "isotek",
         "IsoTek",
         outlets == 0 ? "SMART Power" : "SMART Power " + outlets,
-        Optional.empty(),
-        Optional.empty(),
+        serial,
+        mac,
         Optional.empty(),
         device);
+  }
+
+  /**
+   * Takes the unit's identity from its {@code A=} answer (empty: it answered none, or another unit
+   * took its place and has not answered yet).
+   */
+  void identity(Optional<IsoTekFrame.Address> address) {
+    serial = address.map(IsoTekFrame.Address::serial).filter(s -> !s.isBlank());
+    mac = address.flatMap(IsoTekFrame.Address::mac);
   }
 
   @Override

@@ -55,6 +55,8 @@ class IsoTekSessionTest {
   }
 
   private static final String ADDRESS = "isotek:tcp://10.0.0.5:501";
+  private static final String SERIAL = "ISO12345";
+  private static final String MAC = "00:1E:C0:12:34:56";
 
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device"));
@@ -151,6 +153,8 @@ class IsoTekSessionTest {
     // a unit without stored settings: C? answered with no lines
     assertThat(link.nextSent()).isEqualTo("C?\n");
     link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    link.deliver("A=" + SERIAL + "|" + MAC + "|0.0.0.0|0|0.0.0.0|0|\r\nOK\r\n>");
     device = opening.get(5, TimeUnit.SECONDS);
     device.subscribe(events::add);
     return device;
@@ -177,7 +181,10 @@ class IsoTekSessionTest {
     assertThat(d.info().vendor()).isEqualTo("IsoTek");
     assertThat(d.info().model()).isEqualTo("SMART Power 8");
     assertThat(d.info().address()).isEqualTo(ADDRESS);
-    assertThat(d.info().serial()).isEmpty();
+    // from the unit's A= answer, read before the device opened; the protocol has no firmware
+    assertThat(d.info().serial()).contains(SERIAL);
+    assertThat(d.info().mac()).contains(MAC);
+    assertThat(d.info().firmware()).isEmpty();
     assertThat(d.outlets()).hasSize(8);
     assertThat(d.outlet(2).state()).isEqualTo(OutletState.ON);
     assertThat(d.outlet(2).power()).hasValue(11);
@@ -253,6 +260,8 @@ class IsoTekSessionTest {
     link.deliver(reply(100, all(8, false)));
     assertThat(link.nextSent()).isEqualTo("C?\n");
     link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    link.deliver("A=" + SERIAL + "|" + MAC + "|0.0.0.0|0|0.0.0.0|0|\r\nOK\r\n>");
     device = opening.get(5, TimeUnit.SECONDS);
     assertThat(device.outlets()).hasSize(8);
   }
@@ -856,6 +865,12 @@ class IsoTekSessionTest {
     link.deliver(status(2100, all(16, true)));
     assertThat(link.nextSent()).as("the new unit's settings are read").isEqualTo("C?\n");
     link.deliver("C12=Twelve  |1|0|\r\nOK\r\n>");
+    // and who it is: the old unit's serial number is forgotten, the new one's read
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    assertThat(d.info().serial()).isEmpty();
+    link.deliver("A=ISO99999|00:1E:C0:99:99:99|0.0.0.0|0|0.0.0.0|0|\r\nOK\r\n>");
+    await().until(() -> d.info().serial().equals(Optional.of("ISO99999")));
+    assertThat(d.info().mac()).contains("00:1E:C0:99:99:99");
     await().until(() -> d.outlets().size() == 16 && d.outlet(12).name().equals("Twelve"));
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
     assertThat(marker(d.lastStatus().orElseThrow())).isEqualTo(2100);
@@ -872,6 +887,8 @@ class IsoTekSessionTest {
     link.deliver(status(2101, all(8, true)));
     assertThat(link.nextSent()).isEqualTo("C?\n");
     link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    link.deliver("OK\r\n>"); // a unit that gives no address line: no serial number
     await().until(() -> d.outlets().size() == 8);
     assertThat(eventsOf(DeviceEvent.OutletRemoved.class))
         .extracting(e -> e.outlet().number())
@@ -880,6 +897,7 @@ class IsoTekSessionTest {
         .isEqualTo("Twelve");
     assertThat(d.lastStatus().orElseThrow().outlets()).hasSize(8);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    await().until(() -> d.info().serial().isEmpty());
   }
 
   @Test
