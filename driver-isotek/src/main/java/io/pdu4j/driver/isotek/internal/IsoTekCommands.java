@@ -164,6 +164,14 @@ public final class IsoTekCommands {
    *     cannot keep
    */
   public static String scheduleRecord(int id, ScheduleRule rule, int outlets) {
+    return scheduleRecord(id, rule, outlets, ScheduleDays.MONTH);
+  }
+
+  /**
+   * As {@link #scheduleRecord(int, ScheduleRule, int)}, the recurrence written as {@code days}
+   * reads the day field.
+   */
+  public static String scheduleRecord(int id, ScheduleRule rule, int outlets, ScheduleDays days) {
     if (rule == null) {
       throw new InvalidArgumentException("a schedule rule is required");
     }
@@ -193,7 +201,7 @@ public final class IsoTekCommands {
       type = 1;
       hour = t.at().getHour();
       minute = t.at().getMinute();
-      day = IsoTekSchedule.dayField(t.recurrence());
+      day = days.field(t.recurrence());
     } else {
       ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) rule;
       type = 2;

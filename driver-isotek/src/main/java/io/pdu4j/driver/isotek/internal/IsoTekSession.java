@@ -66,7 +66,7 @@ public final class IsoTekSession implements DeviceSession {
   private final ReplyContext replyContext = new Replies();
   private final IsoTekStatuses statuses;
   private final IsoTekOutletCommands commands;
-  private final IsoTekSchedule schedule = new IsoTekSchedule(this);
+  private final IsoTekSchedule schedule;
   // what the unit's A? answered: its serial number and MAC (the protocol gives no firmware)
   private Optional<String> serial = Optional.empty();
   private Optional<String> mac = Optional.empty();
@@ -78,6 +78,8 @@ public final class IsoTekSession implements DeviceSession {
     this.options = context.options();
     this.clock = context.clock();
     this.executor = context.executor();
+    this.schedule =
+        new IsoTekSchedule(this, ScheduleDays.of(context.address().option(ScheduleDays.OPTION)));
     IsoTekOutletTable table = new IsoTekOutletTable();
     this.statuses = new IsoTekStatuses(this, table);
     this.commands = new IsoTekOutletCommands(this, statuses, table);
