@@ -170,7 +170,14 @@ public final class ExtronHttpLink extends SisTunnelLink {
 
     private CompletionStage<Void> write(ByteBuffer request) {
       owed++;
-      return inner.send(request);
+      CompletionStage<Void> sent = inner.send(request);
+      sent.whenComplete(
+          (v, t) -> {
+            if (t != null && session == this && owed > 0) {
+              owed--; // never written: no response will come for it
+            }
+          });
+      return sent;
     }
 
     private void answered(Response r) {
