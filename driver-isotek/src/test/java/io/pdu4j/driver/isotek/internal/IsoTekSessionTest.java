@@ -29,6 +29,7 @@ import io.pdu4j.driver.isotek.IsoTekDriver;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
+import io.pdu4j.testkit.MemoryLink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -270,7 +271,7 @@ class IsoTekSessionTest {
   void openFailsWithWhatTheLinkSaid() {
     link = new MemoryLink(executor, true);
     DeviceUnreachableException refused = new DeviceUnreachableException("connection refused");
-    link.refuseOpen = refused;
+    link.refuseOpen(refused);
     DriverContext ctx =
         new DriverContext(DeviceAddress.parse(ADDRESS), link, options(), Clock.systemUTC());
     CompletionStage<PowerDevice> opening = new IsoTekDriver().open(ctx);
@@ -846,7 +847,7 @@ class IsoTekSessionTest {
 
     // reopened after the first backoff step; a ? refreshes the status
     assertThat(link.nextSent()).isEqualTo("?\n");
-    assertThat(link.opens.get()).isEqualTo(2);
+    assertThat(link.opens()).isEqualTo(2);
     link.deliver(reply(2000, all(8, true)));
     await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
     assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
@@ -943,11 +944,11 @@ class IsoTekSessionTest {
   @Test
   void keepsRetryingWhileTheLinkCannotBeReopened() throws Exception {
     PowerDevice d = open8();
-    link.refuseOpen = new DeviceUnreachableException("connection refused");
+    link.refuseOpen(new DeviceUnreachableException("connection refused"));
     link.drop("gone");
-    await().atMost(Duration.ofSeconds(5)).until(() -> link.opens.get() >= 3);
+    await().atMost(Duration.ofSeconds(5)).until(() -> link.opens() >= 3);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.OFFLINE);
-    link.refuseOpen = null;
+    link.refuseOpen(null);
     assertThat(link.nextSent()).isEqualTo("?\n");
     link.deliver(reply(2100, all(8, false)));
     await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
@@ -976,7 +977,7 @@ class IsoTekSessionTest {
     assertThat(eventsOf(DeviceEvent.Connection.class)).hasSize(1);
     assertThat(failure(d.refresh())).isInstanceOf(DeviceClosedException.class);
     assertThat(d.outlet(1).state()).isEqualTo(OutletState.UNKNOWN);
-    assertThat(link.opens.get()).isEqualTo(1);
+    assertThat(link.opens()).isEqualTo(1);
   }
 
   @Test
@@ -1041,7 +1042,7 @@ class IsoTekSessionTest {
     link.deliver(reply(2400, all(8, false))); // too late: nobody listens any more
     assertThat(link.sentWithin(Duration.ofMillis(100))).isNull();
     assertThat(reported).isEmpty();
-    assertThat(link.opens.get()).isEqualTo(1);
+    assertThat(link.opens()).isEqualTo(1);
   }
 
   /** Records the statuses a session reports. */
