@@ -23,6 +23,10 @@ import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.sim.extron.ExtronSimulator;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -415,7 +419,13 @@ class ExtronTunnelMatrixIT {
     get(pdu.restart());
     assertThat(isotek.commandsReceived()).contains("X");
     // the unit drops its serial side for the restart time: commands meanwhile time out, after
-    // that the IPCP reaches it again and the same device works, with nothing reopened by the user
+    // that the IPCP reaches it again and the same device works, with nothing reopened by the user.
+    // Waiting for the unit to take connections again first spares a refresh sent into the restart
+    // (a whole command timeout) in most runs; one may still go out, and is retried below.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(this::unitAcceptsConnections);
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
@@ -427,6 +437,15 @@ class ExtronTunnelMatrixIT {
     DeviceStatus after = get(pdu.refresh());
     for (int n = 1; n <= OUTLETS; n++) {
       assertThat(after.outlet(n).orElseThrow().state()).isEqualTo(state(isotek.outletState(n)));
+    }
+  }
+
+  private boolean unitAcceptsConnections() {
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), isotek.port()), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -1,11 +1,13 @@
 package io.pdu4j.driver.isotek;
 
 import io.pdu4j.driver.isotek.internal.IsoTekSession;
+import io.pdu4j.driver.isotek.internal.ScheduleDays;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DriverContext;
 import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.PowerDriver;
+import java.util.Set;
 
 /**
  * The driver for IsoTek SMART Power units (Alpha, Delta, Theta; 8 and 16 outlets), code {@code
@@ -46,9 +48,19 @@ public final class IsoTekDriver implements PowerDriver {
     return "IsoTek SMART Power 8- and 16-outlet PDUs (TCP port 501, RS-232, or a serial tunnel)";
   }
 
-  /** A byte stream, port 501 by default, replies ended by the {@code >} prompt. */
+  /** {@code days}: how the unit reads a schedule record's day field ({@link ScheduleDays}). */
+  @Override
+  public Set<String> optionNames() {
+    return Set.of(ScheduleDays.OPTION);
+  }
+
+  /**
+   * A byte stream, port 501 by default, replies ended by the {@code >} prompt; checks the {@code
+   * days} option.
+   */
   @Override
   public LinkRequirements requirements(DeviceAddress address) {
+    ScheduleDays.of(address.option(ScheduleDays.OPTION));
     return LinkRequirements.stream(DEFAULT_PORT).withReplyTerminator('>');
   }
 

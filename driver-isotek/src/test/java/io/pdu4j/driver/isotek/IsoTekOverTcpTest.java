@@ -149,6 +149,25 @@ class IsoTekOverTcpTest {
     assertThat(d.outlet(3).state()).isEqualTo(OutletState.OFF);
   }
 
+  @Test
+  void theInfoCarriesTheSerialNumberAndMacTheUnitAnswersToAddressQuery() throws Exception {
+    simulator(8, b -> b.serialNumber("ISO0042").mac("00:1E:C0:AB:CD:EF"));
+    PowerDevice d = open("");
+    assertThat(d.info().serial()).contains("ISO0042");
+    assertThat(d.info().mac()).contains("00:1E:C0:AB:CD:EF");
+    assertThat(d.info().firmware()).as("no IsoTek command tells the firmware").isEmpty();
+    assertThat(sim.commandsReceived()).contains("A?");
+  }
+
+  @Test
+  void aUnitThatRefusesTheAddressQueryStillOpens() throws Exception {
+    simulator(8, b -> b.refuse("A?"));
+    PowerDevice d = open("");
+    assertThat(d.outlets()).hasSize(8);
+    assertThat(d.info().serial()).isEmpty();
+    assertThat(d.info().mac()).isEmpty();
+  }
+
   private static org.assertj.core.data.TemporalUnitOffset within(Duration d) {
     return org.assertj.core.api.Assertions.within(d.toSeconds(), ChronoUnit.SECONDS);
   }

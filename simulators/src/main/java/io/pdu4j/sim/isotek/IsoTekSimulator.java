@@ -144,15 +144,29 @@ public final class IsoTekSimulator implements AutoCloseable {
       loads[n - 1] = b.loads.getOrDefault(n, DEFAULT_LOADS[n - 1]);
       configs[n - 1] = b.configs.getOrDefault(n, OutletConfig.defaultFor(n));
     }
-    return new DeviceModel(
-        on,
-        loads,
-        configs,
-        b.mainsVolts,
-        b.jitter,
-        new Random(),
-        b.clock != null ? b.clock : LocalDateTime.now(),
-        System::nanoTime);
+    DeviceModel model =
+        new DeviceModel(
+            on,
+            loads,
+            configs,
+            b.mainsVolts,
+            b.jitter,
+            new Random(),
+            b.clock != null ? b.clock : LocalDateTime.now(),
+            System::nanoTime);
+    model.dayOfWeek(b.dayField == DayField.DAY_OF_WEEK);
+    return model;
+  }
+
+  /**
+   * How the unit reads a schedule record's {@code dd} field, which the vendor document leaves open
+   * (PROTOCOLS.md): a day of the month, or a day of the week.
+   */
+  public enum DayField {
+    /** 0 every day, 1..31 that day of each month (the default). */
+    DAY_OF_MONTH,
+    /** 0 every day, 1..7 that day of each week, Monday = 1; 8..31 never fires. */
+    DAY_OF_WEEK
   }
 
   /** The reply renderer the builder describes; shared with {@link IsoTekUnit}. */
@@ -430,6 +444,16 @@ public final class IsoTekSimulator implements AutoCloseable {
     private final Set<String> refused = new HashSet<>();
     private Duration restartTime = Duration.ofSeconds(2);
     private Path serialDevice;
+    private DayField dayField = DayField.DAY_OF_MONTH;
+
+    /**
+     * How the unit reads a schedule record's day field when it runs its time plans (default {@link
+     * DayField#DAY_OF_MONTH}). Records are stored and read back as written either way.
+     */
+    public Builder dayField(DayField dayField) {
+      this.dayField = Objects.requireNonNull(dayField, "dayField");
+      return this;
+    }
 
     /**
      * Also serves the protocol on this serial device, e.g. one end of a pseudo-terminal pair made

@@ -109,4 +109,23 @@ class SimulatorRestartAndScheduleTest {
     await().atMost(Duration.ofSeconds(4)).until(() -> !sim.outletState(3));
     assertThat(sim.outletState(1)).isTrue();
   }
+
+  @Test
+  void runsATimePlanOnTheDayOfWeekWhenTheUnitReadsTheDayFieldSo() {
+    IsoTekSimulator sim =
+        start(
+            IsoTekSimulator.builder()
+                .outlets(8)
+                .dayField(IsoTekSimulator.DayField.DAY_OF_WEEK)
+                // a Saturday (6), the 21st
+                .clock(LocalDateTime.of(2026, 11, 21, 9, 59, 59)));
+    TestClient client = connect(sim);
+    client.request("P=3");
+    client.request("PW=1|1|Month|10:00|21|0|1|1|0|0|2|"); // the 21st is no weekday: never
+    client.request("PW=2|1|Friday|10:00|5|0|1|2|0|0|2|");
+    client.request("PW=3|1|Saturday|10:00|6|0|1|3|0|0|2|");
+    await().atMost(Duration.ofSeconds(4)).until(() -> !sim.outletState(3));
+    assertThat(sim.outletState(1)).isTrue();
+    assertThat(sim.outletState(2)).isTrue();
+  }
 }

@@ -29,6 +29,9 @@ public final class IsoTekCommands {
   /** Asks for every outlet's settings: {@code C1..Cn}, {@code OK}. */
   public static final String READ_CONFIG = "C?\n";
 
+  /** Reads the unit's address settings: serial number, MAC, servers ({@code A=...}). */
+  public static final String READ_ADDRESS = "A?\n";
+
   /** Asks for the schedule records: {@code P1..Pn}, {@code OK}. */
   public static final String READ_SCHEDULE = "P?\n";
 
@@ -161,6 +164,14 @@ public final class IsoTekCommands {
    *     cannot keep
    */
   public static String scheduleRecord(int id, ScheduleRule rule, int outlets) {
+    return scheduleRecord(id, rule, outlets, ScheduleDays.MONTH);
+  }
+
+  /**
+   * As {@link #scheduleRecord(int, ScheduleRule, int)}, the recurrence written as {@code days}
+   * reads the day field.
+   */
+  public static String scheduleRecord(int id, ScheduleRule rule, int outlets, ScheduleDays days) {
     if (rule == null) {
       throw new InvalidArgumentException("a schedule rule is required");
     }
@@ -190,7 +201,7 @@ public final class IsoTekCommands {
       type = 1;
       hour = t.at().getHour();
       minute = t.at().getMinute();
-      day = IsoTekSchedule.dayField(t.recurrence());
+      day = days.field(t.recurrence());
     } else {
       ScheduleRule.PowerPlan p = (ScheduleRule.PowerPlan) rule;
       type = 2;

@@ -1,13 +1,14 @@
 package io.pdu4j.driver.isotek.internal;
 
+import io.pdu4j.api.ProtocolException;
 import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.StateNotConfirmedException;
-import io.pdu4j.api.UnsupportedCapabilityException;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -23,9 +24,11 @@ import java.util.concurrent.CompletionStage;
  */
 final class IsoTekSchedule {
   private final IsoTekSession session;
+  private final ScheduleDays days;
 
-  IsoTekSchedule(IsoTekSession session) {
+  IsoTekSchedule(IsoTekSession session, ScheduleDays days) {
     this.session = session;
+    this.days = days;
   }
 
   CompletionStage<List<ScheduleRule>> rules() {
@@ -37,36 +40,30 @@ final class IsoTekSchedule {
                 "schedule-read",
                 IsoTekFrame.ScheduleRecord.class,
                 'P'))
-        .thenApply(IsoTekSchedule::toRules);
+        .thenApply(records -> toRules(records, days));
+  }
+
+  /** The day field of a time plan's record, read 0 every day, 1..31 that day of each month. */
+  static int dayField(Recurrence recurrence) {
+    return ScheduleDays.MONTH.field(recurrence);
+  }
+
+  /** A time plan's day field read back as a day of the month: 0 every day, 1..31. */
+  static Recurrence recurrence(int day) {
+    return ScheduleDays.MONTH.recurrence(day).orElseThrow();
+  }
+
+  /** Reads the records into rules, the day fields read as a day of the month. */
+  static List<ScheduleRule> toRules(List<IsoTekFrame.ScheduleRecord> records) {
+    return toRules(records, ScheduleDays.MONTH);
   }
 
   /**
-   * The day field of a time plan's record: 0 every day, 1..31 that day of each month (the document
-   * does not define the field; this is how the simulator runs it). A unit keeps one day number per
-   * record, so a weekly recurrence cannot be written: refused before anything is sent.
+   * Reads the records into rules (status_value, status_slot and ids are not kept), the day fields
+   * as {@code days} reads them; a day field that reading gives no meaning fails with a {@link
+   * ProtocolException} naming the record.
    */
-  static int dayField(Recurrence recurrence) {
-    if (recurrence instanceof Recurrence.Monthly m) {
-      return m.dayOfMonth();
-    }
-    if (recurrence instanceof Recurrence.Weekly w) {
-      throw new UnsupportedCapabilityException(
-          "an IsoTek unit keeps one day number per schedule rule (every day, or one day of the"
-              + " month), so it cannot run a rule "
-              + w
-              + "; use a host-side schedule (schedules: in devices.yaml, run by pdu4j serve)"
-              + " for weekly rules");
-    }
-    return 0;
-  }
-
-  /** A time plan's day field read back: 0 every day, 1..31 that day of each month. */
-  static Recurrence recurrence(int day) {
-    return day == 0 ? Recurrence.daily() : Recurrence.monthly(day);
-  }
-
-  /** Reads the records into rules (status_value, status_slot and ids are not kept). */
-  static List<ScheduleRule> toRules(List<IsoTekFrame.ScheduleRecord> records) {
+  static List<ScheduleRule> toRules(List<IsoTekFrame.ScheduleRecord> records, ScheduleDays days) {
     List<ScheduleRule> rules = new ArrayList<>(records.size());
     for (IsoTekFrame.ScheduleRecord r : records) {
       ScheduleAction action =
@@ -80,7 +77,17 @@ final class IsoTekSchedule {
             new ScheduleRule.TimePlan(
                 r.name(),
                 LocalTime.of(r.hour(), r.minute()),
-                recurrence(r.day()),
+                days.recurrence(r.day())
+                    .orElseThrow(
+                        () ->
+                            new ProtocolException(
+                                "schedule record "
+                                    + r.id()
+                                    + " has day "
+                                    + r.day()
+                                    + ", which means nothing when days="
+                                    + days.name().toLowerCase(Locale.ROOT)
+                                    + " (0 every day, 1..7 Monday..Sunday)")),
                 r.channel(),
                 action));
       } else {
@@ -98,7 +105,7 @@ final class IsoTekSchedule {
 
   /** Validates the rule, reads the records, and writes them back with the rule added. */
   CompletionStage<List<ScheduleRule>> add(ScheduleRule rule) {
-    IsoTekCommands.scheduleRecord(1, rule, session.outletCount());
+    IsoTekCommands.scheduleRecord(1, rule, session.outletCount(), days);
     return rules()
         .thenCompose(
             existing -> {
@@ -114,7 +121,7 @@ final class IsoTekSchedule {
     commands.add(IsoTekCommands.scheduleCount(rules.size()));
     for (int i = 0; i < rules.size(); i++) {
       ScheduleRule rule = rules.get(i);
-      commands.add(IsoTekCommands.scheduleRecord(i + 1, rule, session.outletCount()));
+      commands.add(IsoTekCommands.scheduleRecord(i + 1, rule, session.outletCount(), days));
       wanted.add(normalized(rule));
     }
     List<CompletableFuture<Void>> writes = new ArrayList<>();

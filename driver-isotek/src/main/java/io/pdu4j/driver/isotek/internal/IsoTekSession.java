@@ -66,7 +66,10 @@ public final class IsoTekSession implements DeviceSession {
   private final ReplyContext replyContext = new Replies();
   private final IsoTekStatuses statuses;
   private final IsoTekOutletCommands commands;
-  private final IsoTekSchedule schedule = new IsoTekSchedule(this);
+  private final IsoTekSchedule schedule;
+  // what the unit's A? answered: its serial number and MAC (the protocol gives no firmware)
+  private Optional<String> serial = Optional.empty();
+  private Optional<String> mac = Optional.empty();
 
   /** A session for the device in {@code context}; does no I/O. */
   public IsoTekSession(DriverContext context) {
@@ -75,6 +78,8 @@ public final class IsoTekSession implements DeviceSession {
     this.options = context.options();
     this.clock = context.clock();
     this.executor = context.executor();
+    this.schedule =
+        new IsoTekSchedule(this, ScheduleDays.of(context.address().option(ScheduleDays.OPTION)));
     IsoTekOutletTable table = new IsoTekOutletTable();
     this.statuses = new IsoTekStatuses(this, table);
     this.commands = new IsoTekOutletCommands(this, statuses, table);
@@ -123,10 +128,19 @@ public final class IsoTekSession implements DeviceSession {
         "isotek",
         "IsoTek",
         outlets == 0 ? "SMART Power" : "SMART Power " + outlets,
-        Optional.empty(),
-        Optional.empty(),
+        serial,
+        mac,
         Optional.empty(),
         device);
+  }
+
+  /**
+   * Takes the unit's identity from its {@code A=} answer (empty: it answered none, or another unit
+   * took its place and has not answered yet).
+   */
+  void identity(Optional<IsoTekFrame.Address> address) {
+    serial = address.map(IsoTekFrame.Address::serial).filter(s -> !s.isBlank());
+    mac = address.flatMap(IsoTekFrame.Address::mac);
   }
 
   @Override

@@ -158,6 +158,7 @@ final class IsoTekStatuses {
     askQuietly();
     if (reported) {
       readSettingsQuietly("re-reading C? after reconnecting failed");
+      readIdentityQuietly();
     }
     return first;
   }
@@ -205,8 +206,54 @@ final class IsoTekStatuses {
                     device,
                     PowerDeviceException.unwrap(t).getMessage());
               }
+            })
+        .handle((list, t) -> readIdentity())
+        .thenCompose(identity -> identity)
+        .whenComplete(
+            (identity, t) -> {
+              if (t != null) {
+                LOG.info(
+                    "{}: the unit's serial number and MAC (A?) could not be read: {}",
+                    device,
+                    PowerDeviceException.unwrap(t).getMessage());
+              }
               holdReports = false;
               report(lastStatus);
+            });
+  }
+
+  /**
+   * Sends {@code A?}; its {@code A=} answer gives the device's serial number and MAC, reported as
+   * the device's info. A unit that answers no {@code A=} line keeps an info without them.
+   */
+  CompletableFuture<List<IsoTekFrame.Address>> readIdentity() {
+    return session
+        .submit(
+            new ListExchange<>(
+                session.replyContext(),
+                IsoTekCommands.READ_ADDRESS,
+                "address-read",
+                IsoTekFrame.Address.class,
+                'A'))
+        .whenComplete(
+            (list, t) -> {
+              if (t == null && !stopped) {
+                session.identity(list.isEmpty() ? Optional.empty() : Optional.of(list.get(0)));
+                sink.info(session.info(outletCount));
+              }
+            });
+  }
+
+  private void readIdentityQuietly() {
+    readIdentity()
+        .whenComplete(
+            (list, t) -> {
+              if (t != null) {
+                LOG.info(
+                    "{}: the unit's serial number and MAC (A?) could not be read: {}",
+                    device,
+                    PowerDeviceException.unwrap(t).getMessage());
+              }
             });
   }
 
@@ -231,6 +278,9 @@ final class IsoTekStatuses {
   private void relearn(int count) {
     int known = outletCount;
     outletCount = count;
+    if (known != 0) {
+      session.identity(Optional.empty()); // another unit: its own A? says who it is
+    }
     sink.info(session.info(count));
     if (known == 0) {
       return;
@@ -246,6 +296,7 @@ final class IsoTekStatuses {
       // on a new connection the refresh after linkUp has already asked for C?; on the same one,
       // ask now
       readSettingsQuietly("the new unit's outlet settings (C?) could not be read");
+      readIdentityQuietly();
     }
   }
 

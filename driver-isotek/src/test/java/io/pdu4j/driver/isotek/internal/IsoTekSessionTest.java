@@ -29,6 +29,7 @@ import io.pdu4j.driver.isotek.IsoTekDriver;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
+import io.pdu4j.testkit.MemoryLink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -55,6 +56,8 @@ class IsoTekSessionTest {
   }
 
   private static final String ADDRESS = "isotek:tcp://10.0.0.5:501";
+  private static final String SERIAL = "ISO12345";
+  private static final String MAC = "00:1E:C0:12:34:56";
 
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device"));
@@ -151,6 +154,8 @@ class IsoTekSessionTest {
     // a unit without stored settings: C? answered with no lines
     assertThat(link.nextSent()).isEqualTo("C?\n");
     link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    link.deliver("A=" + SERIAL + "|" + MAC + "|0.0.0.0|0|0.0.0.0|0|\r\nOK\r\n>");
     device = opening.get(5, TimeUnit.SECONDS);
     device.subscribe(events::add);
     return device;
@@ -177,7 +182,10 @@ class IsoTekSessionTest {
     assertThat(d.info().vendor()).isEqualTo("IsoTek");
     assertThat(d.info().model()).isEqualTo("SMART Power 8");
     assertThat(d.info().address()).isEqualTo(ADDRESS);
-    assertThat(d.info().serial()).isEmpty();
+    // from the unit's A= answer, read before the device opened; the protocol has no firmware
+    assertThat(d.info().serial()).contains(SERIAL);
+    assertThat(d.info().mac()).contains(MAC);
+    assertThat(d.info().firmware()).isEmpty();
     assertThat(d.outlets()).hasSize(8);
     assertThat(d.outlet(2).state()).isEqualTo(OutletState.ON);
     assertThat(d.outlet(2).power()).hasValue(11);
@@ -253,6 +261,8 @@ class IsoTekSessionTest {
     link.deliver(reply(100, all(8, false)));
     assertThat(link.nextSent()).isEqualTo("C?\n");
     link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    link.deliver("A=" + SERIAL + "|" + MAC + "|0.0.0.0|0|0.0.0.0|0|\r\nOK\r\n>");
     device = opening.get(5, TimeUnit.SECONDS);
     assertThat(device.outlets()).hasSize(8);
   }
@@ -261,7 +271,7 @@ class IsoTekSessionTest {
   void openFailsWithWhatTheLinkSaid() {
     link = new MemoryLink(executor, true);
     DeviceUnreachableException refused = new DeviceUnreachableException("connection refused");
-    link.refuseOpen = refused;
+    link.refuseOpen(refused);
     DriverContext ctx =
         new DriverContext(DeviceAddress.parse(ADDRESS), link, options(), Clock.systemUTC());
     CompletionStage<PowerDevice> opening = new IsoTekDriver().open(ctx);
@@ -837,7 +847,7 @@ class IsoTekSessionTest {
 
     // reopened after the first backoff step; a ? refreshes the status
     assertThat(link.nextSent()).isEqualTo("?\n");
-    assertThat(link.opens.get()).isEqualTo(2);
+    assertThat(link.opens()).isEqualTo(2);
     link.deliver(reply(2000, all(8, true)));
     await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
     assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
@@ -856,6 +866,12 @@ class IsoTekSessionTest {
     link.deliver(status(2100, all(16, true)));
     assertThat(link.nextSent()).as("the new unit's settings are read").isEqualTo("C?\n");
     link.deliver("C12=Twelve  |1|0|\r\nOK\r\n>");
+    // and who it is: the old unit's serial number is forgotten, the new one's read
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    assertThat(d.info().serial()).isEmpty();
+    link.deliver("A=ISO99999|00:1E:C0:99:99:99|0.0.0.0|0|0.0.0.0|0|\r\nOK\r\n>");
+    await().until(() -> d.info().serial().equals(Optional.of("ISO99999")));
+    assertThat(d.info().mac()).contains("00:1E:C0:99:99:99");
     await().until(() -> d.outlets().size() == 16 && d.outlet(12).name().equals("Twelve"));
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
     assertThat(marker(d.lastStatus().orElseThrow())).isEqualTo(2100);
@@ -872,6 +888,8 @@ class IsoTekSessionTest {
     link.deliver(status(2101, all(8, true)));
     assertThat(link.nextSent()).isEqualTo("C?\n");
     link.deliver("OK\r\n>");
+    assertThat(link.nextSent()).isEqualTo("A?\n");
+    link.deliver("OK\r\n>"); // a unit that gives no address line: no serial number
     await().until(() -> d.outlets().size() == 8);
     assertThat(eventsOf(DeviceEvent.OutletRemoved.class))
         .extracting(e -> e.outlet().number())
@@ -880,6 +898,7 @@ class IsoTekSessionTest {
         .isEqualTo("Twelve");
     assertThat(d.lastStatus().orElseThrow().outlets()).hasSize(8);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+    await().until(() -> d.info().serial().isEmpty());
   }
 
   @Test
@@ -925,11 +944,11 @@ class IsoTekSessionTest {
   @Test
   void keepsRetryingWhileTheLinkCannotBeReopened() throws Exception {
     PowerDevice d = open8();
-    link.refuseOpen = new DeviceUnreachableException("connection refused");
+    link.refuseOpen(new DeviceUnreachableException("connection refused"));
     link.drop("gone");
-    await().atMost(Duration.ofSeconds(5)).until(() -> link.opens.get() >= 3);
+    await().atMost(Duration.ofSeconds(5)).until(() -> link.opens() >= 3);
     assertThat(d.connectionState()).isEqualTo(ConnectionState.OFFLINE);
-    link.refuseOpen = null;
+    link.refuseOpen(null);
     assertThat(link.nextSent()).isEqualTo("?\n");
     link.deliver(reply(2100, all(8, false)));
     await().until(() -> d.connectionState() == ConnectionState.CONNECTED);
@@ -958,7 +977,7 @@ class IsoTekSessionTest {
     assertThat(eventsOf(DeviceEvent.Connection.class)).hasSize(1);
     assertThat(failure(d.refresh())).isInstanceOf(DeviceClosedException.class);
     assertThat(d.outlet(1).state()).isEqualTo(OutletState.UNKNOWN);
-    assertThat(link.opens.get()).isEqualTo(1);
+    assertThat(link.opens()).isEqualTo(1);
   }
 
   @Test
@@ -1023,7 +1042,7 @@ class IsoTekSessionTest {
     link.deliver(reply(2400, all(8, false))); // too late: nobody listens any more
     assertThat(link.sentWithin(Duration.ofMillis(100))).isNull();
     assertThat(reported).isEmpty();
-    assertThat(link.opens.get()).isEqualTo(1);
+    assertThat(link.opens()).isEqualTo(1);
   }
 
   /** Records the statuses a session reports. */

@@ -4,6 +4,7 @@ import io.pdu4j.sim.internal.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,7 +25,13 @@ public final class ComPort {
   private final int com;
   private final DeviceLine line;
   private final SimThreads threads;
-  private final BlockingQueue<Integer> received = new LinkedBlockingQueue<>(65536);
+  // what the device sent, as it was read: one read is one chunk, handed over whole, so that
+  // clearing
+  // before an exchange drops a chunk whole or not at all, never the first bytes of a status line
+  // with its rest left to pass for the start of the answer
+  private final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>(1024);
+  private byte[] chunk = new byte[0]; // the chunk an exchange is reading, and where
+  private int at;
   private volatile String settings;
   private Endpoint endpoint;
   private volatile Endpoint ended; // the last endpoint whose device closed its end
@@ -74,9 +81,10 @@ public final class ComPort {
         }
         Endpoint used = endpoint;
         received.clear(); // what the device sent unasked is lost, as on the real unit
+        chunk = new byte[0];
         used.output().write(data);
         used.output().flush();
-        c = received.poll(Math.max(t1Millis, 1), TimeUnit.MILLISECONDS);
+        c = next(t1Millis);
         if (c != null || ended != used) {
           break;
         }
@@ -87,7 +95,7 @@ public final class ComPort {
         if (delimiter ? c == n : n > 0 && answer.size() >= n) {
           break;
         }
-        c = received.poll(Math.max(t2Millis, 1), TimeUnit.MILLISECONDS);
+        c = next(t2Millis);
       }
     } catch (IOException e) {
       LOG.debug("COM{}: {}", com, e.toString());
@@ -96,6 +104,19 @@ public final class ComPort {
       Thread.currentThread().interrupt();
     }
     return answer.toByteArray();
+  }
+
+  /** The device's next byte, waiting at most {@code millis} for it; null when none came. */
+  private Integer next(long millis) throws InterruptedException {
+    if (at >= chunk.length) {
+      byte[] more = received.poll(Math.max(millis, 1), TimeUnit.MILLISECONDS);
+      if (more == null) {
+        return null;
+      }
+      chunk = more;
+      at = 0;
+    }
+    return chunk[at++] & 0xff;
   }
 
   private void connect() throws IOException {
@@ -110,8 +131,8 @@ public final class ComPort {
               try {
                 int r;
                 while ((r = in.read(buf)) > 0) {
-                  for (int i = 0; i < r; i++) {
-                    received.offer(buf[i] & 0xff);
+                  if (!received.offer(Arrays.copyOf(buf, r))) {
+                    LOG.debug("COM{}: {} bytes dropped, nobody reads the port", com, r);
                   }
                 }
               } catch (IOException e) {

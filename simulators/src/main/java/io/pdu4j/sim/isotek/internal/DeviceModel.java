@@ -30,6 +30,7 @@ public final class DeviceModel {
   private final List<Boolean> conditionHeld = new ArrayList<>();
   private final long[] pendingOnAt;
   private int scheduleCapacity;
+  private boolean dayOfWeek; // the dd field is a day of the week (1 = Monday), not of the month
 
   private LocalDateTime clockBase;
   private long clockBaseNanos;
@@ -101,11 +102,20 @@ public final class DeviceModel {
   }
 
   /**
+   * How a time plan's day field is read: as a day of the week 1..7, Monday = 1 (true), or of the
+   * month 1..31 (false, the default); 0 is every day either way.
+   */
+  public synchronized void dayOfWeek(boolean dayOfWeek) {
+    this.dayOfWeek = dayOfWeek;
+  }
+
+  /**
    * Runs the schedule once; called every few hundred milliseconds. A time plan fires once in the
    * minute its {@code hh:min} shows on the device clock, every day when its day is 0, else on that
-   * day of the month. A power plan fires when its condition (the target outlet's load, as the next
-   * status would show it without jitter, greater or less than the threshold) becomes true,
-   * including at the first run after it was written. Restart is off, the outlet's reset delay, on.
+   * day of the month (or of the week, see {@link #dayOfWeek}). A power plan fires when its
+   * condition (the target outlet's load, as the next status would show it without jitter, greater
+   * or less than the threshold) becomes true, including at the first run after it was written.
+   * Restart is off, the outlet's reset delay, on.
    */
   public synchronized void runSchedule() {
     long nanos = nanoClock.getAsLong();
@@ -123,7 +133,9 @@ public final class DeviceModel {
         boolean due =
             now.getHour() == e.hour()
                 && now.getMinute() == e.minute()
-                && (e.day() == 0 || e.day() == now.getDayOfMonth());
+                && (e.day() == 0
+                    || e.day()
+                        == (dayOfWeek ? now.getDayOfWeek().getValue() : now.getDayOfMonth()));
         if (due && !minute.equals(lastFired.get(k))) {
           lastFired.set(k, minute);
           fire(e, nanos);

@@ -1,4 +1,4 @@
-package io.pdu4j.driver.isotek.internal;
+package io.pdu4j.testkit;
 
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.LinkLostException;
@@ -16,28 +16,49 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory stream link for transcript tests of the session: the test reads what the driver
- * wrote and delivers exactly the bytes a unit would send, at exactly the moment it chooses. Calls
- * the listener on the device executor, as real links do. Not a stand-in for a transport: the
- * over-TCP tests run against the real one.
+ * An in-memory link for transcript tests of a driver's session: the test reads what the driver
+ * wrote ({@link #nextSent}) and delivers exactly the bytes a device would send ({@link #deliver}),
+ * at exactly the moment it chooses. Every listener call, and every stage completion, happens on the
+ * device executor, as with real links. Not a stand-in for a transport: over-TCP tests run against
+ * the real one.
+ *
+ * <p>Opening an open link fails; {@link #refuseOpen} makes opens fail with a given exception;
+ * {@link #drop} breaks the connection ({@link LinkLostException}); {@link #close} takes it down
+ * with {@link DeviceClosedException}. Thread-safe.
  */
-final class MemoryLink implements Link {
+public final class MemoryLink implements Link {
   private final ScheduledExecutorService executor;
+  private final Kind kind;
   private final boolean carriesUnsolicited;
+  private final String describe;
   private final LinkedBlockingQueue<String> sent = new LinkedBlockingQueue<>();
-  final AtomicInteger opens = new AtomicInteger();
-  volatile PowerDeviceException refuseOpen;
+  private final AtomicInteger opens = new AtomicInteger();
+  private volatile PowerDeviceException refuseOpen;
   private volatile LinkListener listener;
   private volatile boolean open;
 
-  MemoryLink(ScheduledExecutorService executor, boolean carriesUnsolicited) {
+  /**
+   * A closed stream link named {@code memory}.
+   *
+   * @param executor the device executor the listener is called on
+   * @param carriesUnsolicited whether it carries what the device sends unasked (a tunnel does not)
+   */
+  public MemoryLink(ScheduledExecutorService executor, boolean carriesUnsolicited) {
+    this(executor, Kind.STREAM, carriesUnsolicited, "memory");
+  }
+
+  /** A closed link of {@code kind}, described as {@code describe}. */
+  public MemoryLink(
+      ScheduledExecutorService executor, Kind kind, boolean carriesUnsolicited, String describe) {
     this.executor = executor;
+    this.kind = kind;
     this.carriesUnsolicited = carriesUnsolicited;
+    this.describe = describe;
   }
 
   @Override
   public Kind kind() {
-    return Kind.STREAM;
+    return kind;
   }
 
   @Override
@@ -47,12 +68,22 @@ final class MemoryLink implements Link {
 
   @Override
   public String describe() {
-    return "memory";
+    return describe;
   }
 
   @Override
   public ScheduledExecutorService executor() {
     return executor;
+  }
+
+  /** How many times it was asked to open, refused opens included. */
+  public int opens() {
+    return opens.get();
+  }
+
+  /** Makes the next opens fail with {@code failure}; null lets them succeed again. */
+  public void refuseOpen(PowerDeviceException failure) {
+    this.refuseOpen = failure;
   }
 
   @Override
@@ -107,8 +138,8 @@ final class MemoryLink implements Link {
     return f;
   }
 
-  /** The unit sends these bytes. */
-  void deliver(String text) {
+  /** The device sends these bytes (ISO-8859-1), delivered on the executor while open. */
+  public void deliver(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
     executor.execute(
         () -> {
@@ -118,8 +149,8 @@ final class MemoryLink implements Link {
         });
   }
 
-  /** The connection breaks. */
-  void drop(String reason) {
+  /** The connection breaks, with {@code reason}. */
+  public void drop(String reason) {
     executor.execute(() -> down(new LinkLostException(reason)));
   }
 
@@ -131,21 +162,16 @@ final class MemoryLink implements Link {
   }
 
   /** The next thing the driver wrote, waiting up to 5 s; fails the test if nothing comes. */
-  String nextSent() {
-    try {
-      String s = sent.poll(5, TimeUnit.SECONDS);
-      if (s == null) {
-        throw new AssertionError("the driver sent nothing within 5 s");
-      }
-      return s;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+  public String nextSent() {
+    String s = sentWithin(Duration.ofSeconds(5));
+    if (s == null) {
+      throw new AssertionError("the driver sent nothing within 5 s");
     }
+    return s;
   }
 
-  /** What the driver wrote within {@code wait}, or null. */
-  String sentWithin(Duration wait) {
+  /** The next thing the driver wrote within {@code wait}, or null. */
+  public String sentWithin(Duration wait) {
     try {
       return sent.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
