@@ -134,5 +134,40 @@ class ManagedDeviceTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> changes.size() == 2);
     assertThat(changes.get(1).previous()).isEqualTo(OutletState.UNKNOWN);
     assertThat(changes.get(1).current().state()).isEqualTo(OutletState.ON);
+
+    // and that status, in its turn, goes stale and is announced once more
+    await().atMost(Duration.ofSeconds(5)).until(() -> changes.size() == 3);
+    assertThat(changes.get(2).previous()).isEqualTo(OutletState.ON);
+    assertThat(changes.get(2).current().state()).isEqualTo(OutletState.UNKNOWN);
+  }
+
+  @Test
+  void statusesThatKeepComingNeverGoStale() throws Exception {
+    ListeningSession session = new ListeningSession();
+    PowerDevice d = open(session, "?stale=1s");
+    List<DeviceEvent.OutletChanged> changes = new CopyOnWriteArrayList<>();
+    d.subscribe(
+        e -> {
+          if (e instanceof DeviceEvent.OutletChanged c) {
+            changes.add(c);
+          }
+        });
+    // a status every 50 ms for 2.5 s: the stale watch fires and finds each one current (a gap of
+    // 1 s between two would take a machine stalled for most of it)
+    java.util.concurrent.ScheduledFuture<?> reports =
+        executor.scheduleAtFixedRate(
+            () -> session.report(OutletState.ON),
+            0,
+            50,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+    try {
+      Thread.sleep(2500); // the span watched, not a wait for a result
+      assertThat(changes).isEmpty();
+    } finally {
+      reports.cancel(false);
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> changes.stream().anyMatch(c -> c.current().state() == OutletState.UNKNOWN));
   }
 }

@@ -98,7 +98,8 @@ public final class ManagedDevice implements PowerDevice {
   private ConnectionProblem offlineProblem; // why OFFLINE, as last told to the listeners
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
-  private ScheduledFuture<?> staleTimer;
+  private ScheduledFuture<?> staleTimer; // set while the stale watch waits, on the device thread
+  private boolean staleWatching; // since ready: the stale watch runs
   private boolean pollInFlight;
   private boolean statusSinceUp;
   private boolean staleAnnounced;
@@ -383,6 +384,9 @@ public final class ManagedDevice implements PowerDevice {
     last = status;
     statusSinceUp = true;
     staleAnnounced = false;
+    if (staleWatching && staleTimer == null) {
+      startStaleWatch();
+    }
     List<DeviceEvent> outletEvents = updateOutlets(previous, status);
     outletEvents.forEach(listeners::dispatch);
     if (link.isOpen()) {
@@ -398,10 +402,45 @@ public final class ManagedDevice implements PowerDevice {
 
   // --- staleness ---
 
+  /**
+   * Watches for the last status to go stale with one timer at a time, set for the moment it would
+   * (not a fixed-rate check: a fleet's devices would wake the I/O threads several times a second
+   * each). Each firing either announces the staleness, or sets the timer again for the newest
+   * status's moment; a status that comes once the staleness was announced sets it again.
+   */
   private void startStaleWatch() {
-    long every = Math.max(50, Math.min(1000, context.options().staleAfter().toMillis() / 4));
+    staleWatching = true;
+    armStaleWatch(context.options().staleAfter().toNanos());
+  }
+
+  private void armStaleWatch(long delayNanos) {
+    if (closed.get()) {
+      return;
+    }
     staleTimer =
-        executor.scheduleWithFixedDelay(this::announceIfStale, every, every, TimeUnit.MILLISECONDS);
+        executor.schedule(this::staleWatchFired, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+  }
+
+  private void staleWatchFired() {
+    staleTimer = null;
+    DeviceStatus s = last;
+    if (closed.get() || staleAnnounced || s == null) {
+      return; // the next status sets the watch again
+    }
+    Duration staleAfter = context.options().staleAfter();
+    if (state != ConnectionState.CONNECTED) {
+      // nothing to announce while not connected; look again, as often as staleness could matter
+      armStaleWatch(Math.max(staleAfter.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(50)));
+      return;
+    }
+    if (freshness.isCurrent(s)) {
+      // stale once older than staleAfter: a nanosecond past it, by the clock the status was taken
+      // by (at most staleAfter away, should the wall clock have gone back)
+      long left = staleAfter.minus(s.age(context.clock().instant())).toNanos() + 1;
+      armStaleWatch(Math.min(left, staleAfter.toNanos()));
+      return;
+    }
+    announceIfStale();
   }
 
   /**
