@@ -66,7 +66,7 @@ class ResultsTableTest {
     assertThat(s.window()).isEqualTo(Duration.ofMillis(500));
     assertThat(s.docs()).isNull();
     assertThat(s.jfrAt()).isEqualTo(20);
-    assertThat(s.cliVariants()).containsExactlyInAnyOrder("c1", "cds");
+    assertThat(s.cliVariants()).containsExactlyInAnyOrder("c1", "cds", "launcher");
     assertThat(FleetSettings.parse(new String[] {"--cli-variants", "none"}).cliVariants())
         .isEmpty();
     assertThat(FleetSettings.parse(new String[] {"--cli-variants", "cds"}).cliVariants())
