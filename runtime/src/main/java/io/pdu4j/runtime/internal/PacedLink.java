@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +30,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * DeviceOpener}. Otherwise it is the link it wraps. Thread-safe; the stages it returns complete on
  * the link's executor, as the link's own do.
  */
-final class PacedLink implements Link {
+final class PacedLink extends ForwardingLink {
   /** The longest random delay before a reopen asks for its slot. */
   static final Duration JITTER = Duration.ofSeconds(1);
 
-  private final Link link;
   private final OpenGate gate;
   private final Duration readyBound;
   private final Duration jitter;
@@ -51,7 +49,7 @@ final class PacedLink implements Link {
    * @param jitter the longest random delay before a reopen asks for a slot
    */
   PacedLink(Link link, OpenGate gate, Duration readyBound, Duration jitter) {
-    this.link = Objects.requireNonNull(link, "link");
+    super(link);
     this.gate = Objects.requireNonNull(gate, "gate");
     this.readyBound = Objects.requireNonNull(readyBound, "readyBound");
     this.jitter = Objects.requireNonNull(jitter, "jitter");
@@ -104,46 +102,6 @@ final class PacedLink implements Link {
       waiting.abandon();
     }
     return link.close();
-  }
-
-  @Override
-  public CompletionStage<Void> send(ByteBuffer data) {
-    return link.send(data);
-  }
-
-  @Override
-  public CompletionStage<Void> send(Datagram datagram) {
-    return link.send(datagram);
-  }
-
-  @Override
-  public Kind kind() {
-    return link.kind();
-  }
-
-  @Override
-  public boolean carriesUnsolicited() {
-    return link.carriesUnsolicited();
-  }
-
-  @Override
-  public String describe() {
-    return link.describe();
-  }
-
-  @Override
-  public ScheduledExecutorService executor() {
-    return link.executor();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return link.isOpen();
-  }
-
-  @Override
-  public String toString() {
-    return link.toString();
   }
 
   /** One slot of the gate, given back exactly once. */

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,11 +31,10 @@ import org.slf4j.LoggerFactory;
  * asked nothing says nothing and must not be recycled for it; a device that pushes is asked for a
  * status by its driver when the pushes stop, and that request starts the clock.
  */
-final class WatchedLink implements Link {
+final class WatchedLink extends ForwardingLink {
   private static final Logger LOG = LoggerFactory.getLogger(WatchedLink.class);
   private static final long NONE = Long.MIN_VALUE;
 
-  private final Link link;
   private final DeviceMetrics metrics; // null: nothing counted
   private final Duration quiet; // null: not watched
   private final Runnable onRecycle;
@@ -54,7 +52,7 @@ final class WatchedLink implements Link {
    * @param onRecycle counts a recycle (called before the link is closed)
    */
   WatchedLink(Link link, DeviceMetrics metrics, Duration quiet, Runnable onRecycle) {
-    this.link = Objects.requireNonNull(link, "link");
+    super(link);
     this.metrics = metrics;
     this.quiet = quiet;
     this.onRecycle = Objects.requireNonNull(onRecycle, "onRecycle");
@@ -98,36 +96,6 @@ final class WatchedLink implements Link {
   public CompletionStage<Void> close() {
     recycling = false; // the device's own close: its listener hears "closed", as it expects
     return link.close();
-  }
-
-  @Override
-  public Kind kind() {
-    return link.kind();
-  }
-
-  @Override
-  public boolean carriesUnsolicited() {
-    return link.carriesUnsolicited();
-  }
-
-  @Override
-  public String describe() {
-    return link.describe();
-  }
-
-  @Override
-  public ScheduledExecutorService executor() {
-    return link.executor();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return link.isOpen();
-  }
-
-  @Override
-  public String toString() {
-    return link.toString();
   }
 
   /** Executor: recycles the link once a send has gone unanswered for {@code quiet}. */
