@@ -9,7 +9,6 @@ import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceCapability;
 import io.pdu4j.api.DeviceClock;
 import io.pdu4j.api.DeviceEvent;
-import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletCapability;
@@ -24,14 +23,7 @@ import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.api.Scheduler;
 import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
-import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.testkit.TestTransportContext;
-import io.pdu4j.transport.net.TcpTransportProvider;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -40,8 +32,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,23 +45,14 @@ class IsoTekFullProtocolTest {
 
   private static final LocalDateTime SIM_CLOCK = LocalDateTime.of(2026, 11, 21, 10, 0, 0);
 
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "isotek-device"));
-  private final TcpTransportProvider tcp = new TcpTransportProvider();
+  private final IsoTekOverTcp tcp = new IsoTekOverTcp();
   private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
   private IsoTekSimulator sim;
   private PowerDevice device;
 
   @AfterEach
   void tearDown() {
-    if (device != null) {
-      device.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
     tcp.close();
-    executor.shutdownNow();
   }
 
   private IsoTekSimulator simulator(int outlets, Consumer<IsoTekSimulator.Builder> tweak) {
@@ -82,17 +63,12 @@ class IsoTekFullProtocolTest {
             .clock(SIM_CLOCK)
             .pushInterval(Duration.ofMillis(200));
     tweak.accept(b);
-    sim = b.build().start();
+    sim = tcp.start(b);
     return sim;
   }
 
   private PowerDevice open(String options) throws Exception {
-    DeviceAddress address = DeviceAddress.parse("isotek:tcp://127.0.0.1:" + sim.port() + options);
-    DeviceOptions opts = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new IsoTekDriver();
-    Link link =
-        tcp.create(address, new TestTransportContext(executor, opts, driver.requirements(address)));
-    device = get(driver.open(new DriverContext(address, link, opts, Clock.systemUTC())));
+    device = tcp.open(sim, options);
     device.subscribe(events::add);
     return device;
   }

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
-import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
@@ -21,15 +20,10 @@ import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.driver.isotek.internal.IsoTekSession;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.sim.isotek.LineEnding;
-import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.Devices;
 import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
 import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.testkit.TestTransportContext;
-import io.pdu4j.transport.net.TcpTransportProvider;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
@@ -38,8 +32,6 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,23 +50,14 @@ class IsoTekOverTcpTest {
 
   private static final LocalDateTime SIM_CLOCK = LocalDateTime.of(2026, 11, 21, 10, 0, 0);
 
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "isotek-device"));
-  private final TcpTransportProvider tcp = new TcpTransportProvider();
+  private final IsoTekOverTcp tcp = new IsoTekOverTcp();
   private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
   private IsoTekSimulator sim;
   private PowerDevice device;
 
   @AfterEach
   void tearDown() {
-    if (device != null) {
-      device.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
     tcp.close();
-    executor.shutdownNow();
   }
 
   // ------------------------------------------------------------------ helpers
@@ -87,23 +70,17 @@ class IsoTekOverTcpTest {
             .clock(SIM_CLOCK)
             .pushInterval(Duration.ofMillis(200));
     tweak.accept(b);
-    sim = b.build().start();
+    sim = tcp.start(b);
     return sim;
   }
 
   private IsoTekSession session;
 
   private CompletionStage<PowerDevice> startOpen(String uri) {
-    DeviceAddress address = DeviceAddress.parse(uri);
-    DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new IsoTekDriver();
-    Link link =
-        tcp.create(
-            address, new TestTransportContext(executor, options, driver.requirements(address)));
-    DriverContext context = new DriverContext(address, link, options, Clock.systemUTC());
+    DriverContext context = tcp.context(uri);
     // opened as PowerDriver.open does, keeping the session to read its line counters
-    session = (IsoTekSession) driver.session(context);
-    return Devices.open(session, context);
+    session = (IsoTekSession) new IsoTekDriver().session(context);
+    return Devices.open(session, context).thenApply(tcp::track);
   }
 
   private PowerDevice open(String options) throws Exception {

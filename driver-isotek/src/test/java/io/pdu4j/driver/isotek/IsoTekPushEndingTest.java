@@ -4,7 +4,6 @@ import static io.pdu4j.testkit.Stages.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
@@ -14,19 +13,10 @@ import io.pdu4j.api.Recurrence;
 import io.pdu4j.api.ScheduleAction;
 import io.pdu4j.api.ScheduleRule;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
-import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.testkit.TestTransportContext;
-import io.pdu4j.transport.net.TcpTransportProvider;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,22 +38,13 @@ class IsoTekPushEndingTest {
     org.awaitility.Awaitility.setDefaultPollInterval(Duration.ofMillis(10));
   }
 
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "isotek-device"));
-  private final TcpTransportProvider tcp = new TcpTransportProvider();
+  private final IsoTekOverTcp tcp = new IsoTekOverTcp();
   private IsoTekSimulator sim;
   private PowerDevice device;
 
   @AfterEach
   void tearDown() {
-    if (device != null) {
-      device.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
     tcp.close();
-    executor.shutdownNow();
   }
 
   static Stream<Arguments> units() {
@@ -87,14 +68,8 @@ class IsoTekPushEndingTest {
     if (!periodicPushes) {
       sim.pausePushes();
     }
-    sim.start();
-    DeviceAddress address = DeviceAddress.parse("isotek:tcp://127.0.0.1:" + sim.port());
-    DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new IsoTekDriver();
-    Link link =
-        tcp.create(
-            address, new TestTransportContext(executor, options, driver.requirements(address)));
-    device = get(driver.open(new DriverContext(address, link, options, Clock.systemUTC())));
+    tcp.track(sim).start();
+    device = tcp.open(sim, "");
     if (periodicPushes) {
       // a few pushes, so the driver has seen how they end
       DeviceStatus first = device.lastStatus().orElseThrow();

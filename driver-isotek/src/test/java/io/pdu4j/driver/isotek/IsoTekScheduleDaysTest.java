@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.ProtocolException;
@@ -18,19 +17,11 @@ import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.sim.isotek.IsoTekSimulator.DayField;
 import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.testkit.TestTransportContext;
-import io.pdu4j.transport.net.TcpTransportProvider;
-import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,21 +38,12 @@ class IsoTekScheduleDaysTest {
   private static final LocalDateTime SIM_CLOCK = LocalDateTime.of(2026, 11, 21, 9, 59, 59);
   private static final LocalTime AT = LocalTime.of(10, 0);
 
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-  private final TcpTransportProvider tcp = new TcpTransportProvider();
+  private final IsoTekOverTcp tcp = new IsoTekOverTcp();
   private IsoTekSimulator sim;
-  private PowerDevice device;
 
   @AfterEach
   void tearDown() {
-    if (device != null) {
-      device.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
     tcp.close();
-    executor.shutdownNow();
   }
 
   /** A reading: the simulator's switch, the address option, today and another day. */
@@ -90,21 +72,14 @@ class IsoTekScheduleDaysTest {
 
   private PowerDevice open(DayField field, String options) throws Exception {
     sim =
-        IsoTekSimulator.builder()
-            .outlets(8)
-            .jitter(false)
-            .clock(SIM_CLOCK)
-            .pushInterval(Duration.ofMillis(200))
-            .dayField(field)
-            .build()
-            .start();
-    DeviceAddress address = DeviceAddress.parse("isotek:tcp://127.0.0.1:" + sim.port() + options);
-    DeviceOptions opts = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new IsoTekDriver();
-    Link link =
-        tcp.create(address, new TestTransportContext(executor, opts, driver.requirements(address)));
-    device = get(driver.open(new DriverContext(address, link, opts, Clock.systemUTC())));
-    return device;
+        tcp.start(
+            IsoTekSimulator.builder()
+                .outlets(8)
+                .jitter(false)
+                .clock(SIM_CLOCK)
+                .pushInterval(Duration.ofMillis(200))
+                .dayField(field));
+    return tcp.open(sim, options);
   }
 
   @ParameterizedTest
@@ -164,13 +139,7 @@ class IsoTekScheduleDaysTest {
   }
 
   private PowerDevice open(IsoTekSimulator on, String options) throws Exception {
-    DeviceAddress address = DeviceAddress.parse("isotek:tcp://127.0.0.1:" + on.port() + options);
-    DeviceOptions opts = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new IsoTekDriver();
-    Link link =
-        tcp.create(address, new TestTransportContext(executor, opts, driver.requirements(address)));
-    device = get(driver.open(new DriverContext(address, link, opts, Clock.systemUTC())));
-    return device;
+    return tcp.open(on, options);
   }
 
   @Test

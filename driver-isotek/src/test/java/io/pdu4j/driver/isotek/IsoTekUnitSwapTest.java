@@ -6,24 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceEvent;
-import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
-import io.pdu4j.spi.DeviceAddress;
-import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.PowerDriver;
-import io.pdu4j.testkit.TestTransportContext;
-import io.pdu4j.transport.net.TcpTransportProvider;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,36 +27,26 @@ class IsoTekUnitSwapTest {
     org.awaitility.Awaitility.setDefaultPollInterval(Duration.ofMillis(10));
   }
 
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "isotek-device"));
-  private final TcpTransportProvider tcp = new TcpTransportProvider();
+  private final IsoTekOverTcp tcp = new IsoTekOverTcp();
   private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
   private IsoTekSimulator sim;
   private PowerDevice device;
 
   @AfterEach
   void tearDown() {
-    if (device != null) {
-      device.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
     tcp.close();
-    executor.shutdownNow();
   }
 
   private IsoTekSimulator unit(int port, int outlets, String lastName) {
     sim =
-        IsoTekSimulator.builder()
-            .tcpPort(port)
-            .outlets(outlets)
-            .jitter(false)
-            .pushInterval(Duration.ofMillis(200))
-            .outletConfig(outlets, lastName, 1, 0)
-            .initialState(1, false)
-            .build()
-            .start();
+        tcp.start(
+            IsoTekSimulator.builder()
+                .tcpPort(port)
+                .outlets(outlets)
+                .jitter(false)
+                .pushInterval(Duration.ofMillis(200))
+                .outletConfig(outlets, lastName, 1, 0)
+                .initialState(1, false));
     return sim;
   }
 
@@ -92,13 +72,7 @@ class IsoTekUnitSwapTest {
   @Test
   void aUnitWithAnotherOutletCountIsLearntAfreshAndItsOutletsComeAndGoAsEvents() throws Exception {
     unit(0, 8, "Eight");
-    DeviceAddress address = DeviceAddress.parse("isotek:tcp://127.0.0.1:" + sim.port());
-    DeviceOptions options = DeviceOptions.defaults().withOverrides(address);
-    PowerDriver driver = new IsoTekDriver();
-    Link link =
-        tcp.create(
-            address, new TestTransportContext(executor, options, driver.requirements(address)));
-    device = get(driver.open(new DriverContext(address, link, options, Clock.systemUTC())));
+    device = tcp.open(sim, "");
     device.subscribe(events::add);
     assertThat(device.outlets()).hasSize(8);
     assertThat(device.outlet(8).name()).isEqualTo("Eight");
