@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,10 +167,7 @@ class CliIT {
 
   @Test
   void unreachableExitsFour() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.unused();
     Run r = pdu4j("status", "isotek:tcp://127.0.0.1:" + port);
     assertThat(r.exit()).isEqualTo(4);
     assertThat(r.err()).contains("127.0.0.1:" + port);

@@ -3,7 +3,6 @@ package io.pdu4j.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -63,10 +62,7 @@ class DemoIT {
 
   @Test
   void metricsArePublishedOnTheChosenPort() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.unused();
     CliIT.Run r = CliIT.pdu4j("demo", "--once", "--metrics-port", Integer.toString(port));
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out())

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,9 +95,7 @@ class FleetServeIT {
     }
     office = enistic(readings, 0);
     int control = office.controlPort();
-    try (ServerSocket s = new ServerSocket(0)) {
-      relayPort = s.getLocalPort();
-    }
+    relayPort = Ports.unused();
     relays = relayBoard(relayPort);
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Files.copy(EXAMPLE_JAR, plugins.resolve("line-relay.jar"), StandardCopyOption.REPLACE_EXISTING);

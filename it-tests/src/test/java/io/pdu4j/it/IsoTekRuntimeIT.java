@@ -21,7 +21,6 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.StateNotConfirmedException;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -227,10 +226,7 @@ class IsoTekRuntimeIT {
 
   @Test
   void unreachableDeviceFailsClearly() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.unused();
     String address = "isotek:tcp://127.0.0.1:" + port;
     assertThatThrownBy(() -> runtime.open(address))
         .isInstanceOf(DeviceUnreachableException.class)

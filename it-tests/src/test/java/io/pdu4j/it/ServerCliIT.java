@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -226,10 +225,7 @@ class ServerCliIT {
 
   @Test
   void anUnreachableServerIsTheUnreachableExitCode() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.unused();
     CliIT.Run r =
         CliIT.pdu4j(token(OPERATOR), "--server", "http://127.0.0.1:" + port, "on", "rack", "3");
     assertThat(r.exit()).as(r.err()).isEqualTo(4);
