@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The web form of the tunnel: each {@link #send} becomes one HTTP GET {@code /?cmd=W03%2A10%2A2%2A
@@ -35,18 +33,12 @@ import org.slf4j.LoggerFactory;
  * and the inner driver connects again.
  */
 public final class ExtronHttpLink extends SisTunnelLink {
-  private static final Logger LOG = LoggerFactory.getLogger(ExtronHttpLink.class);
   private static final int MAX_RESPONSE = 16384;
 
   private CommandQueue<Response> queue;
   private boolean up;
   private String authorization;
   private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
-  // GETs written on this connection whose responses have not come yet. HTTP/1.1 answers in order
-  // and carries no request id, so while more than one is owed, the next response belongs to a GET
-  // whose command already ended (timed out or cancelled): it is dropped, never taken as the answer
-  // of the command now in flight.
-  private int owed;
 
   /** A web tunnel over {@code inner}, which runs on the device's executor. */
   public ExtronHttpLink(Link inner, TunnelSettings settings, DeviceOptions options) {
@@ -131,8 +123,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
       }
       up = true;
       rx.reset();
-      owed = 0;
-      queue = newQueue(this::write, r -> {});
+      queue = newQueue(inner::send, r -> {});
       if (settings.serial().isPresent()) {
         setUpSerial(this, settings.serial().get());
       } else {
@@ -162,32 +153,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
         inner.close();
         return;
       }
-      Optional<Response> r;
-      while (queue != null && session == this && (r = parse(false)).isPresent()) {
-        answered(r.get());
-      }
-    }
-
-    private CompletionStage<Void> write(ByteBuffer request) {
-      owed++;
-      CompletionStage<Void> sent = inner.send(request);
-      sent.whenComplete(
-          (v, t) -> {
-            if (t != null && session == this && owed > 0) {
-              owed--; // never written: no response will come for it
-            }
-          });
-      return sent;
-    }
-
-    private void answered(Response r) {
-      if (owed > 1) {
-        owed--;
-        LOG.debug("{}: dropped the late response to an ended command: {}", describe, r.status());
-        return;
-      }
-      owed = 0;
-      queue.onFrame(r);
+      parse(false).ifPresent(queue::onFrame);
     }
 
     @Override
@@ -198,7 +164,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
       if (queue != null && rx.size() > 0) {
         // a body without a length ends with the connection: its answer is delivered while the
         // link is still up, then the link goes down
-        parse(true).ifPresent(this::answered);
+        parse(true).ifPresent(queue::onFrame);
       }
       if (session != this) {
         return; // the answer's delivery closed the link

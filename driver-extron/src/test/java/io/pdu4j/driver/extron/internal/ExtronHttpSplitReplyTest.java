@@ -1,11 +1,9 @@
 package io.pdu4j.driver.extron.internal;
 
-import static io.pdu4j.testkit.Stages.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pdu4j.api.DeviceOptions;
-import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.spi.DeviceAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -161,21 +159,5 @@ class ExtronHttpSplitReplyTest {
       assertThat(f.inner.sends.get(1)).as(at).contains("S2%3D1%0A");
       f.expectDelivered(REPLY + SECOND);
     }
-  }
-
-  @ParameterizedTest(name = "crlf appended {0}, prefix ''{1}''")
-  @CsvSource({"true,''", "false,Dat03"})
-  void aLateResponseToATimedOutCommandIsNotTheNextOnesAnswer(boolean crlf, String prefix)
-      throws Exception {
-    Fixture f = new Fixture(crlf, prefix, Duration.ofSeconds(1));
-    CompletionStage<Void> first = f.send("P=0\n");
-    f.awaitRequest(1);
-    assertThat(failure(first)).isInstanceOf(DeviceTimeoutException.class);
-    CompletionStage<Void> second = f.send("?\n");
-    f.awaitRequest(2);
-    // HTTP/1.1 answers in order: the first response, late, belongs to the timed-out GET
-    f.feed(f.response("30|8|\r\nOK\r\n>"), f.response(REPLY));
-    f.done(second);
-    f.expectDelivered(REPLY);
   }
 }
