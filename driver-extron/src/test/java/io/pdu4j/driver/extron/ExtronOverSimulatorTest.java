@@ -177,29 +177,15 @@ class ExtronOverSimulatorTest {
     return ExtronSimulator.builder().adminPassword(PASSWORD);
   }
 
-  /**
-   * Room for a loaded machine where each command waits for the device: the IPCP waits 300 ms for
-   * the first byte (its default is 100 ms) and the command times out after 1.5 s.
-   */
-  private static final DeviceOptions PATIENT =
-      DeviceOptions.defaults().withCommandTimeout(Duration.ofMillis(1500));
-
   /** A tunnel to COM3 of {@link #sim}, with the password and these options. */
   private Link tunnel(boolean web, String options, LinkRequirements requirements) {
-    return tunnel(web, options, requirements, OPTIONS);
-  }
-
-  private Link tunnel(
-      boolean web, String options, LinkRequirements requirements, DeviceOptions deviceOptions) {
     String query = "?password=file:" + secret + "&" + options;
     String uri =
         web
             ? "isotek:extron+http://127.0.0.1:" + sim.httpPort() + "/3" + query
             : "isotek:extron://127.0.0.1:" + sim.port() + "/3" + query;
     TransportProvider provider = web ? new ExtronHttpTunnelProvider() : new ExtronTunnelProvider();
-    link =
-        provider.create(
-            DeviceAddress.parse(uri), new Context(executor, deviceOptions, requirements));
+    link = provider.create(DeviceAddress.parse(uri), new Context(executor, OPTIONS, requirements));
     return link;
   }
 
@@ -243,13 +229,13 @@ class ExtronOverSimulatorTest {
             .emptyReplyOnTimeout(emptyReply);
     sim = (web ? b.httpPort(0) : b).build().start();
     String options =
-        "t1=30&t2=10&data="
+        "data="
             + data
             + "&crlf="
             + (crlf ? "appended" : "none")
             + (prefix.isEmpty() ? "" : "&prefix=" + prefix.replace(":", "%3A"));
     RecordingListener r = new RecordingListener();
-    Link l = tunnel(web, options, prompt(), PATIENT);
+    Link l = tunnel(web, options, prompt());
     get(l.open(r));
 
     get(send(l, "S1=1 50%\n"));
@@ -269,7 +255,7 @@ class ExtronOverSimulatorTest {
     // and the tunnel is in step for the next request
     get(send(l, "again\n"));
     r.expect("R:again\r\n>");
-    if (data.equals("inline")) { // Esc03*30*10*62DRSagain%0A, or on the web ...RSagain%250A|
+    if (data.equals("inline")) { // Esc03*10*2*62DRSagain%0A, or on the web ...RSagain%250A|
       assertThat(sim.commandsReceived()).anyMatch(c -> c.contains("RSagain%"));
     } else {
       assertThat(sim.commandsReceived()).noneMatch(c -> c.contains("RSagain"));
