@@ -67,14 +67,15 @@ class EnisticCliTest {
     JsonNode outlets = new ObjectMapper().readTree(r.out()).get("outlets");
     assertThat(outlets.size()).isEqualTo(4);
     String meter = sim.meterSerials(CONTROLLER).get(0);
+    String socket = sim.socketSerials(CONTROLLER).get(0);
+    // numbered in the order the readings first arrived (docs/enistic.md), which varies
     assertThat(outlets.findValuesAsText("id"))
-        .containsExactly(
-            sim.socketSerials(CONTROLLER).get(0),
-            sim.socketSerials(CONTROLLER).get(1),
-            meter + "/1",
-            meter + "/2");
-    assertThat(outlets.get(0).get("switchable").asBoolean()).isTrue();
-    assertThat(outlets.get(2).get("switchable").asBoolean()).isFalse();
+        .containsExactlyInAnyOrder(
+            socket, sim.socketSerials(CONTROLLER).get(1), meter + "/1", meter + "/2");
+    for (JsonNode o : outlets) {
+      String id = o.get("id").asText();
+      assertThat(o.get("switchable").asBoolean()).as(id).isEqualTo(!id.startsWith(meter + "/"));
+    }
   }
 
   @Test
