@@ -2,6 +2,7 @@ package io.pdu4j.mqtt.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.runtime.json.DeviceJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,18 +114,28 @@ final class NodeDevices {
   }
 
   /**
+   * The {@code devices} member of a node's list ({@code {"devices": {DEVICE: [OUTLET, ...]}}}): a
+   * missing node when {@code payload} is empty or over the bound. Its names are not checked yet.
+   *
+   * @throws java.io.IOException when the payload is not JSON
+   */
+  static JsonNode listed(String payload) throws java.io.IOException {
+    if (payload.isEmpty() || payload.length() > MAX_PAYLOAD_CHARS) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+    return DeviceJson.mapper().readTree(payload).path("devices");
+  }
+
+  /**
    * The list a previous run left: devices no longer configured lose their retained topics and
    * discovery entries; outlets of this node's devices that have not reported yet are kept in the
    * list. Bad input is ignored (the topic is writable by other clients).
    */
   void previous(String payload) {
-    if (payload.isEmpty() || payload.length() > MAX_PAYLOAD_CHARS) {
-      return;
-    }
     JsonNode devices;
     try {
-      devices = DeviceJson.mapper().readTree(payload).path("devices");
-    } catch (Exception e) {
+      devices = listed(payload);
+    } catch (java.io.IOException e) {
       return;
     }
     if (!devices.isObject()) {
@@ -139,7 +150,7 @@ final class NodeDevices {
           outlets.add(o.asInt());
         }
       }
-      if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      if (!DeviceConfig.isName(name)) {
         continue;
       }
       if (!configured.contains(name)) {

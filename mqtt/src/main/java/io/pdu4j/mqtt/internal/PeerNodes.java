@@ -1,13 +1,12 @@
 package io.pdu4j.mqtt.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pdu4j.runtime.json.DeviceJson;
+import io.pdu4j.runtime.config.DeviceConfig;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The other nodes on the broker, from their retained {@code PREFIX/node/NODE/status} and {@code
@@ -29,8 +28,6 @@ final class PeerNodes {
 
   /** The most devices read from one node's list. */
   static final int MAX_DEVICES = 100_000;
-
-  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final Topics topics;
   private final Set<String> mine;
@@ -73,23 +70,22 @@ final class PeerNodes {
     if (node.equals(topics.node())) {
       return; // NodeDevices reads this node's own
     }
+    JsonNode devices;
+    try {
+      devices = NodeDevices.listed(payload);
+    } catch (java.io.IOException e) {
+      return; // not a list: the node's last good one stays
+    }
     Set<String> names = new TreeSet<>();
-    if (!payload.isEmpty() && payload.length() <= NodeDevices.MAX_PAYLOAD_CHARS) {
-      try {
-        JsonNode devices = DeviceJson.mapper().readTree(payload).path("devices");
-        if (devices.isObject()) {
-          devices
-              .fieldNames()
-              .forEachRemaining(
-                  n -> {
-                    if (names.size() < MAX_DEVICES && DEVICE.matcher(n).matches()) {
-                      names.add(n);
-                    }
-                  });
-        }
-      } catch (Exception e) {
-        return; // not a list: the node's last good one stays
-      }
+    if (devices.isObject()) {
+      devices
+          .fieldNames()
+          .forEachRemaining(
+              n -> {
+                if (names.size() < MAX_DEVICES && DeviceConfig.isName(n)) {
+                  names.add(n);
+                }
+              });
     }
     boolean offline;
     synchronized (this) {

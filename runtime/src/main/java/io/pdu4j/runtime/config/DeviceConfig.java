@@ -24,13 +24,21 @@ public record DeviceConfig(
     String name, String uri, Optional<Duration> timeout, Optional<Duration> poll) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /**
+   * Whether {@code name} is a device name: letters, digits, '.', '_' and '-', starting with a
+   * letter or digit, at most 64 characters.
+   */
+  public static boolean isName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   /** Validates the name, the address (secrets by reference only) and the durations. */
   public DeviceConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(poll, "poll");
-    if (!NAME.matcher(name).matches()) {
+    if (!isName(name)) {
       throw new InvalidArgumentException(
           "bad device name '"
               + name
