@@ -18,13 +18,7 @@ final class ErrorJson {
 
   /** A usage error's object, as text. */
   static String usage(String message) {
-    ObjectNode n = DeviceJson.object();
-    n.put("error", PowerDeviceException.Kind.INVALID_ARGUMENT.tag());
-    n.put("message", message);
-    n.putNull("device");
-    n.putNull("sent");
-    n.putNull("received");
-    return DeviceJson.write(n);
+    return DeviceJson.write(object(PowerDeviceException.Kind.INVALID_ARGUMENT.tag(), message));
   }
 
   /**
@@ -35,19 +29,28 @@ final class ErrorJson {
    */
   static ObjectNode errorJson(Throwable failure) {
     Throwable t = ExitCodes.unwrap(failure);
-    ObjectNode n = DeviceJson.object();
-    n.put("error", PowerDeviceException.kindOf(t).tag());
-    if (t instanceof PowerDeviceException e) {
-      n.put("message", e.getMessage());
-      n.put("device", e.device().orElse(null));
-      n.put("sent", e.sent().orElse(null));
-      n.put("received", e.received().orElse(null));
-    } else {
-      n.put("message", String.valueOf(t));
-      n.putNull("device");
-      n.putNull("sent");
-      n.putNull("received");
+    String kind = PowerDeviceException.kindOf(t).tag();
+    if (!(t instanceof PowerDeviceException e)) {
+      return object(kind, String.valueOf(t));
     }
+    ObjectNode n = object(kind, e.getMessage());
+    // in place: the keys keep their order
+    n.put("device", e.device().orElse(null));
+    n.put("sent", e.sent().orElse(null));
+    n.put("received", e.received().orElse(null));
+    return n;
+  }
+
+  /**
+   * {@code error} and {@code message}, with {@code device}, {@code sent}, {@code received} null.
+   */
+  private static ObjectNode object(String kind, String message) {
+    ObjectNode n = DeviceJson.object();
+    n.put("error", kind);
+    n.put("message", message);
+    n.putNull("device");
+    n.putNull("sent");
+    n.putNull("received");
     return n;
   }
 }
