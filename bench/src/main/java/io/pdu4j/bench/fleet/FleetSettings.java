@@ -15,6 +15,8 @@ import java.util.Set;
  * @param warmup how long the fleet runs after all devices are ready before CPU is measured
  * @param window the CPU window
  * @param commands confirmed switches sent through the API per fleet size
+ * @param commandWarmup switches sent before those, timed apart and not counted: the first commands
+ *     of a process run interpreted (serve's command path and the client's), which measures the JIT
  * @param enisticRates Enistic readings per second, one step each; empty skips ingest
  * @param enisticDuration how long each ingest step sends
  * @param roundTrips confirmed switches (and raw exchanges) measured; 0 skips the round trip
@@ -33,6 +35,7 @@ record FleetSettings(
     Duration warmup,
     Duration window,
     int commands,
+    int commandWarmup,
     List<Integer> enisticRates,
     Duration enisticDuration,
     int roundTrips,
@@ -47,6 +50,7 @@ record FleetSettings(
   static final String USAGE =
       """
       usage: bench/fleet [--devices 1000,3000,10000] [--warmup 10s] [--window 20s] [--commands 200]
+                         [--command-warmup 1000]
                          [--enistic-rates 10000,25000,50000] [--enistic-duration 10s]
                          [--round-trips 2000] [--cli-runs 10] [--cli-variants c1,cds,launcher | none]
                          [--cli-jar cli/target/pdu4j.jar]
@@ -62,6 +66,7 @@ record FleetSettings(
     Duration warmup = Duration.ofSeconds(10);
     Duration window = Duration.ofSeconds(20);
     int commands = 200;
+    int commandWarmup = 1000;
     List<Integer> rates = List.of(10_000, 25_000, 50_000);
     Duration enisticDuration = Duration.ofSeconds(10);
     int roundTrips = 2000;
@@ -87,6 +92,7 @@ record FleetSettings(
         case "--warmup" -> warmup = duration(a, v);
         case "--window" -> window = duration(a, v);
         case "--commands" -> commands = ints(a, v, 0, 1_000_000).get(0);
+        case "--command-warmup" -> commandWarmup = ints(a, v, 0, 1_000_000).get(0);
         case "--enistic-rates" -> rates = v.isEmpty() ? List.of() : ints(a, v, 1, 10_000_000);
         case "--enistic-duration" -> enisticDuration = duration(a, v);
         case "--round-trips" -> roundTrips = ints(a, v, 0, 10_000_000).get(0);
@@ -109,6 +115,7 @@ record FleetSettings(
         warmup,
         window,
         commands,
+        commandWarmup,
         rates,
         enisticDuration,
         roundTrips,

@@ -55,7 +55,12 @@ final class ResultsTable {
         .append(s.warmup().toSeconds())
         .append(" s of warm-up; ")
         .append(s.commands())
-        .append(" commands per size.\n\n");
+        .append(" commands per size")
+        .append(
+            s.commandWarmup() > 0
+                ? " after " + s.commandWarmup() + " not counted (the command path warms up)"
+                : "")
+        .append(".\n\n");
     String sizes =
         join(
             fleets,
