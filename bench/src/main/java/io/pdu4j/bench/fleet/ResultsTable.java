@@ -57,7 +57,7 @@ final class ResultsTable {
         .append(s.commands())
         .append(" commands per size")
         .append(
-            s.commandWarmup() > 0
+            s.commandWarmup() > 0 && s.commands() > 0
                 ? " after " + s.commandWarmup() + " not counted (the command path warms up)"
                 : "")
         .append(".\n\n");

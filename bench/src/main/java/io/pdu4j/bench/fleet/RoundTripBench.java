@@ -20,72 +20,99 @@ import java.util.Arrays;
  * A confirmed switch through the runtime against the same exchange on a raw socket: {@code Sx=s},
  * its {@code OK} and prompt, {@code ?}, the status block with the new state, {@code OK} and the
  * prompt. Both against one {@link IsoTekSimulator} on loopback (pushes once a minute, as in {@code
- * SwitchRoundTripBenchmark}, so that no push confirms a switch early), one after the other, each
- * warmed up first; the raw side checks the state it reads back, as the driver does.
+ * SwitchRoundTripBenchmark}, so that no push confirms a switch early), the runtime on outlet 1 and
+ * the raw socket on outlet 2 (the same bytes); the raw side checks the state it reads back, as the
+ * driver does.
+ *
+ * <p>The two take turns, one exchange each a round (which goes first alternates), so that whatever
+ * else runs on the machine, a GC or a compilation falls on both alike; measured one after the
+ * other, a burst of other work fell on one side only. Both are warmed up first with at least
+ * {@value #MIN_WARMUP} rounds: after the 1,000 of earlier versions the JIT was still compiling
+ * (some 80 compilations, 31 of them C2, in the first second measured) and two young GCs fell in the
+ * runtime's half alone.
  */
 final class RoundTripBench {
+  /** Rounds run before measuring, at least. */
+  static final int MIN_WARMUP = 5_000;
+
   private RoundTripBench() {}
 
   static RoundTrip measure(int rounds) throws Exception {
     try (IsoTekSimulator sim =
-        IsoTekSimulator.builder().pushInterval(Duration.ofMinutes(1)).build().start()) {
-      double[] runtime;
-      double[] raw;
-      try (PowerRuntime rt = PowerRuntime.builder().build()) {
-        PowerDevice device = rt.open("isotek:tcp://127.0.0.1:" + sim.port());
-        runtime(device, Math.max(200, rounds / 2));
-        runtime = runtime(device, rounds);
-      }
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
-        s.setTcpNoDelay(true);
-        InputStream in = new BufferedInputStream(s.getInputStream());
-        OutputStream out = s.getOutputStream();
-        raw(in, out, Math.max(200, rounds / 2));
-        raw = raw(in, out, rounds);
-      }
+            IsoTekSimulator.builder().pushInterval(Duration.ofMinutes(1)).build().start();
+        PowerRuntime rt = PowerRuntime.builder().build();
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), sim.port())) {
+      PowerDevice device = rt.open("isotek:tcp://127.0.0.1:" + sim.port());
+      s.setTcpNoDelay(true);
+      Raw raw = new Raw(new BufferedInputStream(s.getInputStream()), s.getOutputStream());
+      double[] runtime = new double[rounds];
+      double[] rawUs = new double[rounds];
+      int warmup = Math.max(MIN_WARMUP, rounds);
+      double[] ignored = new double[warmup];
+      rounds(device, raw, ignored, ignored.clone());
+      rounds(device, raw, runtime, rawUs);
       Arrays.sort(runtime);
-      Arrays.sort(raw);
+      Arrays.sort(rawUs);
       return new RoundTrip(
           rounds,
           FleetBench.percentile(runtime, 0.5),
           FleetBench.percentile(runtime, 0.99),
-          FleetBench.percentile(raw, 0.5),
-          FleetBench.percentile(raw, 0.99));
+          FleetBench.percentile(rawUs, 0.5),
+          FleetBench.percentile(rawUs, 0.99));
     }
   }
 
-  private static double[] runtime(PowerDevice device, int rounds) {
-    double[] us = new double[rounds];
-    for (int i = 0; i < rounds; i++) {
-      OutletState want = i % 2 == 0 ? OutletState.OFF : OutletState.ON;
-      long start = System.nanoTime();
-      OutletStatus s = device.outlet(1).switchTo(want).toCompletableFuture().join();
-      us[i] = (System.nanoTime() - start) / 1e3;
-      if (s.state() != want) {
-        throw new IllegalStateException("the runtime confirmed " + s.state() + ", not " + want);
+  /** Fills both arrays with microseconds, one exchange of each a round, taking turns first. */
+  private static void rounds(PowerDevice device, Raw raw, double[] runtime, double[] rawUs)
+      throws IOException {
+    for (int i = 0; i < runtime.length; i++) {
+      boolean on = i % 2 == 1;
+      if (i % 4 < 2) {
+        runtime[i] = runtime(device, on);
+        rawUs[i] = raw.exchange(on);
+      } else {
+        rawUs[i] = raw.exchange(on);
+        runtime[i] = runtime(device, on);
       }
+    }
+  }
+
+  private static double runtime(PowerDevice device, boolean on) {
+    OutletState want = on ? OutletState.ON : OutletState.OFF;
+    long start = System.nanoTime();
+    OutletStatus s = device.outlet(1).switchTo(want).toCompletableFuture().join();
+    double us = (System.nanoTime() - start) / 1e3;
+    if (s.state() != want) {
+      throw new IllegalStateException("the runtime confirmed " + s.state() + ", not " + want);
     }
     return us;
   }
 
-  private static double[] raw(InputStream in, OutputStream out, int rounds) throws IOException {
-    double[] us = new double[rounds];
-    StringBuilder line = new StringBuilder();
-    for (int i = 0; i < rounds; i++) {
-      boolean on = i % 2 == 1;
+  /** The raw side: outlet 2 of the simulator on a socket of its own. */
+  private static final class Raw {
+    private final InputStream in;
+    private final OutputStream out;
+    private final StringBuilder line = new StringBuilder();
+
+    Raw(InputStream in, OutputStream out) {
+      this.in = in;
+      this.out = out;
+    }
+
+    double exchange(boolean on) throws IOException {
       long start = System.nanoTime();
-      out.write(("S1=" + (on ? 1 : 0) + "\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(("S2=" + (on ? 1 : 0) + "\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       awaitPrompt(in, line, null);
       out.write("?\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String ch1 = awaitPrompt(in, line, "CH1=");
-      us[i] = (System.nanoTime() - start) / 1e3;
-      if (ch1 == null || ch1.charAt(4) != (on ? '1' : '0')) {
-        throw new IllegalStateException("the status read back says " + ch1 + " after S1=" + on);
+      String ch2 = awaitPrompt(in, line, "CH2=");
+      double us = (System.nanoTime() - start) / 1e3;
+      if (ch2 == null || ch2.charAt(4) != (on ? '1' : '0')) {
+        throw new IllegalStateException("the status read back says " + ch2 + " after S2=" + on);
       }
+      return us;
     }
-    return us;
   }
 
   /** Reads lines up to the {@code >} prompt; returns the last line starting with {@code want}. */
