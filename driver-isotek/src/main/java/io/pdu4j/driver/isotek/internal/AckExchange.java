@@ -20,6 +20,6 @@ final class AckExchange extends IsoTekExchange<Void> {
     if (frame instanceof IsoTekFrame.Ok) {
       return Outcome.done(null);
     }
-    return IsoTekReplies.other(ctx, describe(), frame);
+    return IsoTekReplies.other(ctx, this, frame);
   }
 }

@@ -62,10 +62,10 @@ final class ConfirmedExchange<R> extends IsoTekExchange<R> {
         accepted
             ? IsoTekReplies.other(
                 ctx,
-                describe(),
+                this,
                 frame,
                 "the device accepted the command, then rejected the status request after it")
-            : IsoTekReplies.other(ctx, describe(), frame);
+            : IsoTekReplies.other(ctx, this, frame);
     if (other.kind() == Outcome.Kind.UNSOLICITED
         && confirmation != null
         && followUpAnswered

@@ -13,6 +13,7 @@ abstract class IsoTekExchange<R> implements Exchange<IsoTekFrame, R> {
   final ReplyContext ctx;
   final String command;
   private final String name;
+  private final String described;
 
   /**
    * An exchange.
@@ -24,6 +25,7 @@ abstract class IsoTekExchange<R> implements Exchange<IsoTekFrame, R> {
     this.ctx = ctx;
     this.command = command;
     this.name = name;
+    this.described = IsoTekReplies.describe(command);
   }
 
   @Override
@@ -33,7 +35,7 @@ abstract class IsoTekExchange<R> implements Exchange<IsoTekFrame, R> {
 
   @Override
   public String describe() {
-    return IsoTekReplies.describe(command);
+    return described;
   }
 
   @Override

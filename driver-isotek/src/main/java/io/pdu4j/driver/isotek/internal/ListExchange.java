@@ -70,6 +70,6 @@ final class ListExchange<T extends IsoTekFrame> extends IsoTekExchange<List<T>> 
       }
       return Outcome.done(List.copyOf(lines));
     }
-    return IsoTekReplies.other(ctx, describe(), frame);
+    return IsoTekReplies.other(ctx, this, frame);
   }
 }

@@ -33,7 +33,7 @@ final class StatusExchange extends IsoTekExchange<DeviceStatus> {
   @Override
   public Outcome<DeviceStatus> onFrame(IsoTekFrame frame) {
     if (!(frame instanceof IsoTekFrame.Ok)) {
-      return IsoTekReplies.other(ctx, describe(), frame);
+      return IsoTekReplies.other(ctx, this, frame);
     }
     if (ctx.lastBlockSeq() > sentSeq) {
       Optional<DeviceStatus> status = ctx.lastStatus();
