@@ -389,7 +389,9 @@ public final class IsoTekSession implements DeviceSession {
 
     @Override
     public void sendFollowUp(String command, Runnable onFailure) {
-      LOG.debug("{}: sending follow-up {}", device, PowerDeviceException.printable(command));
+      if (LOG.isDebugEnabled()) { // printable() copies the command: not for every switch
+        LOG.debug("{}: sending follow-up {}", device, PowerDeviceException.printable(command));
+      }
       CompletionStage<Void> sent;
       try {
         sent = send(IsoTekReplies.bytes(command));
