@@ -42,6 +42,7 @@ class FleetBenchIT {
               "--warmup", "0s",
               "--window", "2s",
               "--commands", "20",
+              "--command-warmup", "20",
               "--enistic-rates", "2000",
               "--enistic-duration", "1s",
               "--round-trips", "50",
