@@ -80,4 +80,20 @@ class ResultsTableTest {
     assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--fast"}))
         .hasMessageContaining("--fast needs a value");
   }
+
+  @Test
+  void theTableSaysHowManyCommandsWarmedUpAndWereNotCounted() {
+    FleetResults r = new FleetResults();
+    r.fleets.add(FleetResults.Fleet.skipped(20, "skipped"));
+
+    assertThat(FleetSettings.parse(new String[0]).commandWarmup()).isEqualTo(1000);
+    assertThat(ResultsTable.render(r, FleetSettings.parse(new String[0])))
+        .contains("200 commands per size after 1000 not counted (the command path warms up).");
+    FleetSettings none =
+        FleetSettings.parse(new String[] {"--commands", "50", "--command-warmup", "0"});
+    assertThat(none.commandWarmup()).isZero();
+    assertThat(ResultsTable.render(r, none)).contains("50 commands per size.\n");
+    assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--command-warmup", "-1"}))
+        .hasMessageContaining("--command-warmup: -1 is out of range");
+  }
 }
