@@ -9,7 +9,6 @@ import io.pdu4j.spi.support.Freshness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,20 +35,24 @@ final class OutletTable {
     final int number;
     final String serial;
     final int channel;
+    private final String channelId;
     boolean socket;
     OutletStatus reported;
     Instant at;
+    // at + stale: the reading counts up to this instant, included
+    Instant currentUntil;
     boolean staleSeen;
 
     Entry(int number, String serial, int channel) {
       this.number = number;
       this.serial = serial;
       this.channel = channel;
+      this.channelId = serial + "/" + channel;
     }
 
     /** The socket serial as read, or {@code meterSerial/channel}. */
     String id() {
-      return socket ? serial : serial + "/" + channel;
+      return socket ? serial : channelId;
     }
 
     /** The serial as compared: upper case. */
@@ -62,7 +65,8 @@ final class OutletTable {
   private final EnisticSettings settings;
   private final Duration staleAfter;
   private final Consumer<Entry> becameMeter;
-  private final Map<String, Entry> entries = new HashMap<>();
+  // by upper-case serial, then channel (index 1..16): no key to build for every reading
+  private final Map<String, Entry[]> entries = new HashMap<>();
   private final List<Entry> byNumber = new ArrayList<>();
   private final Set<String> multiChannel = new HashSet<>(); // only serials with an outlet
   private int unlistedOutlets; // outlets of serials not in sockets=/meters=
@@ -108,14 +112,14 @@ final class OutletTable {
    */
   Entry take(Reading r, Instant now) {
     String serialKey = EnisticCodec.key(r.meter());
-    String key = serialKey + "/" + r.channel();
-    Entry e = entries.get(key);
+    Entry[] channels = entries.get(serialKey);
+    Entry e = channels == null ? null : channels[r.channel()];
     boolean added = e == null;
-    boolean listed = settings.listed(serialKey, r.channel());
+    boolean listed = added && settings.listed(serialKey, r.channel());
     boolean admitted = !added || listed || unlistedOutlets < unlistedRoom();
     // what is learnt about a serial is kept only for serials that have an outlet: bounded too
     if (r.channel() > 1
-        && (admitted || entries.containsKey(serialKey + "/1"))
+        && (admitted || (channels != null && channels[1] != null))
         && multiChannel.add(serialKey)) {
       reclassify(serialKey);
     }
@@ -128,13 +132,18 @@ final class OutletTable {
       }
       e = new Entry(byNumber.size() + 1, r.meter(), r.channel());
       e.socket = isSocket(serialKey, r.channel());
-      entries.put(key, e);
+      if (channels == null) {
+        channels = new Entry[17];
+        entries.put(serialKey, channels);
+      }
+      channels[r.channel()] = e;
       byNumber.add(e);
       lastAddedNanos = System.nanoTime();
       LOG.debug("{}: new outlet {} ({})", device, e.number, e.id());
     }
     e.reported = status(e, e.socket ? r.socketState() : OutletState.UNKNOWN, r.power());
     e.at = now;
+    e.currentUntil = now.plus(staleAfter);
     e.staleSeen = false;
     return e;
   }
@@ -156,7 +165,8 @@ final class OutletTable {
 
   /** A serial thought to be a socket reported a second channel: it is a meter after all. */
   private void reclassify(String serialKey) {
-    Entry e = entries.get(serialKey + "/1");
+    Entry[] channels = entries.get(serialKey);
+    Entry e = channels == null ? null : channels[1];
     if (e == null || !e.socket || !settings.sockets().isEmpty()) {
       return;
     }
@@ -170,18 +180,21 @@ final class OutletTable {
     becameMeter.accept(e);
   }
 
+  private static final Set<OutletCapability> SOCKET =
+      Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED);
+  private static final Set<OutletCapability> METER = Set.of(OutletCapability.METERED);
+
   private static OutletStatus status(Entry e, OutletState s, double power) {
-    Set<OutletCapability> caps =
-        e.socket
-            ? EnumSet.of(OutletCapability.SWITCHABLE, OutletCapability.METERED)
-            : EnumSet.of(OutletCapability.METERED);
+    // immutable sets: OutletStatus keeps them as they are rather than copying them every reading
+    Set<OutletCapability> caps = e.socket ? SOCKET : METER;
     // the id is the name: short enough for a table, and what on/off take to pick the outlet
     return new OutletStatus(
         e.number, e.id(), e.id(), s, OptionalDouble.empty(), OptionalDouble.of(power), caps);
   }
 
-  private boolean isCurrent(Instant at, Instant now) {
-    return Duration.between(at, now).compareTo(staleAfter) <= 0;
+  /** Whether the outlet's last reading still counts: at most {@code stale} old. */
+  private static boolean isCurrent(Entry e, Instant now) {
+    return !now.isAfter(e.currentUntil);
   }
 
   /**
@@ -192,7 +205,7 @@ final class OutletTable {
   boolean sweep(Instant now) {
     boolean any = false;
     for (Entry e : byNumber) {
-      if (!e.staleSeen && !isCurrent(e.at, now)) {
+      if (!e.staleSeen && !isCurrent(e, now)) {
         e.staleSeen = true;
         any = true;
       }
@@ -207,13 +220,15 @@ final class OutletTable {
    */
   DeviceStatus status(Instant now) {
     Instant latest = byNumber.isEmpty() ? now : Instant.MIN;
-    List<OutletStatus> outlets = new ArrayList<>(byNumber.size());
-    for (Entry e : byNumber) {
+    OutletStatus[] outlets = new OutletStatus[byNumber.size()];
+    for (int i = 0; i < outlets.length; i++) {
+      Entry e = byNumber.get(i);
       if (e.at.isAfter(latest)) {
         latest = e.at;
       }
-      outlets.add(Freshness.effective(e.reported, isCurrent(e.at, now)));
+      outlets[i] = Freshness.effective(e.reported, isCurrent(e, now));
     }
-    return DeviceStatus.of(latest, outlets);
+    // an immutable list, which DeviceStatus keeps rather than copies
+    return DeviceStatus.of(latest, List.of(outlets));
   }
 }
