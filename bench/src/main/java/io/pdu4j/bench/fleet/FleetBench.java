@@ -696,6 +696,21 @@ public final class FleetBench {
                     - received0);
         long floorReceived = datagramLines(floor) - floor0;
         if (warmup) {
+          // what serve spends with no reading arriving, for as long as a step measures: part of
+          // every step's CPU, and the larger share at the lower rates
+          ProcessStats.CpuTime idle0 = ProcessStats.cpu(serve.pid());
+          long idleFrom = System.nanoTime();
+          sleep(Duration.ofSeconds(3));
+          double idleCores =
+              ProcessStats.cpu(serve.pid()).secondsSince(idle0)
+                  / ((System.nanoTime() - idleFrom) / 1e9);
+          out.printf(
+              Locale.ROOT,
+              "  serve idle %.4f cores (%.2f CPU s in a step's %.1f s); warm-up %,d readings%n",
+              idleCores,
+              idleCores * (settings.enisticDuration().toMillis() / 1000.0 + 1.5),
+              settings.enisticDuration().toMillis() / 1000.0 + 1.5,
+              received);
           continue;
         }
         Ingest step = new Ingest(perSecond, sent, received, serveCpu, floorReceived, floorCpu);
