@@ -9,6 +9,7 @@ import io.pdu4j.spi.support.Freshness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -71,6 +72,15 @@ final class OutletTable {
   private final Set<String> multiChannel = new HashSet<>(); // only serials with an outlet
   private int unlistedOutlets; // outlets of serials not in sockets=/meters=
   private long lastAddedNanos;
+  // What status(now) needs, kept up to date by every reading, so that a status of outlets that
+  // are all current is a copy of the reported outlets rather than a pass over every entry:
+  // each outlet's reported status by number - 1,
+  private OutletStatus[] reported = new OutletStatus[16];
+  // the newest reading's time (exactly the newest of all entries' while newestExact),
+  private Instant newest;
+  private boolean newestExact = true;
+  // and an instant before which no outlet's reading goes stale (at most the earliest such).
+  private Instant allCurrentUntil;
 
   /**
    * An empty table.
@@ -142,9 +152,11 @@ final class OutletTable {
       LOG.debug("{}: new outlet {} ({})", device, e.number, e.id());
     }
     e.reported = status(e, e.socket ? r.socketState() : OutletState.UNKNOWN, r.power());
+    Instant previousAt = e.at;
     e.at = now;
     e.currentUntil = now.plus(staleAfter);
     e.staleSeen = false;
+    remember(e, previousAt);
     return e;
   }
 
@@ -177,7 +189,24 @@ final class OutletTable {
         e.number);
     e.socket = false;
     e.reported = status(e, OutletState.UNKNOWN, e.reported.power().orElse(0));
+    reported[e.number - 1] = e.reported;
     becameMeter.accept(e);
+  }
+
+  private void remember(Entry e, Instant previousAt) {
+    int i = e.number - 1;
+    if (i >= reported.length) {
+      reported = Arrays.copyOf(reported, Math.max(i + 1, reported.length * 2));
+    }
+    reported[i] = e.reported;
+    if (newest == null || e.at.isAfter(newest)) {
+      newest = e.at;
+    } else if (e.at.isBefore(newest) && newest.equals(previousAt)) {
+      newestExact = false; // the clock went back: the newest may be another outlet's now
+    }
+    if (allCurrentUntil == null || e.currentUntil.isBefore(allCurrentUntil)) {
+      allCurrentUntil = e.currentUntil;
+    }
   }
 
   private static final Set<OutletCapability> SOCKET =
@@ -219,16 +248,29 @@ final class OutletTable {
    * before the first).
    */
   DeviceStatus status(Instant now) {
-    Instant latest = byNumber.isEmpty() ? now : Instant.MIN;
-    OutletStatus[] outlets = new OutletStatus[byNumber.size()];
-    for (int i = 0; i < outlets.length; i++) {
+    int n = byNumber.size();
+    if (n > 0 && newestExact && !now.isAfter(allCurrentUntil)) {
+      // every outlet's reading is current: an immutable list, which DeviceStatus keeps as it is
+      return DeviceStatus.of(newest, List.of(Arrays.copyOf(reported, n)));
+    }
+    Instant latest = n == 0 ? now : Instant.MIN;
+    Instant until = null;
+    OutletStatus[] outlets = new OutletStatus[n];
+    for (int i = 0; i < n; i++) {
       Entry e = byNumber.get(i);
       if (e.at.isAfter(latest)) {
         latest = e.at;
       }
+      if (until == null || e.currentUntil.isBefore(until)) {
+        until = e.currentUntil;
+      }
       outlets[i] = Freshness.effective(e.reported, isCurrent(e, now));
     }
-    // an immutable list, which DeviceStatus keeps rather than copies
+    if (n > 0) {
+      newest = latest;
+      newestExact = true;
+      allCurrentUntil = until;
+    }
     return DeviceStatus.of(latest, List.of(outlets));
   }
 }

@@ -40,7 +40,7 @@ class EnisticCodecBytesTest {
     int readings = 0;
     int events = 0;
     int errors = 0;
-    for (int n = 0; n < 200_000; n++) {
+    for (int n = 0; n < 50_000; n++) {
       String line = mutate(SEEDS[random.nextInt(SEEDS.length)], random);
       Object expected = reference(line);
       Object actual = ofBytes(line);
@@ -54,9 +54,9 @@ class EnisticCodecBytesTest {
       }
     }
     // the mutations reach every outcome, so that the comparison means something
-    assertThat(readings).isGreaterThan(1000);
-    assertThat(events).isGreaterThan(1000);
-    assertThat(errors).isGreaterThan(1000);
+    assertThat(readings).isGreaterThan(500);
+    assertThat(events).isGreaterThan(500);
+    assertThat(errors).isGreaterThan(500);
   }
 
   @Test
