@@ -661,14 +661,19 @@ public final class FleetBench {
       int port = awaitLog(log, METRICS_AT, serve, Duration.ofSeconds(60));
       awaitAllConnected(port, 1, System.nanoTime(), serve, log);
       floor.await(l -> l.startsWith("BOUND"), Duration.ofSeconds(30));
-      // a short first step warms serve's code paths up; it is not reported
+      // a first step warms serve's code paths up, so that the JIT compiles them before rather than
+      // during the first measured step: 100,000 readings (at most 10 s) at the first rate, up to
+      // 20,000/s; not reported
       List<Integer> steps = new ArrayList<>();
-      steps.add(-Math.min(5000, settings.enisticRates().get(0)));
+      steps.add(-Math.min(20_000, settings.enisticRates().get(0)));
       steps.addAll(settings.enisticRates());
       for (int rate : steps) {
         boolean warmup = rate < 0;
         int perSecond = Math.abs(rate);
-        double seconds = warmup ? 2 : settings.enisticDuration().toMillis() / 1000.0;
+        double seconds =
+            warmup
+                ? Math.min(10, 100_000.0 / perSecond)
+                : settings.enisticDuration().toMillis() / 1000.0;
         double received0 =
             sumMetric(
                 get(port, "/metrics").body(), "pdu_readings_received_total{device=\"ingest\"");
@@ -702,6 +707,21 @@ public final class FleetBench {
                     - received0);
         long floorReceived = datagramLines(floor) - floor0;
         if (warmup) {
+          // what serve spends with no reading arriving, for as long as a step measures: part of
+          // every step's CPU, and the larger share at the lower rates
+          ProcessStats.CpuTime idle0 = ProcessStats.cpu(serve.pid());
+          long idleFrom = System.nanoTime();
+          sleep(Duration.ofSeconds(3));
+          double idleCores =
+              ProcessStats.cpu(serve.pid()).secondsSince(idle0)
+                  / ((System.nanoTime() - idleFrom) / 1e9);
+          out.printf(
+              Locale.ROOT,
+              "  serve idle %.4f cores (%.2f CPU s in a step's %.1f s); warm-up %,d readings%n",
+              idleCores,
+              idleCores * (settings.enisticDuration().toMillis() / 1000.0 + 1.5),
+              settings.enisticDuration().toMillis() / 1000.0 + 1.5,
+              received);
           continue;
         }
         Ingest step = new Ingest(perSecond, sent, received, serveCpu, floorReceived, floorCpu);

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * The options of {@link FleetBench}.
  *
- * @param devices the fleet sizes, in order
+ * @param devices the fleet sizes, in order; empty ({@code --devices ""}) skips the fleet
  * @param warmup how long the fleet runs after all devices are ready before CPU is measured
  * @param window the CPU window
  * @param commands confirmed switches sent through the API per fleet size
@@ -88,7 +88,7 @@ record FleetSettings(
       }
       String v = args[++i];
       switch (a) {
-        case "--devices" -> devices = ints(a, v, 1, 100_000);
+        case "--devices" -> devices = v.isBlank() ? List.of() : ints(a, v, 1, 100_000);
         case "--warmup" -> warmup = duration(a, v);
         case "--window" -> window = duration(a, v);
         case "--commands" -> commands = ints(a, v, 0, 1_000_000).get(0);

@@ -2,6 +2,7 @@ package io.pdu4j.driver.enistic.internal;
 
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.ProtocolException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,9 +35,6 @@ public final class EnisticCodec {
 
   private static final Pattern CONTROLLER = Pattern.compile("[0-9A-Fa-f]{1,12}");
   private static final Pattern METER = Pattern.compile("[0-9A-Fa-f]{16}");
-  private static final Pattern POWER = Pattern.compile("\\d{1,9}(\\.\\d{1,9})?");
-  private static final Pattern SMALL = Pattern.compile("\\d{1,2}");
-  private static final Pattern EVENT = Pattern.compile("[A-Za-z][A-Za-z0-9_ -]{0,31}");
 
   private EnisticCodec() {}
 
@@ -112,6 +110,39 @@ public final class EnisticCodec {
     return out;
   }
 
+  /** Receives the lines of a datagram, as ranges of its bytes. */
+  @FunctionalInterface
+  public interface LineSink {
+    /** One line: {@code data[from..to)}, not empty, without its line end. */
+    void line(byte[] data, int from, int to);
+  }
+
+  /**
+   * The lines of a datagram as {@link #lines(String)} splits them, without copying: each goes to
+   * {@code sink} in order, at most {@value #MAX_LINES} of them.
+   *
+   * @return whether text followed the {@value #MAX_LINES}th line: the caller must count that rest
+   *     as one over-long line, however short it is
+   */
+  public static boolean lines(byte[] payload, LineSink sink) {
+    int start = 0;
+    int count = 0;
+    int n = payload.length;
+    for (int i = 0; i <= n; i++) {
+      if (i == n || payload[i] == '\r' || payload[i] == '\n') {
+        if (i > start) {
+          if (count == MAX_LINES) {
+            return true;
+          }
+          count++;
+          sink.line(payload, start, i);
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
   /**
    * Parses one line.
    *
@@ -124,44 +155,197 @@ public final class EnisticCodec {
     if (line.length() > MAX_LINE) {
       throw malformed(line, "longer than " + MAX_LINE + " characters");
     }
-    String text = line.strip();
-    String[] f = text.split(":", -1);
-    if (f.length < 2) {
-      throw malformed(line, "not Serial:Event:...");
+    // a datagram's bytes are ISO-8859-1 characters: any other character is malformed here
+    return parse(line.getBytes(StandardCharsets.ISO_8859_1), 0, line.length());
+  }
+
+  /**
+   * Parses one line given as bytes, {@code data[from..to)}, each byte an ISO-8859-1 character: the
+   * same as {@link #parse(String)} of that text, without making strings of anything but a reading's
+   * two serials.
+   *
+   * @return the reading, or empty for a well-formed event that is not a reading
+   * @throws ProtocolException when the line is neither
+   */
+  public static Optional<Reading> parse(byte[] data, int from, int to) {
+    Objects.checkFromToIndex(from, to, data.length);
+    if (to - from > MAX_LINE) {
+      throw malformed(data, from, to, "longer than " + MAX_LINE + " characters");
     }
-    if (!f[1].equalsIgnoreCase("Reading")) {
-      if (EVENT.matcher(f[1]).matches() && !f[0].isEmpty()) {
+    int start = from;
+    int end = to;
+    while (start < end && isWhitespace(data[start])) {
+      start++;
+    }
+    while (end > start && isWhitespace(data[end - 1])) {
+      end--;
+    }
+    // the field bounds: field i is data[bounds[i] .. bounds[i + 1] - 1)
+    int[] bounds = new int[7];
+    bounds[0] = start;
+    int fields = 1;
+    for (int i = start; i < end; i++) {
+      if (data[i] == ':') {
+        if (fields < 6) {
+          bounds[fields] = i + 1;
+        }
+        fields++;
+      }
+    }
+    if (fields < 2) {
+      throw malformed(data, from, to, "not Serial:Event:...");
+    }
+    int eventEnd = fields > 2 ? bounds[2] - 1 : end;
+    if (!isReadingWord(data, bounds[1], eventEnd)) {
+      if (isEventWord(data, bounds[1], eventEnd) && bounds[1] - 1 > start) {
         return Optional.empty();
       }
-      throw malformed(line, "no event word in the second field");
+      throw malformed(data, from, to, "no event word in the second field");
     }
-    if (f.length != 6) {
-      throw malformed(line, "a reading has 6 fields, this has " + f.length);
+    if (fields != 6) {
+      throw malformed(data, from, to, "a reading has 6 fields, this has " + fields);
     }
-    if (!isControllerSerial(f[0])) {
-      throw malformed(line, "the controller serial is not 1..12 hex digits");
+    bounds[6] = end + 1;
+    if (!hexDigits(data, bounds[0], bounds[1] - 1, 1, 12)) {
+      throw malformed(data, from, to, "the controller serial is not 1..12 hex digits");
     }
-    if (!isMeterSerial(f[2])) {
-      throw malformed(line, "the meter serial is not 16 hex digits");
+    if (!hexDigits(data, bounds[2], bounds[3] - 1, 16, 16)) {
+      throw malformed(data, from, to, "the meter serial is not 16 hex digits");
     }
-    if (!POWER.matcher(f[3]).matches()) {
-      throw malformed(line, "the power is not a decimal number of watts");
+    double power = power(data, bounds[3], bounds[4] - 1);
+    if (Double.isNaN(power)) {
+      throw malformed(data, from, to, "the power is not a decimal number of watts");
     }
-    double power = Double.parseDouble(f[3]);
     if (power > MAX_POWER) {
-      throw malformed(line, "the power is over " + (long) MAX_POWER + " W");
+      throw malformed(data, from, to, "the power is over " + (long) MAX_POWER + " W");
     }
-    if (!SMALL.matcher(f[4]).matches()) {
-      throw malformed(line, "the channel is not a number");
+    int channel = small(data, bounds[4], bounds[5] - 1);
+    if (channel < 0) {
+      throw malformed(data, from, to, "the channel is not a number");
     }
-    int channel = Integer.parseInt(f[4]);
     if (channel < 1 || channel > 16) {
-      throw malformed(line, "the channel is not 1..16");
+      throw malformed(data, from, to, "the channel is not 1..16");
     }
-    if (!SMALL.matcher(f[5]).matches()) {
-      throw malformed(line, "the state is not a number 0..99");
+    int state = small(data, bounds[5], bounds[6] - 1);
+    if (state < 0) {
+      throw malformed(data, from, to, "the state is not a number 0..99");
     }
-    return Optional.of(new Reading(f[0], f[2], power, channel, Integer.parseInt(f[5])));
+    return Optional.of(
+        new Reading(
+            text(data, bounds[0], bounds[1] - 1),
+            text(data, bounds[2], bounds[3] - 1),
+            power,
+            channel,
+            state));
+  }
+
+  /**
+   * {@link Character#isWhitespace} for an ISO-8859-1 character, as {@link String#strip} uses it.
+   */
+  private static boolean isWhitespace(byte b) {
+    return (b >= 9 && b <= 13) || (b >= 28 && b <= 32);
+  }
+
+  private static boolean isReadingWord(byte[] data, int from, int to) {
+    if (to - from != READING.length) {
+      return false;
+    }
+    for (int i = 0; i < READING.length; i++) {
+      // ASCII case folding: no other ISO-8859-1 character folds to a letter of "reading"
+      if ((data[from + i] | 0x20) != READING[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final byte[] READING = "reading".getBytes(StandardCharsets.US_ASCII);
+
+  /** {@code [A-Za-z][A-Za-z0-9_ -]{0,31}}. */
+  private static boolean isEventWord(byte[] data, int from, int to) {
+    if (to - from < 1 || to - from > 32 || !isLetter(data[from])) {
+      return false;
+    }
+    for (int i = from + 1; i < to; i++) {
+      byte b = data[i];
+      if (!isLetter(b) && !isDigit(b) && b != '_' && b != ' ' && b != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetter(byte b) {
+    return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static boolean hexDigits(byte[] data, int from, int to, int min, int max) {
+    int n = to - from;
+    if (n < min || n > max) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      byte b = data[i];
+      if (!isDigit(b) && !((b >= 'A' && b <= 'F') || (b >= 'a' && b <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+  /**
+   * {@code \d{1,9}(\.\d{1,9})?} as {@link Double#parseDouble} reads it, NaN when the text is not
+   * that. Digits that make an integer below 2^53 are divided by a power of ten, both exact, so the
+   * one rounding of the division gives what {@code parseDouble} gives; longer ones go to it.
+   */
+  private static double power(byte[] data, int from, int to) {
+    int dot = -1;
+    long digits = 0;
+    for (int i = from; i < to; i++) {
+      byte b = data[i];
+      if (b == '.' && dot < 0) {
+        dot = i;
+      } else if (isDigit(b)) {
+        digits = digits * 10 + (b - '0');
+      } else {
+        return Double.NaN;
+      }
+    }
+    int whole = (dot < 0 ? to : dot) - from;
+    int fraction = dot < 0 ? 0 : to - dot - 1;
+    if (whole < 1 || whole > 9 || (dot >= 0 && (fraction < 1 || fraction > 9))) {
+      return Double.NaN;
+    }
+    if (digits < (1L << 53)) {
+      return digits / POWERS_OF_TEN[fraction];
+    }
+    return Double.parseDouble(text(data, from, to));
+  }
+
+  /** {@code \d{1,2}} as a number, -1 when the text is not that. */
+  private static int small(byte[] data, int from, int to) {
+    int n = to - from;
+    if (n < 1 || n > 2) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      if (!isDigit(data[i])) {
+        return -1;
+      }
+      v = v * 10 + (data[i] - '0');
+    }
+    return v;
+  }
+
+  private static String text(byte[] data, int from, int to) {
+    return new String(data, from, to - from, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -181,6 +365,10 @@ public final class EnisticCodec {
       throw new IllegalArgumentException("bad socket serial: " + socket);
     }
     return controller + "," + (on != inverted ? '1' : '0') + "," + socket + ";";
+  }
+
+  private static ProtocolException malformed(byte[] data, int from, int to, String why) {
+    return malformed(text(data, from, Math.min(to, from + 81)), why);
   }
 
   private static ProtocolException malformed(String line, String why) {

@@ -94,6 +94,9 @@ public final class EnisticSession implements DeviceSession {
   private InetAddress lastSource;
   private String controllerAsRead;
   private ScheduledFuture<?> staleTimer;
+  // the sender of the datagram being read, for its lines
+  private InetSocketAddress peerNow;
+  private final EnisticCodec.LineSink lineSink = this::onLine;
 
   /** A session for the device in {@code context}; does no I/O. */
   public EnisticSession(DriverContext context, EnisticSettings settings) {
@@ -183,41 +186,45 @@ public final class EnisticSession implements DeviceSession {
       refusedLog.log("{}: ignored a datagram from {} (not in allow=)", device, peer);
       return;
     }
-    String text = new String(datagram.payload(), StandardCharsets.ISO_8859_1);
-    List<String> lines = EnisticCodec.lines(text);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (i == EnisticCodec.MAX_LINES) {
-        // the rest of a datagram of too many lines, however short: one over-long frame
-        skipOverlong(peer, "more than " + EnisticCodec.MAX_LINES + " lines in one datagram");
-        break;
-      }
-      Optional<Reading> reading;
-      try {
-        reading = EnisticCodec.parse(line);
-      } catch (ProtocolException e) {
-        if (line.length() > EnisticCodec.MAX_LINE) {
-          skipOverlong(peer, e.getMessage());
-        } else {
-          counters.malformed.incrementAndGet();
-          sink.malformedFrame();
-          badInputLog.log("{}: from {}: {}", device, peer, e.getMessage());
-        }
-        continue;
-      }
-      if (reading.isEmpty()) {
-        counters.otherEvents.incrementAndGet();
-        LOG.debug("{}: event ignored: {}", device, line);
-        continue;
-      }
-      Reading r = reading.get();
-      if (!EnisticCodec.sameSerial(r.controller(), settings.controller())) {
-        counters.foreign.incrementAndGet();
-        LOG.trace("{}: reading of controller {} ignored", device, r.controller());
-        continue;
-      }
-      onReading(r, peer);
+    peerNow = peer;
+    if (EnisticCodec.lines(datagram.payload(), lineSink)) {
+      // the rest of a datagram of too many lines, however short: one over-long frame
+      skipOverlong(peer, "more than " + EnisticCodec.MAX_LINES + " lines in one datagram");
     }
+  }
+
+  private void onLine(byte[] data, int from, int to) {
+    InetSocketAddress peer = peerNow;
+    Optional<Reading> reading;
+    try {
+      reading = EnisticCodec.parse(data, from, to);
+    } catch (ProtocolException e) {
+      if (to - from > EnisticCodec.MAX_LINE) {
+        skipOverlong(peer, e.getMessage());
+      } else {
+        counters.malformed.incrementAndGet();
+        sink.malformedFrame();
+        badInputLog.log("{}: from {}: {}", device, peer, e.getMessage());
+      }
+      return;
+    }
+    if (reading.isEmpty()) {
+      counters.otherEvents.incrementAndGet();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug(
+            "{}: event ignored: {}",
+            device,
+            new String(data, from, to - from, StandardCharsets.ISO_8859_1));
+      }
+      return;
+    }
+    Reading r = reading.get();
+    if (!EnisticCodec.sameSerial(r.controller(), settings.controller())) {
+      counters.foreign.incrementAndGet();
+      LOG.trace("{}: reading of controller {} ignored", device, r.controller());
+      return;
+    }
+    onReading(r, peer);
   }
 
   private void skipOverlong(InetSocketAddress peer, String why) {

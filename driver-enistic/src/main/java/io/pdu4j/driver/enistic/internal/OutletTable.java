@@ -9,7 +9,7 @@ import io.pdu4j.spi.support.Freshness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,20 +36,24 @@ final class OutletTable {
     final int number;
     final String serial;
     final int channel;
+    private final String channelId;
     boolean socket;
     OutletStatus reported;
     Instant at;
+    // at + stale: the reading counts up to this instant, included
+    Instant currentUntil;
     boolean staleSeen;
 
     Entry(int number, String serial, int channel) {
       this.number = number;
       this.serial = serial;
       this.channel = channel;
+      this.channelId = serial + "/" + channel;
     }
 
     /** The socket serial as read, or {@code meterSerial/channel}. */
     String id() {
-      return socket ? serial : serial + "/" + channel;
+      return socket ? serial : channelId;
     }
 
     /** The serial as compared: upper case. */
@@ -62,11 +66,21 @@ final class OutletTable {
   private final EnisticSettings settings;
   private final Duration staleAfter;
   private final Consumer<Entry> becameMeter;
-  private final Map<String, Entry> entries = new HashMap<>();
+  // by upper-case serial, then channel (index 1..16): no key to build for every reading
+  private final Map<String, Entry[]> entries = new HashMap<>();
   private final List<Entry> byNumber = new ArrayList<>();
   private final Set<String> multiChannel = new HashSet<>(); // only serials with an outlet
   private int unlistedOutlets; // outlets of serials not in sockets=/meters=
   private long lastAddedNanos;
+  // What status(now) needs, kept up to date by every reading, so that a status of outlets that
+  // are all current is a copy of the reported outlets rather than a pass over every entry:
+  // each outlet's reported status by number - 1,
+  private OutletStatus[] reported = new OutletStatus[16];
+  // the newest reading's time (exactly the newest of all entries' while newestExact),
+  private Instant newest;
+  private boolean newestExact = true;
+  // and an instant before which no outlet's reading goes stale (at most the earliest such).
+  private Instant allCurrentUntil;
 
   /**
    * An empty table.
@@ -108,14 +122,14 @@ final class OutletTable {
    */
   Entry take(Reading r, Instant now) {
     String serialKey = EnisticCodec.key(r.meter());
-    String key = serialKey + "/" + r.channel();
-    Entry e = entries.get(key);
+    Entry[] channels = entries.get(serialKey);
+    Entry e = channels == null ? null : channels[r.channel()];
     boolean added = e == null;
-    boolean listed = settings.listed(serialKey, r.channel());
+    boolean listed = added && settings.listed(serialKey, r.channel());
     boolean admitted = !added || listed || unlistedOutlets < unlistedRoom();
     // what is learnt about a serial is kept only for serials that have an outlet: bounded too
     if (r.channel() > 1
-        && (admitted || entries.containsKey(serialKey + "/1"))
+        && (admitted || (channels != null && channels[1] != null))
         && multiChannel.add(serialKey)) {
       reclassify(serialKey);
     }
@@ -128,14 +142,21 @@ final class OutletTable {
       }
       e = new Entry(byNumber.size() + 1, r.meter(), r.channel());
       e.socket = isSocket(serialKey, r.channel());
-      entries.put(key, e);
+      if (channels == null) {
+        channels = new Entry[17];
+        entries.put(serialKey, channels);
+      }
+      channels[r.channel()] = e;
       byNumber.add(e);
       lastAddedNanos = System.nanoTime();
       LOG.debug("{}: new outlet {} ({})", device, e.number, e.id());
     }
     e.reported = status(e, e.socket ? r.socketState() : OutletState.UNKNOWN, r.power());
+    Instant previousAt = e.at;
     e.at = now;
+    e.currentUntil = now.plus(staleAfter);
     e.staleSeen = false;
+    remember(e, previousAt);
     return e;
   }
 
@@ -156,7 +177,8 @@ final class OutletTable {
 
   /** A serial thought to be a socket reported a second channel: it is a meter after all. */
   private void reclassify(String serialKey) {
-    Entry e = entries.get(serialKey + "/1");
+    Entry[] channels = entries.get(serialKey);
+    Entry e = channels == null ? null : channels[1];
     if (e == null || !e.socket || !settings.sockets().isEmpty()) {
       return;
     }
@@ -167,21 +189,41 @@ final class OutletTable {
         e.number);
     e.socket = false;
     e.reported = status(e, OutletState.UNKNOWN, e.reported.power().orElse(0));
+    reported[e.number - 1] = e.reported;
     becameMeter.accept(e);
   }
 
+  private void remember(Entry e, Instant previousAt) {
+    int i = e.number - 1;
+    if (i >= reported.length) {
+      reported = Arrays.copyOf(reported, Math.max(i + 1, reported.length * 2));
+    }
+    reported[i] = e.reported;
+    if (newest == null || e.at.isAfter(newest)) {
+      newest = e.at;
+    } else if (e.at.isBefore(newest) && newest.equals(previousAt)) {
+      newestExact = false; // the clock went back: the newest may be another outlet's now
+    }
+    if (allCurrentUntil == null || e.currentUntil.isBefore(allCurrentUntil)) {
+      allCurrentUntil = e.currentUntil;
+    }
+  }
+
+  private static final Set<OutletCapability> SOCKET =
+      Set.of(OutletCapability.SWITCHABLE, OutletCapability.METERED);
+  private static final Set<OutletCapability> METER = Set.of(OutletCapability.METERED);
+
   private static OutletStatus status(Entry e, OutletState s, double power) {
-    Set<OutletCapability> caps =
-        e.socket
-            ? EnumSet.of(OutletCapability.SWITCHABLE, OutletCapability.METERED)
-            : EnumSet.of(OutletCapability.METERED);
+    // immutable sets: OutletStatus keeps them as they are rather than copying them every reading
+    Set<OutletCapability> caps = e.socket ? SOCKET : METER;
     // the id is the name: short enough for a table, and what on/off take to pick the outlet
     return new OutletStatus(
         e.number, e.id(), e.id(), s, OptionalDouble.empty(), OptionalDouble.of(power), caps);
   }
 
-  private boolean isCurrent(Instant at, Instant now) {
-    return Duration.between(at, now).compareTo(staleAfter) <= 0;
+  /** Whether the outlet's last reading still counts: at most {@code stale} old. */
+  private static boolean isCurrent(Entry e, Instant now) {
+    return !now.isAfter(e.currentUntil);
   }
 
   /**
@@ -192,7 +234,7 @@ final class OutletTable {
   boolean sweep(Instant now) {
     boolean any = false;
     for (Entry e : byNumber) {
-      if (!e.staleSeen && !isCurrent(e.at, now)) {
+      if (!e.staleSeen && !isCurrent(e, now)) {
         e.staleSeen = true;
         any = true;
       }
@@ -206,14 +248,29 @@ final class OutletTable {
    * before the first).
    */
   DeviceStatus status(Instant now) {
-    Instant latest = byNumber.isEmpty() ? now : Instant.MIN;
-    List<OutletStatus> outlets = new ArrayList<>(byNumber.size());
-    for (Entry e : byNumber) {
+    int n = byNumber.size();
+    if (n > 0 && newestExact && !now.isAfter(allCurrentUntil)) {
+      // every outlet's reading is current: an immutable list, which DeviceStatus keeps as it is
+      return DeviceStatus.of(newest, List.of(Arrays.copyOf(reported, n)));
+    }
+    Instant latest = n == 0 ? now : Instant.MIN;
+    Instant until = null;
+    OutletStatus[] outlets = new OutletStatus[n];
+    for (int i = 0; i < n; i++) {
+      Entry e = byNumber.get(i);
       if (e.at.isAfter(latest)) {
         latest = e.at;
       }
-      outlets.add(Freshness.effective(e.reported, isCurrent(e.at, now)));
+      if (until == null || e.currentUntil.isBefore(until)) {
+        until = e.currentUntil;
+      }
+      outlets[i] = Freshness.effective(e.reported, isCurrent(e, now));
     }
-    return DeviceStatus.of(latest, outlets);
+    if (n > 0) {
+      newest = latest;
+      newestExact = true;
+      allCurrentUntil = until;
+    }
+    return DeviceStatus.of(latest, List.of(outlets));
   }
 }

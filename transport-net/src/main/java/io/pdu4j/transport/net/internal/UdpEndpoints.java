@@ -11,12 +11,15 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.transport.TransportContext;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,15 @@ public final class UdpEndpoints implements AutoCloseable {
 
   /** Names of the event loop threads the provider starts for standalone links. */
   public static final String LOOP_THREAD_PREFIX = "pdu4j-udp";
+
+  /** The most bytes one receive (one {@code recvmmsg} on epoll) may take for its datagrams. */
+  static final int BATCH_BYTES = 64 * 1024;
+
+  /** The most datagrams one receive may take. */
+  static final int MAX_BATCH = 32;
+
+  /** The most datagrams read in one wake of the socket before other channels of its loop run. */
+  static final int MAX_READS_PER_WAKE = 128;
 
   private final Object lock = new Object();
   private final Map<InetSocketAddress, Endpoint> endpoints = new HashMap<>();
@@ -147,6 +159,9 @@ public final class UdpEndpoints implements AutoCloseable {
         loop = loops.standaloneLoop(context);
         type = NettyLoops.datagramChannelFor(loop).orElseThrow();
       }
+      // one more byte than allowed, so that an over-long datagram is seen as such
+      int slot = maxDatagram + 1;
+      int batch = batchSize(type, slot);
       Bootstrap b =
           new Bootstrap()
               .group(loop)
@@ -154,10 +169,15 @@ public final class UdpEndpoints implements AutoCloseable {
               .option(ChannelOption.SO_REUSEADDR, true)
               .option(ChannelOption.SO_BROADCAST, true)
               .option(ChannelOption.SO_RCVBUF, rcvbuf)
-              // one more byte than allowed, so that an over-long datagram is seen as such
               .option(
-                  ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagram + 1))
+                  ChannelOption.RECVBUF_ALLOCATOR,
+                  new FixedRecvByteBufAllocator(slot * batch)
+                      .maxMessagesPerRead(MAX_READS_PER_WAKE))
               .handler(new Inbound(maxDatagram));
+      if (batch > 1) {
+        // recvmmsg: up to `batch` datagrams per system call, each in a slot of its own
+        b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
+      }
       ChannelFuture f;
       try {
         f = b.bind(bind);
@@ -177,6 +197,18 @@ public final class UdpEndpoints implements AutoCloseable {
               fail(done.cause());
             }
           });
+    }
+
+    /**
+     * How many datagrams one receive takes: several on epoll ({@code recvmmsg}, each datagram in a
+     * slot of {@code slot} bytes, at most {@value #BATCH_BYTES} bytes in all), one on NIO (which
+     * reads one datagram per buffer whatever its size).
+     */
+    static int batchSize(Class<? extends DatagramChannel> type, int slot) {
+      if (!EpollDatagramChannel.class.isAssignableFrom(type)) {
+        return 1;
+      }
+      return Math.max(1, Math.min(MAX_BATCH, BATCH_BYTES / slot));
     }
 
     private void fail(Throwable cause) {
@@ -227,8 +259,18 @@ public final class UdpEndpoints implements AutoCloseable {
       return sent;
     }
 
+    /**
+     * Reads the socket: copies every datagram out of Netty's buffer, and hands the datagrams of one
+     * read (up to {@value #MAX_READS_PER_WAKE}, flushed every {@value #FLUSH_EVERY}) to each member
+     * as one batch, so that a burst costs each device's executor one task rather than one a
+     * datagram.
+     */
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+      static final int FLUSH_EVERY = 64;
+
       private final int maxDatagram;
+      // confined to the channel's event loop
+      private List<Datagram> burst = new ArrayList<>();
 
       Inbound(int maxDatagram) {
         this.maxDatagram = maxDatagram;
@@ -251,9 +293,26 @@ public final class UdpEndpoints implements AutoCloseable {
         }
         byte[] bytes = new byte[content.readableBytes()];
         content.getBytes(content.readerIndex(), bytes);
-        Datagram d = new Datagram(packet.sender(), bytes);
+        burst.add(new Datagram(packet.sender(), bytes));
+        if (burst.size() >= FLUSH_EVERY) {
+          flush();
+        }
+      }
+
+      @Override
+      public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+        ctx.fireChannelReadComplete();
+      }
+
+      private void flush() {
+        if (burst.isEmpty()) {
+          return;
+        }
+        List<Datagram> batch = burst;
+        burst = new ArrayList<>();
         for (UdpLink l : members) {
-          l.deliver(Endpoint.this, d);
+          l.deliver(Endpoint.this, batch);
         }
       }
 

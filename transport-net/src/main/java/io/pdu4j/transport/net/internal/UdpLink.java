@@ -13,6 +13,7 @@ import io.pdu4j.spi.transport.LinkLifecycle;
 import io.pdu4j.spi.transport.TransportContext;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -168,24 +169,36 @@ public final class UdpLink implements Link {
     lifecycle.opened();
   }
 
-  /** Called on a Netty thread for every datagram the endpoint received. */
-  void deliver(UdpEndpoints.Endpoint from, Datagram d) {
-    if (pending.incrementAndGet() > MAX_PENDING) {
-      pending.decrementAndGet();
-      long n = dropped.incrementAndGet();
-      if (Long.bitCount(n) == 1) {
-        log.warn("{}: executor behind, dropped {} datagram(s)", description, n);
+  /**
+   * Called on a Netty thread with the datagrams of one read of the endpoint, in the order they
+   * arrived; the list is not changed afterwards. They go to the executor as one task; those beyond
+   * {@value #MAX_PENDING} waiting are counted and dropped (the newest first, as they would have
+   * been one by one).
+   */
+  void deliver(UdpEndpoints.Endpoint from, List<Datagram> batch) {
+    int n = batch.size();
+    int waiting = pending.addAndGet(n);
+    int over = Math.min(n, Math.max(0, waiting - MAX_PENDING));
+    if (over > 0) {
+      pending.addAndGet(-over);
+      long before = dropped.getAndAdd(over);
+      // logged as the count passes each power of two
+      if (Long.numberOfLeadingZeros(before) != Long.numberOfLeadingZeros(before + over)) {
+        log.warn("{}: executor behind, dropped {} datagram(s)", description, before + over);
       }
+    }
+    int accepted = n - over;
+    if (accepted == 0) {
       return;
     }
     lifecycle.execute(
         () -> {
-          pending.decrementAndGet();
-          if (endpoint == from) {
-            lifecycle.datagram(d);
+          pending.addAndGet(-accepted);
+          for (int i = 0; i < accepted && endpoint == from; i++) {
+            lifecycle.datagram(batch.get(i));
           }
         },
-        pending::decrementAndGet);
+        () -> pending.addAndGet(-accepted));
   }
 
   /** Called on a Netty thread when the shared socket closed under the link. */
