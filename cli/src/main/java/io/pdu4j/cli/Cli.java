@@ -1,6 +1,5 @@
 package io.pdu4j.cli;
 
-import io.pdu4j.api.PowerDeviceException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
@@ -164,29 +163,8 @@ final class Cli {
   }
 
   private static int onFailure(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-    Throwable t = ExitCodes.unwrap(ex);
-    PrintWriter err = commandLine.getErr();
-    int code = ExitCodes.of(t);
-    if (jsonRequested(parseResult)) {
-      err.println(ErrorJson.failure(t));
-      if (verbose(parseResult)) {
-        t.printStackTrace(err);
-      }
-      err.flush();
-      return code;
-    }
-    // a PowerDeviceException's message names the device, what was sent and what came back
-    err.println(
-        "pdu4j: "
-            + TerminalText.safeLines(
-                t instanceof PowerDeviceException ? t.getMessage() : t.toString()));
-    if (verbose(parseResult)) {
-      t.printStackTrace(err);
-    } else if (!(t instanceof PowerDeviceException)) {
-      err.println("pdu4j: this looks like a bug; run again with -v for the stack trace");
-    }
-    err.flush();
-    return code;
+    return Failures.report(
+        ex, commandLine.getErr(), jsonRequested(parseResult), verbose(parseResult));
   }
 
   private static int onBadUsage(ParameterException ex, String[] args) {

@@ -72,13 +72,18 @@ final class DeviceArgs {
    * device and exits would spend more time creating the injector than talking to the device.
    */
   PowerRuntime runtime() {
+    return runtime(command != null ? command.commandLine().getErr() : null);
+  }
+
+  /** A runtime for one device, plugin jars it skipped told on {@code err} (none: not told). */
+  PowerRuntime runtime(PrintWriter err) {
     PowerRuntime.Builder builder = PowerRuntime.builder().defaults(options()).ioThreads(1);
     if (plugins != null) {
       builder.pluginDirectory(plugins);
     }
     PowerRuntime runtime = builder.buildWithoutInjector();
-    if (command != null) {
-      reportPlugins(runtime, command.commandLine().getErr());
+    if (err != null) {
+      reportPlugins(runtime, err);
     }
     return runtime;
   }

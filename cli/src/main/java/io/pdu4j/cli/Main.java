@@ -3,6 +3,8 @@ package io.pdu4j.cli;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The entry point of the runnable {@code pdu4j.jar}: configures logging, runs the command, exits
@@ -23,10 +25,23 @@ public final class Main {
     Charset charset = Charset.defaultCharset();
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, charset), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, charset), true);
-    int code = Cli.run(args, out, err, Style.forTerminal());
+    int code = run(args, out, err, Style.forTerminal(), System.getenv());
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /**
+   * Runs one command in this JVM: a plain {@code status}, {@code on} or {@code off} through {@link
+   * ShortLine}, without picocli; every other command line through picocli ({@link Cli}). This class
+   * refers to no picocli class, so that the first needs none loaded.
+   *
+   * @return the exit code
+   */
+  static int run(
+      String[] args, PrintWriter out, PrintWriter err, Style style, Map<String, String> env) {
+    OptionalInt plain = ShortLine.run(args, out, err, style, env);
+    return plain.isPresent() ? plain.getAsInt() : Cli.run(args, out, err, style, env);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.pdu4j.sim.isotek.IsoTekSimulator;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the one-shot commands once against a simulated IsoTek PDU on loopback, in this JVM, and
@@ -37,7 +38,7 @@ public final class StartTraining {
               List.of("clock", uri),
               List.of("status", "--help"))) {
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = Cli.run(command.toArray(String[]::new), sink, err, Style.PLAIN);
+        int code = Main.run(command.toArray(String[]::new), sink, err, Style.PLAIN, Map.of());
         if (code != ExitCodes.OK) {
           err.println("pdu4j: training command " + command.get(0) + " exited with " + code);
           failed++;

@@ -43,7 +43,13 @@ final class StatusCommand implements Callable<Integer> {
       try (Gateway g = through.get()) {
         s = g.status(device.uri);
       }
-      print(s.info(), s.status(), s.clock(), s.clockZone().orElse(ZoneId.systemDefault()));
+      print(
+          spec.commandLine().getOut(),
+          Pdu4jCommand.style(spec),
+          s.info(),
+          s.status(),
+          s.clock(),
+          s.clockZone().orElse(ZoneId.systemDefault()));
       if (s.health().isPresent()) {
         // the server (or bridge) has only the last report; the exit code says it is not current
         PrintWriter err = spec.commandLine().getErr();
@@ -59,11 +65,20 @@ final class StatusCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     }
-    try (PowerRuntime runtime = device.runtime()) {
+    return direct(
+        spec.commandLine().getOut(), spec.commandLine().getErr(), Pdu4jCommand.style(spec));
+  }
+
+  /**
+   * Reads the device itself (no server, no broker) and prints to {@code out}; what {@link
+   * ShortLine} runs without picocli, and {@link #call} after it found no gateway.
+   */
+  int direct(PrintWriter out, PrintWriter err, Style style) {
+    try (PowerRuntime runtime = device.runtime(err)) {
       PowerDevice pdu = runtime.open(device.uri);
       String address = pdu.info().address();
       DeviceStatus status = device.await(pdu.refresh(), "reading the status", address);
-      print(pdu.info(), status, clockOf(pdu, status), ZoneId.systemDefault());
+      print(out, style, pdu.info(), status, clockOf(pdu, status), ZoneId.systemDefault());
       return ExitCodes.OK;
     }
   }
@@ -73,13 +88,18 @@ final class StatusCommand implements Callable<Integer> {
    * taken in {@code zone} (this host's, or the server's).
    */
   private void print(
-      DeviceInfo info, DeviceStatus status, Optional<LocalDateTime> clock, ZoneId zone) {
+      PrintWriter out,
+      Style style,
+      DeviceInfo info,
+      DeviceStatus status,
+      Optional<LocalDateTime> clock,
+      ZoneId zone) {
     String text =
         json
             ? StatusView.json(info, status, clock, zone)
-            : StatusView.table(info, status, clock, Pdu4jCommand.style(spec));
-    spec.commandLine().getOut().println(text);
-    spec.commandLine().getOut().flush();
+            : StatusView.table(info, status, clock, style);
+    out.println(text);
+    out.flush();
   }
 
   /** The clock in the status, or the device's latest clock reading. */

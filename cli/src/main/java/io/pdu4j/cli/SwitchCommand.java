@@ -116,7 +116,19 @@ abstract class SwitchCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    try (PowerRuntime runtime = device.runtime()) {
+    return direct(selection, out, spec.commandLine().getErr(), style);
+  }
+
+  /**
+   * Switches on the device itself (no server, no broker); what {@link ShortLine} runs without
+   * picocli, and {@link #call} after it found no gateway.
+   */
+  int direct(PrintWriter out, PrintWriter err, Style style) {
+    return direct(Selection.parse(outlets), out, err, style);
+  }
+
+  private int direct(Selection selection, PrintWriter out, PrintWriter err, Style style) {
+    try (PowerRuntime runtime = device.runtime(err)) {
       PowerDevice pdu = runtime.open(device.uri);
       int highest = selection.numbers().stream().mapToInt(Integer::intValue).max().orElse(0);
       if (selection.all() || !selection.ids().isEmpty() || highest > pdu.outlets().size()) {

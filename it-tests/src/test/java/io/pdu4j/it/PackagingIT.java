@@ -122,17 +122,29 @@ class PackagingIT {
     assertThat(made).as("one archive, made by the first short command").hasSize(1);
     assertThat(made.get(0).getFileName().toString()).matches("pdu4j-\\d+\\.jsa");
 
+    // this JVM takes -XX:ArchiveRelocationMode=0: a short command maps the archive unmoved
+    assertThat(lib.resolve(made.get(0).getFileName() + ".fixed")).exists();
+
     Path log = tmp.resolve("classes.log");
+    Path cds = tmp.resolve("cds.log");
     Run second =
         run(
-            Map.of("PDU4J_JAVA_OPTS", "-Xlog:class+load=info:file=" + log),
+            Map.of(
+                "PDU4J_JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + log + " -Xlog:cds=info:file=" + cds),
             List.of(launcher.toString(), "status", uri));
     assertThat(second.exit()).as(second.err()).isZero();
     assertThat(second.out()).contains(uri);
     assertThat(Files.readAllLines(log))
         .as("the command's classes come from the archive")
         .anyMatch(l -> l.contains("io.pdu4j.cli.StatusCommand source: shared objects file (top)"))
-        .anyMatch(l -> l.contains("io.pdu4j.driver.isotek.") && l.contains("(top)"));
+        .anyMatch(l -> l.contains("io.pdu4j.driver.isotek.") && l.contains("(top)"))
+        .as("a plain status line loads no picocli")
+        .noneMatch(l -> l.contains(" picocli."));
+    assertThat(Files.readString(cds))
+        .as("the archive mapped where it was made to be, not relocated")
+        .contains("Mapped dynamic region")
+        .doesNotContain("ArchiveRelocationMode == 1");
     assertThat(archives(lib)).as("not made again").isEqualTo(made);
 
     // a jar newer than the archive (an upgrade in place) gets a new one on the next short command
