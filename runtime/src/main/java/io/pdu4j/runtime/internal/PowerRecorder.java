@@ -30,6 +30,8 @@ import java.util.OptionalDouble;
  * <p>Thread-safe: reports arrive on the device's I/O thread, snapshots are taken on others.
  */
 public final class PowerRecorder {
+  private static final char GAP = 0xFFFF; // a gap in a series whose sums are whole numbers
+
   private final String device;
   private final Clock clock;
   private final Duration step;
@@ -62,21 +64,60 @@ public final class PowerRecorder {
    * only the sums, a gap as {@link Float#NaN}, and its count in a slot is that slot's {@link
    * #reports}. The first time it misses a report, or starts in the middle of a step, it gets counts
    * of its own.
+   *
+   * <p>The sums are kept in two bytes each while every one is a whole number from 0 to 65,534
+   * (units that report whole volts and watts, as IsoTek units do, over a step of a minute or so): a
+   * {@code float} holds such a sum exactly, and adding whole readings to it stays exact, so the
+   * series is the same as with {@code float}s. The first sum that is not one widens the series to
+   * {@code float}s for good.
    */
   private final class Ring {
-    final float[] sum = new float[n];
+    private char[] small = new char[n]; // the sums while each is whole, 0 to 65,534; else null
+    private float[] sum; // the sums once they are not; null before
     short[] count; // null while compact
     int lastReport = -1; // the sequence of the last report that gave it a reading
 
     Ring() {
-      Arrays.fill(sum, Float.NaN);
+      Arrays.fill(small, GAP);
     }
 
     /** A copy of {@code other}, which goes its own way from here. */
     Ring(Ring other) {
-      System.arraycopy(other.sum, 0, sum, 0, n);
+      small = other.small == null ? null : other.small.clone();
+      sum = other.sum == null ? null : other.sum.clone();
       count = other.count == null ? null : other.count.clone();
       lastReport = other.lastReport;
+    }
+
+    float sum(int slot) {
+      if (small == null) {
+        return sum[slot];
+      }
+      char c = small[slot];
+      return c == GAP ? Float.NaN : c;
+    }
+
+    void sum(int slot, float value) {
+      if (small != null) {
+        if (Float.isNaN(value)) {
+          small[slot] = GAP;
+          return;
+        }
+        // whole, in range, and not -0 (which a char would turn into +0)
+        if (value >= 0
+            && value < GAP
+            && Float.floatToRawIntBits((float) (int) value) == Float.floatToRawIntBits(value)) {
+          small[slot] = (char) (int) value;
+          return;
+        }
+        float[] wide = new float[n];
+        for (int s = 0; s < n; s++) {
+          wide[s] = sum(s);
+        }
+        sum = wide;
+        small = null;
+      }
+      sum[slot] = value;
     }
 
     /** Adds a reading to the report being recorded, in {@code slot} ({@link #reports} so far). */
@@ -86,24 +127,25 @@ public final class PowerRecorder {
       if (count == null) {
         int before = reports[slot];
         if (!again && before == 0) {
-          sum[slot] = (float) value;
+          sum(slot, (float) value);
           return;
         }
-        if (!again && !Float.isNaN(sum[slot]) && before < Short.MAX_VALUE) {
-          sum[slot] += (float) value;
+        float s = sum(slot);
+        if (!again && !Float.isNaN(s) && before < Short.MAX_VALUE) {
+          sum(slot, s + (float) value);
           return;
         }
         ownCounts(slot, again);
       }
       if (count[slot] < Short.MAX_VALUE) {
-        sum[slot] += (float) value;
+        sum(slot, sum(slot) + (float) value);
         count[slot]++;
       }
     }
 
     /** After a report: a compact series that had readings in this step but none in it. */
     void afterReport(int slot) {
-      if (count == null && lastReport != sequence && reports[slot] > 0 && !Float.isNaN(sum[slot])) {
+      if (count == null && lastReport != sequence && reports[slot] > 0 && !Float.isNaN(sum(slot))) {
         ownCounts(slot, false);
       }
     }
@@ -116,8 +158,8 @@ public final class PowerRecorder {
     private void ownCounts(int slot, boolean inThisReport) {
       count = new short[n];
       for (int s = 0; s < n; s++) {
-        if (Float.isNaN(sum[s])) {
-          sum[s] = 0;
+        if (Float.isNaN(sum(s))) {
+          sum(s, 0);
         } else {
           int n = reports[s] + (s == slot && inThisReport ? 1 : 0);
           count[s] = (short) Math.min(n, Short.MAX_VALUE);
@@ -127,18 +169,19 @@ public final class PowerRecorder {
 
     void clear(int slot) {
       if (count == null) {
-        sum[slot] = Float.NaN;
+        sum(slot, Float.NaN);
       } else {
-        sum[slot] = 0;
+        sum(slot, 0);
         count[slot] = 0;
       }
     }
 
     double mean(int slot) {
+      float s = sum(slot);
       if (count == null) {
-        return Float.isNaN(sum[slot]) ? Double.NaN : sum[slot] / reports[slot];
+        return Float.isNaN(s) ? Double.NaN : s / reports[slot];
       }
-      return count[slot] == 0 ? Double.NaN : sum[slot] / count[slot];
+      return count[slot] == 0 ? Double.NaN : s / count[slot];
     }
   }
 

@@ -32,19 +32,32 @@ class PowerRecorderFootprintTest {
 
   @Test
   void aSixteenOutletRecorderKeepsItsDocumentedSize() {
+    // fractional readings, a voltage on each outlet: (2 + 2 x 16) compact series of floats. At
     // the default step, 1 min: 60 points; enough recorders (about 48 MB) that what other tests
     // left on the heap, collected or not, is small beside them
-    assertThat(footprint(PowerHistory.DEFAULT_STEP, 4000, false)).isBetween(1_000L, 14_000L);
-    // (2 + 2 x 16) compact series of 720 floats, the slots' steps and report counts
-    assertThat(footprint(java.time.Duration.ofSeconds(5), 300, false)).isBetween(14_000L, 120_000L);
+    assertThat(footprint(PowerHistory.DEFAULT_STEP, 4000, false, false)).isBetween(1_000L, 14_000L);
+    // 720 points
+    assertThat(footprint(java.time.Duration.ofSeconds(5), 300, false, false))
+        .isBetween(14_000L, 120_000L);
+  }
+
+  @Test
+  void wholeReadingsKeepTwoBytesAPoint() {
+    // whole volts and watts, as IsoTek units report them, and a voltage of its own on each outlet
+    // (as the fleet benchmark's simulated units, whose outlets' voltages jitter): (2 + 2 x 16)
+    // series of 60 two-byte sums
+    assertThat(footprint(PowerHistory.DEFAULT_STEP, 4000, false, true)).isBetween(1_000L, 8_000L);
   }
 
   @Test
   void outletsOnOneMainsVoltageKeepOneVoltageSeries() {
-    // (2 + 16) series of 60 floats, the outlets' tables, the slots' steps and report counts
-    assertThat(footprint(PowerHistory.DEFAULT_STEP, 4000, true)).isBetween(1_000L, 7_000L);
-    // (2 + 16) series of 720 floats
-    assertThat(footprint(java.time.Duration.ofSeconds(5), 300, true)).isBetween(14_000L, 66_000L);
+    // (2 + 16) series: 60 floats
+    assertThat(footprint(PowerHistory.DEFAULT_STEP, 4000, true, false)).isBetween(1_000L, 7_000L);
+    // 720 floats
+    assertThat(footprint(java.time.Duration.ofSeconds(5), 300, true, false))
+        .isBetween(14_000L, 66_000L);
+    // 60 two-byte sums
+    assertThat(footprint(PowerHistory.DEFAULT_STEP, 4000, true, true)).isBetween(1_000L, 5_000L);
   }
 
   @Test
@@ -53,7 +66,7 @@ class PowerRecorderFootprintTest {
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     Instant t0 = Instant.ofEpochMilli(1_000_000_000_000L);
     for (boolean oneMains : new boolean[] {true, false}) {
-      List<OutletStatus> outlets = outlets(oneMains);
+      List<OutletStatus> outlets = outlets(oneMains, false);
       DeviceStatus[] reports = new DeviceStatus[3000];
       for (int i = 0; i < reports.length; i++) {
         reports[i] =
@@ -77,7 +90,7 @@ class PowerRecorderFootprintTest {
     }
   }
 
-  private static List<OutletStatus> outlets(boolean oneMains) {
+  private static List<OutletStatus> outlets(boolean oneMains, boolean whole) {
     List<OutletStatus> outlets = new ArrayList<>();
     for (int n = 1; n <= OUTLETS; n++) {
       outlets.add(
@@ -87,15 +100,16 @@ class PowerRecorderFootprintTest {
               "Outlet " + n,
               OutletState.ON,
               OptionalDouble.of(oneMains ? 230 : 230 + n),
-              OptionalDouble.of(10.5 * n),
+              OptionalDouble.of(whole ? 10.0 * n : 10.5 * n),
               Set.of(OutletCapability.METERED)));
     }
     return outlets;
   }
 
-  private static long footprint(java.time.Duration step, int count, boolean oneMains) {
+  private static long footprint(
+      java.time.Duration step, int count, boolean oneMains, boolean whole) {
     Instant t0 = Instant.ofEpochMilli(1_000_000_000_000L);
-    List<OutletStatus> outlets = outlets(oneMains);
+    List<OutletStatus> outlets = outlets(oneMains, whole);
     // an IsoTek unit reports its input (CH0) on the one mains voltage too
     Optional<PowerReading> input =
         oneMains
@@ -115,9 +129,11 @@ class PowerRecorderFootprintTest {
     }
     long perRecorder = (usedAfterGc() - before) / count;
     System.out.printf(
-        "PowerRecorder, %d outlets with power and %s, an hour recorded at %s: %d bytes%n",
+        "PowerRecorder, %d outlets with power and %s, %s readings, an hour recorded at %s: %d"
+            + " bytes%n",
         OUTLETS,
         oneMains ? "one mains voltage" : "a voltage each",
+        whole ? "whole" : "fractional",
         io.pdu4j.api.Durations.format(step),
         perRecorder);
     assertThat(recorders.get(0).snapshot().outlets()).hasSize(OUTLETS);
