@@ -485,6 +485,11 @@ public final class FleetBench {
   private Process startServe(Path config, Path log, Path dir) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Child.javaBin("java"));
+    // serve as its launchers (pdu4j, the tarball's bin/pdu4j) start it: the serial collector,
+    // unless --serve-opts names another
+    if (settings.serveOptions().stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+      cmd.add("-XX:+UseSerialGC");
+    }
     cmd.addAll(settings.serveOptions());
     // the supervisor's DEBUG line for each failed open is how connect and ready timeouts are
     // counted

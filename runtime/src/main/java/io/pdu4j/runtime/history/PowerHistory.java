@@ -34,9 +34,9 @@ public record PowerHistory(
   public static final Duration WINDOW = Duration.ofHours(1);
 
   /**
-   * The default width of one point: 1 min, 60 points an hour, about 6.5 KB for a 16-outlet unit
-   * reporting power on every outlet and one mains voltage on all of them, about 11 KB when each
-   * outlet reports a voltage of its own (at 5 s, 720 points, about 63 KB and 110 KB).
+   * The default width of one point: 1 min, 60 points an hour, about 8 KB for a 16-outlet unit
+   * reporting power and voltage on every outlet (at 5 s, 720 points, about 75 KB), less with whole
+   * readings or one mains voltage on every outlet.
    */
   public static final Duration DEFAULT_STEP = Duration.ofMinutes(1);
 
