@@ -173,6 +173,24 @@ public final class FleetBench {
   // ---------------------------------------------------------------------------------------------
   // the fleet
 
+  /**
+   * The committed and the used heap, in bytes, from {@code jcmd GC.heap_info}: the sum over the
+   * heap's generations (one for G1; young and old for the serial and parallel collectors, which a
+   * {@code --serve-opts} may choose), or null when it names none.
+   */
+  static long[] heap(String heapInfo) {
+    Matcher m = HEAP_INFO.matcher(heapInfo);
+    long committed = 0;
+    long used = 0;
+    boolean found = false;
+    while (m.find()) {
+      committed += Long.parseLong(m.group(1)) * 1024;
+      used += Long.parseLong(m.group(2)) * 1024;
+      found = true;
+    }
+    return found ? new long[] {committed, used} : null;
+  }
+
   private Fleet fleet(int n, Duration warmup, Duration window, int commands, FleetResults jfr)
       throws Exception {
     // serve holds a socket per device, plus its jar, selectors and HTTP servers; each load
@@ -334,13 +352,12 @@ public final class FleetBench {
         int confirmed = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
         double[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
         // the live set: a full GC, then the heap in use (one jcmd, one JVM start)
-        Matcher heap =
-            HEAP_INFO.matcher(jcmdAll(serve.pid(), dir, "GC.run", "GC.run", "GC.heap_info"));
+        long[] heap = heap(jcmdAll(serve.pid(), dir, "GC.run", "GC.run", "GC.heap_info"));
         long used = 0;
         long committed = 0;
-        if (heap.find()) {
-          committed = Long.parseLong(heap.group(1)) * 1024;
-          used = Long.parseLong(heap.group(2)) * 1024;
+        if (heap != null) {
+          committed = heap[0];
+          used = heap[1];
         } else {
           problems.add(n + " devices: no heap figure from jcmd GC.heap_info");
         }
@@ -486,6 +503,11 @@ public final class FleetBench {
   private Process startServe(Path config, Path log, Path dir) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Child.javaBin("java"));
+    // serve as its launchers (pdu4j, the tarball's bin/pdu4j) start it: the serial collector,
+    // unless --serve-opts names another
+    if (settings.serveOptions().stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+      cmd.add("-XX:+UseSerialGC");
+    }
     cmd.addAll(settings.serveOptions());
     // the supervisor's DEBUG line for each failed open is how connect and ready timeouts are
     // counted

@@ -108,7 +108,18 @@ final class ResultsTable {
                                 ((f.rss() - f.heapUsed()) - (base.rss() - base.heapUsed()))
                                     / (double) (f.devices() - 1)),
                     f -> "–")
-                + " KiB above the live heap ("
+                + " KiB above the live heap; "
+                + join(
+                    fleets,
+                    f ->
+                        base == null
+                            ? "?"
+                            : kib(
+                                ((f.rss() - f.heapCommitted())
+                                        - (base.rss() - base.heapCommitted()))
+                                    / (double) (f.devices() - 1)),
+                    f -> "–")
+                + " KiB above the committed heap ("
                 + join(fleets, f -> mib(f.rss()), f -> "–")
                 + " MiB RSS, heap committed "
                 + join(fleets, f -> mib(f.heapCommitted()), f -> "–")

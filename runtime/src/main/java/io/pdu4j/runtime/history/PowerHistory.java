@@ -34,8 +34,9 @@ public record PowerHistory(
   public static final Duration WINDOW = Duration.ofHours(1);
 
   /**
-   * The default width of one point: 1 min, 60 points an hour, about 10 KB for a 16-outlet unit
-   * reporting power and voltage on every outlet (at 5 s, 720 points, about 110 KB).
+   * The default width of one point: 1 min, 60 points an hour, about 8 KB for a 16-outlet unit
+   * reporting power and voltage on every outlet (at 5 s, 720 points, about 75 KB), less with whole
+   * readings or one mains voltage on every outlet.
    */
   public static final Duration DEFAULT_STEP = Duration.ofMinutes(1);
 
@@ -50,7 +51,8 @@ public record PowerHistory(
    * device's total beyond this): 64. With two series per outlet and per device, a device's history
    * keeps at most (2 + 2 x 64) floats and counts a point, about 47 KB at the default step (560 KB
    * at 5 s), and usually far less: series are made when an outlet first reports them, and a series
-   * that had a reading in every report keeps no counts of its own.
+   * that had a reading in every report keeps no counts of its own, and an outlet's voltage series
+   * that equals the device's is the device's.
    */
   public static final int MAX_OUTLETS = 64;
 

@@ -3,6 +3,7 @@ package io.pdu4j.runtime.internal;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletStatus;
+import io.pdu4j.api.PowerReading;
 import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.runtime.history.PowerSeries;
 import java.time.Clock;
@@ -11,11 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
 
 /**
  * The power history of one device: ring buffers of an hour's slots of one step each (the runtime's
@@ -24,12 +23,14 @@ import java.util.TreeMap;
  * {@code k} holds the step that starts at {@code k * step} since the epoch, modulo the ring; a slot
  * still holding an older step reads as a gap, so a device that went quiet leaves gaps, not old or
  * zero values. Each slot keeps the mean of the readings in its step. Memory is bounded: see {@link
- * PowerHistory#MAX_OUTLETS}.
+ * PowerHistory#MAX_OUTLETS}; an outlet whose voltage series would be a copy of the device's (one
+ * mains voltage on the input and every outlet, as most units report) shares the device's until the
+ * two differ.
  *
  * <p>Thread-safe: reports arrive on the device's I/O thread, snapshots are taken on others.
  */
 public final class PowerRecorder {
-  private static final int SMALL = 128;
+  private static final char GAP = 0xFFFF; // a gap in a series whose sums are whole numbers
 
   private final String device;
   private final Clock clock;
@@ -41,10 +42,21 @@ public final class PowerRecorder {
   private int sequence; // counts reports, to see which series missed one; guarded by this
   private final Ring watts;
   private final Ring volts;
-  private final Map<Integer, OutletRings> outlets = new TreeMap<>(); // guarded by this
-  // the same rings by number for numbers 0 to 127, grown to the highest seen: a report looks its
-  // outlets up here rather than in the tree; guarded by this
-  private OutletRings[] byNumber = new OutletRings[0];
+  // the outlets with series, by ascending number, in parallel arrays of which the first
+  // `outletCount`
+  // entries are in use (no map, no object per outlet: a 16-outlet unit has 16 of each); guarded
+  // by this
+  private int outletCount;
+  private int[] numbers = new int[0];
+  private String[] ids = new String[0];
+  private String[] names = new String[0];
+  private Ring[] outletWatts = new Ring[0];
+  // null until the outlet reports a voltage; the device's own volts ring while every voltage the
+  // outlet reported equals the device's (one mains voltage on every outlet, as most units have):
+  // the two series are then the same series, kept once (see record)
+  private Ring[] outletVolts = new Ring[0];
+  private int[] voltReport = new int[0]; // the report a sharing outlet last gave its voltage in
+  private int hint; // where the next outlet's number is likely to be: outlets come in order
 
   /**
    * The mean of the readings of each step. Compact while the series had a reading in every report
@@ -52,14 +64,60 @@ public final class PowerRecorder {
    * only the sums, a gap as {@link Float#NaN}, and its count in a slot is that slot's {@link
    * #reports}. The first time it misses a report, or starts in the middle of a step, it gets counts
    * of its own.
+   *
+   * <p>The sums are kept in two bytes each while every one is a whole number from 0 to 65,534
+   * (units that report whole volts and watts, as IsoTek units do, over a step of a minute or so): a
+   * {@code float} holds such a sum exactly, and adding whole readings to it stays exact, so the
+   * series is the same as with {@code float}s. The first sum that is not one widens the series to
+   * {@code float}s for good.
    */
   private final class Ring {
-    final float[] sum = new float[n];
+    private char[] small = new char[n]; // the sums while each is whole, 0 to 65,534; else null
+    private float[] sum; // the sums once they are not; null before
     short[] count; // null while compact
     int lastReport = -1; // the sequence of the last report that gave it a reading
 
     Ring() {
-      Arrays.fill(sum, Float.NaN);
+      Arrays.fill(small, GAP);
+    }
+
+    /** A copy of {@code other}, which goes its own way from here. */
+    Ring(Ring other) {
+      small = other.small == null ? null : other.small.clone();
+      sum = other.sum == null ? null : other.sum.clone();
+      count = other.count == null ? null : other.count.clone();
+      lastReport = other.lastReport;
+    }
+
+    float sum(int slot) {
+      if (small == null) {
+        return sum[slot];
+      }
+      char c = small[slot];
+      return c == GAP ? Float.NaN : c;
+    }
+
+    void sum(int slot, float value) {
+      if (small != null) {
+        if (Float.isNaN(value)) {
+          small[slot] = GAP;
+          return;
+        }
+        // whole, in range, and not -0 (which a char would turn into +0)
+        if (value >= 0
+            && value < GAP
+            && Float.floatToRawIntBits((float) (int) value) == Float.floatToRawIntBits(value)) {
+          small[slot] = (char) (int) value;
+          return;
+        }
+        float[] wide = new float[n];
+        for (int s = 0; s < n; s++) {
+          wide[s] = sum(s);
+        }
+        sum = wide;
+        small = null;
+      }
+      sum[slot] = value;
     }
 
     /** Adds a reading to the report being recorded, in {@code slot} ({@link #reports} so far). */
@@ -69,24 +127,25 @@ public final class PowerRecorder {
       if (count == null) {
         int before = reports[slot];
         if (!again && before == 0) {
-          sum[slot] = (float) value;
+          sum(slot, (float) value);
           return;
         }
-        if (!again && !Float.isNaN(sum[slot]) && before < Short.MAX_VALUE) {
-          sum[slot] += (float) value;
+        float s = sum(slot);
+        if (!again && !Float.isNaN(s) && before < Short.MAX_VALUE) {
+          sum(slot, s + (float) value);
           return;
         }
         ownCounts(slot, again);
       }
       if (count[slot] < Short.MAX_VALUE) {
-        sum[slot] += (float) value;
+        sum(slot, sum(slot) + (float) value);
         count[slot]++;
       }
     }
 
     /** After a report: a compact series that had readings in this step but none in it. */
     void afterReport(int slot) {
-      if (count == null && lastReport != sequence && reports[slot] > 0 && !Float.isNaN(sum[slot])) {
+      if (count == null && lastReport != sequence && reports[slot] > 0 && !Float.isNaN(sum(slot))) {
         ownCounts(slot, false);
       }
     }
@@ -99,8 +158,8 @@ public final class PowerRecorder {
     private void ownCounts(int slot, boolean inThisReport) {
       count = new short[n];
       for (int s = 0; s < n; s++) {
-        if (Float.isNaN(sum[s])) {
-          sum[s] = 0;
+        if (Float.isNaN(sum(s))) {
+          sum(s, 0);
         } else {
           int n = reports[s] + (s == slot && inThisReport ? 1 : 0);
           count[s] = (short) Math.min(n, Short.MAX_VALUE);
@@ -110,30 +169,19 @@ public final class PowerRecorder {
 
     void clear(int slot) {
       if (count == null) {
-        sum[slot] = Float.NaN;
+        sum(slot, Float.NaN);
       } else {
-        sum[slot] = 0;
+        sum(slot, 0);
         count[slot] = 0;
       }
     }
 
     double mean(int slot) {
+      float s = sum(slot);
       if (count == null) {
-        return Float.isNaN(sum[slot]) ? Double.NaN : sum[slot] / reports[slot];
+        return Float.isNaN(s) ? Double.NaN : s / reports[slot];
       }
-      return count[slot] == 0 ? Double.NaN : sum[slot] / count[slot];
-    }
-  }
-
-  private final class OutletRings {
-    String id;
-    String name;
-    final Ring watts = new Ring();
-    Ring volts; // made when the outlet first reports a voltage
-
-    OutletRings(String id, String name) {
-      this.id = id;
-      this.name = name;
+      return count[slot] == 0 ? Double.NaN : s / count[slot];
     }
   }
 
@@ -164,7 +212,8 @@ public final class PowerRecorder {
 
   /**
    * Records one status report in the step of its {@link DeviceStatus#receivedAt()}; a report older
-   * than the step its slot holds now (over an hour late) is dropped.
+   * than the step its slot holds now (over an hour late) is dropped. Allocates nothing once the
+   * device's outlets are known.
    */
   public synchronized void record(DeviceStatus status) {
     long step = Math.floorDiv(status.receivedAt().toEpochMilli(), stepMillis);
@@ -177,78 +226,175 @@ public final class PowerRecorder {
       reports[slot] = 0;
       watts.clear(slot);
       volts.clear(slot);
-      for (OutletRings o : outlets.values()) {
-        o.watts.clear(slot);
-        if (o.volts != null) {
-          o.volts.clear(slot);
+      for (int i = 0; i < outletCount; i++) {
+        outletWatts[i].clear(slot);
+        Ring v = outletVolts[i];
+        if (v != null && v != volts) {
+          v.clear(slot);
         }
       }
     }
+    List<OutletStatus> list = status.outlets(); // an immutable list: get(i) allocates nothing
+    int size = list.size();
+    Optional<PowerReading> input = status.input();
+    OptionalDouble inputWatts = input.isPresent() ? input.get().power() : OptionalDouble.empty();
+    OptionalDouble inputVolts = input.isPresent() ? input.get().voltage() : OptionalDouble.empty();
+    // the voltage the device's series gets from this report, known before its outlets are
+    // recorded, so that an outlet sharing that series can be checked against it
+    double deviceVolts = Double.NaN;
+    if (inputVolts.isPresent()) {
+      deviceVolts = inputVolts.getAsDouble();
+    } else {
+      double voltSum = 0;
+      int voltCount = 0;
+      for (int i = 0; i < size; i++) {
+        OptionalDouble v = list.get(i).voltage();
+        if (v.isPresent()) {
+          voltSum += v.getAsDouble();
+          voltCount++;
+        }
+      }
+      if (voltCount > 0) {
+        deviceVolts = voltSum / voltCount;
+      }
+    }
+    boolean deviceHasVolts = inputVolts.isPresent() || !Double.isNaN(deviceVolts);
+    // pristine: the device's voltage series has never had a reading, so an outlet's new one would
+    // be the same series if it gets the same reading now
+    boolean voltsPristine = volts.lastReport < 0;
     double wattSum = 0;
     int wattCount = 0;
-    double voltSum = 0;
-    int voltCount = 0;
-    for (OutletStatus o : status.outlets()) {
-      int number = o.number();
-      boolean small = number >= 0 && number < SMALL;
-      OutletRings rings =
-          small ? (number < byNumber.length ? byNumber[number] : null) : outlets.get(number);
-      if (rings == null && o.power().isPresent() && outlets.size() < PowerHistory.MAX_OUTLETS) {
-        rings = new OutletRings(o.id(), o.name());
-        outlets.put(number, rings);
-        if (small) {
-          if (number >= byNumber.length) {
-            byNumber = Arrays.copyOf(byNumber, number + 1);
-          }
-          byNumber[number] = rings;
-        }
+    for (int i = 0; i < size; i++) {
+      OutletStatus o = list.get(i);
+      OptionalDouble power = o.power();
+      OptionalDouble voltage = o.voltage();
+      int at = find(o.number());
+      if (at < 0 && power.isPresent() && outletCount < PowerHistory.MAX_OUTLETS) {
+        at = insert(-at - 1, o.number());
       }
-      if (rings != null) {
-        rings.id = o.id();
-        rings.name = o.name();
+      if (at >= 0) {
+        ids[at] = o.id();
+        names[at] = o.name();
       }
-      if (o.power().isPresent()) {
-        wattSum += o.power().getAsDouble();
+      if (power.isPresent()) {
+        wattSum += power.getAsDouble();
         wattCount++;
-        if (rings != null) {
-          rings.watts.add(slot, o.power().getAsDouble());
+        if (at >= 0) {
+          outletWatts[at].add(slot, power.getAsDouble());
         }
       }
-      if (o.voltage().isPresent()) {
-        voltSum += o.voltage().getAsDouble();
-        voltCount++;
-        if (rings != null) {
-          if (rings.volts == null) {
-            rings.volts = new Ring();
-          }
-          rings.volts.add(slot, o.voltage().getAsDouble());
+      if (voltage.isPresent() && at >= 0) {
+        recordVolts(at, slot, voltage.getAsDouble(), deviceVolts, voltsPristine);
+      }
+    }
+    // a sharing outlet without a voltage in a report that gave the device one goes its own way
+    // before the device's series takes the reading
+    if (deviceHasVolts) {
+      for (int i = 0; i < outletCount; i++) {
+        if (outletVolts[i] == volts && voltReport[i] != sequence) {
+          outletVolts[i] = new Ring(volts);
         }
       }
     }
-    OptionalDouble inputWatts = status.input().map(r -> r.power()).orElse(OptionalDouble.empty());
-    OptionalDouble inputVolts = status.input().map(r -> r.voltage()).orElse(OptionalDouble.empty());
     if (inputWatts.isPresent()) {
       watts.add(slot, inputWatts.getAsDouble());
     } else if (wattCount > 0) {
       watts.add(slot, wattSum);
     }
-    if (inputVolts.isPresent()) {
-      volts.add(slot, inputVolts.getAsDouble());
-    } else if (voltCount > 0) {
-      volts.add(slot, voltSum / voltCount);
+    if (deviceHasVolts) {
+      volts.add(slot, deviceVolts);
     }
     watts.afterReport(slot);
     volts.afterReport(slot);
-    for (OutletRings o : outlets.values()) {
-      o.watts.afterReport(slot);
-      if (o.volts != null) {
-        o.volts.afterReport(slot);
+    for (int i = 0; i < outletCount; i++) {
+      outletWatts[i].afterReport(slot);
+      Ring v = outletVolts[i];
+      if (v != null && v != volts) {
+        v.afterReport(slot);
       }
     }
     if (reports[slot] < Integer.MAX_VALUE) {
       reports[slot]++;
     }
     sequence++;
+  }
+
+  /**
+   * One voltage reading of the outlet at {@code at}. While the outlet shares the device's series,
+   * that series takes the report's device voltage after the outlets (see {@link #record}); the
+   * outlet stays in it only with exactly one reading per report, equal as stored (a float) to the
+   * device's, and otherwise gets a copy of it, as it stood before this report, to go on with.
+   */
+  private void recordVolts(int at, int slot, double value, double deviceVolts, boolean pristine) {
+    Ring ring = outletVolts[at];
+    boolean same = Float.floatToIntBits((float) value) == Float.floatToIntBits((float) deviceVolts);
+    if (ring == null) {
+      if (pristine && same) {
+        outletVolts[at] = volts;
+        voltReport[at] = sequence;
+        return;
+      }
+      ring = new Ring();
+      outletVolts[at] = ring;
+    } else if (ring == volts) {
+      boolean first = voltReport[at] != sequence;
+      if (first && same) {
+        voltReport[at] = sequence;
+        return;
+      }
+      // its own series from here: the device's before this report, and the reading it already
+      // gave in this report, if any, which the device's series has not taken yet
+      ring = new Ring(volts);
+      outletVolts[at] = ring;
+      if (!first) {
+        ring.add(slot, deviceVolts);
+      }
+    }
+    ring.add(slot, value);
+  }
+
+  /**
+   * Where outlet {@code number} is: its index, or {@code -(insertion point) - 1}. Units list their
+   * outlets in order, so the place after the last one found is tried first.
+   */
+  private int find(int number) {
+    int h = hint;
+    if (h < outletCount && numbers[h] == number) {
+      hint = h + 1;
+      return h;
+    }
+    int found = Arrays.binarySearch(numbers, 0, outletCount, number);
+    if (found >= 0) {
+      hint = found + 1;
+    }
+    return found;
+  }
+
+  /** Makes the series of a new outlet at {@code at}, keeping the numbers in order. */
+  private int insert(int at, int number) {
+    if (outletCount == numbers.length) {
+      int capacity = Math.min(PowerHistory.MAX_OUTLETS, Math.max(4, outletCount * 2));
+      numbers = Arrays.copyOf(numbers, capacity);
+      ids = Arrays.copyOf(ids, capacity);
+      names = Arrays.copyOf(names, capacity);
+      outletWatts = Arrays.copyOf(outletWatts, capacity);
+      outletVolts = Arrays.copyOf(outletVolts, capacity);
+      voltReport = Arrays.copyOf(voltReport, capacity);
+    }
+    int tail = outletCount - at;
+    System.arraycopy(numbers, at, numbers, at + 1, tail);
+    System.arraycopy(ids, at, ids, at + 1, tail);
+    System.arraycopy(names, at, names, at + 1, tail);
+    System.arraycopy(outletWatts, at, outletWatts, at + 1, tail);
+    System.arraycopy(outletVolts, at, outletVolts, at + 1, tail);
+    System.arraycopy(voltReport, at, voltReport, at + 1, tail);
+    numbers[at] = number;
+    outletWatts[at] = new Ring();
+    outletVolts[at] = null;
+    voltReport[at] = -1;
+    outletCount++;
+    hint = at + 1;
+    return at;
   }
 
   /** The last hour up to the clock's now, oldest point first. */
@@ -264,16 +410,16 @@ public final class PowerRecorder {
       slots[i] = (int) Math.floorMod(s, (long) n);
       held[i] = slotStep[slots[i]] == s;
     }
-    List<PowerHistory.OutletHistory> list = new ArrayList<>(outlets.size());
-    for (Map.Entry<Integer, OutletRings> e : outlets.entrySet()) {
-      OutletRings o = e.getValue();
+    List<PowerHistory.OutletHistory> list = new ArrayList<>(outletCount);
+    for (int i = 0; i < outletCount; i++) {
+      Ring v = outletVolts[i];
       list.add(
           new PowerHistory.OutletHistory(
-              e.getKey(),
-              o.id,
-              o.name,
-              series(o.watts, slots, held),
-              Optional.ofNullable(o.volts).map(r -> series(r, slots, held))));
+              numbers[i],
+              ids[i],
+              names[i],
+              series(outletWatts[i], slots, held),
+              v == null ? Optional.empty() : Optional.of(series(v, slots, held))));
     }
     return new PowerHistory(
         device, step, times, series(watts, slots, held), series(volts, slots, held), list);
