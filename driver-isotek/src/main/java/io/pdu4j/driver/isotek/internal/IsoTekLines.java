@@ -6,10 +6,10 @@ import io.pdu4j.spi.support.BurstLog;
 import io.pdu4j.spi.support.LineFramer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +52,8 @@ final class IsoTekLines implements LineFramer.Sink {
   private final IsoTekLineReader reader;
   private final IsoTekStatusAssembler assembler = new IsoTekStatusAssembler();
   private final StatusOkRouter okRouter = new StatusOkRouter(new OkRouterView());
+  // made once: a method reference handed on for every line would be a new object for each
+  private final Consumer<IsoTekFrame> toQueue = this::toQueue;
   private final FrameCounters counters = new FrameCounters();
   // one log for all bad input: a malformed line also drops its status, and that is one problem
   private final BurstLog badInputLog = new BurstLog(LOG);
@@ -101,7 +103,7 @@ final class IsoTekLines implements LineFramer.Sink {
    */
   void linkDown() {
     if (okRouter.holding()) {
-      okRouter.release(this::toQueue);
+      okRouter.release(toQueue);
     }
     reader.reset();
     assembler.reset();
@@ -163,10 +165,14 @@ final class IsoTekLines implements LineFramer.Sink {
           PowerDeviceException.printable(m.raw()),
           m.reason());
     }
-    Optional<IsoTekStatusAssembler.Result> ended = assembler.accept(frame, n);
-    ended.ifPresent(session::blockEnded);
-    okRouter.accept(frame, ended.map(IsoTekStatusAssembler.Result::startSeq), this::toQueue);
-    watchHeldOk();
+    IsoTekStatusAssembler.Result ended = assembler.take(frame, n);
+    if (ended != null) {
+      session.blockEnded(ended);
+    }
+    okRouter.accept(frame, ended == null ? -1 : ended.startSeq(), toQueue);
+    if (graceTimer != null || okRouter.holding()) {
+      watchHeldOk();
+    }
   }
 
   /** Times an OK the router holds back; stops timing once it no longer holds one. */
@@ -177,7 +183,7 @@ final class IsoTekLines implements LineFramer.Sink {
             executor.schedule(
                 () -> {
                   graceTimer = null;
-                  okRouter.release(this::toQueue);
+                  okRouter.release(toQueue);
                 },
                 PUSH_OK_GRACE.toNanos(),
                 TimeUnit.NANOSECONDS);
