@@ -54,6 +54,7 @@ final class IsoTekLines implements LineFramer.Sink {
   private final StatusOkRouter okRouter = new StatusOkRouter(new OkRouterView());
   // made once: a method reference handed on for every line would be a new object for each
   private final Consumer<IsoTekFrame> toQueue = this::toQueue;
+  private final IsoTekParser.Latin1 view = new IsoTekParser.Latin1();
   private final FrameCounters counters = new FrameCounters();
   // one log for all bad input: a malformed line also drops its status, and that is one problem
   private final BurstLog badInputLog = new BurstLog(LOG);
@@ -150,12 +151,22 @@ final class IsoTekLines implements LineFramer.Sink {
   /** A line (or the prompt) from the framer: parsed once, then to the assembler and the router. */
   @Override
   public void onFrame(String line) {
-    if (stopped) {
-      return; // closed by a listener half-way through a chunk
+    if (!stopped) { // else closed by a listener half-way through a chunk
+      take(IsoTekParser.parse(line));
     }
+  }
+
+  /** A line as the framer's bytes: a status line is parsed where it is, without a string. */
+  @Override
+  public void onFrame(byte[] bytes, int from, int length) {
+    if (!stopped) {
+      take(IsoTekParser.parse(bytes, from, length, view));
+    }
+  }
+
+  private void take(IsoTekFrame frame) {
     long n = ++seq;
     counters.line();
-    IsoTekFrame frame = IsoTekParser.parse(line);
     if (frame instanceof IsoTekFrame.Malformed m) {
       counters.malformed();
       sink.malformedFrame();
