@@ -157,7 +157,9 @@ final class WatchedLink extends ForwardingLink {
   }
 
   private void received(int bytes) {
-    unansweredSince.set(NONE);
+    if (unansweredSince.get() != NONE) { // a read, not a fenced write, for every push
+      unansweredSince.set(NONE);
+    }
     if (metrics != null) {
       metrics.bytesReceived.addAndGet(bytes);
     }
