@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -357,10 +358,14 @@ final class IsoTekStatuses {
    * asked again every {@link #SILENCE_ASK_EVERY} while the silence lasts.
    */
   private void armSilenceWatch(long delayNanos) {
-    silenceTimer =
-        session
-            .executor()
-            .schedule(this::silenceWatchFired, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    try {
+      silenceTimer =
+          session
+              .executor()
+              .schedule(this::silenceWatchFired, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      silenceTimer = null; // the event loop is shutting down: nothing to watch any more
+    }
   }
 
   private void silenceWatchFired() {
