@@ -41,7 +41,16 @@ public record DeviceStatus(
 
   /** Whether this snapshot is older than {@code maxAge} at {@code now}. */
   public boolean isOlderThan(Duration maxAge, Instant now) {
-    return age(now).compareTo(maxAge) > 0;
+    // age(now).compareTo(maxAge) > 0 without making a Duration: asked for every status received
+    long seconds = now.getEpochSecond() - receivedAt.getEpochSecond();
+    int nanos = now.getNano() - receivedAt.getNano();
+    if (nanos < 0) {
+      seconds--;
+      nanos += 1_000_000_000;
+    }
+    return seconds != maxAge.getSeconds()
+        ? seconds > maxAge.getSeconds()
+        : nanos > maxAge.getNano();
   }
 
   /** A status of outlets alone: no input reading, no device clock. */

@@ -23,6 +23,9 @@ public final class ListenerList {
   // a listener that fails on every event must not flood the log: one WARN per burst
   private final BurstLog failures = new BurstLog(LOG);
   private final CopyOnWriteArrayList<Registration> registrations = new CopyOnWriteArrayList<>();
+  // what dispatch walks: the registrations as an array, replaced on every change, so that an
+  // event (several per status, every status of every device) costs no iterator
+  private volatile Registration[] snapshot = new Registration[0];
 
   /**
    * A list.
@@ -37,12 +40,13 @@ public final class ListenerList {
   public Subscription add(DeviceListener listener) {
     Registration r = new Registration(Objects.requireNonNull(listener, "listener"));
     registrations.add(r);
+    refresh();
     return r;
   }
 
   /** Calls every listener with the event. Call on the device's thread only. */
   public void dispatch(DeviceEvent event) {
-    for (Registration r : registrations) {
+    for (Registration r : snapshot) {
       if (!r.active) {
         continue;
       }
@@ -51,6 +55,12 @@ public final class ListenerList {
       } catch (RuntimeException e) {
         failures.log("{}: a listener failed on {}", device, event.getClass().getSimpleName(), e);
       }
+    }
+  }
+
+  private void refresh() {
+    synchronized (registrations) {
+      snapshot = registrations.toArray(new Registration[0]);
     }
   }
 
@@ -72,6 +82,7 @@ public final class ListenerList {
     public void close() {
       active = false;
       registrations.remove(this);
+      refresh();
     }
   }
 }

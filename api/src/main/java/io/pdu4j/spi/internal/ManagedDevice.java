@@ -387,16 +387,21 @@ public final class ManagedDevice implements PowerDevice {
     if (staleWatching && staleTimer == null) {
       startStaleWatch();
     }
-    List<DeviceEvent> outletEvents = updateOutlets(previous, status);
-    outletEvents.forEach(listeners::dispatch);
+    dispatchAll(updateOutlets(previous, status));
     if (link.isOpen()) {
       changeState(ConnectionState.CONNECTED, null);
     }
-    StatusEvents.of(device, previous, previousCurrent, status).forEach(listeners::dispatch);
+    dispatchAll(StatusEvents.of(device, previous, previousCurrent, status));
     if (ready.complete(this)) {
       cancel(readyTimer);
       startPolling();
       startStaleWatch();
+    }
+  }
+
+  private void dispatchAll(List<DeviceEvent> events) {
+    for (int i = 0; i < events.size(); i++) {
+      listeners.dispatch(events.get(i));
     }
   }
 
@@ -469,10 +474,10 @@ public final class ManagedDevice implements PowerDevice {
 
   /** Makes the outlets those of {@code now}; the events for the ones that came and went. */
   private List<DeviceEvent> updateOutlets(DeviceStatus before, DeviceStatus now) {
-    List<DeviceEvent> events = new ArrayList<>(0);
     if (before != null && sameNumbers(before, now)) {
-      return events;
+      return List.of();
     }
+    List<DeviceEvent> events = new ArrayList<>(0);
     // sets, not DeviceStatus.outlet(n): linear in the outlets, of which there may be thousands
     Set<Integer> beforeNumbers = before == null ? Set.of() : numbers(before);
     List<Outlet> list = new ArrayList<>(now.outlets().size());

@@ -27,6 +27,18 @@ public final class LineFramer {
     void onFrame(String frame);
 
     /**
+     * A complete line without its line end, as the bytes it came in: ISO-8859-1 text in {@code
+     * bytes[from, from + length)}, at least one byte. The bytes are the framer's or the chunk's and
+     * are valid only during the call: a sink that keeps the line makes its own copy. By default the
+     * line is decoded and passed to {@link #onFrame(String)}; a sink that can read its lines in
+     * place overrides this and saves a string per line. Prompt tokens always come to {@link
+     * #onFrame(String)}.
+     */
+    default void onFrame(byte[] bytes, int from, int length) {
+      onFrame(new String(bytes, from, length, StandardCharsets.ISO_8859_1));
+    }
+
+    /**
      * A line exceeded the bound and was dropped.
      *
      * @param start the first bytes of the dropped line (at most 64), for diagnostics
@@ -189,7 +201,7 @@ public final class LineFramer {
       return end;
     }
     if (end < to) {
-      sink.onFrame(new String(bytes, i, n, StandardCharsets.ISO_8859_1));
+      sink.onFrame(bytes, i, n);
       return end;
     }
     append(bytes, i, n);
@@ -306,9 +318,9 @@ public final class LineFramer {
       return;
     }
     if (length > 0) {
-      String frame = new String(line, 0, length, StandardCharsets.ISO_8859_1);
+      int n = length;
       length = 0;
-      sink.onFrame(frame);
+      sink.onFrame(line, 0, n);
     }
   }
 

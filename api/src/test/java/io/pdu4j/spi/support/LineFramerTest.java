@@ -64,6 +64,47 @@ class LineFramerTest {
   }
 
   @Test
+  void aSinkThatReadsBytesGetsEveryLineAsBytesAndPromptsAsText() {
+    String reply = "CH0=1|231|120|\r\nCH1=0|231|0|\r\nRTC=2026/11|21|10|00|00|\r\nOK\r\n>";
+    byte[] bytes = reply.getBytes(StandardCharsets.ISO_8859_1);
+    List<String> seen = new ArrayList<>();
+    LineFramer.Sink bytesSink =
+        new LineFramer.Sink() {
+          @Override
+          public void onFrame(String frame) {
+            seen.add("text " + frame);
+          }
+
+          @Override
+          public void onFrame(byte[] b, int from, int length) {
+            seen.add("bytes " + new String(b, from, length, StandardCharsets.ISO_8859_1));
+          }
+
+          @Override
+          public void onOverlong(String start) {
+            overlong.add(start);
+          }
+        };
+    for (int cut = 0; cut <= bytes.length; cut++) {
+      seen.clear();
+      LineFramer f = new LineFramer(64, List.of(">"));
+      f.feed(ByteBuffer.wrap(bytes, 0, cut), bytesSink);
+      f.feed(
+          ByteBuffer.allocateDirect(bytes.length - cut).put(bytes, cut, bytes.length - cut).flip(),
+          bytesSink);
+      assertThat(seen)
+          .as("cut at %d", cut)
+          .containsExactly(
+              "bytes CH0=1|231|120|",
+              "bytes CH1=0|231|0|",
+              "bytes RTC=2026/11|21|10|00|00|",
+              "bytes OK",
+              "text >");
+    }
+    assertThat(overlong).isEmpty();
+  }
+
+  @Test
   void crAtTheEndOfAChunkThenLfIsOneLineEnd() {
     LineFramer f = new LineFramer(64, List.of());
     feed(f, "A\r");

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * onDown} with a {@link LinkLostException} saying so; pdu4j's reconnect path runs as for any lost
  * link. Only an unanswered send starts the clock, not silence alone: a request/reply device that is
  * asked nothing says nothing and must not be recycled for it; a device that pushes is asked for a
- * status by its driver when the pushes stop, and that request starts the clock.
+ * status by its driver when the pushes stop, and that request starts the clock. The clock is one
+ * timer, set by the send that starts it for the moment it would run out, and set again from there
+ * while sends stay unanswered: no timer at all while nothing waits for an answer (a fleet of
+ * pushing devices, asked nothing, would otherwise wake the I/O threads several times a second).
  */
 final class WatchedLink extends ForwardingLink {
   private static final Logger LOG = LoggerFactory.getLogger(WatchedLink.class);
@@ -42,7 +46,9 @@ final class WatchedLink extends ForwardingLink {
   // System.nanoTime() of the first send after the last byte received, or NONE
   private final AtomicLong unansweredSince = new AtomicLong(NONE);
   private volatile boolean recycling;
-  private volatile ScheduledFuture<?> watch; // while up
+  private volatile boolean watching; // while up, on a stream link with a quiet limit
+  private final AtomicBoolean armed = new AtomicBoolean(); // the watch's timer is set
+  private volatile ScheduledFuture<?> watch; // the timer, while set
 
   /**
    * @param link the transport's link
@@ -70,7 +76,9 @@ final class WatchedLink extends ForwardingLink {
   public CompletionStage<Void> send(ByteBuffer data) {
     int bytes = data.remaining();
     // marked when asked, not when written: an answer may be handled before the write's completion
-    unansweredSince.compareAndSet(NONE, System.nanoTime());
+    if (unansweredSince.compareAndSet(NONE, System.nanoTime()) && watching) {
+      arm(quiet.toNanos());
+    }
     return counted(link.send(data), bytes);
   }
 
@@ -98,13 +106,32 @@ final class WatchedLink extends ForwardingLink {
     return link.close();
   }
 
-  /** Executor: recycles the link once a send has gone unanswered for {@code quiet}. */
-  private void check() {
-    long since = unansweredSince.get();
-    if (since == NONE || recycling || !link.isOpen()) {
+  /** Sets the watch's timer {@code delayNanos} ahead, unless it is set already. */
+  private void arm(long delayNanos) {
+    if (!armed.compareAndSet(false, true)) {
       return;
     }
-    if (System.nanoTime() - since < quiet.toNanos()) {
+    try {
+      watch = link.executor().schedule(this::check, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      armed.set(false); // shutting down: nothing to watch for
+    }
+  }
+
+  /**
+   * Executor: recycles the link once a send has gone unanswered for {@code quiet}; while one waits
+   * for less, the timer is set again for when it would have waited that long.
+   */
+  private void check() {
+    watch = null;
+    armed.set(false); // before reading: a send from now on sets the timer itself, if this does not
+    long since = unansweredSince.get();
+    if (since == NONE || recycling || !watching || !link.isOpen()) {
+      return; // the next unanswered send sets the timer again
+    }
+    long waited = System.nanoTime() - since;
+    if (waited < quiet.toNanos()) {
+      arm(quiet.toNanos() - waited);
       return;
     }
     recycling = true;
@@ -120,15 +147,19 @@ final class WatchedLink extends ForwardingLink {
   }
 
   private void stopWatching() {
+    watching = false;
     ScheduledFuture<?> w = watch;
     watch = null;
     if (w != null) {
       w.cancel(false);
     }
+    armed.set(false);
   }
 
   private void received(int bytes) {
-    unansweredSince.set(NONE);
+    if (unansweredSince.get() != NONE) { // a read, not a fenced write, for every push
+      unansweredSince.set(NONE);
+    }
     if (metrics != null) {
       metrics.bytesReceived.addAndGet(bytes);
     }
@@ -149,17 +180,7 @@ final class WatchedLink extends ForwardingLink {
       unansweredSince.set(NONE);
       recycling = false;
       stopWatching();
-      if (quiet != null && link.kind() == Kind.STREAM) {
-        long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), quiet.toNanos() / 4);
-        try {
-          watch =
-              link.executor()
-                  .scheduleWithFixedDelay(
-                      WatchedLink.this::check, every, every, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-          // shutting down: nothing to watch for
-        }
-      }
+      watching = quiet != null && link.kind() == Kind.STREAM;
       listener.onUp();
     }
 

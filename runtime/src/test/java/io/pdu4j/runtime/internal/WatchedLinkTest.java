@@ -13,15 +13,42 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WatchedLinkTest {
-  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  // the timers set on the link's thread: one-shot and repeating
+  private final AtomicInteger timers = new AtomicInteger();
+  private final AtomicInteger repeatingTimers = new AtomicInteger();
+  private final ScheduledExecutorService executor =
+      new ScheduledThreadPoolExecutor(1) {
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+          if (delay > 0) { // execute() comes here too, with no delay
+            timers.incrementAndGet();
+          }
+          return super.schedule(command, delay, unit);
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(
+            Runnable command, long initialDelay, long period, TimeUnit unit) {
+          repeatingTimers.incrementAndGet();
+          return super.scheduleAtFixedRate(command, initialDelay, period, unit);
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleWithFixedDelay(
+            Runnable command, long initialDelay, long delay, TimeUnit unit) {
+          repeatingTimers.incrementAndGet();
+          return super.scheduleWithFixedDelay(command, initialDelay, delay, unit);
+        }
+      };
   private final MemLink stub = new MemLink("stub", executor);
   private final AtomicInteger recycles = new AtomicInteger();
   private final WatchedLink link =
@@ -72,6 +99,29 @@ class WatchedLinkTest {
         .atMost(Duration.ofSeconds(2))
         .until(() -> downs.size() == 1);
     assertThat(recycles).hasValue(1);
+  }
+
+  @Test
+  void theWatchSetsATimerOnlyWhileASendWaitsForAnAnswer() throws Exception {
+    link.open(listener).toCompletableFuture().get(1, TimeUnit.SECONDS);
+    int atOpen = timers.get();
+    // asked nothing: no timer at all, however long it stays up
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> timers.get() == atOpen);
+    assertThat(repeatingTimers).hasValue(0);
+    // answered sends, one after another: each sets at most the one timer, which then lapses
+    for (int i = 0; i < 5; i++) {
+      link.send(bytes("?\n"));
+      stub.deliver("OK\n");
+    }
+    await()
+        .during(Duration.ofMillis(400))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> downs.isEmpty() && timers.get() <= atOpen + 5);
+    assertThat(repeatingTimers).hasValue(0);
+    assertThat(recycles).hasValue(0);
   }
 
   @Test

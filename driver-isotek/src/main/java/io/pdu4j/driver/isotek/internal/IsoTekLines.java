@@ -6,10 +6,10 @@ import io.pdu4j.spi.support.BurstLog;
 import io.pdu4j.spi.support.LineFramer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +52,9 @@ final class IsoTekLines implements LineFramer.Sink {
   private final IsoTekLineReader reader;
   private final IsoTekStatusAssembler assembler = new IsoTekStatusAssembler();
   private final StatusOkRouter okRouter = new StatusOkRouter(new OkRouterView());
+  // made once: a method reference handed on for every line would be a new object for each
+  private final Consumer<IsoTekFrame> toQueue = this::toQueue;
+  private final IsoTekParser.Latin1 view = new IsoTekParser.Latin1();
   private final FrameCounters counters = new FrameCounters();
   // one log for all bad input: a malformed line also drops its status, and that is one problem
   private final BurstLog badInputLog = new BurstLog(LOG);
@@ -101,7 +104,7 @@ final class IsoTekLines implements LineFramer.Sink {
    */
   void linkDown() {
     if (okRouter.holding()) {
-      okRouter.release(this::toQueue);
+      okRouter.release(toQueue);
     }
     reader.reset();
     assembler.reset();
@@ -148,12 +151,22 @@ final class IsoTekLines implements LineFramer.Sink {
   /** A line (or the prompt) from the framer: parsed once, then to the assembler and the router. */
   @Override
   public void onFrame(String line) {
-    if (stopped) {
-      return; // closed by a listener half-way through a chunk
+    if (!stopped) { // else closed by a listener half-way through a chunk
+      take(IsoTekParser.parse(line));
     }
+  }
+
+  /** A line as the framer's bytes: a status line is parsed where it is, without a string. */
+  @Override
+  public void onFrame(byte[] bytes, int from, int length) {
+    if (!stopped) {
+      take(IsoTekParser.parse(bytes, from, length, view));
+    }
+  }
+
+  private void take(IsoTekFrame frame) {
     long n = ++seq;
     counters.line();
-    IsoTekFrame frame = IsoTekParser.parse(line);
     if (frame instanceof IsoTekFrame.Malformed m) {
       counters.malformed();
       sink.malformedFrame();
@@ -163,10 +176,14 @@ final class IsoTekLines implements LineFramer.Sink {
           PowerDeviceException.printable(m.raw()),
           m.reason());
     }
-    Optional<IsoTekStatusAssembler.Result> ended = assembler.accept(frame, n);
-    ended.ifPresent(session::blockEnded);
-    okRouter.accept(frame, ended.map(IsoTekStatusAssembler.Result::startSeq), this::toQueue);
-    watchHeldOk();
+    IsoTekStatusAssembler.Result ended = assembler.take(frame, n);
+    if (ended != null) {
+      session.blockEnded(ended);
+    }
+    okRouter.accept(frame, ended == null ? -1 : ended.startSeq(), toQueue);
+    if (graceTimer != null || okRouter.holding()) {
+      watchHeldOk();
+    }
   }
 
   /** Times an OK the router holds back; stops timing once it no longer holds one. */
@@ -177,7 +194,7 @@ final class IsoTekLines implements LineFramer.Sink {
             executor.schedule(
                 () -> {
                   graceTimer = null;
-                  okRouter.release(this::toQueue);
+                  okRouter.release(toQueue);
                 },
                 PUSH_OK_GRACE.toNanos(),
                 TimeUnit.NANOSECONDS);

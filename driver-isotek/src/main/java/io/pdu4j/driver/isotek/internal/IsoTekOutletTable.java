@@ -41,6 +41,37 @@ final class IsoTekOutletTable {
    */
   private final OutletStatus[] last = new OutletStatus[IsoTekFrame.MAX_CHANNEL + 1];
 
+  // last[n]'s state and readings, side by side: a push whose readings moved (most do) is told
+  // from these few cache lines, without reading the old outlet objects of a second ago
+  private final boolean[] lastOn = new boolean[IsoTekFrame.MAX_CHANNEL + 1];
+  private final double[] lastVolts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  private final double[] lastWatts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+
+  /**
+   * Readings of whole volts and watts as the unit mostly writes them, made once: {@link
+   * OptionalDouble} is a value, so every outlet that reads 230 V can share one.
+   */
+  private static final OptionalDouble[] WHOLE = new OptionalDouble[4096];
+
+  static {
+    for (int i = 0; i < WHOLE.length; i++) {
+      WHOLE[i] = OptionalDouble.of(i);
+    }
+  }
+
+  /** {@code OptionalDouble.of(value)}, shared for the whole numbers of {@link #WHOLE}. */
+  static OptionalDouble reading(double value) {
+    int whole = (int) value;
+    return whole == value
+            && whole >= 0
+            && whole < WHOLE.length
+            && Double.doubleToRawLongBits(value) != NEGATIVE_ZERO
+        ? WHOLE[whole]
+        : OptionalDouble.of(value);
+  }
+
+  private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+
   // name(n) and capabilities(n) of the channels, made when the settings change rather than looked
   // up (and the name checked for blanks) for every outlet of every push
   private final String[] names = new String[IsoTekFrame.MAX_CHANNEL + 1];
@@ -97,10 +128,12 @@ final class IsoTekOutletTable {
   }
 
   private static final String[] DEFAULT_NAMES = new String[IsoTekFrame.MAX_CHANNEL + 1];
+  private static final String[] ID = new String[IsoTekFrame.MAX_CHANNEL + 1];
 
   static {
     for (int n = 0; n < DEFAULT_NAMES.length; n++) {
       DEFAULT_NAMES[n] = "Outlet " + n;
+      ID[n] = Integer.toString(n);
     }
   }
 
@@ -141,9 +174,9 @@ final class IsoTekOutletTable {
     OutletState state = c.on() ? OutletState.ON : OutletState.OFF;
     OutletStatus before = last[n];
     if (before != null
-        && before.state() == state
-        && Double.compare(before.voltage().getAsDouble(), c.volts()) == 0
-        && Double.compare(before.power().getAsDouble(), c.watts()) == 0
+        && lastOn[n] == c.on()
+        && Double.compare(lastVolts[n], c.volts()) == 0
+        && Double.compare(lastWatts[n], c.watts()) == 0
         && same(before.name(), name)
         && same(before.capabilities(), capabilities)) {
       return before;
@@ -151,13 +184,16 @@ final class IsoTekOutletTable {
     OutletStatus now =
         new OutletStatus(
             n,
-            before == null ? Integer.toString(n) : before.id(),
+            before == null ? ID[n] : before.id(),
             name,
             state,
-            OptionalDouble.of(c.volts()),
-            OptionalDouble.of(c.watts()),
+            reading(c.volts()),
+            reading(c.watts()),
             capabilities);
     last[n] = now;
+    lastOn[n] = c.on();
+    lastVolts[n] = c.volts();
+    lastWatts[n] = c.watts();
     return now;
   }
 

@@ -5,10 +5,12 @@ import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Clock;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Malformed;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Unknown;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Reads one line from an IsoTek unit into an {@link IsoTekFrame}: where the {@code CHn=} status
@@ -76,6 +78,79 @@ public final class IsoTekParser {
     return new Unknown(text);
   }
 
+  /**
+   * Parses one line given as ISO-8859-1 bytes, {@code bytes[from, from + length)}, exactly as
+   * {@link #parse(String)} parses the same text. A channel line with no blank around it (the bulk
+   * of every status: the unit sends 17 a second) is read in place through {@code view}, without
+   * making a string of it; any other line is decoded and parsed as text.
+   *
+   * @param view reused from line to line by one reader; it holds the bytes only during the call
+   */
+  static IsoTekFrame parse(byte[] bytes, int from, int length, Latin1 view) {
+    if (length > 2
+        && length <= MAX_LINE
+        && bytes[from] == 'C'
+        && bytes[from + 1] == 'H'
+        && (isDigit((char) bytes[from + 2]) || bytes[from + 2] == '=')
+        && bytes[from + length - 1] > ' ') {
+      // starts with C and ends in printable ASCII: strip() would leave it as it is
+      IsoTekFrame frame = parseChannel(view.of(bytes, from, length));
+      view.of(null, 0, 0);
+      return frame;
+    }
+    return parse(new String(bytes, from, length, StandardCharsets.ISO_8859_1));
+  }
+
+  /**
+   * A line's bytes read as ISO-8859-1 text where they are, one char per byte, as the line framer
+   * decodes them. Not thread-safe: one per reader, reused for every line.
+   */
+  static final class Latin1 implements CharSequence {
+    private byte[] bytes;
+    private int from;
+    private int length;
+
+    Latin1 of(byte[] bytes, int from, int length) {
+      this.bytes = bytes;
+      this.from = from;
+      this.length = length;
+      return this;
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      return (char) (bytes[from + Objects.checkIndex(index, length)] & 0xFF);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return toString().substring(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** {@code text.indexOf(c, from)} for any text. */
+  private static int indexOf(CharSequence text, char c, int from) {
+    if (text instanceof String s) {
+      return s.indexOf(c, from);
+    }
+    for (int i = Math.max(from, 0); i < text.length(); i++) {
+      if (text.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static boolean isChannelLike(String text) {
     return text.length() > 2
         && text.startsWith("CH")
@@ -86,30 +161,30 @@ public final class IsoTekParser {
    * {@code CHn=s|vvv|ppp|}, read in place: field bounds by index, numbers digit by digit, nothing
    * cut out of the line.
    */
-  private static IsoTekFrame parseChannel(String text) {
-    int eq = text.indexOf('=');
+  private static IsoTekFrame parseChannel(CharSequence text) {
+    int eq = indexOf(text, '=', 0);
     if (eq < 0) {
-      return new Malformed(text, "no '=' after the channel number", true);
+      return new Malformed(text.toString(), "no '=' after the channel number", true);
     }
     int number = eq - 2 > 2 ? -1 : number(text, 2, eq);
     if (number < 0 || number > IsoTekFrame.MAX_CHANNEL) {
-      return new Malformed(text, "channel number is not 0..16", true);
+      return new Malformed(text.toString(), "channel number is not 0..16", true);
     }
     int[] bounds = new int[6];
     if (fieldBounds(text, eq + 1, 3, bounds) != 3) {
-      return new Malformed(text, "expected three fields s|vvv|ppp|", true);
+      return new Malformed(text.toString(), "expected three fields s|vvv|ppp|", true);
     }
     if (bounds[1] - bounds[0] != 1
         || (text.charAt(bounds[0]) != '0' && text.charAt(bounds[0]) != '1')) {
-      return new Malformed(text, "state is not 0 or 1", true);
+      return new Malformed(text.toString(), "state is not 0 or 1", true);
     }
     double volts = decimal(text, bounds[2], bounds[3]);
     double watts = decimal(text, bounds[4], bounds[5]);
     if (volts < 0) {
-      return new Malformed(text, "voltage is not a number", true);
+      return new Malformed(text.toString(), "voltage is not a number", true);
     }
     if (watts < 0) {
-      return new Malformed(text, "power is not a number", true);
+      return new Malformed(text.toString(), "power is not a number", true);
     }
     return new Channel(number, text.charAt(bounds[0]) == '1', volts, watts);
   }
@@ -153,12 +228,12 @@ public final class IsoTekParser {
    * {@code bounds[2i + 1]}. Returns how many fields there are, or -1 when there are more than
    * {@code max}.
    */
-  private static int fieldBounds(String text, int from, int max, int[] bounds) {
+  private static int fieldBounds(CharSequence text, int from, int max, int[] bounds) {
     int count = 0;
     int start = from;
     int length = text.length();
     while (start < length) {
-      int bar = text.indexOf('|', start);
+      int bar = indexOf(text, '|', start);
       int end = bar < 0 ? length : bar;
       if (count == max) {
         return -1;
@@ -178,7 +253,7 @@ public final class IsoTekParser {
    * The whole number written by the digits {@code text[from, to)}, at least one; -1 if there are
    * none or something else is there. At most {@value #MAX_DIGITS} digits: callers bound it.
    */
-  private static int number(String text, int from, int to) {
+  private static int number(CharSequence text, int from, int to) {
     if (from >= to || to - from > MAX_DIGITS) {
       return -1;
     }
@@ -339,8 +414,8 @@ public final class IsoTekParser {
    * one division by an exact power of ten gives the double nearest the decimal, as {@link
    * Double#parseDouble} would.
    */
-  private static double decimal(String text, int from, int to) {
-    int dot = text.indexOf('.', from);
+  private static double decimal(CharSequence text, int from, int to) {
+    int dot = indexOf(text, '.', from);
     if (dot >= to) {
       dot = -1;
     }

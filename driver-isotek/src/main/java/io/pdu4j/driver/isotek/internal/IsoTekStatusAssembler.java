@@ -81,12 +81,19 @@ public final class IsoTekStatusAssembler {
    * @return a block that this line ended or broke off, if any
    */
   public Optional<Result> accept(IsoTekFrame frame, long seq) {
+    return Optional.ofNullable(take(frame, seq));
+  }
+
+  /**
+   * Takes one line, as {@link #accept} does.
+   *
+   * @return the block that this line ended or broke off, or null: this runs for every line
+   */
+  Result take(IsoTekFrame frame, long seq) {
     if (frame instanceof Channel c) {
-      Optional<Result> abandoned = Optional.empty();
+      Result abandoned = null;
       if (open && (c.number() == 0 || channels[c.number()] != null)) {
-        abandoned =
-            Optional.of(
-                drop(damage != null ? damage : "incomplete: no RTC line before the next CH0"));
+        abandoned = drop(damage != null ? damage : "incomplete: no RTC line before the next CH0");
       }
       if (!open) {
         begin(seq);
@@ -96,12 +103,12 @@ public final class IsoTekStatusAssembler {
     }
     if (frame instanceof Clock clock) {
       if (!open) {
-        return Optional.of(new Dropped(seq, "RTC line without CH lines before it"));
+        return new Dropped(seq, "RTC line without CH lines before it");
       }
-      return Optional.of(finish(Optional.of(clock.time())));
+      return finish(Optional.of(clock.time()));
     }
     if (frame instanceof IsoTekFrame.Ok && open) {
-      return Optional.of(finish(Optional.empty()));
+      return finish(Optional.empty());
     }
     if (frame instanceof Malformed m && m.statusLine()) {
       if (!open) {
@@ -112,7 +119,7 @@ public final class IsoTekStatusAssembler {
             "malformed line " + PowerDeviceException.printable(m.raw()) + " (" + m.reason() + ")";
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   /** Forgets a partial block, e.g. when the link went down. */

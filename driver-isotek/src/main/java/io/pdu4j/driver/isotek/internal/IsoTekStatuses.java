@@ -5,10 +5,12 @@ import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceSink;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 final class IsoTekStatuses {
   private static final Logger LOG = LoggerFactory.getLogger(IsoTekSession.class);
+
+  /** How often a silent unit is asked for its status while the silence lasts. */
+  static final Duration SILENCE_ASK_EVERY = IsoTekSession.PUSH_SILENCE.dividedBy(2);
 
   private final IsoTekSession session;
   private final String device;
@@ -41,7 +46,8 @@ final class IsoTekStatuses {
   private boolean firstRefreshDue; // pdu4j's refresh after the link came up is next
   private boolean stopped;
   private CompletableFuture<DeviceStatus> firstStatus; // completes at this connection's first
-  private ScheduledFuture<?> silenceTimer;
+  private boolean watchingSilence; // pushes are expected: their silence is watched
+  private ScheduledFuture<?> silenceTimer; // the silence watch's one deadline, while set
   private ScheduledFuture<?> openPoll; // asks again while a link without pushes gave no status
 
   IsoTekStatuses(IsoTekSession session, IsoTekOutletTable table) {
@@ -54,11 +60,8 @@ final class IsoTekStatuses {
     this.sink = sink;
     if (session.options().pollInterval().isEmpty() && session.link().carriesUnsolicited()) {
       // pushes are expected: watch for them to stop, and ask while they do
-      long every = IsoTekSession.PUSH_SILENCE.toNanos() / 2;
-      silenceTimer =
-          session
-              .executor()
-              .scheduleAtFixedRate(this::pollIfSilent, every, every, TimeUnit.NANOSECONDS);
+      watchingSilence = true;
+      armSilenceWatch(IsoTekSession.PUSH_SILENCE.toNanos());
     }
   }
 
@@ -179,6 +182,9 @@ final class IsoTekStatuses {
     DeviceStatus status = table.toStatus(block, session.clock().instant());
     lastBlockSeq = block.startSeq();
     lastStatus = status;
+    if (watchingSilence && silenceTimer == null && !stopped) {
+      armSilenceWatch(IsoTekSession.PUSH_SILENCE.toNanos()); // the first status since it lapsed
+    }
     session.lines().taken();
     if (!reported && !holdReports) {
       holdUntilNamed();
@@ -344,20 +350,47 @@ final class IsoTekStatuses {
     }
   }
 
-  private void pollIfSilent() {
+  /**
+   * The silence watch: one timer at a time, set for the moment the last status would be {@link
+   * IsoTekSession#PUSH_SILENCE} old, not a check every second (a fleet's devices would wake the I/O
+   * threads once a second each for it). A status that came meanwhile moves the deadline when the
+   * timer fires, rather than re-arming it on every push. Past the deadline the unit is asked, and
+   * asked again every {@link #SILENCE_ASK_EVERY} while the silence lasts.
+   */
+  private void armSilenceWatch(long delayNanos) {
     try {
-      DeviceStatus last = lastStatus;
-      if (last != null
-          && last.isOlderThan(IsoTekSession.PUSH_SILENCE, session.clock().instant())
-          && !stopped
-          && session.link().isOpen()
-          && session.idle()) {
+      silenceTimer =
+          session
+              .executor()
+              .schedule(this::silenceWatchFired, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      silenceTimer = null; // the event loop is shutting down: nothing to watch any more
+    }
+  }
+
+  private void silenceWatchFired() {
+    silenceTimer = null;
+    DeviceStatus last = lastStatus;
+    if (stopped || last == null) {
+      return; // the first status sets the watch again
+    }
+    long silence = IsoTekSession.PUSH_SILENCE.toNanos();
+    try {
+      Instant now = session.clock().instant();
+      if (!last.isOlderThan(IsoTekSession.PUSH_SILENCE, now)) {
+        // silent once older than PUSH_SILENCE: a nanosecond past it (at most PUSH_SILENCE away,
+        // should the wall clock have gone back)
+        long left = silence - Math.max(0, last.age(now).toNanos()) + 1;
+        armSilenceWatch(Math.min(left, silence));
+        return;
+      }
+      if (session.link().isOpen() && session.idle()) {
         askQuietly();
       }
     } catch (RuntimeException e) {
-      // a periodic task that throws is never run again
       LOG.warn("{}: poll failed", device, e);
     }
+    armSilenceWatch(SILENCE_ASK_EVERY.toNanos());
   }
 
   private void askQuietly() {

@@ -1,7 +1,6 @@
 package io.pdu4j.driver.isotek.internal;
 
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -89,10 +88,11 @@ final class StatusOkRouter {
    * Takes one line, after the status assembler has seen it.
    *
    * @param frame the line, parsed
-   * @param blockEnded the block this line ended, if any, with its first line's number
+   * @param blockEnded the first line's number of the block this line ended, or -1 when it ended
+   *     none (a number, not an {@code Optional<Long>}: this runs for every line)
    * @param next where frames for the command queue go (none, one or two per call)
    */
-  void accept(IsoTekFrame frame, Optional<Long> blockEnded, Consumer<IsoTekFrame> next) {
+  void accept(IsoTekFrame frame, long blockEnded, Consumer<IsoTekFrame> next) {
     if (frame instanceof IsoTekFrame.Prompt) {
       next.accept(frame); // decides nothing: every exchange leaves prompts alone
       return;
@@ -110,7 +110,7 @@ final class StatusOkRouter {
     long endedStart = blockEndedStart;
     blockEndedStart = -1;
     if (frame instanceof IsoTekFrame.Ok) {
-      long start = blockEnded.orElse(endedStart);
+      long start = blockEnded >= 0 ? blockEnded : endedStart;
       if (start < 0) {
         next.accept(frame);
       } else {
@@ -121,8 +121,8 @@ final class StatusOkRouter {
     if (endedStart >= 0 && showsNoOk(frame)) {
       learn(PushEnding.WITHOUT_OK);
     }
-    if (frame instanceof IsoTekFrame.Clock && blockEnded.isPresent()) {
-      blockEndedStart = blockEnded.get();
+    if (frame instanceof IsoTekFrame.Clock && blockEnded >= 0) {
+      blockEndedStart = blockEnded;
     }
     next.accept(frame);
   }

@@ -71,4 +71,26 @@ class IsoTekOutletTableTest {
     assertThat(forgotten.capabilities())
         .containsExactlyInAnyOrder(OutletCapability.SWITCHABLE, OutletCapability.METERED);
   }
+
+  @Test
+  void readingsAreTheValuesReadAndWholeOnesAreShared() {
+    for (double v : new double[] {0, 1, 37, 230, 4095, 4096, 12.25, 0.5, 1e6, -0.0}) {
+      assertThat(IsoTekOutletTable.reading(v)).isEqualTo(java.util.OptionalDouble.of(v));
+    }
+    assertThat(IsoTekOutletTable.reading(230)).isSameAs(IsoTekOutletTable.reading(230.0));
+    assertThat(Double.doubleToRawLongBits(IsoTekOutletTable.reading(-0.0).getAsDouble()))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
+
+    OutletStatus o = table.toStatus(block(new Channel(1, true, 230, 40)), t0).outlets().get(0);
+    assertThat(o.voltage()).hasValue(230);
+    assertThat(o.power()).hasValue(40);
+    OutletStatus moved =
+        table.toStatus(block(new Channel(1, true, 230, 40.5)), t0).outlets().get(0);
+    assertThat(moved).isNotSameAs(o);
+    assertThat(moved.power()).hasValue(40.5);
+    OutletStatus off = table.toStatus(block(new Channel(1, false, 230, 40.5)), t0).outlets().get(0);
+    assertThat(off.state()).isEqualTo(OutletState.OFF);
+    assertThat(table.toStatus(block(new Channel(1, false, 230, 40.5)), t0).outlets().get(0))
+        .isSameAs(off);
+  }
 }

@@ -39,7 +39,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -59,8 +58,26 @@ class IsoTekSessionTest {
   private static final String SERIAL = "ISO12345";
   private static final String MAC = "00:1E:C0:12:34:56";
 
+  // how many repeating timers were set on the device's thread (a fleet's devices must not wake it
+  // on a fixed period each)
+  private final java.util.concurrent.atomic.AtomicInteger repeatingTimers =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "device"));
+      new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> new Thread(r, "device")) {
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleAtFixedRate(
+            Runnable command, long initialDelay, long period, TimeUnit unit) {
+          repeatingTimers.incrementAndGet();
+          return super.scheduleAtFixedRate(command, initialDelay, period, unit);
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleWithFixedDelay(
+            Runnable command, long initialDelay, long delay, TimeUnit unit) {
+          repeatingTimers.incrementAndGet();
+          return super.scheduleWithFixedDelay(command, initialDelay, delay, unit);
+        }
+      };
   private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
   private MemoryLink link;
   private IsoTekSession session;
@@ -1095,6 +1112,27 @@ class IsoTekSessionTest {
     assertThat(link.nextSent()).isEqualTo("?\n");
     link.deliver(reply(2303, all(8, false)));
     assertThat(result(sw).state()).isEqualTo(OutletState.OFF);
+  }
+
+  @Test
+  void pushesAreWatchedForSilenceWithADeadlineNotATimerEverySecond() throws Exception {
+    PowerDevice d = open8();
+    for (int i = 0; i < 3; i++) {
+      link.deliver(status(300 + i, all(8, true)));
+      int marker = 300 + i;
+      await().until(() -> marker(d.lastStatus().orElseThrow()) == marker);
+    }
+    assertThat(repeatingTimers).hasValue(0);
+    // the pushes stop: the unit is asked once the last status is PUSH_SILENCE old, not before
+    long lastAt = System.nanoTime();
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    assertThat(System.nanoTime() - lastAt)
+        .isGreaterThanOrEqualTo(IsoTekSession.PUSH_SILENCE.toNanos() - 100_000_000L);
+    link.deliver(reply(310, all(8, true)));
+    await().until(() -> marker(d.lastStatus().orElseThrow()) == 310);
+    // still silent: asked again
+    assertThat(link.nextSent()).isEqualTo("?\n");
+    assertThat(repeatingTimers).hasValue(0);
   }
 
   @Test
