@@ -12,7 +12,6 @@ import io.pdu4j.runtime.PrometheusScrape;
 import io.pdu4j.runtime.config.PrometheusConfig;
 import io.pdu4j.runtime.metrics.PduMeter;
 import io.pdu4j.server.StreamedResponse;
-import io.pdu4j.server.TextResponse;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -65,19 +64,10 @@ final class ServeMetrics implements AutoCloseable {
 
   /**
    * {@code /metrics}: OpenMetrics when the {@code Accept} header names {@code
-   * application/openmetrics-text} (as Prometheus's does), else the Prometheus text format.
-   */
-  TextResponse scrape(String accept) {
-    String type = type(accept);
-    // the same bytes as registry.scrape(type), the devices' series written straight from their
-    // state
-    return new TextResponse(200, type, PrometheusScrape.scrape(registry, type));
-  }
-
-  /**
-   * {@code /metrics} as {@code pdu4j serve} answers it: {@link #scrape}'s text, less the per-outlet
-   * families {@code outlets} does not name, written as it is sent (the server compresses it when
-   * the scraper accepts gzip).
+   * application/openmetrics-text} (as Prometheus's does), else the Prometheus text format; the same
+   * bytes as {@code registry.scrape(type)} (the devices' series written straight from their state)
+   * less the per-outlet families {@code outlets} does not name, written as it is sent (the server
+   * compresses it when the scraper accepts gzip).
    */
   StreamedResponse stream(String accept, Set<String> outlets) {
     String type = type(accept);

@@ -437,13 +437,15 @@ public final class PrometheusSeries implements MultiCollector {
       if (len == 0) {
         return 0;
       }
-      if (read == out.length() && !fill()) {
-        return -1;
+      // as much as asked for, so that the reader's buffers go out full
+      int done = 0;
+      while (done < len && (read < out.length() || fill())) {
+        int n = Math.min(len - done, out.length() - read);
+        out.copyTo(read, b, off + done, n);
+        read += n;
+        done += n;
       }
-      int n = Math.min(len, out.length() - read);
-      out.copyTo(read, b, off, n);
-      read += n;
-      return n;
+      return done == 0 ? -1 : done;
     }
 
     @Override
