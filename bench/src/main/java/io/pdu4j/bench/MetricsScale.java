@@ -150,6 +150,8 @@ public final class MetricsScale {
         scrape(registry, OPENMETRICS, false, out);
         scrape(registry, null, true, out);
         scrape(registry, OPENMETRICS, true, out);
+        streamed(registry, false, out);
+        streamed(registry, true, out);
       }
       return heapPerDevice;
     }
@@ -181,6 +183,69 @@ public final class MetricsScale {
         size / 1e6,
         best / 1_000_000,
         rounds);
+  }
+
+  /**
+   * Times serve's streamed scrape ({@link PrometheusScrape#stream}, Prometheus text), read 32 KiB
+   * at a time as the HTTP server reads it, and with {@code gzip}, compressed as the server does for
+   * a scraper that accepts it (the fastest level): bytes out and time, best of 3.
+   */
+  private static void streamed(PrometheusMeterRegistry registry, boolean gzip, PrintStream out)
+      throws java.io.IOException {
+    String type = "text/plain; version=0.0.4; charset=utf-8";
+    int rounds = 3;
+    long best = Long.MAX_VALUE;
+    long text = 0;
+    long sent = 0;
+    byte[] chunk = new byte[32 * 1024];
+    for (int i = 0; i <= rounds; i++) { // the first warms up
+      long t0 = System.nanoTime();
+      Counting counting = new Counting();
+      java.io.OutputStream sink =
+          gzip
+              ? new java.util.zip.GZIPOutputStream(counting, chunk.length) {
+                {
+                  def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                }
+              }
+              : counting;
+      long n = 0;
+      try (java.io.InputStream in = PrometheusScrape.stream(registry, type, java.util.Set.of())) {
+        for (int r = in.read(chunk); r >= 0; r = in.read(chunk)) {
+          sink.write(chunk, 0, r);
+          n += r;
+        }
+      }
+      sink.close();
+      if (i > 0) {
+        best = Math.min(best, System.nanoTime() - t0);
+      }
+      text = n;
+      sent = counting.count;
+    }
+    out.printf(
+        Locale.ROOT,
+        "scrape %-21s %.1f MB (%.1f MB of text) in %d ms (best of %d)%n",
+        gzip ? "(streamed, gzip)" : "(streamed)",
+        sent / 1e6,
+        text / 1e6,
+        best / 1_000_000,
+        rounds);
+  }
+
+  /** Counts the bytes written to it and keeps none. */
+  private static final class Counting extends java.io.OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
   }
 
   private static long ioThreadsCpu(ThreadMXBean threads) {

@@ -53,6 +53,7 @@ final class FleetServer implements AutoCloseable {
   private final ServeMetrics metrics = new ServeMetrics();
   private final PowerRuntime runtime;
   private final InetSocketAddress where;
+  private final java.util.Set<String> outletSeries; // the per-outlet families /metrics writes
   private final Optional<ApiConfig> api;
   private final Map<String, GroupConfig> groups;
   private final Optional<PdudaemonConfig> pdudaemon;
@@ -75,6 +76,7 @@ final class FleetServer implements AutoCloseable {
     this.shard = shard;
     io.pdu4j.runtime.config.PrometheusConfig where =
         config.prometheus().orElse(io.pdu4j.runtime.config.PrometheusConfig.defaults());
+    this.outletSeries = where.outlets();
     PowerRuntime.Builder builder =
         PowerRuntime.builder()
             .meterRegistry(metrics.registry())
@@ -186,7 +188,7 @@ final class FleetServer implements AutoCloseable {
         ControlServer.builder()
             .devices(new ArrayList<>(devices().values()))
             .monitoring(where)
-            .route("/metrics", metrics::scrape)
+            .streamedRoute("/metrics", accept -> metrics.stream(accept, outletSeries))
             .groups(groups)
             .meterRegistry(metrics.registry())
             .maxConnections(HTTP_MAX_CONNECTIONS)

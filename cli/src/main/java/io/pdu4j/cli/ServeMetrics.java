@@ -7,11 +7,15 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.runtime.PrometheusScrape;
-import io.pdu4j.server.TextResponse;
+import io.pdu4j.runtime.config.PrometheusConfig;
+import io.pdu4j.runtime.metrics.PduMeter;
+import io.pdu4j.server.StreamedResponse;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The registry of {@code pdu4j serve}: the runtime's and the server's meters, the JVM's and the
@@ -33,7 +37,7 @@ final class ServeMetrics implements AutoCloseable {
   static final String DEVELOPMENT_VERSION = "development";
 
   private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
   ServeMetrics() {
@@ -60,16 +64,40 @@ final class ServeMetrics implements AutoCloseable {
 
   /**
    * {@code /metrics}: OpenMetrics when the {@code Accept} header names {@code
-   * application/openmetrics-text} (as Prometheus's does), else the Prometheus text format.
+   * application/openmetrics-text} (as Prometheus's does), else the Prometheus text format; the same
+   * bytes as {@code registry.scrape(type)} (the devices' series written straight from their state)
+   * less the per-outlet families {@code outlets} does not name, written as it is sent (the server
+   * compresses it when the scraper accepts gzip).
    */
-  TextResponse scrape(String accept) {
-    String type =
-        accept.toLowerCase(Locale.ROOT).contains("application/openmetrics-text")
-            ? OPENMETRICS_TEXT
-            : PROMETHEUS_TEXT;
-    // the same bytes as registry.scrape(type), the devices' series written straight from their
-    // state
-    return new TextResponse(200, type, PrometheusScrape.scrape(registry, type));
+  StreamedResponse stream(String accept, Set<String> outlets) {
+    String type = type(accept);
+    Set<String> leftOut = new HashSet<>();
+    for (String o : PrometheusConfig.OUTLET_SERIES) {
+      if (!outlets.contains(o)) {
+        leftOut.add(family(OUTLET_METERS.get(o)));
+      }
+    }
+    return new StreamedResponse(200, type, PrometheusScrape.stream(registry, type, leftOut));
+  }
+
+  /** The meter of each word of {@link PrometheusConfig#OUTLET_SERIES}. */
+  private static final Map<String, PduMeter> OUTLET_METERS =
+      Map.of(
+          "power", PduMeter.OUTLET_POWER,
+          "voltage", PduMeter.OUTLET_VOLTAGE,
+          "state", PduMeter.OUTLET_STATE,
+          "energy", PduMeter.OUTLET_ENERGY);
+
+  /** A meter's Prometheus family name, a counter's without {@code _total}. */
+  private static String family(PduMeter meter) {
+    String name = meter.meterName().replace('.', '_');
+    return meter.baseUnit() == null ? name : name + "_" + meter.baseUnit();
+  }
+
+  private static String type(String accept) {
+    return accept.toLowerCase(Locale.ROOT).contains("application/openmetrics-text")
+        ? OPENMETRICS_TEXT
+        : PROMETHEUS_TEXT;
   }
 
   /** Stops listening for GC events and closes the registry. */

@@ -130,6 +130,92 @@ class ServeCommandTest {
             });
   }
 
+  /** The sample names and labels of an exposition, without their values. */
+  private static java.util.Set<String> series(String exposition) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (String line : exposition.split("\n")) {
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        names.add(line.substring(0, line.lastIndexOf(' ')));
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void aScraperThatAcceptsGzipGetsTheSameSeriesCompressed() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get("/metrics").body().contains("pdu_outlet_power_watts{device=\"rack-a\""));
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics");
+    HttpResponse<byte[]> gz =
+        http.send(
+            HttpRequest.newBuilder(uri)
+                .header("Accept-Encoding", "gzip")
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(gz.statusCode()).isEqualTo(200);
+    assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    String text;
+    try (java.io.InputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(gz.body().length).isLessThan(text.length() / 3);
+    HttpResponse<String> plain = get("/metrics");
+    assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+    // the JVM's series may come and go between two scrapes (a GC's pause timer); the devices' stay
+    java.util.function.Predicate<String> pdu = n -> n.startsWith("pdu_") && n.contains("device=");
+    assertThat(series(text).stream().filter(pdu).toList())
+        .isEqualTo(series(plain.body()).stream().filter(pdu).toList())
+        .hasSizeGreaterThan(8 * 4);
+  }
+
+  @Test
+  void metricsOutletsLeavesTheOtherPerOutletFamiliesOut() throws Exception {
+    String yaml =
+        """
+        devices:
+          rack-b:
+            uri: "isotek:tcp://127.0.0.1:%d"
+        metrics:
+          prometheus:
+            port: 0
+            outlets: [power, state]
+        """
+            .formatted(sim.port());
+    Pdu4jConfig config = Pdu4jConfig.parse(new StringReader(yaml), "test.yaml", Path.of("."));
+    FleetServer light = FleetServer.start(config, new PrintWriter(new StringWriter(), true));
+    try {
+      URI uri = URI.create("http://127.0.0.1:" + light.address().getPort() + "/metrics");
+      for (String accept : new String[] {"text/plain", "application/openmetrics-text"}) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  String body =
+                      http.send(
+                              HttpRequest.newBuilder(uri)
+                                  .header("Accept", accept)
+                                  .timeout(Duration.ofSeconds(5))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .body();
+                  assertThat(body)
+                      .containsPattern(
+                          "(?m)^pdu_outlet_power_watts\\{device=\"rack-b\",outlet=\"3\"} 18\\.0$")
+                      .containsPattern(
+                          "(?m)^pdu_outlet_state\\{device=\"rack-b\",outlet=\"5\"} 0\\.0$")
+                      .containsPattern("(?m)^pdu_device_connected\\{device=\"rack-b\"} 1\\.0$")
+                      .doesNotContain("pdu_outlet_voltage")
+                      .doesNotContain("pdu_outlet_energy");
+                });
+      }
+    } finally {
+      light.close();
+    }
+  }
+
   @Test
   void healthReportsEveryDeviceAndAnUnreachableOneIsRetried() throws Exception {
     await()

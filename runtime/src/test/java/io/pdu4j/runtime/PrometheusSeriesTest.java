@@ -12,6 +12,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.sim.isotek.IsoTekSimulator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -172,12 +176,78 @@ class PrometheusSeriesTest {
                     assertThat(PrometheusScrape.scrape(prometheus, type))
                         .isEqualTo(prometheus.scrape(type)));
       }
+      for (String type : new String[] {TEXT, OPENMETRICS}) {
+        // the stream, read in pieces of odd sizes, is the same text; leaving families out is the
+        // registry's scrape of the others
+        Set<String> leftOut = Set.of("pdu_outlet_voltage_volts", "pdu_outlet_energy_joules");
+        Set<String> others = new TreeSet<>();
+        prometheus.getPrometheusRegistry().scrape().stream()
+            .map(f -> f.getMetadata().getPrometheusName())
+            .filter(n -> !leftOut.contains(n))
+            .forEach(others::add);
+        assertThat(others).contains("pdu_outlet_power_watts", "aaa_first", "zzz_last");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  assertThat(read(PrometheusScrape.stream(prometheus, type, Set.of()), 7))
+                      .isEqualTo(prometheus.scrape(type));
+                  assertThat(read(PrometheusScrape.stream(prometheus, type, leftOut), 4096))
+                      .isEqualTo(prometheus.scrape(type, others))
+                      .contains("pdu_outlet_power_watts{")
+                      .doesNotContain("pdu_outlet_voltage")
+                      .doesNotContain("pdu_outlet_energy");
+                });
+      }
       String text = PrometheusScrape.scrape(prometheus, TEXT);
       assertThat(text)
           .contains("pdu_outlet_power_watts{device=\"" + q + " #2\",outlet=\"11\"} 1234.0\n")
           .contains("pdu_device_health{device=\"gone\",problem=\"communication_error\"")
           .contains("zzz_last_total 1.23456785E7\n");
       assertThat(PrometheusScrape.scrape(prometheus, OPENMETRICS)).endsWith("# EOF\n");
+    } finally {
+      quiet.close();
+    }
+  }
+
+  /** Reads the whole stream, {@code piece} bytes at most at a time, as UTF-8. */
+  private static String read(InputStream in, int piece) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    byte[] b = new byte[piece];
+    try (in) {
+      for (int n = in.read(b); n >= 0; n = in.read(b)) {
+        assertThat(n).isPositive();
+        all.write(b, 0, n);
+      }
+    }
+    return all.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aStreamIsWrittenAChunkAtATimeAsItIsRead() throws Exception {
+    IsoTekSimulator quiet =
+        IsoTekSimulator.builder()
+            .outlets(16)
+            .jitter(false)
+            .pushInterval(Duration.ofMinutes(10))
+            .maxClients(32)
+            .build()
+            .start();
+    try {
+      for (int i = 0; i < 30; i++) {
+        runtime.open(
+            DeviceConfig.of(
+                String.format("pdu-%02d", i), "isotek:tcp://127.0.0.1:" + quiet.port()));
+      }
+      String whole = prometheus.scrape(TEXT);
+      assertThat(whole.length()).as("more than a few chunks").isGreaterThan(100_000);
+      try (InputStream in = PrometheusScrape.stream(prometheus, TEXT, Set.of())) {
+        byte[] b = new byte[100];
+        assertThat(in.read(b)).isEqualTo(100);
+        // what was written for that first read is a chunk, not the whole exposition
+        assertThat(in.available()).isPositive().isLessThan(64 * 1024);
+        assertThat(new String(b, StandardCharsets.UTF_8) + read(in, 1 << 20)).isEqualTo(whole);
+      }
     } finally {
       quiet.close();
     }

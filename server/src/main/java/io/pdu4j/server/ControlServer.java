@@ -146,7 +146,24 @@ public interface ControlServer extends AutoCloseable {
       if (!path.startsWith("/") || path.startsWith("/api/") || path.startsWith("/health")) {
         throw new InvalidArgumentException("a route must start with / and not be /api or /health");
       }
+      settings.streamedRoutes.remove(path);
       settings.routes.put(path, Objects.requireNonNull(answer, "answer"));
+      return this;
+    }
+
+    /**
+     * A plain {@code GET}/{@code HEAD} route whose body is streamed: read and sent a chunk at a
+     * time, without a {@code Content-Length}, so that a large answer (a fleet's {@code /metrics})
+     * is never held whole; compressed with gzip when the request's {@code Accept-Encoding} allows
+     * it (as Prometheus's scrapes do), with {@code Vary: Accept-Encoding}. The answer depends on
+     * the request's {@code Accept} header, as {@link #route(String, Function)}'s.
+     */
+    public Builder streamedRoute(String path, Function<String, StreamedResponse> answer) {
+      if (!path.startsWith("/") || path.startsWith("/api/") || path.startsWith("/health")) {
+        throw new InvalidArgumentException("a route must start with / and not be /api or /health");
+      }
+      settings.routes.remove(path);
+      settings.streamedRoutes.put(path, Objects.requireNonNull(answer, "answer"));
       return this;
     }
 

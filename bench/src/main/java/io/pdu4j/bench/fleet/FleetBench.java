@@ -318,17 +318,42 @@ public final class FleetBench {
         double readings = 0;
         for (int i = 0; i < scrapes.length; i++) {
           long s = System.nanoTime();
-          HttpResponse<String> m = get(port, "/metrics");
+          byte[] m = scrape(port, false).body();
           long e = System.nanoTime();
           scrapes[i] = (e - s) / 1e9;
-          scrapeBytes = m.body().getBytes(StandardCharsets.UTF_8).length;
+          scrapeBytes = m.length;
           if (i == 0) {
             readings =
-                (sumMetric(m.body(), "pdu_readings_received_total") - readingsBefore)
+                (sumMetric(new String(m, StandardCharsets.UTF_8), "pdu_readings_received_total")
+                        - readingsBefore)
                     / ((s + (e - s) / 2 - readingsBeforeAt) / 1e9);
           }
         }
         Arrays.sort(scrapes);
+        // as Prometheus scrapes: Accept-Encoding: gzip, inflated by the scraper
+        long gzipBytes = 0;
+        double[] gzipScrapes = new double[3];
+        for (int i = 0; i < gzipScrapes.length; i++) {
+          long s = System.nanoTime();
+          HttpResponse<byte[]> r = scrape(port, true);
+          if (!r.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+            gzipBytes = -1; // a serve that does not compress: not measured
+            break;
+          }
+          byte[] m = r.body();
+          long inflated = inflatedLength(m);
+          gzipScrapes[i] = (System.nanoTime() - s) / 1e9;
+          gzipBytes = m.length;
+          if (inflated < scrapeBytes / 2) {
+            problems.add(
+                n
+                    + " devices: a gzip scrape inflated to "
+                    + inflated
+                    + " bytes, the text has "
+                    + scrapeBytes);
+          }
+        }
+        Arrays.sort(gzipScrapes);
         int apiPort = awaitLog(log, API_AT, serve, Duration.ofSeconds(10));
         double[] latencies;
         try (ApiConnection api = new ApiConnection(apiPort, Duration.ofSeconds(30))) {
@@ -413,6 +438,8 @@ public final class FleetBench {
             readyTimeouts,
             scrapeBytes,
             scrapes[1],
+            gzipBytes,
+            gzipScrapes[1],
             commands,
             confirmed,
             percentile(ok, 0.50),
@@ -457,8 +484,8 @@ public final class FleetBench {
     out.printf(
         Locale.ROOT,
         "  heap %,d KiB used of %,d KiB; RSS %,d KiB; %d threads; open files: serve %,d, a load"
-            + " generator %,d, the floor %,d; /metrics %,d bytes in %.3f s;"
-            + " commands %d/%d confirmed, p50 %.2f p99 %.2f max %.2f ms%n",
+            + " generator %,d, the floor %,d; /metrics %,d bytes in %.3f s, with gzip %,d bytes"
+            + " in %.3f s; commands %d/%d confirmed, p50 %.2f p99 %.2f max %.2f ms%n",
         f.heapUsed() / 1024,
         f.heapCommitted() / 1024,
         f.rss() / 1024,
@@ -468,6 +495,8 @@ public final class FleetBench {
         f.floorFiles(),
         f.scrapeBytes(),
         f.scrapeSeconds(),
+        f.gzipBytes(),
+        f.gzipSeconds(),
         f.confirmed(),
         f.commands(),
         f.p50(),
@@ -793,6 +822,42 @@ public final class FleetBench {
       throw new IllegalStateException("GET " + path + ": HTTP " + res.statusCode());
     }
     return res;
+  }
+
+  /**
+   * One /metrics, its body as sent: plain, or, when {@code gzip}, asking for gzip as Prometheus
+   * does (an older serve answers plain text; its Content-Encoding tells).
+   */
+  private HttpResponse<byte[]> scrape(int port, boolean gzip) throws Exception {
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofSeconds(120))
+            .GET();
+    if (gzip) {
+      req.header("Accept-Encoding", "gzip");
+    }
+    HttpResponse<byte[]> res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (res.statusCode() != 200) {
+      throw new IllegalStateException("GET /metrics: HTTP " + res.statusCode());
+    }
+    String encoding = res.headers().firstValue("Content-Encoding").orElse("");
+    if (!gzip && !encoding.isEmpty()) {
+      throw new IllegalStateException("GET /metrics: Content-Encoding '" + encoding + "'");
+    }
+    return res;
+  }
+
+  /** The length of a gzip body, inflated (and checked: its trailer's CRC and size). */
+  private static long inflatedLength(byte[] gzip) throws IOException {
+    long n = 0;
+    byte[] b = new byte[64 * 1024];
+    try (java.io.InputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip), b.length)) {
+      for (int r = in.read(b); r >= 0; r = in.read(b)) {
+        n += r;
+      }
+    }
+    return n;
   }
 
   /** The sum of every sample whose line starts with {@code prefix} (a name, or a name and tags). */

@@ -23,7 +23,9 @@ final class FleetResults {
    * @param connectTimeouts opens that failed with a connect timeout (serve's log)
    * @param readyTimeouts opens that failed with a ready timeout (serve's log)
    * @param scrapeBytes size of one /metrics
-   * @param scrapeSeconds the median time of a /metrics scrape
+   * @param scrapeSeconds the median time of a /metrics scrape, from the request to the last byte
+   * @param gzipBytes size of one /metrics on the wire when the scraper accepts gzip
+   * @param gzipSeconds the median time of such a scrape, from the request to the last byte inflated
    * @param commands switches sent through the API
    * @param confirmed those answered 200 with the wanted state
    * @param p50 command latency, ms
@@ -50,6 +52,8 @@ final class FleetResults {
       int readyTimeouts,
       long scrapeBytes,
       double scrapeSeconds,
+      long gzipBytes,
+      double gzipSeconds,
       int commands,
       int confirmed,
       double p50,
@@ -63,7 +67,7 @@ final class FleetResults {
 
     static Fleet skipped(int devices, String why) {
       return new Fleet(
-          devices, why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+          devices, why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
   }
 

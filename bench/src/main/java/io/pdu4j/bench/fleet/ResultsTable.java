@@ -152,12 +152,20 @@ final class ResultsTable {
                     fleets,
                     f ->
                         String.format(
-                            Locale.ROOT,
-                            "%.1f MB in %.2f s",
-                            f.scrapeBytes() / 1e6,
-                            f.scrapeSeconds()),
+                                Locale.ROOT,
+                                "%.1f MB in %.2f s",
+                                f.scrapeBytes() / 1e6,
+                                f.scrapeSeconds())
+                            + (f.gzipBytes() < 0
+                                ? " (gzip: not offered)"
+                                : String.format(
+                                    Locale.ROOT,
+                                    " (gzip: %.1f MB in %.2f s)",
+                                    f.gzipBytes() / 1e6,
+                                    f.gzipSeconds())),
                     f -> "–")
-                + " (median of 3 scrapes)",
+                + " (median of 3 scrapes each; gzip: bytes on the wire, the time includes"
+                + " inflating them)",
             "≤ 1 s at 10,000 (and lighter output)"));
     b.append(
         row(

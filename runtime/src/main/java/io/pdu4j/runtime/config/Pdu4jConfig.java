@@ -479,7 +479,7 @@ public record Pdu4jConfig(
     private static final Set<String> GROUP = Set.of("outlets", "sequence-delay");
     private static final Set<String> DEVICE = Set.of("uri", "timeout", "poll");
     private static final Set<String> METRICS = Set.of("prometheus");
-    private static final Set<String> PROMETHEUS = Set.of("host", "port");
+    private static final Set<String> PROMETHEUS = Set.of("host", "port", "outlets");
     private static final Set<String> PLUGINS = Set.of("dir");
     private static final Set<String> RUNTIME = Set.of("max-opening", "history-step");
 
@@ -1024,7 +1024,27 @@ public record Pdu4jConfig(
                             return v;
                           }))
               .orElse(PrometheusConfig.DEFAULT_PORT);
-      return new PrometheusConfig(host, port);
+      Set<String> outlets = new java.util.TreeSet<>(PrometheusConfig.OUTLET_SERIES);
+      Entry o = m.entries().get("outlets");
+      if (o != null) {
+        outlets.clear();
+        for (Node n : list(o, key + ".outlets")) {
+          String series = item(n, key + ".outlets");
+          if (!PrometheusConfig.OUTLET_SERIES.contains(series)) {
+            throw error(
+                n.at(),
+                key + ".outlets",
+                "no outlet series '"
+                    + series
+                    + "': "
+                    + String.join(", ", PrometheusConfig.OUTLET_SERIES));
+          }
+          if (!outlets.add(series)) {
+            throw error(n.at(), key + ".outlets", "'" + series + "' is named twice");
+          }
+        }
+      }
+      return new PrometheusConfig(host, port, outlets);
     }
   }
 }

@@ -16,6 +16,10 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -284,47 +289,169 @@ public final class PrometheusSeries implements MultiCollector {
 
   /**
    * {@code registry.scrape(contentType)} for the Prometheus text format and OpenMetrics, the same
-   * bytes, but with the devices' series written straight from their state into one buffer rather
-   * than collected into a snapshot object per series and written by the generic writer: the
-   * registry's other families (the JVM's, the command timers, ...) are scraped without this
-   * collector and written by the registry's writer, and this collector's families are put between
-   * them in name order, as the registry sorts them. Another content type (protobuf) is the
-   * registry's own scrape.
+   * bytes, but with the devices' series written straight from their state rather than collected
+   * into a snapshot object per series and written by the generic writer: the registry's other
+   * families (the JVM's, the command timers, ...) are scraped without this collector and written by
+   * the registry's writer, and this collector's families are put between them in name order, as the
+   * registry sorts them. Another content type (protobuf) is the registry's own scrape.
    */
   public static String scrape(PrometheusMeterRegistry registry, String contentType) {
+    Text all = new Text(64 * 1024);
+    try (InputStream in = stream(registry, contentType, Set.of())) {
+      byte[] chunk = new byte[CHUNK];
+      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+        all.bytes(chunk, n);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // written in memory: does not fail
+    }
+    return all.toString();
+  }
+
+  /**
+   * What a stream writes before it hands a chunk out, at least (a device's series at most more).
+   */
+  static final int CHUNK = 32 * 1024;
+
+  /**
+   * {@link #scrape} as a stream, less the families named in {@code leftOut} (Prometheus family
+   * names, a counter's without {@code _total}): the same bytes as the registry's scrape of every
+   * other family. The text is written as it is read, about {@value #CHUNK} bytes at a time, so that
+   * a scrape of a large fleet never holds the whole exposition; each device's values are read when
+   * its series are written. Another content type (protobuf) is the registry's own scrape, whole,
+   * and leaves nothing out.
+   */
+  public static InputStream stream(
+      PrometheusMeterRegistry registry, String contentType, Set<String> leftOut) {
     PrometheusRegistry prometheus = registry.getPrometheusRegistry();
     PrometheusSeries series;
     synchronized (COLLECTORS) {
       series = COLLECTORS.get(prometheus);
     }
     boolean om = openMetrics(contentType);
-    if (series == null || !(om || contentType.startsWith("text/plain"))) {
-      return registry.scrape(contentType);
+    if (!(om || contentType.startsWith("text/plain"))) {
+      return new ByteArrayInputStream(
+          registry.scrape(contentType).getBytes(StandardCharsets.UTF_8));
     }
-    Set<String> ours = new HashSet<>(series.getPrometheusNames());
-    MetricSnapshots others = prometheus.scrape(name -> !ours.contains(name));
-    Text out = new Text(64 * 1024);
-    Scrape scrape = series.new Scrape(out, om);
-    List<Family> families = new ArrayList<>(List.of(Family.values()));
-    families.sort(Comparator.comparing(f -> name(f.meter)));
+    Set<String> ours = new HashSet<>();
+    for (Family f : Family.values()) {
+      ours.add(name(f.meter));
+    }
+    MetricSnapshots others =
+        prometheus.scrape(name -> !ours.contains(name) && !leftOut.contains(name));
+    List<Object> plan = new ArrayList<>(); // a Family, or a Set of the registry's names
+    List<Family> families = new ArrayList<>();
+    if (series != null) {
+      for (Family f : Family.values()) {
+        if (!leftOut.contains(name(f.meter))) {
+          families.add(f);
+        }
+      }
+      families.sort(Comparator.comparing(f -> name(f.meter)));
+    }
     Set<String> run = new HashSet<>();
     int next = 0;
     for (MetricSnapshot s : others) {
       String name = s.getMetadata().getPrometheusName();
       while (next < families.size() && name(families.get(next).meter).compareTo(name) < 0) {
-        flush(registry, contentType, run, out, om);
-        scrape.write(families.get(next++));
+        if (!run.isEmpty()) {
+          plan.add(run);
+          run = new HashSet<>();
+        }
+        plan.add(families.get(next++));
       }
       run.add(name);
     }
-    flush(registry, contentType, run, out, om);
-    while (next < families.size()) {
-      scrape.write(families.get(next++));
+    if (!run.isEmpty()) {
+      plan.add(run);
     }
-    if (om) {
-      out.ascii("# EOF\n");
+    plan.addAll(families.subList(next, families.size()));
+    return new Exposition(registry, contentType, om, series, plan);
+  }
+
+  /**
+   * One scrape as a stream: its plan (this collector's families, and runs of the registry's between
+   * them) written a step at a time (a family's header, one device's series of it, one run) whenever
+   * the bytes written so far have been read.
+   */
+  private static final class Exposition extends InputStream {
+    private final PrometheusMeterRegistry registry;
+    private final String contentType;
+    private final boolean om;
+    private final Text out = new Text(CHUNK + 8 * 1024);
+    private final Scrape scrape;
+    private final List<Object> plan;
+    private int step; // in plan
+    private int unit = -1; // in the current family: -1 its header, then a device (or supervisor)
+    private boolean ended;
+    private int read; // of out
+
+    Exposition(
+        PrometheusMeterRegistry registry,
+        String contentType,
+        boolean om,
+        PrometheusSeries series,
+        List<Object> plan) {
+      this.registry = registry;
+      this.contentType = contentType;
+      this.om = om;
+      this.plan = plan;
+      this.scrape = series == null ? null : series.new Scrape(out, om);
     }
-    return out.toString();
+
+    /** Writes more, unless everything was: false at the end. */
+    private boolean fill() {
+      out.clear();
+      read = 0;
+      while (out.length() < CHUNK && !ended) {
+        if (step == plan.size()) {
+          if (om) {
+            out.ascii("# EOF\n");
+          }
+          ended = true;
+        } else if (plan.get(step) instanceof Family f) {
+          if (unit < 0 ? !scrape.header(f) : !scrape.unit(f, unit)) {
+            step++;
+            unit = -1;
+          } else {
+            unit++;
+          }
+        } else {
+          @SuppressWarnings("unchecked")
+          Set<String> run = (Set<String>) plan.get(step++);
+          flush(registry, contentType, run, out, om);
+        }
+      }
+      return out.length() > 0;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      // as much as asked for, so that the reader's buffers go out full
+      int done = 0;
+      while (done < len && (read < out.length() || fill())) {
+        int n = Math.min(len - done, out.length() - read);
+        out.copyTo(read, b, off + done, n);
+        read += n;
+        done += n;
+      }
+      return done == 0 ? -1 : done;
+    }
+
+    @Override
+    public int available() {
+      return out.length() - read;
+    }
   }
 
   /**
@@ -333,14 +460,11 @@ public final class PrometheusSeries implements MultiCollector {
    */
   private static void flush(
       PrometheusMeterRegistry registry, String contentType, Set<String> run, Text out, boolean om) {
-    if (run.isEmpty()) {
-      return;
-    }
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try {
       registry.scrape(bytes, contentType, run);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
     byte[] b = bytes.toByteArray();
     int end = b.length;
@@ -348,7 +472,6 @@ public final class PrometheusSeries implements MultiCollector {
       end -= EOF.length; // one "# EOF" at the very end of the whole scrape
     }
     out.bytes(b, end);
-    run.clear();
   }
 
   private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
@@ -417,84 +540,88 @@ public final class PrometheusSeries implements MultiCollector {
       }
     }
 
-    void write(Family f) {
+    /** Whether {@code f} has series in this scrape: then writes its HELP and TYPE. */
+    boolean header(Family f) {
+      boolean any =
+          switch (f) {
+            case HEALTH -> !supervisors.isEmpty();
+            case POWER, VOLTAGE, STATE, ENERGY -> outlets.stream().anyMatch(l -> !l.isEmpty());
+            default -> !devices.isEmpty();
+          };
+      if (any) {
+        writeHeader(f);
+      }
+      return any;
+    }
+
+    /**
+     * Writes the series of {@code f} of the {@code i}th device (or supervisor, for health): false
+     * when there is no such device, the family's end.
+     */
+    boolean unit(Family f, int i) {
       switch (f) {
         case HEALTH -> {
-          if (supervisors.isEmpty()) {
-            return;
+          if (i >= supervisors.size()) {
+            return false;
           }
-          header(f);
-          for (Supervisor s : supervisors) {
-            DeviceHealth now = s.health();
-            String device = escape(s.name());
-            for (HealthSeries h : HEALTH) {
-              name(f);
-              out.ascii("{device=\"").utf8(device);
-              out.ascii("\",problem=\"").utf8(escape(h.problemTag()));
-              out.ascii("\",state=\"").utf8(escape(h.stateTag())).ascii("\"} ");
-              out.number(now.state() == h.state() && now.problem().equals(h.problem()) ? 1 : 0);
-              out.newline();
-            }
+          Supervisor s = supervisors.get(i);
+          DeviceHealth now = s.health();
+          String device = escape(s.name());
+          for (HealthSeries h : HEALTH) {
+            name(f);
+            out.ascii("{device=\"").utf8(device);
+            out.ascii("\",problem=\"").utf8(escape(h.problemTag()));
+            out.ascii("\",state=\"").utf8(escape(h.stateTag())).ascii("\"} ");
+            out.number(now.state() == h.state() && now.problem().equals(h.problem()) ? 1 : 0);
+            out.newline();
           }
         }
         case POWER, VOLTAGE, STATE, ENERGY -> {
-          boolean any = false;
-          for (List<DeviceMetrics.OutletView> list : outlets) {
-            any |= !list.isEmpty();
+          if (i >= devices.size()) {
+            return false;
           }
-          if (!any) {
-            return;
-          }
-          header(f);
-          for (int i = 0; i < devices.size(); i++) {
-            for (DeviceMetrics.OutletView o : outlets.get(i)) {
-              name(f);
-              out.ascii("{device=\"").utf8(deviceLabels.get(i));
-              out.ascii("\",outlet=\"").integer(o.number()).ascii("\"} ");
-              out.number(
-                  switch (f) {
-                    case POWER -> o.power();
-                    case VOLTAGE -> o.voltage();
-                    case STATE -> o.state();
-                    default -> o.energy();
-                  });
-              out.newline();
-            }
+          for (DeviceMetrics.OutletView o : outlets.get(i)) {
+            name(f);
+            out.ascii("{device=\"").utf8(deviceLabels.get(i));
+            out.ascii("\",outlet=\"").integer(o.number()).ascii("\"} ");
+            out.number(
+                switch (f) {
+                  case POWER -> o.power();
+                  case VOLTAGE -> o.voltage();
+                  case STATE -> o.state();
+                  default -> o.energy();
+                });
+            out.newline();
           }
         }
         case MALFORMED, DROPPED -> {
-          if (devices.isEmpty()) {
-            return;
+          if (i >= devices.size()) {
+            return false;
           }
-          header(f);
           String[] reasons =
               f == Family.MALFORMED
                   ? new String[] {"malformed", "overlong"}
                   : new String[] {"outlet_limit", "source"};
-          for (int i = 0; i < devices.size(); i++) {
-            for (String reason : reasons) {
-              name(f);
-              out.ascii("{device=\"").utf8(deviceLabels.get(i));
-              out.ascii("\",reason=\"").ascii(reason).ascii("\"} ");
-              out.number(devices.get(i).count(f.meter, reason));
-              out.newline();
-            }
-          }
-        }
-        default -> {
-          if (devices.isEmpty()) {
-            return;
-          }
-          header(f);
-          for (int i = 0; i < devices.size(); i++) {
-            DeviceMetrics d = devices.get(i);
+          for (String reason : reasons) {
             name(f);
-            out.ascii("{device=\"").utf8(deviceLabels.get(i)).ascii("\"} ");
-            out.number(f == Family.CONNECTED ? d.connected() : d.count(f.meter, null));
+            out.ascii("{device=\"").utf8(deviceLabels.get(i));
+            out.ascii("\",reason=\"").ascii(reason).ascii("\"} ");
+            out.number(devices.get(i).count(f.meter, reason));
             out.newline();
           }
         }
+        default -> {
+          if (i >= devices.size()) {
+            return false;
+          }
+          DeviceMetrics d = devices.get(i);
+          name(f);
+          out.ascii("{device=\"").utf8(deviceLabels.get(i)).ascii("\"} ");
+          out.number(f == Family.CONNECTED ? d.connected() : d.count(f.meter, null));
+          out.newline();
+        }
       }
+      return true;
     }
 
     /** The sample's name: a counter's ends in {@code _total}. */
@@ -510,7 +637,7 @@ public final class PrometheusSeries implements MultiCollector {
      * with its {@code _total} and puts HELP first; OpenMetrics names the family and puts TYPE
      * first.
      */
-    private void header(Family f) {
+    private void writeHeader(Family f) {
       String family = PrometheusSeries.name(f.meter);
       String type = f.counter ? "counter" : "gauge";
       String help = f.meter.description();
@@ -549,6 +676,18 @@ public final class PrometheusSeries implements MultiCollector {
 
     Text(int capacity) {
       buf = new byte[capacity];
+    }
+
+    int length() {
+      return len;
+    }
+
+    void clear() {
+      len = 0;
+    }
+
+    void copyTo(int from, byte[] b, int off, int n) {
+      System.arraycopy(buf, from, b, off, n);
     }
 
     private void room(int n) {

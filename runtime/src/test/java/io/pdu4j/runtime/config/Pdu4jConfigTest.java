@@ -67,6 +67,24 @@ class Pdu4jConfigTest {
   }
 
   @Test
+  void prometheusOutletsChooseThePerOutletSeries() {
+    String head = "devices:\n  a:\n    uri: isotek:tcp://h\nmetrics:\n  prometheus:\n";
+    assertThat(parse(head + "    port: 9100\n").prometheus().orElseThrow().outlets())
+        .containsExactlyInAnyOrder("power", "voltage", "state", "energy");
+    assertThat(parse(head + "    outlets: [power, energy]\n").prometheus().orElseThrow().outlets())
+        .containsExactlyInAnyOrder("power", "energy");
+    assertThat(parse(head + "    outlets: []\n").prometheus().orElseThrow().outlets()).isEmpty();
+    assertThat(error(head + "    outlets: [power, volts]\n"))
+        .hasMessageStartingWith(
+            "devices.yaml:6: metrics.prometheus.outlets: no outlet series 'volts': power, voltage,"
+                + " state, energy");
+    assertThat(error(head + "    outlets: [state, state]\n"))
+        .hasMessageContaining("metrics.prometheus.outlets: 'state' is named twice");
+    assertThat(error(head + "    outlets: power\n"))
+        .hasMessageContaining("metrics.prometheus.outlets");
+  }
+
+  @Test
   void anUnknownKeyIsAnErrorAtItsLine() {
     ConfigException top = error("devices:\n  a:\n    uri: isotek:tcp://h\nmetric:\n  x: 1\n");
     assertThat(top).hasMessageStartingWith("devices.yaml:4: metric: unknown key");

@@ -17,7 +17,10 @@ import io.pdu4j.runtime.config.GroupConfig;
 import io.pdu4j.runtime.config.OutletRef;
 import io.pdu4j.runtime.config.TokenConfig;
 import io.pdu4j.runtime.json.DeviceJson;
+import io.pdu4j.server.StreamedResponse;
 import io.pdu4j.server.TextResponse;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +38,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.content.InputStreamContentSource;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -141,11 +146,34 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
   // ------------------------------------------------------------------ monitoring
 
   private void monitor(Request request, Response response, Callback callback, String path) {
+    Function<String, StreamedResponse> streamed = settings.streamedRoutes.get(path);
+    if (streamed != null
+        && (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))) {
+      StreamedResponse answer;
+      try {
+        answer =
+            streamed.apply(
+                String.join(", ", request.getHeaders().getValuesList(HttpHeader.ACCEPT)));
+      } catch (RuntimeException e) {
+        text(
+            request,
+            response,
+            callback,
+            new TextResponse(
+                500, "text/plain", "internal error: " + e.getClass().getSimpleName() + "\n"));
+        return;
+      }
+      stream(request, response, callback, answer);
+      return;
+    }
     Function<String, TextResponse> route =
         switch (path) {
           case "/health" -> accept -> health(false);
           case "/health/ready" -> accept -> health(true);
-          default -> settings.routes.get(path);
+          default ->
+              settings.streamedRoutes.containsKey(path)
+                  ? accept -> new TextResponse(200, "text/plain", "") // not GET or HEAD: 405
+                  : settings.routes.get(path);
         };
     TextResponse answer;
     if (route == null) {
@@ -168,6 +196,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
   private String monitoringPaths() {
     List<String> paths = new ArrayList<>(settings.routes.keySet());
+    paths.addAll(settings.streamedRoutes.keySet());
     paths.add("/health");
     return String.join(" or ", paths);
   }
@@ -195,6 +224,51 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     return new TextResponse(
         ready && !all ? 503 : 200, JSON_TYPE, DeviceJson.writePretty(root) + "\n");
   }
+
+  /**
+   * A streamed answer: its body copied into the response as it is read, a chunk at a time (chunked
+   * transfer encoding), through gzip when the request accepts it.
+   */
+  private static void stream(
+      Request request, Response response, Callback callback, StreamedResponse answer) {
+    response.setStatus(answer.status());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+    response.getHeaders().put(HttpHeader.VARY, HttpHeader.ACCEPT_ENCODING.asString());
+    InputStream body = answer.body();
+    if (GzipBody.accepted(request.getHeaders().getValuesList(HttpHeader.ACCEPT_ENCODING))) {
+      response.getHeaders().put(HttpHeader.CONTENT_ENCODING, "gzip");
+      body = new GzipBody(body);
+    }
+    if (request.getMethod().equals("HEAD")) {
+      try {
+        body.close();
+      } catch (IOException e) {
+        // nothing was read: nothing lost
+      }
+      response.write(true, ByteBuffer.allocate(0), callback);
+      return;
+    }
+    InputStream sent = body;
+    Content.copy(
+        new InputStreamContentSource(
+            sent,
+            new ByteBufferPool.Sized(
+                request.getComponents().getByteBufferPool(), false, STREAM_CHUNK)),
+        response,
+        Callback.from(
+            callback::succeeded,
+            failure -> {
+              try {
+                sent.close();
+              } catch (IOException e) {
+                failure.addSuppressed(e);
+              }
+              callback.failed(failure);
+            }));
+  }
+
+  /** The size of the buffers a streamed body is read into and written from. */
+  private static final int STREAM_CHUNK = 32 * 1024;
 
   private static void text(
       Request request, Response response, Callback callback, TextResponse answer) {

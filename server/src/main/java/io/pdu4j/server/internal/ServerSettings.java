@@ -6,6 +6,7 @@ import io.pdu4j.runtime.config.ApiConfig;
 import io.pdu4j.runtime.config.GroupConfig;
 import io.pdu4j.runtime.config.HostScheduleConfig;
 import io.pdu4j.runtime.config.PdudaemonConfig;
+import io.pdu4j.server.StreamedResponse;
 import io.pdu4j.server.TextResponse;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -29,6 +30,9 @@ public final class ServerSettings {
   /** The plain routes: each answers from the request's {@code Accept} header ("" when none). */
   public Map<String, Function<String, TextResponse>> routes = new LinkedHashMap<>();
 
+  /** The streamed routes: each answers from the request's {@code Accept} header ("" when none). */
+  public Map<String, Function<String, StreamedResponse>> streamedRoutes = new LinkedHashMap<>();
+
   public Optional<MeterRegistry> registry = Optional.empty();
   public Consumer<String> log = LoggerFactory.getLogger("io.pdu4j.server")::info;
   public int maxConnections = 64;
@@ -50,6 +54,7 @@ public final class ServerSettings {
     c.schedules = new LinkedHashMap<>(schedules);
     c.clock = clock;
     c.routes = new LinkedHashMap<>(routes);
+    c.streamedRoutes = new LinkedHashMap<>(streamedRoutes);
     c.registry = registry;
     c.log = log;
     c.maxConnections = maxConnections;
