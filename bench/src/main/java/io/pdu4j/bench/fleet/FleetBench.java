@@ -228,7 +228,7 @@ public final class FleetBench {
       Files.writeString(config, fleetConfig(unitList), StandardCharsets.UTF_8);
       Path log = dir.resolve("serve.log");
       long started = System.nanoTime();
-      Process serve = startServe(config, log, dir);
+      Process serve = startServe(config, log, dir, jfr != null);
       try (Child floor =
           n > 1
               ? Child.java(
@@ -275,6 +275,9 @@ public final class FleetBench {
               "JFR.start",
               "name=fleet",
               "settings=profile",
+              // a Java sample every 1 ms instead of 10: the I/O thread is mostly in epoll_wait,
+              // which the Java sampler skips, so 10 ms left a few dozen samples in a window
+              "method-profiling=max",
               "filename=" + dir.resolve("serve.jfr"));
         }
         ProcessStats.CpuTime serve0 = ProcessStats.cpu(serve.pid());
@@ -529,9 +532,15 @@ public final class FleetBench {
         .formatted(TOKEN_VARIABLE);
   }
 
-  private Process startServe(Path config, Path log, Path dir) throws IOException {
+  private Process startServe(Path config, Path log, Path dir, boolean profiled) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Child.javaBin("java"));
+    if (profiled) {
+      // without debug information between safepoints JFR credits a compiled method's samples to
+      // the nearest inlined call with some (a constructor, a copy), not to the code that ran
+      cmd.add("-XX:+UnlockDiagnosticVMOptions");
+      cmd.add("-XX:+DebugNonSafepoints");
+    }
     // serve as its launchers (pdu4j, the tarball's bin/pdu4j) start it: the serial collector,
     // unless --serve-opts names another
     if (settings.serveOptions().stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
@@ -702,7 +711,7 @@ public final class FleetBench {
             + serverSections(),
         StandardCharsets.UTF_8);
     Path log = dir.resolve("serve.log");
-    Process serve = startServe(config, log, dir);
+    Process serve = startServe(config, log, dir, false);
     try (Child floor =
         Child.java(
             "datagram-floor",
