@@ -17,7 +17,11 @@ public sealed interface DeviceEvent {
   /** When the host observed the event. */
   Instant at();
 
-  /** The device reported a status, whether asked for or pushed. */
+  /**
+   * The device reported a status, whether asked for or pushed. Each report is a new {@link
+   * DeviceStatus}; its outlets that did not change may be the same instances as in the one before
+   * ({@link OutletStatus}).
+   */
   record StatusReported(String device, Instant at, DeviceStatus status) implements DeviceEvent {
     /** Validates that nothing is null. */
     public StatusReported {

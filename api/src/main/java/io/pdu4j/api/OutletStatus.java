@@ -7,6 +7,15 @@ import java.util.Set;
 /**
  * One outlet as the device last reported it.
  *
+ * <p>Immutable. An outlet the device reports unchanged from one status to the next (same state,
+ * readings, name and capabilities) may be the very same instance in both: the IsoTek driver, whose
+ * units push every outlet every second, always reports it so. A listener that keeps the last status
+ * may therefore skip an outlet whose {@code OutletStatus} is identical ({@code previous ==
+ * current}) to the one before; that is an optimisation only, not a test of change: an unchanged
+ * outlet may also be a new, {@linkplain #equals equal} instance (another driver, a status after a
+ * reconnect or new outlet settings), so work skipped on identity must be work that an equal outlet
+ * would also make unnecessary.
+ *
  * @param number the outlet's number on this device, 1-based and stable for the device's life
  * @param id a stable identity within the device: the number for a PDU, the socket serial or meter
  *     serial and channel for devices that discover outlets (e.g. {@code 0021ED0000099001/2})

@@ -92,6 +92,8 @@ public final class ManagedDevice implements PowerDevice {
 
   // Confined to the executor.
   private final Map<Integer, ManagedOutlet> outletObjects = new HashMap<>();
+  // the numbers and states of last's outlets, which the next status is compared with
+  private final OutletStates lastOutlets = new OutletStates();
   private PowerDeviceException reconnectCause;
   private String connectingReason; // why still CONNECTING, as last told to the listeners
   private PowerDeviceException openProblem; // the last retryable failure while opening
@@ -381,17 +383,24 @@ public final class ManagedDevice implements PowerDevice {
     announceIfStale(); // a status after a silence: the silence first
     DeviceStatus previous = last;
     boolean previousCurrent = state == ConnectionState.CONNECTED && freshness.isCurrent(previous);
+    // compared with the arrays of the last outlets, not with the last status's outlet objects
+    boolean sameOutlets = previous != null && lastOutlets.sameNumbers(status);
+    List<DeviceEvent> statusEvents =
+        StatusEvents.of(device, previousCurrent ? lastOutlets : null, status);
+    lastOutlets.take(status);
     last = status;
     statusSinceUp = true;
     staleAnnounced = false;
     if (staleWatching && staleTimer == null) {
       startStaleWatch();
     }
-    dispatchAll(updateOutlets(previous, status));
+    if (!sameOutlets) {
+      dispatchAll(updateOutlets(previous, status));
+    }
     if (link.isOpen()) {
       changeState(ConnectionState.CONNECTED, null);
     }
-    dispatchAll(StatusEvents.of(device, previous, previousCurrent, status));
+    dispatchAll(statusEvents);
     if (ready.complete(this)) {
       cancel(readyTimer);
       startPolling();
@@ -474,9 +483,6 @@ public final class ManagedDevice implements PowerDevice {
 
   /** Makes the outlets those of {@code now}; the events for the ones that came and went. */
   private List<DeviceEvent> updateOutlets(DeviceStatus before, DeviceStatus now) {
-    if (before != null && sameNumbers(before, now)) {
-      return List.of();
-    }
     List<DeviceEvent> events = new ArrayList<>(0);
     // sets, not DeviceStatus.outlet(n): linear in the outlets, of which there may be thousands
     Set<Integer> beforeNumbers = before == null ? Set.of() : numbers(before);
@@ -507,18 +513,6 @@ public final class ManagedDevice implements PowerDevice {
     Set<Integer> numbers = new HashSet<>(s.outlets().size() * 2);
     s.outlets().forEach(o -> numbers.add(o.number()));
     return numbers;
-  }
-
-  private static boolean sameNumbers(DeviceStatus a, DeviceStatus b) {
-    if (a.outlets().size() != b.outlets().size()) {
-      return false;
-    }
-    for (int i = 0; i < a.outlets().size(); i++) {
-      if (a.outlets().get(i).number() != b.outlets().get(i).number()) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void changeState(ConnectionState next, PowerDeviceException cause) {

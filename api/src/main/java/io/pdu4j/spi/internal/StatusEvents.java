@@ -31,30 +31,47 @@ public final class StatusEvents {
    */
   public static List<DeviceEvent> of(
       String device, DeviceStatus previous, boolean previousCurrent, DeviceStatus current) {
-    List<DeviceEvent> events = new ArrayList<>(1 + current.outlets().size());
-    events.add(new DeviceEvent.StatusReported(device, current.receivedAt(), current));
-    List<OutletStatus> earlier =
-        previous == null || !previousCurrent ? List.of() : previous.outlets();
-    Map<Integer, OutletState> earlierByNumber = null; // built only when the outlets moved
+    return of(
+        device, previous == null || !previousCurrent ? null : OutletStates.of(previous), current);
+  }
+
+  /**
+   * The events for {@code current}, against the outlets of the status before as {@link
+   * OutletStates} keeps them.
+   *
+   * @param earlier the outlets of the status reported before, or null when there was none or it no
+   *     longer counted
+   */
+  static List<DeviceEvent> of(String device, OutletStates earlier, DeviceStatus current) {
     List<OutletStatus> outlets = current.outlets();
+    DeviceEvent reported = new DeviceEvent.StatusReported(device, current.receivedAt(), current);
+    List<DeviceEvent> events = null; // made at the first change: most statuses change no state
+    int earlierCount = earlier == null ? 0 : earlier.size();
+    Map<Integer, OutletState> earlierByNumber = null; // built only when the outlets moved
     for (int i = 0; i < outlets.size(); i++) {
       OutletStatus now = outlets.get(i);
+      int number = now.number();
       OutletState before;
-      if (i < earlier.size() && earlier.get(i).number() == now.number()) {
-        before = earlier.get(i).state();
+      if (i < earlierCount && earlier.number(i) == number) {
+        before = earlier.state(i);
       } else {
         if (earlierByNumber == null) {
           earlierByNumber = new HashMap<>();
-          for (OutletStatus o : earlier) {
-            earlierByNumber.put(o.number(), o.state());
+          for (int j = 0; j < earlierCount; j++) {
+            earlierByNumber.put(earlier.number(j), earlier.state(j));
           }
         }
-        before = earlierByNumber.getOrDefault(now.number(), OutletState.UNKNOWN);
+        before = earlierByNumber.getOrDefault(number, OutletState.UNKNOWN);
       }
-      if (before != now.state()) {
+      OutletState state = now.state();
+      if (before != state) {
+        if (events == null) {
+          events = new ArrayList<>(1 + outlets.size() - i);
+          events.add(reported);
+        }
         events.add(new DeviceEvent.OutletChanged(device, current.receivedAt(), before, now));
       }
     }
-    return events;
+    return events == null ? List.of(reported) : events;
   }
 }

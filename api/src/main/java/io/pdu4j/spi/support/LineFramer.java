@@ -70,13 +70,22 @@ public final class LineFramer {
   /** Direct and read-only buffers are copied through this many bytes at a time. */
   private static final int SCRATCH = 512;
 
+  /**
+   * The thread's scratch array for such buffers, shared by every framer fed on the thread (an event
+   * loop feeds thousands of devices' framers, each read a direct buffer): taken out while a framer
+   * scans it, so a framer fed from another's sink on the same thread makes its own.
+   */
+  private static final ThreadLocal<byte[]> SHARED_SCRATCH = new ThreadLocal<>();
+
+  /** The partial line's first size: a line ended in the chunk it began in is never copied. */
+  private static final int FIRST_LINE_BUFFER = 64;
+
   private final int maxLength;
   private final String[] prompts; // ISO-8859-1 prompts only, shortest first
   private final byte[][] promptBytes; // the same, as bytes
   private final int longestPrompt;
   private byte[] line; // the partial line: grows up to maxLength
   private int length;
-  private byte[] scratch; // made for the first buffer without an accessible array
   private boolean afterCr;
   private boolean skipping;
 
@@ -108,7 +117,7 @@ public final class LineFramer {
     }
     this.longestPrompt = this.prompts.length == 0 ? 0 : promptBytes[this.prompts.length - 1].length;
     this.maxLength = maxLength;
-    this.line = new byte[Math.min(maxLength, 256)];
+    this.line = new byte[Math.min(maxLength, FIRST_LINE_BUFFER)];
   }
 
   /** Feeds a chunk; frames go to {@code sink} before this returns. Consumes the buffer. */
@@ -128,13 +137,20 @@ public final class LineFramer {
   }
 
   private void feedCopied(ByteBuffer chunk, Sink sink) {
+    byte[] scratch = SHARED_SCRATCH.get();
     if (scratch == null) {
-      scratch = new byte[SCRATCH];
+      scratch = new byte[SCRATCH]; // the thread's first, or one fed while another framer scans
+    } else {
+      SHARED_SCRATCH.set(null);
     }
-    while (chunk.hasRemaining()) {
-      int n = Math.min(SCRATCH, chunk.remaining());
-      chunk.get(scratch, 0, n);
-      scan(scratch, 0, n, sink);
+    try {
+      while (chunk.hasRemaining()) {
+        int n = Math.min(SCRATCH, chunk.remaining());
+        chunk.get(scratch, 0, n);
+        scan(scratch, 0, n, sink);
+      }
+    } finally {
+      SHARED_SCRATCH.set(scratch);
     }
   }
 

@@ -152,6 +152,46 @@ class LineFramerTest {
   }
 
   @Test
+  void aFramerFedDirectBuffersFromAnotherFramersSinkOnTheSameThreadKeepsBothStreamsApart() {
+    // a tunnel: the outer framer's lines carry the inner device's bytes, fed while the outer
+    // framer is still scanning its own direct buffer on the same thread
+    LineFramer inner = new LineFramer(64, List.of(">"));
+    LineFramer outer = new LineFramer(64, List.of());
+    List<String> outerFrames = new ArrayList<>();
+    LineFramer.Sink outerSink =
+        new LineFramer.Sink() {
+          @Override
+          public void onFrame(String frame) {
+            outerFrames.add(frame);
+            inner.feed(direct(("CH1=1|230|" + frame.length() + "|\r\n>").repeat(20)), sink);
+          }
+
+          @Override
+          public void onOverlong(String start) {
+            throw new AssertionError(start);
+          }
+        };
+    outer.feed(direct("first outer line\nsecond\nthird line of the outer stream\n"), outerSink);
+    outer.feed(direct("fourth\n"), outerSink);
+
+    assertThat(outerFrames)
+        .containsExactly("first outer line", "second", "third line of the outer stream", "fourth");
+    List<String> expected = new ArrayList<>();
+    for (String f : outerFrames) {
+      for (int i = 0; i < 20; i++) {
+        expected.add("CH1=1|230|" + f.length() + "|");
+        expected.add(">");
+      }
+    }
+    assertThat(frames).isEqualTo(expected);
+  }
+
+  private static ByteBuffer direct(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+  }
+
+  @Test
   void aLongPromptArrivingAByteAtATimeIsOneFrame() {
     LineFramer f = new LineFramer(64, List.of("Password:"));
     for (char c : "Password:user\n".toCharArray()) {

@@ -154,15 +154,17 @@ final class IsoTekOutletTable {
 
   /** The status a complete status block reports. */
   DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
-    List<OutletStatus> outlets = new ArrayList<>(block.outlets().size());
-    for (Channel c : block.outlets()) {
-      outlets.add(outlet(c));
+    List<Channel> channels = block.outlets();
+    OutletStatus[] outlets = new OutletStatus[channels.size()];
+    for (int i = 0; i < outlets.length; i++) {
+      outlets[i] = outlet(channels.get(i));
     }
     Channel in = block.input();
+    // List.of: the immutable list DeviceStatus keeps as it is, rather than a list copied again
     return new DeviceStatus(
         receivedAt,
-        Optional.of(new PowerReading(OptionalDouble.of(in.volts()), OptionalDouble.of(in.watts()))),
-        outlets,
+        Optional.of(new PowerReading(reading(in.volts()), reading(in.watts()))),
+        List.of(outlets),
         block.clock());
   }
 
@@ -202,19 +204,27 @@ final class IsoTekOutletTable {
     return a == b || a.equals(b);
   }
 
-  /** {@code status} with the outlets' names and capabilities as now known. */
+  /**
+   * {@code status} with the outlets' names and capabilities as now known: an outlet they do not
+   * change is the same object, and a renamed one is what the next push reports again while nothing
+   * else about it changes.
+   */
   DeviceStatus renamed(DeviceStatus status) {
     List<OutletStatus> renamed = new ArrayList<>(status.outlets().size());
     for (OutletStatus o : status.outlets()) {
-      renamed.add(
-          new OutletStatus(
-              o.number(),
-              o.id(),
-              name(o.number()),
-              o.state(),
-              o.voltage(),
-              o.power(),
-              capabilities(o.number())));
+      int n = o.number();
+      String name = name(n);
+      Set<OutletCapability> capabilities = capabilities(n);
+      if (same(o.name(), name) && same(o.capabilities(), capabilities)) {
+        renamed.add(o);
+        continue;
+      }
+      OutletStatus now =
+          new OutletStatus(n, o.id(), name, o.state(), o.voltage(), o.power(), capabilities);
+      if (n >= 0 && n < last.length && last[n] == o) {
+        last[n] = now; // its state and readings are those of the arrays still
+      }
+      renamed.add(now);
     }
     return new DeviceStatus(status.receivedAt(), status.input(), renamed, status.deviceClock());
   }

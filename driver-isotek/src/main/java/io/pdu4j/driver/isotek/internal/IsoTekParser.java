@@ -61,7 +61,7 @@ public final class IsoTekParser {
       return IsoTekFrame.PROMPT;
     }
     if (isChannelLike(text)) {
-      return parseChannel(text);
+      return parseChannel(text, new int[6]);
     }
     if (text.startsWith("RTC")) {
       return parseClock(text);
@@ -94,7 +94,7 @@ public final class IsoTekParser {
         && (isDigit((char) bytes[from + 2]) || bytes[from + 2] == '=')
         && bytes[from + length - 1] > ' ') {
       // starts with C and ends in printable ASCII: strip() would leave it as it is
-      IsoTekFrame frame = parseChannel(view.of(bytes, from, length));
+      IsoTekFrame frame = parseChannel(view.of(bytes, from, length), view.bounds);
       view.of(null, 0, 0);
       return frame;
     }
@@ -106,6 +106,8 @@ public final class IsoTekParser {
    * decodes them. Not thread-safe: one per reader, reused for every line.
    */
   static final class Latin1 implements CharSequence {
+    // a channel line's field bounds, reused: an array per line would be 17 a push
+    private final int[] bounds = new int[6];
     private byte[] bytes;
     private int from;
     private int length;
@@ -161,7 +163,7 @@ public final class IsoTekParser {
    * {@code CHn=s|vvv|ppp|}, read in place: field bounds by index, numbers digit by digit, nothing
    * cut out of the line.
    */
-  private static IsoTekFrame parseChannel(CharSequence text) {
+  private static IsoTekFrame parseChannel(CharSequence text, int[] bounds) {
     int eq = indexOf(text, '=', 0);
     if (eq < 0) {
       return new Malformed(text.toString(), "no '=' after the channel number", true);
@@ -170,7 +172,6 @@ public final class IsoTekParser {
     if (number < 0 || number > IsoTekFrame.MAX_CHANNEL) {
       return new Malformed(text.toString(), "channel number is not 0..16", true);
     }
-    int[] bounds = new int[6];
     if (fieldBounds(text, eq + 1, 3, bounds) != 3) {
       return new Malformed(text.toString(), "expected three fields s|vvv|ppp|", true);
     }

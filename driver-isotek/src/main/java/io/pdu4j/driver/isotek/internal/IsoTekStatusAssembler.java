@@ -5,7 +5,6 @@ import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Clock;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Malformed;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -151,11 +150,9 @@ public final class IsoTekStatusAssembler {
     if (n == 0) {
       return drop("no outlet lines (CH1..)");
     }
-    List<Channel> outlets = new ArrayList<>(n);
-    for (int i = 1; i <= n; i++) {
-      outlets.add(channels[i]);
-    }
-    Block block = new Block(startSeq, channels[0], outlets, clock);
+    // List.of: the immutable list Block keeps as it is, rather than a list copied again
+    Block block =
+        new Block(startSeq, channels[0], List.of(Arrays.copyOfRange(channels, 1, n + 1)), clock);
     clear();
     return block;
   }

@@ -73,6 +73,31 @@ class IsoTekOutletTableTest {
   }
 
   @Test
+  void newSettingsRenameOnlyTheOutletsTheyChangeAndTheNextPushKeepsTheRenamedOnes() {
+    DeviceStatus first =
+        table.toStatus(block(new Channel(1, true, 230, 40), new Channel(2, false, 231, 0)), t0);
+    table.read(
+        List.of(
+            new IsoTekFrame.OutletSetting(1, "router", 1, 5),
+            new IsoTekFrame.OutletSetting(2, "", 1, 5)));
+    DeviceStatus renamed = table.renamed(first);
+    assertThat(renamed.outlets().get(0).name()).isEqualTo("router");
+    assertThat(renamed.outlets().get(1).name()).isEqualTo("Outlet 2");
+    // both became configurable: new outlets; a status renamed again with nothing new is the same
+    assertThat(renamed.outlets().get(1)).isNotSameAs(first.outlets().get(1));
+    DeviceStatus again = table.renamed(renamed);
+    assertThat(again.outlets().get(0)).isSameAs(renamed.outlets().get(0));
+    assertThat(again.outlets().get(1)).isSameAs(renamed.outlets().get(1));
+
+    DeviceStatus next =
+        table.toStatus(
+            block(new Channel(1, true, 230, 40), new Channel(2, false, 232, 0)), t0.plusSeconds(1));
+    assertThat(next.outlets().get(0)).isSameAs(renamed.outlets().get(0));
+    assertThat(next.outlets().get(1)).isNotSameAs(renamed.outlets().get(1));
+    assertThat(next.outlets().get(1).voltage()).hasValue(232);
+  }
+
+  @Test
   void readingsAreTheValuesReadAndWholeOnesAreShared() {
     for (double v : new double[] {0, 1, 37, 230, 4095, 4096, 12.25, 0.5, 1e6, -0.0}) {
       assertThat(IsoTekOutletTable.reading(v)).isEqualTo(java.util.OptionalDouble.of(v));
