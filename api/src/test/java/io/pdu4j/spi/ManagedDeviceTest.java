@@ -8,6 +8,7 @@ import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceInfo;
 import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.Outlet;
 import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
@@ -102,6 +103,45 @@ class ManagedDeviceTest {
             Clock.systemUTC());
     device = Devices.open(session, context).toCompletableFuture().get(5, TimeUnit.SECONDS);
     return device;
+  }
+
+  @Test
+  void outletsThatComeGoAndComeBackAreToldAndKeepTheirOutletObjects() throws Exception {
+    ListeningSession session = new ListeningSession();
+    PowerDevice d = open(session, "");
+    List<DeviceEvent> events = new CopyOnWriteArrayList<>();
+    d.subscribe(events::add);
+    Outlet one = d.outlet(1);
+
+    report(session, 3, 1, 2); // out of order: the device's outlets are in number order
+    await().until(() -> d.outlets().size() == 3);
+    assertThat(d.outlets()).extracting(Outlet::number).containsExactly(1, 2, 3);
+    assertThat(d.outlet(1)).isSameAs(one);
+    Outlet two = d.outlet(2);
+    Outlet three = d.outlet(3);
+
+    report(session, 3);
+    await().until(() -> d.outlets().size() == 1);
+    report(session, 1, 2, 3, 4);
+    await().until(() -> d.outlets().size() == 4);
+    assertThat(d.outlets()).containsExactly(one, two, three, d.outlet(4));
+    assertThat(events)
+        .filteredOn(e -> e instanceof DeviceEvent.OutletAdded)
+        .extracting(e -> ((DeviceEvent.OutletAdded) e).outlet().number())
+        .containsExactly(3, 2, 1, 2, 4);
+    assertThat(events)
+        .filteredOn(e -> e instanceof DeviceEvent.OutletRemoved)
+        .extracting(e -> ((DeviceEvent.OutletRemoved) e).outlet().number())
+        .containsExactly(1, 2);
+  }
+
+  private void report(ListeningSession session, int... numbers) {
+    List<OutletStatus> outlets = new java.util.ArrayList<>();
+    for (int n : numbers) {
+      outlets.add(OutletStatus.of(n, "Socket " + n, OutletState.ON, Set.of()));
+    }
+    DeviceStatus status = DeviceStatus.of(session.clock.instant(), outlets);
+    executor.execute(() -> session.sink.status(status)); // the device's thread, as a session's
   }
 
   @Test

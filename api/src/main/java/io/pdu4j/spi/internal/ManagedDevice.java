@@ -35,10 +35,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +91,9 @@ public final class ManagedDevice implements PowerDevice {
   private final ManagedClock clock;
 
   // Confined to the executor.
-  private final Map<Integer, ManagedOutlet> outletObjects = new HashMap<>();
+  // every outlet the device has had, by number (sorted): one that went and came back is the same
+  // object; an array, not a map of an entry and a node per outlet, for each of a fleet's devices
+  private ManagedOutlet[] outletObjects = new ManagedOutlet[0];
   // the numbers and states of last's outlets, which the next status is compared with
   private final OutletStates lastOutlets = new OutletStates();
   private PowerDeviceException reconnectCause;
@@ -486,9 +488,10 @@ public final class ManagedDevice implements PowerDevice {
     List<DeviceEvent> events = new ArrayList<>(0);
     // sets, not DeviceStatus.outlet(n): linear in the outlets, of which there may be thousands
     Set<Integer> beforeNumbers = before == null ? Set.of() : numbers(before);
+    knowOutlets(now);
     List<Outlet> list = new ArrayList<>(now.outlets().size());
     for (OutletStatus o : now.outlets()) {
-      list.add(outletObjects.computeIfAbsent(o.number(), n -> new ManagedOutlet(this, n)));
+      list.add(outletObjects[outletIndex(o.number())]);
       if (before != null && !beforeNumbers.contains(o.number())) {
         events.add(new DeviceEvent.OutletAdded(device, now.receivedAt(), o));
       }
@@ -504,9 +507,50 @@ public final class ManagedDevice implements PowerDevice {
         }
       }
     }
-    list.sort(java.util.Comparator.comparingInt(Outlet::number));
+    list.sort(Comparator.comparingInt(Outlet::number));
     outlets = List.copyOf(list);
     return events;
+  }
+
+  /** Makes an outlet object for each outlet of {@code status} that has none yet. */
+  private void knowOutlets(DeviceStatus status) {
+    Set<Integer> missing = null;
+    for (OutletStatus o : status.outlets()) {
+      if (outletIndex(o.number()) < 0) {
+        if (missing == null) {
+          missing = new HashSet<>();
+        }
+        missing.add(o.number());
+      }
+    }
+    if (missing == null) {
+      return;
+    }
+    ManagedOutlet[] known = Arrays.copyOf(outletObjects, outletObjects.length + missing.size());
+    int k = outletObjects.length;
+    for (int n : missing) {
+      known[k++] = new ManagedOutlet(this, n);
+    }
+    Arrays.sort(known, Comparator.comparingInt(ManagedOutlet::number));
+    outletObjects = known;
+  }
+
+  /** Where outlet {@code number} is in {@link #outletObjects}, or a negative number. */
+  private int outletIndex(int number) {
+    int low = 0;
+    int high = outletObjects.length - 1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      int n = outletObjects[mid].number();
+      if (n < number) {
+        low = mid + 1;
+      } else if (n > number) {
+        high = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
   }
 
   private static Set<Integer> numbers(DeviceStatus s) {
