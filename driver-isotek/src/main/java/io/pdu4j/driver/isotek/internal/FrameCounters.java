@@ -1,6 +1,7 @@
 package io.pdu4j.driver.isotek.internal;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * What a device session has seen on its link, counted for diagnostics and (later) metrics such as
@@ -11,12 +12,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * unexpected lines, dropped and accepted status reports.
  */
 public final class FrameCounters {
-  private final AtomicLong lines = new AtomicLong();
-  private final AtomicLong overlong = new AtomicLong();
-  private final AtomicLong malformed = new AtomicLong();
-  private final AtomicLong unexpected = new AtomicLong();
-  private final AtomicLong droppedStatuses = new AtomicLong();
-  private final AtomicLong statuses = new AtomicLong();
+  // fields of this object rather than an AtomicLong each: one object a device, not seven
+  private static final VarHandle LINES = handle("lines");
+  private static final VarHandle OVERLONG = handle("overlong");
+  private static final VarHandle MALFORMED = handle("malformed");
+  private static final VarHandle UNEXPECTED = handle("unexpected");
+  private static final VarHandle DROPPED_STATUSES = handle("droppedStatuses");
+  private static final VarHandle STATUSES = handle("statuses");
+
+  private long lines;
+  private long overlong;
+  private long malformed;
+  private long unexpected;
+  private long droppedStatuses;
+  private long statuses;
+
+  private static VarHandle handle(String field) {
+    try {
+      return MethodHandles.lookup().findVarHandle(FrameCounters.class, field, long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** A snapshot of the counters. */
   public record Snapshot(
@@ -27,47 +44,41 @@ public final class FrameCounters {
       long droppedStatuses,
       long statuses) {}
 
+  // One more, by the one thread that writes: a plain read and an ordered write instead of an
+  // atomic increment (a locked instruction, for every line of every device).
   void line() {
-    add(lines);
+    LINES.setRelease(this, lines + 1);
   }
 
   void overlong() {
-    add(overlong);
+    OVERLONG.setRelease(this, overlong + 1);
   }
 
   void malformed() {
-    add(malformed);
+    MALFORMED.setRelease(this, malformed + 1);
   }
 
   void unexpected() {
-    add(unexpected);
+    UNEXPECTED.setRelease(this, unexpected + 1);
   }
 
   void droppedStatus() {
-    add(droppedStatuses);
+    DROPPED_STATUSES.setRelease(this, droppedStatuses + 1);
   }
 
   void status() {
-    add(statuses);
-  }
-
-  /**
-   * One more, by the one thread that writes: a plain read and an ordered write instead of an atomic
-   * increment (a locked instruction, for every line of every device).
-   */
-  private static void add(AtomicLong counter) {
-    counter.setRelease(counter.getPlain() + 1);
+    STATUSES.setRelease(this, statuses + 1);
   }
 
   /** The counters now. */
   public Snapshot snapshot() {
     return new Snapshot(
-        lines.get(),
-        overlong.get(),
-        malformed.get(),
-        unexpected.get(),
-        droppedStatuses.get(),
-        statuses.get());
+        (long) LINES.getVolatile(this),
+        (long) OVERLONG.getVolatile(this),
+        (long) MALFORMED.getVolatile(this),
+        (long) UNEXPECTED.getVolatile(this),
+        (long) DROPPED_STATUSES.getVolatile(this),
+        (long) STATUSES.getVolatile(this));
   }
 
   @Override

@@ -11,9 +11,8 @@ import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -33,7 +32,8 @@ final class IsoTekOutletTable {
   private static final Set<OutletCapability> LOCKED =
       Set.of(OutletCapability.METERED, OutletCapability.CONFIGURABLE);
 
-  private Map<Integer, OutletConfig> configs = Map.of();
+  // by outlet number (C? answers 1..16): an array, not a map of an entry per outlet
+  private final OutletConfig[] configs = new OutletConfig[IsoTekFrame.MAX_CHANNEL + 1];
 
   /**
    * The outlets of the last status, by number: a push that changed nothing about an outlet reports
@@ -83,7 +83,7 @@ final class IsoTekOutletTable {
 
   private void index() {
     for (int n = 0; n < names.length; n++) {
-      OutletConfig c = configs.get(n);
+      OutletConfig c = configs[n];
       names[n] = c != null && !c.name().isBlank() ? c.name() : DEFAULT_NAMES[n];
       kinds[n] = (byte) (c == null ? 0 : c.type() == OutletType.LOCKED ? 2 : 1);
     }
@@ -91,40 +91,32 @@ final class IsoTekOutletTable {
 
   /** Takes the lines of an answer to {@code C?}. */
   void read(List<IsoTekFrame.OutletSetting> settings) {
-    Map<Integer, OutletConfig> read = new HashMap<>();
+    OutletConfig[] read = new OutletConfig[configs.length]; // a setting's number is 1..16
     for (IsoTekFrame.OutletSetting s : settings) {
-      read.put(
-          s.number(),
+      read[s.number()] =
           new OutletConfig(
-              s.name(), IsoTekCommands.type(s.type()), Duration.ofSeconds(s.delaySeconds())));
+              s.name(), IsoTekCommands.type(s.type()), Duration.ofSeconds(s.delaySeconds()));
     }
-    configs = Map.copyOf(read);
+    System.arraycopy(read, 0, configs, 0, read.length);
     index();
   }
 
   /** Forgets what was read: another unit answers at the address. */
   void forget() {
-    configs = Map.of();
+    Arrays.fill(configs, null);
     index();
   }
 
   /** The settings of outlet {@code number} as last read, when the unit answered {@code C?}. */
   Optional<OutletConfig> config(int number) {
-    return Optional.ofNullable(configs.get(number));
+    return number >= 0 && number < configs.length
+        ? Optional.ofNullable(configs[number])
+        : Optional.empty();
   }
 
   /** The unit's name for the outlet ({@code C?}, trailing blanks trimmed), or {@code Outlet N}. */
   String name(int number) {
-    if (number >= 0 && number < names.length) {
-      return names[number];
-    }
-    OutletConfig c = configs.get(number);
-    if (c != null && !c.name().isBlank()) {
-      return c.name();
-    }
-    return number >= 0 && number < DEFAULT_NAMES.length
-        ? DEFAULT_NAMES[number]
-        : "Outlet " + number;
+    return number >= 0 && number < names.length ? names[number] : "Outlet " + number;
   }
 
   private static final String[] DEFAULT_NAMES = new String[IsoTekFrame.MAX_CHANNEL + 1];
@@ -145,11 +137,7 @@ final class IsoTekOutletTable {
         default -> CONFIGURED;
       };
     }
-    OutletConfig c = configs.get(number);
-    if (c == null) {
-      return UNREAD;
-    }
-    return c.type() == OutletType.LOCKED ? LOCKED : CONFIGURED;
+    return UNREAD; // no settings beyond the channels C? answers
   }
 
   /** The status a complete status block reports. */

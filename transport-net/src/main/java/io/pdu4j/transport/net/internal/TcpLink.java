@@ -68,6 +68,10 @@ public final class TcpLink implements Link {
   /** Outbound bytes below which the link is writable again. */
   static final int WRITE_LOW = 32 * 1024;
 
+  /** The watermarks of every connection: immutable, one for all (the channel keeps it). */
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH);
+
   /** Inbound bytes waiting for the executor above which reading pauses (hand-off mode only). */
   static final int READ_HIGH = 128 * 1024;
 
@@ -240,9 +244,7 @@ public final class TcpLink implements Link {
                   ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(remainingMillis, 1 << 30))
               .option(ChannelOption.TCP_NODELAY, true)
               .option(ChannelOption.SO_KEEPALIVE, true)
-              .option(
-                  ChannelOption.WRITE_BUFFER_WATER_MARK,
-                  new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH))
+              .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
               .handler(handler)
               .connect(remote);
     } catch (RuntimeException e) {
