@@ -69,8 +69,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final Duration staleAfter;
   private final long staleAfterNanos;
   // the outlets numbered 0 to 127 (all of any unit pdu4j knows), as in the map
-  private final java.util.concurrent.atomic.AtomicReferenceArray<OutletMeters> byNumber =
-      new java.util.concurrent.atomic.AtomicReferenceArray<>(128);
+  private static final int BY_NUMBER = 128;
+  // the outlets numbered 0 to 127 (all of any unit pdu4j knows), as in the map, in an array as
+  // long as the highest such number in use needs, replaced (under lock) when one changes
+  private volatile OutletMeters[] byNumber = new OutletMeters[0];
   // true: the series are written at scrape time from this state (PrometheusSeries), and only the
   // command timers are Micrometer meters
   private final boolean collected;
@@ -353,8 +355,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       if (gone == null) {
         return;
       }
-      if (number >= 0 && number < byNumber.length()) {
-        byNumber.set(number, null);
+      if (number >= 0 && number < byNumber.length) {
+        OutletMeters[] copy = byNumber.clone();
+        copy[number] = null;
+        byNumber = copy;
       }
       registered.removeIf(
           r -> {
@@ -387,8 +391,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   private OutletMeters outlet(int number) {
     // every outlet of every status comes here: the usual numbers from an array, not the map
+    OutletMeters[] known = byNumber;
     OutletMeters existing =
-        number >= 0 && number < byNumber.length() ? byNumber.get(number) : outlets.get(number);
+        number >= 0 && number < known.length ? known[number] : outlets.get(number);
     if (existing != null) {
       return existing;
     }
@@ -408,8 +413,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         }
         o = new OutletMeters(number);
         outlets.put(number, o);
-        if (number >= 0 && number < byNumber.length()) {
-          byNumber.set(number, o);
+        if (number >= 0 && number < BY_NUMBER) {
+          OutletMeters[] copy = Arrays.copyOf(byNumber, Math.max(byNumber.length, number + 1));
+          copy[number] = o;
+          byNumber = copy;
         }
         if (!closed && !collected) {
           for (MeterRegistry r : registries) {

@@ -43,16 +43,17 @@ public final class PowerRecorder {
   private final long[] slotStep; // the step each slot holds; guarded by this
   private final int[] reports; // reports recorded in each slot's step; guarded by this
   private int sequence; // counts reports, to see which series missed one; guarded by this
-  // every series, by index (WATTS, VOLTS, then the outlets' in the order they were made): each
-  // one's history in a Ring, and what a report touches in parallel arrays of the recorder, so that
-  // recording a report reads and writes a few small arrays, not a ring buffer per series. The
-  // sums and counts of the slot a report last went to (`cur`) are kept in `curSum`, `curCount`,
-  // and written to the rings when a report goes to another slot (once a step, as a rule);
-  // guarded by this
+  // every series, by index (WATTS, VOLTS, then the outlets' in the order they were made), in
+  // parallel arrays (no object per series): its history (sums, counts; see histSum), and what a
+  // report touches, so that recording a report reads and writes a few small arrays, not a ring
+  // buffer per series. The sums and counts of the slot a report last went to (`cur`) are kept in
+  // `curSum`, `curCount`, and written to the history when a report goes to another slot (once a
+  // step, as a rule); guarded by this
   private int series;
-  private Ring[] rings = new Ring[0];
+  private Object[] sums = new Object[0]; // each a char[] or a float[] of n sums
+  private short[][] counts = new short[0][]; // each null while the series is compact
   private float[] curSum = new float[0]; // the sum in slot `cur`, NaN a gap while compact
-  // the count in slot `cur` once it keeps counts of its own (see Ring), -1 while it does not
+  // the count in slot `cur` once it keeps counts of its own, -1 while it does not
   private short[] curCount = new short[0];
   private int[] lastReport = new int[0]; // the last report that gave it a reading, or -1
   private int cur = -1; // the slot whose sums are in curSum and curCount, or -1
@@ -71,81 +72,69 @@ public final class PowerRecorder {
   private int[] voltReport = new int[0]; // the report a sharing outlet last gave its voltage in
   private int hint; // where the next outlet's number is likely to be: outlets come in order
 
-  /**
-   * The history of one series: the sum of the readings of each step, and their count. Compact while
-   * the series had a reading in every report since it was made (the usual case: a unit reports all
-   * its outlets every time): then it keeps only the sums, a gap as {@link Float#NaN}, and its count
-   * in a slot is that slot's {@link #reports}. The first time it misses a report, or starts in the
-   * middle of a step, it gets counts of its own.
+  /*
+   * The history of one series, in sums[r] and counts[r]: the sum of the readings of each step, and
+   * their count. Compact while the series had a reading in every report since it was made (the
+   * usual case: a unit reports all its outlets every time): then it keeps only the sums, a gap as
+   * NaN, and no counts (null): its count in a slot is that slot's `reports`. The first time it
+   * misses a report, or starts in the middle of a step, it gets counts of its own.
    *
-   * <p>The sums are kept in two bytes each while every one is a whole number from 0 to 65,534
-   * (units that report whole volts and watts, as IsoTek units do, over a step of a minute or so): a
-   * {@code float} holds such a sum exactly, and adding whole readings to it stays exact, so the
-   * series is the same as with {@code float}s. The first sum that is not one widens the series to
-   * {@code float}s for good.
+   * The sums are kept in two bytes each (a char[]) while every one is a whole number from 0 to
+   * 65,534 (units that report whole volts and watts, as IsoTek units do, over a step of a minute or
+   * so): a float holds such a sum exactly, and adding whole readings to it stays exact, so the
+   * series is the same as with floats. The first sum that is not one widens the series to a
+   * float[] for good.
    *
-   * <p>Slot {@code cur} of a ring is stale: the recorder's {@code curSum} and {@code curCount} hold
-   * it.
+   * Slot `cur` of the history is stale: curSum and curCount hold it.
    */
-  private final class Ring {
-    private char[] small = new char[n]; // the sums while each is whole, 0 to 65,534; else null
-    private float[] sum; // the sums once they are not; null before
-    short[] count; // null while compact
 
-    Ring() {
-      Arrays.fill(small, GAP);
-    }
-
-    /** A copy of {@code other}, which goes its own way from here. */
-    Ring(Ring other) {
-      small = other.small == null ? null : other.small.clone();
-      sum = other.sum == null ? null : other.sum.clone();
-      count = other.count == null ? null : other.count.clone();
-    }
-
-    float get(int slot) {
-      if (small == null) {
-        return sum[slot];
-      }
+  /** The sum in slot {@code slot} of series {@code r}'s history. */
+  private float histSum(int r, int slot) {
+    Object a = sums[r];
+    if (a instanceof char[] small) {
       char c = small[slot];
       return c == GAP ? Float.NaN : c;
     }
+    return ((float[]) a)[slot];
+  }
 
-    void set(int slot, float value) {
-      if (small != null) {
-        if (Float.isNaN(value)) {
-          small[slot] = GAP;
-          return;
-        }
-        // whole, in range, and not -0 (which a char would turn into +0)
-        if (value >= 0
-            && value < GAP
-            && Float.floatToRawIntBits((float) (int) value) == Float.floatToRawIntBits(value)) {
-          small[slot] = (char) (int) value;
-          return;
-        }
-        float[] wide = new float[n];
-        for (int s = 0; s < n; s++) {
-          wide[s] = get(s);
-        }
-        sum = wide;
-        small = null;
+  private void histSum(int r, int slot, float value) {
+    if (sums[r] instanceof char[] small) {
+      if (Float.isNaN(value)) {
+        small[slot] = GAP;
+        return;
       }
-      sum[slot] = value;
+      // whole, in range, and not -0 (which a char would turn into +0)
+      if (value >= 0
+          && value < GAP
+          && Float.floatToRawIntBits((float) (int) value) == Float.floatToRawIntBits(value)) {
+        small[slot] = (char) (int) value;
+        return;
+      }
+      float[] wide = new float[n];
+      for (int s = 0; s < n; s++) {
+        wide[s] = histSum(r, s);
+      }
+      sums[r] = wide;
     }
+    ((float[]) sums[r])[slot] = value;
   }
 
   /** A new series, empty: every slot a gap. */
   private int newSeries() {
-    if (series == rings.length) {
+    if (series == sums.length) {
       int capacity = series + Math.max(2, series / 2); // 34 series for 16 outlets: room for 42
-      rings = Arrays.copyOf(rings, capacity);
+      sums = Arrays.copyOf(sums, capacity);
+      counts = Arrays.copyOf(counts, capacity);
       curSum = Arrays.copyOf(curSum, capacity);
       curCount = Arrays.copyOf(curCount, capacity);
       lastReport = Arrays.copyOf(lastReport, capacity);
     }
     int r = series++;
-    rings[r] = new Ring();
+    char[] small = new char[n];
+    Arrays.fill(small, GAP);
+    sums[r] = small;
+    counts[r] = null;
     curSum[r] = Float.NaN;
     curCount[r] = -1;
     lastReport[r] = -1;
@@ -155,50 +144,51 @@ public final class PowerRecorder {
   /** A copy of series {@code r}, which goes its own way from here. */
   private int copySeries(int r) {
     int copy = newSeries();
-    rings[copy] = new Ring(rings[r]);
+    sums[copy] = sums[r] instanceof char[] small ? small.clone() : ((float[]) sums[r]).clone();
+    counts[copy] = counts[r] == null ? null : counts[r].clone();
     curSum[copy] = curSum[r];
     curCount[copy] = curCount[r];
     lastReport[copy] = lastReport[r];
     return copy;
   }
 
-  /** Writes the sums and counts of slot {@link #cur} to the rings, and keeps {@code slot}'s. */
+  /** Writes the sums and counts of slot {@link #cur} to the history, and keeps {@code slot}'s. */
   private void moveTo(int slot) {
     for (int r = 0; r < series; r++) {
-      Ring ring = rings[r];
+      short[] count = counts[r];
       if (cur >= 0) {
-        ring.set(cur, curSum[r]);
-        if (ring.count != null) {
-          ring.count[cur] = curCount[r];
+        histSum(r, cur, curSum[r]);
+        if (count != null) {
+          count[cur] = curCount[r];
         }
       }
-      curSum[r] = ring.get(slot);
-      curCount[r] = ring.count != null ? ring.count[slot] : -1;
+      curSum[r] = histSum(r, slot);
+      curCount[r] = count != null ? count[slot] : -1;
     }
     cur = slot;
   }
 
   private float sum(int r, int slot) {
-    return slot == cur ? curSum[r] : rings[r].get(slot);
+    return slot == cur ? curSum[r] : histSum(r, slot);
   }
 
   private void sum(int r, int slot, float value) {
     if (slot == cur) {
       curSum[r] = value;
     } else {
-      rings[r].set(slot, value);
+      histSum(r, slot, value);
     }
   }
 
   private short count(int r, int slot) {
-    return slot == cur ? curCount[r] : rings[r].count[slot];
+    return slot == cur ? curCount[r] : counts[r][slot];
   }
 
   private void count(int r, int slot, short value) {
     if (slot == cur) {
       curCount[r] = value;
     } else {
-      rings[r].count[slot] = value;
+      counts[r][slot] = value;
     }
   }
 
@@ -242,7 +232,7 @@ public final class PowerRecorder {
    * #reports} does not count yet).
    */
   private void ownCounts(int r, int slot, boolean inThisReport) {
-    rings[r].count = new short[n];
+    counts[r] = new short[n];
     curCount[r] = 0;
     for (int s = 0; s < n; s++) {
       if (Float.isNaN(sum(r, s))) {
