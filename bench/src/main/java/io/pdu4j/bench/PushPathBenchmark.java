@@ -65,25 +65,15 @@ public class PushPathBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     IsoTekUnit unit = IsoTekSimulator.builder().serialNumber("BENCH0001").buildUnit();
-    for (int i = 0; i < PUSHES; i++) {
-      byte[] push = unit.push();
-      pushes[i] = ByteBuffer.allocateDirect(push.length).put(push);
-    }
+    pushes(unit, pushes);
     executor = new ScheduledThreadPoolExecutor(1);
     link = new UnitLink(executor, unit);
-    Duration never = Duration.ofDays(1);
-    DeviceOptions options =
-        new DeviceOptions(
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            8,
-            256,
-            Optional.of(never), // no silence watch, and a poll that never comes
-            never);
     DriverContext context =
         new DriverContext(
-            DeviceAddress.parse("isotek:tcp://127.0.0.1:501"), link, options, Clock.systemUTC());
+            DeviceAddress.parse("isotek:tcp://127.0.0.1:501"),
+            link,
+            quietOptions(),
+            Clock.systemUTC());
     device = new IsoTekDriver().open(context).toCompletableFuture().get(10, TimeUnit.SECONDS);
     // a listener like the runtime's: reads every status
     device.subscribe(
@@ -103,6 +93,27 @@ public class PushPathBenchmark {
     }
   }
 
+  /** The unit's next pushes, in direct buffers as a TCP read hands them over. */
+  static void pushes(IsoTekUnit unit, ByteBuffer[] into) {
+    for (int i = 0; i < into.length; i++) {
+      byte[] push = unit.push();
+      into[i] = ByteBuffer.allocateDirect(push.length).put(push);
+    }
+  }
+
+  /** Options under which nothing but the pushes runs on the device: no poll, no silence watch. */
+  static DeviceOptions quietOptions() {
+    Duration never = Duration.ofDays(1);
+    return new DeviceOptions(
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        8,
+        256,
+        Optional.of(never), // no silence watch, and a poll that never comes
+        never);
+  }
+
   /** One push: 17 lines from bytes to the device's status and its listener. */
   @Benchmark
   public DeviceStatus push() {
@@ -114,7 +125,7 @@ public class PushPathBenchmark {
   }
 
   /** A stream link to the simulated unit: what the driver sends is answered on the executor. */
-  private static final class UnitLink implements Link {
+  static final class UnitLink implements Link {
     private final ScheduledExecutorService executor;
     private final IsoTekUnit unit;
     volatile LinkListener listener;

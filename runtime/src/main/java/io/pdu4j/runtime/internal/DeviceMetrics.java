@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -41,7 +42,17 @@ import org.slf4j.LoggerFactory;
  * nothing behind and a reconnect registers nothing new. At most {@link #MAX_OUTLETS} outlets get
  * meters, whatever the driver reports, so no device multiplies series without limit.
  *
- * <p>Thread-safe: events arrive on the device's I/O thread, registries read gauges on theirs.
+ * <p>Thread-safe: events arrive on the device's I/O thread, registries read gauges on theirs. The
+ * outlets' values are guarded by one lock of the device ({@code values}), taken once per status,
+ * not once per outlet.
+ *
+ * <p>A status is a pass over all of a device's outlets, and most of them often report what they
+ * reported the status before: a driver hands the same {@link OutletStatus} instance for an outlet
+ * that did not change. Such an outlet is not touched: it "rides" the device's statuses, its
+ * readings current as of the device's last status and its energy integrated lazily (its power times
+ * the time it rode, added when it changes, the device goes quiet or a scrape reads it). An outlet
+ * whose instance differs is updated as before, changed or not, so that the figures do not depend on
+ * the driver reusing instances.
  */
 public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceMetrics.class);
@@ -58,8 +69,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final Duration staleAfter;
   private final long staleAfterNanos;
   // the outlets numbered 0 to 127 (all of any unit pdu4j knows), as in the map
-  private final java.util.concurrent.atomic.AtomicReferenceArray<OutletMeters> byNumber =
-      new java.util.concurrent.atomic.AtomicReferenceArray<>(128);
+  private static final int BY_NUMBER = 128;
+  // the outlets numbered 0 to 127 (all of any unit pdu4j knows), as in the map, in an array as
+  // long as the highest such number in use needs, replaced (under lock) when one changes
+  private volatile OutletMeters[] byNumber = new OutletMeters[0];
   // true: the series are written at scrape time from this state (PrometheusSeries), and only the
   // command timers are Micrometer meters
   private final boolean collected;
@@ -103,6 +116,14 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private volatile ConnectionState connection = ConnectionState.CONNECTING;
 
   private final Map<Integer, OutletMeters> outlets = new ConcurrentHashMap<>();
+  // guards the outlets' values and what follows, up to `lock`
+  private final Object values = new Object();
+  // the outlets of the last status when the next one may skip those it shares with it (the
+  // previous status was the newest so far and no connection change came since), else null
+  private List<OutletStatus> lastOutlets;
+  private Instant lastAt; // the time of the last status; the readings time of the riding outlets
+  private Instant newestAt; // the newest status time so far
+  private boolean[] riding = new boolean[0]; // by index in lastOutlets: the outlet rides
   // guarded by lock: per registry, the timers by command and outcome
   private final Map<MeterRegistry, Map<String, Timer>> timers = new IdentityHashMap<>();
   private final Object lock = new Object();
@@ -170,28 +191,107 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     } else if (event instanceof DeviceEvent.OutletAdded a) {
       update(a.outlet(), a.at(), false);
     } else if (event instanceof DeviceEvent.OutletRemoved r) {
+      synchronized (values) {
+        landAll(); // the next status updates every outlet
+      }
       removeOutlet(r.outlet().number());
     } else if (event instanceof DeviceEvent.OutletChanged c) {
       update(c.current(), c.at(), false);
     } else if (event instanceof DeviceEvent.Connection c) {
       connection = c.current();
       if (c.current() != ConnectionState.CONNECTED) {
-        // never integrate power across a time the device was not heard
-        outlets.values().forEach(OutletMeters::forgetPower);
+        synchronized (values) {
+          // never integrate power across a time the device was not heard
+          landAll();
+          for (OutletMeters m : outlets.values()) {
+            m.lastPowerAt = null;
+          }
+        }
       }
     }
   }
 
   private void onStatus(DeviceStatus status, Instant at) {
-    for (OutletStatus o : status.outlets()) {
-      update(o, at, true);
+    List<OutletStatus> list = status.outlets();
+    int size = list.size();
+    synchronized (values) {
+      List<OutletStatus> last = lastOutlets;
+      boolean skip =
+          last != null && last.size() == size && isRecent(nanosBetween(lastAt, at), list, last);
+      if (!skip) {
+        landAll();
+        if (riding.length != size) {
+          riding = new boolean[size];
+        }
+      }
+      for (int i = 0; i < size; i++) {
+        OutletStatus o = list.get(i);
+        if (skip && last.get(i) == o) {
+          if (!riding[i]) { // unchanged since the last status, which it was updated in
+            OutletMeters m = outlet(o.number());
+            if (m != null) {
+              m.riding = true;
+            }
+            riding[i] = true;
+          }
+          continue;
+        }
+        OutletMeters m = outlet(o.number());
+        if (m != null) {
+          if (m.riding) {
+            m.land();
+          }
+          m.update(o, at, true);
+        }
+        riding[i] = false;
+      }
+      lastAt = at;
+      // a status older than one before it leaves the outlets' integration times apart: the next
+      // status updates every outlet
+      boolean newest = newestAt == null || !at.isBefore(newestAt);
+      if (newest) {
+        newestAt = at;
+      }
+      lastOutlets = newest ? list : null;
     }
+  }
+
+  /**
+   * Whether a status {@code gap} after the last one, with outlets {@code list}, may skip the
+   * outlets it shares with the last one ({@code last}, as long): in order, within the stale time,
+   * and with the same outlet numbers at the same places.
+   */
+  private boolean isRecent(long gap, List<OutletStatus> list, List<OutletStatus> last) {
+    if (gap < 0 || gap > staleAfterNanos) {
+      return false;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      OutletStatus before = last.get(i);
+      OutletStatus now = list.get(i);
+      if (before != now && before.number() != now.number()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Brings every riding outlet up to the last status (guarded by values). */
+  private void landAll() {
+    for (OutletMeters m : outlets.values()) {
+      if (m.riding) {
+        m.land();
+      }
+    }
+    Arrays.fill(riding, false);
+    lastOutlets = null;
   }
 
   private void update(OutletStatus o, Instant at, boolean readings) {
     OutletMeters m = outlet(o.number());
     if (m != null) {
-      m.update(o, at, readings);
+      synchronized (values) {
+        m.update(o, at, readings);
+      }
     }
   }
 
@@ -255,8 +355,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       if (gone == null) {
         return;
       }
-      if (number >= 0 && number < byNumber.length()) {
-        byNumber.set(number, null);
+      if (number >= 0 && number < byNumber.length) {
+        OutletMeters[] copy = byNumber.clone();
+        copy[number] = null;
+        byNumber = copy;
       }
       registered.removeIf(
           r -> {
@@ -289,8 +391,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   private OutletMeters outlet(int number) {
     // every outlet of every status comes here: the usual numbers from an array, not the map
+    OutletMeters[] known = byNumber;
     OutletMeters existing =
-        number >= 0 && number < byNumber.length() ? byNumber.get(number) : outlets.get(number);
+        number >= 0 && number < known.length ? known[number] : outlets.get(number);
     if (existing != null) {
       return existing;
     }
@@ -310,8 +413,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         }
         o = new OutletMeters(number);
         outlets.put(number, o);
-        if (number >= 0 && number < byNumber.length()) {
-          byNumber.set(number, o);
+        if (number >= 0 && number < BY_NUMBER) {
+          OutletMeters[] copy = Arrays.copyOf(byNumber, Math.max(byNumber.length, number + 1));
+          copy[number] = o;
+          byNumber = copy;
         }
         if (!closed && !collected) {
           for (MeterRegistry r : registries) {
@@ -422,8 +527,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private void registerOutlet(MeterRegistry r, OutletMeters o) {
     Tags tags =
         Tags.of(PduMeter.TAG_DEVICE, device, PduMeter.TAG_OUTLET, Integer.toString(o.number));
-    gauge(r, PduMeter.OUTLET_POWER, tags, o, m -> m.current(m.power));
-    gauge(r, PduMeter.OUTLET_VOLTAGE, tags, o, m -> m.current(m.voltage));
+    gauge(r, PduMeter.OUTLET_POWER, tags, o, OutletMeters::power);
+    gauge(r, PduMeter.OUTLET_VOLTAGE, tags, o, OutletMeters::voltage);
     gauge(r, PduMeter.OUTLET_STATE, tags, o, OutletMeters::stateValue);
     registered.add(
         new Registered(
@@ -461,24 +566,45 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     registered.add(new Registered(r, b.register(r), source));
   }
 
-  /** One outlet's latest reading and integrated energy. */
+  /** One outlet's latest reading and integrated energy; its values guarded by {@code values}. */
   private final class OutletMeters implements OutletView {
     final int number;
     private volatile Object scrapeCache;
-    volatile double power = Double.NaN;
-    volatile double voltage = Double.NaN;
-    volatile OutletState state = OutletState.UNKNOWN;
-    volatile Instant at;
-    // guarded by this: the last power sample integrated from
-    private Instant lastPowerAt;
+    private double power = Double.NaN;
+    private double voltage = Double.NaN;
+    private OutletState state = OutletState.UNKNOWN;
+    private Instant at;
+    // the last power sample integrated from
+    Instant lastPowerAt;
     private double lastPower;
     private double energyJoules;
+    // unchanged since lastPowerAt and at: current as of the device's lastAt, and integrating
+    // lastPower up to then (see onStatus)
+    boolean riding;
 
     OutletMeters(int number) {
       this.number = number;
     }
 
-    synchronized void update(OutletStatus s, Instant when, boolean readings) {
+    /** The energy it rode since it was last updated, up to the device's last status. */
+    private double ridden() {
+      if (!riding || lastPowerAt == null) {
+        return 0;
+      }
+      return lastPower * (nanosBetween(lastPowerAt, lastAt) / 1e9);
+    }
+
+    /** Stops riding: integrated and current up to the device's last status. */
+    void land() {
+      energyJoules += ridden();
+      if (lastPowerAt != null) {
+        lastPowerAt = lastAt;
+      }
+      at = lastAt;
+      riding = false;
+    }
+
+    void update(OutletStatus s, Instant when, boolean readings) {
       state = s.state();
       if (!readings) {
         return; // a state change alone: the readings keep their own time
@@ -504,17 +630,15 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       }
     }
 
-    synchronized void forgetPower() {
-      lastPowerAt = null;
+    double energyJoules() {
+      synchronized (values) {
+        return energyJoules + ridden();
+      }
     }
 
-    synchronized double energyJoules() {
-      return energyJoules;
-    }
-
-    /** A reading, or NaN when there is no current one. */
-    double current(double value) {
-      Instant when = at;
+    /** A reading, or NaN when there is no current one (guarded by values). */
+    private double current(double value) {
+      Instant when = riding ? lastAt : at;
       if (when == null
           || connection != ConnectionState.CONNECTED
           || nanosBetween(when, clock.instant()) > staleAfterNanos) {
@@ -524,11 +648,13 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     }
 
     double stateValue() {
-      return switch (state) {
-        case ON -> current(1);
-        case OFF -> current(0);
-        case UNKNOWN -> Double.NaN;
-      };
+      synchronized (values) {
+        return switch (state) {
+          case ON -> current(1);
+          case OFF -> current(0);
+          case UNKNOWN -> Double.NaN;
+        };
+      }
     }
 
     @Override
@@ -538,12 +664,16 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
     @Override
     public double power() {
-      return current(power);
+      synchronized (values) {
+        return current(power);
+      }
     }
 
     @Override
     public double voltage() {
-      return current(voltage);
+      synchronized (values) {
+        return current(voltage);
+      }
     }
 
     @Override

@@ -31,6 +31,9 @@ import java.util.OptionalDouble;
  */
 public final class PowerRecorder {
   private static final char GAP = 0xFFFF; // a gap in a series whose sums are whole numbers
+  private static final int WATTS = 0; // the device's series, by index
+  private static final int VOLTS = 1;
+  private static final int NONE = -1; // an outlet without a voltage series
 
   private final String device;
   private final Clock clock;
@@ -40,149 +43,224 @@ public final class PowerRecorder {
   private final long[] slotStep; // the step each slot holds; guarded by this
   private final int[] reports; // reports recorded in each slot's step; guarded by this
   private int sequence; // counts reports, to see which series missed one; guarded by this
-  private final Ring watts;
-  private final Ring volts;
+  // every series, by index (WATTS, VOLTS, then the outlets' in the order they were made), in
+  // parallel arrays (no object per series): its history (sums, counts; see histSum), and what a
+  // report touches, so that recording a report reads and writes a few small arrays, not a ring
+  // buffer per series. The sums and counts of the slot a report last went to (`cur`) are kept in
+  // `curSum`, `curCount`, and written to the history when a report goes to another slot (once a
+  // step, as a rule); guarded by this
+  private int series;
+  private Object[] sums = new Object[0]; // each a char[] or a float[] of n sums
+  private short[][] counts = new short[0][]; // each null while the series is compact
+  private float[] curSum = new float[0]; // the sum in slot `cur`, NaN a gap while compact
+  // the count in slot `cur` once it keeps counts of its own, -1 while it does not
+  private short[] curCount = new short[0];
+  private int[] lastReport = new int[0]; // the last report that gave it a reading, or -1
+  private int cur = -1; // the slot whose sums are in curSum and curCount, or -1
   // the outlets with series, by ascending number, in parallel arrays of which the first
-  // `outletCount`
-  // entries are in use (no map, no object per outlet: a 16-outlet unit has 16 of each); guarded
-  // by this
+  // `outletCount` entries are in use (no map, no object per outlet: a 16-outlet unit has 16 of
+  // each); guarded by this
   private int outletCount;
   private int[] numbers = new int[0];
   private String[] ids = new String[0];
   private String[] names = new String[0];
-  private Ring[] outletWatts = new Ring[0];
-  // null until the outlet reports a voltage; the device's own volts ring while every voltage the
-  // outlet reported equals the device's (one mains voltage on every outlet, as most units have):
-  // the two series are then the same series, kept once (see record)
-  private Ring[] outletVolts = new Ring[0];
+  private int[] outletWatts = new int[0]; // series indexes
+  // NONE until the outlet reports a voltage; VOLTS, the device's own series, while every voltage
+  // the outlet reported equals the device's (one mains voltage on every outlet, as most units
+  // have): the two series are then the same series, kept once (see record)
+  private int[] outletVolts = new int[0];
   private int[] voltReport = new int[0]; // the report a sharing outlet last gave its voltage in
   private int hint; // where the next outlet's number is likely to be: outlets come in order
 
-  /**
-   * The mean of the readings of each step. Compact while the series had a reading in every report
-   * since it was made (the usual case: a unit reports all its outlets every time): then it keeps
-   * only the sums, a gap as {@link Float#NaN}, and its count in a slot is that slot's {@link
-   * #reports}. The first time it misses a report, or starts in the middle of a step, it gets counts
-   * of its own.
+  /*
+   * The history of one series, in sums[r] and counts[r]: the sum of the readings of each step, and
+   * their count. Compact while the series had a reading in every report since it was made (the
+   * usual case: a unit reports all its outlets every time): then it keeps only the sums, a gap as
+   * NaN, and no counts (null): its count in a slot is that slot's `reports`. The first time it
+   * misses a report, or starts in the middle of a step, it gets counts of its own.
    *
-   * <p>The sums are kept in two bytes each while every one is a whole number from 0 to 65,534
-   * (units that report whole volts and watts, as IsoTek units do, over a step of a minute or so): a
-   * {@code float} holds such a sum exactly, and adding whole readings to it stays exact, so the
-   * series is the same as with {@code float}s. The first sum that is not one widens the series to
-   * {@code float}s for good.
+   * The sums are kept in two bytes each (a char[]) while every one is a whole number from 0 to
+   * 65,534 (units that report whole volts and watts, as IsoTek units do, over a step of a minute or
+   * so): a float holds such a sum exactly, and adding whole readings to it stays exact, so the
+   * series is the same as with floats. The first sum that is not one widens the series to a
+   * float[] for good.
+   *
+   * Slot `cur` of the history is stale: curSum and curCount hold it.
    */
-  private final class Ring {
-    private char[] small = new char[n]; // the sums while each is whole, 0 to 65,534; else null
-    private float[] sum; // the sums once they are not; null before
-    short[] count; // null while compact
-    int lastReport = -1; // the sequence of the last report that gave it a reading
 
-    Ring() {
-      Arrays.fill(small, GAP);
-    }
-
-    /** A copy of {@code other}, which goes its own way from here. */
-    Ring(Ring other) {
-      small = other.small == null ? null : other.small.clone();
-      sum = other.sum == null ? null : other.sum.clone();
-      count = other.count == null ? null : other.count.clone();
-      lastReport = other.lastReport;
-    }
-
-    float sum(int slot) {
-      if (small == null) {
-        return sum[slot];
-      }
+  /** The sum in slot {@code slot} of series {@code r}'s history. */
+  private float histSum(int r, int slot) {
+    Object a = sums[r];
+    if (a instanceof char[] small) {
       char c = small[slot];
       return c == GAP ? Float.NaN : c;
     }
+    return ((float[]) a)[slot];
+  }
 
-    void sum(int slot, float value) {
-      if (small != null) {
-        if (Float.isNaN(value)) {
-          small[slot] = GAP;
-          return;
-        }
-        // whole, in range, and not -0 (which a char would turn into +0)
-        if (value >= 0
-            && value < GAP
-            && Float.floatToRawIntBits((float) (int) value) == Float.floatToRawIntBits(value)) {
-          small[slot] = (char) (int) value;
-          return;
-        }
-        float[] wide = new float[n];
-        for (int s = 0; s < n; s++) {
-          wide[s] = sum(s);
-        }
-        sum = wide;
-        small = null;
+  private void histSum(int r, int slot, float value) {
+    if (sums[r] instanceof char[] small) {
+      if (Float.isNaN(value)) {
+        small[slot] = GAP;
+        return;
       }
-      sum[slot] = value;
-    }
-
-    /** Adds a reading to the report being recorded, in {@code slot} ({@link #reports} so far). */
-    void add(int slot, double value) {
-      boolean again = lastReport == sequence; // a second reading in one report
-      lastReport = sequence;
-      if (count == null) {
-        int before = reports[slot];
-        if (!again && before == 0) {
-          sum(slot, (float) value);
-          return;
-        }
-        float s = sum(slot);
-        if (!again && !Float.isNaN(s) && before < Short.MAX_VALUE) {
-          sum(slot, s + (float) value);
-          return;
-        }
-        ownCounts(slot, again);
+      // whole, in range, and not -0 (which a char would turn into +0)
+      if (value >= 0
+          && value < GAP
+          && Float.floatToRawIntBits((float) (int) value) == Float.floatToRawIntBits(value)) {
+        small[slot] = (char) (int) value;
+        return;
       }
-      if (count[slot] < Short.MAX_VALUE) {
-        sum(slot, sum(slot) + (float) value);
-        count[slot]++;
-      }
-    }
-
-    /** After a report: a compact series that had readings in this step but none in it. */
-    void afterReport(int slot) {
-      if (count == null && lastReport != sequence && reports[slot] > 0 && !Float.isNaN(sum(slot))) {
-        ownCounts(slot, false);
-      }
-    }
-
-    /**
-     * Counts of its own, from the slots' report counts (a gap counts none; {@code inThisReport}: it
-     * already has a reading of the report being recorded, which {@link #reports} does not count
-     * yet).
-     */
-    private void ownCounts(int slot, boolean inThisReport) {
-      count = new short[n];
+      float[] wide = new float[n];
       for (int s = 0; s < n; s++) {
-        if (Float.isNaN(sum(s))) {
-          sum(s, 0);
-        } else {
-          int n = reports[s] + (s == slot && inThisReport ? 1 : 0);
-          count[s] = (short) Math.min(n, Short.MAX_VALUE);
+        wide[s] = histSum(r, s);
+      }
+      sums[r] = wide;
+    }
+    ((float[]) sums[r])[slot] = value;
+  }
+
+  /** A new series, empty: every slot a gap. */
+  private int newSeries() {
+    if (series == sums.length) {
+      int capacity = series + Math.max(2, series / 2); // 34 series for 16 outlets: room for 42
+      sums = Arrays.copyOf(sums, capacity);
+      counts = Arrays.copyOf(counts, capacity);
+      curSum = Arrays.copyOf(curSum, capacity);
+      curCount = Arrays.copyOf(curCount, capacity);
+      lastReport = Arrays.copyOf(lastReport, capacity);
+    }
+    int r = series++;
+    char[] small = new char[n];
+    Arrays.fill(small, GAP);
+    sums[r] = small;
+    counts[r] = null;
+    curSum[r] = Float.NaN;
+    curCount[r] = -1;
+    lastReport[r] = -1;
+    return r;
+  }
+
+  /** A copy of series {@code r}, which goes its own way from here. */
+  private int copySeries(int r) {
+    int copy = newSeries();
+    sums[copy] = sums[r] instanceof char[] small ? small.clone() : ((float[]) sums[r]).clone();
+    counts[copy] = counts[r] == null ? null : counts[r].clone();
+    curSum[copy] = curSum[r];
+    curCount[copy] = curCount[r];
+    lastReport[copy] = lastReport[r];
+    return copy;
+  }
+
+  /** Writes the sums and counts of slot {@link #cur} to the history, and keeps {@code slot}'s. */
+  private void moveTo(int slot) {
+    for (int r = 0; r < series; r++) {
+      short[] count = counts[r];
+      if (cur >= 0) {
+        histSum(r, cur, curSum[r]);
+        if (count != null) {
+          count[cur] = curCount[r];
         }
       }
+      curSum[r] = histSum(r, slot);
+      curCount[r] = count != null ? count[slot] : -1;
     }
+    cur = slot;
+  }
 
-    void clear(int slot) {
-      if (count == null) {
-        sum(slot, Float.NaN);
+  private float sum(int r, int slot) {
+    return slot == cur ? curSum[r] : histSum(r, slot);
+  }
+
+  private void sum(int r, int slot, float value) {
+    if (slot == cur) {
+      curSum[r] = value;
+    } else {
+      histSum(r, slot, value);
+    }
+  }
+
+  private short count(int r, int slot) {
+    return slot == cur ? curCount[r] : counts[r][slot];
+  }
+
+  private void count(int r, int slot, short value) {
+    if (slot == cur) {
+      curCount[r] = value;
+    } else {
+      counts[r][slot] = value;
+    }
+  }
+
+  /** Adds a reading of series {@code r} to the report being recorded, in {@code slot}. */
+  private void add(int r, int slot, double value) {
+    boolean again = lastReport[r] == sequence; // a second reading in one report
+    lastReport[r] = sequence;
+    if (curCount[r] < 0) {
+      int before = reports[slot];
+      if (!again && before == 0) {
+        sum(r, slot, (float) value);
+        return;
+      }
+      float s = sum(r, slot);
+      if (!again && !Float.isNaN(s) && before < Short.MAX_VALUE) {
+        sum(r, slot, s + (float) value);
+        return;
+      }
+      ownCounts(r, slot, again);
+    }
+    short c = count(r, slot);
+    if (c < Short.MAX_VALUE) {
+      sum(r, slot, sum(r, slot) + (float) value);
+      count(r, slot, (short) (c + 1));
+    }
+  }
+
+  /** After a report: a compact series that had readings in this step but none in it. */
+  private void afterReport(int r, int slot) {
+    if (curCount[r] < 0
+        && lastReport[r] != sequence
+        && reports[slot] > 0
+        && !Float.isNaN(sum(r, slot))) {
+      ownCounts(r, slot, false);
+    }
+  }
+
+  /**
+   * Counts of its own for series {@code r}, from the slots' report counts (a gap counts none;
+   * {@code inThisReport}: it already has a reading of the report being recorded, which {@link
+   * #reports} does not count yet).
+   */
+  private void ownCounts(int r, int slot, boolean inThisReport) {
+    counts[r] = new short[n];
+    curCount[r] = 0;
+    for (int s = 0; s < n; s++) {
+      if (Float.isNaN(sum(r, s))) {
+        sum(r, s, 0);
+        count(r, s, (short) 0);
       } else {
-        sum(slot, 0);
-        count[slot] = 0;
+        int k = reports[s] + (s == slot && inThisReport ? 1 : 0);
+        count(r, s, (short) Math.min(k, Short.MAX_VALUE));
       }
     }
+  }
 
-    double mean(int slot) {
-      float s = sum(slot);
-      if (count == null) {
-        return Float.isNaN(s) ? Double.NaN : s / reports[slot];
-      }
-      return count[slot] == 0 ? Double.NaN : s / count[slot];
+  private void clear(int r, int slot) {
+    if (curCount[r] < 0) {
+      sum(r, slot, Float.NaN);
+    } else {
+      sum(r, slot, 0);
+      count(r, slot, (short) 0);
     }
+  }
+
+  private double mean(int r, int slot) {
+    float s = sum(r, slot);
+    if (curCount[r] < 0) {
+      return Float.isNaN(s) ? Double.NaN : s / reports[slot];
+    }
+    short c = count(r, slot);
+    return c == 0 ? Double.NaN : s / c;
   }
 
   /**
@@ -199,8 +277,8 @@ public final class PowerRecorder {
     this.slotStep = new long[n];
     this.reports = new int[n];
     Arrays.fill(slotStep, Long.MIN_VALUE);
-    this.watts = new Ring();
-    this.volts = new Ring();
+    newSeries(); // WATTS
+    newSeries(); // VOLTS
   }
 
   /** Records the readings of a status report; other events carry no readings to record. */
@@ -221,17 +299,14 @@ public final class PowerRecorder {
     if (slotStep[slot] > step) {
       return;
     }
+    if (slot != cur) {
+      moveTo(slot);
+    }
     if (slotStep[slot] != step) {
       slotStep[slot] = step;
       reports[slot] = 0;
-      watts.clear(slot);
-      volts.clear(slot);
-      for (int i = 0; i < outletCount; i++) {
-        outletWatts[i].clear(slot);
-        Ring v = outletVolts[i];
-        if (v != null && v != volts) {
-          v.clear(slot);
-        }
+      for (int r = 0; r < series; r++) {
+        clear(r, slot);
       }
     }
     List<OutletStatus> list = status.outlets(); // an immutable list: get(i) allocates nothing
@@ -261,7 +336,7 @@ public final class PowerRecorder {
     boolean deviceHasVolts = inputVolts.isPresent() || !Double.isNaN(deviceVolts);
     // pristine: the device's voltage series has never had a reading, so an outlet's new one would
     // be the same series if it gets the same reading now
-    boolean voltsPristine = volts.lastReport < 0;
+    boolean voltsPristine = lastReport[VOLTS] < 0;
     double wattSum = 0;
     int wattCount = 0;
     for (int i = 0; i < size; i++) {
@@ -273,14 +348,20 @@ public final class PowerRecorder {
         at = insert(-at - 1, o.number());
       }
       if (at >= 0) {
-        ids[at] = o.id();
-        names[at] = o.name();
+        // written only when they differ: a driver hands the same strings report after report,
+        // and a reference stored into an old array is work for the collector
+        if (ids[at] != o.id()) {
+          ids[at] = o.id();
+        }
+        if (names[at] != o.name()) {
+          names[at] = o.name();
+        }
       }
       if (power.isPresent()) {
         wattSum += power.getAsDouble();
         wattCount++;
         if (at >= 0) {
-          outletWatts[at].add(slot, power.getAsDouble());
+          add(outletWatts[at], slot, power.getAsDouble());
         }
       }
       if (voltage.isPresent() && at >= 0) {
@@ -291,27 +372,21 @@ public final class PowerRecorder {
     // before the device's series takes the reading
     if (deviceHasVolts) {
       for (int i = 0; i < outletCount; i++) {
-        if (outletVolts[i] == volts && voltReport[i] != sequence) {
-          outletVolts[i] = new Ring(volts);
+        if (outletVolts[i] == VOLTS && voltReport[i] != sequence) {
+          outletVolts[i] = copySeries(VOLTS);
         }
       }
     }
     if (inputWatts.isPresent()) {
-      watts.add(slot, inputWatts.getAsDouble());
+      add(WATTS, slot, inputWatts.getAsDouble());
     } else if (wattCount > 0) {
-      watts.add(slot, wattSum);
+      add(WATTS, slot, wattSum);
     }
     if (deviceHasVolts) {
-      volts.add(slot, deviceVolts);
+      add(VOLTS, slot, deviceVolts);
     }
-    watts.afterReport(slot);
-    volts.afterReport(slot);
-    for (int i = 0; i < outletCount; i++) {
-      outletWatts[i].afterReport(slot);
-      Ring v = outletVolts[i];
-      if (v != null && v != volts) {
-        v.afterReport(slot);
-      }
+    for (int r = 0; r < series; r++) {
+      afterReport(r, slot);
     }
     if (reports[slot] < Integer.MAX_VALUE) {
       reports[slot]++;
@@ -326,17 +401,17 @@ public final class PowerRecorder {
    * device's, and otherwise gets a copy of it, as it stood before this report, to go on with.
    */
   private void recordVolts(int at, int slot, double value, double deviceVolts, boolean pristine) {
-    Ring ring = outletVolts[at];
+    int r = outletVolts[at];
     boolean same = Float.floatToIntBits((float) value) == Float.floatToIntBits((float) deviceVolts);
-    if (ring == null) {
+    if (r == NONE) {
       if (pristine && same) {
-        outletVolts[at] = volts;
+        outletVolts[at] = VOLTS;
         voltReport[at] = sequence;
         return;
       }
-      ring = new Ring();
-      outletVolts[at] = ring;
-    } else if (ring == volts) {
+      r = newSeries();
+      outletVolts[at] = r;
+    } else if (r == VOLTS) {
       boolean first = voltReport[at] != sequence;
       if (first && same) {
         voltReport[at] = sequence;
@@ -344,13 +419,13 @@ public final class PowerRecorder {
       }
       // its own series from here: the device's before this report, and the reading it already
       // gave in this report, if any, which the device's series has not taken yet
-      ring = new Ring(volts);
-      outletVolts[at] = ring;
+      r = copySeries(VOLTS);
+      outletVolts[at] = r;
       if (!first) {
-        ring.add(slot, deviceVolts);
+        add(r, slot, deviceVolts);
       }
     }
-    ring.add(slot, value);
+    add(r, slot, value);
   }
 
   /**
@@ -389,8 +464,10 @@ public final class PowerRecorder {
     System.arraycopy(outletVolts, at, outletVolts, at + 1, tail);
     System.arraycopy(voltReport, at, voltReport, at + 1, tail);
     numbers[at] = number;
-    outletWatts[at] = new Ring();
-    outletVolts[at] = null;
+    ids[at] = null;
+    names[at] = null;
+    outletWatts[at] = newSeries();
+    outletVolts[at] = NONE;
     voltReport[at] = -1;
     outletCount++;
     hint = at + 1;
@@ -412,23 +489,23 @@ public final class PowerRecorder {
     }
     List<PowerHistory.OutletHistory> list = new ArrayList<>(outletCount);
     for (int i = 0; i < outletCount; i++) {
-      Ring v = outletVolts[i];
+      int v = outletVolts[i];
       list.add(
           new PowerHistory.OutletHistory(
               numbers[i],
               ids[i],
               names[i],
               series(outletWatts[i], slots, held),
-              v == null ? Optional.empty() : Optional.of(series(v, slots, held))));
+              v == NONE ? Optional.empty() : Optional.of(series(v, slots, held))));
     }
     return new PowerHistory(
-        device, step, times, series(watts, slots, held), series(volts, slots, held), list);
+        device, step, times, series(WATTS, slots, held), series(VOLTS, slots, held), list);
   }
 
-  private PowerSeries series(Ring ring, int[] slots, boolean[] held) {
+  private PowerSeries series(int r, int[] slots, boolean[] held) {
     double[] values = new double[n];
     for (int i = 0; i < n; i++) {
-      values[i] = held[i] ? ring.mean(slots[i]) : Double.NaN;
+      values[i] = held[i] ? mean(r, slots[i]) : Double.NaN;
     }
     return PowerSeries.of(values);
   }

@@ -217,6 +217,132 @@ class DeviceMetricsTest {
   }
 
   @Test
+  void anOutletReportedAsTheSameInstanceStaysCurrentAndIntegratesItsPower() {
+    OutletStatus same =
+        new OutletStatus(
+            1,
+            "1",
+            "Outlet 1",
+            OutletState.ON,
+            OptionalDouble.of(230),
+            OptionalDouble.of(100),
+            Set.of(OutletCapability.SWITCHABLE));
+    for (int i = 0; i <= 4; i++) {
+      clock.now = T0.plusSeconds(5L * i);
+      DeviceStatus s =
+          new DeviceStatus(clock.now, Optional.empty(), List.of(same), Optional.empty());
+      metrics.onEvent(new DeviceEvent.StatusReported("pdu", clock.now, s));
+    }
+    // 100 W for 20 s, and the reading current 9 s after the last status (stale after 10 s)
+    assertThat(energy()).isCloseTo(2000, within(1e-9));
+    clock.now = T0.plusSeconds(29);
+    assertThat(gauge(PduMeter.OUTLET_POWER)).isEqualTo(100);
+    clock.now = T0.plusSeconds(31);
+    assertThat(gauge(PduMeter.OUTLET_POWER)).isNaN();
+    connection(ConnectionState.OFFLINE);
+    assertThat(energy()).isCloseTo(2000, within(1e-9));
+  }
+
+  /**
+   * A driver may hand the same {@link OutletStatus} for an outlet that did not change, or a new
+   * one: the meters read the same either way, through statuses in order and out of it, gaps longer
+   * than the stale time, outlets that come and go, and disconnections.
+   */
+  @Test
+  void sameInstancesAndNewOnesGiveTheSameFigures() {
+    java.util.Random random = new java.util.Random(7);
+    for (int run = 0; run < 50; run++) {
+      clock.now = T0;
+      DeviceMetrics reused = new DeviceMetrics("a", clock, Duration.ofSeconds(10));
+      DeviceMetrics fresh = new DeviceMetrics("b", clock, Duration.ofSeconds(10));
+      for (DeviceMetrics m : List.of(reused, fresh)) {
+        m.onEvent(
+            new DeviceEvent.Connection(
+                "pdu",
+                clock.now,
+                ConnectionState.CONNECTING,
+                ConnectionState.CONNECTED,
+                Optional.empty()));
+      }
+      List<OutletStatus> last = List.of();
+      for (int step = 0; step < 200; step++) {
+        clock.now =
+            clock.now.plusMillis(500 + random.nextInt(random.nextInt(20) == 0 ? 20_000 : 4_000));
+        int r = random.nextInt(100);
+        if (r < 3) {
+          ConnectionState state =
+              random.nextBoolean() ? ConnectionState.OFFLINE : ConnectionState.CONNECTED;
+          for (DeviceMetrics m : List.of(reused, fresh)) {
+            m.onEvent(
+                new DeviceEvent.Connection(
+                    "pdu", clock.now, ConnectionState.CONNECTED, state, Optional.empty()));
+          }
+          continue;
+        }
+        int count = last.isEmpty() || random.nextInt(30) == 0 ? 1 + random.nextInt(4) : last.size();
+        List<OutletStatus> now = new java.util.ArrayList<>();
+        List<OutletStatus> copies = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          OutletStatus o;
+          if (i < last.size() && last.get(i).number() == i + 1 && random.nextInt(4) != 0) {
+            o = last.get(i); // unchanged: the same instance
+          } else {
+            boolean on = random.nextBoolean();
+            o =
+                new OutletStatus(
+                    i + 1,
+                    "o" + (i + 1),
+                    "Outlet " + (i + 1),
+                    on ? OutletState.ON : OutletState.OFF,
+                    OptionalDouble.of(230),
+                    random.nextInt(10) == 0
+                        ? OptionalDouble.empty()
+                        : OptionalDouble.of(on ? random.nextInt(500) : 0),
+                    Set.of(OutletCapability.SWITCHABLE));
+          }
+          now.add(o);
+          copies.add(
+              new OutletStatus(
+                  o.number(),
+                  o.id(),
+                  o.name(),
+                  o.state(),
+                  o.voltage(),
+                  o.power(),
+                  o.capabilities()));
+        }
+        Instant at =
+            random.nextInt(25) == 0 ? clock.now.minusSeconds(random.nextInt(8)) : clock.now;
+        reused.onEvent(status(at, now));
+        fresh.onEvent(status(at, copies));
+        last = List.copyOf(now);
+        clock.now = clock.now.plusMillis(random.nextInt(3_000));
+        List<DeviceMetrics.OutletView> a = reused.outlets();
+        List<DeviceMetrics.OutletView> b = fresh.outlets();
+        assertThat(a).hasSameSizeAs(b);
+        for (int i = 0; i < a.size(); i++) {
+          String where = "run " + run + ", step " + step + ", outlet " + a.get(i).number();
+          assertThat(Double.valueOf(a.get(i).power()))
+              .as(where)
+              .isEqualTo(Double.valueOf(b.get(i).power()));
+          assertThat(Double.valueOf(a.get(i).voltage()))
+              .as(where)
+              .isEqualTo(Double.valueOf(b.get(i).voltage()));
+          assertThat(Double.valueOf(a.get(i).state()))
+              .as(where)
+              .isEqualTo(Double.valueOf(b.get(i).state()));
+          assertThat(a.get(i).energy()).as(where).isCloseTo(b.get(i).energy(), within(1e-6));
+        }
+      }
+    }
+  }
+
+  private static DeviceEvent status(Instant at, List<OutletStatus> outlets) {
+    return new DeviceEvent.StatusReported(
+        "pdu", at, new DeviceStatus(at, Optional.empty(), List.copyOf(outlets), Optional.empty()));
+  }
+
+  @Test
   void nanosBetweenIsDurationBetweenWithoutTheDuration() {
     java.time.Instant a = java.time.Instant.ofEpochSecond(1_000, 999_999_999);
     for (long step : new long[] {0, 1, 999_999_999, 1_000_000_000, 5_000_000_001L, -3}) {
