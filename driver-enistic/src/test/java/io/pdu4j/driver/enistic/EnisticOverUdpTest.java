@@ -504,6 +504,54 @@ class EnisticOverUdpTest {
     }
   }
 
+  /**
+   * Readings one to a datagram, as a controller sends them, many and fast enough for the socket to
+   * be read on its timer: every one is counted and reported, in the order sent (each reading's
+   * power is its sequence number, so the newest power of every status is the reading's own). At
+   * most 400 are sent ahead of what the device has taken, so that loopback never drops any.
+   */
+  @Test
+  void readingsOneADatagramAtAHighRateAreEachReportedInOrder() throws Exception {
+    PowerDevice d = open(CONTROLLER, "");
+    List<Double> newest = java.util.Collections.synchronizedList(new ArrayList<>());
+    d.subscribe(
+        e -> {
+          if (e instanceof DeviceEvent.StatusReported r && !r.status().outlets().isEmpty()) {
+            newest.add(
+                r.status().outlets().stream()
+                    .mapToDouble(o -> o.power().orElse(-1))
+                    .max()
+                    .orElseThrow());
+          }
+        });
+    int total = 10_000;
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      for (int i = 0; i < total; i++) {
+        String line =
+            String.format(Locale.ROOT, "%s:Reading:FFEE%012X:%d:1:1\r", CONTROLLER, i % 16, i);
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        s.send(
+            new java.net.DatagramPacket(
+                bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+        if (i % 100 == 99) {
+          long sent = i + 1;
+          await().until(() -> counters(d).readings() >= sent - 400);
+        }
+      }
+    }
+    await().until(() -> newest.size() >= total);
+    assertThat(counters(d).readings()).isEqualTo(total);
+    assertThat(d.outlets()).hasSize(16);
+    List<Double> expected = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      expected.add((double) i);
+    }
+    synchronized (newest) {
+      assertThat(newest).containsExactlyElementsOf(expected);
+    }
+    assertThat(counters(d).malformed()).isZero();
+  }
+
   @Test
   void aFloodOfUnknownSerialsStopsAtMaxOutletsAndAKnownSocketStillUpdatesAndSwitches()
       throws Exception {

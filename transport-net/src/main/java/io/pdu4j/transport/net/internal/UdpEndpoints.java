@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,20 @@ public final class UdpEndpoints implements AutoCloseable {
   // bound to port 0 (any free port): each link its own socket, never shared
   private final java.util.Set<Endpoint> ephemeral = new java.util.HashSet<>();
   private final TcpResources loops = new TcpResources(LOOP_THREAD_PREFIX);
+  private final long readIntervalNanos;
+
+  /** Endpoints whose sockets are read on a 1 ms timer while datagrams come fast. */
+  public UdpEndpoints() {
+    this(UdpReadPacer.DEFAULT_INTERVAL_NANOS);
+  }
+
+  /** Endpoints whose sockets are read every {@code readIntervalNanos} while datagrams come fast. */
+  UdpEndpoints(long readIntervalNanos) {
+    if (readIntervalNanos <= 0) {
+      throw new IllegalArgumentException("read interval must be positive");
+    }
+    this.readIntervalNanos = readIntervalNanos;
+  }
 
   /** How many endpoints are bound or binding now (for tests). */
   public int size() {
@@ -134,9 +149,22 @@ public final class UdpEndpoints implements AutoCloseable {
     final CompletableFuture<Channel> bound = new CompletableFuture<>();
     final AtomicLong oversized = new AtomicLong();
     private volatile Channel channel;
+    // written by the channel's event loop only
+    private volatile long timedReads;
+    private volatile boolean readsOnTimer;
 
     Endpoint(InetSocketAddress bind) {
       this.bind = bind;
+    }
+
+    /** Reads of the socket that its read timer allowed (see {@link UdpReadPacer}). */
+    long timedReads() {
+      return timedReads;
+    }
+
+    /** Whether the socket is read on its timer now rather than on readiness. */
+    boolean readsOnTimer() {
+      return readsOnTimer;
     }
 
     /** The socket's actual local address (the port when bound to port 0). */
@@ -263,7 +291,9 @@ public final class UdpEndpoints implements AutoCloseable {
      * Reads the socket: copies every datagram out of Netty's buffer, and hands the datagrams of one
      * read (up to {@value #MAX_READS_PER_WAKE}, flushed every {@value #FLUSH_EVERY}) to each member
      * as one batch, so that a burst costs each device's executor one task rather than one a
-     * datagram.
+     * datagram. While datagrams come fast, the socket is read on a timer instead of on readiness
+     * ({@link UdpReadPacer}): the read interest is off ({@code autoRead} false) between the timer's
+     * reads.
      */
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
       static final int FLUSH_EVERY = 64;
@@ -271,6 +301,9 @@ public final class UdpEndpoints implements AutoCloseable {
       private final int maxDatagram;
       // confined to the channel's event loop
       private List<Datagram> burst = new ArrayList<>();
+      private final UdpReadPacer pacer = new UdpReadPacer(readIntervalNanos, MAX_READS_PER_WAKE);
+      private int found;
+      private Runnable tick;
 
       Inbound(int maxDatagram) {
         this.maxDatagram = maxDatagram;
@@ -278,6 +311,7 @@ public final class UdpEndpoints implements AutoCloseable {
 
       @Override
       protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        found++;
         ByteBuf content = packet.content();
         if (content.readableBytes() > maxDatagram) {
           long n = oversized.incrementAndGet();
@@ -302,7 +336,34 @@ public final class UdpEndpoints implements AutoCloseable {
       @Override
       public void channelReadComplete(ChannelHandlerContext ctx) {
         flush();
+        pace(ctx);
         ctx.fireChannelReadComplete();
+      }
+
+      private void pace(ChannelHandlerContext ctx) {
+        boolean wasTimed = pacer.timed();
+        int n = found;
+        found = 0;
+        if (wasTimed) {
+          timedReads++;
+        }
+        UdpReadPacer.Next next = pacer.afterRead(n, System.nanoTime());
+        readsOnTimer = pacer.timed();
+        if (next != UdpReadPacer.Next.WAIT) {
+          return;
+        }
+        // no read interest until the timer: what arrives meanwhile waits in the receive buffer
+        Channel ch = ctx.channel();
+        ch.config().setAutoRead(false);
+        if (tick == null) {
+          tick =
+              () -> {
+                if (ch.isOpen()) {
+                  ch.config().setAutoRead(true); // the read that follows is a timed one
+                }
+              };
+        }
+        ch.eventLoop().schedule(tick, pacer.intervalNanos(), TimeUnit.NANOSECONDS);
       }
 
       private void flush() {

@@ -112,6 +112,11 @@ public final class UdpLink implements Link {
     return e == null ? Optional.empty() : e.localAddress();
   }
 
+  /** The shared socket's endpoint while open, else null. */
+  UdpEndpoints.Endpoint endpoint() {
+    return endpoint;
+  }
+
   /** Datagrams dropped because the executor fell behind. */
   public long droppedDatagrams() {
     return dropped.get();
