@@ -17,9 +17,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The spin yields the processor at each turn ({@link Thread#yield()}) rather than only pausing
  * ({@link Thread#onSpinWait()}): on a machine with more runnable threads than cores, a caller that
- * kept its core would hold it from the very I/O thread it waits for (measured on 2 cores at a load
- * average of 30: a pausing spin tripled the median round trip, a yielding one did not), while on a
- * quiet machine a yield with nothing else to run returns at once.
+ * kept its core would hold it from the very I/O thread it waits for (on 2 cores at a load average
+ * of 20 to 30, a pausing spin of 400 µs tripled the median round trip), while on a quiet machine a
+ * yield with nothing else to run returns at once.
  *
  * <p>Completion, cancellation, exceptions and dependent stages are those of {@link
  * CompletableFuture}; only how a blocked caller waits differs.
