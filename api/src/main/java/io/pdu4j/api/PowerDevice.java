@@ -29,12 +29,6 @@ import java.util.concurrent.CompletionStage;
  * is discarded. So a cancelled switch may still switch the outlet: refresh to see what the device
  * did. The device stays usable after a cancellation.
  *
- * <p>Waiting for a stage with {@code toCompletableFuture().join()} or {@code get()}: when the
- * device's recent commands completed within half a millisecond (a simulator or a unit on a fast
- * link), the waiting thread first spins for up to twice that time, yielding the processor at each
- * turn, before it sleeps, so that the device's I/O thread need not wake it; otherwise it sleeps at
- * once.
- *
  * <p>Methods are safe to call from any thread. Implemented by pdu4j only ({@link DoNotImplement}):
  * it may gain methods in a minor release.
  */

@@ -89,7 +89,6 @@ public final class ManagedDevice implements PowerDevice {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ManagedScheduler scheduler;
   private final ManagedClock clock;
-  private final CommandFuture.Pace pace = new CommandFuture.Pace();
 
   // Confined to the executor.
   private final Map<Integer, ManagedOutlet> outletObjects = new HashMap<>();
@@ -587,8 +586,7 @@ public final class ManagedDevice implements PowerDevice {
   /**
    * Runs a command of the session on the device's thread and returns its stage: refused at once
    * when the device is closed or lacks the capability; timed for the observer; a cancellation of
-   * the returned stage is passed on to the session's. A caller blocking on the stage spins briefly
-   * first when the device's recent commands were fast ({@link CommandFuture}).
+   * the returned stage is passed on to the session's.
    */
   <T> CompletionStage<T> command(
       String name, DeviceCapability needs, Supplier<CompletionStage<T>> call) {
@@ -596,8 +594,7 @@ public final class ManagedDevice implements PowerDevice {
     // the outcome is timed and observed before the caller sees it, so that an observer has always
     // heard of a command whose stage the caller found complete
     CompletableFuture<T> outcome = new CompletableFuture<>();
-    CompletableFuture<T> result = new CommandFuture<>(pace.spinNanos());
-    boolean[] reachedSession = new boolean[1]; // written on the device's thread before outcome
+    CompletableFuture<T> result = new CompletableFuture<>();
     if (needs != null && !capabilities.contains(needs)) {
       outcome.completeExceptionally(
           new UnsupportedCapabilityException(
@@ -615,7 +612,6 @@ public final class ManagedDevice implements PowerDevice {
             CompletionStage<T> stage;
             try {
               stage = call.get();
-              reachedSession[0] = true;
             } catch (PowerDeviceException e) {
               stage = CompletableFuture.failedFuture(e);
             } catch (RuntimeException e) {
@@ -646,11 +642,7 @@ public final class ManagedDevice implements PowerDevice {
     }
     outcome.whenComplete(
         (v, t) -> {
-          long nanos = System.nanoTime() - start;
-          if (reachedSession[0]) {
-            pace.completed(nanos);
-          }
-          Duration elapsed = Duration.ofNanos(nanos);
+          Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
           try {
             context.counters().commandCompleted(name, elapsed, t);
             if (observer != null) {

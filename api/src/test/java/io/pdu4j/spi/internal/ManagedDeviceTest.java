@@ -225,21 +225,6 @@ class ManagedDeviceTest {
     assertThat(device.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
-  @Test
-  void aCallerBlockedOnACommandSpinsOnlyOnceTheDevicesCommandsWereSeenToBeFast() throws Exception {
-    PowerDevice d = opened();
-    CompletionStage<OutletStatus> first = d.outlet(1).switchOff();
-    assertThat(first).isInstanceOf(CommandFuture.class);
-    assertThat(((CommandFuture<?>) first).spinNanos()).as("nothing known yet").isZero();
-    await().until(() -> session.lastSwitch != null);
-    Thread.sleep(20); // a device that takes 20 ms to answer
-    OutletStatus off = OutletStatus.of(1, "Outlet 1", OutletState.OFF, Set.of());
-    session.lastSwitch.complete(off);
-    assertThat(first.toCompletableFuture().join()).isEqualTo(off);
-    CompletionStage<OutletStatus> next = d.outlet(1).switchOn();
-    assertThat(((CommandFuture<?>) next).spinNanos()).as("after a slow command").isZero();
-  }
-
   /** Answers a refresh with one outlet on, unless told what is unusable. */
   private final class TestSession implements DeviceSession {
     private volatile DeviceSink sink;
@@ -248,7 +233,6 @@ class ManagedDeviceTest {
     private volatile boolean secondOnlyMeters;
     private volatile int switches;
     private volatile int outlets = 1;
-    private volatile CompletableFuture<OutletStatus> lastSwitch;
 
     @Override
     public DeviceInfo describe() {
@@ -301,8 +285,7 @@ class ManagedDeviceTest {
     @Override
     public CompletionStage<OutletStatus> switchOutlet(int outlet, OutletState state) {
       switches++;
-      lastSwitch = new CompletableFuture<>();
-      return lastSwitch;
+      return new CompletableFuture<>();
     }
 
     @Override
