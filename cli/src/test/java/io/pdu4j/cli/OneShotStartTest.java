@@ -98,6 +98,10 @@ class OneShotStartTest {
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(r.out()).contains(uri).containsPattern("(?m)^\\s+8\\s+\\S.*\\s+ON\\s+230\\.0\\s");
     assertLight(r);
+    assertThat(r.classes())
+        .as("the table's numbers need no locale data")
+        .doesNotContain(
+            "java.text.DecimalFormatSymbols", "sun.util.cldr.CLDRLocaleProviderAdapter");
   }
 
   @Test
