@@ -53,6 +53,29 @@ public record DeviceStatus(
         : nanos > maxAge.getNano();
   }
 
+  // equals and hashCode are a record's, written out: the record's own are made at their first call
+  // by ObjectMethods' bootstrap, method handles spun into classes no class-data-sharing archive
+  // holds, a good part of a one-shot command's start (docs/benchmarks.md, "CLI start")
+
+  /** Equal when every component is equal, as a record's. */
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || o instanceof DeviceStatus s
+            && receivedAt.equals(s.receivedAt)
+            && input.equals(s.input)
+            && outlets.equals(s.outlets)
+            && deviceClock.equals(s.deviceClock);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = receivedAt.hashCode();
+    h = 31 * h + input.hashCode();
+    h = 31 * h + outlets.hashCode();
+    return 31 * h + deviceClock.hashCode();
+  }
+
   /** A status of outlets alone: no input reading, no device clock. */
   public static DeviceStatus of(Instant receivedAt, List<OutletStatus> outlets) {
     return new DeviceStatus(receivedAt, Optional.empty(), outlets, Optional.empty());

@@ -57,6 +57,34 @@ public record OutletStatus(
     return new OutletStatus(number, id, name, newState, voltage, power, capabilities);
   }
 
+  // equals and hashCode are a record's, written out: the record's own are made at their first call
+  // by ObjectMethods' bootstrap (DeviceStatus says why not)
+
+  /** Equal when every component is equal, as a record's. */
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || o instanceof OutletStatus s
+            && number == s.number
+            && id.equals(s.id)
+            && name.equals(s.name)
+            && state == s.state
+            && voltage.equals(s.voltage)
+            && power.equals(s.power)
+            && capabilities.equals(s.capabilities);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = number;
+    h = 31 * h + id.hashCode();
+    h = 31 * h + name.hashCode();
+    h = 31 * h + state.hashCode();
+    h = 31 * h + voltage.hashCode();
+    h = 31 * h + power.hashCode();
+    return 31 * h + capabilities.hashCode();
+  }
+
   /** An outlet without readings, its id its number. */
   public static OutletStatus of(
       int number, String name, OutletState state, Set<OutletCapability> capabilities) {

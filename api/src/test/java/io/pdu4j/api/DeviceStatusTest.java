@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DeviceStatusTest {
@@ -41,5 +45,50 @@ class DeviceStatusTest {
           .as("received %s, now %s, limit %s", received, now, limit)
           .isEqualTo(s.age(now).compareTo(limit) > 0);
     }
+  }
+
+  private static OutletStatus outlet(
+      int number, String id, String name, OutletState state, double volts, double watts) {
+    return new OutletStatus(
+        number,
+        id,
+        name,
+        state,
+        OptionalDouble.of(volts),
+        OptionalDouble.of(watts),
+        Set.of(OutletCapability.SWITCHABLE));
+  }
+
+  @Test
+  void statusesAreEqualWhenEveryComponentIsAsARecordsAre() {
+    OutletStatus o = outlet(2, "2", "Rack", OutletState.ON, 230, 12.5);
+    assertThat(o).isEqualTo(outlet(2, "2", "Rack", OutletState.ON, 230, 12.5));
+    assertThat(o).hasSameHashCodeAs(outlet(2, "2", "Rack", OutletState.ON, 230, 12.5));
+    assertThat(o)
+        .isNotEqualTo(outlet(3, "2", "Rack", OutletState.ON, 230, 12.5))
+        .isNotEqualTo(outlet(2, "3", "Rack", OutletState.ON, 230, 12.5))
+        .isNotEqualTo(outlet(2, "2", "Desk", OutletState.ON, 230, 12.5))
+        .isNotEqualTo(outlet(2, "2", "Rack", OutletState.OFF, 230, 12.5))
+        .isNotEqualTo(outlet(2, "2", "Rack", OutletState.ON, 231, 12.5))
+        .isNotEqualTo(outlet(2, "2", "Rack", OutletState.ON, 230, 12.0))
+        .isNotEqualTo(OutletStatus.of(2, "Rack", OutletState.ON, Set.of()))
+        .isNotEqualTo(null)
+        .isNotEqualTo("2");
+    assertThat(o.withState(OutletState.ON)).isEqualTo(o);
+    assertThat(OutletStatus.of(2, "Rack", OutletState.ON, Set.of()))
+        .isNotEqualTo(
+            OutletStatus.of(2, "Rack", OutletState.ON, Set.of(OutletCapability.SWITCHABLE)));
+
+    Optional<LocalDateTime> clock = Optional.of(LocalDateTime.of(2026, 12, 5, 3, 0));
+    DeviceStatus s = new DeviceStatus(AT, Optional.empty(), List.of(o), clock);
+    DeviceStatus same = new DeviceStatus(AT, Optional.empty(), List.of(o), clock);
+    assertThat(s).isEqualTo(same).hasSameHashCodeAs(same);
+    assertThat(s)
+        .isNotEqualTo(new DeviceStatus(AT.plusMillis(1), Optional.empty(), List.of(o), clock))
+        .isNotEqualTo(new DeviceStatus(AT, Optional.empty(), List.of(), clock))
+        .isNotEqualTo(new DeviceStatus(AT, Optional.empty(), List.of(o), Optional.empty()))
+        .isNotEqualTo(
+            new DeviceStatus(AT, Optional.empty(), List.of(o.withState(OutletState.OFF)), clock))
+        .isNotEqualTo(null);
   }
 }

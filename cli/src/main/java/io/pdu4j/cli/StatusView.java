@@ -21,6 +21,15 @@ final class StatusView {
   private static final DateTimeFormatter HUMAN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
   private static final int MAX_NAME = 24;
 
+  /**
+   * The locale of the table's numbers: the same digits, '.' and no grouping as {@code Locale.ROOT},
+   * but {@link java.util.Formatter} takes US's zero and decimal point as they are, where for any
+   * other locale it asks {@code DecimalFormatSymbols}, which starts the JDK's locale providers and
+   * CLDR data (some 140 classes, the last part of a one-shot {@code status}; docs/benchmarks.md,
+   * "CLI start").
+   */
+  private static final Locale NUMBERS = Locale.US;
+
   private StatusView() {}
 
   /** The status as one JSON object, the clock taken in this host's zone. */
@@ -81,7 +90,7 @@ final class StatusView {
     lines.add(
         style.dim(
             String.format(
-                Locale.ROOT,
+                NUMBERS,
                 "%4s  %-" + nameWidth + "s  %-7s  %6s  %7s",
                 "#",
                 "NAME",
@@ -92,11 +101,11 @@ final class StatusView {
       String state = o.state().name();
       lines.add(
           String.format(
-              Locale.ROOT,
+              NUMBERS,
               "%4d  %-" + nameWidth + "s  %s  %6s  %7s",
               o.number(),
               name(o),
-              style.state(state, String.format(Locale.ROOT, "%-7s", state)),
+              style.state(state, String.format(NUMBERS, "%-7s", state)),
               volts(o.voltage()),
               watts(o.power())));
     }
@@ -119,10 +128,10 @@ final class StatusView {
   }
 
   static String volts(OptionalDouble v) {
-    return v.isPresent() ? String.format(Locale.ROOT, "%.1f", v.getAsDouble()) : "-";
+    return v.isPresent() ? String.format(NUMBERS, "%.1f", v.getAsDouble()) : "-";
   }
 
   static String watts(OptionalDouble w) {
-    return w.isPresent() ? String.format(Locale.ROOT, "%.1f", w.getAsDouble()) : "-";
+    return w.isPresent() ? String.format(NUMBERS, "%.1f", w.getAsDouble()) : "-";
   }
 }

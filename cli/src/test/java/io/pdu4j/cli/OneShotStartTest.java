@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * What a one-shot command loads, in a JVM of its own started through {@link Main} as {@code
  * pdu4j.jar} is: no Guice, no Jackson unless it prints JSON, no native epoll, no Flight Recorder,
  * no other subcommand, and for a plain {@code status}, {@code on} or {@code off} line no picocli at
- * all. These are most of a short command's start (docs/benchmarks.md, "CLI start"); the class-load
- * log is the witness.
+ * all; and no string concatenation or record method linked through a bootstrap method (each spins
+ * method-handle classes at every start). These are most of a short command's start
+ * (docs/benchmarks.md, "CLI start"); the class-load log and the JDK's linkage trace are the
+ * witnesses.
  */
 class OneShotStartTest {
   private IsoTekSimulator sim;
@@ -40,11 +42,17 @@ class OneShotStartTest {
   record Run(int code, String out, List<String> classes) {}
 
   private Run pdu4j(String... args) throws IOException, InterruptedException {
+    return pdu4j(List.of(), args);
+  }
+
+  private Run pdu4j(List<String> jvmOptions, String... args)
+      throws IOException, InterruptedException {
     Path log = dir.resolve("classes-" + System.nanoTime() + ".log");
     Path out = dir.resolve("out-" + System.nanoTime() + ".txt");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xlog:class+load=info:file=" + log);
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
@@ -90,6 +98,24 @@ class OneShotStartTest {
     assertThat(r.code()).as(r.out()).isZero();
     assertThat(r.out()).contains(uri).containsPattern("(?m)^\\s+8\\s+\\S.*\\s+ON\\s+230\\.0\\s");
     assertLight(r);
+    assertThat(r.classes())
+        .as("the table's numbers need no locale data")
+        .doesNotContain(
+            "java.text.DecimalFormatSymbols", "sun.util.cldr.CLDRLocaleProviderAdapter");
+  }
+
+  @Test
+  void aPlainStatusLinksNoStringConcatenationAndNoRecordMethodByBootstrap() throws Exception {
+    // every call site linked is printed, with its bootstrap method
+    Run r =
+        pdu4j(List.of("-Djava.lang.invoke.MethodHandle.TRACE_METHOD_LINKAGE=true"), "status", uri);
+    assertThat(r.code()).as(r.out()).isZero();
+    assertThat(r.out()).as("the linkage trace is on").contains("linkCallSite");
+    assertThat(r.out().lines().filter(l -> l.startsWith("linkCallSite io.pdu4j.")))
+        .as("string concatenation is compiled inline in the modules on the path")
+        .noneMatch(l -> l.contains("StringConcatFactory"))
+        .as("DeviceStatus and OutletStatus write their equals and hashCode out")
+        .noneMatch(l -> l.contains("ObjectMethods"));
   }
 
   @Test

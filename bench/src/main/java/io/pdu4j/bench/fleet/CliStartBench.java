@@ -15,8 +15,9 @@ import java.util.Set;
  * The CLI's start, whole process: {@code java -jar pdu4j.jar status isotek:tcp://...} against a
  * simulator, repeated, median; beside {@code java -version}, and with {@code
  * -XX:TieredStopAtLevel=1} (C1 only) and with an AppCDS archive made by one run with {@code
- * -XX:ArchiveClassesAtExit} (then used with C1), to show what each would give. A variant not asked
- * for is NaN.
+ * -XX:ArchiveClassesAtExit} (then used with C1), to show what each would give; and as users start
+ * it: the tarball's {@code bin/pdu4j} and the repository's {@code ./pdu4j} (with its up-to-date
+ * check). A variant not asked for is NaN.
  */
 final class CliStartBench {
   private CliStartBench() {}
@@ -29,6 +30,13 @@ final class CliStartBench {
       status.addAll(command);
       // the command lines of each variant, by name; a variant that cannot run is left out (NaN)
       Map<String, List<String>> lines = new LinkedHashMap<>();
+      if (variants.contains("repo")) {
+        // first: when the sources are newer than the jar, this run builds it (not counted), and
+        // every variant below then runs the new jar
+        List<String> repo = repository(cliJar, command);
+        run(repo, dir);
+        lines.put("repo", repo);
+      }
       lines.put("version", java(List.of("-version")));
       lines.put("plain", java(status));
       if (variants.contains("c1")) {
@@ -67,7 +75,8 @@ final class CliStartBench {
           median(seconds.get("plain")),
           median(seconds.get("c1")),
           median(seconds.get("cds")),
-          median(seconds.get("launcher")));
+          median(seconds.get("launcher")),
+          median(seconds.get("repo")));
     }
   }
 
@@ -122,6 +131,25 @@ final class CliStartBench {
     cmd.add("env");
     cmd.add("JAVA_HOME=" + System.getProperty("java.home"));
     cmd.add(home.resolve("bin/pdu4j").toString());
+    cmd.addAll(command);
+    return cmd;
+  }
+
+  /**
+   * The command line of the repository's {@code ./pdu4j} (the directory above {@code
+   * cli/target/pdu4j.jar}'s module) running {@code command} with the JVM of the other variants.
+   */
+  private static List<String> repository(Path cliJar, List<String> command) {
+    Path root = cliJar.toAbsolutePath().getParent().getParent().getParent();
+    Path script = root.resolve("pdu4j");
+    if (!Files.isExecutable(script)) {
+      throw new IllegalStateException(
+          "no ./pdu4j at " + script + " (the repo variant needs the jar at cli/target/pdu4j.jar)");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add("env");
+    cmd.add("JAVA_HOME=" + System.getProperty("java.home"));
+    cmd.add(script.toString());
     cmd.addAll(command);
     return cmd;
   }

@@ -148,12 +148,13 @@ public final class FleetBench {
               settings.cliJar(), settings.cliRuns(), settings.cliVariants(), work);
       out.printf(
           Locale.ROOT,
-          "  status %.2f s, C1 %.2f s, AppCDS+C1 %.2f s, bin/pdu4j of the tarball %.2f s (NaN: not"
-              + " asked for); java -version %.2f s%n",
+          "  status %.2f s, C1 %.2f s, AppCDS+C1 %.2f s, bin/pdu4j of the tarball %.2f s, ./pdu4j"
+              + " %.2f s (NaN: not asked for); java -version %.2f s%n",
           r.cliStart.status(),
           r.cliStart.statusC1(),
           r.cliStart.statusCds(),
           r.cliStart.launcher(),
+          r.cliStart.repository(),
           r.cliStart.javaVersion());
     }
     r.loadAfter = Machine.loadAverage();
@@ -532,29 +533,32 @@ public final class FleetBench {
         .formatted(TOKEN_VARIABLE);
   }
 
+  /**
+   * Starts serve as its launchers do: through the tarball's {@code bin/pdu4j} of the source tree
+   * ({@code cli/src/dist/bin/pdu4j} beside {@code cli/target/pdu4j.jar}, which the repository's
+   * {@code ./pdu4j} runs too), so that serve runs with their JVM options (the serial collector
+   * unless {@code --serve-opts} names another); the benchmark's own options go in {@code
+   * PDU4J_JAVA_OPTS}. The launcher ends in {@code exec}: the process is serve's JVM.
+   */
   private Process startServe(Path config, Path log, Path dir, boolean profiled) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Child.javaBin("java"));
+    Path jar = settings.cliJar().toAbsolutePath();
+    Path launcher = jar.getParent().getParent().resolve("src/dist/bin/pdu4j");
+    if (!Files.isExecutable(launcher)) {
+      throw new IOException(
+          "no launcher at " + launcher + " (serve starts through cli/src/dist/bin/pdu4j)");
+    }
+    List<String> options = new ArrayList<>();
     if (profiled) {
       // without debug information between safepoints JFR credits a compiled method's samples to
       // the nearest inlined call with some (a constructor, a copy), not to the code that ran
-      cmd.add("-XX:+UnlockDiagnosticVMOptions");
-      cmd.add("-XX:+DebugNonSafepoints");
+      options.add("-XX:+UnlockDiagnosticVMOptions");
+      options.add("-XX:+DebugNonSafepoints");
     }
-    // serve as its launchers (pdu4j, the tarball's bin/pdu4j) start it: the serial collector,
-    // unless --serve-opts names another
-    if (settings.serveOptions().stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
-      cmd.add("-XX:+UseSerialGC");
-    }
-    cmd.addAll(settings.serveOptions());
+    options.addAll(settings.serveOptions());
     // the supervisor's DEBUG line for each failed open is how connect and ready timeouts are
     // counted
-    cmd.add("-Dorg.slf4j.simpleLogger.log.io.pdu4j.runtime.internal.Supervisor=debug");
-    cmd.add("-jar");
-    cmd.add(settings.cliJar().toAbsolutePath().toString());
-    cmd.add("serve");
-    cmd.add("--config");
-    cmd.add(config.toString());
+    options.add("-Dorg.slf4j.simpleLogger.log.io.pdu4j.runtime.internal.Supervisor=debug");
+    List<String> cmd = List.of(launcher.toString(), "serve", "--config", config.toString());
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .directory(dir.toFile())
@@ -562,6 +566,9 @@ public final class FleetBench {
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put(TOKEN_VARIABLE, token);
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("PDU4J_JAR", jar.toString());
+    pb.environment().put("PDU4J_JAVA_OPTS", String.join(" ", options));
     return pb.start();
   }
 

@@ -93,14 +93,19 @@ final class FleetResults {
   record RoundTrip(
       int rounds, double runtimeP50, double runtimeP99, double rawP50, double rawP99) {}
 
-  /** Median whole-process times in seconds of {@code pdu4j status} and of {@code java -version}. */
+  /**
+   * Median whole-process times in seconds of {@code pdu4j status} and of {@code java -version}:
+   * plain {@code java -jar}, with C1 alone, with an AppCDS archive and C1, through the tarball's
+   * {@code bin/pdu4j} and through the repository's {@code ./pdu4j} (NaN: not measured).
+   */
   record CliStart(
       int runs,
       double javaVersion,
       double status,
       double statusC1,
       double statusCds,
-      double launcher) {}
+      double launcher,
+      double repository) {}
 
   /** A JFR hot spot: a method and its share of serve's execution samples. */
   record HotSpot(String frame, double share) {}

@@ -23,7 +23,7 @@ import java.util.Set;
  * @param cliRuns runs of each CLI start variant; 0 skips CLI start
  * @param cliVariants the CLI start variants measured besides the plain one: {@code c1} (C1 only),
  *     {@code cds} (an AppCDS archive with C1), {@code launcher} (the tarball's {@code bin/pdu4j},
- *     as shipped); empty for the plain start alone
+ *     as shipped), {@code repo} (the repository's {@code ./pdu4j}); empty for the plain start alone
  * @param cliJar the packaged CLI ({@code cli/target/pdu4j.jar})
  * @param docs the page whose results table is replaced, or null to leave it
  * @param jfrAt the fleet size at which serve is profiled with JFR, 0 for none
@@ -52,13 +52,13 @@ record FleetSettings(
       usage: bench/fleet [--devices 1000,3000,10000] [--warmup 10s] [--window 20s] [--commands 200]
                          [--command-warmup 1000]
                          [--enistic-rates 10000,25000,50000] [--enistic-duration 10s]
-                         [--round-trips 2000] [--cli-runs 10] [--cli-variants c1,cds,launcher | none]
+                         [--round-trips 2000] [--cli-runs 10] [--cli-variants c1,cds,launcher,repo | none]
                          [--cli-jar cli/target/pdu4j.jar]
                          [--docs docs/benchmarks.md | --no-docs] [--jfr N] [--serve-opts "..."]
                          [--work DIR]""";
 
   /** Every CLI start variant besides the plain one. */
-  static final Set<String> CLI_VARIANTS = Set.of("c1", "cds", "launcher");
+  static final Set<String> CLI_VARIANTS = Set.of("c1", "cds", "launcher", "repo");
 
   /** Parses the command line; throws {@link IllegalArgumentException} with what is wrong. */
   static FleetSettings parse(String[] args) {
@@ -155,7 +155,10 @@ record FleetSettings(
       String v = part.trim();
       if (!CLI_VARIANTS.contains(v)) {
         throw new IllegalArgumentException(
-            option + ": no variant '" + v + "' (c1, cds, or none for the plain start alone)");
+            option
+                + ": no variant '"
+                + v
+                + "' (c1, cds, launcher, repo, or none for the plain start alone)");
       }
       out.add(v);
     }

@@ -83,13 +83,7 @@ final class ResultsTable {
     b.append(
         row(
             "live heap per device",
-            join(
-                    fleets,
-                    f ->
-                        base == null
-                            ? "?"
-                            : kib((f.heapUsed() - base.heapUsed()) / (double) (f.devices() - 1)),
-                    f -> "–")
+            join(fleets, f -> aboveOne(f, base, b1 -> f.heapUsed() - b1.heapUsed()), f -> "–")
                 + " KiB (heap in use after a full GC, less serve's with one device: "
                 + (base == null ? "?" : mib(base.heapUsed()))
                 + " MiB)",
@@ -102,22 +96,17 @@ final class ResultsTable {
                 + join(
                     fleets,
                     f ->
-                        base == null
-                            ? "?"
-                            : kib(
-                                ((f.rss() - f.heapUsed()) - (base.rss() - base.heapUsed()))
-                                    / (double) (f.devices() - 1)),
+                        aboveOne(
+                            f, base, b1 -> (f.rss() - f.heapUsed()) - (b1.rss() - b1.heapUsed())),
                     f -> "–")
                 + " KiB above the live heap; "
                 + join(
                     fleets,
                     f ->
-                        base == null
-                            ? "?"
-                            : kib(
-                                ((f.rss() - f.heapCommitted())
-                                        - (base.rss() - base.heapCommitted()))
-                                    / (double) (f.devices() - 1)),
+                        aboveOne(
+                            f,
+                            base,
+                            b1 -> (f.rss() - f.heapCommitted()) - (b1.rss() - b1.heapCommitted())),
                     f -> "–")
                 + " KiB above the committed heap ("
                 + join(fleets, f -> mib(f.rss()), f -> "–")
@@ -259,12 +248,14 @@ final class ResultsTable {
               String.format(
                   Locale.ROOT,
                   "%.2f s `java -jar` (`java -version` %.2f s); C1 alone %s; AppCDS + C1 %s;"
-                      + " the tarball's `bin/pdu4j` %s (medians of %d)",
+                      + " the tarball's `bin/pdu4j` %s; the repository's `./pdu4j` %s (medians of"
+                      + " %d)",
                   r.cliStart.status(),
                   r.cliStart.javaVersion(),
                   seconds(r.cliStart.statusC1()),
                   seconds(r.cliStart.statusCds()),
                   seconds(r.cliStart.launcher()),
+                  seconds(r.cliStart.repository()),
                   r.cliStart.runs()),
               "≤ 0.4 s"));
     } else {
@@ -333,6 +324,22 @@ final class ResultsTable {
 
   private static String ratio(double a, double b) {
     return b <= 0 ? "–" : String.format(Locale.ROOT, "%.1f×", a / b);
+  }
+
+  /**
+   * KiB per device of what a fleet holds above serve with one device ({@code above} of the
+   * baseline), over its N − 1 other devices; "–" for N = 1, which has no other device, and "?"
+   * without a baseline.
+   */
+  private static String aboveOne(
+      Fleet f, Fleet base, java.util.function.ToLongFunction<Fleet> above) {
+    if (base == null) {
+      return "?";
+    }
+    if (f.devices() <= 1) {
+      return "–";
+    }
+    return kib(above.applyAsLong(base) / (double) (f.devices() - 1));
   }
 
   private static String kib(double bytes) {

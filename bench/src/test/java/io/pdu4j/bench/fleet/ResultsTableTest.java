@@ -55,6 +55,50 @@ class ResultsTableTest {
   }
 
   @Test
+  void aFleetOfOneDeviceHasNoFigurePerOtherDevice() {
+    FleetResults r = new FleetResults();
+    r.baseline = measured(1, 40L << 20, 90L << 20);
+    r.fleets.add(measured(1, 41L << 20, 92L << 20));
+    r.fleets.add(measured(3, 42L << 20, 94L << 20));
+
+    String table = ResultsTable.render(r, FleetSettings.parse(new String[] {"--devices", "1,3"}));
+
+    assertThat(table).doesNotContain("Infinity").doesNotContain("NaN");
+    // N = 3: 2 MiB of heap over its 2 other devices; N = 1: none to divide by
+    assertThat(table).contains("– / 1024.0 KiB (heap in use after a full GC");
+  }
+
+  private static FleetResults.Fleet measured(int devices, long heapUsed, long rss) {
+    return new FleetResults.Fleet(
+        devices,
+        null,
+        0.1,
+        0.05,
+        0.05,
+        heapUsed,
+        heapUsed * 2,
+        rss,
+        20,
+        1,
+        0,
+        0,
+        1000,
+        0.1,
+        100,
+        0.1,
+        10,
+        10,
+        1,
+        2,
+        3,
+        100,
+        100,
+        30,
+        30,
+        30);
+  }
+
+  @Test
   void optionsAreParsedAndBadOnesRefused() {
     FleetSettings s =
         FleetSettings.parse(
@@ -66,7 +110,7 @@ class ResultsTableTest {
     assertThat(s.window()).isEqualTo(Duration.ofMillis(500));
     assertThat(s.docs()).isNull();
     assertThat(s.jfrAt()).isEqualTo(20);
-    assertThat(s.cliVariants()).containsExactlyInAnyOrder("c1", "cds", "launcher");
+    assertThat(s.cliVariants()).containsExactlyInAnyOrder("c1", "cds", "launcher", "repo");
     assertThat(FleetSettings.parse(new String[] {"--cli-variants", "none"}).cliVariants())
         .isEmpty();
     assertThat(FleetSettings.parse(new String[] {"--cli-variants", "cds"}).cliVariants())
