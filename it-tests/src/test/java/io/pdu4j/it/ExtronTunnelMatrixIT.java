@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,7 +53,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the IPCP's undocumented reply behaviours ({@code docs/extron.md}, "Echo" and "Reply framing"):
  * one device per (form, combination) runs the whole script in order, and each step is checked
  * against the IsoTek simulator's own state, not only against what the driver reports.
+ *
+ * <p>Each case has its own simulators and runtime on ephemeral ports, and spends most of its time
+ * waiting (a command timeout, the unit's restart), so cases run concurrently (it-tests' pom gives
+ * at most 4 at a time).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ExtronTunnelMatrixIT {
   private static final String PASSWORD = "m4trix-Secret";
   private static final String PREFIX = "Dat03";
@@ -238,7 +245,10 @@ class ExtronTunnelMatrixIT {
             + form.port(ipcp)
             + "/3?password=file:"
             + secret
-            + "&timeout=3s&ready-timeout=5s"
+            // the simulated IPCP waits up to 1 s for the unit's first byte, 200 ms between bytes:
+            // its default 100 ms is missed now and then on a loaded machine, and the command then
+            // times out (the answer ends at the unit's '>' all the same)
+            + "&t1=100&t2=20&timeout=3s&ready-timeout=15s"
             + combination.uriOptions());
   }
 

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,8 @@ class ExtronOverSimulatorTest {
   private static final TcpTransportProvider TCP = new TcpTransportProvider();
   private static ServerSocket device;
   private static final List<Socket> deviceConnections = new CopyOnWriteArrayList<>();
+  // what the device waits for before answering "late"
+  private static volatile CountDownLatch lateAnswer = new CountDownLatch(0);
 
   private static final String PASSWORD = "s3cret";
 
@@ -73,7 +76,8 @@ class ExtronOverSimulatorTest {
 
   /**
    * The serial device: answers a line {@code L} with {@code R:L} CR LF {@code >}, {@code multi}
-   * with two lines and no prompt, {@code silent} with nothing.
+   * with two lines and no prompt, {@code silent} with nothing, {@code late} as {@code L} once
+   * {@link #lateAnswer} is released.
    */
   @BeforeAll
   static void startDevice() throws IOException {
@@ -111,6 +115,9 @@ class ExtronOverSimulatorTest {
         }
         String l = line.toString();
         line.setLength(0);
+        if (l.equals("late") && !lateAnswer.await(10, TimeUnit.SECONDS)) {
+          return;
+        }
         String answer =
             l.equals("silent") ? "" : l.equals("multi") ? "a\r\nb\r\n" : "R:" + l + "\r\n>";
         out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
@@ -118,6 +125,8 @@ class ExtronOverSimulatorTest {
       }
     } catch (IOException e) {
       // the simulator went away
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -179,13 +188,20 @@ class ExtronOverSimulatorTest {
 
   /** A tunnel to COM3 of {@link #sim}, with the password and these options. */
   private Link tunnel(boolean web, String options, LinkRequirements requirements) {
+    return tunnel(web, options, requirements, OPTIONS);
+  }
+
+  private Link tunnel(
+      boolean web, String options, LinkRequirements requirements, DeviceOptions deviceOptions) {
     String query = "?password=file:" + secret + "&" + options;
     String uri =
         web
             ? "isotek:extron+http://127.0.0.1:" + sim.httpPort() + "/3" + query
             : "isotek:extron://127.0.0.1:" + sim.port() + "/3" + query;
     TransportProvider provider = web ? new ExtronHttpTunnelProvider() : new ExtronTunnelProvider();
-    link = provider.create(DeviceAddress.parse(uri), new Context(executor, OPTIONS, requirements));
+    link =
+        provider.create(
+            DeviceAddress.parse(uri), new Context(executor, deviceOptions, requirements));
     return link;
   }
 
@@ -259,6 +275,38 @@ class ExtronOverSimulatorTest {
       assertThat(sim.commandsReceived()).anyMatch(c -> c.contains("RSagain%"));
     } else {
       assertThat(sim.commandsReceived()).noneMatch(c -> c.contains("RSagain"));
+    }
+  }
+
+  /**
+   * The IPCP answers a GET after the tunnel gave up on it: that late response must not be taken for
+   * the next request's answer. The next request goes out on a new connection, which the IPCP
+   * answers with the device's answer to it; the link stays up.
+   */
+  @Test
+  void aLateWebResponseDoesNotAnswerTheNextRequest() throws Exception {
+    sim = ipcp().serialDevice(3, device.getLocalPort()).httpPort(0).build().start();
+    RecordingListener r = new RecordingListener();
+    // the IPCP waits up to 5 s for the device (t1), longer than the tunnel waits for the IPCP
+    DeviceOptions options = DeviceOptions.defaults().withCommandTimeout(Duration.ofMillis(1500));
+    Link l = tunnel(true, "t1=500&t2=10", prompt(), options);
+    get(l.open(r));
+    CountDownLatch late = new CountDownLatch(1);
+    lateAnswer = late;
+    try {
+      assertThat(failure(send(l, "late\n"))).isInstanceOf(DeviceTimeoutException.class);
+      CompletionStage<Void> next = send(l, "next\n");
+      // the IPCP answers the timed-out GET while the next one is out (after the 200 ms settle)
+      Thread.sleep(600);
+      late.countDown();
+      get(next);
+      r.expect("R:next\r\n>");
+      get(send(l, "again\n"));
+      r.expect("R:again\r\n>");
+      assertThat(r.downs()).as("the link stayed up").isEmpty();
+      assertThat(l.isOpen()).isTrue();
+    } finally {
+      late.countDown();
     }
   }
 

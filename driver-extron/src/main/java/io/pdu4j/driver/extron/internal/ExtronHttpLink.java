@@ -2,6 +2,7 @@ package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceOptions;
+import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.LoginDeniedException;
@@ -31,6 +32,12 @@ import java.util.concurrent.CompletionStage;
  * <p>A response's body may be framed by {@code Content-Length}, chunked, or end with the connection
  * ({@link HttpResponseReader}); in the last case the answer is delivered, then the link goes down
  * and the inner driver connects again.
+ *
+ * <p>A GET that timed out after it went out may still be answered, and on the same connection that
+ * late response would be read as the next GET's: so the connection is closed at once and the next
+ * GET goes out on a new one, which the IPCP answers only for what was asked on it. The link stays
+ * up meanwhile (requests wait in the queue, within their deadlines); only when the new connection
+ * cannot be made does the link go down.
  */
 public final class ExtronHttpLink extends SisTunnelLink {
   private static final int MAX_RESPONSE = 16384;
@@ -38,6 +45,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
   private CommandQueue<Response> queue;
   private boolean up;
   private String authorization;
+  private boolean closing;
   private final ByteArrayOutputStream rx = new ByteArrayOutputStream();
 
   /** A web tunnel over {@code inner}, which runs on the device's executor. */
@@ -85,6 +93,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
       return false;
     }
     opening = result;
+    closing = false;
     return true;
   }
 
@@ -99,7 +108,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
   @Override
   void connect(CompletableFuture<Void> result, String password) {
     this.authorization = password == null ? "" : basic(password);
-    Inner s = new Inner();
+    Inner s = new Inner(false);
     session = s;
     inner
         .open(s)
@@ -116,13 +125,24 @@ public final class ExtronHttpLink extends SisTunnelLink {
   }
 
   private final class Inner implements LinkListener {
+    /** Whether this connection replaces one given up after a timeout (the link stayed up). */
+    private final boolean replacement;
+
+    Inner(boolean replacement) {
+      this.replacement = replacement;
+    }
+
     @Override
     public void onUp() {
       if (session != this) {
         return;
       }
-      up = true;
       rx.reset();
+      if (replacement) {
+        queue.linkUp(); // the port was set up on the first connection; the IPCP keeps that
+        return;
+      }
+      up = true;
       queue = newQueue(inner::send, r -> {});
       if (settings.serial().isPresent()) {
         setUpSerial(this, settings.serial().get());
@@ -277,7 +297,47 @@ public final class ExtronHttpLink extends SisTunnelLink {
       return CompletableFuture.failedFuture(
           new LinkLostException("the IPCP link is not open", describe, null, null, null));
     }
-    return queue.submit(get);
+    CompletableFuture<byte[]> answer = queue.submit(get);
+    answer.whenComplete(
+        (body, t) -> {
+          if (t instanceof DeviceTimeoutException && get.sentOn != null) {
+            freshConnection(get.sentOn);
+          }
+        });
+    return answer;
+  }
+
+  /**
+   * A GET sent on {@code timedOut} got no response in time: that connection is closed and a new one
+   * opened, so the IPCP's late response cannot answer the next GET. Device thread.
+   */
+  private void freshConnection(LinkListener timedOut) {
+    if (session != timedOut || !up || queue == null || closing) {
+      return; // already replaced, or down
+    }
+    queue.linkDown("a new connection after a request timed out"); // nothing is in flight
+    rx.reset();
+    Inner fresh = new Inner(true);
+    session = fresh;
+    inner.close().whenComplete((v, t) -> run(() -> reopen(fresh), new CompletableFuture<>()));
+  }
+
+  private void reopen(Inner fresh) {
+    if (session != fresh) {
+      return;
+    }
+    if (closing) {
+      fresh.onDown(new DeviceClosedException("closed", describe, null, null, null));
+      return;
+    }
+    inner
+        .open(fresh)
+        .whenComplete(
+            (v, t) -> {
+              if (t != null && session == fresh) {
+                fresh.onDown(asDeviceException(t, "cannot reach the IPCP again", describe));
+              }
+            });
   }
 
   /** One GET: a send-data-string (with its data), or a plain SIS command (data null). */
@@ -285,6 +345,8 @@ public final class ExtronHttpLink extends SisTunnelLink {
     private final String request;
     private final byte[] data;
     private final String what;
+    // the connection this GET went out on; null until it is sent
+    private LinkListener sentOn;
 
     Get(String request, byte[] data, String what) {
       this.request = request;
@@ -294,6 +356,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
 
     @Override
     public ByteBuffer request() {
+      sentOn = session; // asked for when it is sent, on the device thread
       return ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1));
     }
 
@@ -348,6 +411,7 @@ public final class ExtronHttpLink extends SisTunnelLink {
     CompletableFuture<Void> result = new CompletableFuture<>();
     run(
         () -> {
+          closing = true;
           if (session == null) { // still reading the secret, if opening
             failOpen(new DeviceClosedException("closed while opening", describe, null, null, null));
           }

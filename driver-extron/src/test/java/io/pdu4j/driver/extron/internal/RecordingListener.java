@@ -34,6 +34,11 @@ public final class RecordingListener implements LinkListener {
     downs.add(cause);
   }
 
+  /** Every down reported so far. */
+  public List<PowerDeviceException> downs() {
+    return List.copyOf(downs);
+  }
+
   /** Everything delivered so far. */
   public String data() {
     return data.toString();
