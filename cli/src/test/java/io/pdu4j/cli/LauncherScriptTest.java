@@ -49,6 +49,18 @@ class LauncherScriptTest {
   }
 
   @Test
+  void serveStartsWithASmallHeapAndRoomForItsClassesUnlessTheOptionsSizeTheHeap() throws Exception {
+    assertThat(javaArguments(Map.of(), "serve"))
+        .containsSubsequence("-Xms128m", "-XX:MetaspaceSize=128m", "-jar");
+    assertThat(javaArguments(Map.of(), "status", "isotek:tcp://127.0.0.1:1"))
+        .doesNotContain("-Xms128m", "-XX:MetaspaceSize=128m");
+
+    List<String> sized = javaArguments(Map.of("PDU4J_JAVA_OPTS", "-Xmx64m"), "serve");
+    assertThat(sized).doesNotContain("-Xms128m").contains("-XX:MetaspaceSize=128m");
+    assertThat(sized).containsSubsequence("-XX:MetaspaceSize=128m", "-Xmx64m", "-jar");
+  }
+
+  @Test
   void aCollectorNamedInTheOptionsReplacesTheSerialOneAndTheOptionsComeLast() throws Exception {
     List<String> args = javaArguments(Map.of("PDU4J_JAVA_OPTS", "-XX:+UseG1GC -Xmx64m"), "serve");
 
