@@ -3,11 +3,7 @@ package io.pdu4j.transport.net.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.PowerDeviceException;
@@ -27,11 +23,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -138,26 +132,7 @@ class UdpBurstTest {
   }
 
   private ScheduledExecutorService executor(String loop) {
-    switch (loop) {
-      case "epoll" -> {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "epoll is not available here");
-        MultiThreadIoEventLoopGroup g =
-            new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        cleanup.add(() -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000));
-        return g.next();
-      }
-      case "nio" -> {
-        MultiThreadIoEventLoopGroup g =
-            new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        cleanup.add(() -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000));
-        return g.next();
-      }
-      default -> {
-        ScheduledExecutorService e = Executors.newSingleThreadScheduledExecutor();
-        cleanup.add(e::shutdownNow);
-        return e;
-      }
-    }
+    return TestLoops.executor(loop, cleanup);
   }
 
   private static TestContext context(ScheduledExecutorService executor) {

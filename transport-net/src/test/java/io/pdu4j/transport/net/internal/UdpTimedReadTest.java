@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.Datagram;
@@ -26,11 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -219,26 +213,7 @@ class UdpTimedReadTest {
   }
 
   private ScheduledExecutorService executor(String loop) {
-    switch (loop) {
-      case "epoll" -> {
-        Assumptions.assumeTrue(Epoll.isAvailable(), "epoll is not available here");
-        MultiThreadIoEventLoopGroup g =
-            new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        cleanup.add(() -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000));
-        return g.next();
-      }
-      case "nio" -> {
-        MultiThreadIoEventLoopGroup g =
-            new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        cleanup.add(() -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5000));
-        return g.next();
-      }
-      default -> {
-        ScheduledExecutorService e = Executors.newSingleThreadScheduledExecutor();
-        cleanup.add(e::shutdownNow);
-        return e;
-      }
-    }
+    return TestLoops.executor(loop, cleanup);
   }
 
   private UdpLink link(ScheduledExecutorService executor) {
