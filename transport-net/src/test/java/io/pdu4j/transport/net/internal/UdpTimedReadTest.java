@@ -90,12 +90,7 @@ class UdpTimedReadTest {
       // (the first may still count as one of frequent reads right after the backlog's)
       int next = 2 * backlog;
       for (int i = 0; i < 3 && (i == 0 || onLoop(socketLoop, ep::readsOnTimer)); i++) {
-        send(peer, port, next, next + 1, expected);
-        next++;
-        await()
-            .pollDelay(APART)
-            .atMost(Duration.ofSeconds(20))
-            .until(() -> r.texts.size() >= expected.size());
+        sendApart(peer, port, next++, expected, r);
       }
       long timed = onLoop(socketLoop, ep::timedReads);
       assertThat(onLoop(socketLoop, ep::readsOnTimer)).as("back on readiness").isFalse();
@@ -103,12 +98,7 @@ class UdpTimedReadTest {
 
       // and stays there for datagrams that come one at a time
       for (int i = 0; i < 5; i++) {
-        send(peer, port, next, next + 1, expected);
-        next++;
-        await()
-            .pollDelay(APART)
-            .atMost(Duration.ofSeconds(20))
-            .until(() -> r.texts.size() >= expected.size());
+        sendApart(peer, port, next++, expected, r);
       }
       assertThat(onLoop(socketLoop, ep::timedReads)).isEqualTo(timed);
       assertThat(onLoop(socketLoop, ep::readsOnTimer)).isFalse();
@@ -200,6 +190,17 @@ class UdpTimedReadTest {
   private static <T> T onLoop(EventLoop loop, java.util.concurrent.Callable<T> read)
       throws Exception {
     return loop.submit(read).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends reading {@code i} alone and waits, at least {@link #APART}, until it was reported. */
+  private static void sendApart(
+      DatagramSocket peer, int port, int i, List<String> expected, UdpBurstTest.Recorder r)
+      throws Exception {
+    send(peer, port, i, i + 1, expected);
+    await()
+        .pollDelay(APART)
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> r.texts.size() >= expected.size());
   }
 
   private static void send(DatagramSocket peer, int port, int from, int to, List<String> expected)
