@@ -34,14 +34,20 @@ public final class PowerRecorder {
   private static final int WATTS = 0; // the device's series, by index
   private static final int VOLTS = 1;
   private static final int NONE = -1; // an outlet without a voltage series
+  private static final int EMPTY = Integer.MIN_VALUE; // a slot that never held a step
+  private static final char REPORTS_MAX = Character.MAX_VALUE;
 
   private final String device;
   private final Clock clock;
   private final Duration step;
   private final long stepMillis;
   private final int n; // slots
-  private final long[] slotStep; // the step each slot holds; guarded by this
-  private final int[] reports; // reports recorded in each slot's step; guarded by this
+  // the step each slot holds, EMPTY while none: steps since the epoch fit an int for centuries at
+  // the shortest step (5 s); guarded by this
+  private final int[] slotStep;
+  // reports recorded in each slot's step, up to REPORTS_MAX (past Short.MAX_VALUE every series
+  // with readings in the slot keeps counts of its own, so more is never read); guarded by this
+  private final char[] reports;
   private int sequence; // counts reports, to see which series missed one; guarded by this
   // every series, by index (WATTS, VOLTS, then the outlets' in the order they were made), in
   // parallel arrays (no object per series): its history (sums, counts; see histSum), and what a
@@ -50,8 +56,16 @@ public final class PowerRecorder {
   // `curSum`, `curCount`, and written to the history when a report goes to another slot (once a
   // step, as a rule); guarded by this
   private int series;
-  private Object[] sums = new Object[0]; // each a char[] or a float[] of n sums
-  private short[][] counts = new short[0][]; // each null while the series is compact
+  private int capacity; // series the arrays below have room for
+  // the two-byte sums of every series that has them, series r's n slots at slice[r] * n: one
+  // array for the device, not one per series (a 16-outlet unit has 34 series; an array's header and
+  // its reference cost as much as 10 of its sums). Its length is n times `slices`, the slices in
+  // use, plus one for each series there is room for (capacity - series)
+  private char[] small = new char[0];
+  private int[] slice = new int[0]; // series r's slice of small, or -1 once it is wide
+  private int slices;
+  private float[][] wide; // null until a series widens; then wide[r] is series r's sums, or null
+  private short[][] counts; // null until a series keeps counts; then counts[r], null while compact
   private float[] curSum = new float[0]; // the sum in slot `cur`, NaN a gap while compact
   // the count in slot `cur` once it keeps counts of its own, -1 while it does not
   private short[] curCount = new short[0];
@@ -73,68 +87,112 @@ public final class PowerRecorder {
   private int hint; // where the next outlet's number is likely to be: outlets come in order
 
   /*
-   * The history of one series, in sums[r] and counts[r]: the sum of the readings of each step, and
+   * The history of one series, in its slice of small (or wide[r]) and counts[r]: the sum of the readings of each step, and
    * their count. Compact while the series had a reading in every report since it was made (the
    * usual case: a unit reports all its outlets every time): then it keeps only the sums, a gap as
    * NaN, and no counts (null): its count in a slot is that slot's `reports`. The first time it
    * misses a report, or starts in the middle of a step, it gets counts of its own.
    *
-   * The sums are kept in two bytes each (a char[]) while every one is a whole number from 0 to
+   * The sums are kept in two bytes each (in `small`) while every one is a whole number from 0 to
    * 65,534 (units that report whole volts and watts, as IsoTek units do, over a step of a minute or
    * so): a float holds such a sum exactly, and adding whole readings to it stays exact, so the
    * series is the same as with floats. The first sum that is not one widens the series to a
-   * float[] for good.
+   * float[] of its own (wide[r]) for good.
    *
    * Slot `cur` of the history is stale: curSum and curCount hold it.
    */
 
   /** The sum in slot {@code slot} of series {@code r}'s history. */
   private float histSum(int r, int slot) {
-    Object a = sums[r];
-    if (a instanceof char[] small) {
-      char c = small[slot];
-      return c == GAP ? Float.NaN : c;
+    float[] w = wide(r);
+    if (w != null) {
+      return w[slot];
     }
-    return ((float[]) a)[slot];
+    char c = small[slice[r] * n + slot];
+    return c == GAP ? Float.NaN : c;
   }
 
   private void histSum(int r, int slot, float value) {
-    if (sums[r] instanceof char[] small) {
+    float[] w = wide(r);
+    if (w == null) {
+      int at = slice[r] * n + slot;
       if (Float.isNaN(value)) {
-        small[slot] = GAP;
+        small[at] = GAP;
         return;
       }
       // whole, in range, and not -0 (which a char would turn into +0)
       if (value >= 0
           && value < GAP
           && Float.floatToRawIntBits((float) (int) value) == Float.floatToRawIntBits(value)) {
-        small[slot] = (char) (int) value;
+        small[at] = (char) (int) value;
         return;
       }
-      float[] wide = new float[n];
+      w = new float[n];
       for (int s = 0; s < n; s++) {
-        wide[s] = histSum(r, s);
+        w[s] = histSum(r, s);
       }
-      sums[r] = wide;
+      widen(r, w);
     }
-    ((float[]) sums[r])[slot] = value;
+    w[slot] = value;
+  }
+
+  /** Series {@code r} keeps the floats {@code sums} from here, and gives its slice of small up. */
+  private void widen(int r, float[] sums) {
+    if (wide == null) {
+      wide = new float[capacity][];
+    }
+    wide[r] = sums;
+    int gone = slice[r];
+    slice[r] = -1;
+    System.arraycopy(small, (gone + 1) * n, small, gone * n, small.length - (gone + 1) * n);
+    small = Arrays.copyOf(small, small.length - n);
+    slices--;
+    for (int q = 0; q < series; q++) {
+      if (slice[q] > gone) {
+        slice[q]--;
+      }
+    }
+  }
+
+  private float[] wide(int r) {
+    return wide == null ? null : wide[r];
+  }
+
+  private short[] counts(int r) {
+    return counts == null ? null : counts[r];
+  }
+
+  /** Room for {@code room} series in every per-series array. */
+  private void resize(int room) {
+    small = Arrays.copyOf(small, (slices + room - series) * n);
+    slice = Arrays.copyOf(slice, room);
+    if (wide != null) {
+      wide = Arrays.copyOf(wide, room);
+    }
+    if (counts != null) {
+      counts = Arrays.copyOf(counts, room);
+    }
+    curSum = Arrays.copyOf(curSum, room);
+    curCount = Arrays.copyOf(curCount, room);
+    lastReport = Arrays.copyOf(lastReport, room);
+    capacity = room;
   }
 
   /** A new series, empty: every slot a gap. */
   private int newSeries() {
-    if (series == sums.length) {
-      int capacity = series + Math.max(2, series / 2); // 34 series for 16 outlets: room for 42
-      sums = Arrays.copyOf(sums, capacity);
-      counts = Arrays.copyOf(counts, capacity);
-      curSum = Arrays.copyOf(curSum, capacity);
-      curCount = Arrays.copyOf(curCount, capacity);
-      lastReport = Arrays.copyOf(lastReport, capacity);
+    if (series == capacity) {
+      // room to grow while a report adds its outlets, trimmed to what is used after it (trim)
+      resize(series + Math.max(2, series / 2));
     }
     int r = series++;
-    char[] small = new char[n];
-    Arrays.fill(small, GAP);
-    sums[r] = small;
-    counts[r] = null;
+    slice[r] = slices++;
+    Arrays.fill(small, slice[r] * n, slice[r] * n + n, GAP);
+    if (wide != null) {
+      wide[r] = null;
+    }
+    if (counts != null) {
+      counts[r] = null;
+    }
     curSum[r] = Float.NaN;
     curCount[r] = -1;
     lastReport[r] = -1;
@@ -144,8 +202,16 @@ public final class PowerRecorder {
   /** A copy of series {@code r}, which goes its own way from here. */
   private int copySeries(int r) {
     int copy = newSeries();
-    sums[copy] = sums[r] instanceof char[] small ? small.clone() : ((float[]) sums[r]).clone();
-    counts[copy] = counts[r] == null ? null : counts[r].clone();
+    float[] w = wide(r);
+    if (w != null) {
+      widen(copy, w.clone());
+    } else {
+      System.arraycopy(small, slice[r] * n, small, slice[copy] * n, n);
+    }
+    short[] c = counts(r);
+    if (c != null) {
+      counts[copy] = c.clone();
+    }
     curSum[copy] = curSum[r];
     curCount[copy] = curCount[r];
     lastReport[copy] = lastReport[r];
@@ -155,7 +221,7 @@ public final class PowerRecorder {
   /** Writes the sums and counts of slot {@link #cur} to the history, and keeps {@code slot}'s. */
   private void moveTo(int slot) {
     for (int r = 0; r < series; r++) {
-      short[] count = counts[r];
+      short[] count = counts(r);
       if (cur >= 0) {
         histSum(r, cur, curSum[r]);
         if (count != null) {
@@ -232,6 +298,9 @@ public final class PowerRecorder {
    * #reports} does not count yet).
    */
   private void ownCounts(int r, int slot, boolean inThisReport) {
+    if (counts == null) {
+      counts = new short[capacity][];
+    }
     counts[r] = new short[n];
     curCount[r] = 0;
     for (int s = 0; s < n; s++) {
@@ -274,9 +343,9 @@ public final class PowerRecorder {
     this.n = PowerHistory.points(step);
     this.step = step;
     this.stepMillis = step.toMillis();
-    this.slotStep = new long[n];
-    this.reports = new int[n];
-    Arrays.fill(slotStep, Long.MIN_VALUE);
+    this.slotStep = new int[n];
+    this.reports = new char[n];
+    Arrays.fill(slotStep, EMPTY);
     newSeries(); // WATTS
     newSeries(); // VOLTS
   }
@@ -295,15 +364,19 @@ public final class PowerRecorder {
    */
   public synchronized void record(DeviceStatus status) {
     long step = Math.floorDiv(status.receivedAt().toEpochMilli(), stepMillis);
+    if (step <= EMPTY || step > Integer.MAX_VALUE) {
+      return; // centuries away from the epoch: no clock of a running device says so
+    }
     int slot = (int) Math.floorMod(step, (long) n);
     if (slotStep[slot] > step) {
       return;
     }
+    int seriesBefore = series;
     if (slot != cur) {
       moveTo(slot);
     }
     if (slotStep[slot] != step) {
-      slotStep[slot] = step;
+      slotStep[slot] = (int) step;
       reports[slot] = 0;
       for (int r = 0; r < series; r++) {
         clear(r, slot);
@@ -388,10 +461,13 @@ public final class PowerRecorder {
     for (int r = 0; r < series; r++) {
       afterReport(r, slot);
     }
-    if (reports[slot] < Integer.MAX_VALUE) {
+    if (reports[slot] < REPORTS_MAX) {
       reports[slot]++;
     }
     sequence++;
+    if (series != seriesBefore) {
+      resize(series); // the outlets came in this report: no room kept for more
+    }
   }
 
   /**
