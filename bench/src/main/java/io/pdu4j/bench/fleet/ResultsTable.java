@@ -169,7 +169,7 @@ final class ResultsTable {
                             f.connectTimeouts(),
                             f.readyTimeouts()),
                     f -> "–")
-                + " (from serve's start until /health shows every device CONNECTED)",
+                + " (from serve's start until its log shows every device CONNECTED, then confirmed by /health)",
             "10,000 in ≤ 15 s, no spurious timeout (paced connects)"));
     b.append(
         row(
