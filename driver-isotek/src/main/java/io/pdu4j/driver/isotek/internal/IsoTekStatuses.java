@@ -157,7 +157,9 @@ final class IsoTekStatuses {
       return session.submit(new StatusExchange(session.replyContext()));
     }
     firstRefreshDue = false;
-    CompletableFuture<DeviceStatus> first = firstStatus;
+    // the connection's first status; once it came (report lets go of the future), the newest
+    CompletableFuture<DeviceStatus> first =
+        firstStatus != null ? firstStatus : CompletableFuture.completedFuture(lastStatus);
     askQuietly();
     if (reported) {
       readSettingsQuietly("re-reading C? after reconnecting failed");
@@ -272,6 +274,9 @@ final class IsoTekStatuses {
     sink.status(status);
     if (firstStatus != null) {
       firstStatus.complete(status);
+      // let go of it: a completed future holds its status, the connection's first, for as long
+      // as the connection lasts (a status and its outlets for each device of a fleet)
+      firstStatus = null;
     }
   }
 
