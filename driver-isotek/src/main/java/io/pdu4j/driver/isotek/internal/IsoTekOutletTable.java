@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The outlets' settings as the unit last answered {@code C?} (names of up to 8 characters, types,
@@ -59,6 +60,30 @@ final class IsoTekOutletTable {
     }
   }
 
+  /**
+   * The outlet settings read from units, each kept once for every table (records, immutable): the
+   * units of a fleet mostly answer {@code C?} alike (their factory names, types and delays), and
+   * each answer would otherwise keep 16 settings and their names per device. Bounded: past {@link
+   * #SHARED_MAX} different settings, a new one is kept by its own table only.
+   */
+  private static final ConcurrentHashMap<OutletConfig, OutletConfig> SHARED =
+      new ConcurrentHashMap<>();
+
+  static final int SHARED_MAX = 4096;
+
+  /** {@code config}, or an equal one read before. */
+  static OutletConfig shared(OutletConfig config) {
+    OutletConfig known = SHARED.get(config);
+    if (known != null) {
+      return known;
+    }
+    if (SHARED.size() >= SHARED_MAX) {
+      return config;
+    }
+    known = SHARED.putIfAbsent(config, config);
+    return known != null ? known : config;
+  }
+
   /** {@code OptionalDouble.of(value)}, shared for the whole numbers of {@link #WHOLE}. */
   static OptionalDouble reading(double value) {
     int whole = (int) value;
@@ -94,8 +119,9 @@ final class IsoTekOutletTable {
     OutletConfig[] read = new OutletConfig[configs.length]; // a setting's number is 1..16
     for (IsoTekFrame.OutletSetting s : settings) {
       read[s.number()] =
-          new OutletConfig(
-              s.name(), IsoTekCommands.type(s.type()), Duration.ofSeconds(s.delaySeconds()));
+          shared(
+              new OutletConfig(
+                  s.name(), IsoTekCommands.type(s.type()), Duration.ofSeconds(s.delaySeconds())));
     }
     System.arraycopy(read, 0, configs, 0, read.length);
     index();

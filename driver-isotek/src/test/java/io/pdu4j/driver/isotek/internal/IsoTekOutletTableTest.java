@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletCapability;
+import io.pdu4j.api.OutletConfig;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +55,25 @@ class IsoTekOutletTableTest {
     assertThat(third.outlets().get(0).voltage().getAsDouble()).isEqualTo(229);
     assertThat(third.outlets().get(1)).isSameAs(second.outlets().get(1));
     assertThat(first.outlets().get(0)).isNotSameAs(one);
+  }
+
+  @Test
+  void unitsThatAnswerAlikeShareTheirSettings() {
+    IsoTekOutletTable other = new IsoTekOutletTable();
+    // each answer parsed into strings of its own, as two units' answers are
+    table.read(List.of(new IsoTekFrame.OutletSetting(1, new String("Rack"), 1, 5)));
+    other.read(List.of(new IsoTekFrame.OutletSetting(1, new String("Rack"), 1, 5)));
+
+    OutletConfig mine = table.config(1).orElseThrow();
+    assertThat(mine.name()).isEqualTo("Rack");
+    assertThat(mine.resetDelay()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(other.config(1).orElseThrow()).isSameAs(mine);
+
+    // what a unit answers otherwise is its own; a later answer replaces the earlier whole
+    other.read(List.of(new IsoTekFrame.OutletSetting(2, "Rack", 1, 6)));
+    assertThat(other.config(2).orElseThrow().resetDelay()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(other.config(1)).isEmpty();
+    assertThat(table.config(1).orElseThrow()).isSameAs(mine);
   }
 
   @Test
