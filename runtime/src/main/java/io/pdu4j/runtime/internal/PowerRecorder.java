@@ -31,6 +31,7 @@ import java.util.OptionalDouble;
  */
 public final class PowerRecorder {
   private static final char GAP = 0xFFFF; // a gap in a series whose sums are whole numbers
+  private static final byte NEAR_GAP = Byte.MIN_VALUE; // a gap in a series kept near VOLTS
   private static final int WATTS = 0; // the device's series, by index
   private static final int VOLTS = 1;
   private static final int NONE = -1; // an outlet without a voltage series
@@ -62,8 +63,15 @@ public final class PowerRecorder {
   // its reference cost as much as 10 of its sums). Its length is n times `slices`, the slices in
   // use, plus one for each series there is room for (capacity - series)
   private char[] small = new char[0];
-  private int[] slice = new int[0]; // series r's slice of small, or -1 once it is wide
+  // series r's slice of small (0 and up), -1 once it is wide, or its slice k of near as -2 - k
+  private int[] slice = new int[0];
   private int slices;
+  // an outlet's voltage series kept near the device's (VOLTS): each sum as its difference from
+  // the device's sum in the same slot, in one signed byte (an outlet on the mains reads within a
+  // volt or two of the unit's, as IsoTek units report them), series r's at near(r) * n. Laid out
+  // as small is, its length n times nearSlices plus the room; see histSum
+  private byte[] near = new byte[0];
+  private int nearSlices;
   private float[][] wide; // null until a series widens; then wide[r] is series r's sums, or null
   private short[][] counts; // null until a series keeps counts; then counts[r], null while compact
   private float[] curSum = new float[0]; // the sum in slot `cur`, NaN a gap while compact
@@ -99,6 +107,14 @@ public final class PowerRecorder {
    * series is the same as with floats. The first sum that is not one widens the series to a
    * float[] of its own (wide[r]) for good.
    *
+   * An outlet's voltage series starts near the device's: its sums in one byte each, as the
+   * difference from VOLTS's sum in the same slot, while that is a whole number from -127 to 127
+   * and VOLTS has a sum there (the sums as floats are then exactly VOLTS's plus the difference). The
+   * first sum that is not so moves the series to two bytes (and maybe on to floats) for good. VOLTS
+   * is series 1, before every outlet's: moveTo writes its history of a slot before theirs, and
+   * nothing else changes a sum of its history that one of theirs is kept against (ownCounts turns
+   * only its gaps into zeros, where theirs are gaps too).
+   *
    * Slot `cur` of the history is stale: curSum and curCount hold it.
    */
 
@@ -108,11 +124,33 @@ public final class PowerRecorder {
     if (w != null) {
       return w[slot];
     }
+    int ns = near(r);
+    if (ns >= 0) {
+      byte b = near[ns * n + slot];
+      return b == NEAR_GAP ? Float.NaN : histSum(VOLTS, slot) + b;
+    }
     char c = small[slice[r] * n + slot];
     return c == GAP ? Float.NaN : c;
   }
 
   private void histSum(int r, int slot, float value) {
+    int ns = near(r);
+    if (ns >= 0) {
+      if (Float.isNaN(value)) {
+        near[ns * n + slot] = NEAR_GAP;
+        return;
+      }
+      float base = histSum(VOLTS, slot);
+      float d = value - base;
+      if (d >= -127
+          && d <= 127
+          && d == (int) d
+          && Float.floatToRawIntBits(base + (int) d) == Float.floatToRawIntBits(value)) {
+        near[ns * n + slot] = (byte) (int) d;
+        return;
+      }
+      leaveNear(r);
+    }
     float[] w = wide(r);
     if (w == null) {
       int at = slice[r] * n + slot;
@@ -154,6 +192,38 @@ public final class PowerRecorder {
     }
   }
 
+  /** Series {@code r}, kept near VOLTS, moves to a slice of small with the sums it has. */
+  private void leaveNear(int r) {
+    float[] sums = new float[n];
+    for (int s = 0; s < n; s++) {
+      sums[s] = histSum(r, s);
+    }
+    int gone = near(r);
+    System.arraycopy(near, (gone + 1) * n, near, gone * n, near.length - (gone + 1) * n);
+    near = Arrays.copyOf(near, near.length - n);
+    nearSlices--;
+    for (int q = 0; q < series; q++) {
+      if (near(q) > gone) {
+        slice[q]++; // the slice before
+      }
+    }
+    // a slice of small for it, before the room kept for new series
+    char[] grown = new char[small.length + n];
+    System.arraycopy(small, 0, grown, 0, slices * n);
+    System.arraycopy(small, slices * n, grown, (slices + 1) * n, small.length - slices * n);
+    small = grown;
+    slice[r] = slices++;
+    for (int s = 0; s < n; s++) {
+      histSum(r, s, sums[s]);
+    }
+  }
+
+  /** Series {@code r}'s slice of near, or -1. */
+  private int near(int r) {
+    int v = slice[r];
+    return v <= -2 ? -2 - v : -1;
+  }
+
   private float[] wide(int r) {
     return wide == null ? null : wide[r];
   }
@@ -166,6 +236,7 @@ public final class PowerRecorder {
   private void resize(int room) {
     small = Arrays.copyOf(small, (slices + room - series) * n);
     slice = Arrays.copyOf(slice, room);
+    near = Arrays.copyOf(near, (nearSlices + room - series) * n);
     if (wide != null) {
       wide = Arrays.copyOf(wide, room);
     }
@@ -180,13 +251,24 @@ public final class PowerRecorder {
 
   /** A new series, empty: every slot a gap. */
   private int newSeries() {
+    return newSeries(false);
+  }
+
+  /** A new series, empty, kept near VOLTS when {@code nearVolts} (an outlet's voltage). */
+  private int newSeries(boolean nearVolts) {
     if (series == capacity) {
       // room to grow while a report adds its outlets, trimmed to what is used after it (trim)
       resize(series + Math.max(2, series / 2));
     }
     int r = series++;
-    slice[r] = slices++;
-    Arrays.fill(small, slice[r] * n, slice[r] * n + n, GAP);
+    if (nearVolts) {
+      int k = nearSlices++;
+      slice[r] = -2 - k;
+      Arrays.fill(near, k * n, k * n + n, NEAR_GAP);
+    } else {
+      slice[r] = slices++;
+      Arrays.fill(small, slice[r] * n, slice[r] * n + n, GAP);
+    }
     if (wide != null) {
       wide[r] = null;
     }
@@ -199,14 +281,12 @@ public final class PowerRecorder {
     return r;
   }
 
-  /** A copy of series {@code r}, which goes its own way from here. */
-  private int copySeries(int r) {
-    int copy = newSeries();
-    float[] w = wide(r);
-    if (w != null) {
-      widen(copy, w.clone());
-    } else {
-      System.arraycopy(small, slice[r] * n, small, slice[copy] * n, n);
+  /** A copy of VOLTS for an outlet's voltage, which goes its own way from here. */
+  private int copyVolts() {
+    int r = VOLTS;
+    int copy = newSeries(true);
+    for (int s = 0; s < n; s++) {
+      histSum(copy, s, histSum(r, s)); // near VOLTS: no difference, or VOLTS's own floats
     }
     short[] c = counts(r);
     if (c != null) {
@@ -446,7 +526,7 @@ public final class PowerRecorder {
     if (deviceHasVolts) {
       for (int i = 0; i < outletCount; i++) {
         if (outletVolts[i] == VOLTS && voltReport[i] != sequence) {
-          outletVolts[i] = copySeries(VOLTS);
+          outletVolts[i] = copyVolts();
         }
       }
     }
@@ -485,7 +565,7 @@ public final class PowerRecorder {
         voltReport[at] = sequence;
         return;
       }
-      r = newSeries();
+      r = newSeries(true);
       outletVolts[at] = r;
     } else if (r == VOLTS) {
       boolean first = voltReport[at] != sequence;
@@ -495,7 +575,7 @@ public final class PowerRecorder {
       }
       // its own series from here: the device's before this report, and the reading it already
       // gave in this report, if any, which the device's series has not taken yet
-      r = copySeries(VOLTS);
+      r = copyVolts();
       outletVolts[at] = r;
       if (!first) {
         add(r, slot, deviceVolts);
