@@ -163,6 +163,8 @@ class LauncherScriptTest {
     Path otherHome = dir.resolve("jdk2");
     standInJava(otherHome);
     Path other = otherHome.resolve("bin/java");
+    Files.setLastModifiedTime(
+        other, FileTime.fromMillis(Files.getLastModifiedTime(java()).toMillis() - 86_400_000));
 
     assertThat(javaArguments(Map.of("PDU4J_CDS", "on", "JAVA_HOME", otherHome.toString()), "on"))
         .contains("-XX:SharedArchiveFile=" + archive(other));
@@ -173,6 +175,22 @@ class LauncherScriptTest {
     assertThat(javaArguments(Map.of("PDU4J_CDS", "on", "JAVA_HOME", otherHome.toString()), "on"))
         .contains("-XX:SharedArchiveFile=" + archive(other));
     assertThat(trainingRuns()).as("neither made again").isEqualTo(2);
+  }
+
+  @Test
+  void anotherJavaCommandLeadingToTheSameBinaryUsesItsArchive() throws Exception {
+    Map<String, String> cds = Map.of("PDU4J_CDS", "on");
+    javaArguments(cds, "status", "x");
+    Path archive = archive(java());
+    // as /usr/bin/java leads to /usr/lib/jvm/.../bin/java
+    Path linked = dir.resolve("linked");
+    Files.createDirectories(linked.resolve("bin"));
+    Files.createSymbolicLink(linked.resolve("bin/java"), java());
+
+    assertThat(javaArguments(Map.of("PDU4J_CDS", "on", "JAVA_HOME", linked.toString()), "on"))
+        .contains("-XX:SharedArchiveFile=" + archive);
+    assertThat(trainingRuns()).isEqualTo(1);
+    assertThat(archive(linked.resolve("bin/java"))).doesNotExist();
   }
 
   @Test
