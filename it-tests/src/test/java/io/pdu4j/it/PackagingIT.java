@@ -120,7 +120,12 @@ class PackagingIT {
     assertThat(first.out()).contains(uri).doesNotContain("warning");
     List<Path> made = archives(lib);
     assertThat(made).as("one archive, made by the first short command").hasSize(1);
-    assertThat(made.get(0).getFileName().toString()).matches("pdu4j-\\d+\\.jsa");
+    // named after the java command, its key beside it: the jar and that command, one a line
+    assertThat(made.get(0).getFileName().toString()).matches("pdu4j-.+_bin_java\\.jsa");
+    assertThat(Files.readAllLines(lib.resolve(made.get(0).getFileName() + ".key")))
+        .hasSize(2)
+        .first()
+        .isEqualTo(lib.resolve("pdu4j.jar").toRealPath().toString());
 
     // this JVM takes -XX:ArchiveRelocationMode=0: a short command maps the archive unmoved
     assertThat(lib.resolve(made.get(0).getFileName() + ".fixed")).exists();
