@@ -13,7 +13,6 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.api.UnsupportedCapabilityException;
-import io.pdu4j.driver.enistic.internal.EnisticCodec.Reading;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DeviceSink;
@@ -97,6 +96,8 @@ public final class EnisticSession implements DeviceSession {
   // the sender of the datagram being read, for its lines
   private InetSocketAddress peerNow;
   private final EnisticCodec.LineSink lineSink = this::onLine;
+  // the line being read, filled again for every line: a reading makes no objects of its own
+  private final EnisticCodec.Line line = new EnisticCodec.Line();
 
   /** A session for the device in {@code context}; does no I/O. */
   public EnisticSession(DriverContext context, EnisticSettings settings) {
@@ -195,9 +196,9 @@ public final class EnisticSession implements DeviceSession {
 
   private void onLine(byte[] data, int from, int to) {
     InetSocketAddress peer = peerNow;
-    Optional<Reading> reading;
+    boolean isReading;
     try {
-      reading = EnisticCodec.parse(data, from, to);
+      isReading = line.parse(data, from, to);
     } catch (ProtocolException e) {
       if (to - from > EnisticCodec.MAX_LINE) {
         skipOverlong(peer, e.getMessage());
@@ -208,7 +209,7 @@ public final class EnisticSession implements DeviceSession {
       }
       return;
     }
-    if (reading.isEmpty()) {
+    if (!isReading) {
       counters.otherEvents.incrementAndGet();
       if (LOG.isDebugEnabled()) {
         LOG.debug(
@@ -218,13 +219,14 @@ public final class EnisticSession implements DeviceSession {
       }
       return;
     }
-    Reading r = reading.get();
-    if (!EnisticCodec.sameSerial(r.controller(), settings.controller())) {
+    if (!line.controllerIs(settings.controller())) {
       counters.foreign.incrementAndGet();
-      LOG.trace("{}: reading of controller {} ignored", device, r.controller());
+      if (LOG.isTraceEnabled()) {
+        LOG.trace("{}: reading of controller {} ignored", device, line.controller());
+      }
       return;
     }
-    onReading(r, peer);
+    onReading(line, peer);
   }
 
   private void skipOverlong(InetSocketAddress peer, String why) {
@@ -233,7 +235,7 @@ public final class EnisticSession implements DeviceSession {
     badInputLog.log("{}: from {}: {}", device, peer, why);
   }
 
-  private void onReading(Reading r, InetSocketAddress peer) {
+  private void onReading(EnisticCodec.Line r, InetSocketAddress peer) {
     Instant now = clock.instant();
     reclassified = false;
     OutletTable.Entry e = outlets.take(r, now);
@@ -246,7 +248,9 @@ public final class EnisticSession implements DeviceSession {
     }
     counters.readings.incrementAndGet();
     lastSource = peer.getAddress();
-    controllerAsRead = r.controller();
+    if (controllerAsRead == null || !r.controllerReadsAs(controllerAsRead)) {
+      controllerAsRead = r.controller();
+    }
     sink.status(outlets.status(now));
     if (e.socket) {
       switches.onReading(e, r.socketState());
@@ -262,7 +266,7 @@ public final class EnisticSession implements DeviceSession {
    * A reading that would add an outlet beyond {@code max-outlets}: dropped, counted, logged once
    * per burst. Known outlets are never evicted to make room, so a socket the user switched stays.
    */
-  private void refuseOverLimit(Reading r, InetSocketAddress peer) {
+  private void refuseOverLimit(EnisticCodec.Line r, InetSocketAddress peer) {
     counters.overLimit.incrementAndGet();
     sink.readingOverOutletLimit();
     overLimitLog.log(
