@@ -182,7 +182,7 @@ public final class EnisticSession implements DeviceSession {
     }
     InetSocketAddress peer = datagram.peer();
     if (!settings.allow().isEmpty() && !settings.allow().contains(peer.getAddress())) {
-      counters.refusedSource.incrementAndGet();
+      EnisticCounters.count(counters.refusedSource);
       sink.readingFromRefusedSource();
       refusedLog.log("{}: ignored a datagram from {} (not in allow=)", device, peer);
       return;
@@ -203,14 +203,14 @@ public final class EnisticSession implements DeviceSession {
       if (to - from > EnisticCodec.MAX_LINE) {
         skipOverlong(peer, e.getMessage());
       } else {
-        counters.malformed.incrementAndGet();
+        EnisticCounters.count(counters.malformed);
         sink.malformedFrame();
         badInputLog.log("{}: from {}: {}", device, peer, e.getMessage());
       }
       return;
     }
     if (!isReading) {
-      counters.otherEvents.incrementAndGet();
+      EnisticCounters.count(counters.otherEvents);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "{}: event ignored: {}",
@@ -220,7 +220,7 @@ public final class EnisticSession implements DeviceSession {
       return;
     }
     if (!line.controllerIs(settings.controller())) {
-      counters.foreign.incrementAndGet();
+      EnisticCounters.count(counters.foreign);
       if (LOG.isTraceEnabled()) {
         LOG.trace("{}: reading of controller {} ignored", device, line.controller());
       }
@@ -230,7 +230,7 @@ public final class EnisticSession implements DeviceSession {
   }
 
   private void skipOverlong(InetSocketAddress peer, String why) {
-    counters.overlong.incrementAndGet();
+    EnisticCounters.count(counters.overlong);
     sink.overlongFrame();
     badInputLog.log("{}: from {}: {}", device, peer, why);
   }
@@ -246,7 +246,7 @@ public final class EnisticSession implements DeviceSession {
       }
       return;
     }
-    counters.readings.incrementAndGet();
+    EnisticCounters.count(counters.readings);
     lastSource = peer.getAddress();
     if (controllerAsRead == null || !r.controllerReadsAs(controllerAsRead)) {
       controllerAsRead = r.controller();
@@ -267,7 +267,7 @@ public final class EnisticSession implements DeviceSession {
    * per burst. Known outlets are never evicted to make room, so a socket the user switched stays.
    */
   private void refuseOverLimit(EnisticCodec.Line r, InetSocketAddress peer) {
-    counters.overLimit.incrementAndGet();
+    EnisticCounters.count(counters.overLimit);
     sink.readingOverOutletLimit();
     overLimitLog.log(
         "{}: ignored a reading of {} channel {} from {}: {} outlets known, max-outlets={}"
