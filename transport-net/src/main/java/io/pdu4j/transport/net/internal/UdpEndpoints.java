@@ -58,7 +58,10 @@ public final class UdpEndpoints implements AutoCloseable {
   private final TcpResources loops = new TcpResources(LOOP_THREAD_PREFIX);
   private final long readIntervalNanos;
 
-  /** Endpoints whose sockets are read on a 1 ms timer while datagrams come fast. */
+  /**
+   * Endpoints whose sockets are read on a timer while datagrams come fast: every 1 ms, stretched up
+   * to 4 ms at lower rates ({@link UdpReadPacer}).
+   */
   public UdpEndpoints() {
     this(UdpReadPacer.DEFAULT_INTERVAL_NANOS);
   }
