@@ -32,10 +32,11 @@ import java.util.regex.Pattern;
  * counted and dropped. The host must be an IP address literal (the bind address): no lookups.
  *
  * <p>Reading: a socket is read when a datagram arrives until datagrams come fast (8 wakes within a
- * millisecond, or 32 datagrams waiting at once); then on a 1 ms timer, its read interest off in
- * between, so that a wake takes what arrived meanwhile (about 50 datagrams at 50,000 a second)
- * rather than one; back on readiness when a timed read finds fewer than 2. Datagrams wait in the
- * receive buffer ({@code rcvbuf}) meanwhile: see docs/enistic.md, "Read mode".
+ * millisecond, or 32 datagrams waiting at once); then on a timer of 1 ms, stretched up to 4 ms at
+ * lower rates so that a wake takes about 32 or more, its read interest off in between, so that a
+ * wake takes what arrived meanwhile (about 50 datagrams at 50,000 a second) rather than one; back
+ * on readiness when a timed read finds fewer than 2 a millisecond. Datagrams wait in the receive
+ * buffer ({@code rcvbuf}) meanwhile: see docs/enistic.md, "Read mode".
  *
  * <p>Threads: a socket is registered on the executor of the link that binds it when that executor
  * is a Netty epoll or NIO loop (as the runtime passes); otherwise on the runtime's offered event

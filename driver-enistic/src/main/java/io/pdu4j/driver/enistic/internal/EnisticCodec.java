@@ -62,7 +62,7 @@ public final class EnisticCodec {
 
     /** The socket state this reading shows: ON for 1, OFF for 0, UNKNOWN otherwise. */
     public OutletState socketState() {
-      return state == 1 ? OutletState.ON : state == 0 ? OutletState.OFF : OutletState.UNKNOWN;
+      return EnisticCodec.socketState(state);
     }
   }
 
@@ -168,75 +168,197 @@ public final class EnisticCodec {
    * @throws ProtocolException when the line is neither
    */
   public static Optional<Reading> parse(byte[] data, int from, int to) {
-    Objects.checkFromToIndex(from, to, data.length);
-    if (to - from > MAX_LINE) {
-      throw malformed(data, from, to, "longer than " + MAX_LINE + " characters");
-    }
-    int start = from;
-    int end = to;
-    while (start < end && isWhitespace(data[start])) {
-      start++;
-    }
-    while (end > start && isWhitespace(data[end - 1])) {
-      end--;
-    }
+    Line line = new Line();
+    return line.parse(data, from, to) ? Optional.of(line.reading()) : Optional.empty();
+  }
+
+  /**
+   * One parsed line, its fields read in place from the datagram's bytes, for a reader that parses
+   * many: {@link #parse} fills it again for every line, and only what is asked for ({@link
+   * #controller()}, {@link #meter()}) becomes a string. Not thread-safe; valid until the next
+   * {@link #parse} or until the bytes change.
+   */
+  public static final class Line {
+    private byte[] data;
+    private int controllerFrom;
+    private int controllerTo;
+    private int meterFrom;
+    private int meterTo;
+    private long meterKey;
+    private double power;
+    private int channel;
+    private int state;
     // the field bounds: field i is data[bounds[i] .. bounds[i + 1] - 1)
-    int[] bounds = new int[7];
-    bounds[0] = start;
-    int fields = 1;
-    for (int i = start; i < end; i++) {
-      if (data[i] == ':') {
-        if (fields < 6) {
-          bounds[fields] = i + 1;
+    private final int[] bounds = new int[7];
+
+    /** An empty line, to be filled by {@link #parse}. */
+    public Line() {}
+
+    /**
+     * Parses {@code data[from..to)} as {@link EnisticCodec#parse(byte[], int, int)} does.
+     *
+     * @return true for a reading (its fields are then this line's), false for a well-formed event
+     *     that is not a reading
+     * @throws ProtocolException when the line is neither
+     */
+    public boolean parse(byte[] data, int from, int to) {
+      Objects.checkFromToIndex(from, to, data.length);
+      if (to - from > MAX_LINE) {
+        throw malformed(data, from, to, "longer than " + MAX_LINE + " characters");
+      }
+      int start = from;
+      int end = to;
+      while (start < end && isWhitespace(data[start])) {
+        start++;
+      }
+      while (end > start && isWhitespace(data[end - 1])) {
+        end--;
+      }
+      int[] bounds = this.bounds;
+      bounds[0] = start;
+      int fields = 1;
+      for (int i = start; i < end; i++) {
+        if (data[i] == ':') {
+          if (fields < 6) {
+            bounds[fields] = i + 1;
+          }
+          fields++;
         }
-        fields++;
       }
-    }
-    if (fields < 2) {
-      throw malformed(data, from, to, "not Serial:Event:...");
-    }
-    int eventEnd = fields > 2 ? bounds[2] - 1 : end;
-    if (!isReadingWord(data, bounds[1], eventEnd)) {
-      if (isEventWord(data, bounds[1], eventEnd) && bounds[1] - 1 > start) {
-        return Optional.empty();
+      if (fields < 2) {
+        throw malformed(data, from, to, "not Serial:Event:...");
       }
-      throw malformed(data, from, to, "no event word in the second field");
+      int eventEnd = fields > 2 ? bounds[2] - 1 : end;
+      if (!isReadingWord(data, bounds[1], eventEnd)) {
+        if (isEventWord(data, bounds[1], eventEnd) && bounds[1] - 1 > start) {
+          return false;
+        }
+        throw malformed(data, from, to, "no event word in the second field");
+      }
+      if (fields != 6) {
+        throw malformed(data, from, to, "a reading has 6 fields, this has " + fields);
+      }
+      bounds[6] = end + 1;
+      if (!hexDigits(data, bounds[0], bounds[1] - 1, 1, 12)) {
+        throw malformed(data, from, to, "the controller serial is not 1..12 hex digits");
+      }
+      if (!hexDigits(data, bounds[2], bounds[3] - 1, 16, 16)) {
+        throw malformed(data, from, to, "the meter serial is not 16 hex digits");
+      }
+      double power = EnisticCodec.power(data, bounds[3], bounds[4] - 1);
+      if (Double.isNaN(power)) {
+        throw malformed(data, from, to, "the power is not a decimal number of watts");
+      }
+      if (power > MAX_POWER) {
+        throw malformed(data, from, to, "the power is over " + (long) MAX_POWER + " W");
+      }
+      int channel = EnisticCodec.small(data, bounds[4], bounds[5] - 1);
+      if (channel < 0) {
+        throw malformed(data, from, to, "the channel is not a number");
+      }
+      if (channel < 1 || channel > 16) {
+        throw malformed(data, from, to, "the channel is not 1..16");
+      }
+      int state = small(data, bounds[5], bounds[6] - 1);
+      if (state < 0) {
+        throw malformed(data, from, to, "the state is not a number 0..99");
+      }
+      this.data = data;
+      this.controllerFrom = bounds[0];
+      this.controllerTo = bounds[1] - 1;
+      this.meterFrom = bounds[2];
+      this.meterTo = bounds[3] - 1;
+      this.meterKey = hexValue(data, meterFrom, meterTo);
+      this.power = power;
+      this.channel = channel;
+      this.state = state;
+      return true;
     }
-    if (fields != 6) {
-      throw malformed(data, from, to, "a reading has 6 fields, this has " + fields);
+
+    /** The controller's serial, as read (a new string). */
+    public String controller() {
+      return text(data, controllerFrom, controllerTo);
     }
-    bounds[6] = end + 1;
-    if (!hexDigits(data, bounds[0], bounds[1] - 1, 1, 12)) {
-      throw malformed(data, from, to, "the controller serial is not 1..12 hex digits");
+
+    /**
+     * Whether the controller's serial is {@code serial}, hex digits compared regardless of case.
+     */
+    public boolean controllerIs(String serial) {
+      return sameText(serial, true);
     }
-    if (!hexDigits(data, bounds[2], bounds[3] - 1, 16, 16)) {
-      throw malformed(data, from, to, "the meter serial is not 16 hex digits");
+
+    /** Whether the controller's serial is exactly {@code serial}, case included. */
+    public boolean controllerReadsAs(String serial) {
+      return sameText(serial, false);
     }
-    double power = power(data, bounds[3], bounds[4] - 1);
-    if (Double.isNaN(power)) {
-      throw malformed(data, from, to, "the power is not a decimal number of watts");
+
+    private boolean sameText(String serial, boolean ignoreCase) {
+      int n = controllerTo - controllerFrom;
+      if (serial.length() != n) {
+        return false;
+      }
+      for (int i = 0; i < n; i++) {
+        int a = data[controllerFrom + i];
+        int b = serial.charAt(i);
+        // ASCII case folding is exact for hex digits, and the serial read is hex digits only
+        if (a != b && (!ignoreCase || (a | 0x20) != (b | 0x20))) {
+          return false;
+        }
+      }
+      return true;
     }
-    if (power > MAX_POWER) {
-      throw malformed(data, from, to, "the power is over " + (long) MAX_POWER + " W");
+
+    /** The meter's or socket's serial, as read (a new string). */
+    public String meter() {
+      return text(data, meterFrom, meterTo);
     }
-    int channel = small(data, bounds[4], bounds[5] - 1);
-    if (channel < 0) {
-      throw malformed(data, from, to, "the channel is not a number");
+
+    /**
+     * The meter's or socket's serial as a number: its 16 hex digits, so that serials that differ
+     * only in case have the same key.
+     */
+    public long meterKey() {
+      return meterKey;
     }
-    if (channel < 1 || channel > 16) {
-      throw malformed(data, from, to, "the channel is not 1..16");
+
+    /** Watts. */
+    public double power() {
+      return power;
     }
-    int state = small(data, bounds[5], bounds[6] - 1);
-    if (state < 0) {
-      throw malformed(data, from, to, "the state is not a number 0..99");
+
+    /** 1..16. */
+    public int channel() {
+      return channel;
     }
-    return Optional.of(
-        new Reading(
-            text(data, bounds[0], bounds[1] - 1),
-            text(data, bounds[2], bounds[3] - 1),
-            power,
-            channel,
-            state));
+
+    /** The raw state field, 0..99. */
+    public int state() {
+      return state;
+    }
+
+    /** The socket state this reading shows: ON for 1, OFF for 0, UNKNOWN otherwise. */
+    public OutletState socketState() {
+      return EnisticCodec.socketState(state);
+    }
+
+    /** This line as a {@link Reading}. */
+    public Reading reading() {
+      return new Reading(controller(), meter(), power, channel, state);
+    }
+  }
+
+  private static OutletState socketState(int state) {
+    return state == 1 ? OutletState.ON : state == 0 ? OutletState.OFF : OutletState.UNKNOWN;
+  }
+
+  /** The value of hex digits already checked, at most 16 of them. */
+  private static long hexValue(byte[] data, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int b = data[i];
+      v = (v << 4) | (b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10);
+    }
+    return v;
   }
 
   /**

@@ -13,7 +13,6 @@ import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
 import io.pdu4j.api.UnsupportedCapabilityException;
-import io.pdu4j.driver.enistic.internal.EnisticCodec.Reading;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DeviceSink;
@@ -97,6 +96,8 @@ public final class EnisticSession implements DeviceSession {
   // the sender of the datagram being read, for its lines
   private InetSocketAddress peerNow;
   private final EnisticCodec.LineSink lineSink = this::onLine;
+  // the line being read, filled again for every line: a reading makes no objects of its own
+  private final EnisticCodec.Line line = new EnisticCodec.Line();
 
   /** A session for the device in {@code context}; does no I/O. */
   public EnisticSession(DriverContext context, EnisticSettings settings) {
@@ -181,7 +182,7 @@ public final class EnisticSession implements DeviceSession {
     }
     InetSocketAddress peer = datagram.peer();
     if (!settings.allow().isEmpty() && !settings.allow().contains(peer.getAddress())) {
-      counters.refusedSource.incrementAndGet();
+      EnisticCounters.count(counters.refusedSource);
       sink.readingFromRefusedSource();
       refusedLog.log("{}: ignored a datagram from {} (not in allow=)", device, peer);
       return;
@@ -195,21 +196,21 @@ public final class EnisticSession implements DeviceSession {
 
   private void onLine(byte[] data, int from, int to) {
     InetSocketAddress peer = peerNow;
-    Optional<Reading> reading;
+    boolean isReading;
     try {
-      reading = EnisticCodec.parse(data, from, to);
+      isReading = line.parse(data, from, to);
     } catch (ProtocolException e) {
       if (to - from > EnisticCodec.MAX_LINE) {
         skipOverlong(peer, e.getMessage());
       } else {
-        counters.malformed.incrementAndGet();
+        EnisticCounters.count(counters.malformed);
         sink.malformedFrame();
         badInputLog.log("{}: from {}: {}", device, peer, e.getMessage());
       }
       return;
     }
-    if (reading.isEmpty()) {
-      counters.otherEvents.incrementAndGet();
+    if (!isReading) {
+      EnisticCounters.count(counters.otherEvents);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "{}: event ignored: {}",
@@ -218,22 +219,23 @@ public final class EnisticSession implements DeviceSession {
       }
       return;
     }
-    Reading r = reading.get();
-    if (!EnisticCodec.sameSerial(r.controller(), settings.controller())) {
-      counters.foreign.incrementAndGet();
-      LOG.trace("{}: reading of controller {} ignored", device, r.controller());
+    if (!line.controllerIs(settings.controller())) {
+      EnisticCounters.count(counters.foreign);
+      if (LOG.isTraceEnabled()) {
+        LOG.trace("{}: reading of controller {} ignored", device, line.controller());
+      }
       return;
     }
-    onReading(r, peer);
+    onReading(line, peer);
   }
 
   private void skipOverlong(InetSocketAddress peer, String why) {
-    counters.overlong.incrementAndGet();
+    EnisticCounters.count(counters.overlong);
     sink.overlongFrame();
     badInputLog.log("{}: from {}: {}", device, peer, why);
   }
 
-  private void onReading(Reading r, InetSocketAddress peer) {
+  private void onReading(EnisticCodec.Line r, InetSocketAddress peer) {
     Instant now = clock.instant();
     reclassified = false;
     OutletTable.Entry e = outlets.take(r, now);
@@ -244,9 +246,11 @@ public final class EnisticSession implements DeviceSession {
       }
       return;
     }
-    counters.readings.incrementAndGet();
+    EnisticCounters.count(counters.readings);
     lastSource = peer.getAddress();
-    controllerAsRead = r.controller();
+    if (controllerAsRead == null || !r.controllerReadsAs(controllerAsRead)) {
+      controllerAsRead = r.controller();
+    }
     sink.status(outlets.status(now));
     if (e.socket) {
       switches.onReading(e, r.socketState());
@@ -262,8 +266,8 @@ public final class EnisticSession implements DeviceSession {
    * A reading that would add an outlet beyond {@code max-outlets}: dropped, counted, logged once
    * per burst. Known outlets are never evicted to make room, so a socket the user switched stays.
    */
-  private void refuseOverLimit(Reading r, InetSocketAddress peer) {
-    counters.overLimit.incrementAndGet();
+  private void refuseOverLimit(EnisticCodec.Line r, InetSocketAddress peer) {
+    EnisticCounters.count(counters.overLimit);
     sink.readingOverOutletLimit();
     overLimitLog.log(
         "{}: ignored a reading of {} channel {} from {}: {} outlets known, max-outlets={}"

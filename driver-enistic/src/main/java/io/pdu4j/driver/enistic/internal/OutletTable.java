@@ -4,16 +4,12 @@ import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
-import io.pdu4j.driver.enistic.internal.EnisticCodec.Reading;
 import io.pdu4j.spi.support.Freshness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -36,17 +32,17 @@ final class OutletTable {
     final int number;
     final String serial;
     final int channel;
+    private final String key;
     private final String channelId;
     boolean socket;
     OutletStatus reported;
     Instant at;
-    // at + stale: the reading counts up to this instant, included
-    Instant currentUntil;
     boolean staleSeen;
 
-    Entry(int number, String serial, int channel) {
+    Entry(int number, String serial, String key, int channel) {
       this.number = number;
       this.serial = serial;
+      this.key = key;
       this.channel = channel;
       this.channelId = serial + "/" + channel;
     }
@@ -58,28 +54,46 @@ final class OutletTable {
 
     /** The serial as compared: upper case. */
     String key() {
-      return EnisticCodec.key(serial);
+      return key;
+    }
+  }
+
+  /** What is kept of a serial that has outlets: its channels' outlets, found by its 16 digits. */
+  private static final class Serial {
+    final long meterKey;
+    final String key;
+    // by channel, 1..16
+    final Entry[] channels = new Entry[17];
+    boolean multiChannel;
+
+    Serial(long meterKey, String key) {
+      this.meterKey = meterKey;
+      this.key = key;
     }
   }
 
   private final String device;
   private final EnisticSettings settings;
+  private final long staleSeconds;
+  private final int staleNanos;
   private final Duration staleAfter;
   private final Consumer<Entry> becameMeter;
-  // by upper-case serial, then channel (index 1..16): no key to build for every reading
-  private final Map<String, Entry[]> entries = new HashMap<>();
+  // the serials with an outlet, open addressing by meterKey: no key to build for every reading
+  private Serial[] serials = new Serial[16];
+  private int serialCount;
   private final List<Entry> byNumber = new ArrayList<>();
-  private final Set<String> multiChannel = new HashSet<>(); // only serials with an outlet
   private int unlistedOutlets; // outlets of serials not in sockets=/meters=
   private long lastAddedNanos;
   // What status(now) needs, kept up to date by every reading, so that a status of outlets that
-  // are all current is a copy of the reported outlets rather than a pass over every entry:
-  // each outlet's reported status by number - 1,
-  private OutletStatus[] reported = new OutletStatus[16];
+  // are all current is one copy of the reported outlets rather than a pass over every entry:
+  // each outlet's reported status by number - 1 (exactly as many as there are outlets),
+  private OutletStatus[] reported = new OutletStatus[0];
   // the newest reading's time (exactly the newest of all entries' while newestExact),
   private Instant newest;
   private boolean newestExact = true;
-  // and an instant before which no outlet's reading goes stale (at most the earliest such).
+  // and the time of a reading no later than the oldest outlet's, with that time plus stale: before
+  // then no outlet's reading goes stale.
+  private Instant oldestAt;
   private Instant allCurrentUntil;
 
   /**
@@ -92,6 +106,8 @@ final class OutletTable {
     this.device = device;
     this.settings = settings;
     this.staleAfter = staleAfter;
+    this.staleSeconds = staleAfter.getSeconds();
+    this.staleNanos = staleAfter.getNano();
     this.becameMeter = becameMeter;
   }
 
@@ -117,21 +133,28 @@ final class OutletTable {
 
   /**
    * Takes a reading of this controller: updates its outlet, adding it when new and there is room.
+   * An outlet whose reading shows the same state and power as its last keeps its reported status
+   * (the same instance).
    *
    * @return the outlet, or null when the reading would add one beyond {@code max-outlets}
    */
-  Entry take(Reading r, Instant now) {
-    String serialKey = EnisticCodec.key(r.meter());
-    Entry[] channels = entries.get(serialKey);
-    Entry e = channels == null ? null : channels[r.channel()];
+  Entry take(EnisticCodec.Line r, Instant now) {
+    int channel = r.channel();
+    Serial serial = find(r.meterKey());
+    Entry e = serial == null ? null : serial.channels[channel];
     boolean added = e == null;
-    boolean listed = added && settings.listed(serialKey, r.channel());
+    String serialKey = !added ? null : serial != null ? serial.key : EnisticCodec.key(r.meter());
+    boolean listed = added && settings.listed(serialKey, channel);
     boolean admitted = !added || listed || unlistedOutlets < unlistedRoom();
     // what is learnt about a serial is kept only for serials that have an outlet: bounded too
-    if (r.channel() > 1
-        && (admitted || (channels != null && channels[1] != null))
-        && multiChannel.add(serialKey)) {
-      reclassify(serialKey);
+    if (channel > 1 && (admitted || (serial != null && serial.channels[1] != null))) {
+      if (serial == null) {
+        serial = add(r.meterKey(), serialKey);
+      }
+      if (!serial.multiChannel) {
+        serial.multiChannel = true;
+        reclassify(serial);
+      }
     }
     if (!admitted) {
       return null;
@@ -140,24 +163,72 @@ final class OutletTable {
       if (!listed) {
         unlistedOutlets++;
       }
-      e = new Entry(byNumber.size() + 1, r.meter(), r.channel());
-      e.socket = isSocket(serialKey, r.channel());
-      if (channels == null) {
-        channels = new Entry[17];
-        entries.put(serialKey, channels);
+      if (serial == null) {
+        serial = add(r.meterKey(), serialKey);
       }
-      channels[r.channel()] = e;
+      e = new Entry(byNumber.size() + 1, r.meter(), serial.key, channel);
+      e.socket = isSocket(serial, channel);
+      serial.channels[channel] = e;
       byNumber.add(e);
+      reported = Arrays.copyOf(reported, byNumber.size());
       lastAddedNanos = System.nanoTime();
       LOG.debug("{}: new outlet {} ({})", device, e.number, e.id());
     }
-    e.reported = status(e, e.socket ? r.socketState() : OutletState.UNKNOWN, r.power());
+    OutletState state = e.socket ? r.socketState() : OutletState.UNKNOWN;
+    double power = r.power();
+    OutletStatus last = e.reported;
+    if (last == null
+        || last.state() != state
+        || Double.compare(last.power().orElse(Double.NaN), power) != 0) {
+      e.reported = status(e, state, power);
+    }
     Instant previousAt = e.at;
     e.at = now;
-    e.currentUntil = now.plus(staleAfter);
     e.staleSeen = false;
     remember(e, previousAt);
     return e;
+  }
+
+  /** The serial with these 16 digits, or null. */
+  private Serial find(long meterKey) {
+    Serial[] table = serials;
+    int mask = table.length - 1;
+    for (int i = slot(meterKey) & mask; ; i = (i + 1) & mask) {
+      Serial s = table[i];
+      if (s == null || s.meterKey == meterKey) {
+        return s;
+      }
+    }
+  }
+
+  private Serial add(long meterKey, String key) {
+    if ((serialCount + 1) * 2 > serials.length) {
+      Serial[] old = serials;
+      serials = new Serial[old.length * 2];
+      for (Serial s : old) {
+        if (s != null) {
+          put(s);
+        }
+      }
+    }
+    Serial s = new Serial(meterKey, key);
+    put(s);
+    serialCount++;
+    return s;
+  }
+
+  private void put(Serial s) {
+    int mask = serials.length - 1;
+    int i = slot(s.meterKey) & mask;
+    while (serials[i] != null) {
+      i = (i + 1) & mask;
+    }
+    serials[i] = s;
+  }
+
+  private static int slot(long meterKey) {
+    long h = meterKey * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 32);
   }
 
   /** Outlets serials outside {@code sockets=}/{@code meters=} may have: the rest is kept. */
@@ -165,20 +236,19 @@ final class OutletTable {
     return settings.maxOutlets() - settings.reservedOutlets();
   }
 
-  private boolean isSocket(String serialKey, int channel) {
-    if (settings.meters().contains(serialKey)) {
+  private boolean isSocket(Serial serial, int channel) {
+    if (settings.meters().contains(serial.key)) {
       return false;
     }
     if (!settings.sockets().isEmpty()) {
-      return channel == 1 && settings.sockets().contains(serialKey);
+      return channel == 1 && settings.sockets().contains(serial.key);
     }
-    return channel == 1 && !multiChannel.contains(serialKey);
+    return channel == 1 && !serial.multiChannel;
   }
 
   /** A serial thought to be a socket reported a second channel: it is a meter after all. */
-  private void reclassify(String serialKey) {
-    Entry[] channels = entries.get(serialKey);
-    Entry e = channels == null ? null : channels[1];
+  private void reclassify(Serial serial) {
+    Entry e = serial.channels[1];
     if (e == null || !e.socket || !settings.sockets().isEmpty()) {
       return;
     }
@@ -194,18 +264,15 @@ final class OutletTable {
   }
 
   private void remember(Entry e, Instant previousAt) {
-    int i = e.number - 1;
-    if (i >= reported.length) {
-      reported = Arrays.copyOf(reported, Math.max(i + 1, reported.length * 2));
-    }
-    reported[i] = e.reported;
+    reported[e.number - 1] = e.reported;
     if (newest == null || e.at.isAfter(newest)) {
       newest = e.at;
     } else if (e.at.isBefore(newest) && newest.equals(previousAt)) {
       newestExact = false; // the clock went back: the newest may be another outlet's now
     }
-    if (allCurrentUntil == null || e.currentUntil.isBefore(allCurrentUntil)) {
-      allCurrentUntil = e.currentUntil;
+    if (oldestAt == null || e.at.isBefore(oldestAt)) {
+      oldestAt = e.at;
+      allCurrentUntil = e.at.plus(staleAfter);
     }
   }
 
@@ -221,9 +288,18 @@ final class OutletTable {
         e.number, e.id(), e.id(), s, OptionalDouble.empty(), OptionalDouble.of(power), caps);
   }
 
-  /** Whether the outlet's last reading still counts: at most {@code stale} old. */
-  private static boolean isCurrent(Entry e, Instant now) {
-    return !now.isAfter(e.currentUntil);
+  /**
+   * Whether the outlet's last reading still counts: at most {@code stale} old ({@code now} no later
+   * than its time plus stale, compared without making an instant).
+   */
+  private boolean isCurrent(Entry e, Instant now) {
+    long seconds = now.getEpochSecond() - e.at.getEpochSecond();
+    int nanos = now.getNano() - e.at.getNano();
+    if (nanos < 0) {
+      seconds--;
+      nanos += 1_000_000_000;
+    }
+    return seconds < staleSeconds || (seconds == staleSeconds && nanos <= staleNanos);
   }
 
   /**
@@ -251,25 +327,26 @@ final class OutletTable {
     int n = byNumber.size();
     if (n > 0 && newestExact && !now.isAfter(allCurrentUntil)) {
       // every outlet's reading is current: an immutable list, which DeviceStatus keeps as it is
-      return DeviceStatus.of(newest, List.of(Arrays.copyOf(reported, n)));
+      return DeviceStatus.of(newest, List.of(reported));
     }
     Instant latest = n == 0 ? now : Instant.MIN;
-    Instant until = null;
+    Instant oldest = null;
     OutletStatus[] outlets = new OutletStatus[n];
     for (int i = 0; i < n; i++) {
       Entry e = byNumber.get(i);
       if (e.at.isAfter(latest)) {
         latest = e.at;
       }
-      if (until == null || e.currentUntil.isBefore(until)) {
-        until = e.currentUntil;
+      if (oldest == null || e.at.isBefore(oldest)) {
+        oldest = e.at;
       }
       outlets[i] = Freshness.effective(e.reported, isCurrent(e, now));
     }
     if (n > 0) {
       newest = latest;
       newestExact = true;
-      allCurrentUntil = until;
+      oldestAt = oldest;
+      allCurrentUntil = oldest.plus(staleAfter);
     }
     return DeviceStatus.of(latest, List.of(outlets));
   }

@@ -116,6 +116,9 @@ final class PendingSwitches {
 
   /** A reading of {@code socket} arrived showing {@code shown}. */
   void onReading(OutletTable.Entry socket, OutletState shown) {
+    if (pending.isEmpty()) {
+      return; // nearly always: no map lookup per reading
+    }
     Pending p = pending.get(socket.key());
     if (p != null) {
       p.onReading(shown, socket.reported);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletStatus;
-import io.pdu4j.driver.enistic.internal.EnisticCodec.Reading;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.support.Freshness;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +42,10 @@ class OutletTableStatusTest {
           String meter = "%016X".formatted(random.nextInt(6));
           int channel = random.nextInt(8) == 0 ? 2 + random.nextInt(3) : 1;
           table.take(
-              new Reading("A", meter, random.nextInt(1000), channel, random.nextInt(2)), clock);
+              reading(
+                  "A:Reading:%s:%d:%d:%d"
+                      .formatted(meter, random.nextInt(1000), channel, random.nextInt(2))),
+              clock);
         }
         Instant now = clock.plusMillis(random.nextInt(15_000));
         assertThat(table.status(now))
@@ -50,6 +53,14 @@ class OutletTableStatusTest {
             .isEqualTo(reference(table, now));
       }
     }
+  }
+
+  /** A line as the session hands it to the table: parsed in place. */
+  static EnisticCodec.Line reading(String text) {
+    EnisticCodec.Line line = new EnisticCodec.Line();
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(line.parse(bytes, 0, bytes.length)).as(text).isTrue();
+    return line;
   }
 
   private static DeviceStatus reference(OutletTable table, Instant now) {

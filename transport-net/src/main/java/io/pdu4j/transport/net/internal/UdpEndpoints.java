@@ -58,7 +58,10 @@ public final class UdpEndpoints implements AutoCloseable {
   private final TcpResources loops = new TcpResources(LOOP_THREAD_PREFIX);
   private final long readIntervalNanos;
 
-  /** Endpoints whose sockets are read on a 1 ms timer while datagrams come fast. */
+  /**
+   * Endpoints whose sockets are read on a timer while datagrams come fast: every 1 ms, stretched up
+   * to 4 ms at lower rates ({@link UdpReadPacer}).
+   */
   public UdpEndpoints() {
     this(UdpReadPacer.DEFAULT_INTERVAL_NANOS);
   }
@@ -290,17 +293,22 @@ public final class UdpEndpoints implements AutoCloseable {
     /**
      * Reads the socket: copies every datagram out of Netty's buffer, and hands the datagrams of one
      * read (up to {@value #MAX_READS_PER_WAKE}, flushed every {@value #FLUSH_EVERY}) to each member
-     * as one batch, so that a burst costs each device's executor one task rather than one a
+     * as one batch: in place to a member whose executor is the socket's event loop, as one task to
+     * any other, so that a burst costs a device's executor at most one task rather than one a
      * datagram. While datagrams come fast, the socket is read on a timer instead of on readiness
      * ({@link UdpReadPacer}): the read interest is off ({@code autoRead} false) between the timer's
      * reads.
      */
     private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
       static final int FLUSH_EVERY = 64;
+      static final int SCRATCH = 16;
 
       private final int maxDatagram;
       // confined to the channel's event loop
       private List<Datagram> burst = new ArrayList<>();
+      // a datagram's bytes are copied here on the way into its Datagram (which copies them again),
+      // one array per length modulo SCRATCH: readings of one controller are of few lengths
+      private final byte[][] scratch = new byte[SCRATCH][];
       private final UdpReadPacer pacer = new UdpReadPacer(readIntervalNanos, MAX_READS_PER_WAKE);
       private int found;
       private Runnable tick;
@@ -325,7 +333,12 @@ public final class UdpEndpoints implements AutoCloseable {
           }
           return;
         }
-        byte[] bytes = new byte[content.readableBytes()];
+        int length = content.readableBytes();
+        byte[] bytes = scratch[length % SCRATCH];
+        if (bytes == null || bytes.length != length) {
+          bytes = new byte[length];
+          scratch[length % SCRATCH] = bytes;
+        }
         content.getBytes(content.readerIndex(), bytes);
         burst.add(new Datagram(packet.sender(), bytes));
         if (burst.size() >= FLUSH_EVERY) {
@@ -371,9 +384,14 @@ public final class UdpEndpoints implements AutoCloseable {
           return;
         }
         List<Datagram> batch = burst;
-        burst = new ArrayList<>();
+        boolean kept = false;
         for (UdpLink l : members) {
-          l.deliver(Endpoint.this, batch);
+          kept |= l.deliver(Endpoint.this, batch);
+        }
+        if (kept) {
+          burst = new ArrayList<>();
+        } else {
+          batch.clear(); // every member took its datagrams in place
         }
       }
 

@@ -1,5 +1,6 @@
 package io.pdu4j.transport.net.internal;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceUnreachableException;
@@ -49,6 +50,8 @@ public final class UdpLink implements Link {
   private final AtomicLong dropped = new AtomicLong();
 
   private final LinkLifecycle lifecycle;
+  // the executor when it is a Netty event loop: a socket read there delivers in place
+  private final EventExecutor ownLoop;
 
   // Confined to the executor.
   private CompletableFuture<Void> opening;
@@ -79,6 +82,7 @@ public final class UdpLink implements Link {
     this.description =
         "udp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bind.getPort();
     this.lifecycle = new LinkLifecycle(description, executor, () -> false);
+    this.ownLoop = executor instanceof EventExecutor loop ? loop : null;
   }
 
   @Override
@@ -176,12 +180,23 @@ public final class UdpLink implements Link {
 
   /**
    * Called on a Netty thread with the datagrams of one read of the endpoint, in the order they
-   * arrived; the list is not changed afterwards. They go to the executor as one task; those beyond
-   * {@value #MAX_PENDING} waiting are counted and dropped (the newest first, as they would have
-   * been one by one).
+   * arrived. On the link's own executor (the socket runs on the device's event loop) they are
+   * handed to the listener at once, in this call; otherwise they go to the executor as one task,
+   * and those beyond {@value #MAX_PENDING} waiting are counted and dropped (the newest first, as
+   * they would have been one by one).
+   *
+   * @return whether the link kept {@code batch} for later, in which case the caller must not change
+   *     it any more; when false the caller may reuse it
    */
-  void deliver(UdpEndpoints.Endpoint from, List<Datagram> batch) {
+  boolean deliver(UdpEndpoints.Endpoint from, List<Datagram> batch) {
     int n = batch.size();
+    if (ownLoop != null && ownLoop.inEventLoop()) {
+      // no task, no queue: the device's thread is the one reading the socket
+      for (int i = 0; i < n && endpoint == from; i++) {
+        lifecycle.datagram(batch.get(i));
+      }
+      return false;
+    }
     int waiting = pending.addAndGet(n);
     int over = Math.min(n, Math.max(0, waiting - MAX_PENDING));
     if (over > 0) {
@@ -194,7 +209,7 @@ public final class UdpLink implements Link {
     }
     int accepted = n - over;
     if (accepted == 0) {
-      return;
+      return false;
     }
     lifecycle.execute(
         () -> {
@@ -204,6 +219,7 @@ public final class UdpLink implements Link {
           }
         },
         () -> pending.addAndGet(-accepted));
+    return true;
   }
 
   /** Called on a Netty thread when the shared socket closed under the link. */

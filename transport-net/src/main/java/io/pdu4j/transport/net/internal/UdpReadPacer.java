@@ -22,14 +22,24 @@ package io.pdu4j.transport.net.internal;
  *       #ENTER_READS}: a timer would save wakes), or when one read found at least {@value
  *       #ENTER_BATCH} datagrams (the reader is behind).
  *   <li>A read the timer allowed keeps the timer when it found at least {@value #STAY_FOUND}
- *       datagrams; it reads on (readiness) without waiting when it stopped at the per-wake limit,
- *       since more are waiting; below {@value #STAY_FOUND} the socket goes back to readiness.
+ *       datagrams per base interval; it reads on (readiness) without waiting when it stopped at the
+ *       per-wake limit, since more are waiting; below {@value #STAY_FOUND} per base interval the
+ *       socket goes back to readiness.
+ *   <li>On the timer, the interval stretches so that a wake takes about {@value #TARGET_BATCH} or
+ *       more: a timed read that found fewer doubles it, up to {@value #MAX_STRETCH} times the base
+ *       interval; one that found more than twice that halves it, down to the base; a read that
+ *       stopped at the per-wake limit goes back to the base. Most of a wake's cost (the loop's
+ *       wake-up, the timer, turning the read interest on and off, the receives that find the socket
+ *       empty) does not depend on how many datagrams it takes, so at 10,000 a second a wake every 4
+ *       ms costs a quarter of one every millisecond; a reading waits at most about that long, and
+ *       the receive buffer holds far more than one stretched interval's datagrams (a stretched
+ *       interval means fewer than {@value #TARGET_BATCH} per half of it).
  * </ul>
  *
- * <p>Between the two thresholds (more than {@value #STAY_FOUND} a read, fewer than {@value
- * #ENTER_READS} wakes an interval) the socket stays in the mode it is in, so it does not flip on
- * every read at a rate near either. Confined to the socket's event loop; no clock of its own (the
- * caller passes the time of each read).
+ * <p>Between the two thresholds (more than {@value #STAY_FOUND} a base interval, fewer than {@value
+ * #ENTER_READS} wakes one) the socket stays in the mode it is in, so it does not flip on every read
+ * at a rate near either. Confined to the socket's event loop; no clock of its own (the caller
+ * passes the time of each read).
  */
 final class UdpReadPacer {
   /** The timer's interval unless the endpoint sets another: 1 ms. */
@@ -41,8 +51,14 @@ final class UdpReadPacer {
   /** Datagrams found by one read that switch readiness to the timer. */
   static final int ENTER_BATCH = 32;
 
-  /** Datagrams a timed read must find to keep the timer. */
+  /** Datagrams a timed read must find per base interval to keep the timer. */
   static final int STAY_FOUND = 2;
+
+  /** Datagrams a timed read should find: fewer stretch the interval, twice as many shorten it. */
+  static final int TARGET_BATCH = 32;
+
+  /** The most the interval stretches: this many times the base interval. */
+  static final int MAX_STRETCH = 4;
 
   /** What to do after a read. */
   enum Next {
@@ -54,15 +70,16 @@ final class UdpReadPacer {
     WAIT
   }
 
-  private final long intervalNanos;
+  private final long baseIntervalNanos;
   private final int perWakeLimit;
 
   private boolean timed;
+  private long intervalNanos;
   private long windowStart;
   private int readsInWindow;
 
   /**
-   * @param intervalNanos the timer's interval
+   * @param intervalNanos the timer's base interval
    * @param perWakeLimit the most datagrams one read takes (a read that took these may have left
    *     more)
    */
@@ -70,10 +87,15 @@ final class UdpReadPacer {
     if (intervalNanos <= 0 || perWakeLimit < 1) {
       throw new IllegalArgumentException("interval and per-wake limit must be positive");
     }
+    this.baseIntervalNanos = intervalNanos;
     this.intervalNanos = intervalNanos;
     this.perWakeLimit = perWakeLimit;
   }
 
+  /**
+   * How long to wait before the next timed read: the base interval, or up to {@value #MAX_STRETCH}
+   * times it.
+   */
   long intervalNanos() {
     return intervalNanos;
   }
@@ -90,19 +112,28 @@ final class UdpReadPacer {
   Next afterRead(int found, long nowNanos) {
     if (timed) {
       if (found >= perWakeLimit) {
+        intervalNanos = baseIntervalNanos;
         return Next.READ_ON;
       }
-      if (found >= STAY_FOUND) {
+      // at least STAY_FOUND per base interval, whatever the interval is now
+      int stretch = (int) (intervalNanos / baseIntervalNanos);
+      if (found >= STAY_FOUND * stretch) {
+        if (found < TARGET_BATCH && stretch < MAX_STRETCH) {
+          intervalNanos *= 2;
+        } else if (found > 2 * TARGET_BATCH && stretch > 1) {
+          intervalNanos /= 2;
+        }
         return Next.WAIT;
       }
       timed = false;
+      intervalNanos = baseIntervalNanos;
       readsInWindow = 0;
       return Next.READINESS;
     }
     if (found == 0) {
       return Next.READINESS;
     }
-    if (readsInWindow == 0 || nowNanos - windowStart > intervalNanos) {
+    if (readsInWindow == 0 || nowNanos - windowStart > baseIntervalNanos) {
       windowStart = nowNanos;
       readsInWindow = 0;
     }

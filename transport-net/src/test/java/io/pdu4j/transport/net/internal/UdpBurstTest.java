@@ -75,7 +75,11 @@ class UdpBurstTest {
         if (i % 97 == 5) {
           text = "x".repeat(MAX_DATAGRAM + 1 + i % 3); // over-long: dropped
         } else {
-          text = i % 10 == 0 ? "y".repeat(MAX_DATAGRAM - 4) + i % 10 + "end" : "reading " + i;
+          // lengths that repeat, and that share the reader's copy buffers (by length mod 16)
+          text =
+              i % 10 == 0
+                  ? "y".repeat(MAX_DATAGRAM - 4) + i % 10 + "end"
+                  : "reading " + i + "-".repeat(i % 40);
           expected.add(text);
         }
         byte[] b = text.getBytes(StandardCharsets.US_ASCII);
@@ -86,6 +90,29 @@ class UdpBurstTest {
       assertThat(r.datagrams).allMatch(d -> d.peer().equals(peer.getLocalSocketAddress()));
     }
     assertThat(link.droppedDatagrams()).isZero();
+    link.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "nio", "plain"})
+  void onTheSocketsOwnLoopDatagramsReachTheListenerWithinTheReadNotAsATask(String loop)
+      throws Exception {
+    ScheduledExecutorService executor = executor(loop);
+    UdpLink link = link(executor);
+    Recorder r = new Recorder();
+    link.open(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    int port = link.localAddress().orElseThrow().getPort();
+    try (DatagramSocket peer =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      for (int i = 0; i < 200; i++) {
+        byte[] b = ("reading " + i).getBytes(StandardCharsets.US_ASCII);
+        peer.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> r.texts.size() >= 200);
+    }
+    assertThat(r.texts).hasSize(200);
+    // a plain executor is not the socket's thread: its datagrams still come as tasks
+    assertThat(r.withinRead).containsOnly(!loop.equals("plain"));
     link.close().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
@@ -155,6 +182,8 @@ class UdpBurstTest {
   static final class Recorder implements LinkListener {
     final List<String> texts = new CopyOnWriteArrayList<>();
     final List<Datagram> datagrams = new CopyOnWriteArrayList<>();
+    // whether each datagram came within the socket's read (its handler is on the stack)
+    final List<Boolean> withinRead = new CopyOnWriteArrayList<>();
 
     @Override
     public void onUp() {}
@@ -162,6 +191,14 @@ class UdpBurstTest {
     @Override
     public void onDatagram(Datagram d) {
       datagrams.add(d);
+      withinRead.add(
+          StackWalker.getInstance()
+              .walk(
+                  frames ->
+                      frames.anyMatch(
+                          f ->
+                              f.getClassName()
+                                  .equals(UdpEndpoints.class.getName() + "$Endpoint$Inbound"))));
       texts.add(new String(d.payload(), StandardCharsets.US_ASCII));
     }
 

@@ -66,6 +66,53 @@ class UdpReadPacerTest {
   }
 
   @Test
+  void onTheTimerTheIntervalStretchesUntilAWakeTakesABatchAndShrinksWhenItTakesTooMany() {
+    pacer.afterRead(UdpReadPacer.ENTER_BATCH, 0);
+    assertThat(pacer.intervalNanos()).isEqualTo(MS);
+    // 10 a millisecond: 1 ms, 2 ms, then 4 ms (40 a wake), and no further
+    long t = 0;
+    for (long interval : new long[] {MS, 2 * MS, 4 * MS, 4 * MS}) {
+      t += pacer.intervalNanos();
+      assertThat(pacer.afterRead((int) (10 * pacer.intervalNanos() / MS), t)).isEqualTo(Next.WAIT);
+      assertThat(pacer.intervalNanos())
+          .as("after a read %d ms apart", interval / MS)
+          .isEqualTo(Math.min(UdpReadPacer.MAX_STRETCH * MS, 2 * interval));
+    }
+    // a faster rate: more than twice the target a wake halves it, down to the base
+    assertThat(pacer.afterRead(2 * UdpReadPacer.TARGET_BATCH + 1, t + 4 * MS)).isEqualTo(Next.WAIT);
+    assertThat(pacer.intervalNanos()).isEqualTo(2 * MS);
+    assertThat(pacer.afterRead(2 * UdpReadPacer.TARGET_BATCH + 1, t + 6 * MS)).isEqualTo(Next.WAIT);
+    assertThat(pacer.intervalNanos()).isEqualTo(MS);
+    assertThat(pacer.afterRead(2 * UdpReadPacer.TARGET_BATCH + 1, t + 7 * MS)).isEqualTo(Next.WAIT);
+    assertThat(pacer.intervalNanos()).isEqualTo(MS);
+    // between the two: the interval stays
+    assertThat(pacer.afterRead(UdpReadPacer.TARGET_BATCH, t + 8 * MS)).isEqualTo(Next.WAIT);
+    assertThat(pacer.intervalNanos()).isEqualTo(MS);
+  }
+
+  @Test
+  void aStretchedIntervalKeepsTheRateAtWhichTheSocketGoesBackToReadiness() {
+    pacer.afterRead(UdpReadPacer.ENTER_BATCH, 0);
+    pacer.afterRead(4, MS); // 2 ms
+    pacer.afterRead(8, 3 * MS); // 4 ms
+    assertThat(pacer.intervalNanos()).isEqualTo(4 * MS);
+    // STAY_FOUND a base interval is 8 in 4 ms: 8 keep the timer, 7 do not
+    assertThat(pacer.afterRead(2 * 4, 7 * MS)).isEqualTo(Next.WAIT);
+    assertThat(pacer.afterRead(2 * 4 - 1, 11 * MS)).isEqualTo(Next.READINESS);
+    assertThat(pacer.timed()).isFalse();
+    assertThat(pacer.intervalNanos()).as("back to the base for the next time").isEqualTo(MS);
+  }
+
+  @Test
+  void aReadThatStopsAtTheLimitGoesBackToTheBaseInterval() {
+    pacer.afterRead(UdpReadPacer.ENTER_BATCH, 0);
+    pacer.afterRead(4, MS);
+    assertThat(pacer.intervalNanos()).isEqualTo(2 * MS);
+    assertThat(pacer.afterRead(128, 3 * MS)).isEqualTo(Next.READ_ON);
+    assertThat(pacer.intervalNanos()).isEqualTo(MS);
+  }
+
+  @Test
   void badSettingsAreRefused() {
     assertThatThrownBy(() -> new UdpReadPacer(0, 128)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new UdpReadPacer(MS, 0)).isInstanceOf(IllegalArgumentException.class);
