@@ -230,46 +230,9 @@ public class EnisticIngestBenchmark {
   }
 
   /** A datagram link that is up once opened and sends nowhere. */
-  static final class DatagramLink implements Link {
-    private final ScheduledExecutorService executor;
-    volatile LinkListener listener;
-    private volatile boolean open;
-
+  static final class DatagramLink extends BenchLink {
     DatagramLink(ScheduledExecutorService executor) {
-      this.executor = executor;
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.DATAGRAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return "bench";
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener l) {
-      listener = l;
-      open = true;
-      executor.execute(l::onUp);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
+      super(Kind.DATAGRAM, "bench", executor);
     }
 
     @Override
@@ -279,12 +242,6 @@ public class EnisticIngestBenchmark {
 
     @Override
     public CompletionStage<Void> send(Datagram datagram) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      open = false;
       return CompletableFuture.completedFuture(null);
     }
   }

@@ -2,7 +2,6 @@ package io.pdu4j.bench;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDevice;
@@ -327,66 +326,24 @@ public final class MetricsScale {
     }
   }
 
-  private static final class MemLink implements Link {
+  private static final class MemLink extends BenchLink {
     private static final String CONFIG = configBlock();
     private static final String OK = "OK\n>";
-    private final String describe;
-    private final ScheduledExecutorService executor;
     private final Set<String> unused = ConcurrentHashMap.newKeySet();
-    private volatile LinkListener listener;
-    private volatile boolean open;
 
     MemLink(String describe, ScheduledExecutorService executor) {
-      this.describe = describe;
-      this.executor = executor;
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.STREAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return describe;
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener l) {
-      listener = l;
-      open = true;
-      CompletableFuture<Void> up = new CompletableFuture<>();
-      executor.execute(
-          () -> {
-            l.onUp();
-            up.complete(null);
-          });
-      return up;
+      super(Kind.STREAM, describe, executor);
     }
 
     void deliver(String text) {
-      executor.execute(
-          () -> {
-            LinkListener l = listener;
-            if (l != null && open) {
-              l.onData(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-            }
-          });
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
+      executor()
+          .execute(
+              () -> {
+                LinkListener l = listener;
+                if (l != null && open) {
+                  l.onData(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+                }
+              });
     }
 
     @Override
@@ -404,23 +361,6 @@ public final class MetricsScale {
         }
       }
       return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      open = false;
-      LinkListener l = listener;
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      if (l == null) {
-        done.complete(null);
-        return done;
-      }
-      executor.execute(
-          () -> {
-            l.onDown(new DeviceClosedException("closed"));
-            done.complete(null);
-          });
-      return done;
     }
   }
 }

@@ -9,8 +9,6 @@ import io.pdu4j.sim.isotek.IsoTekSimulator;
 import io.pdu4j.sim.isotek.IsoTekUnit;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DriverContext;
-import io.pdu4j.spi.Link;
-import io.pdu4j.spi.LinkListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -125,48 +123,12 @@ public class PushPathBenchmark {
   }
 
   /** A stream link to the simulated unit: what the driver sends is answered on the executor. */
-  static final class UnitLink implements Link {
-    private final ScheduledExecutorService executor;
+  static final class UnitLink extends BenchLink {
     private final IsoTekUnit unit;
-    volatile LinkListener listener;
-    private volatile boolean open;
 
     UnitLink(ScheduledExecutorService executor, IsoTekUnit unit) {
-      this.executor = executor;
+      super(Kind.STREAM, "bench", executor);
       this.unit = unit;
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.STREAM;
-    }
-
-    @Override
-    public boolean carriesUnsolicited() {
-      return true;
-    }
-
-    @Override
-    public String describe() {
-      return "bench";
-    }
-
-    @Override
-    public ScheduledExecutorService executor() {
-      return executor;
-    }
-
-    @Override
-    public CompletionStage<Void> open(LinkListener l) {
-      listener = l;
-      open = true;
-      executor.execute(l::onUp);
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
     }
 
     @Override
@@ -175,15 +137,9 @@ public class PushPathBenchmark {
       for (String line : text.split("\n")) {
         if (!line.isEmpty()) {
           byte[] answer = unit.answer(line);
-          executor.execute(() -> listener.onData(ByteBuffer.wrap(answer)));
+          executor().execute(() -> listener.onData(ByteBuffer.wrap(answer)));
         }
       }
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> close() {
-      open = false;
       return CompletableFuture.completedFuture(null);
     }
   }
