@@ -80,13 +80,7 @@ class PowerRecorderEquivalenceTest {
                   random.nextDouble() < missing ? null : 200 + random.nextInt(600) / 10.0));
         }
         DeviceStatus status = DeviceStatus.of(at, list);
-        compact.record(status);
-        reference.record(status);
-        if (random.nextInt(25) == 0) {
-          assertThat(compact.snapshot())
-              .as("run %d, report %d", run, report)
-              .isEqualTo(reference.snapshot());
-        }
+        recordBoth(compact, reference, status, random, run, report);
       }
       assertThat(compact.snapshot()).as("run %d", run).isEqualTo(reference.snapshot());
     }
@@ -136,21 +130,8 @@ class PowerRecorderEquivalenceTest {
             random.nextDouble() < odd
                 ? (random.nextBoolean() ? OptionalDouble.empty() : OptionalDouble.of(mains + 2))
                 : OptionalDouble.of(mains);
-        DeviceStatus status =
-            new DeviceStatus(
-                at,
-                input
-                    ? Optional.of(new PowerReading(inputVolts, OptionalDouble.of(1000)))
-                    : Optional.empty(),
-                list,
-                Optional.empty());
-        compact.record(status);
-        reference.record(status);
-        if (random.nextInt(25) == 0) {
-          assertThat(compact.snapshot())
-              .as("run %d, report %d", run, report)
-              .isEqualTo(reference.snapshot());
-        }
+        DeviceStatus status = status(at, input, inputVolts, list);
+        recordBoth(compact, reference, status, random, run, report);
       }
       assertThat(compact.snapshot()).as("run %d", run).isEqualTo(reference.snapshot());
     }
@@ -191,24 +172,40 @@ class PowerRecorderEquivalenceTest {
         }
         OptionalDouble inputVolts =
             random.nextDouble() < odd ? OptionalDouble.empty() : OptionalDouble.of(unit);
-        DeviceStatus status =
-            new DeviceStatus(
-                at,
-                input
-                    ? Optional.of(new PowerReading(inputVolts, OptionalDouble.of(1000)))
-                    : Optional.empty(),
-                list,
-                Optional.empty());
-        compact.record(status);
-        reference.record(status);
-        if (random.nextInt(25) == 0) {
-          assertThat(compact.snapshot())
-              .as("run %d, report %d", run, report)
-              .isEqualTo(reference.snapshot());
-        }
+        DeviceStatus status = status(at, input, inputVolts, list);
+        recordBoth(compact, reference, status, random, run, report);
       }
       assertThat(compact.snapshot()).as("run %d", run).isEqualTo(reference.snapshot());
     }
+  }
+
+  /** Records {@code status} in both, and now and then compares their snapshots. */
+  private static void recordBoth(
+      PowerRecorder compact,
+      ReferencePowerRecorder reference,
+      DeviceStatus status,
+      Random random,
+      int run,
+      int report) {
+    compact.record(status);
+    reference.record(status);
+    if (random.nextInt(25) == 0) {
+      assertThat(compact.snapshot())
+          .as("run %d, report %d", run, report)
+          .isEqualTo(reference.snapshot());
+    }
+  }
+
+  /** A status with the unit's own reading of 1,000 W at {@code inputVolts}, when it has one. */
+  private static DeviceStatus status(
+      Instant at, boolean input, OptionalDouble inputVolts, List<OutletStatus> outlets) {
+    return new DeviceStatus(
+        at,
+        input
+            ? Optional.of(new PowerReading(inputVolts, OptionalDouble.of(1000)))
+            : Optional.empty(),
+        outlets,
+        Optional.empty());
   }
 
   private static OutletStatus outlet(int n, Double watts, Double volts) {
