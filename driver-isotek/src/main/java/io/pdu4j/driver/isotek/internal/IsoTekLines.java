@@ -123,6 +123,7 @@ final class IsoTekLines implements LineFramer.Sink {
   void feed(ByteBuffer data) {
     if (!stopped) {
       reader.feed(data);
+      counters.lines(seq); // once a chunk, not once a line
     }
   }
 
@@ -181,7 +182,6 @@ final class IsoTekLines implements LineFramer.Sink {
    */
   private void takeChannel(IsoTekParser.ChannelLine c) {
     long n = ++seq;
-    counters.line();
     IsoTekStatusAssembler.Result ended = assembler.channel(c.number, c.on, c.volts, c.watts, n);
     if (ended != null) {
       session.blockEnded(ended); // a block broken off (dropped): no status reported
@@ -197,7 +197,6 @@ final class IsoTekLines implements LineFramer.Sink {
 
   private void take(IsoTekFrame frame) {
     long n = ++seq;
-    counters.line();
     if (frame instanceof IsoTekFrame.Malformed m) {
       counters.malformed();
       sink.malformedFrame();
