@@ -61,11 +61,13 @@ public final class IsoTekParser {
     }
     if (isChannelLike(text)) {
       ChannelLine channel = new ChannelLine();
-      IsoTekFrame malformed = readChannel(latin1(text), 0, text.length(), channel, text);
+      byte[] bytes = latin1(text);
+      IsoTekFrame malformed = readChannel(bytes, 0, bytes.length, channel, text);
       return malformed != null ? malformed : channel.frame();
     }
     if (text.startsWith("RTC")) {
-      return readClock(latin1(text), 0, text.length(), new ChannelLine(), text);
+      byte[] bytes = latin1(text);
+      return readClock(bytes, 0, bytes.length, new ChannelLine(), text);
     }
     if (text.startsWith("A=")) {
       return parseAddress(text);
@@ -137,9 +139,10 @@ public final class IsoTekParser {
   }
 
   /**
-   * {@code text} as ISO-8859-1 bytes. A char beyond ISO-8859-1 becomes {@code ?}, which, like the
-   * char itself, is none of the digits, {@code =}, {@code |}, {@code /} and {@code .} the status
-   * lines are read by: the line reads the same.
+   * {@code text} as ISO-8859-1 bytes. A char beyond ISO-8859-1 becomes {@code ?} (a surrogate pair
+   * one {@code ?}, so the bytes may be fewer than the chars), which, like the char itself, is none
+   * of the digits, {@code =}, {@code |}, {@code /} and {@code .} the status lines are read by: the
+   * line reads the same.
    */
   private static byte[] latin1(String text) {
     return text.getBytes(StandardCharsets.ISO_8859_1);
