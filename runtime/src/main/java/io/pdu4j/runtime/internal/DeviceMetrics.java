@@ -121,6 +121,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   // the outlets of the last status when the next one may skip those it shares with it (the
   // previous status was the newest so far and no connection change came since), else null
   private List<OutletStatus> lastOutlets;
+  // their numbers, by index: compared with a status's without reading the last status's outlet
+  // objects again (a second old at a fleet's scale, and out of the cache)
+  private int[] lastNumbers = new int[0];
   private Instant lastAt; // the time of the last status; the readings time of the riding outlets
   private Instant newestAt; // the newest status time so far
   private boolean[] riding = new boolean[0]; // by index in lastOutlets: the outlet rides
@@ -217,7 +220,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     synchronized (values) {
       List<OutletStatus> last = lastOutlets;
       boolean skip =
-          last != null && last.size() == size && isRecent(nanosBetween(lastAt, at), list, last);
+          last != null && last.size() == size && isRecent(nanosBetween(lastAt, at), list);
       if (!skip) {
         landAll();
         if (riding.length != size) {
@@ -245,6 +248,12 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         }
         riding[i] = false;
       }
+      if (lastNumbers.length != size) {
+        lastNumbers = new int[size];
+      }
+      for (int i = 0; i < size; i++) {
+        lastNumbers[i] = list.get(i).number();
+      }
       lastAt = at;
       // a status older than one before it leaves the outlets' integration times apart: the next
       // status updates every outlet
@@ -257,18 +266,16 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   }
 
   /**
-   * Whether a status {@code gap} after the last one, with outlets {@code list}, may skip the
-   * outlets it shares with the last one ({@code last}, as long): in order, within the stale time,
-   * and with the same outlet numbers at the same places.
+   * Whether a status {@code gap} after the last one, with outlets {@code list} (as many as the last
+   * one's), may skip the outlets it shares with the last one: in order, within the stale time, and
+   * with the same outlet numbers at the same places.
    */
-  private boolean isRecent(long gap, List<OutletStatus> list, List<OutletStatus> last) {
+  private boolean isRecent(long gap, List<OutletStatus> list) {
     if (gap < 0 || gap > staleAfterNanos) {
       return false;
     }
     for (int i = 0; i < list.size(); i++) {
-      OutletStatus before = last.get(i);
-      OutletStatus now = list.get(i);
-      if (before != now && before.number() != now.number()) {
+      if (list.get(i).number() != lastNumbers[i]) {
         return false;
       }
     }

@@ -57,6 +57,9 @@ final class EventHub implements AutoCloseable {
   }
 
   private void onEvent(String name, DeviceEvent e) {
+    if (streams.isEmpty()) {
+      return; // no one to tell: no JSON made (publish would drop it)
+    }
     if (e instanceof DeviceEvent.OutletChanged c) {
       ObjectNode n = DeviceJson.object();
       n.put("device", name);

@@ -44,10 +44,15 @@ public final class FrameCounters {
       long droppedStatuses,
       long statuses) {}
 
-  // One more, by the one thread that writes: a plain read and an ordered write instead of an
-  // atomic increment (a locked instruction, for every line of every device).
-  void line() {
-    LINES.setRelease(this, lines + 1);
+  // By the one thread that writes: a plain read and an ordered write instead of an atomic
+  // increment (a locked instruction, for every line of every device).
+
+  /**
+   * The lines received so far, as the reader numbers them: set once per chunk read rather than
+   * counted line by line (17 lines a status push).
+   */
+  void lines(long total) {
+    LINES.setRelease(this, total);
   }
 
   void overlong() {

@@ -54,7 +54,8 @@ final class IsoTekLines implements LineFramer.Sink {
   private final StatusOkRouter okRouter = new StatusOkRouter(new OkRouterView());
   // made once: a method reference handed on for every line would be a new object for each
   private final Consumer<IsoTekFrame> toQueue = this::toQueue;
-  private final IsoTekParser.Latin1 view = new IsoTekParser.Latin1();
+  // where a channel line's values are read, reused: 17 lines a push make no frame each
+  private final IsoTekParser.ChannelLine channelLine = new IsoTekParser.ChannelLine();
   private final FrameCounters counters = new FrameCounters();
   // one log for all bad input: a malformed line also drops its status, and that is one problem
   private final BurstLog badInputLog = new BurstLog(LOG);
@@ -122,6 +123,7 @@ final class IsoTekLines implements LineFramer.Sink {
   void feed(ByteBuffer data) {
     if (!stopped) {
       reader.feed(data);
+      counters.lines(seq); // once a chunk, not once a line
     }
   }
 
@@ -156,17 +158,45 @@ final class IsoTekLines implements LineFramer.Sink {
     }
   }
 
-  /** A line as the framer's bytes: a status line is parsed where it is, without a string. */
+  /**
+   * A line as the framer's bytes: a status line is parsed where it is, without a string, and a
+   * well-formed channel line without a frame.
+   */
   @Override
   public void onFrame(byte[] bytes, int from, int length) {
     if (!stopped) {
-      take(IsoTekParser.parse(bytes, from, length, view));
+      IsoTekFrame frame = IsoTekParser.read(bytes, from, length, channelLine);
+      if (frame == null) {
+        takeChannel(channelLine);
+      } else {
+        take(frame);
+      }
+    }
+  }
+
+  /**
+   * A well-formed channel line, as {@link #take} takes its frame: numbered and counted, to the
+   * assembler by its values, then through the router. The frame is made only for a command in
+   * flight: with none, the queue hands a line to {@link #unclaimed}, which notes nothing of status
+   * lines.
+   */
+  private void takeChannel(IsoTekParser.ChannelLine c) {
+    long n = ++seq;
+    IsoTekStatusAssembler.Result ended = assembler.channel(c.number, c.on, c.volts, c.watts, n);
+    if (ended != null) {
+      session.blockEnded(ended); // a block broken off (dropped): no status reported
+    }
+    okRouter.channel(c.number, toQueue);
+    if (session.commandInFlight()) {
+      toQueue(c.frame());
+    }
+    if (graceTimer != null || okRouter.holding()) {
+      watchHeldOk();
     }
   }
 
   private void take(IsoTekFrame frame) {
     long n = ++seq;
-    counters.line();
     if (frame instanceof IsoTekFrame.Malformed m) {
       counters.malformed();
       sink.malformedFrame();

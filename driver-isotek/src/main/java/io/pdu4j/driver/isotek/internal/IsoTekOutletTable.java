@@ -7,7 +7,6 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.OutletType;
 import io.pdu4j.api.PowerReading;
-import io.pdu4j.driver.isotek.internal.IsoTekFrame.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -168,48 +167,46 @@ final class IsoTekOutletTable {
 
   /** The status a complete status block reports. */
   DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
-    List<Channel> channels = block.outlets();
-    OutletStatus[] outlets = new OutletStatus[channels.size()];
-    for (int i = 0; i < outlets.length; i++) {
-      outlets[i] = outlet(channels.get(i));
+    OutletStatus[] outlets = new OutletStatus[block.outletCount()];
+    for (int n = 1; n <= outlets.length; n++) {
+      outlets[n - 1] = outlet(n, block.on(n), block.volts(n), block.watts(n));
     }
-    Channel in = block.input();
     // List.of: the immutable list DeviceStatus keeps as it is, rather than a list copied again
     return new DeviceStatus(
         receivedAt,
-        Optional.of(new PowerReading(reading(in.volts()), reading(in.watts()))),
+        Optional.of(new PowerReading(reading(block.volts(0)), reading(block.watts(0)))),
         List.of(outlets),
         block.clock());
   }
 
-  /** The outlet a channel line reports: the last one again when nothing about it changed. */
-  private OutletStatus outlet(Channel c) {
-    int n = c.number();
-    String name = name(n);
+  /** The outlet channel {@code n} reports: the last one again when nothing about it changed. */
+  private OutletStatus outlet(int n, boolean on, double volts, double watts) {
+    String name = names[n];
     Set<OutletCapability> capabilities = capabilities(n);
-    OutletState state = c.on() ? OutletState.ON : OutletState.OFF;
     OutletStatus before = last[n];
+    // the arrays first: the old outlet object is read only when its state and readings are equal
     if (before != null
-        && lastOn[n] == c.on()
-        && Double.compare(lastVolts[n], c.volts()) == 0
-        && Double.compare(lastWatts[n], c.watts()) == 0
+        && lastOn[n] == on
+        && Double.compare(lastVolts[n], volts) == 0
+        && Double.compare(lastWatts[n], watts) == 0
         && same(before.name(), name)
         && same(before.capabilities(), capabilities)) {
       return before;
     }
+    // ID[n]: an outlet's id is its number, whatever it was called before
     OutletStatus now =
         new OutletStatus(
             n,
-            before == null ? ID[n] : before.id(),
+            ID[n],
             name,
-            state,
-            reading(c.volts()),
-            reading(c.watts()),
+            on ? OutletState.ON : OutletState.OFF,
+            reading(volts),
+            reading(watts),
             capabilities);
     last[n] = now;
-    lastOn[n] = c.on();
-    lastVolts[n] = c.volts();
-    lastWatts[n] = c.watts();
+    lastOn[n] = on;
+    lastVolts[n] = volts;
+    lastWatts[n] = watts;
     return now;
   }
 

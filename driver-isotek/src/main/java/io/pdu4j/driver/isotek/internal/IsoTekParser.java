@@ -10,7 +10,6 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Reads one line from an IsoTek unit into an {@link IsoTekFrame}: where the {@code CHn=} status
@@ -61,10 +60,14 @@ public final class IsoTekParser {
       return IsoTekFrame.PROMPT;
     }
     if (isChannelLike(text)) {
-      return parseChannel(text, new int[6]);
+      ChannelLine channel = new ChannelLine();
+      byte[] bytes = latin1(text);
+      IsoTekFrame malformed = readChannel(bytes, 0, bytes.length, channel, text);
+      return malformed != null ? malformed : channel.frame();
     }
     if (text.startsWith("RTC")) {
-      return parseClock(text);
+      byte[] bytes = latin1(text);
+      return readClock(bytes, 0, bytes.length, new ChannelLine(), text);
     }
     if (text.startsWith("A=")) {
       return parseAddress(text);
@@ -80,73 +83,80 @@ public final class IsoTekParser {
 
   /**
    * Parses one line given as ISO-8859-1 bytes, {@code bytes[from, from + length)}, exactly as
-   * {@link #parse(String)} parses the same text. A channel line with no blank around it (the bulk
-   * of every status: the unit sends 17 a second) is read in place through {@code view}, without
-   * making a string of it; any other line is decoded and parsed as text.
+   * {@link #parse(String)} parses the same text: {@link #read} and, for a channel line, its frame.
    *
-   * @param view reused from line to line by one reader; it holds the bytes only during the call
+   * @param line reused from line to line by one reader; it holds a channel line's values
    */
-  static IsoTekFrame parse(byte[] bytes, int from, int length, Latin1 view) {
-    if (length > 2
-        && length <= MAX_LINE
-        && bytes[from] == 'C'
-        && bytes[from + 1] == 'H'
-        && (isDigit((char) bytes[from + 2]) || bytes[from + 2] == '=')
-        && bytes[from + length - 1] > ' ') {
-      // starts with C and ends in printable ASCII: strip() would leave it as it is
-      IsoTekFrame frame = parseChannel(view.of(bytes, from, length), view.bounds);
-      view.of(null, 0, 0);
-      return frame;
+  static IsoTekFrame parse(byte[] bytes, int from, int length, ChannelLine line) {
+    IsoTekFrame frame = read(bytes, from, length, line);
+    return frame != null ? frame : line.frame();
+  }
+
+  /**
+   * Reads one line given as ISO-8859-1 bytes, {@code bytes[from, from + length)}, as {@link
+   * #parse(String)} parses the same text, but a well-formed channel line (the bulk of every status:
+   * the unit sends 17 a second) makes no frame: its values go into {@code line} and this returns
+   * null. Channel and clock lines with no blank around them are read where they are, without a
+   * string; any other line is decoded and parsed as text.
+   *
+   * @param line reused from line to line by one reader; holds the channel line's values after a
+   *     null return, until the next call
+   * @return the line's frame, or null when it was a well-formed channel line, now in {@code line}
+   */
+  static IsoTekFrame read(byte[] bytes, int from, int length, ChannelLine line) {
+    // starts with C or R and ends in printable ASCII: strip() would leave it as it is
+    if (length > 2 && length <= MAX_LINE && bytes[from + length - 1] > ' ') {
+      byte second = bytes[from + 1];
+      byte third = bytes[from + 2];
+      if (bytes[from] == 'C' && second == 'H' && (isDigit(third) || third == '=')) {
+        return readChannel(bytes, from, from + length, line, null);
+      }
+      if (bytes[from] == 'R' && second == 'T' && third == 'C') {
+        return readClock(bytes, from, from + length, line, null);
+      }
     }
     return parse(new String(bytes, from, length, StandardCharsets.ISO_8859_1));
   }
 
   /**
-   * A line's bytes read as ISO-8859-1 text where they are, one char per byte, as the line framer
-   * decodes them. Not thread-safe: one per reader, reused for every line.
+   * A channel line's values as {@link #read} leaves them, and the field bounds it reads them with:
+   * made once per reader and reused for every line, so that a status's 17 channel lines make no
+   * object each. Not thread-safe.
    */
-  static final class Latin1 implements CharSequence {
-    // a channel line's field bounds, reused: an array per line would be 17 a push
-    private final int[] bounds = new int[6];
-    private byte[] bytes;
-    private int from;
-    private int length;
+  static final class ChannelLine {
+    // field bounds of a channel (3 fields) or clock (5 fields) line, and a clock line's numbers
+    private final int[] bounds = new int[10];
+    private final int[] values = new int[5];
+    int number;
+    boolean on;
+    double volts;
+    double watts;
 
-    Latin1 of(byte[] bytes, int from, int length) {
-      this.bytes = bytes;
-      this.from = from;
-      this.length = length;
-      return this;
-    }
-
-    @Override
-    public int length() {
-      return length;
-    }
-
-    @Override
-    public char charAt(int index) {
-      return (char) (bytes[from + Objects.checkIndex(index, length)] & 0xFF);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return toString().substring(start, end);
-    }
-
-    @Override
-    public String toString() {
-      return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
+    /** The frame of the channel line last read. */
+    IsoTekFrame.Channel frame() {
+      return new Channel(number, on, volts, watts);
     }
   }
 
-  /** {@code text.indexOf(c, from)} for any text. */
-  private static int indexOf(CharSequence text, char c, int from) {
-    if (text instanceof String s) {
-      return s.indexOf(c, from);
-    }
-    for (int i = Math.max(from, 0); i < text.length(); i++) {
-      if (text.charAt(i) == c) {
+  /**
+   * {@code text} as ISO-8859-1 bytes. A char beyond ISO-8859-1 becomes {@code ?} (a surrogate pair
+   * one {@code ?}, so the bytes may be fewer than the chars), which, like the char itself, is none
+   * of the digits, {@code =}, {@code |}, {@code /} and {@code .} the status lines are read by: the
+   * line reads the same.
+   */
+  private static byte[] latin1(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The line {@code bytes[from, to)} as text: {@code raw} when the caller has it. */
+  private static String text(byte[] bytes, int from, int to, String raw) {
+    return raw != null ? raw : new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The index of the first {@code c} in {@code bytes[from, to)}, or -1. */
+  private static int indexOf(byte[] bytes, char c, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == c) {
         return i;
       }
     }
@@ -160,82 +170,100 @@ public final class IsoTekParser {
   }
 
   /**
-   * {@code CHn=s|vvv|ppp|}, read in place: field bounds by index, numbers digit by digit, nothing
-   * cut out of the line.
+   * {@code CHn=s|vvv|ppp|} in {@code bytes[from, to)}, read in place: field bounds by index,
+   * numbers digit by digit, nothing cut out of the line. Its values go into {@code line}.
+   *
+   * @param raw the line as text when the caller has it, else null (made only for a malformed line)
+   * @return null when the line is well-formed, else what is wrong with it
    */
-  private static IsoTekFrame parseChannel(CharSequence text, int[] bounds) {
-    int eq = indexOf(text, '=', 0);
+  private static Malformed readChannel(
+      byte[] bytes, int from, int to, ChannelLine line, String raw) {
+    int eq = indexOf(bytes, '=', from, to);
     if (eq < 0) {
-      return new Malformed(text.toString(), "no '=' after the channel number", true);
+      return new Malformed(text(bytes, from, to, raw), "no '=' after the channel number", true);
     }
-    int number = eq - 2 > 2 ? -1 : number(text, 2, eq);
+    int number = eq - from - 2 > 2 ? -1 : number(bytes, from + 2, eq);
     if (number < 0 || number > IsoTekFrame.MAX_CHANNEL) {
-      return new Malformed(text.toString(), "channel number is not 0..16", true);
+      return new Malformed(text(bytes, from, to, raw), "channel number is not 0..16", true);
     }
-    if (fieldBounds(text, eq + 1, 3, bounds) != 3) {
-      return new Malformed(text.toString(), "expected three fields s|vvv|ppp|", true);
+    int[] bounds = line.bounds;
+    if (fieldBounds(bytes, eq + 1, to, 3, bounds) != 3) {
+      return new Malformed(text(bytes, from, to, raw), "expected three fields s|vvv|ppp|", true);
     }
-    if (bounds[1] - bounds[0] != 1
-        || (text.charAt(bounds[0]) != '0' && text.charAt(bounds[0]) != '1')) {
-      return new Malformed(text.toString(), "state is not 0 or 1", true);
+    byte state = bytes[bounds[0]];
+    if (bounds[1] - bounds[0] != 1 || (state != '0' && state != '1')) {
+      return new Malformed(text(bytes, from, to, raw), "state is not 0 or 1", true);
     }
-    double volts = decimal(text, bounds[2], bounds[3]);
-    double watts = decimal(text, bounds[4], bounds[5]);
+    double volts = decimal(bytes, bounds[2], bounds[3]);
+    double watts = decimal(bytes, bounds[4], bounds[5]);
     if (volts < 0) {
-      return new Malformed(text.toString(), "voltage is not a number", true);
+      return new Malformed(text(bytes, from, to, raw), "voltage is not a number", true);
     }
     if (watts < 0) {
-      return new Malformed(text.toString(), "power is not a number", true);
+      return new Malformed(text(bytes, from, to, raw), "power is not a number", true);
     }
-    return new Channel(number, text.charAt(bounds[0]) == '1', volts, watts);
+    line.number = number;
+    line.on = state == '1';
+    line.volts = volts;
+    line.watts = watts;
+    return null;
   }
 
-  /** {@code RTC=yyyy/mm|dd|hh|min|ss|}, read in place like a channel line. */
-  private static IsoTekFrame parseClock(String text) {
-    if (!text.startsWith("RTC=")) {
-      return new Malformed(text, "no '=' after RTC", true);
+  /**
+   * {@code RTC=yyyy/mm|dd|hh|min|ss|} in {@code bytes[from, to)}, read in place like a channel
+   * line.
+   *
+   * @param raw the line as text when the caller has it, else null (made only for a malformed line)
+   */
+  private static IsoTekFrame readClock(
+      byte[] bytes, int from, int to, ChannelLine line, String raw) {
+    if (to - from < 4 || bytes[from + 3] != '=') {
+      return new Malformed(text(bytes, from, to, raw), "no '=' after RTC", true);
     }
-    if (text.length() < 9
-        || number(text, 4, 8) < 0
-        || (text.charAt(8) != '/' && text.charAt(8) != '|')) {
-      return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
+    if (to - from < 9
+        || number(bytes, from + 4, from + 8) < 0
+        || (bytes[from + 8] != '/' && bytes[from + 8] != '|')) {
+      return new Malformed(text(bytes, from, to, raw), "expected yyyy/mm|dd|hh|min|ss|", true);
     }
-    int[] bounds = new int[10];
-    if (fieldBounds(text, 9, 5, bounds) != 5) {
-      return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
+    int[] bounds = line.bounds;
+    if (fieldBounds(bytes, from + 9, to, 5, bounds) != 5) {
+      return new Malformed(text(bytes, from, to, raw), "expected yyyy/mm|dd|hh|min|ss|", true);
     }
-    int[] values = new int[5];
+    int[] values = line.values;
     for (int i = 0; i < 5; i++) {
-      int from = bounds[2 * i];
-      int to = bounds[2 * i + 1];
-      values[i] = to - from > 2 ? -1 : number(text, from, to);
+      int start = bounds[2 * i];
+      int end = bounds[2 * i + 1];
+      values[i] = end - start > 2 ? -1 : number(bytes, start, end);
       if (values[i] < 0) {
-        return new Malformed(text, "expected yyyy/mm|dd|hh|min|ss|", true);
+        return new Malformed(text(bytes, from, to, raw), "expected yyyy/mm|dd|hh|min|ss|", true);
       }
     }
     try {
       LocalDateTime time =
           LocalDateTime.of(
-              number(text, 4, 8), values[0], values[1], values[2], values[3], values[4]);
+              number(bytes, from + 4, from + 8),
+              values[0],
+              values[1],
+              values[2],
+              values[3],
+              values[4]);
       return new Clock(time);
     } catch (DateTimeException e) {
-      return new Malformed(text, "not a valid date and time", true);
+      return new Malformed(text(bytes, from, to, raw), "not a valid date and time", true);
     }
   }
 
   /**
-   * The fields of {@code a|b|c|} from {@code from} to the end of {@code text}, as {@link
-   * #fields(String, int)} cuts them, but as bounds: field {@code i} runs from {@code bounds[2i]} to
-   * {@code bounds[2i + 1]}. Returns how many fields there are, or -1 when there are more than
-   * {@code max}.
+   * The fields of {@code a|b|c|} in {@code bytes[from, to)}, as {@link #fields(String, int)} cuts
+   * them, but as bounds: field {@code i} runs from {@code bounds[2i]} to {@code bounds[2i + 1]}.
+   * Returns how many fields there are, or -1 when there are more than {@code max}.
    */
-  private static int fieldBounds(CharSequence text, int from, int max, int[] bounds) {
+  private static int fieldBounds(byte[] bytes, int from, int to, int max, int[] bounds) {
     int count = 0;
     int start = from;
-    int length = text.length();
-    while (start < length) {
-      int bar = indexOf(text, '|', start);
-      int end = bar < 0 ? length : bar;
+    while (start < to) {
+      int bar = indexOf(bytes, '|', start, to);
+      int end = bar < 0 ? to : bar;
       if (count == max) {
         return -1;
       }
@@ -251,20 +279,20 @@ public final class IsoTekParser {
   }
 
   /**
-   * The whole number written by the digits {@code text[from, to)}, at least one; -1 if there are
+   * The whole number written by the digits {@code bytes[from, to)}, at least one; -1 if there are
    * none or something else is there. At most {@value #MAX_DIGITS} digits: callers bound it.
    */
-  private static int number(CharSequence text, int from, int to) {
+  private static int number(byte[] bytes, int from, int to) {
     if (from >= to || to - from > MAX_DIGITS) {
       return -1;
     }
     int value = 0;
     for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (!isDigit(c)) {
+      byte b = bytes[i];
+      if (!isDigit(b)) {
         return -1;
       }
-      value = value * 10 + (c - '0');
+      value = value * 10 + (b - '0');
     }
     return value;
   }
@@ -406,29 +434,26 @@ public final class IsoTekParser {
 
   /** A non-negative decimal such as {@code 230}, {@code 0.25}, {@code 1234.5}; -1 if it is not. */
   private static double decimal(String text) {
-    return decimal(text, 0, text.length());
+    return decimal(latin1(text), 0, text.length());
   }
 
   /**
-   * The decimal written in {@code text[from, to)}, -1 if it is not one. Read in fixed point: at
+   * The decimal written in {@code bytes[from, to)}, -1 if it is not one. Read in fixed point: at
    * most {@value #MAX_DIGITS} digits each side make a numerator below 10^12, exact in a double, so
    * one division by an exact power of ten gives the double nearest the decimal, as {@link
    * Double#parseDouble} would.
    */
-  private static double decimal(CharSequence text, int from, int to) {
-    int dot = indexOf(text, '.', from);
-    if (dot >= to) {
-      dot = -1;
-    }
+  private static double decimal(byte[] bytes, int from, int to) {
+    int dot = indexOf(bytes, '.', from, to);
     int wholeEnd = dot < 0 ? to : dot;
-    long whole = number(text, from, wholeEnd);
+    long whole = number(bytes, from, wholeEnd);
     if (whole < 0) {
       return -1;
     }
     if (dot < 0) {
       return whole;
     }
-    int fraction = number(text, dot + 1, to);
+    int fraction = number(bytes, dot + 1, to);
     if (fraction < 0) {
       return -1;
     }
@@ -449,5 +474,9 @@ public final class IsoTekParser {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
   }
 }

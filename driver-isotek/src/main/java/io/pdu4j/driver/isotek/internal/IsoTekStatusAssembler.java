@@ -36,21 +36,166 @@ public final class IsoTekStatusAssembler {
   }
 
   /**
-   * A complete, consistent status block.
-   *
-   * @param startSeq the sequence number of its first line
-   * @param input {@code CH0}
-   * @param outlets {@code CH1..CHn} in order
-   * @param clock the {@code RTC} time, when the block had one
+   * A complete, consistent status block: {@code CH0} (the input) and {@code CH1..CHn} (the
+   * outlets), each channel's state and readings in arrays by channel number rather than a {@link
+   * Channel} each, and the clock. Immutable.
    */
-  public record Block(
-      long startSeq, Channel input, List<Channel> outlets, Optional<LocalDateTime> clock)
-      implements Result {
-    /** Validates and copies. */
-    public Block {
-      Objects.requireNonNull(input, "input");
-      outlets = List.copyOf(outlets);
-      Objects.requireNonNull(clock, "clock");
+  public static final class Block implements Result {
+    private final long startSeq;
+    private final int outletCount;
+    private final long on; // bit n: channel n is on
+    private final double[] volts; // by channel number, 0..outletCount
+    private final double[] watts;
+    private final Optional<LocalDateTime> clock;
+
+    /**
+     * A block of these channels.
+     *
+     * @param startSeq the sequence number of its first line
+     * @param input {@code CH0}
+     * @param outlets {@code CH1..CHn} in order, at least one
+     * @param clock the {@code RTC} time, when the block had one
+     */
+    public Block(
+        long startSeq, Channel input, List<Channel> outlets, Optional<LocalDateTime> clock) {
+      this(
+          startSeq,
+          outlets.size(),
+          onBits(input, outlets),
+          readings(input, outlets, Channel::volts),
+          readings(input, outlets, Channel::watts),
+          clock);
+    }
+
+    /**
+     * A block of the readings an assembler collected ({@code on}, {@code volts} and {@code watts}
+     * by channel number, 0..outletCount), which it hands over and no longer writes.
+     */
+    Block(
+        long startSeq,
+        int outletCount,
+        long on,
+        double[] volts,
+        double[] watts,
+        Optional<LocalDateTime> clock) {
+      if (outletCount < 1
+          || outletCount > IsoTekFrame.MAX_CHANNEL
+          || volts.length != outletCount + 1
+          || watts.length != outletCount + 1) {
+        throw new IllegalArgumentException(
+            "a block has CH0 and 1.." + IsoTekFrame.MAX_CHANNEL + " outlets");
+      }
+      this.startSeq = startSeq;
+      this.outletCount = outletCount;
+      this.on = on;
+      this.volts = volts;
+      this.watts = watts;
+      this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    private static long onBits(Channel input, List<Channel> outlets) {
+      if (Objects.requireNonNull(input, "input").number() != 0) {
+        throw new IllegalArgumentException("the input is CH0, not CH" + input.number());
+      }
+      long on = input.on() ? 1 : 0;
+      for (int i = 0; i < outlets.size(); i++) {
+        Channel c = outlets.get(i);
+        if (c.number() != i + 1) {
+          throw new IllegalArgumentException("outlet " + (i + 1) + " is CH" + c.number());
+        }
+        on |= c.on() ? 1L << c.number() : 0;
+      }
+      return on;
+    }
+
+    private static double[] readings(
+        Channel input, List<Channel> outlets, java.util.function.ToDoubleFunction<Channel> value) {
+      double[] readings = new double[outlets.size() + 1];
+      readings[0] = value.applyAsDouble(input);
+      for (int i = 0; i < outlets.size(); i++) {
+        readings[i + 1] = value.applyAsDouble(outlets.get(i));
+      }
+      return readings;
+    }
+
+    @Override
+    public long startSeq() {
+      return startSeq;
+    }
+
+    /** The number of outlets, n of {@code CH1..CHn}. */
+    public int outletCount() {
+      return outletCount;
+    }
+
+    /** Whether channel {@code n} (0 the input, 1..{@link #outletCount()} the outlets) is on. */
+    public boolean on(int n) {
+      Objects.checkIndex(n, outletCount + 1);
+      return (on & (1L << n)) != 0;
+    }
+
+    /** Channel {@code n}'s voltage. */
+    public double volts(int n) {
+      return volts[n];
+    }
+
+    /** Channel {@code n}'s power. */
+    public double watts(int n) {
+      return watts[n];
+    }
+
+    /** The {@code RTC} time, when the block had one. */
+    public Optional<LocalDateTime> clock() {
+      return clock;
+    }
+
+    /** Channel {@code n} as a frame. */
+    public Channel channel(int n) {
+      return new Channel(n, on(n), volts[n], watts[n]);
+    }
+
+    /** {@code CH0}, the input. */
+    public Channel input() {
+      return channel(0);
+    }
+
+    /** {@code CH1..CHn} in order. */
+    public List<Channel> outlets() {
+      Channel[] outlets = new Channel[outletCount];
+      for (int n = 1; n <= outletCount; n++) {
+        outlets[n - 1] = channel(n);
+      }
+      return List.of(outlets);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Block b
+          && startSeq == b.startSeq
+          && outletCount == b.outletCount
+          && on == b.on
+          && Arrays.equals(volts, b.volts)
+          && Arrays.equals(watts, b.watts)
+          && clock.equals(b.clock);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(
+          startSeq, outletCount, on, Arrays.hashCode(volts), Arrays.hashCode(watts), clock);
+    }
+
+    @Override
+    public String toString() {
+      return "Block[startSeq="
+          + startSeq
+          + ", input="
+          + input()
+          + ", outlets="
+          + outlets()
+          + ", clock="
+          + clock
+          + "]";
     }
   }
 
@@ -67,7 +212,11 @@ public final class IsoTekStatusAssembler {
     }
   }
 
-  private final Channel[] channels = new Channel[IsoTekFrame.MAX_CHANNEL + 1];
+  // the block so far, by channel number: no Channel object per line
+  private final double[] volts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  private final double[] watts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  private int present; // bit n: CHn was read
+  private long on; // bit n: CHn is on
   private boolean open;
   private long startSeq;
   private String damage;
@@ -90,15 +239,7 @@ public final class IsoTekStatusAssembler {
    */
   Result take(IsoTekFrame frame, long seq) {
     if (frame instanceof Channel c) {
-      Result abandoned = null;
-      if (open && (c.number() == 0 || channels[c.number()] != null)) {
-        abandoned = drop(damage != null ? damage : "incomplete: no RTC line before the next CH0");
-      }
-      if (!open) {
-        begin(seq);
-      }
-      channels[c.number()] = c;
-      return abandoned;
+      return channel(c.number(), c.on(), c.volts(), c.watts(), seq);
     }
     if (frame instanceof Clock clock) {
       if (!open) {
@@ -121,6 +262,30 @@ public final class IsoTekStatusAssembler {
     return null;
   }
 
+  /**
+   * Takes a channel line given by its values, as {@link #take} takes its {@link Channel} frame.
+   *
+   * @param number the channel, 0..{@value IsoTekFrame#MAX_CHANNEL}
+   * @return the block that this line broke off, or null
+   */
+  Result channel(int number, boolean isOn, double volts, double watts, long seq) {
+    Objects.checkIndex(number, IsoTekFrame.MAX_CHANNEL + 1);
+    Result abandoned = null;
+    if (open && (number == 0 || (present & (1 << number)) != 0)) {
+      abandoned = drop(damage != null ? damage : "incomplete: no RTC line before the next CH0");
+    }
+    if (!open) {
+      begin(seq);
+    }
+    present |= 1 << number;
+    if (isOn) {
+      on |= 1L << number;
+    }
+    this.volts[number] = volts;
+    this.watts[number] = watts;
+    return abandoned;
+  }
+
   /** Forgets a partial block, e.g. when the link went down. */
   public void reset() {
     clear();
@@ -135,24 +300,21 @@ public final class IsoTekStatusAssembler {
     if (damage != null) {
       return drop(damage);
     }
-    if (channels[0] == null) {
+    if ((present & 1) == 0) {
       return drop("no CH0 line");
     }
-    int n = 0;
-    while (n < IsoTekFrame.MAX_CHANNEL && channels[n + 1] != null) {
-      n++;
-    }
-    for (int i = n + 1; i <= IsoTekFrame.MAX_CHANNEL; i++) {
-      if (channels[i] != null) {
-        return drop("CH" + (n + 1) + " missing before CH" + i);
-      }
+    // CH1..CHn without gaps: the bits above CH0 up to the first channel missing
+    int n = Integer.numberOfTrailingZeros(~(present >>> 1));
+    int beyond = present >>> (n + 1);
+    if (beyond != 0) {
+      return drop(
+          "CH" + (n + 1) + " missing before CH" + (n + 1 + Integer.numberOfTrailingZeros(beyond)));
     }
     if (n == 0) {
       return drop("no outlet lines (CH1..)");
     }
-    // List.of: the immutable list Block keeps as it is, rather than a list copied again
     Block block =
-        new Block(startSeq, channels[0], List.of(Arrays.copyOfRange(channels, 1, n + 1)), clock);
+        new Block(startSeq, n, on, Arrays.copyOf(volts, n + 1), Arrays.copyOf(watts, n + 1), clock);
     clear();
     return block;
   }
@@ -164,7 +326,8 @@ public final class IsoTekStatusAssembler {
   }
 
   private void clear() {
-    Arrays.fill(channels, null);
+    present = 0;
+    on = 0;
     open = false;
     damage = null;
   }

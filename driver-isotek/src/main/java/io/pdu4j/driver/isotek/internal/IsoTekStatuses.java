@@ -177,8 +177,8 @@ final class IsoTekStatuses {
       return;
     }
     IsoTekStatusAssembler.Block block = (IsoTekStatusAssembler.Block) result;
-    if (block.outlets().size() != outletCount) {
-      relearn(block.outlets().size());
+    if (block.outletCount() != outletCount) {
+      relearn(block.outletCount());
     }
     shapeLearnt = true;
     DeviceStatus status = table.toStatus(block, session.clock().instant());

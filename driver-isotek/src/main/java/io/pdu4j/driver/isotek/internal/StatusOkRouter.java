@@ -97,15 +97,14 @@ final class StatusOkRouter {
       next.accept(frame); // decides nothing: every exchange leaves prompts alone
       return;
     }
+    if (frame instanceof IsoTekFrame.Channel c) {
+      channel(c.number(), next);
+      next.accept(frame);
+      return;
+    }
     if (held != null) {
-      IsoTekFrame ok = held;
-      held = null;
-      if (frame instanceof IsoTekFrame.Channel c && c.number() == 0) {
-        learn(PushEnding.WITHOUT_OK);
-        next.accept(ok);
-      } else {
-        learn(PushEnding.WITH_OK); // the block's own; dropped
-      }
+      held = null; // not a CH0 line (see channel): the block's own OK; dropped
+      learn(PushEnding.WITH_OK);
     }
     long endedStart = blockEndedStart;
     blockEndedStart = -1;
@@ -125,6 +124,31 @@ final class StatusOkRouter {
       blockEndedStart = blockEnded;
     }
     next.accept(frame);
+  }
+
+  /**
+   * Takes a channel line as {@link #accept} takes its frame, up to handing the line itself on: a
+   * held {@code OK} goes to {@code next} here, and the caller hands the line on after this returns
+   * (a status line decides nothing for the command queue, so a caller with no command in flight
+   * need not make a frame of it).
+   *
+   * @param number the line's channel number
+   */
+  void channel(int number, Consumer<IsoTekFrame> next) {
+    if (held != null) {
+      IsoTekFrame ok = held;
+      held = null;
+      if (number == 0) {
+        learn(PushEnding.WITHOUT_OK);
+        next.accept(ok);
+      } else {
+        learn(PushEnding.WITH_OK); // the block's own; dropped
+      }
+    }
+    if (blockEndedStart >= 0) {
+      blockEndedStart = -1;
+      learn(PushEnding.WITHOUT_OK); // a block right after the last one's RTC: no OK between
+    }
   }
 
   /** The grace time for a held {@code OK} passed with no line: it goes to the command after all. */
@@ -174,8 +198,7 @@ final class StatusOkRouter {
 
   /** Lines of the protocol that show the block before them had no OK (garbage shows nothing). */
   private static boolean showsNoOk(IsoTekFrame frame) {
-    return frame instanceof IsoTekFrame.Channel
-        || frame instanceof IsoTekFrame.OutletSetting
+    return frame instanceof IsoTekFrame.OutletSetting // and channel lines: see channel
         || frame instanceof IsoTekFrame.ScheduleRecord;
   }
 

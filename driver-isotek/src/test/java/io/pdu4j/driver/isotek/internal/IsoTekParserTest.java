@@ -215,6 +215,25 @@ class IsoTekParserTest {
   }
 
   @Test
+  void readsLinesWithCharsBeyondLatin1AsTheReferenceDoes() {
+    // a surrogate pair is two chars but one byte when the line is read as ISO-8859-1 bytes
+    for (String line :
+        List.of(
+            "CH1=1|230|\uD83D\uDE00|",
+            "CH1\uD83D\uDE00=1|230|0|",
+            "CH\uD83D\uDE00=1|230|0|",
+            "CH1=1|230|0|\uD83D\uDE00",
+            "RTC=202\uD83D\uDE00",
+            "RTC=2026\uD83D\uDE00/11|21|10|00|00|",
+            "RTC=2026/11|21|10|00|\uD83D\uDE00|",
+            "RTC\uD83D\uDE00")) {
+      assertThat(IsoTekParser.parse(line))
+          .as("%s", line)
+          .isEqualTo(ReferenceIsoTekParser.parse(line));
+    }
+  }
+
+  @Test
   void acceptsTheLargestReadingsAndRefusesLarger() {
     assertThat(IsoTekParser.parse("CH1=1|999999.999999|999999|"))
         .isEqualTo(new Channel(1, true, 999999.999999, 999999));

@@ -174,4 +174,58 @@ class IsoTekStatusAssemblerTest {
     List<Result> results = feed(block(8, "RTC=2026/11|21|10|00|00|"));
     assertThat(results.get(0).startSeq()).isEqualTo(4);
   }
+
+  @Test
+  void channelLinesGivenByTheirValuesMakeTheSameBlockAsTheirFrames() {
+    List<String> lines = new ArrayList<>(channels(16));
+    lines.add("RTC=2026/11|21|10|00|00|");
+    Block framed = (Block) feed(lines.toArray(String[]::new)).get(0);
+    // the line reader's way: a channel line's values, no frame
+    IsoTekStatusAssembler byValues = new IsoTekStatusAssembler();
+    long n = 0;
+    Result ended = null;
+    for (String line : lines) {
+      IsoTekFrame frame = IsoTekParser.parse(line);
+      ended =
+          frame instanceof IsoTekFrame.Channel c
+              ? byValues.channel(c.number(), c.on(), c.volts(), c.watts(), ++n)
+              : byValues.take(frame, ++n);
+    }
+    assertThat(ended).isEqualTo(framed);
+    Block b = (Block) ended;
+    assertThat(b.outletCount()).isEqualTo(16);
+    assertThat(b.on(0)).isTrue();
+    assertThat(b.on(1)).isTrue();
+    assertThat(b.on(2)).isFalse();
+    assertThat(b.volts(0)).isEqualTo(230);
+    assertThat(b.watts(0)).isEqualTo(160);
+    assertThat(b.watts(16)).isEqualTo(16.5);
+    assertThat(b.channel(16)).isEqualTo(new IsoTekFrame.Channel(16, false, 230, 16.5));
+  }
+
+  @Test
+  void aBlockKeepsItsReadingsWhenTheAssemblerReadsTheNextOne() {
+    Block first = (Block) feed(block(2, "RTC=2026/11|21|10|00|00|")).get(0);
+    feed("CH0=0|1|2|", "CH1=0|3|4|", "CH2=1|5|6|", "RTC=2026/11|21|10|00|01|");
+    assertThat(first.input()).isEqualTo(new IsoTekFrame.Channel(0, true, 230, 20));
+    assertThat(first.outlets())
+        .containsExactly(
+            new IsoTekFrame.Channel(1, true, 230, 1.5),
+            new IsoTekFrame.Channel(2, false, 230, 2.5));
+  }
+
+  @Test
+  void aBlockOfFramesTakesItsOutletsInOrderFromOne() {
+    IsoTekFrame.Channel in = new IsoTekFrame.Channel(0, true, 230, 0);
+    IsoTekFrame.Channel one = new IsoTekFrame.Channel(1, true, 230, 0);
+    IsoTekFrame.Channel two = new IsoTekFrame.Channel(2, true, 230, 0);
+    assertThat(new Block(1, in, List.of(one, two), Optional.empty()).outlets())
+        .containsExactly(one, two);
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Block(1, in, List.of(two, one), Optional.empty()));
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Block(1, one, List.of(two), Optional.empty()));
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> new Block(1, in, List.of(), Optional.empty()));
+  }
 }

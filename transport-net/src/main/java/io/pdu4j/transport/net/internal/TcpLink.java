@@ -2,6 +2,7 @@ package io.pdu4j.transport.net.internal;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -71,6 +72,21 @@ public final class TcpLink implements Link {
   /** The watermarks of every connection: immutable, one for all (the channel keeps it). */
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(WRITE_LOW, WRITE_HIGH);
+
+  /**
+   * The smallest read buffer of a connection on the executor's own loop. Netty sizes each read by
+   * the last ones, down to 64 bytes: a unit that answered a few bytes at a time, or pushes a block
+   * of about 350 bytes, would have its next block cut into two reads and two hand-overs (a read
+   * buffer sized just under the block, the block a few bytes longer), a second system call and a
+   * partial line to copy. A buffer is taken from the pool for the read and given back once the
+   * listener returns, so a larger one costs nothing kept; in hand-off mode buffers wait for the
+   * executor, and keep Netty's sizes.
+   */
+  static final int READ_MINIMUM = 2048;
+
+  /** Read buffers of at least {@link #READ_MINIMUM} bytes, growing with bulk reads up to 64 KiB. */
+  private static final AdaptiveRecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(READ_MINIMUM, READ_MINIMUM, 64 * 1024);
 
   /** Inbound bytes waiting for the executor above which reading pauses (hand-off mode only). */
   static final int READ_HIGH = 128 * 1024;
@@ -236,7 +252,7 @@ public final class TcpLink implements Link {
       lastHandler = handler;
       long remainingMillis =
           Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-      connected =
+      Bootstrap bootstrap =
           new Bootstrap()
               .group(loop)
               .channel(channelClass)
@@ -245,8 +261,11 @@ public final class TcpLink implements Link {
               .option(ChannelOption.TCP_NODELAY, true)
               .option(ChannelOption.SO_KEEPALIVE, true)
               .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-              .handler(handler)
-              .connect(remote);
+              .handler(handler);
+      if (ownLoop != null) {
+        bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, READS);
+      }
+      connected = bootstrap.connect(remote);
     } catch (RuntimeException e) {
       failOpen(new DeviceUnreachableException(cannotConnect(connectFailure(e)), e));
       return;

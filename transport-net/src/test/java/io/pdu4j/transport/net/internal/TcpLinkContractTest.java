@@ -200,6 +200,44 @@ abstract class TcpLinkContractTest {
   }
 
   @Test
+  void aBlockAfterManyShortAnswersArrivesInOneRead() throws Exception {
+    assumeTrue(expectsChannelsOnExecutor(), "read buffers are sized so on the executor's loop");
+    Link link = link(server.port());
+    List<Integer> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RecordingLinkListener listener =
+        new RecordingLinkListener() {
+          @Override
+          public void onData(ByteBuffer buffer) {
+            chunks.add(buffer.remaining());
+            super.onData(buffer);
+          }
+        };
+    Socket peer = open(link, listener);
+    // short answers, one at a time: Netty would size the next reads down to them
+    for (int i = 1; i <= 200; i++) {
+      write(peer, "OK\r\n".getBytes(US_ASCII));
+      int expected = 4 * i;
+      await()
+          .pollInterval(Duration.ofMillis(1))
+          .atMost(WAIT)
+          .until(() -> listener.receivedCount() >= expected);
+    }
+    chunks.clear();
+    // then status blocks the size of a 16-outlet unit's
+    byte[] block = new byte[720];
+    java.util.Arrays.fill(block, (byte) 'x');
+    for (int i = 1; i <= 20; i++) {
+      write(peer, block);
+      int expected = 800 + block.length * i;
+      await()
+          .pollInterval(Duration.ofMillis(1))
+          .atMost(WAIT)
+          .until(() -> listener.receivedCount() >= expected);
+    }
+    assertThat(chunks).hasSize(20).allMatch(n -> n == block.length);
+  }
+
+  @Test
   void refusedConnectionFailsOpenWithAClearMessage() throws Exception {
     int port = TestServer.closedPort();
     Link link = link(port);
