@@ -699,6 +699,9 @@ public final class ManagedDevice implements PowerDevice {
       if (observer != null) {
         observer.completed(name, elapsed, failure);
       }
+    } catch (RuntimeException e) {
+      // the caller's thread may be running this (a command refused at once): never its problem
+      LOG.warn("{}: timing the command {} failed", device, name, e);
     } finally {
       if (failure == null) {
         result.complete(value);
