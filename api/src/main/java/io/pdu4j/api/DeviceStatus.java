@@ -31,7 +31,14 @@ public record DeviceStatus(
 
   /** The outlet with this number, if the report has it. */
   public Optional<OutletStatus> outlet(int number) {
-    return outlets.stream().filter(o -> o.number() == number).findFirst();
+    // asked several times a command (its checks, its confirmation): a loop, not a stream
+    for (int i = 0, n = outlets.size(); i < n; i++) {
+      OutletStatus o = outlets.get(i);
+      if (o.number() == number) {
+        return Optional.of(o);
+      }
+    }
+    return Optional.empty();
   }
 
   /** How old this snapshot is at {@code now}. */

@@ -91,4 +91,21 @@ class DeviceStatusTest {
             new DeviceStatus(AT, Optional.empty(), List.of(o.withState(OutletState.OFF)), clock))
         .isNotEqualTo(null);
   }
+
+  @Test
+  void outletIsFoundByItsNumberNotItsPlace() {
+    OutletStatus two = outlet(2, "2", "Rack", OutletState.ON, 230, 12.5);
+    OutletStatus five = outlet(5, "5", "Fan", OutletState.OFF, 230, 0);
+    OutletStatus firstSeven = outlet(7, "7", "A", OutletState.ON, 230, 1);
+    OutletStatus secondSeven = outlet(7, "7b", "B", OutletState.OFF, 230, 2);
+    DeviceStatus s = DeviceStatus.of(AT, List.of(two, five, firstSeven, secondSeven));
+    assertThat(s.outlet(2)).contains(two);
+    assertThat(s.outlet(5)).contains(five);
+    assertThat(s.outlet(7)).contains(firstSeven); // the first of a number, as listed
+    assertThat(s.outlet(1)).isEmpty();
+    assertThat(s.outlet(3)).isEmpty();
+    assertThat(s.outlet(0)).isEmpty();
+    assertThat(s.outlet(-1)).isEmpty();
+    assertThat(at(AT).outlet(1)).isEmpty();
+  }
 }

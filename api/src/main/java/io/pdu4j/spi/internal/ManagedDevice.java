@@ -629,12 +629,13 @@ public final class ManagedDevice implements PowerDevice {
   <T> CompletionStage<T> command(
       String name, DeviceCapability needs, Supplier<CompletionStage<T>> call) {
     long start = System.nanoTime();
-    // the outcome is timed and observed before the caller sees it, so that an observer has always
-    // heard of a command whose stage the caller found complete
-    CompletableFuture<T> outcome = new CompletableFuture<>();
     CompletableFuture<T> result = new CompletableFuture<>();
     if (needs != null && !capabilities.contains(needs)) {
-      outcome.completeExceptionally(
+      completed(
+          name,
+          start,
+          result,
+          null,
           new UnsupportedCapabilityException(
               "the device cannot " + what(needs) + " (it has no " + needs + ")",
               device,
@@ -642,7 +643,11 @@ public final class ManagedDevice implements PowerDevice {
               null,
               null));
     } else if (closed.get()) {
-      outcome.completeExceptionally(
+      completed(
+          name,
+          start,
+          result,
+          null,
           new DeviceClosedException("device closed", device, null, null, null));
     } else {
       onExecutor(
@@ -666,35 +671,44 @@ public final class ManagedDevice implements PowerDevice {
                   }
                 });
             s.whenComplete(
-                (v, t) -> {
-                  if (t == null) {
-                    outcome.complete(v);
-                  } else {
-                    outcome.completeExceptionally(PowerDeviceException.unwrap(t));
-                  }
-                });
+                (v, t) ->
+                    completed(
+                        name, start, result, v, t == null ? null : PowerDeviceException.unwrap(t)));
           },
           () ->
-              outcome.completeExceptionally(
+              completed(
+                  name,
+                  start,
+                  result,
+                  null,
                   new DeviceClosedException("device closed", device, null, null, null)));
     }
-    outcome.whenComplete(
-        (v, t) -> {
-          Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-          try {
-            context.counters().commandCompleted(name, elapsed, t);
-            if (observer != null) {
-              observer.completed(name, elapsed, t);
-            }
-          } finally {
-            if (t == null) {
-              result.complete(v);
-            } else {
-              result.completeExceptionally(t);
-            }
-          }
-        });
     return result;
+  }
+
+  /**
+   * A command's outcome: timed and observed before the caller sees it, so that an observer has
+   * always heard of a command whose stage the caller found complete; then the caller's stage, with
+   * no further stage in between (the caller is woken from here).
+   */
+  private <T> void completed(
+      String name, long start, CompletableFuture<T> result, T value, Throwable failure) {
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    try {
+      context.counters().commandCompleted(name, elapsed, failure);
+      if (observer != null) {
+        observer.completed(name, elapsed, failure);
+      }
+    } catch (RuntimeException e) {
+      // the caller's thread may be running this (a command refused at once): never its problem
+      LOG.warn("{}: timing the command {} failed", device, name, e);
+    } finally {
+      if (failure == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(failure);
+      }
+    }
   }
 
   /** A stage failed with {@code error}, for arguments refused before anything was sent. */

@@ -53,7 +53,11 @@ public final class CommandQueue<F> {
     CompletionStage<Void> send(ByteBuffer bytes);
   }
 
-  /** Told about each completed command, e.g. to time it. Called on the device's executor. */
+  /**
+   * Told about each completed command, e.g. to time it. Called on the device's executor, after the
+   * command's future completed (its caller is not kept waiting for the bookkeeping) and before the
+   * next command is sent.
+   */
   @FunctionalInterface
   public interface Observer {
     /**
@@ -408,22 +412,23 @@ public final class CommandQueue<F> {
     }
     boolean wasInFlight = entry.state == State.IN_FLIGHT;
     entry.state = State.DONE;
-    if (entry.timer != null) {
-      entry.timer.cancel(false);
-    }
     if (wasInFlight) {
       inFlight = null;
     } else {
       waiting.remove(entry);
     }
     pending.decrementAndGet();
-    observer.completed(
-        entry.exchange.name(), Duration.ofNanos(System.nanoTime() - entry.start), failure);
+    long elapsed = System.nanoTime() - entry.start;
+    // the caller first (a blocked caller is woken from here), the bookkeeping after
     if (failure == null) {
       entry.future.complete(result);
     } else {
       entry.future.completeExceptionally(failure);
     }
+    if (entry.timer != null) {
+      entry.timer.cancel(false);
+    }
+    observer.completed(entry.exchange.name(), Duration.ofNanos(elapsed), failure);
     pump();
   }
 

@@ -18,6 +18,7 @@ import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.api.PowerDeviceException;
+import io.pdu4j.api.UnsupportedCapabilityException;
 import io.pdu4j.spi.DeviceAddress;
 import io.pdu4j.spi.DeviceSession;
 import io.pdu4j.spi.DeviceSink;
@@ -63,6 +64,11 @@ class ManagedDeviceTest {
   }
 
   private CompletableFuture<PowerDevice> open(Duration readyTimeout) {
+    return open(readyTimeout, null);
+  }
+
+  private CompletableFuture<PowerDevice> open(
+      Duration readyTimeout, io.pdu4j.spi.support.CommandQueue.Observer observer) {
     DeviceOptions options =
         new DeviceOptions(
             Duration.ofSeconds(1),
@@ -74,7 +80,7 @@ class ManagedDeviceTest {
             Duration.ofSeconds(10));
     DriverContext context =
         new DriverContext(DeviceAddress.parse(ADDRESS), link, options, Clock.systemUTC());
-    return Devices.open(session, context).toCompletableFuture();
+    return Devices.open(session, context, observer).toCompletableFuture();
   }
 
   private PowerDevice opened() throws Exception {
@@ -110,6 +116,27 @@ class ManagedDeviceTest {
     assertThat(events.get(2).reason()).contains("no usable status yet: CH3 broken");
     assertThat(events.get(3).reason()).contains("no usable status yet: CH4 broken");
     assertThat(d.connectionState()).isEqualTo(ConnectionState.CONNECTING);
+  }
+
+  @Test
+  void anObserverThatThrowsNeverThrowsAtTheCallerNorLeavesTheStageOpen() throws Exception {
+    List<String> observed = new CopyOnWriteArrayList<>();
+    device =
+        open(
+                Duration.ofSeconds(2),
+                (name, elapsed, failure) -> {
+                  observed.add(name);
+                  throw new IllegalStateException("observer bug");
+                })
+            .get(5, TimeUnit.SECONDS);
+    // refused at once, so completed on this thread: the observer's failure must not reach it
+    CompletionStage<Void> restart = device.restart();
+    assertThat(restart.toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(UnsupportedCapabilityException.class);
+    assertThat(observed).contains("restart");
   }
 
   @Test

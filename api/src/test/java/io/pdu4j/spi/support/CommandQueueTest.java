@@ -374,4 +374,37 @@ class CommandQueueTest {
     frame(q, "OK");
     assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
   }
+
+  @Test
+  void theCallerIsCompletedBeforeTheObserverAndTheNextSend() throws Exception {
+    AtomicReference<CompletableFuture<String>> first = new AtomicReference<>();
+    List<String> seenByObserver = new CopyOnWriteArrayList<>();
+    CommandQueue<String> q =
+        new CommandQueue<>(
+            "dev",
+            executor,
+            8,
+            Duration.ofSeconds(5),
+            Duration.ZERO,
+            bytes -> {
+              String text = StandardCharsets.US_ASCII.decode(bytes).toString();
+              CompletableFuture<String> a = first.get();
+              // when B goes out, A's caller has already been completed
+              sent.add(text + (a != null && a.isDone() ? " after A done" : ""));
+              return CompletableFuture.completedFuture(null);
+            },
+            unsolicited::add,
+            (name, elapsed, failure) -> seenByObserver.add("A done: " + first.get().isDone()));
+    run(q::linkUp);
+    run(() -> first.set(q.submit(command("A"))));
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 1);
+    frame(q, "OK");
+    assertThat(first.get().get(5, TimeUnit.SECONDS)).isEqualTo("A");
+    await().until(() -> sent.size() == 2);
+    assertThat(seenByObserver).containsExactly("A done: true");
+    assertThat(sent).containsExactly("A\n", "B\n after A done");
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
 }

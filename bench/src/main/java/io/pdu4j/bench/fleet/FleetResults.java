@@ -91,7 +91,13 @@ final class FleetResults {
 
   /** Round trip percentiles in microseconds: through the runtime and over a raw socket. */
   record RoundTrip(
-      int rounds, double runtimeP50, double runtimeP99, double rawP50, double rawP99) {}
+      int rounds,
+      double runtimeP50,
+      double runtimeP99,
+      double rawP50,
+      double rawP99,
+      double chainedP50,
+      double chainedP99) {}
 
   /**
    * Median whole-process times in seconds of {@code pdu4j status} and of {@code java -version}:

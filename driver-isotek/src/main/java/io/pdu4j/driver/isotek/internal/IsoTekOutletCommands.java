@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The commands of an IsoTek unit's outlets, settings, clock and restart, each verified as the unit
@@ -50,10 +51,12 @@ final class IsoTekOutletCommands {
 
   CompletionStage<OutletStatus> switchOutlet(int outlet, OutletState state) {
     String command = IsoTekCommands.switchOutlet(outlet, state);
-    String sent = command.strip() + ", then ?";
     return session.submit(
         new ConfirmedExchange<OutletStatus>(
-            session.replyContext(), command, "switch", s -> confirmOutlet(s, outlet, state, sent)));
+            session.replyContext(),
+            command,
+            "switch",
+            s -> confirmOutlet(s, outlet, state, () -> command.strip() + ", then ?")));
   }
 
   CompletionStage<DeviceStatus> switchAll(OutletState state) {
@@ -81,20 +84,25 @@ final class IsoTekOutletCommands {
             outlet,
             off,
             session.options().commandTimeout(),
-            status -> confirmOutlet(status, outlet, OutletState.OFF, sent),
-            status -> confirmOutlet(status, outlet, OutletState.ON, sent));
+            status -> confirmOutlet(status, outlet, OutletState.OFF, () -> sent),
+            status -> confirmOutlet(status, outlet, OutletState.ON, () -> sent));
     CompletableFuture<OutletStatus> result = session.submit(exchange);
     result.whenComplete((s, t) -> exchange.finished());
     return result;
   }
 
+  /** {@code sent} names the command in a failure (only then is the text made). */
   private Outcome<OutletStatus> confirmOutlet(
-      DeviceStatus status, int number, OutletState wanted, String sent) {
+      DeviceStatus status, int number, OutletState wanted, Supplier<String> sent) {
     Optional<OutletStatus> outlet = status.outlet(number);
     if (outlet.isEmpty()) {
       return Outcome.fail(
           new ProtocolException(
-              "the status after the command has no outlet " + number, device, sent, null, null));
+              "the status after the command has no outlet " + number,
+              device,
+              sent.get(),
+              null,
+              null));
     }
     if (outlet.get().state() != wanted) {
       return Outcome.fail(
@@ -104,7 +112,7 @@ final class IsoTekOutletCommands {
                   + " "
                   + outlet.get().state(),
               device,
-              sent,
+              sent.get(),
               "CH" + number + " " + outlet.get().state(),
               null));
     }

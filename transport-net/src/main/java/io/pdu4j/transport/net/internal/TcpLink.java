@@ -364,8 +364,14 @@ public final class TcpLink implements Link {
                   + ch.bytesBeforeWritable()
                   + " bytes to drain first)"));
     }
-    ByteBuf copy = ch.alloc().buffer(data.remaining());
-    copy.writeBytes(data.duplicate());
+    int n = data.remaining();
+    ByteBuf copy = ch.alloc().directBuffer(n);
+    if (data.hasArray()) {
+      // a command line is a few bytes in an array: copied straight, without a view of it
+      copy.writeBytes(data.array(), data.arrayOffset() + data.position(), n);
+    } else {
+      copy.writeBytes(data.duplicate());
+    }
     CompletableFuture<Void> stage = new CompletableFuture<>();
     ch.writeAndFlush(copy)
         .addListener(

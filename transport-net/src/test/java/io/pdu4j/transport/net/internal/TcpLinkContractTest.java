@@ -185,6 +185,24 @@ abstract class TcpLinkContractTest {
   }
 
   @Test
+  void sendTakesTheRemainingBytesOfAnyBufferAndLeavesItsPosition() throws Exception {
+    Link link = link(server.port());
+    Socket peer = open(link, new RecordingLinkListener());
+    ByteBuffer slice = ascii("..xxS1=1\nxx").position(2).slice(); // an array offset of 2
+    slice.position(2).limit(7);
+    ByteBuffer readOnly = ascii("?\n").asReadOnlyBuffer();
+    ByteBuffer direct = ByteBuffer.allocateDirect(8).put(ascii("ab>\n"));
+    direct.flip();
+
+    for (ByteBuffer b : List.of(slice, readOnly, direct)) {
+      int position = b.position();
+      link.send(b).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertThat(b.position()).isEqualTo(position);
+    }
+    assertThat(new String(TestServer.readExactly(peer, 11), US_ASCII)).isEqualTo("S1=1\n?\nab>\n");
+  }
+
+  @Test
   void deliversEveryInboundByteInOrder() throws Exception {
     Link link = link(server.port());
     RecordingLinkListener listener = new RecordingLinkListener();
