@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +69,15 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private final Clock clock;
   private final Duration staleAfter;
   private final long staleAfterNanos;
-  // the outlets numbered 0 to 127 (all of any unit pdu4j knows), as in the map
+  // the outlets numbered 0 to 127 (all of any unit pdu4j knows)
   private static final int BY_NUMBER = 128;
-  // the outlets numbered 0 to 127 (all of any unit pdu4j knows), as in the map, in an array as
-  // long as the highest such number in use needs, replaced (under lock) when one changes
+  // the outlets numbered 0 to 127 (all of any unit pdu4j knows), in an array as long as the
+  // highest such number in use needs, replaced (under lock) when one changes; the others, if any,
+  // in a map made for the first (a map of a device's 16 outlets would cost half as much again as
+  // their meters)
   private volatile OutletMeters[] byNumber = new OutletMeters[0];
+  private volatile Map<Integer, OutletMeters> others; // made under lock, else null
+  private int outletCount; // guarded by lock
   // true: the series are written at scrape time from this state (PrometheusSeries), and only the
   // command timers are Micrometer meters
   private final boolean collected;
@@ -115,7 +120,6 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       };
   private volatile ConnectionState connection = ConnectionState.CONNECTING;
 
-  private final Map<Integer, OutletMeters> outlets = new ConcurrentHashMap<>();
   // guards the outlets' values and what follows, up to `lock`
   private final Object values = new Object();
   // the outlets of the last status when the next one may skip those it shares with it (the
@@ -181,7 +185,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       registries.add(registry);
       if (!collected) {
         registerDevice(registry);
-        outlets.values().forEach(o -> registerOutlet(registry, o));
+        forEachOutlet(o -> registerOutlet(registry, o));
       }
     }
   }
@@ -206,9 +210,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         synchronized (values) {
           // never integrate power across a time the device was not heard
           landAll();
-          for (OutletMeters m : outlets.values()) {
-            m.lastPowerAt = null;
-          }
+          forEachOutlet(m -> m.lastPowerAt = null);
         }
       }
     }
@@ -284,11 +286,12 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   /** Brings every riding outlet up to the last status (guarded by values). */
   private void landAll() {
-    for (OutletMeters m : outlets.values()) {
-      if (m.riding) {
-        m.land();
-      }
-    }
+    forEachOutlet(
+        m -> {
+          if (m.riding) {
+            m.land();
+          }
+        });
     Arrays.fill(riding, false);
     lastOutlets = null;
   }
@@ -358,15 +361,21 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   /** An outlet the device no longer has: its series go, so a smaller unit leaves no stale ones. */
   private void removeOutlet(int number) {
     synchronized (lock) {
-      OutletMeters gone = outlets.remove(number);
+      OutletMeters gone;
+      if (number >= 0 && number < BY_NUMBER) {
+        gone = number < byNumber.length ? byNumber[number] : null;
+        if (gone != null) {
+          OutletMeters[] copy = byNumber.clone();
+          copy[number] = null;
+          byNumber = copy;
+        }
+      } else {
+        gone = others == null ? null : others.remove(number);
+      }
       if (gone == null) {
         return;
       }
-      if (number >= 0 && number < byNumber.length) {
-        OutletMeters[] copy = byNumber.clone();
-        copy[number] = null;
-        byNumber = copy;
-      }
+      outletCount--;
       registered.removeIf(
           r -> {
             if (r.source() != gone) {
@@ -398,16 +407,14 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   private OutletMeters outlet(int number) {
     // every outlet of every status comes here: the usual numbers from an array, not the map
-    OutletMeters[] known = byNumber;
-    OutletMeters existing =
-        number >= 0 && number < known.length ? known[number] : outlets.get(number);
+    OutletMeters existing = known(number);
     if (existing != null) {
       return existing;
     }
     synchronized (lock) {
-      OutletMeters o = outlets.get(number);
+      OutletMeters o = known(number);
       if (o == null) {
-        if (outlets.size() >= MAX_OUTLETS) {
+        if (outletCount >= MAX_OUTLETS) {
           if (!overLimitLogged) {
             overLimitLogged = true;
             LOG.warn(
@@ -419,11 +426,16 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
           return null;
         }
         o = new OutletMeters(number);
-        outlets.put(number, o);
+        outletCount++;
         if (number >= 0 && number < BY_NUMBER) {
           OutletMeters[] copy = Arrays.copyOf(byNumber, Math.max(byNumber.length, number + 1));
           copy[number] = o;
           byNumber = copy;
+        } else {
+          if (others == null) {
+            others = new ConcurrentHashMap<>();
+          }
+          others.put(number, o);
         }
         if (!closed && !collected) {
           for (MeterRegistry r : registries) {
@@ -432,6 +444,29 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         }
       }
       return o;
+    }
+  }
+
+  /** Outlet {@code number}'s meters, or null while it has none. */
+  private OutletMeters known(int number) {
+    if (number >= 0 && number < BY_NUMBER) {
+      OutletMeters[] known = byNumber;
+      return number < known.length ? known[number] : null;
+    }
+    Map<Integer, OutletMeters> o = others;
+    return o == null ? null : o.get(number);
+  }
+
+  /** Runs {@code action} on every outlet's meters. */
+  private void forEachOutlet(Consumer<OutletMeters> action) {
+    for (OutletMeters m : byNumber) {
+      if (m != null) {
+        action.accept(m);
+      }
+    }
+    Map<Integer, OutletMeters> o = others;
+    if (o != null) {
+      o.values().forEach(action);
     }
   }
 
@@ -497,7 +532,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   /** The outlets with series, by number. */
   List<OutletView> outlets() {
-    List<OutletView> list = new ArrayList<>(outlets.values());
+    List<OutletView> list = new ArrayList<>();
+    forEachOutlet(list::add);
     list.sort(Comparator.comparingInt(OutletView::number));
     return list;
   }

@@ -141,6 +141,28 @@ class DeviceMetricsTest {
   }
 
   @Test
+  void outletsNumberedBeyondTheUsualOnesComeAndGoToo() {
+    OutletStatus far =
+        new OutletStatus(
+            500,
+            "500",
+            "Far",
+            OutletState.ON,
+            OptionalDouble.empty(),
+            OptionalDouble.of(12),
+            Set.of(OutletCapability.METERED));
+    metrics.onEvent(new DeviceEvent.OutletAdded("pdu", clock.now, far));
+    assertThat(registry.find(PduMeter.OUTLET_POWER.meterName()).tag("outlet", "500").gauge())
+        .isNotNull();
+    assertThat(metrics.outlets()).extracting(DeviceMetrics.OutletView::number).containsExactly(500);
+
+    metrics.onEvent(new DeviceEvent.OutletRemoved("pdu", clock.now, far));
+    assertThat(registry.find(PduMeter.OUTLET_POWER.meterName()).tag("outlet", "500").gauge())
+        .isNull();
+    assertThat(metrics.outlets()).isEmpty();
+  }
+
+  @Test
   void gaugesReadNaNWhenThereIsNoCurrentValue() {
     assertThat(registry.find(PduMeter.OUTLET_POWER.meterName()).gauge()).isNull();
     report(50, OutletState.ON);
