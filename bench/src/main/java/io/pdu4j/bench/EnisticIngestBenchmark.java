@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.PowerDevice;
+import io.pdu4j.bench.fleet.EnisticBlaster;
 import io.pdu4j.runtime.PowerRuntime;
 import io.pdu4j.runtime.config.DeviceConfig;
 import io.pdu4j.spi.Datagram;
@@ -18,8 +19,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,7 +69,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EnisticIngestBenchmark {
   static final int BATCH = 32;
   private static final String CONTROLLER = "00A1B2C3D4E";
-  private static final int SOCKETS = 16;
 
   @Param({"link", "udp"})
   public String path;
@@ -91,7 +89,7 @@ public class EnisticIngestBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    readings = readings(CONTROLLER);
+    readings = EnisticBlaster.readings(CONTROLLER); // what the fleet benchmark sends, in order
     InetSocketAddress from = new InetSocketAddress(InetAddress.getLoopbackAddress(), 53004);
     datagrams = new Datagram[readings.length];
     for (int i = 0; i < readings.length; i++) {
@@ -178,23 +176,6 @@ public class EnisticIngestBenchmark {
       now = reported.get();
     }
     return now;
-  }
-
-  /** The readings {@code EnisticBlaster} sends, in its order. */
-  static byte[][] readings(String controller) {
-    byte[][] r = new byte[SOCKETS * 100][];
-    for (int k = 0; k < r.length; k++) {
-      r[k] =
-          String.format(
-                  Locale.ROOT,
-                  "%s:Reading:ABCD%012X:%d.%d:1:1\r",
-                  controller,
-                  k % SOCKETS,
-                  10 + k / SOCKETS,
-                  k % 10)
-              .getBytes(StandardCharsets.US_ASCII);
-    }
-    return r;
   }
 
   private static int freeUdpPort() throws IOException {

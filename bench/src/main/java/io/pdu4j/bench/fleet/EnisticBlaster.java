@@ -34,18 +34,7 @@ public final class EnisticBlaster {
     }
     long total = Math.round(rate * seconds);
     // the readings prepared once, so that the sender spends its time sending
-    byte[][] readings = new byte[SOCKETS * 100][];
-    for (int k = 0; k < readings.length; k++) {
-      readings[k] =
-          String.format(
-                  Locale.ROOT,
-                  "%s:Reading:ABCD%012X:%d.%d:1:1\r",
-                  controller,
-                  k % SOCKETS,
-                  10 + k / SOCKETS,
-                  k % 10)
-              .getBytes(StandardCharsets.US_ASCII);
-    }
+    byte[][] readings = readings(controller);
     DatagramChannel ch = DatagramChannel.open();
     ByteBuffer buf = ByteBuffer.allocateDirect(256);
     long start = System.nanoTime();
@@ -65,5 +54,25 @@ public final class EnisticBlaster {
     }
     System.out.println("SENT " + sent);
     System.out.flush();
+  }
+
+  /**
+   * The readings sent, in their order: one per datagram, cycling over the {@value #SOCKETS} sockets
+   * with powers that change from one round to the next (EnisticIngestBenchmark sends the same).
+   */
+  public static byte[][] readings(String controller) {
+    byte[][] readings = new byte[SOCKETS * 100][];
+    for (int k = 0; k < readings.length; k++) {
+      readings[k] =
+          String.format(
+                  Locale.ROOT,
+                  "%s:Reading:ABCD%012X:%d.%d:1:1\r",
+                  controller,
+                  k % SOCKETS,
+                  10 + k / SOCKETS,
+                  k % 10)
+              .getBytes(StandardCharsets.US_ASCII);
+    }
+    return readings;
   }
 }
