@@ -634,8 +634,7 @@ public final class FleetBench {
     Map<String, Boolean> connected = new HashMap<>();
     int count = 0;
     Instant last = null;
-    long offset = 0;
-    StringBuilder partial = new StringBuilder();
+    long offset = 0; // the log read so far, up to the end of its last whole line
     while (System.nanoTime() < end) {
       if (!serve.isAlive()) {
         throw new IllegalStateException("serve ended: " + tail(log));
@@ -646,12 +645,14 @@ public final class FleetBench {
         f.seek(offset);
         f.readFully(bytes);
       }
-      offset += bytes.length;
-      partial.append(new String(bytes, StandardCharsets.UTF_8));
-      int from = 0;
-      for (int nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n", from)) {
-        Matcher m = STATE_LINE.matcher(partial.subSequence(from, nl));
-        from = nl + 1;
+      // whole lines only, decoded at once: a line being written is read whole the next time
+      int whole = bytes.length;
+      while (whole > 0 && bytes[whole - 1] != '\n') {
+        whole--;
+      }
+      offset += whole;
+      for (String line : new String(bytes, 0, whole, StandardCharsets.UTF_8).split("\n")) {
+        Matcher m = STATE_LINE.matcher(line);
         if (m.matches()) {
           boolean now = m.group(3).equals("CONNECTED");
           Boolean before = connected.put(m.group(2), now);
@@ -663,7 +664,6 @@ public final class FleetBench {
           }
         }
       }
-      partial.delete(0, from);
       if (count >= n && last != null && healthConnected(port) >= n) {
         return Duration.between(started, last).toNanos() / 1e9;
       }
