@@ -12,6 +12,7 @@ import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DeviceRejectedException;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.DeviceTimeoutException;
+import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
@@ -265,6 +266,13 @@ class ExtronOverSimulatorTest {
       get(silent);
     } else {
       assertThat(failure(silent)).isInstanceOf(DeviceTimeoutException.class);
+      if (!web) {
+        // a Telnet session that waited in vain ends (its late answer would be out of step), and
+        // the owner opens a new one
+        await().atMost(Duration.ofSeconds(5)).until(() -> !l.isOpen());
+        assertThat(r.downs()).singleElement().isInstanceOf(LinkLostException.class);
+        get(l.open(r));
+      }
     }
     r.expect("");
 
@@ -305,6 +313,48 @@ class ExtronOverSimulatorTest {
       r.expect("R:again\r\n>");
       assertThat(r.downs()).as("the link stayed up").isEmpty();
       assertThat(l.isOpen()).isTrue();
+    } finally {
+      late.countDown();
+    }
+  }
+
+  /**
+   * The IPCP answers a send-data-string after the tunnel gave up on it, on the same Telnet session:
+   * without more, that late answer would be taken for the next request's, and every answer after it
+   * for the one before's. The timeout ends the session instead: the next request fails as lost,
+   * never with the late answer, and a new session answers in step.
+   */
+  @Test
+  void aLateTelnetAnswerEndsTheSessionInsteadOfAnsweringTheNextRequest() throws Exception {
+    sim = ipcp().serialDevice(3, device.getLocalPort()).build().start();
+    RecordingListener r = new RecordingListener();
+    // the IPCP waits up to 5 s for the device (t1), longer than the tunnel waits for the IPCP
+    DeviceOptions options = DeviceOptions.defaults().withCommandTimeout(Duration.ofMillis(1500));
+    Link l = tunnel(false, "t1=500&t2=10", prompt(), options);
+    get(l.open(r));
+    CountDownLatch late = new CountDownLatch(1);
+    lateAnswer = late;
+    try {
+      assertThat(failure(send(l, "late\n"))).isInstanceOf(DeviceTimeoutException.class);
+      CompletionStage<Void> next = send(l, "next\n");
+      // the IPCP answers the timed-out request now, before it reads the next one
+      Thread.sleep(600);
+      late.countDown();
+      assertThat(failure(next)).isInstanceOf(LinkLostException.class);
+      assertThat(r.downs())
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d).isInstanceOf(LinkLostException.class);
+                assertThat(d.getMessage()).contains("late answer").contains("late");
+              });
+      assertThat(r.data()).as("nothing of the late answer delivered").isEmpty();
+      // the owner opens the link again: a new session, in step
+      get(l.open(r));
+      get(send(l, "again\n"));
+      r.expect("R:again\r\n>");
+      get(send(l, "more\n"));
+      r.expect("R:more\r\n>");
     } finally {
       late.countDown();
     }

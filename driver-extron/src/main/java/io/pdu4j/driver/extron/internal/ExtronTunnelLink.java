@@ -2,6 +2,7 @@ package io.pdu4j.driver.extron.internal;
 
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceOptions;
+import io.pdu4j.api.DeviceTimeoutException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>The stage {@link #send} returns completes when the IPCP has answered (not when the bytes are
  * written), so that an {@code Enn} reply fails the inner driver's command with the code and its
  * meaning instead of a timeout.
+ *
+ * <p>The IPCP answers the requests of a session one after the other, each once, even one the tunnel
+ * gave up waiting for. Such a late answer would be read as the next request's, and every answer
+ * after it as the one before's. So a request that timed out after it went out ends the session: the
+ * link goes down (the owner reopens it, on a new session with a new login), rather than stay up one
+ * answer out of step.
  *
  * <p>This class keeps the session's lifecycle (connect, log in, set the port up, keep alive, go
  * down, close); the login is read by {@link SisLogin}, the replies by {@link SisReplies}.
@@ -163,8 +170,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
   private void setUpSerial(SerialSetup serial) {
     LinkListener s = session;
     String command = new String(serial.command(settings.comPort()), StandardCharsets.ISO_8859_1);
-    queue
-        .submit(replies.line(command))
+    ask(replies.line(command))
         .whenComplete(
             (answer, t) -> {
               if (session != s || state != State.SETUP) {
@@ -342,7 +348,47 @@ public final class ExtronTunnelLink extends SisTunnelLink {
     if (state != State.UP || queue == null) {
       return CompletableFuture.failedFuture(notOpen(printable(data)));
     }
-    return queue.submit(replies.data(data, request));
+    return ask(replies.data(data, request));
+  }
+
+  /**
+   * Queues one request of the session up (or setting up); a request that then times out after it
+   * went out ends the session (see the class's description).
+   */
+  private <T> CompletionStage<T> ask(SisReplies.Ask<T> ask) {
+    LinkListener s = session;
+    CompletionStage<T> stage = queue.submit(ask);
+    stage.whenComplete(
+        (v, t) -> {
+          if (t != null
+              && ask.sent()
+              && session == s
+              && state == State.UP
+              && PowerDeviceException.unwrap(t) instanceof DeviceTimeoutException timeout) {
+            outOfStep(ask.describe(), timeout);
+          }
+        });
+    return stage;
+  }
+
+  /**
+   * A request went unanswered in time: ends the session, whose next answer would be the late one.
+   */
+  private void outOfStep(String sent, DeviceTimeoutException timeout) {
+    burst.log(
+        "{}: no answer in time to {}; the session is closed so that the IPCP's late answer cannot"
+            + " be taken for the next request's",
+        describe,
+        sent);
+    goDown(
+        new LinkLostException(
+            "no answer from the IPCP in time; the session is closed, as its late answer would be"
+                + " taken for the next request's",
+            describe,
+            sent,
+            null,
+            timeout));
+    inner.close();
   }
 
   private CompletionStage<Void> write(ByteBuffer bytes) {
@@ -385,7 +431,7 @@ public final class ExtronTunnelLink extends SisTunnelLink {
             result.completeExceptionally(notOpen(sis));
             return;
           }
-          forward(queue.submit(replies.line(sis)), result);
+          forward(ask(replies.line(sis)), result);
         },
         result);
     return result;

@@ -117,7 +117,7 @@ final class SisReplies {
   }
 
   /** The exchange of one send-data-string of {@code data}: completes with the device's reply. */
-  Exchange<SisReplyReader.Reply, byte[]> data(byte[] data, byte[] request) {
+  Ask<byte[]> data(byte[] data, byte[] request) {
     return new Ask<>(
         request,
         () -> reader.expectData(data),
@@ -128,7 +128,7 @@ final class SisReplies {
   }
 
   /** The exchange of one SIS command: completes with its one-line answer, without CR LF. */
-  Exchange<SisReplyReader.Reply, String> line(String command) {
+  Ask<String> line(String command) {
     return new Ask<>(
         command.getBytes(StandardCharsets.ISO_8859_1),
         reader::expectLine,
@@ -152,13 +152,14 @@ final class SisReplies {
    * One request and its reply: the reader is told what to look for as the request goes out; a reply
    * over the bound or an {@code Enn} fails it, else {@code answer} reads the reply's data.
    */
-  private final class Ask<T> implements Exchange<SisReplyReader.Reply, T> {
+  final class Ask<T> implements Exchange<SisReplyReader.Reply, T> {
     private final byte[] request;
     private final Runnable expect;
     private final String describe;
     private final String name;
     private final String sent; // for the message of a reply over the bound
     private final Function<byte[], T> answer;
+    private boolean wentOut; // the queue took the request to send it
 
     Ask(
         byte[] request,
@@ -177,6 +178,7 @@ final class SisReplies {
 
     @Override
     public ByteBuffer request() {
+      wentOut = true;
       expect.run();
       return ByteBuffer.wrap(request);
     }
@@ -184,6 +186,11 @@ final class SisReplies {
     @Override
     public String describe() {
       return describe;
+    }
+
+    /** Whether the request went out (the IPCP then owes an answer to it, even after a timeout). */
+    boolean sent() {
+      return wentOut;
     }
 
     @Override
