@@ -89,7 +89,11 @@ final class FleetResults {
       long floorReceived,
       double floorCpuSeconds) {}
 
-  /** Round trip percentiles in microseconds: through the runtime and over a raw socket. */
+  /**
+   * Round trip percentiles in microseconds: through the runtime and over a raw socket; chained on
+   * completion; and through a bare Netty loop with a blocked caller, with the raw socket's figures
+   * of its own rounds.
+   */
   record RoundTrip(
       int rounds,
       double runtimeP50,
@@ -97,7 +101,10 @@ final class FleetResults {
       double rawP50,
       double rawP99,
       double chainedP50,
-      double chainedP99) {}
+      double chainedP99,
+      double bareLoopP50,
+      double bareLoopP99,
+      double bareRawP50) {}
 
   /**
    * Median whole-process times in seconds of {@code pdu4j status} and of {@code java -version}:

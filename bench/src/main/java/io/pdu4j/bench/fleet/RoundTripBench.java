@@ -1,5 +1,19 @@
 package io.pdu4j.bench.fleet;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
@@ -56,9 +70,18 @@ final class RoundTripBench {
       double[] chained = new double[rounds];
       chained(device, new double[MIN_WARMUP]);
       chained(device, chained);
+      double[] bare = new double[rounds];
+      double[] bareRaw = new double[rounds];
+      try (BareLoop loop = new BareLoop(sim.port())) {
+        double[] w = new double[warmup];
+        bareRounds(loop, raw, w, w.clone());
+        bareRounds(loop, raw, bare, bareRaw);
+      }
       Arrays.sort(runtime);
       Arrays.sort(rawUs);
       Arrays.sort(chained);
+      Arrays.sort(bare);
+      Arrays.sort(bareRaw);
       return new RoundTrip(
           rounds,
           FleetBench.percentile(runtime, 0.5),
@@ -66,7 +89,25 @@ final class RoundTripBench {
           FleetBench.percentile(rawUs, 0.5),
           FleetBench.percentile(rawUs, 0.99),
           FleetBench.percentile(chained, 0.5),
-          FleetBench.percentile(chained, 0.99));
+          FleetBench.percentile(chained, 0.99),
+          FleetBench.percentile(bare, 0.5),
+          FleetBench.percentile(bare, 0.99),
+          FleetBench.percentile(bareRaw, 0.5));
+    }
+  }
+
+  /** As {@link #rounds}, for the bare loop and the raw socket. */
+  private static void bareRounds(BareLoop loop, Raw raw, double[] bare, double[] rawUs)
+      throws IOException {
+    for (int i = 0; i < bare.length; i++) {
+      boolean on = i % 2 == 1;
+      if (i % 4 < 2) {
+        bare[i] = loop.exchange(on);
+        rawUs[i] = raw.exchange(on);
+      } else {
+        rawUs[i] = raw.exchange(on);
+        bare[i] = loop.exchange(on);
+      }
     }
   }
 
@@ -134,6 +175,109 @@ final class RoundTripBench {
       throw new IllegalStateException("the runtime confirmed " + s.state() + ", not " + want);
     }
     return us;
+  }
+
+  /**
+   * A third figure, not the table's: the same exchange on outlet 3 through a Netty loop of the kind
+   * the runtime uses here (epoll where it runs, else NIO) with nothing of pdu4j on it. The caller
+   * hands {@code Sx=s} to the loop and blocks; the loop writes {@code ?} after the first prompt and
+   * completes the caller after the second, once the block showed the new state. That is what any
+   * design costs whose I/O thread writes and is woken by a blocked caller, before work of its own.
+   */
+  private static final class BareLoop extends ChannelInboundHandlerAdapter
+      implements AutoCloseable {
+    private static final byte[] QUERY = "?\n".getBytes(StandardCharsets.US_ASCII);
+    private final EventLoopGroup group;
+    private final Channel channel;
+    // on the loop
+    private final StringBuilder line = new StringBuilder();
+    private CompletableFuture<Void> pending;
+    private boolean queried;
+    private char want;
+    private boolean seen;
+
+    BareLoop(int port) throws InterruptedException {
+      boolean epoll = Epoll.isAvailable();
+      group =
+          new MultiThreadIoEventLoopGroup(
+              1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+      channel =
+          new Bootstrap()
+              .group(group)
+              .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+              .option(ChannelOption.TCP_NODELAY, true)
+              .handler(this)
+              .connect(InetAddress.getLoopbackAddress(), port)
+              .sync()
+              .channel();
+    }
+
+    double exchange(boolean on) {
+      long start = System.nanoTime();
+      byte[] command = ("S3=" + (on ? 1 : 0) + "\n").getBytes(StandardCharsets.US_ASCII);
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                pending = done;
+                queried = false;
+                seen = false;
+                want = on ? '1' : '0';
+                channel.writeAndFlush(Unpooled.wrappedBuffer(command));
+              });
+      done.join();
+      return (System.nanoTime() - start) / 1e3;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf b = (ByteBuf) msg;
+      try {
+        while (b.isReadable()) {
+          char c = (char) b.readByte();
+          if (c == '\n' || c == '\r') {
+            line(ctx);
+            line.setLength(0);
+          } else {
+            line.append(c);
+          }
+        }
+      } finally {
+        b.release();
+      }
+    }
+
+    private void line(ChannelHandlerContext ctx) {
+      if (pending == null) {
+        return;
+      }
+      if (queried && line.length() > 4 && line.indexOf("CH3=") == 0) {
+        seen = line.charAt(4) == want;
+      }
+      if (line.length() != 1 || line.charAt(0) != '>') {
+        return;
+      }
+      if (!queried) {
+        queried = true;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(QUERY));
+        return;
+      }
+      CompletableFuture<Void> p = pending;
+      pending = null;
+      if (seen) {
+        p.complete(null);
+      } else {
+        p.completeExceptionally(
+            new IllegalStateException("the status read back does not show outlet 3 switched"));
+      }
+    }
+
+    @Override
+    public void close() {
+      channel.close().syncUninterruptibly();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 
   /** The raw side: outlet 2 of the simulator on a socket of its own. */
