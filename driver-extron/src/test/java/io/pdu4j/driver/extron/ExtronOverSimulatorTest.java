@@ -250,9 +250,12 @@ class ExtronOverSimulatorTest {
             + data
             + "&crlf="
             + (crlf ? "appended" : "none")
-            + (prefix.isEmpty() ? "" : "&prefix=" + prefix.replace(":", "%3A"));
+            + (prefix.isEmpty() ? "" : "&prefix=" + prefix.replace(":", "%3A"))
+            // the device 300 ms to answer (the IPCP's default, 100 ms, is short on a loaded
+            // machine), and the tunnel 1.2 s for the IPCP: more than a silent device's empty reply
+            + "&t1=30&t2=2";
     RecordingListener r = new RecordingListener();
-    Link l = tunnel(web, options, prompt());
+    Link l = tunnel(web, options, prompt(), OPTIONS.withCommandTimeout(Duration.ofMillis(1200)));
     get(l.open(r));
 
     get(send(l, "S1=1 50%\n"));
@@ -279,7 +282,7 @@ class ExtronOverSimulatorTest {
     // and the tunnel is in step for the next request
     get(send(l, "again\n"));
     r.expect("R:again\r\n>");
-    if (data.equals("inline")) { // Esc03*10*2*62DRSagain%0A, or on the web ...RSagain%250A|
+    if (data.equals("inline")) { // Esc03*30*2*62DRSagain%0A, or on the web ...RSagain%250A|
       assertThat(sim.commandsReceived()).anyMatch(c -> c.contains("RSagain%"));
     } else {
       assertThat(sim.commandsReceived()).noneMatch(c -> c.contains("RSagain"));
@@ -293,29 +296,14 @@ class ExtronOverSimulatorTest {
    */
   @Test
   void aLateWebResponseDoesNotAnswerTheNextRequest() throws Exception {
-    sim = ipcp().serialDevice(3, device.getLocalPort()).httpPort(0).build().start();
     RecordingListener r = new RecordingListener();
-    // the IPCP waits up to 5 s for the device (t1), longer than the tunnel waits for the IPCP
-    DeviceOptions options = DeviceOptions.defaults().withCommandTimeout(Duration.ofMillis(1500));
-    Link l = tunnel(true, "t1=500&t2=10", prompt(), options);
-    get(l.open(r));
-    CountDownLatch late = new CountDownLatch(1);
-    lateAnswer = late;
-    try {
-      assertThat(failure(send(l, "late\n"))).isInstanceOf(DeviceTimeoutException.class);
-      CompletionStage<Void> next = send(l, "next\n");
-      // the IPCP answers the timed-out GET while the next one is out (after the 200 ms settle)
-      Thread.sleep(600);
-      late.countDown();
-      get(next);
-      r.expect("R:next\r\n>");
-      get(send(l, "again\n"));
-      r.expect("R:again\r\n>");
-      assertThat(r.downs()).as("the link stayed up").isEmpty();
-      assertThat(l.isOpen()).isTrue();
-    } finally {
-      late.countDown();
-    }
+    CompletionStage<Void> next = nextAfterALateAnswer(true, r);
+    get(next);
+    r.expect("R:next\r\n>");
+    get(send(link, "again\n"));
+    r.expect("R:again\r\n>");
+    assertThat(r.downs()).as("the link stayed up").isEmpty();
+    assertThat(link.isOpen()).isTrue();
   }
 
   /**
@@ -326,35 +314,45 @@ class ExtronOverSimulatorTest {
    */
   @Test
   void aLateTelnetAnswerEndsTheSessionInsteadOfAnsweringTheNextRequest() throws Exception {
-    sim = ipcp().serialDevice(3, device.getLocalPort()).build().start();
     RecordingListener r = new RecordingListener();
+    CompletionStage<Void> next = nextAfterALateAnswer(false, r);
+    assertThat(failure(next)).isInstanceOf(LinkLostException.class);
+    assertThat(r.downs())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d).isInstanceOf(LinkLostException.class);
+              assertThat(d.getMessage()).contains("late answer").contains("late");
+            });
+    assertThat(r.data()).as("nothing of the late answer delivered").isEmpty();
+    // the owner opens the link again: a new session, in step
+    get(link.open(r));
+    get(send(link, "again\n"));
+    r.expect("R:again\r\n>");
+    get(send(link, "more\n"));
+    r.expect("R:more\r\n>");
+  }
+
+  /**
+   * Opens a tunnel (web or Telnet) to {@link #link} whose request {@code late} times out, sends
+   * {@code next}, and has the IPCP answer {@code late} 600 ms later (after the queue's 200 ms
+   * settle), while {@code next} is out; returns {@code next}'s stage.
+   */
+  private CompletionStage<Void> nextAfterALateAnswer(boolean web, RecordingListener r)
+      throws Exception {
+    ExtronSimulator.Builder b = ipcp().serialDevice(3, device.getLocalPort());
+    sim = (web ? b.httpPort(0) : b).build().start();
     // the IPCP waits up to 5 s for the device (t1), longer than the tunnel waits for the IPCP
     DeviceOptions options = DeviceOptions.defaults().withCommandTimeout(Duration.ofMillis(1500));
-    Link l = tunnel(false, "t1=500&t2=10", prompt(), options);
+    Link l = tunnel(web, "t1=500&t2=10", prompt(), options);
     get(l.open(r));
     CountDownLatch late = new CountDownLatch(1);
     lateAnswer = late;
     try {
       assertThat(failure(send(l, "late\n"))).isInstanceOf(DeviceTimeoutException.class);
       CompletionStage<Void> next = send(l, "next\n");
-      // the IPCP answers the timed-out request now, before it reads the next one
       Thread.sleep(600);
-      late.countDown();
-      assertThat(failure(next)).isInstanceOf(LinkLostException.class);
-      assertThat(r.downs())
-          .singleElement()
-          .satisfies(
-              d -> {
-                assertThat(d).isInstanceOf(LinkLostException.class);
-                assertThat(d.getMessage()).contains("late answer").contains("late");
-              });
-      assertThat(r.data()).as("nothing of the late answer delivered").isEmpty();
-      // the owner opens the link again: a new session, in step
-      get(l.open(r));
-      get(send(l, "again\n"));
-      r.expect("R:again\r\n>");
-      get(send(l, "more\n"));
-      r.expect("R:more\r\n>");
+      return next;
     } finally {
       late.countDown();
     }
