@@ -31,6 +31,7 @@ import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.support.Backoff;
 import io.pdu4j.spi.support.CommandQueue;
 import io.pdu4j.spi.support.Freshness;
+import io.pdu4j.spi.support.WatchTimers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -433,8 +434,10 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get()) {
       return;
     }
+    // on the grid of every device's watches: a fleet's loop wakes once for all those due together
     staleTimer =
-        executor.schedule(this::staleWatchFired, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+        executor.schedule(
+            this::staleWatchFired, WatchTimers.delayNanos(delayNanos), TimeUnit.NANOSECONDS);
   }
 
   private void staleWatchFired() {
