@@ -223,7 +223,12 @@ public final class ManagedDevice implements PowerDevice {
 
     @Override
     public void onData(ByteBuffer data) {
-      guarded("onData", () -> session.onData(data));
+      // guarded as every session callback, without a lambda made for each read
+      try {
+        session.onData(data);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: the driver's session failed in onData", device, e);
+      }
     }
 
     @Override
@@ -386,11 +391,11 @@ public final class ManagedDevice implements PowerDevice {
     announceIfStale(); // a status after a silence: the silence first
     DeviceStatus previous = last;
     boolean previousCurrent = state == ConnectionState.CONNECTED && freshness.isCurrent(previous);
-    // compared with the arrays of the last outlets, not with the last status's outlet objects
-    boolean sameOutlets = previous != null && lastOutlets.sameNumbers(status);
+    // compared with the arrays of the last outlets, not with the last status's outlet objects; the
+    // numbers as the arrays take the new ones, in the same pass
     List<DeviceEvent> statusEvents =
         StatusEvents.of(device, previousCurrent ? lastOutlets : null, status);
-    lastOutlets.take(status);
+    boolean sameOutlets = lastOutlets.take(status) && previous != null;
     last = status;
     statusSinceUp = true;
     staleAnnounced = false;
