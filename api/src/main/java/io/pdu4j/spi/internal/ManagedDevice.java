@@ -388,9 +388,12 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get()) {
       return;
     }
-    announceIfStale(); // a status after a silence: the silence first
     DeviceStatus previous = last;
+    // the clock read once a status: announceIfStale would ask the same of the same status
     boolean previousCurrent = state == ConnectionState.CONNECTED && freshness.isCurrent(previous);
+    if (!previousCurrent) {
+      announceIfStale(); // a status after a silence: the silence first
+    }
     // compared with the arrays of the last outlets, not with the last status's outlet objects; the
     // numbers as the arrays take the new ones, in the same pass
     List<DeviceEvent> statusEvents =
