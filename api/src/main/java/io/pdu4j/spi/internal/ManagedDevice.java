@@ -31,6 +31,7 @@ import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.support.Backoff;
 import io.pdu4j.spi.support.CommandQueue;
 import io.pdu4j.spi.support.Freshness;
+import io.pdu4j.spi.support.WatchTimers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,7 +223,12 @@ public final class ManagedDevice implements PowerDevice {
 
     @Override
     public void onData(ByteBuffer data) {
-      guarded("onData", () -> session.onData(data));
+      // guarded as every session callback, without a lambda made for each read
+      try {
+        session.onData(data);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: the driver's session failed in onData", device, e);
+      }
     }
 
     @Override
@@ -382,14 +388,17 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get()) {
       return;
     }
-    announceIfStale(); // a status after a silence: the silence first
     DeviceStatus previous = last;
+    // the clock read once a status: announceIfStale would ask the same of the same status
     boolean previousCurrent = state == ConnectionState.CONNECTED && freshness.isCurrent(previous);
-    // compared with the arrays of the last outlets, not with the last status's outlet objects
-    boolean sameOutlets = previous != null && lastOutlets.sameNumbers(status);
+    if (!previousCurrent) {
+      announceIfStale(); // a status after a silence: the silence first
+    }
+    // compared with the arrays of the last outlets, not with the last status's outlet objects; the
+    // numbers as the arrays take the new ones, in the same pass
     List<DeviceEvent> statusEvents =
         StatusEvents.of(device, previousCurrent ? lastOutlets : null, status);
-    lastOutlets.take(status);
+    boolean sameOutlets = lastOutlets.take(status) && previous != null;
     last = status;
     statusSinceUp = true;
     staleAnnounced = false;
@@ -433,8 +442,10 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get()) {
       return;
     }
+    // on the grid of every device's watches: a fleet's loop wakes once for all those due together
     staleTimer =
-        executor.schedule(this::staleWatchFired, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+        executor.schedule(
+            this::staleWatchFired, WatchTimers.delayNanos(delayNanos), TimeUnit.NANOSECONDS);
   }
 
   private void staleWatchFired() {

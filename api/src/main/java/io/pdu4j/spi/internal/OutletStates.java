@@ -25,20 +25,32 @@ final class OutletStates {
     return s;
   }
 
-  /** Becomes {@code status}'s outlets (its arrays reused while the outlet count allows). */
-  void take(DeviceStatus status) {
+  /**
+   * Becomes {@code status}'s outlets (its arrays reused while the outlet count allows), and says
+   * whether they have the numbers it held, in the same order: the comparison made in the pass that
+   * writes them, not in a pass of its own over the status's outlets.
+   *
+   * @return whether {@code status} has the outlet numbers held before, in the same order
+   */
+  boolean take(DeviceStatus status) {
     List<OutletStatus> outlets = status.outlets();
     int n = outlets.size();
+    boolean same = n == count;
     if (numbers.length < n) {
-      numbers = new int[n];
+      numbers = java.util.Arrays.copyOf(numbers, n); // kept for the comparison below
       states = new byte[n];
     }
     for (int i = 0; i < n; i++) {
       OutletStatus o = outlets.get(i);
-      numbers[i] = o.number();
+      int number = o.number();
+      if (numbers[i] != number) {
+        same = false;
+        numbers[i] = number;
+      }
       states[i] = (byte) o.state().ordinal();
     }
     count = n;
+    return same;
   }
 
   /** The number of outlets. */
@@ -54,19 +66,5 @@ final class OutletStates {
   /** The state of the {@code i}-th outlet. */
   OutletState state(int i) {
     return STATES[states[i]];
-  }
-
-  /** Whether {@code status} has the same outlet numbers, in the same order. */
-  boolean sameNumbers(DeviceStatus status) {
-    List<OutletStatus> outlets = status.outlets();
-    if (outlets.size() != count) {
-      return false;
-    }
-    for (int i = 0; i < count; i++) {
-      if (outlets.get(i).number() != numbers[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

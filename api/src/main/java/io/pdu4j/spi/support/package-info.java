@@ -3,8 +3,9 @@
  * io.pdu4j.spi.support.LineFramer}, a request/reply {@link io.pdu4j.spi.support.CommandQueue} run
  * by {@link io.pdu4j.spi.support.Exchange}s that answer with an {@link
  * io.pdu4j.spi.support.Outcome}, a capped {@link io.pdu4j.spi.support.Backoff}, a {@link
- * io.pdu4j.spi.support.BurstLog} that logs bad input once per burst, and {@link
- * io.pdu4j.spi.support.Freshness} for readings that go stale.
+ * io.pdu4j.spi.support.BurstLog} that logs bad input once per burst, {@link
+ * io.pdu4j.spi.support.Freshness} for readings that go stale, and {@link
+ * io.pdu4j.spi.support.WatchTimers} for the delays of watch timers every device of a fleet keeps.
  *
  * <p>Read by driver authors; pdu4j's own device and transports use them too. They depend on the
  * user API only, never on the driver contract ({@link io.pdu4j.spi}), so each is usable and

@@ -4,6 +4,7 @@ import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceSink;
+import io.pdu4j.spi.support.WatchTimers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -367,7 +368,12 @@ final class IsoTekStatuses {
       silenceTimer =
           session
               .executor()
-              .schedule(this::silenceWatchFired, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+              // on the grid of every device's watches: a fleet's loop wakes once for all those
+              // due together, not once for each
+              .schedule(
+                  this::silenceWatchFired,
+                  WatchTimers.delayNanos(delayNanos),
+                  TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       silenceTimer = null; // the event loop is shutting down: nothing to watch any more
     }
