@@ -82,7 +82,8 @@ public final class PowerModule extends AbstractModule {
             RuntimeSettings.DEFAULT_REOPEN_OFFLINE,
             Optional.empty(),
             RuntimeSettings.DEFAULT_MAX_OPENING,
-            io.pdu4j.runtime.history.PowerHistory.DEFAULT_STEP));
+            io.pdu4j.runtime.history.PowerHistory.DEFAULT_STEP,
+            RuntimeSettings.DEFAULT_IO_BATCH_WINDOW));
   }
 
   PowerModule(RuntimeSettings settings) {

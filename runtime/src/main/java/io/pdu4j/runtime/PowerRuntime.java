@@ -191,6 +191,8 @@ public interface PowerRuntime extends AutoCloseable {
     private DeviceOptions defaults = DeviceOptions.defaults();
     private Clock clock = Clock.systemDefaultZone();
     private int ioThreads = DEFAULT_IO_THREADS;
+    private Duration ioBatchWindow =
+        io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_IO_BATCH_WINDOW;
     private ClassLoader classLoader;
     private boolean loadServices = true;
     private final List<PowerDriver> drivers = new ArrayList<>();
@@ -331,6 +333,26 @@ public interface PowerRuntime extends AutoCloseable {
     }
 
     /**
+     * How long an I/O thread that serves many connections (256 or more) waits between two polls
+     * that find something, so that the pushes its devices sent meanwhile are read in one wake of
+     * the thread rather than one wake each; default 2 ms, at most 50 ms, {@link Duration#ZERO} for
+     * none. At a fleet's scale the wakes cost more than the pushes' own work (docs/benchmarks.md
+     * has the figures). What a device sends unasked waits at most this long more; a thread where a
+     * command awaits its reply, or that has a task or a timer due, polls at once, so commands are
+     * not slowed.
+     */
+    public Builder ioBatchWindow(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (window.isNegative()
+          || window.compareTo(io.pdu4j.runtime.internal.RuntimeSettings.MAX_IO_BATCH_WINDOW) > 0) {
+        throw new io.pdu4j.api.InvalidArgumentException(
+            "ioBatchWindow must be 0 to 50 ms, got " + window);
+      }
+      this.ioBatchWindow = window;
+      return this;
+    }
+
+    /**
      * Adds a driver instance besides those found by {@link java.util.ServiceLoader}. Its code must
      * not clash with another driver's.
      */
@@ -414,7 +436,8 @@ public interface PowerRuntime extends AutoCloseable {
           reopenOffline,
           Optional.ofNullable(ioThreadFactory),
           maxOpening,
-          powerHistoryStep);
+          powerHistoryStep,
+          ioBatchWindow);
     }
 
     /**

@@ -302,6 +302,7 @@ public final class CommandQueue<F> {
     Entry<F, ?> entry = waiting.pollFirst();
     inFlight = entry;
     entry.state = State.IN_FLIGHT;
+    AwaitedReplies.started();
     if (LOG.isDebugEnabled()) {
       LOG.debug(
           "{}: sending {}", device, PowerDeviceException.printable(entry.exchange.describe()));
@@ -414,6 +415,7 @@ public final class CommandQueue<F> {
     entry.state = State.DONE;
     if (wasInFlight) {
       inFlight = null;
+      AwaitedReplies.ended();
     } else {
       waiting.remove(entry);
     }

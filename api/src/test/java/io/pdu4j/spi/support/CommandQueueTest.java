@@ -129,6 +129,36 @@ class CommandQueueTest {
     executor.shutdownNow();
   }
 
+  /** Whether a command awaits its reply on the device's thread, as its event loop reads it. */
+  private boolean awaiting() throws Exception {
+    return executor.submit(AwaitedReplies::any).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aCommandInFlightIsCountedAsAwaitingItsReplyOnTheDeviceThread() throws Exception {
+    CommandQueue<String> q = queue(8, Duration.ofMillis(300));
+    run(q::linkUp);
+    assertThat(awaiting()).isFalse();
+    CompletableFuture<String> a = q.submit(command("A"));
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 1);
+    assertThat(awaiting()).as("A in flight").isTrue();
+    assertThat(AwaitedReplies.any()).as("on another thread").isFalse();
+    frame(q, "OK");
+    assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("A");
+    await().until(() -> sent.size() == 2);
+    assertThat(awaiting()).as("B in flight").isTrue();
+    // one that times out, one that fails on a lost link: each ends its count
+    assertThat(failureOf(b)).isInstanceOf(DeviceTimeoutException.class);
+    assertThat(awaiting()).isFalse();
+    CompletableFuture<String> c = q.submit(command("C"));
+    await().until(() -> sent.size() == 3);
+    assertThat(awaiting()).isTrue();
+    run(() -> q.linkDown("gone"));
+    assertThat(failureOf(c)).isInstanceOf(LinkLostException.class);
+    assertThat(awaiting()).isFalse();
+  }
+
   @Test
   void oneInFlightInFifoOrderAndUnsolicitedRoutedAside() throws Exception {
     CommandQueue<String> q = queue(8, Duration.ofSeconds(5));

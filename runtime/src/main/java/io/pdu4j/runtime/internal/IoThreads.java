@@ -32,16 +32,21 @@ public final class IoThreads {
   private final String ioKind;
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
+  /** The fewest connections on a loop for it to read in batches. */
+  static final int BATCH_MIN_CHANNELS = 256;
+
   /** Starts a group of {@code size} event loops (their threads start on first use). */
   public IoThreads(int size) {
-    this(size, Optional.empty());
+    this(size, Optional.empty(), RuntimeSettings.DEFAULT_IO_BATCH_WINDOW);
   }
 
   /**
    * Starts a group of {@code size} event loops whose threads come from {@code threadFactory} (or
-   * are daemon threads named {@value #THREAD_PREFIX}N); they start on first use.
+   * are daemon threads named {@value #THREAD_PREFIX}N); they start on first use. A loop with at
+   * least {@value #BATCH_MIN_CHANNELS} connections polls them at most once per {@code batchWindow}
+   * while they push ({@link CoalescingIoHandler}; zero: at once).
    */
-  public IoThreads(int size, Optional<ThreadFactory> threadFactory) {
+  public IoThreads(int size, Optional<ThreadFactory> threadFactory, Duration batchWindow) {
     AtomicInteger count = new AtomicInteger();
     ThreadFactory own =
         task -> {
@@ -64,7 +69,10 @@ public final class IoThreads {
       handlers = NioIoHandler.newFactory();
       ioKind = "nio";
     }
-    group = new MultiThreadIoEventLoopGroup(size, factory, handlers);
+    Duration coalesce = Duration.ofMillis(Long.getLong("pdu4j.io.coalesce-ms", 0L));
+    group =
+        new MultiThreadIoEventLoopGroup(
+            size, factory, CoalescingIoHandler.factory(handlers, coalesce, 256));
     LOG.debug("started {} {} I/O event loops", size, ioKind);
   }
 

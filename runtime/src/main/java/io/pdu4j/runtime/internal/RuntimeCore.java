@@ -66,7 +66,8 @@ public final class RuntimeCore {
     this.providers = providers;
     this.meterRegistry = meterRegistry;
     // after the registries, so that a bad registry leaves no thread behind
-    this.io = new IoThreads(settings.ioThreads(), settings.ioThreadFactory());
+    this.io =
+        new IoThreads(settings.ioThreads(), settings.ioThreadFactory(), settings.ioBatchWindow());
     this.histories = new PowerHistories(settings.clock(), settings.powerHistoryStep());
     this.devices = new OpenDevices(histories);
     this.supervisors = new Supervisors(histories);

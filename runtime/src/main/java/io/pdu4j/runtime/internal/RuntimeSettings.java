@@ -32,6 +32,8 @@ import java.util.concurrent.ThreadFactory;
  * @param maxOpening the most device opens and reconnects in flight at once (connect to first
  *     status); more wait
  * @param powerHistoryStep the width of one point of every device's power history
+ * @param ioBatchWindow how long a busy I/O thread waits between polls to read its connections'
+ *     pushes in batches; zero: not at all
  */
 public record RuntimeSettings(
     DeviceOptions defaults,
@@ -48,7 +50,8 @@ public record RuntimeSettings(
     Duration reopenOffline,
     Optional<ThreadFactory> ioThreadFactory,
     int maxOpening,
-    Duration powerHistoryStep) {
+    Duration powerHistoryStep,
+    Duration ioBatchWindow) {
   /** The default {@link #retryInitial()}. */
   public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(1);
 
@@ -61,6 +64,12 @@ public record RuntimeSettings(
   /** The default {@link #maxOpening()}. */
   public static final int DEFAULT_MAX_OPENING =
       io.pdu4j.runtime.config.RuntimeConfig.DEFAULT_MAX_OPENING;
+
+  /** The default {@link #ioBatchWindow()}. */
+  public static final Duration DEFAULT_IO_BATCH_WINDOW = Duration.ofMillis(2);
+
+  /** The largest {@link #ioBatchWindow()}. */
+  public static final Duration MAX_IO_BATCH_WINDOW = Duration.ofMillis(50);
 
   /** Validates and copies. */
   public RuntimeSettings {
@@ -79,6 +88,14 @@ public record RuntimeSettings(
       throw new IllegalArgumentException("maxOpening must be at least 1, was " + maxOpening);
     }
     io.pdu4j.runtime.history.PowerHistory.checkStep(powerHistoryStep);
+    Objects.requireNonNull(ioBatchWindow, "ioBatchWindow");
+    if (ioBatchWindow.isNegative() || ioBatchWindow.compareTo(MAX_IO_BATCH_WINDOW) > 0) {
+      throw new IllegalArgumentException(
+          "ioBatchWindow must be 0 to "
+              + MAX_IO_BATCH_WINDOW.toMillis()
+              + " ms, was "
+              + ioBatchWindow);
+    }
   }
 
   /**
@@ -104,6 +121,7 @@ public record RuntimeSettings(
         reopenOffline,
         boundIoThreadFactory,
         maxOpening,
-        powerHistoryStep);
+        powerHistoryStep,
+        ioBatchWindow);
   }
 }

@@ -1,0 +1,170 @@
+package io.pdu4j.runtime.internal;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+import io.pdu4j.spi.support.AwaitedReplies;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An event loop's I/O handler that reads a busy fleet's pushes in batches: on a loop serving at
+ * least {@code minChannels} connections, a poll comes at least {@code window} after the previous
+ * one that found something, so that the pushes of the units that sent meanwhile are read in one
+ * wake of the loop instead of one wake each (interrupt moderation, as network cards do it).
+ *
+ * <p>Why: at a fleet's scale a loop's cost per push is mostly its wakes (the return from {@code
+ * epoll_wait}, the thread switch around it, the caches gone cold meanwhile), not the push's code; a
+ * loop woken for every push or two costs several times a loop that reads ten at a time.
+ *
+ * <p>What it costs: what a device sends unasked waits at most {@code window} more before it is
+ * read, and only on a loop that serves many connections and has just been woken. A loop with fewer
+ * connections, one that has been quiet for {@code window}, one where a command awaits its reply
+ * ({@link AwaitedReplies}), one with tasks to run (a command handed over from another thread, say:
+ * the wait ends at once) or a timer due sooner, polls at once as before. {@link Duration#ZERO}
+ * turns it off.
+ */
+final class CoalescingIoHandler implements IoHandler {
+  private final IoHandler delegate;
+  private final long windowNanos;
+  private final int minChannels;
+  private final AtomicInteger channels = new AtomicInteger();
+  private volatile Thread loop;
+  private long lastPollNanos; // the loop's own: when the last poll that found something returned
+
+  CoalescingIoHandler(IoHandler delegate, Duration window, int minChannels) {
+    this.delegate = delegate;
+    this.windowNanos = window.toNanos();
+    this.minChannels = minChannels;
+  }
+
+  /** Handlers of {@code handlers}, each coalescing as described. */
+  static IoHandlerFactory factory(IoHandlerFactory handlers, Duration window, int minChannels) {
+    if (window.isZero()) {
+      return handlers;
+    }
+    return new IoHandlerFactory() {
+      @Override
+      public IoHandler newHandler(io.netty.util.concurrent.ThreadAwareExecutor executor) {
+        return new CoalescingIoHandler(handlers.newHandler(executor), window, minChannels);
+      }
+
+      @Override
+      public boolean isChangingThreadSupported() {
+        return handlers.isChangingThreadSupported();
+      }
+    };
+  }
+
+  @Override
+  public void initialize() {
+    delegate.initialize();
+  }
+
+  @Override
+  public int run(IoHandlerContext context) {
+    Thread current = Thread.currentThread();
+    if (loop != current) {
+      loop = current;
+    }
+    if (channels.get() >= minChannels && context.canBlock() && !AwaitedReplies.any()) {
+      long now = System.nanoTime();
+      long wait = lastPollNanos + windowNanos - now;
+      if (wait > 0 && context.deadlineNanos() != -1) {
+        // a timer is due: not later than it (with none, delayNanos would say a second)
+        wait = Math.min(wait, context.delayNanos(now));
+      }
+      if (wait > 0) {
+        // ended early by wakeup(): a task was handed to the loop
+        LockSupport.parkNanos(this, wait);
+      }
+    }
+    int handled = delegate.run(context);
+    if (handled > 0) {
+      lastPollNanos = System.nanoTime();
+    }
+    return handled;
+  }
+
+  @Override
+  public void wakeup() {
+    delegate.wakeup();
+    Thread t = loop;
+    if (t != null && t != Thread.currentThread()) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  @Override
+  public void prepareToDestroy() {
+    delegate.prepareToDestroy();
+  }
+
+  @Override
+  public void destroy() {
+    delegate.destroy();
+  }
+
+  @Override
+  public IoRegistration register(IoHandle handle) throws Exception {
+    IoRegistration registration = delegate.register(handle);
+    channels.incrementAndGet();
+    return new Counted(registration);
+  }
+
+  @Override
+  public boolean isCompatible(Class<? extends IoHandle> handleType) {
+    return delegate.isCompatible(handleType);
+  }
+
+  /** The connections registered and not cancelled (for tests). */
+  int channels() {
+    return channels.get();
+  }
+
+  /** A registration that is counted until it is cancelled, once. */
+  private final class Counted implements IoRegistration {
+    private final IoRegistration delegate;
+    private final AtomicBoolean counted = new AtomicBoolean(true);
+
+    Counted(IoRegistration delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public <T> T attachment() {
+      return delegate.attachment();
+    }
+
+    @Override
+    public long submit(IoOps ops) {
+      return delegate.submit(ops);
+    }
+
+    @Override
+    public boolean isValid() {
+      boolean valid = delegate.isValid();
+      if (!valid) {
+        uncount();
+      }
+      return valid;
+    }
+
+    @Override
+    public boolean cancel() {
+      uncount();
+      return delegate.cancel();
+    }
+
+    private void uncount() {
+      if (counted.compareAndSet(true, false)) {
+        channels.decrementAndGet();
+      }
+    }
+  }
+}
