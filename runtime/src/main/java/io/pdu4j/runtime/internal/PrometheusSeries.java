@@ -105,8 +105,13 @@ public final class PrometheusSeries implements MultiCollector {
   private static final List<HealthSeries> HEALTH = healthSeries();
 
   private final List<Source> sources = new CopyOnWriteArrayList<>();
+  // whether the devices keep their commands for this collector to write (commandWindow): else the
+  // commands are the registry's own timers, and their names are not this collector's
+  private final boolean commands;
 
-  private PrometheusSeries() {}
+  private PrometheusSeries(boolean commands) {
+    this.commands = commands;
+  }
 
   private static List<HealthSeries> healthSeries() {
     List<HealthSeries> list = new ArrayList<>();
@@ -130,7 +135,7 @@ public final class PrometheusSeries implements MultiCollector {
     synchronized (COLLECTORS) {
       series = COLLECTORS.get(prometheus);
       if (series == null) {
-        series = new PrometheusSeries();
+        series = new PrometheusSeries(commandWindow(registry) != null);
         prometheus.register(series);
         COLLECTORS.put(prometheus, series);
       }
@@ -145,7 +150,8 @@ public final class PrometheusSeries implements MultiCollector {
    * statistics: the expiry and buffer length Micrometer's {@code TimeWindowMax} rotates with, and
    * its clock), or null when it cannot be read: then the commands stay Micrometer timers. The
    * registry keeps that configuration to itself ({@code defaultHistogramConfig()} is protected), so
-   * it is read by reflection.
+   * it is read by reflection. The same answer for a registry every time: its runtimes' devices keep
+   * their commands exactly when its collector names their families.
    */
   static CommandSeries.Window commandWindow(MeterRegistry registry) {
     try {
@@ -178,8 +184,10 @@ public final class PrometheusSeries implements MultiCollector {
         names.add(name(m));
       }
     }
-    names.add(COMMANDS);
-    names.add(COMMANDS_MAX);
+    if (commands) {
+      names.add(COMMANDS);
+      names.add(COMMANDS_MAX);
+    }
     return names;
   }
 
@@ -205,12 +213,11 @@ public final class PrometheusSeries implements MultiCollector {
     for (Family f : Family.values()) {
       devices |= includedNames.test(name(f.meter));
     }
-    boolean commands = includedNames.test(COMMANDS) || includedNames.test(COMMANDS_MAX);
     List<MetricSnapshot> families = new ArrayList<>();
     if (devices) {
       families.addAll(deviceFamilies());
     }
-    if (commands) {
+    if (commands && (includedNames.test(COMMANDS) || includedNames.test(COMMANDS_MAX))) {
       families.addAll(commandFamilies());
     }
     families.removeIf(f -> !includedNames.test(f.getMetadata().getPrometheusName()));
