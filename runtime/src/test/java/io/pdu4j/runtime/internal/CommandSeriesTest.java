@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,26 +32,39 @@ class CommandSeriesTest {
   private static final Duration STALE = Duration.ofSeconds(10);
 
   private final MockClock clock = new MockClock();
-  // the same clock for both: the timers' maxima and the collected ones rotate alike
-  private final PrometheusMeterRegistry collected =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
-  private final PrometheusMeterRegistry timers =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
   private final List<DeviceMetrics> open = new CopyOnWriteArrayList<>();
-  private final Runnable detach =
-      PrometheusSeries.attach(
-          collected,
-          new PrometheusSeries.Source() {
-            @Override
-            public List<DeviceMetrics> devices() {
-              return open;
-            }
+  // the same clock for both: the timers' maxima and the collected ones rotate alike
+  private PrometheusMeterRegistry collected;
+  private PrometheusMeterRegistry timers;
+  private Runnable detach;
 
-            @Override
-            public List<Supervisor> supervisors() {
-              return List.of();
-            }
-          });
+  @BeforeEach
+  void registries() {
+    registries(PrometheusConfig.DEFAULT);
+  }
+
+  /** Both registries anew, with {@code config}. */
+  private void registries(PrometheusConfig config) {
+    if (detach != null) {
+      close();
+    }
+    collected = new PrometheusMeterRegistry(config, new PrometheusRegistry(), clock);
+    timers = new PrometheusMeterRegistry(config, new PrometheusRegistry(), clock);
+    detach =
+        PrometheusSeries.attach(
+            collected,
+            new PrometheusSeries.Source() {
+              @Override
+              public List<DeviceMetrics> devices() {
+                return open;
+              }
+
+              @Override
+              public List<Supervisor> supervisors() {
+                return List.of();
+              }
+            });
+  }
 
   @AfterEach
   void close() {
@@ -147,6 +161,34 @@ class CommandSeriesTest {
   void theMaximumDecaysAsTheTimersDoes() {
     // commands and scrapes at random times over some hours: the maxima rotate every step (a
     // minute) in a ring of three, and a gap of a whole ring clears them all
+    decays(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void theMaximumDecaysWithTheRegistrysOwnStep() {
+    Duration step = Duration.ofSeconds(10);
+    registries(
+        new PrometheusConfig() {
+          @Override
+          public String get(String key) {
+            return null;
+          }
+
+          @Override
+          public Duration step() {
+            return step;
+          }
+        });
+    CommandSeries.Window window = PrometheusSeries.commandWindow(collected);
+    assertThat(window.rotateMillis()).isEqualTo(10_000);
+    assertThat(window.length()).isEqualTo(3);
+    assertThat(window.clock()).isSameAs(clock);
+    decays(step);
+  }
+
+  /** Random commands and scrapes, the clock moving by up to a few steps at a time. */
+  private void decays(Duration step) {
+    long stepMillis = step.toMillis();
     List<Pair> devices = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       devices.add(new Pair("pdu-" + i));
@@ -155,7 +197,7 @@ class CommandSeriesTest {
     Throwable[] failures = {null, null, new DeviceTimeoutException("late")};
     Random random = new Random(7);
     int rotated = 0;
-    for (int step = 0; step < 400; step++) {
+    for (int i = 0; i < 400; i++) {
       int what = random.nextInt(10);
       if (what < 5) {
         devices
@@ -165,7 +207,10 @@ class CommandSeriesTest {
                 Duration.ofNanos(random.nextInt(40_000) * 1_000_000L + random.nextInt(1000)),
                 failures[random.nextInt(failures.length)]);
       } else if (what < 9) {
-        long ms = random.nextInt(4) == 0 ? random.nextInt(250_000) : random.nextInt(30_000);
+        long ms =
+            random.nextInt(4) == 0
+                ? random.nextLong(stepMillis * 4)
+                : random.nextLong(stepMillis / 2);
         clock.add(ms, TimeUnit.MILLISECONDS);
         rotated++;
       }
@@ -173,7 +218,7 @@ class CommandSeriesTest {
     }
     assertThat(rotated).isGreaterThan(100);
     // after a quiet ring's time every maximum reads 0
-    clock.add(Duration.ofMinutes(3));
+    clock.add(step.multipliedBy(3));
     assertSame();
     assertThat(
             collected.scrape(TEXT).lines().filter(l -> l.startsWith("pdu_commands_seconds_max{")))
