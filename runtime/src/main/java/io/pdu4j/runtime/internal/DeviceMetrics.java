@@ -131,8 +131,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private Instant lastAt; // the time of the last status; the readings time of the riding outlets
   private Instant newestAt; // the newest status time so far
   private boolean[] riding = new boolean[0]; // by index in lastOutlets: the outlet rides
-  // guarded by lock: per registry, the timers by command and outcome
-  private final Map<MeterRegistry, Map<String, Timer>> timers = new IdentityHashMap<>();
+  // guarded by lock: per registry, the timers by command and outcome; made by the first timer
+  // (an empty identity map is some 300 bytes, and a device with a Prometheus registry has none)
+  private Map<MeterRegistry, Map<String, Timer>> timers;
   // non-null when a collector writes the command series from commandSeries instead of timers
   private final CommandSeries.Window commandWindow;
   private CommandSeries commandSeries; // guarded by lock: made by the first command
@@ -346,6 +347,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       if (closed) {
         return;
       }
+      if (timers == null && !registries.isEmpty()) {
+        timers = new IdentityHashMap<>(registries.size());
+      }
       for (MeterRegistry r : registries) {
         Timer t =
             timers
@@ -386,7 +390,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       }
       registered.clear();
       registries.clear();
-      timers.clear();
+      timers = null;
       commandSeries = null;
     }
   }
