@@ -58,6 +58,19 @@ class FleetBenchIT {
 
     assertThat(problems).as("problems").isEmpty();
     assertThat(text).contains("commands 20/20 confirmed");
+    // the one-device baseline gets the same commands as the size, so that what the command path
+    // leaves in serve is not counted as the devices'
+    assertThat(text.split("20 warm-up commands \\(not counted\\)", -1)).hasSize(3);
+    // the live set after four full collections (the serial collector's fillers are gone after
+    // the fourth), and serve's class histogram kept beside it, for the baseline and the size
+    for (String size : List.of("fleet-1", "fleet-20")) {
+      Path work = dir.resolve("work").resolve(size);
+      assertThat(Files.readAllLines(work.resolve("jcmd.txt")))
+          .containsExactly("GC.run", "GC.run", "GC.run", "GC.run", "GC.heap_info");
+      assertThat(Files.readString(work.resolve("class-histogram.txt")))
+          .contains("io.pdu4j.runtime.internal.DeviceMetrics")
+          .containsPattern("(?m)^Total +[0-9]+ +[0-9]+$");
+    }
     Matcher cpu = Pattern.compile("CPU serve ([0-9.]+) floor ([0-9.]+)").matcher(text);
     assertThat(cpu.find()).isTrue();
     assertThat(Double.parseDouble(cpu.group(1))).as("serve CPU").isPositive();

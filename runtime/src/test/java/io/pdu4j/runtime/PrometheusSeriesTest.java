@@ -309,8 +309,19 @@ class PrometheusSeriesTest {
   void statusesRegisterNoMeters() throws Exception {
     PowerDevice pdu = runtime.open(uri());
     pdu.refresh().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    // the refresh's timer, the one meter of the device (recorded just after the stage completed)
-    await().atMost(Duration.ofSeconds(10)).until(() -> prometheus.getMeters().size() == 1);
+    // the refresh's series, written from the device's state (recorded just after the stage
+    // completed) like every other: no meter, not even a timer for the commands
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                prometheus
+                    .scrape(TEXT)
+                    .contains(
+                        "pdu_commands_seconds_count{command=\"refresh\",device=\""
+                            + uri()
+                            + "\",outcome=\"ok\"} 1\n"));
+    assertThat(prometheus.getMeters()).isEmpty();
     int meters = prometheus.getMeters().size();
     long readings = readings();
     // pushes every 50 ms: a hundred statuses

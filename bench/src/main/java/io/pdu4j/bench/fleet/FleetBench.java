@@ -121,7 +121,10 @@ public final class FleetBench {
     }
     if (!settings.devices().isEmpty()) {
       out.println("baseline: serve with 1 device");
-      r.baseline = fleet(1, Duration.ofSeconds(1), Duration.ofSeconds(1), 0, null);
+      // the same scrapes and commands as every size: what they leave in serve (the API's and the
+      // HTTP server's state, compiled paths' caches) is not a device's, and is subtracted
+      r.baseline =
+          fleet(1, Duration.ofSeconds(1), Duration.ofSeconds(1), settings.commands(), null);
       for (int n : settings.devices()) {
         out.printf(Locale.ROOT, "fleet of %,d devices%n", n);
         Fleet f =
@@ -404,8 +407,13 @@ public final class FleetBench {
         }
         int confirmed = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
         double[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
-        // the live set: a full GC, then the heap in use (one jcmd, one JVM start)
-        long[] heap = heap(jcmdAll(serve.pid(), dir, "GC.run", "GC.run", "GC.heap_info"));
+        // the live set: full GCs, then the heap in use (one jcmd, one JVM start). Four: the
+        // serial collector (serve's) leaves dead objects in place in its old generation, as
+        // fillers, up to 5% of its capacity (MarkSweepDeadRatio), rather than move the live ones
+        // below them, except in every fourth full collection (MarkSweepAlwaysCompactCount);
+        // after two, the figure at 1,000 devices held some 4 MB of them
+        long[] heap =
+            heap(jcmdAll(serve.pid(), dir, "GC.run", "GC.run", "GC.run", "GC.run", "GC.heap_info"));
         long used = 0;
         long committed = 0;
         if (heap != null) {
@@ -414,6 +422,12 @@ public final class FleetBench {
         } else {
           problems.add(n + " devices: no heap figure from jcmd GC.heap_info");
         }
+        // what that heap holds, kept in the work directory: class histograms of two sizes (or of
+        // a size and the baseline) tell what a device costs and what is shared
+        Files.writeString(
+            dir.resolve("class-histogram.txt"),
+            jcmd(serve.pid(), "GC.class_histogram"),
+            StandardCharsets.UTF_8);
         long rss = ProcessStats.rssBytes(serve.pid());
         int threads = ProcessStats.threads(serve.pid());
         String text = Files.readString(log, StandardCharsets.UTF_8);

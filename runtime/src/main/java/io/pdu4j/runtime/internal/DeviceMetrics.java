@@ -78,8 +78,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private volatile OutletMeters[] byNumber = new OutletMeters[0];
   private volatile Map<Integer, OutletMeters> others; // made under lock, else null
   private int outletCount; // guarded by lock
-  // true: the series are written at scrape time from this state (PrometheusSeries), and only the
-  // command timers are Micrometer meters
+  // true: the series are written at scrape time from this state (PrometheusSeries); the commands
+  // too when commandWindow is set, else they are Micrometer timers
   private final boolean collected;
 
   final AtomicLong bytesSent = new AtomicLong();
@@ -131,8 +131,12 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private Instant lastAt; // the time of the last status; the readings time of the riding outlets
   private Instant newestAt; // the newest status time so far
   private boolean[] riding = new boolean[0]; // by index in lastOutlets: the outlet rides
-  // guarded by lock: per registry, the timers by command and outcome
-  private final Map<MeterRegistry, Map<String, Timer>> timers = new IdentityHashMap<>();
+  // guarded by lock: per registry, the timers by command and outcome; made by the first timer
+  // (an empty identity map is some 300 bytes, and a device with a Prometheus registry has none)
+  private Map<MeterRegistry, Map<String, Timer>> timers;
+  // non-null when a collector writes the command series from commandSeries instead of timers
+  private final CommandSeries.Window commandWindow;
+  private CommandSeries commandSeries; // guarded by lock: made by the first command
   private final Object lock = new Object();
   private final List<MeterRegistry> registries = new ArrayList<>(); // guarded by lock
   private final List<Registered> registered = new ArrayList<>(); // guarded by lock
@@ -154,13 +158,29 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   /**
    * @param collected true when a collector writes this device's series from its state at scrape
    *     time ({@link PrometheusSeries}): then {@link #bindTo} registers only the command timers
+   *     (none with a {@code commandWindow})
    */
   DeviceMetrics(String device, Clock clock, Duration staleAfter, boolean collected) {
+    this(device, clock, staleAfter, collected, null);
+  }
+
+  /**
+   * @param commandWindow with {@code collected}, the registry's window of a timer's maximum: then
+   *     the commands are kept as plain numbers ({@link CommandSeries}) for the collector to write,
+   *     and no timer is registered; null: the commands are Micrometer timers
+   */
+  DeviceMetrics(
+      String device,
+      Clock clock,
+      Duration staleAfter,
+      boolean collected,
+      CommandSeries.Window commandWindow) {
     this.device = Objects.requireNonNull(device, "device");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
     this.staleAfterNanos = saturatedNanos(staleAfter);
     this.collected = collected;
+    this.commandWindow = collected ? commandWindow : null;
   }
 
   /** The {@code device} tag value. */
@@ -309,10 +329,26 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   public void recordCommand(String command, Duration took, Throwable failure) {
     long elapsed = took.toNanos();
     String outcome = CommandOutcome.of(failure).tag();
+    if (commandWindow != null) {
+      synchronized (lock) {
+        // as a timer: nothing before the registry is bound or once closed
+        if (closed || registries.isEmpty()) {
+          return;
+        }
+        if (commandSeries == null) {
+          commandSeries = new CommandSeries(commandWindow);
+        }
+        commandSeries.record(command, outcome, elapsed);
+      }
+      return;
+    }
     String key = command + '\0' + outcome;
     synchronized (lock) {
       if (closed) {
         return;
+      }
+      if (timers == null && !registries.isEmpty()) {
+        timers = new IdentityHashMap<>(registries.size());
       }
       for (MeterRegistry r : registries) {
         Timer t =
@@ -354,7 +390,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       }
       registered.clear();
       registries.clear();
-      timers.clear();
+      timers = null;
+      commandSeries = null;
     }
   }
 
@@ -505,6 +542,24 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   boolean isClosed() {
     synchronized (lock) {
       return closed;
+    }
+  }
+
+  /**
+   * The series of {@code pdu.commands} by command and outcome as they read now, when this device
+   * keeps them for a collector ({@link CommandSeries}); empty when closed, without a command so
+   * far, or when the commands are timers.
+   */
+  List<CommandSeries.Point> commands() {
+    synchronized (lock) {
+      if (closed || commandSeries == null) {
+        return List.of();
+      }
+      List<CommandSeries.Point> points = new ArrayList<>(commandSeries.size());
+      for (int i = 0; i < commandSeries.size(); i++) {
+        points.add(commandSeries.point(i));
+      }
+      return points;
     }
   }
 

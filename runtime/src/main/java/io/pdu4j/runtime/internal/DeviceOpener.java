@@ -32,6 +32,8 @@ final class DeviceOpener {
   private final IoThreads io;
   private final Optional<MeterRegistry> meterRegistry;
   private final boolean collected; // the registry's scrapes read the devices' state
+  // with collected: the commands' too (PrometheusSeries.commandWindow), else null
+  private final CommandSeries.Window commandWindow;
   private final OpenDevices devices;
   private final PowerHistories histories;
   private final OpenGate gate;
@@ -42,6 +44,7 @@ final class DeviceOpener {
       IoThreads io,
       Optional<MeterRegistry> meterRegistry,
       boolean collected,
+      CommandSeries.Window commandWindow,
       OpenDevices devices,
       PowerHistories histories) {
     this.settings = settings;
@@ -49,6 +52,7 @@ final class DeviceOpener {
     this.io = io;
     this.meterRegistry = meterRegistry;
     this.collected = collected;
+    this.commandWindow = commandWindow;
     this.devices = devices;
     this.histories = histories;
     this.gate = new OpenGate(settings.maxOpening(), io.next());
@@ -106,7 +110,8 @@ final class DeviceOpener {
     String device = plan.address().toString();
     DeviceMetrics metrics =
         meterRegistry.isPresent()
-            ? new DeviceMetrics(name, settings.clock(), plan.options().staleAfter(), collected)
+            ? new DeviceMetrics(
+                name, settings.clock(), plan.options().staleAfter(), collected, commandWindow)
             : null;
     Link link = null;
     PacedLink paced = null;

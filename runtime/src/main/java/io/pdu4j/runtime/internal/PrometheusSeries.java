@@ -1,6 +1,7 @@
 package io.pdu4j.runtime.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pdu4j.api.ConnectionProblem;
 import io.pdu4j.api.ConnectionState;
@@ -8,10 +9,14 @@ import io.pdu4j.api.DeviceHealth;
 import io.pdu4j.runtime.metrics.PduMeter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -21,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -34,6 +40,8 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-device series of every runtime that shares one Micrometer {@link
@@ -42,13 +50,17 @@ import java.util.function.Predicate;
  * PrometheusRegistry}, instead of some seventy Micrometer meters per device, each with its id, tags
  * and Prometheus collector, kept for the device's lifetime. The names, labels, help texts and
  * values are those the Micrometer meters had ({@link DeviceMetrics#bindTo} with any other
- * registry); {@code pdu.commands} stays a Micrometer timer. A device's series go as soon as it is
- * closed.
+ * registry). {@code pdu.commands} too, when the registry's window of a timer's maximum could be
+ * read ({@link #commandWindow}): its histogram, {@code _count}, {@code _sum} and {@code _max} per
+ * device, command and outcome are those of Micrometer's timer, from {@link CommandSeries}; else it
+ * stays a Micrometer timer. A device's series go as soon as it is closed.
  *
  * <p>Only this class refers to the Prometheus classes, which are optional: {@link
  * RuntimeCore#isPrometheus} tells, without loading them, whether a registry is one.
  */
 public final class PrometheusSeries implements MultiCollector {
+  private static final Logger LOG = LoggerFactory.getLogger(PrometheusSeries.class);
+
   // one collector per Prometheus registry, however many runtimes share it (names must be unique)
   private static final Map<PrometheusRegistry, PrometheusSeries> COLLECTORS =
       new WeakHashMap<>(); // guarded by itself
@@ -63,6 +75,16 @@ public final class PrometheusSeries implements MultiCollector {
   }
 
   private static final String[] DEVICE = {PduMeter.TAG_DEVICE};
+  private static final String[] COMMAND_DEVICE_OUTCOME = {
+    PduMeter.TAG_COMMAND, PduMeter.TAG_DEVICE, PduMeter.TAG_OUTCOME
+  };
+
+  /** {@code pdu.commands}' histogram family, as Micrometer names a timer's: in seconds. */
+  static final String COMMANDS = "pdu_commands_seconds";
+
+  /** {@code pdu.commands}' maximum, a gauge family of its own. */
+  static final String COMMANDS_MAX = COMMANDS + "_max";
+
   private static final String[] DEVICE_OUTLET = {PduMeter.TAG_DEVICE, PduMeter.TAG_OUTLET};
   private static final String[] DEVICE_REASON = {PduMeter.TAG_DEVICE, PduMeter.TAG_REASON};
   private static final String[] DEVICE_PROBLEM_STATE = {
@@ -83,8 +105,13 @@ public final class PrometheusSeries implements MultiCollector {
   private static final List<HealthSeries> HEALTH = healthSeries();
 
   private final List<Source> sources = new CopyOnWriteArrayList<>();
+  // whether the devices keep their commands for this collector to write (commandWindow): else the
+  // commands are the registry's own timers, and their names are not this collector's
+  private final boolean commands;
 
-  private PrometheusSeries() {}
+  private PrometheusSeries(boolean commands) {
+    this.commands = commands;
+  }
 
   private static List<HealthSeries> healthSeries() {
     List<HealthSeries> list = new ArrayList<>();
@@ -108,7 +135,7 @@ public final class PrometheusSeries implements MultiCollector {
     synchronized (COLLECTORS) {
       series = COLLECTORS.get(prometheus);
       if (series == null) {
-        series = new PrometheusSeries();
+        series = new PrometheusSeries(commandWindow(registry) != null);
         prometheus.register(series);
         COLLECTORS.put(prometheus, series);
       }
@@ -116,6 +143,31 @@ public final class PrometheusSeries implements MultiCollector {
     }
     PrometheusSeries attached = series;
     return () -> attached.sources.remove(source);
+  }
+
+  /**
+   * The window of the maximum of {@code registry}'s timers (the registry's default distribution
+   * statistics: the expiry and buffer length Micrometer's {@code TimeWindowMax} rotates with, and
+   * its clock), or null when it cannot be read: then the commands stay Micrometer timers. The
+   * registry keeps that configuration to itself ({@code defaultHistogramConfig()} is protected), so
+   * it is read by reflection. The same answer for a registry every time: its runtimes' devices keep
+   * their commands exactly when its collector names their families.
+   */
+  static CommandSeries.Window commandWindow(MeterRegistry registry) {
+    try {
+      java.lang.reflect.Method m = MeterRegistry.class.getDeclaredMethod("defaultHistogramConfig");
+      m.setAccessible(true);
+      DistributionStatisticConfig config = (DistributionStatisticConfig) m.invoke(registry);
+      Duration expiry = config.getExpiry();
+      Integer length = config.getBufferLength();
+      if (expiry == null || length == null || expiry.toMillis() <= 0 || length <= 0) {
+        return null;
+      }
+      return new CommandSeries.Window(registry.config().clock(), expiry.toMillis(), length);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("the registry's timer window is unknown; command series stay timers", e);
+      return null;
+    }
   }
 
   /** The Prometheus name of a meter as Micrometer writes it: dots to underscores, then the unit. */
@@ -131,6 +183,10 @@ public final class PrometheusSeries implements MultiCollector {
       if (m != PduMeter.COMMANDS) {
         names.add(name(m));
       }
+    }
+    if (commands) {
+      names.add(COMMANDS);
+      names.add(COMMANDS_MAX);
     }
     return names;
   }
@@ -153,22 +209,91 @@ public final class PrometheusSeries implements MultiCollector {
    */
   @Override
   public MetricSnapshots collect(Predicate<String> includedNames) {
-    boolean any = false;
-    for (String name : getPrometheusNames()) {
-      any |= includedNames.test(name);
+    boolean devices = false;
+    for (Family f : Family.values()) {
+      devices |= includedNames.test(name(f.meter));
     }
-    if (!any) {
-      return new MetricSnapshots(List.of());
+    List<MetricSnapshot> families = new ArrayList<>();
+    if (devices) {
+      families.addAll(deviceFamilies());
     }
-    return MultiCollector.super.collect(includedNames);
+    if (commands && (includedNames.test(COMMANDS) || includedNames.test(COMMANDS_MAX))) {
+      families.addAll(commandFamilies());
+    }
+    families.removeIf(f -> !includedNames.test(f.getMetadata().getPrometheusName()));
+    return new MetricSnapshots(families);
   }
 
   @Override
   public MetricSnapshots collect() {
-    List<DeviceMetrics> devices = new ArrayList<>();
+    List<MetricSnapshot> families = deviceFamilies();
+    families.addAll(commandFamilies());
+    return new MetricSnapshots(families);
+  }
+
+  /**
+   * The open devices of every source, in name order, each name once: runtimes sharing the registry
+   * may use a name twice, and the first one's series are written, as a registry keeps the first of
+   * two equal meters, since a repeated series fails the scrape.
+   */
+  private List<DeviceMetrics> devices() {
+    List<DeviceMetrics> all = new ArrayList<>();
+    for (Source s : sources) {
+      all.addAll(s.devices());
+    }
+    all.sort(Comparator.comparing(DeviceMetrics::device));
+    List<DeviceMetrics> devices = new ArrayList<>(all.size());
+    Set<String> written = new HashSet<>();
+    for (DeviceMetrics d : all) {
+      if (!d.isClosed() && written.add(d.device())) {
+        devices.add(d);
+      }
+    }
+    return devices;
+  }
+
+  /**
+   * {@code pdu.commands} as the registry writes a timer's: a histogram of the buckets, the count
+   * and the sum in seconds, and the maximum as a gauge family of its own; none without a command.
+   */
+  private List<MetricSnapshot> commandFamilies() {
+    List<HistogramDataPointSnapshot> histograms = new ArrayList<>();
+    List<GaugeDataPointSnapshot> maxima = new ArrayList<>();
+    List<Double> bounds = Arrays.stream(CommandSeries.UPPER_BOUNDS).boxed().toList();
+    for (DeviceMetrics d : devices()) {
+      for (CommandSeries.Point p : d.commands()) {
+        Labels labels =
+            Labels.of(
+                COMMAND_DEVICE_OUTCOME.clone(),
+                new String[] {p.command(), d.device(), p.outcome()});
+        List<Number> counts = new ArrayList<>(p.bucketCounts().length);
+        for (long c : p.bucketCounts()) {
+          counts.add(c);
+        }
+        histograms.add(
+            new HistogramDataPointSnapshot(
+                ClassicHistogramBuckets.of(bounds, counts),
+                p.sumSeconds(),
+                labels,
+                Exemplars.EMPTY,
+                p.createdMillis()));
+        maxima.add(new GaugeDataPointSnapshot(p.maxSeconds(), labels, null));
+      }
+    }
+    if (histograms.isEmpty()) {
+      return List.of();
+    }
+    String help = PduMeter.COMMANDS.description();
+    return List.of(
+        new HistogramSnapshot(new MetricMetadata(COMMANDS, help), histograms),
+        new GaugeSnapshot(new MetricMetadata(COMMANDS_MAX, help), maxima));
+  }
+
+  /** Every family but the commands', as the devices' and supervisors' state reads now. */
+  private List<MetricSnapshot> deviceFamilies() {
+    List<DeviceMetrics> devices = devices();
     List<Supervisor> supervisors = new ArrayList<>();
     for (Source s : sources) {
-      devices.addAll(s.devices());
       supervisors.addAll(s.supervisors());
     }
     List<GaugeDataPointSnapshot> power = new ArrayList<>();
@@ -185,15 +310,8 @@ public final class PrometheusSeries implements MultiCollector {
     List<CounterDataPointSnapshot> dropped = new ArrayList<>();
     List<GaugeDataPointSnapshot> health = new ArrayList<>();
     // in the order of their labels, which the snapshots sort by: sorting sorted points is linear
-    devices.sort(Comparator.comparing(DeviceMetrics::device));
     supervisors.sort(Comparator.comparing(Supervisor::name));
-    // runtimes sharing the registry may use a name twice: the first one's series are written, as
-    // a registry keeps the first of two equal meters, since a repeated series fails the scrape
-    Set<String> written = new HashSet<>();
     for (DeviceMetrics d : devices) {
-      if (d.isClosed() || !written.add(d.device())) {
-        continue;
-      }
       String device = d.device();
       Labels labels = Labels.of(DEVICE.clone(), new String[] {device});
       connected.add(gauge(d.connected(), labels));
@@ -224,7 +342,8 @@ public final class PrometheusSeries implements MultiCollector {
         energy.add(counter(o.energy(), outlet));
       }
     }
-    written.clear();
+    // a supervisor's name twice: the first one's, as for devices
+    Set<String> written = new HashSet<>();
     for (Supervisor s : supervisors) {
       if (!written.add(s.name())) {
         continue;
@@ -253,7 +372,7 @@ public final class PrometheusSeries implements MultiCollector {
     addGauges(families, PduMeter.OUTLET_VOLTAGE, voltage);
     addCounters(families, PduMeter.READINGS_DROPPED, dropped);
     addCounters(families, PduMeter.READINGS_RECEIVED, readings);
-    return new MetricSnapshots(families);
+    return families;
   }
 
   private static GaugeDataPointSnapshot gauge(double value, Labels labels) {
@@ -513,26 +632,19 @@ public final class PrometheusSeries implements MultiCollector {
     Scrape(Text out, boolean om) {
       this.out = out;
       this.om = om;
-      List<DeviceMetrics> all = new ArrayList<>();
       List<Supervisor> sups = new ArrayList<>();
       for (Source s : sources) {
-        all.addAll(s.devices());
         sups.addAll(s.supervisors());
       }
-      all.sort(Comparator.comparing(DeviceMetrics::device));
       sups.sort(Comparator.comparing(Supervisor::name));
-      Set<String> written = new HashSet<>();
-      for (DeviceMetrics d : all) {
-        if (d.isClosed() || !written.add(d.device())) {
-          continue;
-        }
+      for (DeviceMetrics d : devices()) {
         devices.add(d);
         deviceLabels.add(escape(d.device()));
         List<DeviceMetrics.OutletView> list = d.outlets();
         list.sort(Comparator.comparing(o -> Integer.toString(o.number())));
         outlets.add(list);
       }
-      written.clear();
+      Set<String> written = new HashSet<>();
       for (Supervisor s : sups) {
         if (written.add(s.name())) {
           supervisors.add(s);

@@ -72,8 +72,11 @@ public final class RuntimeCore {
     this.devices = new OpenDevices(histories);
     this.supervisors = new Supervisors(histories);
     boolean collected = meterRegistry.map(RuntimeCore::isPrometheus).orElse(false);
+    CommandSeries.Window commandWindow =
+        collected ? PrometheusSeries.commandWindow(meterRegistry.get()) : null;
     this.opener =
-        new DeviceOpener(settings, providers, io, meterRegistry, collected, devices, histories);
+        new DeviceOpener(
+            settings, providers, io, meterRegistry, collected, commandWindow, devices, histories);
     this.healthRegistry = collected ? Optional.empty() : meterRegistry;
     this.detachSeries =
         collected
