@@ -10,6 +10,7 @@ import io.pdu4j.spi.support.AwaitedReplies;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -35,7 +36,9 @@ final class CoalescingIoHandler implements IoHandler {
   private final int minChannels;
   private final AtomicInteger channels = new AtomicInteger();
   private volatile Thread loop;
+  private final AtomicLong wakeups = new AtomicLong(); // wakeup() calls
   private long lastPollNanos; // the loop's own: when the last poll that found something returned
+  private long wakeupsSeen; // the loop's own: wakeups as the last poll began
 
   CoalescingIoHandler(IoHandler delegate, Duration window, int minChannels) {
     this.delegate = delegate;
@@ -72,18 +75,24 @@ final class CoalescingIoHandler implements IoHandler {
     if (loop != current) {
       loop = current;
     }
-    if (channels.get() >= minChannels && context.canBlock() && !AwaitedReplies.any()) {
+    if (channels.get() >= minChannels && !AwaitedReplies.any()) {
       long now = System.nanoTime();
-      long wait = lastPollNanos + windowNanos - now;
-      if (wait > 0 && context.deadlineNanos() != -1) {
+      long until = lastPollNanos + windowNanos;
+      if (until - now > 0 && context.deadlineNanos() != -1) {
         // a timer is due: not later than it (with none, delayNanos would say a second)
-        wait = Math.min(wait, context.delayNanos(now));
+        until = now + Math.min(until - now, context.delayNanos(now));
       }
-      if (wait > 0) {
-        // ended early by wakeup(): a task was handed to the loop
-        LockSupport.parkNanos(this, wait);
+      // ended by a task handed to the loop or by any wakeup since the last poll (a shutdown); a
+      // park that returns for no reason (a permit left by an earlier wakeup) parks again
+      while (context.canBlock() && wakeups.get() == wakeupsSeen) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        LockSupport.parkNanos(this, left);
       }
     }
+    wakeupsSeen = wakeups.get();
     int handled = delegate.run(context);
     if (handled > 0) {
       lastPollNanos = System.nanoTime();
@@ -93,6 +102,7 @@ final class CoalescingIoHandler implements IoHandler {
 
   @Override
   public void wakeup() {
+    wakeups.incrementAndGet();
     delegate.wakeup();
     Thread t = loop;
     if (t != null && t != Thread.currentThread()) {
