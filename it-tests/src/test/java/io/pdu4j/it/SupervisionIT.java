@@ -40,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The runtime's supervision end to end over loopback: simulator restarts, repeated link drops, a
  * denied login, and shutting down with commands in flight.
  */
+// alone: its thread checks see every thread of the JVM, and a class running beside it (the Extron
+// tunnel matrix runs its cases concurrently) starts runtimes and secret readers of its own
+@org.junit.jupiter.api.parallel.Isolated
 class SupervisionIT {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AutoCloseable> simulators = new ArrayList<>();
