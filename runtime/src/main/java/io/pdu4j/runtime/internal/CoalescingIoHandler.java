@@ -77,7 +77,8 @@ final class CoalescingIoHandler implements IoHandler {
     }
     if (channels.get() >= minChannels && !AwaitedReplies.any()) {
       long now = System.nanoTime();
-      long until = lastPollNanos + windowNanos;
+      // at most a window from now: lastPollNanos starts at 0 and nanoTime may be anywhere
+      long until = now + Math.min(Math.max(lastPollNanos + windowNanos - now, 0), windowNanos);
       if (until - now > 0 && context.deadlineNanos() != -1) {
         // a timer is due: not later than it (with none, delayNanos would say a second)
         until = now + Math.min(until - now, context.delayNanos(now));
@@ -158,23 +159,15 @@ final class CoalescingIoHandler implements IoHandler {
 
     @Override
     public boolean isValid() {
-      boolean valid = delegate.isValid();
-      if (!valid) {
-        uncount();
-      }
-      return valid;
+      return delegate.isValid();
     }
 
     @Override
     public boolean cancel() {
-      uncount();
-      return delegate.cancel();
-    }
-
-    private void uncount() {
       if (counted.compareAndSet(true, false)) {
         channels.decrementAndGet();
       }
+      return delegate.cancel();
     }
   }
 }
