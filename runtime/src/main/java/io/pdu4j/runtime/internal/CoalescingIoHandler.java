@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * An event loop's I/O handler that reads a busy fleet's pushes in batches: on a loop serving at
@@ -36,7 +37,7 @@ final class CoalescingIoHandler implements IoHandler {
   private final int minChannels;
   private final AtomicInteger channels = new AtomicInteger();
   private volatile Thread loop;
-  private final AtomicLong wakeups = new AtomicLong(); // wakeup() calls
+  private final AtomicLong wakeups = new AtomicLong(); // wakeup() calls from other threads
   private long lastPollNanos; // the loop's own: when the last poll that found something returned
   private long wakeupsSeen; // the loop's own: wakeups as the last poll began
 
@@ -46,15 +47,22 @@ final class CoalescingIoHandler implements IoHandler {
     this.minChannels = minChannels;
   }
 
-  /** Handlers of {@code handlers}, each coalescing as described. */
-  static IoHandlerFactory factory(IoHandlerFactory handlers, Duration window, int minChannels) {
+  /** Handlers of {@code handlers}, each coalescing as described and handed to {@code made}. */
+  static IoHandlerFactory factory(
+      IoHandlerFactory handlers,
+      Duration window,
+      int minChannels,
+      Consumer<CoalescingIoHandler> made) {
     if (window.isZero()) {
       return handlers;
     }
     return new IoHandlerFactory() {
       @Override
       public IoHandler newHandler(io.netty.util.concurrent.ThreadAwareExecutor executor) {
-        return new CoalescingIoHandler(handlers.newHandler(executor), window, minChannels);
+        CoalescingIoHandler h =
+            new CoalescingIoHandler(handlers.newHandler(executor), window, minChannels);
+        made.accept(h);
+        return h;
       }
 
       @Override
@@ -103,11 +111,15 @@ final class CoalescingIoHandler implements IoHandler {
 
   @Override
   public void wakeup() {
-    wakeups.incrementAndGet();
     delegate.wakeup();
     Thread t = loop;
-    if (t != null && t != Thread.currentThread()) {
-      LockSupport.unpark(t);
+    // the loop's own wakeups (Netty calls this for every task, the loop's too) end nothing: the
+    // loop is not waiting, and a task it hands itself keeps it from waiting (canBlock)
+    if (t != Thread.currentThread()) {
+      wakeups.incrementAndGet();
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
     }
   }
 
@@ -131,6 +143,11 @@ final class CoalescingIoHandler implements IoHandler {
   @Override
   public boolean isCompatible(Class<? extends IoHandle> handleType) {
     return delegate.isCompatible(handleType);
+  }
+
+  /** The window (for tests). */
+  Duration window() {
+    return Duration.ofNanos(windowNanos);
   }
 
   /** The connections registered and not cancelled (for tests). */

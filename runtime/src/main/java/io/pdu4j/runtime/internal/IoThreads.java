@@ -31,6 +31,7 @@ public final class IoThreads {
   private final MultiThreadIoEventLoopGroup group;
   private final String ioKind;
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final List<CoalescingIoHandler> coalescing = new CopyOnWriteArrayList<>();
 
   /** The fewest connections on a loop for it to read in batches. */
   static final int BATCH_MIN_CHANNELS = 256;
@@ -69,10 +70,12 @@ public final class IoThreads {
       handlers = NioIoHandler.newFactory();
       ioKind = "nio";
     }
-    Duration coalesce = Duration.ofMillis(Long.getLong("pdu4j.io.coalesce-ms", 0L));
     group =
         new MultiThreadIoEventLoopGroup(
-            size, factory, CoalescingIoHandler.factory(handlers, coalesce, 256));
+            size,
+            factory,
+            CoalescingIoHandler.factory(
+                handlers, batchWindow, BATCH_MIN_CHANNELS, coalescing::add));
     LOG.debug("started {} {} I/O event loops", size, ioKind);
   }
 
@@ -97,6 +100,11 @@ public final class IoThreads {
   /** {@code epoll} or {@code nio}. */
   public String ioKind() {
     return ioKind;
+  }
+
+  /** The batching handlers of the loops started so far (none when the window is zero). */
+  List<CoalescingIoHandler> coalescing() {
+    return List.copyOf(coalescing);
   }
 
   /** Whether the calling thread is one of this group's. */
