@@ -162,11 +162,10 @@ public final class FleetBench {
           Locale.ROOT,
           "  not in the table: the same exchange on a bare Netty loop with a blocked caller (the"
               + " floor of a design whose I/O thread writes) p50 %.0f us p99 %.0f us, %.2fx the raw"
-              + " socket at p50 (%.0f us in its rounds)%n",
+              + " socket at p50, in the same rounds%n",
           r.roundTrip.bareLoopP50(),
           r.roundTrip.bareLoopP99(),
-          r.roundTrip.bareLoopP50() / r.roundTrip.bareRawP50(),
-          r.roundTrip.bareRawP50());
+          r.roundTrip.bareLoopP50() / r.roundTrip.rawP50());
     }
     if (settings.cliRuns() > 0) {
       out.println("CLI start: pdu4j status, whole process");

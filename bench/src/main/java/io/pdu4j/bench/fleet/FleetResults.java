@@ -103,8 +103,7 @@ final class FleetResults {
       double chainedP50,
       double chainedP99,
       double bareLoopP50,
-      double bareLoopP99,
-      double bareRawP50) {}
+      double bareLoopP99) {}
 
   /**
    * Median whole-process times in seconds of {@code pdu4j status} and of {@code java -version}:

@@ -194,14 +194,18 @@ final class ResultsTable {
               "confirmed switch vs raw socket exchange, loopback",
               String.format(
                   Locale.ROOT,
-                  "%.2f× at p50 (%.0f µs vs %.0f µs), %.2f× at p99 (%.0f µs vs %.0f µs), %d each",
+                  "%.2f× at p50 (%.0f µs vs %.0f µs), %.2f× at p99 (%.0f µs vs %.0f µs), %d"
+                      + " each; in the same rounds a bare Netty loop with a blocked caller and"
+                      + " nothing of pdu4j, %.2f× at p50 (%.0f µs)",
                   r.roundTrip.runtimeP50() / r.roundTrip.rawP50(),
                   r.roundTrip.runtimeP50(),
                   r.roundTrip.rawP50(),
                   r.roundTrip.runtimeP99() / r.roundTrip.rawP99(),
                   r.roundTrip.runtimeP99(),
                   r.roundTrip.rawP99(),
-                  r.roundTrip.rounds()),
+                  r.roundTrip.rounds(),
+                  r.roundTrip.bareLoopP50() / r.roundTrip.rawP50(),
+                  r.roundTrip.bareLoopP50()),
               "≤ 1.2×"));
     } else {
       b.append(row("confirmed switch vs raw socket exchange, loopback", "not run", "≤ 1.2×"));
