@@ -160,9 +160,9 @@ public final class FleetBench {
           r.roundTrip.chainedP50() / r.roundTrip.rawP50());
       out.printf(
           Locale.ROOT,
-          "  not in the table: the same exchange on a bare Netty loop with a blocked caller (the"
-              + " floor of a design whose I/O thread writes) p50 %.0f us p99 %.0f us, %.2fx the raw"
-              + " socket at p50, in the same rounds%n",
+          "  in the table beside the runtime's: the same exchange on a bare Netty loop with a"
+              + " blocked caller (the floor of a design whose I/O thread writes) p50 %.0f us p99"
+              + " %.0f us, %.2fx the raw socket at p50, in the same rounds%n",
           r.roundTrip.bareLoopP50(),
           r.roundTrip.bareLoopP99(),
           r.roundTrip.bareLoopP50() / r.roundTrip.rawP50());
