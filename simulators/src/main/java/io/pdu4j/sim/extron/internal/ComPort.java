@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class ComPort {
   private static final Logger LOG = LoggerFactory.getLogger(ComPort.class);
 
+  /**
+   * The most an exchange collects, in bytes: a device that streams without a pause and never sends
+   * the delimiter ends its answer here instead of filling the simulator's memory.
+   */
+  static final int MAX_ANSWER = 64 * 1024;
+
   private final int com;
   private final DeviceLine line;
   private final SimThreads threads;
@@ -62,7 +68,8 @@ public final class ComPort {
   /**
    * Writes {@code data} to the device and reads its answer: the first byte within {@code t1Millis},
    * each next one within {@code t2Millis}, until {@code n} bytes (or, with {@code delimiter}, the
-   * byte {@code n}) came. Empty when there is no device or it stayed silent.
+   * byte {@code n}) came, or {@value #MAX_ANSWER} bytes. Empty when there is no device or it stayed
+   * silent.
    */
   synchronized byte[] exchange(
       byte[] data, long t1Millis, long t2Millis, int n, boolean delimiter) {
@@ -93,6 +100,10 @@ public final class ComPort {
       while (c != null) {
         answer.write(c);
         if (delimiter ? c == n : n > 0 && answer.size() >= n) {
+          break;
+        }
+        if (answer.size() >= MAX_ANSWER) {
+          LOG.debug("COM{}: answer cut at {} bytes", com, MAX_ANSWER);
           break;
         }
         c = next(t2Millis);

@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** A COM port in front of a device that pushes status blocks all the time, as an IsoTek does. */
@@ -37,7 +38,13 @@ class ComPortTest {
           if (closed) {
             return -1;
           }
-          String next = asked.getAndSet(false) ? ANSWER : PUSH;
+          boolean answer = asked.getAndSet(false);
+          if (!answer) {
+            // the pause between pushes: without it the port's reader fills its queue faster than
+            // an exchange starting on a loaded machine clears it, and drops the answer
+            LockSupport.parkNanos(1_000_000);
+          }
+          String next = answer ? ANSWER : PUSH;
           byte[] bytes = next.getBytes(StandardCharsets.ISO_8859_1);
           System.arraycopy(bytes, 0, b, off, bytes.length);
           return bytes.length;
@@ -63,6 +70,22 @@ class ComPortTest {
     @Override
     public void close() {
       closed = true;
+    }
+  }
+
+  @Test
+  void aDeviceThatNeverSendsTheDelimiterEndsTheAnswerAtTheBound() {
+    SimThreads threads = new SimThreads();
+    PushingDevice device = new PushingDevice();
+    ComPort port = new ComPort(3, () -> device, threads);
+    try {
+      // asks for a byte the device never sends, while it pushes every millisecond
+      byte[] answer =
+          port.exchange("X".getBytes(StandardCharsets.ISO_8859_1), 1000, 1000, '#', true);
+      assertThat(answer.length).isEqualTo(ComPort.MAX_ANSWER);
+    } finally {
+      port.close();
+      threads.joinAll();
     }
   }
 
