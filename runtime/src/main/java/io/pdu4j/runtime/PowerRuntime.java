@@ -342,13 +342,7 @@ public interface PowerRuntime extends AutoCloseable {
      * not slowed.
      */
     public Builder ioBatchWindow(Duration window) {
-      Objects.requireNonNull(window, "window");
-      if (window.isNegative()
-          || window.compareTo(io.pdu4j.runtime.internal.RuntimeSettings.MAX_IO_BATCH_WINDOW) > 0) {
-        throw new io.pdu4j.api.InvalidArgumentException(
-            "ioBatchWindow must be 0 to 50 ms, got " + window);
-      }
-      this.ioBatchWindow = window;
+      this.ioBatchWindow = io.pdu4j.runtime.internal.RuntimeSettings.checkIoBatchWindow(window);
       return this;
     }
 

@@ -227,7 +227,7 @@ public final class ManagedDevice implements PowerDevice {
       try {
         session.onData(data);
       } catch (RuntimeException e) {
-        LOG.warn("{}: the driver's session failed in onData", device, e);
+        sessionFailed("onData", e);
       }
     }
 
@@ -296,8 +296,12 @@ public final class ManagedDevice implements PowerDevice {
     try {
       call.run();
     } catch (RuntimeException e) {
-      LOG.warn("{}: the driver's session failed in {}", device, what, e);
+      sessionFailed(what, e);
     }
+  }
+
+  private void sessionFailed(String what, RuntimeException e) {
+    LOG.warn("{}: the driver's session failed in {}", device, what, e);
   }
 
   // --- what the session reports ---

@@ -3,6 +3,7 @@ package io.pdu4j.spi.internal;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,7 +38,7 @@ final class OutletStates {
     int n = outlets.size();
     boolean same = n == count;
     if (numbers.length < n) {
-      numbers = java.util.Arrays.copyOf(numbers, n); // kept for the comparison below
+      numbers = Arrays.copyOf(numbers, n); // kept for the comparison below
       states = new byte[n];
     }
     for (int i = 0; i < n; i++) {

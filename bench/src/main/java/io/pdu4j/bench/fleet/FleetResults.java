@@ -91,8 +91,8 @@ final class FleetResults {
 
   /**
    * Round trip percentiles in microseconds: through the runtime and over a raw socket; chained on
-   * completion; and through a bare Netty loop with a blocked caller, with the raw socket's figures
-   * of its own rounds.
+   * completion; and through a bare Netty loop with a blocked caller, in the same rounds as the
+   * runtime and the raw socket.
    */
   record RoundTrip(
       int rounds,

@@ -88,14 +88,22 @@ public record RuntimeSettings(
       throw new IllegalArgumentException("maxOpening must be at least 1, was " + maxOpening);
     }
     io.pdu4j.runtime.history.PowerHistory.checkStep(powerHistoryStep);
-    Objects.requireNonNull(ioBatchWindow, "ioBatchWindow");
-    if (ioBatchWindow.isNegative() || ioBatchWindow.compareTo(MAX_IO_BATCH_WINDOW) > 0) {
-      throw new IllegalArgumentException(
-          "ioBatchWindow must be 0 to "
-              + MAX_IO_BATCH_WINDOW.toMillis()
-              + " ms, was "
-              + ioBatchWindow);
+    checkIoBatchWindow(ioBatchWindow);
+  }
+
+  /**
+   * Returns {@code window} if it is a valid {@link #ioBatchWindow()}: zero to {@link
+   * #MAX_IO_BATCH_WINDOW}.
+   *
+   * @throws io.pdu4j.api.InvalidArgumentException otherwise
+   */
+  public static Duration checkIoBatchWindow(Duration window) {
+    Objects.requireNonNull(window, "ioBatchWindow");
+    if (window.isNegative() || window.compareTo(MAX_IO_BATCH_WINDOW) > 0) {
+      throw new io.pdu4j.api.InvalidArgumentException(
+          "ioBatchWindow must be 0 to " + MAX_IO_BATCH_WINDOW.toMillis() + " ms, got " + window);
     }
+    return window;
   }
 
   /**

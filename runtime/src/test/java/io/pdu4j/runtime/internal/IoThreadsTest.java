@@ -1,8 +1,11 @@
 package io.pdu4j.runtime.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.pdu4j.api.InvalidArgumentException;
+import io.pdu4j.runtime.PowerRuntime;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,18 @@ class IoThreadsTest {
     } finally {
       io.shutdown(Duration.ofSeconds(5));
     }
+  }
+
+  @Test
+  void theBuilderTakesAWindowFromZeroTo50Ms() {
+    PowerRuntime.builder().ioBatchWindow(Duration.ZERO).ioBatchWindow(Duration.ofMillis(50));
+    assertThatThrownBy(() -> PowerRuntime.builder().ioBatchWindow(Duration.ofNanos(50_000_001)))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("0 to 50 ms");
+    assertThatThrownBy(() -> PowerRuntime.builder().ioBatchWindow(Duration.ofMillis(-1)))
+        .isInstanceOf(InvalidArgumentException.class);
+    assertThatThrownBy(() -> PowerRuntime.builder().ioBatchWindow(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test
