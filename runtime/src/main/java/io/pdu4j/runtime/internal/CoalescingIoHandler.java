@@ -38,8 +38,8 @@ final class CoalescingIoHandler implements IoHandler {
   private final AtomicInteger channels = new AtomicInteger();
   private volatile Thread loop;
   private final AtomicLong wakeups = new AtomicLong(); // wakeup() calls from other threads
+  private volatile boolean destroying; // the loop is shutting down: no more waits
   private long lastPollNanos; // the loop's own: when the last poll that found something returned
-  private long wakeupsSeen; // the loop's own: wakeups as the last poll began
 
   CoalescingIoHandler(IoHandler delegate, Duration window, int minChannels) {
     this.delegate = delegate;
@@ -91,9 +91,12 @@ final class CoalescingIoHandler implements IoHandler {
         // a timer is due: not later than it (with none, delayNanos would say a second)
         until = now + Math.min(until - now, context.delayNanos(now));
       }
-      // ended by a task handed to the loop or by any wakeup since the last poll (a shutdown); a
-      // park that returns for no reason (a permit left by an earlier wakeup) parks again
-      while (context.canBlock() && wakeups.get() == wakeupsSeen) {
+      // ended by a task handed to the loop or by a wakeup from another thread while it waits (a
+      // shutdown's); a park that returns for no reason (a permit left by an earlier wakeup) parks
+      // again. A wakeup that came before the wait (its task run in the loop's last turn) ends
+      // nothing: the loop has done what it was woken for
+      long seen = wakeups.get();
+      while (!destroying && context.canBlock() && wakeups.get() == seen) {
         long left = until - System.nanoTime();
         if (left <= 0) {
           break;
@@ -101,7 +104,6 @@ final class CoalescingIoHandler implements IoHandler {
         LockSupport.parkNanos(this, left);
       }
     }
-    wakeupsSeen = wakeups.get();
     int handled = delegate.run(context);
     if (handled > 0) {
       lastPollNanos = System.nanoTime();
@@ -125,6 +127,7 @@ final class CoalescingIoHandler implements IoHandler {
 
   @Override
   public void prepareToDestroy() {
+    destroying = true;
     delegate.prepareToDestroy();
   }
 

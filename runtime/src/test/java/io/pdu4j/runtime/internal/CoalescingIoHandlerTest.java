@@ -136,6 +136,49 @@ class CoalescingIoHandlerTest {
   }
 
   @Test
+  void aTaskHandedOverWhileTheLoopReadsDoesNotEndTheNextWindow() throws Exception {
+    EventLoop loop = connect(1);
+    deviceSends("x");
+    onLoop(loop, () -> {});
+    assertThat(next()).isEqualTo("x");
+    // a task handed over while the loop is busy (here: in a task of its own), run in the same
+    // turn: the loop did what it was woken for, and the next window is waited out as any other
+    CountDownLatch handedOver = new CountDownLatch(1);
+    onLoop(
+        loop,
+        () -> {
+          Thread other = new Thread(() -> loop.execute(handedOver::countDown));
+          other.start();
+          try {
+            other.join();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(handedOver.await(10, TimeUnit.SECONDS)).isTrue();
+    onLoop(loop, () -> {});
+    deviceSends("a");
+    assertThat(read.poll(300, TimeUnit.MILLISECONDS)).as("read within the window").isNull();
+  }
+
+  @Test
+  void aShutdownEndsTheWait() throws Exception {
+    EventLoop loop = connect(1);
+    deviceSends("x");
+    onLoop(loop, () -> {});
+    assertThat(next()).isEqualTo("x");
+    AtomicReference<Thread> thread = new AtomicReference<>();
+    onLoop(loop, () -> thread.set(Thread.currentThread()));
+    // the loop now waits out its ten-minute window, its connection open
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> thread.get().getState() == Thread.State.TIMED_WAITING);
+    assertThat(group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS))
+        .as("the loop ended within 10 s")
+        .isTrue();
+  }
+
+  @Test
   void aLoopWhereACommandAwaitsItsReplyPollsAtOnce() throws Exception {
     EventLoop loop = connect(1);
     onLoop(loop, AwaitedReplies::started);
