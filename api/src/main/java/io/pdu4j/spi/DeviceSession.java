@@ -29,8 +29,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Threading: pdu4j calls every method on the device's thread ({@link DriverContext#executor()}),
  * one at a time, and the session reports through its {@link DeviceSink} from that thread; so a
- * session keeps its state in plain fields and takes no locks. Never block in a method: return a
- * stage and complete it when the device answers.
+ * session keeps its state in plain fields and takes no locks. (The one exception is one a session
+ * asks for: {@link #switchesFromAnyThread()}.) Never block in a method: return a stage and complete
+ * it when the device answers.
  *
  * <p>Life: created by {@link PowerDriver#session(DriverContext)} (no I/O), then {@link
  * #start(DeviceSink)}, then, each time the link comes up, {@link #linkUp()}, the link's data, and
@@ -119,6 +120,20 @@ public interface DeviceSession {
    * @param state ON or OFF
    */
   CompletionStage<OutletStatus> switchOutlet(int outlet, OutletState state);
+
+  /**
+   * Whether pdu4j may call {@link #switchOutlet}, {@link #switchAll} and {@link
+   * #notSwitchableReason} on the thread that asked for the switch instead of on the device's
+   * thread. Default false. Say true only for a session whose those methods read nothing but final
+   * fields and hand the command to a {@link io.pdu4j.spi.support.CommandQueue} (whose {@code
+   * submit} is thread-safe): with {@link io.pdu4j.spi.support.CommandQueue#sendFromCaller()}, an
+   * idle device's switch is then written by the caller's thread at once, instead of waking the
+   * device's thread to write it (a blocked caller's switch saves a thread hand-off, a good part of
+   * a fast device's round trip). Everything else stays on the device's thread.
+   */
+  default boolean switchesFromAnyThread() {
+    return false;
+  }
 
   /**
    * Why an outlet that the last status lists without {@link

@@ -59,6 +59,9 @@ public interface Link {
    * bytes are handed to the operating system; fails with {@link io.pdu4j.api.LinkLostException}
    * when the link is not open or the write fails, and with {@link io.pdu4j.api.DeviceBusyException}
    * when the outbound buffer is full. The buffer's remaining bytes are copied before this returns.
+   * Safe from any thread (a {@link io.pdu4j.spi.support.CommandQueue} that {@linkplain
+   * io.pdu4j.spi.support.CommandQueue#sendFromCaller() sends from the caller's thread} calls it
+   * there); the stage still completes on {@link #executor()}.
    *
    * <p>A request/reply link in front of a gateway (an Extron tunnel) completes when the gateway has
    * answered instead, and fails with {@link io.pdu4j.api.DeviceRejectedException} when the gateway

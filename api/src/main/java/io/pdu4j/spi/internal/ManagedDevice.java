@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the device's state is confined to its executor (the link's thread), where the
  * link's callbacks, the session's reports and every timer run; public methods hop there, so the
- * session is only ever called on it. Fields other threads read are volatile.
+ * session is only ever called on it, but for the switches of a session that {@linkplain
+ * DeviceSession#switchesFromAnyThread() takes them on any thread} (run on the caller's thread
+ * unless a command handed to the device's thread is still on its way). Fields other threads read
+ * are volatile.
  *
  * <p>Staleness: once the last status is older than the stale limit while the device is connected,
  * its outlets read UNKNOWN, and listeners are told so once ({@link DeviceEvent.OutletChanged} to
@@ -90,6 +93,11 @@ public final class ManagedDevice implements PowerDevice {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ManagedScheduler scheduler;
   private final ManagedClock clock;
+  private final boolean switchesFromAnyThread;
+  // commands handed to the device's thread whose session call has not run yet: a switch asked for
+  // meanwhile goes the same way, so that it cannot overtake them (see command)
+  private final java.util.concurrent.atomic.AtomicInteger handingOver =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   // Confined to the executor.
   // every outlet the device has had, by number (sorted): one that went and came back is the same
@@ -127,6 +135,7 @@ public final class ManagedDevice implements PowerDevice {
     this.freshness = new Freshness(context.options().staleAfter(), context.clock());
     this.info = session.describe();
     this.capabilities = Set.copyOf(session.capabilities());
+    this.switchesFromAnyThread = session.switchesFromAnyThread();
     this.listeners = new ListenerList(device);
     this.reopener =
         new LinkReopener(
@@ -643,6 +652,16 @@ public final class ManagedDevice implements PowerDevice {
    */
   <T> CompletionStage<T> command(
       String name, DeviceCapability needs, Supplier<CompletionStage<T>> call) {
+    return command(name, needs, false, call);
+  }
+
+  /**
+   * As {@link #command(String, DeviceCapability, Supplier)}; a {@code switching} command of a
+   * session that {@linkplain DeviceSession#switchesFromAnyThread() switches from any thread} runs
+   * on the calling thread.
+   */
+  <T> CompletionStage<T> command(
+      String name, DeviceCapability needs, boolean switching, Supplier<CompletionStage<T>> call) {
     long start = System.nanoTime();
     CompletableFuture<T> result = new CompletableFuture<>();
     if (needs != null && !capabilities.contains(needs)) {
@@ -665,7 +684,15 @@ public final class ManagedDevice implements PowerDevice {
           null,
           new DeviceClosedException("device closed", device, null, null, null));
     } else {
-      onExecutor(
+      Runnable closedNow =
+          () ->
+              completed(
+                  name,
+                  start,
+                  result,
+                  null,
+                  new DeviceClosedException("device closed", device, null, null, null));
+      Runnable run =
           () -> {
             CompletionStage<T> stage;
             try {
@@ -689,14 +716,24 @@ public final class ManagedDevice implements PowerDevice {
                 (v, t) ->
                     completed(
                         name, start, result, v, t == null ? null : PowerDeviceException.unwrap(t)));
-          },
-          () ->
-              completed(
-                  name,
-                  start,
-                  result,
-                  null,
-                  new DeviceClosedException("device closed", device, null, null, null)));
+          };
+      if (switching && switchesFromAnyThread && handingOver.get() == 0) {
+        run.run(); // no command of this device is on its way to its thread: none is overtaken
+      } else {
+        handingOver.incrementAndGet();
+        onExecutor(
+            () -> {
+              try {
+                run.run();
+              } finally {
+                handingOver.decrementAndGet(); // the session has queued it
+              }
+            },
+            () -> {
+              handingOver.decrementAndGet();
+              closedNow.run();
+            });
+      }
     }
     return result;
   }
@@ -842,7 +879,8 @@ public final class ManagedDevice implements PowerDevice {
           new InvalidArgumentException(
               "switch all needs ON or OFF, got " + target, device, null, null, null));
     }
-    return command("switch_all", DeviceCapability.SWITCH_ALL, () -> session.switchAll(target));
+    return command(
+        "switch_all", DeviceCapability.SWITCH_ALL, true, () -> session.switchAll(target));
   }
 
   @Override

@@ -91,6 +91,7 @@ final class ManagedOutlet implements Outlet {
     return device.command(
         name,
         DeviceCapability.SWITCH,
+        true,
         () -> switchable(() -> device.session().switchOutlet(number, state)));
   }
 
@@ -153,7 +154,12 @@ final class ManagedOutlet implements Outlet {
   private <T> CompletionStage<T> switchable(java.util.function.Supplier<CompletionStage<T>> call) {
     return checked(
         () -> {
-          OutletStatus reported = device.last().outlet(number).orElseThrow();
+          // read again: on the caller's thread (a session that switches from any thread) a new
+          // status may have come between the two reads
+          OutletStatus reported = device.last().outlet(number).orElse(null);
+          if (reported == null) {
+            throw invalid("has no outlet " + number + " any more");
+          }
           if (!reported.switchable()) {
             throw new UnsupportedCapabilityException(
                 "outlet "

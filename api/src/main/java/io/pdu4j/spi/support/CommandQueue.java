@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -40,11 +41,21 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #submit} is thread-safe. Every other method must be called on the device's executor,
  * where this class keeps all its state, so it takes no locks. Completions run there too.
  *
+ * <p>Sending from the caller's thread ({@link #sendFromCaller()}): a command submitted from another
+ * thread while the queue is idle (nothing queued or in flight, the link up, no pause after a
+ * timeout) is written by that thread at once, through the {@link Sender}, and handed to the
+ * executor as the command in flight, instead of waking the executor to write it. The executor takes
+ * it over before it handles anything else of the queue's (a reply frame, a link's loss, the next
+ * command), so the command is ordered with everything as if it had been sent there. Only one caller
+ * can take an idle queue; the others queue as before.
+ *
  * @param <F> the frame type
  */
 public final class CommandQueue<F> {
   private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
   private static final int MAX_RECORDED_FRAMES = 16;
+  private static final Object FREE = new Object();
+  private static final Object BUSY = new Object();
 
   /** Writes a command's bytes to the link. */
   @FunctionalInterface
@@ -80,11 +91,18 @@ public final class CommandQueue<F> {
   private final Observer observer;
   private final Deque<Entry<F, ?>> waiting = new ArrayDeque<>();
   private final AtomicInteger pending = new AtomicInteger();
+  // who may write next: FREE while the queue is idle (set by the executor only), a caller's entry
+  // once it took the idle queue (from FREE only), BUSY otherwise (the executor takes an entry over
+  // and sets BUSY; only the executor leaves BUSY)
+  private final AtomicReference<Object> wire = new AtomicReference<>(BUSY);
+  private volatile boolean callerSends;
+  private volatile Thread executorThread; // the executor's thread, as last seen there
   private Entry<F, ?> inFlight;
   private boolean linkUp;
   private boolean closed;
   private volatile boolean closing;
-  private long holdUntilNanos;
+  private long holdUntilNanos; // while settling: when the next command may be sent
+  private boolean settling;
   private boolean holdScheduled;
 
   /**
@@ -135,7 +153,23 @@ public final class CommandQueue<F> {
           new DeviceClosedException("device closed", device, exchange.describe(), null, null));
       return future;
     }
-    if (pending.incrementAndGet() > capacity + 1) {
+    Entry<F, R> entry = new Entry<>(exchange, future, System.nanoTime());
+    boolean counted = false;
+    // the caller sends only when no other command is pending (none handed to the executor and not
+    // yet queued there, either): commands go out in the order they were submitted
+    if (callerSends
+        && wire.get() == FREE
+        && Thread.currentThread() != executorThread
+        && pending.compareAndSet(0, 1)) {
+      counted = true;
+      entry.state = State.IN_FLIGHT;
+      if (wire.compareAndSet(FREE, entry)) {
+        sendNow(entry);
+        return future;
+      }
+      entry.state = State.QUEUED;
+    }
+    if (!counted && pending.incrementAndGet() > capacity + 1) {
       pending.decrementAndGet();
       future.completeExceptionally(
           new DeviceBusyException(
@@ -146,7 +180,6 @@ public final class CommandQueue<F> {
               null));
       return future;
     }
-    Entry<F, R> entry = new Entry<>(exchange, future, System.nanoTime());
     try {
       executor.execute(() -> enqueue(entry));
     } catch (RejectedExecutionException e) {
@@ -157,7 +190,105 @@ public final class CommandQueue<F> {
     return future;
   }
 
+  /**
+   * Lets a command submitted from another thread while the queue is idle be written by that thread
+   * (see the class description). Only for a {@link Sender} that may be called from any thread (one
+   * that only writes to a link, whose {@link io.pdu4j.spi.Link#send} is thread-safe) and exchanges
+   * whose {@link Exchange#request()} may be called there; call once, before the first command.
+   */
+  public void sendFromCaller() {
+    callerSends = true;
+  }
+
+  /** A caller that took the idle queue writes its command, then hands it to the executor. */
+  private void sendNow(Entry<F, ?> entry) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{}: sending {} (caller)",
+          device,
+          PowerDeviceException.printable(entry.exchange.describe()));
+    }
+    CompletionStage<Void> sent;
+    try {
+      sent = sender.send(entry.exchange.request());
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    onSendFailure(entry, sent);
+    try {
+      executor.execute(this::takeOver);
+    } catch (RejectedExecutionException e) {
+      // the executor is gone, and with it whatever would complete the command
+      entry.state = State.DONE;
+      pending.decrementAndGet();
+      entry.future.completeExceptionally(
+          new DeviceClosedException("device closed", device, entry.exchange.describe(), null, e));
+    }
+  }
+
+  /**
+   * On the executor: a command a caller sent is taken over as the one in flight, its deadline
+   * counted from its submission. Every method that reads or changes the queue's state calls this
+   * first.
+   */
+  private void takeOver() {
+    Thread current = Thread.currentThread();
+    if (executorThread != current) {
+      executorThread = current;
+    }
+    Object w = wire.get();
+    if (w == FREE || w == BUSY) {
+      return;
+    }
+    wire.set(BUSY);
+    @SuppressWarnings("unchecked")
+    Entry<F, ?> entry = (Entry<F, ?>) w;
+    inFlight = entry;
+    AwaitedReplies.started();
+    Duration timeout = entry.exchange.timeout().orElse(defaultTimeout);
+    entry.timeout = timeout;
+    long left = timeout.toNanos() - (System.nanoTime() - entry.start);
+    entry.timer =
+        executor.schedule(() -> onDeadline(entry), Math.max(left, 0), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * On the executor, before the queue's state changes: no caller may take it meanwhile (one that
+   * did is taken over first).
+   */
+  private void hold() {
+    takeOver();
+    wire.set(BUSY);
+  }
+
+  /** On the executor, after the queue's state changed: callers may send while it is idle. */
+  private void release() {
+    if (callerSends
+        && inFlight == null
+        && waiting.isEmpty()
+        && linkUp
+        && !closed
+        && !holdScheduled) {
+      if (settling) {
+        if (holdUntilNanos - System.nanoTime() > 0) {
+          return;
+        }
+        settling = false;
+      }
+      wire.set(FREE);
+    }
+  }
+
   private <R> void enqueue(Entry<F, R> entry) {
+    hold();
+    try {
+      add(entry);
+    } finally {
+      release();
+    }
+  }
+
+  private <R> void add(Entry<F, R> entry) {
     if (closed) {
       finish(entry, null, closedFor(entry));
       return;
@@ -183,6 +314,7 @@ public final class CommandQueue<F> {
 
   /** Hands a frame to the command in flight, or to the unsolicited sink. Device thread only. */
   public void onFrame(F frame) {
+    takeOver();
     Entry<F, ?> entry = inFlight;
     if (entry == null) {
       unsolicited.accept(frame);
@@ -217,6 +349,7 @@ public final class CommandQueue<F> {
 
   /** The link is up: start sending. Device thread only. */
   public void linkUp() {
+    hold();
     linkUp = true;
     pump();
   }
@@ -226,6 +359,7 @@ public final class CommandQueue<F> {
    * wait for {@link #linkUp()} within their deadlines. Device thread only.
    */
   public void linkDown(String reason) {
+    hold();
     linkUp = false;
     Entry<F, ?> entry = inFlight;
     if (entry != null) {
@@ -239,6 +373,7 @@ public final class CommandQueue<F> {
               entry.received(),
               null));
     }
+    release();
   }
 
   /**
@@ -246,6 +381,7 @@ public final class CommandQueue<F> {
    * command's description. For a driver that gives up reconnecting. Device thread only.
    */
   public void failAll(Function<String, PowerDeviceException> failure) {
+    hold();
     if (inFlight != null) {
       Entry<F, ?> e = inFlight;
       finish(e, null, failure.apply(e.exchange.describe()));
@@ -254,6 +390,7 @@ public final class CommandQueue<F> {
       Entry<F, ?> e = waiting.peekFirst();
       finish(e, null, failure.apply(e.exchange.describe()));
     }
+    release();
   }
 
   /**
@@ -262,6 +399,7 @@ public final class CommandQueue<F> {
    */
   public void close() {
     closing = true;
+    hold();
     closed = true;
     failAll(sent -> new DeviceClosedException("device closed", device, sent, null, null));
   }
@@ -278,26 +416,36 @@ public final class CommandQueue<F> {
 
   /** Whether a command is in flight. Device thread only. */
   public boolean busy() {
+    takeOver();
     return inFlight != null;
   }
 
   private void pump() {
+    hold();
+    sendNext();
+    release();
+  }
+
+  private void sendNext() {
     if (inFlight != null || !linkUp || closed || waiting.isEmpty()) {
       return;
     }
-    long wait = holdUntilNanos - System.nanoTime();
-    if (wait > 0) {
-      if (!holdScheduled) {
-        holdScheduled = true;
-        executor.schedule(
-            () -> {
-              holdScheduled = false;
-              pump();
-            },
-            wait,
-            TimeUnit.NANOSECONDS);
+    if (settling) {
+      long wait = holdUntilNanos - System.nanoTime();
+      if (wait > 0) {
+        if (!holdScheduled) {
+          holdScheduled = true;
+          executor.schedule(
+              () -> {
+                holdScheduled = false;
+                pump();
+              },
+              wait,
+              TimeUnit.NANOSECONDS);
+        }
+        return;
       }
-      return;
+      settling = false;
     }
     Entry<F, ?> entry = waiting.pollFirst();
     inFlight = entry;
@@ -313,19 +461,43 @@ public final class CommandQueue<F> {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
+    onSendFailure(entry, sent);
+  }
+
+  /** Fails the command when its write fails (the sender's stage completes on the executor). */
+  private void onSendFailure(Entry<F, ?> entry, CompletionStage<Void> sent) {
     sent.whenComplete(
         (v, t) -> {
-          if (t != null && entry.state != State.DONE) {
-            Throwable cause =
-                t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
-            PowerDeviceException failure =
-                cause instanceof PowerDeviceException p
-                    ? naming(p, entry.exchange.describe())
-                    : new LinkLostException(
-                        "write failed: " + cause, device, entry.exchange.describe(), null, cause);
-            finish(entry, null, failure);
+          if (t == null) {
+            return;
           }
+          if (Thread.currentThread() != executorThread) {
+            // failed before the caller that sent it returned: on the executor, as every failure
+            try {
+              executor.execute(() -> sendFailed(entry, t));
+            } catch (RejectedExecutionException e) {
+              entry.future.completeExceptionally(
+                  new DeviceClosedException(
+                      "device closed", device, entry.exchange.describe(), null, e));
+            }
+            return;
+          }
+          sendFailed(entry, t);
         });
+  }
+
+  private void sendFailed(Entry<F, ?> entry, Throwable t) {
+    takeOver();
+    if (entry.state == State.DONE) {
+      return;
+    }
+    Throwable cause = t instanceof java.util.concurrent.CompletionException ? t.getCause() : t;
+    PowerDeviceException failure =
+        cause instanceof PowerDeviceException p
+            ? naming(p, entry.exchange.describe())
+            : new LinkLostException(
+                "write failed: " + cause, device, entry.exchange.describe(), null, cause);
+    finish(entry, null, failure);
   }
 
   /**
@@ -353,6 +525,7 @@ public final class CommandQueue<F> {
   }
 
   private void onDeadline(Entry<F, ?> entry) {
+    takeOver();
     if (entry.state == State.DONE) {
       return;
     }
@@ -366,6 +539,7 @@ public final class CommandQueue<F> {
               entry.received(),
               null);
       holdUntilNanos = System.nanoTime() + settleAfterTimeout.toNanos();
+      settling = true;
     } else if (!linkUp) {
       failure =
           new LinkLostException(
@@ -387,6 +561,7 @@ public final class CommandQueue<F> {
   }
 
   private void onCancelled(Entry<F, ?> entry) {
+    hold();
     if (entry.state == State.QUEUED) {
       waiting.remove(entry);
       entry.state = State.DONE;
@@ -400,6 +575,7 @@ public final class CommandQueue<F> {
           new CancellationException());
     }
     // in flight: left to finish normally so its reply is not taken for the next command's
+    release();
   }
 
   @SuppressWarnings("unchecked")

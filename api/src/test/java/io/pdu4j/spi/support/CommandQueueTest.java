@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -436,5 +437,243 @@ class CommandQueueTest {
     assertThat(sent).containsExactly("A\n", "B\n after A done");
     frame(q, "OK");
     assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
+
+  // --- sending from the caller's thread ---
+
+  private final List<String> senders = new CopyOnWriteArrayList<>();
+
+  /** A queue that sends from the caller's thread, its sender noting which thread sent what. */
+  private CommandQueue<String> callerQueue(Duration timeout) {
+    CommandQueue<String> q =
+        new CommandQueue<>(
+            "test:tcp://device",
+            executor,
+            8,
+            timeout,
+            Duration.ZERO,
+            bytes -> {
+              if (sendFailure.get() != null) {
+                return CompletableFuture.failedFuture(sendFailure.get());
+              }
+              String text = StandardCharsets.US_ASCII.decode(bytes).toString();
+              sent.add(text);
+              senders.add(text.strip() + "@" + Thread.currentThread().getName());
+              return CompletableFuture.completedFuture(null);
+            },
+            unsolicited::add,
+            (name, elapsed, failure) ->
+                observed.add(
+                    name + ":" + (failure == null ? "ok" : failure.getClass().getSimpleName())));
+    q.sendFromCaller();
+    return q;
+  }
+
+  @Test
+  void anIdleQueueLetsTheCallerSendAndTheDeviceThreadTakesTheCommandOver() throws Exception {
+    CommandQueue<String> q = callerQueue(Duration.ofSeconds(5));
+    run(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    // written before submit returned, by this thread
+    assertThat(senders).containsExactly("A@" + Thread.currentThread().getName());
+    assertThat(awaiting()).as("taken over as the command in flight").isTrue();
+    // not idle now: the next caller queues, and its command goes out on the device's thread
+    CompletableFuture<String> b = q.submit(command("B"));
+    assertThat(sent).containsExactly("A\n");
+    frame(q, "push");
+    frame(q, "part");
+    frame(q, "OK");
+    assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("A+part");
+    await().until(() -> sent.size() == 2);
+    assertThat(senders.get(1)).isEqualTo("B@device-thread");
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+    assertThat(unsolicited).containsExactly("push");
+    // idle again once the device's thread is done with B (it is told before the bookkeeping)
+    run(() -> {});
+    CompletableFuture<String> c = q.submit(command("C"));
+    assertThat(senders.get(2)).isEqualTo("C@" + Thread.currentThread().getName());
+    frame(q, "OK");
+    assertThat(c.get(5, TimeUnit.SECONDS)).isEqualTo("C");
+    await().until(() -> observed.size() == 3);
+    assertThat(observed).containsExactly("cmd:ok", "cmd:ok", "cmd:ok");
+    assertThat(q.pending()).isZero();
+    assertThat(awaiting()).isFalse();
+  }
+
+  @Test
+  void theDeviceThreadTakesACallersCommandOverBeforeItHandlesTheNextFrame() throws Exception {
+    CommandQueue<String> q = callerQueue(Duration.ofSeconds(5));
+    run(q::linkUp);
+    // hold the device's thread; a frame queued now is handled before the caller's take-over task
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    executor.execute(release::join);
+    frame(q, "part");
+    AtomicReference<CompletableFuture<String>> a = new AtomicReference<>();
+    Thread caller = new Thread(() -> a.set(q.submit(command("A"))), "caller");
+    caller.start();
+    caller.join(5_000);
+    assertThat(senders).containsExactly("A@caller");
+    release.complete(null);
+    frame(q, "OK");
+    // the frame handled first went to the command the caller had sent, not aside
+    assertThat(a.get().get(5, TimeUnit.SECONDS)).isEqualTo("A+part");
+    assertThat(unsolicited).isEmpty();
+  }
+
+  @Test
+  void aCallersCommandTimesOutCountedFromItsSubmission() throws Exception {
+    CommandQueue<String> q = callerQueue(Duration.ofMillis(200));
+    run(q::linkUp);
+    long start = System.nanoTime();
+    CompletableFuture<String> a = q.submit(command("A"));
+    assertThat(failureOf(a))
+        .isInstanceOf(DeviceTimeoutException.class)
+        .hasMessageContaining("no complete reply");
+    assertThat(System.nanoTime() - start)
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(awaiting()).isFalse();
+    // the queue is usable after the timeout (its settle pause is zero here)
+    CompletableFuture<String> b = q.submit(command("B"));
+    await().until(() -> sent.size() == 2);
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+  }
+
+  @Test
+  void aCallersCommandFailsWhenTheLinkGoesDownOrItsWriteFails() throws Exception {
+    CommandQueue<String> q = callerQueue(Duration.ofSeconds(5));
+    run(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    run(() -> q.linkDown("peer reset"));
+    assertThat(failureOf(a))
+        .isInstanceOf(LinkLostException.class)
+        .hasMessageContaining("peer reset");
+    // down: not idle, so the next one queues and waits for the link
+    CompletableFuture<String> b = q.submit(command("B"));
+    assertThat(senders).hasSize(1);
+    run(q::linkUp);
+    await().until(() -> sent.size() == 2);
+    assertThat(senders.get(1)).isEqualTo("B@device-thread");
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+    // a write that fails at once fails the caller's command, on the device's thread
+    sendFailure.set(new IllegalStateException("socket gone"));
+    CompletableFuture<String> c = q.submit(command("C"));
+    assertThat(failureOf(c))
+        .isInstanceOf(LinkLostException.class)
+        .hasMessageContaining("socket gone");
+    sendFailure.set(null);
+    CompletableFuture<String> d = q.submit(command("D"));
+    await().until(() -> sent.size() == 3);
+    frame(q, "OK");
+    assertThat(d.get(5, TimeUnit.SECONDS)).isEqualTo("D");
+  }
+
+  @Test
+  void aClosedQueueRefusesCallersAndFailsTheOneInFlight() throws Exception {
+    CommandQueue<String> q = callerQueue(Duration.ofSeconds(5));
+    run(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    run(q::close);
+    assertThat(failureOf(a)).isInstanceOf(DeviceClosedException.class);
+    assertThat(failureOf(q.submit(command("B")))).isInstanceOf(DeviceClosedException.class);
+    assertThat(senders).containsExactly("A@" + Thread.currentThread().getName());
+  }
+
+  @Test
+  void manyCallersAtOnceEachGetTheirOwnReplyWithOneCommandInFlight() throws Exception {
+    AtomicReference<CommandQueue<String>> ref = new AtomicReference<>();
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    List<String> replies = new CopyOnWriteArrayList<>();
+    CommandQueue<String> q =
+        new CommandQueue<>(
+            "dev",
+            executor,
+            1000,
+            Duration.ofSeconds(10),
+            Duration.ZERO,
+            bytes -> {
+              String text = StandardCharsets.US_ASCII.decode(bytes).toString().strip();
+              if (inFlight.incrementAndGet() != 1) {
+                overlaps.incrementAndGet();
+              }
+              // the device answers each command with its own name, then OK
+              executor.execute(
+                  () -> {
+                    inFlight.decrementAndGet();
+                    replies.add(text);
+                    ref.get().onFrame("part");
+                    ref.get().onFrame("OK");
+                  });
+              return CompletableFuture.completedFuture(null);
+            },
+            unsolicited::add,
+            null);
+    q.sendFromCaller();
+    ref.set(q);
+    run(q::linkUp);
+    int threads = 4;
+    int each = 250;
+    List<CompletableFuture<String>> results = new CopyOnWriteArrayList<>();
+    List<Thread> callers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread caller =
+          new Thread(
+              () -> {
+                for (int i = 0; i < each; i++) {
+                  CompletableFuture<String> f = q.submit(command(id + "-" + i));
+                  results.add(f);
+                  if (i % 3 == 0) {
+                    f.join(); // some wait for their reply, some do not
+                  }
+                }
+              });
+      callers.add(caller);
+      caller.start();
+    }
+    for (Thread caller : callers) {
+      caller.join(30_000);
+    }
+    for (CompletableFuture<String> f : results) {
+      String value = f.get(10, TimeUnit.SECONDS);
+      assertThat(value).endsWith("+part");
+    }
+    assertThat(results).hasSize(threads * each);
+    assertThat(replies).hasSize(threads * each).doesNotHaveDuplicates();
+    assertThat(overlaps.get()).as("commands sent while another was in flight").isZero();
+    assertThat(unsolicited).isEmpty();
+    assertThat(q.pending()).isZero();
+  }
+
+  @Test
+  void aCallerDoesNotOvertakeACommandOnItsWayToTheQueue() throws Exception {
+    CommandQueue<String> q = callerQueue(Duration.ofSeconds(5));
+    run(q::linkUp);
+    AtomicReference<CompletableFuture<String>> a = new AtomicReference<>();
+    CountDownLatch bSubmitted = new CountDownLatch(1);
+    // A is submitted on the device's thread (a poll, say): queued by a task that runs later
+    executor.execute(
+        () -> {
+          a.set(q.submit(command("A")));
+          try {
+            bSubmitted.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    await().until(() -> a.get() != null);
+    CompletableFuture<String> b = q.submit(command("B"));
+    bSubmitted.countDown();
+    await().until(() -> sent.size() == 1);
+    assertThat(sent).containsExactly("A\n");
+    frame(q, "OK");
+    assertThat(a.get().get(5, TimeUnit.SECONDS)).isEqualTo("A");
+    await().until(() -> sent.size() == 2);
+    frame(q, "OK");
+    assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
+    assertThat(senders).containsExactly("A@device-thread", "B@device-thread");
   }
 }

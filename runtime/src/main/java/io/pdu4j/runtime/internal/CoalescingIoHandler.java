@@ -1,12 +1,15 @@
 package io.pdu4j.runtime.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
+import io.netty.util.AttributeKey;
 import io.pdu4j.spi.support.AwaitedReplies;
+import io.pdu4j.spi.transport.WriteGate;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,8 +33,16 @@ import java.util.function.Consumer;
  * ({@link AwaitedReplies}), one with tasks to run (a command handed over from another thread, say:
  * the wait ends at once) or a timer due sooner, polls at once as before. {@link Duration#ZERO}
  * turns it off.
+ *
+ * <p>It also keeps each connection's {@link WriteGate} (a channel attribute a transport may set):
+ * opened when the connection is registered, shut when its registration is cancelled, which Netty's
+ * epoll channels do on the loop right before they close the socket. A transport's other threads may
+ * then write to the socket themselves while the gate lets them in.
  */
 final class CoalescingIoHandler implements IoHandler {
+  private static final AttributeKey<WriteGate> GATE =
+      AttributeKey.valueOf(WriteGate.CHANNEL_ATTRIBUTE);
+
   private final IoHandler delegate;
   private final long windowNanos;
   private final int minChannels;
@@ -53,9 +64,6 @@ final class CoalescingIoHandler implements IoHandler {
       Duration window,
       int minChannels,
       Consumer<CoalescingIoHandler> made) {
-    if (window.isZero()) {
-      return handlers;
-    }
     return new IoHandlerFactory() {
       @Override
       public IoHandler newHandler(io.netty.util.concurrent.ThreadAwareExecutor executor) {
@@ -83,7 +91,7 @@ final class CoalescingIoHandler implements IoHandler {
     if (loop != current) {
       loop = current;
     }
-    if (channels.get() >= minChannels && !AwaitedReplies.any()) {
+    if (windowNanos > 0 && channels.get() >= minChannels && !AwaitedReplies.any()) {
       long now = System.nanoTime();
       // at most a window from now: lastPollNanos starts at 0 and nanoTime may be anywhere
       long until = now + Math.min(Math.max(lastPollNanos + windowNanos - now, 0), windowNanos);
@@ -140,7 +148,22 @@ final class CoalescingIoHandler implements IoHandler {
   public IoRegistration register(IoHandle handle) throws Exception {
     IoRegistration registration = delegate.register(handle);
     channels.incrementAndGet();
-    return new Counted(registration);
+    WriteGate gate = gateOf(handle);
+    if (gate != null) {
+      gate.open();
+    }
+    return new Counted(registration, gate);
+  }
+
+  /** The gate of the channel whose handle this is, if it has one. */
+  private static WriteGate gateOf(IoHandle handle) {
+    if (handle instanceof Channel.Unsafe unsafe) {
+      // a transport sets gates on epoll channels only: they cancel the registration on the loop
+      // before they close the socket
+      Channel channel = unsafe.voidPromise().channel();
+      return channel.hasAttr(GATE) ? channel.attr(GATE).get() : null;
+    }
+    return null;
   }
 
   @Override
@@ -161,10 +184,12 @@ final class CoalescingIoHandler implements IoHandler {
   /** A registration that is counted until it is cancelled, once. */
   private final class Counted implements IoRegistration {
     private final IoRegistration delegate;
+    private final WriteGate gate;
     private final AtomicBoolean counted = new AtomicBoolean(true);
 
-    Counted(IoRegistration delegate) {
+    Counted(IoRegistration delegate, WriteGate gate) {
       this.delegate = delegate;
+      this.gate = gate;
     }
 
     @Override
@@ -184,6 +209,9 @@ final class CoalescingIoHandler implements IoHandler {
 
     @Override
     public boolean cancel() {
+      if (gate != null) {
+        gate.shut(); // the socket closes next: no other thread may be writing to it then
+      }
       if (counted.compareAndSet(true, false)) {
         channels.decrementAndGet();
       }

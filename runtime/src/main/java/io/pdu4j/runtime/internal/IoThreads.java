@@ -102,7 +102,7 @@ public final class IoThreads {
     return ioKind;
   }
 
-  /** The batching handlers of the loops started so far (none when the window is zero). */
+  /** The handlers of the loops started so far (with a zero window, ones that do not batch). */
   List<CoalescingIoHandler> coalescing() {
     return List.copyOf(coalescing);
   }

@@ -17,7 +17,9 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.AttributeKey;
 import io.pdu4j.spi.support.AwaitedReplies;
+import io.pdu4j.spi.transport.WriteGate;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -62,6 +64,8 @@ class CoalescingIoHandlerTest {
     }
   }
 
+  private WriteGate gate; // set on the next connection when not null
+
   /** A loop whose handler batches from {@code minChannels} connections, and one connection. */
   private EventLoop connect(int minChannels) throws Exception {
     boolean epoll = Epoll.isAvailable();
@@ -76,8 +80,12 @@ class CoalescingIoHandlerTest {
     group = new MultiThreadIoEventLoopGroup(1, batching);
     server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
     Class<? extends SocketChannel> type = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    Bootstrap bootstrap = new Bootstrap();
+    if (gate != null) {
+      bootstrap.attr(AttributeKey.<WriteGate>valueOf(WriteGate.CHANNEL_ATTRIBUTE), gate);
+    }
     channel =
-        new Bootstrap()
+        bootstrap
             .group(group)
             .channel(type)
             .handler(
@@ -216,5 +224,26 @@ class CoalescingIoHandlerTest {
     assertThat(handler.get().channels()).isEqualTo(1);
     channel.close().sync();
     await().atMost(Duration.ofSeconds(10)).until(() -> handler.get().channels() == 0);
+  }
+
+  @Test
+  void aConnectionsWriteGateIsOpenWhileItIsRegisteredAndShutBeforeItsSocketCloses()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Epoll.isAvailable(), "gates are kept for epoll channels, which close after deregistering");
+    gate = new WriteGate();
+    assertThat(gate.isOpen()).isFalse();
+    connect(1);
+    assertThat(gate.isOpen()).as("opened at registration").isTrue();
+    // a writer inside holds the close until it leaves: the socket stays open meanwhile
+    assertThat(gate.enter()).isTrue();
+    channel.close();
+    Thread.sleep(200);
+    assertThat(channel.isOpen()).as("closed while a writer is inside").isTrue();
+    gate.leave();
+    channel.closeFuture().await(10, TimeUnit.SECONDS);
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(gate.isOpen()).isFalse();
+    assertThat(gate.enter()).isFalse();
   }
 }

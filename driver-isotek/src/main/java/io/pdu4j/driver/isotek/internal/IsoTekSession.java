@@ -114,6 +114,8 @@ public final class IsoTekSession implements DeviceSession {
             this::send,
             lines::unclaimed,
             this::onCommandCompleted);
+    // a switch is sent by the caller's thread when the unit is idle (see switchesFromAnyThread)
+    queue.sendFromCaller();
   }
 
   // ---------------------------------------------------------------- what the device is
@@ -250,6 +252,15 @@ public final class IsoTekSession implements DeviceSession {
   @Override
   public CompletionStage<DeviceStatus> refresh() {
     return statuses.refresh();
+  }
+
+  /**
+   * Yes: a switch only makes its exchange and submits it, and {@link #send} reads only what it may
+   * from another thread (a switch is never {@code ?}).
+   */
+  @Override
+  public boolean switchesFromAnyThread() {
+    return true;
   }
 
   @Override

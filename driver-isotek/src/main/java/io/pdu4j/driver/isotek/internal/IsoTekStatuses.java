@@ -41,12 +41,14 @@ final class IsoTekStatuses {
   private DeviceStatus lastStatus; // the last status taken, named as the unit's settings say
   private int outletCount; // the unit's, 0 until its first status
   private boolean shapeLearnt; // a usable status was taken on this connection
-  private boolean reported; // a status was reported: the device opened
+  // read by send on a switching caller's thread too (opening())
+  private volatile boolean reported; // a status was reported: the device opened
   private boolean reportedHere; // a status was reported on this connection
   private boolean holdReports; // the first status waits for C?
   private boolean firstRefreshDue; // pdu4j's refresh after the link came up is next
   private boolean stopped;
-  private CompletableFuture<DeviceStatus> firstStatus; // completes at this connection's first
+  private volatile CompletableFuture<DeviceStatus>
+      firstStatus; // completes at this connection's first
   private boolean watchingSilence; // pushes are expected: their silence is watched
   private ScheduledFuture<?> silenceTimer; // the silence watch's one deadline, while set
   private ScheduledFuture<?> openPoll; // asks again while a link without pushes gave no status

@@ -13,9 +13,14 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.UnixChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.AbstractEventExecutor;
 import io.pdu4j.api.DeviceBusyException;
 import io.pdu4j.api.DeviceUnreachableException;
 import io.pdu4j.api.LinkLostException;
@@ -24,6 +29,8 @@ import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.transport.LinkLifecycle;
 import io.pdu4j.spi.transport.TransportContext;
+import io.pdu4j.spi.transport.WriteGate;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -57,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * inbound bytes waiting for the executor are then bounded by switching reads off while more than
  * {@value #READ_HIGH} bytes wait.
  *
+ * <p>Sending from another thread: a short write (a command line) while nothing handed to the loop
+ * waits to be written is written to the socket by the sending thread itself, with no hand-off to
+ * the loop and no wake-up of it, when the loop keeps the connection's {@link WriteGate} (epoll
+ * channels on the runtime's I/O threads): a command a caller sends to an idle device goes out at
+ * once. Everything else goes through the loop, in order.
+ *
  * <p>Each {@link #open} creates a new channel; events of an old channel are recognised by identity
  * and dropped, which is what makes {@code onDown} happen exactly once per {@code onUp}.
  */
@@ -88,6 +101,16 @@ public final class TcpLink implements Link {
   private static final AdaptiveRecvByteBufAllocator READS =
       new AdaptiveRecvByteBufAllocator(READ_MINIMUM, READ_MINIMUM, 64 * 1024);
 
+  /** The longest write a caller's thread makes itself; longer ones go through the loop. */
+  static final int DIRECT_MAX = 512;
+
+  private static final AttributeKey<WriteGate> GATE =
+      AttributeKey.valueOf(WriteGate.CHANNEL_ATTRIBUTE);
+
+  /** Each writing thread's buffer for the socket (Netty's native write takes direct memory). */
+  private static final ThreadLocal<ByteBuffer> DIRECT =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(DIRECT_MAX));
+
   /** Inbound bytes waiting for the executor above which reading pauses (hand-off mode only). */
   static final int READ_HIGH = 128 * 1024;
 
@@ -116,6 +139,9 @@ public final class TcpLink implements Link {
 
   // Read from any thread.
   private volatile Channel upChannel;
+  // writes handed to the loop and not yet done: a caller's thread writes itself only when none
+  private final AtomicInteger throughLoop = new AtomicInteger();
+  private volatile WriteGate upGate; // the up connection's, with upChannel
   private volatile Channel lastChannel;
   private volatile Handler lastHandler;
 
@@ -250,6 +276,10 @@ public final class TcpLink implements Link {
       }
       Handler handler = new Handler(ownLoop == null);
       lastHandler = handler;
+      // a caller's thread may write this connection's socket itself, if the loop keeps the gate
+      // (the runtime's do; see WriteGate): epoll channels on the device's own loop only
+      WriteGate gate =
+          ownLoop != null && channelClass == EpollSocketChannel.class ? new WriteGate() : null;
       long remainingMillis =
           Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
       Bootstrap bootstrap =
@@ -264,6 +294,9 @@ public final class TcpLink implements Link {
               .handler(handler);
       if (ownLoop != null) {
         bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, READS);
+      }
+      if (gate != null) {
+        bootstrap.attr(GATE, gate);
       }
       connected = bootstrap.connect(remote);
     } catch (RuntimeException e) {
@@ -308,6 +341,7 @@ public final class TcpLink implements Link {
     if (ch != channel || !lifecycle.isOpening()) {
       return;
     }
+    upGate = ch.hasAttr(GATE) ? ch.attr(GATE).get() : null;
     upChannel = ch;
     log.debug(
         "{} up ({}, local {})", description, ch.getClass().getSimpleName(), ch.localAddress());
@@ -336,6 +370,7 @@ public final class TcpLink implements Link {
       return;
     }
     upChannel = null;
+    upGate = null;
     lifecycle.down(reason);
   }
 
@@ -364,7 +399,15 @@ public final class TcpLink implements Link {
                   + ch.bytesBeforeWritable()
                   + " bytes to drain first)"));
     }
+    if (!ownLoopNow() && writeNow(ch, data)) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      // nothing waits on a write's success but the bookkeeping of the executor, which runs it when
+      // it next wakes (the reply's read) rather than being woken for it now
+      completeLazily(done);
+      return done.minimalCompletionStage();
+    }
     int n = data.remaining();
+    throughLoop.incrementAndGet();
     ByteBuf copy = ch.alloc().directBuffer(n);
     if (data.hasArray()) {
       // a command line is a few bytes in an array: copied straight, without a view of it
@@ -377,6 +420,7 @@ public final class TcpLink implements Link {
         .addListener(
             (ChannelFutureListener)
                 f -> {
+                  throughLoop.decrementAndGet();
                   if (f.isSuccess()) {
                     lifecycle.completeOnExecutor(stage);
                   } else {
@@ -389,6 +433,72 @@ public final class TcpLink implements Link {
                   }
                 });
     return stage.minimalCompletionStage();
+  }
+
+  private boolean ownLoopNow() {
+    return ownLoop == null || ownLoop.inEventLoop();
+  }
+
+  /**
+   * Writes {@code data} to the connection's socket from the calling thread, whole, when nothing
+   * handed to the loop waits to be written (so bytes stay in order) and no other thread writes this
+   * way now. False, with nothing written, otherwise: the caller then hands it to the loop.
+   */
+  private boolean writeNow(Channel ch, ByteBuffer data) {
+    WriteGate gate = upGate;
+    if (gate == null
+        || !(ch instanceof UnixChannel unix)
+        || data.remaining() > DIRECT_MAX
+        || throughLoop.get() != 0
+        || !gate.enter()) {
+      return false;
+    }
+    try {
+      if (ch != upChannel || gate != upGate || throughLoop.get() != 0) {
+        return false;
+      }
+      FileDescriptor fd = unix.fd();
+      if (!fd.isOpen()) {
+        return false;
+      }
+      ByteBuffer buf = DIRECT.get();
+      buf.clear();
+      buf.put(data.duplicate());
+      buf.flip();
+      int n = buf.remaining();
+      int written = fd.write(buf, 0, n);
+      if (written == n) {
+        return true;
+      }
+      if (written <= 0) {
+        return false;
+      }
+      // part of it went (a full socket buffer): the rest through the loop, after it
+      throughLoop.incrementAndGet();
+      ByteBuf rest = ch.alloc().directBuffer(n - written);
+      buf.position(written);
+      rest.writeBytes(buf);
+      ch.writeAndFlush(rest)
+          .addListener((ChannelFutureListener) f -> throughLoop.decrementAndGet());
+      return true;
+    } catch (IOException e) {
+      return false; // the loop's write will report what is wrong
+    } finally {
+      gate.leave();
+    }
+  }
+
+  private void completeLazily(CompletableFuture<Void> stage) {
+    Runnable done = () -> stage.complete(null);
+    try {
+      if (ownLoop instanceof AbstractEventExecutor lazy) {
+        lazy.lazyExecute(done);
+      } else {
+        ownLoop.execute(done);
+      }
+    } catch (RejectedExecutionException e) {
+      done.run();
+    }
   }
 
   // ---------------------------------------------------------------------------------- close
@@ -415,6 +525,7 @@ public final class TcpLink implements Link {
     channel = null;
     cancelLookupTimer();
     upChannel = null;
+    upGate = null;
     lifecycle.closed();
     if (last == null) {
       stage.complete(null);
