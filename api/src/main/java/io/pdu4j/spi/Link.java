@@ -71,6 +71,20 @@ public interface Link {
    */
   CompletionStage<Void> send(ByteBuffer data);
 
+  /**
+   * Runs {@code task} on {@link #executor()} at its next wake-up, without waking it for the task,
+   * where the link knows that wake-up comes within {@link
+   * io.pdu4j.spi.transport.WriteGate#MAX_SLEEP}; otherwise (the default) as {@code
+   * executor().execute(task)}. For work that need not be done now but must be done soon: the
+   * take-over of a command a caller's thread wrote ({@link
+   * io.pdu4j.spi.support.CommandQueue#sendFromCaller(java.util.concurrent.Executor)}). Safe from
+   * any thread; throws {@link java.util.concurrent.RejectedExecutionException} as {@code execute}
+   * does.
+   */
+  default void executeUnhurried(Runnable task) {
+    executor().execute(task);
+  }
+
   /** Sends a datagram to its peer, on datagram links. */
   default CompletionStage<Void> send(Datagram datagram) {
     throw new UnsupportedCapabilityException(describe() + " is not a datagram link");

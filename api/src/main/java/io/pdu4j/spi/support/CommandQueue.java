@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class CommandQueue<F> {
   private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
   private static final int MAX_RECORDED_FRAMES = 16;
+  private static final Duration UNHURRIED_MIN_TIMEOUT =
+      io.pdu4j.spi.transport.WriteGate.MAX_SLEEP.multipliedBy(2);
   private static final Object FREE = new Object();
   private static final Object BUSY = new Object();
 
@@ -96,6 +99,7 @@ public final class CommandQueue<F> {
   // and sets BUSY; only the executor leaves BUSY)
   private final AtomicReference<Object> wire = new AtomicReference<>(BUSY);
   private volatile boolean callerSends;
+  private volatile Executor unhurried;
   private volatile Thread executorThread; // the executor's thread, as last seen there
   private Entry<F, ?> inFlight;
   private boolean linkUp;
@@ -197,6 +201,21 @@ public final class CommandQueue<F> {
    * whose {@link Exchange#request()} may be called there; call once, before the first command.
    */
   public void sendFromCaller() {
+    sendFromCaller(null);
+  }
+
+  /**
+   * As {@link #sendFromCaller()}, the executor taking a caller's command over through {@code
+   * unhurried} (a {@link io.pdu4j.spi.Link#executeUnhurried}) instead of being woken for it: it
+   * takes the command over anyway as it reads the reply, and a command whose timeout is shorter
+   * than twice {@link io.pdu4j.spi.transport.WriteGate#MAX_SLEEP} still wakes it, so that the
+   * deadline is kept.
+   *
+   * @param unhurried runs a task on the executor at its next wake-up, at most {@code MAX_SLEEP}
+   *     from now; null: wake it
+   */
+  public void sendFromCaller(Executor unhurried) {
+    this.unhurried = unhurried;
     callerSends = true;
   }
 
@@ -216,7 +235,14 @@ public final class CommandQueue<F> {
     }
     onSendFailure(entry, sent);
     try {
-      executor.execute(this::takeOver);
+      Executor later = unhurried;
+      if (later != null
+          && entry.exchange.timeout().orElse(defaultTimeout).compareTo(UNHURRIED_MIN_TIMEOUT)
+              >= 0) {
+        later.execute(this::takeOver);
+      } else {
+        executor.execute(this::takeOver);
+      }
     } catch (RejectedExecutionException e) {
       // the executor is gone, and with it whatever would complete the command
       entry.state = State.DONE;

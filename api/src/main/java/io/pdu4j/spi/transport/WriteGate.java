@@ -17,10 +17,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A writer {@linkplain #enter() enters}, writes, and {@linkplain #leave() leaves}; the write is
  * one non-blocking system call, so {@link #shut()} waits at most that long (it spins).
+ *
+ * <p>A loop that opens gates also promises never to sleep longer than {@link #MAX_SLEEP}, so that a
+ * task left for its next wake-up without waking it (the take-over of a command a caller wrote, the
+ * completion of the write) runs within that long.
  */
 public final class WriteGate {
   /** The name of the Netty channel attribute that carries a connection's gate. */
   public static final String CHANNEL_ATTRIBUTE = "io.pdu4j.writeGate";
+
+  /** The longest a loop that opens gates sleeps, timers or not. */
+  public static final java.time.Duration MAX_SLEEP = java.time.Duration.ofSeconds(2);
 
   private static final int NEW = 0;
   private static final int OPEN = 1;

@@ -676,4 +676,23 @@ class CommandQueueTest {
     assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("B");
     assertThat(senders).containsExactly("A@device-thread", "B@device-thread");
   }
+
+  @Test
+  void anUnhurriedTakeOverIsLeftForTheNextWakeUnlessTheTimeoutIsShort() throws Exception {
+    List<Runnable> left = new CopyOnWriteArrayList<>();
+    CommandQueue<String> q = callerQueue(Duration.ofSeconds(10));
+    q.sendFromCaller(left::add); // an executor that runs nothing until told
+    run(q::linkUp);
+    CompletableFuture<String> a = q.submit(command("A"));
+    assertThat(left).as("the take-over, left for later").hasSize(1);
+    // the reply comes first: the device's thread takes the command over as it reads it
+    frame(q, "OK");
+    assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("A");
+    run(left.get(0)); // the take-over when it runs at last finds nothing to do
+    assertThat(awaiting()).isFalse();
+    // a timeout shorter than twice the longest sleep of an unhurried executor: woken at once
+    CompletableFuture<String> b = q.submit(command("B", Duration.ofMillis(300)));
+    assertThat(left).hasSize(1);
+    assertThat(failureOf(b)).isInstanceOf(DeviceTimeoutException.class);
+  }
 }

@@ -37,7 +37,9 @@ import java.util.function.Consumer;
  * <p>It also keeps each connection's {@link WriteGate} (a channel attribute a transport may set):
  * opened when the connection is registered, shut when its registration is cancelled, which Netty's
  * epoll channels do on the loop right before they close the socket. A transport's other threads may
- * then write to the socket themselves while the gate lets them in.
+ * then write to the socket themselves while the gate lets them in. As a loop that opens gates must,
+ * it never sleeps longer than {@link WriteGate#MAX_SLEEP}, timers or not, so that a task left for
+ * its next wake-up without waking it runs within that long.
  */
 final class CoalescingIoHandler implements IoHandler {
   private static final AttributeKey<WriteGate> GATE =
@@ -51,6 +53,7 @@ final class CoalescingIoHandler implements IoHandler {
   private final AtomicLong wakeups = new AtomicLong(); // wakeup() calls from other threads
   private volatile boolean destroying; // the loop is shutting down: no more waits
   private long lastPollNanos; // the loop's own: when the last poll that found something returned
+  private final Capped capped = new Capped(); // the loop's own
 
   CoalescingIoHandler(IoHandler delegate, Duration window, int minChannels) {
     this.delegate = delegate;
@@ -112,11 +115,51 @@ final class CoalescingIoHandler implements IoHandler {
         LockSupport.parkNanos(this, left);
       }
     }
-    int handled = delegate.run(context);
+    capped.context = context;
+    int handled = delegate.run(capped);
     if (handled > 0) {
       lastPollNanos = System.nanoTime();
     }
     return handled;
+  }
+
+  /**
+   * The loop's context with its sleep cut to at most {@link WriteGate#MAX_SLEEP}: the deadline is
+   * the loop's next timer or the second boundary of {@code nanoTime} between one and two seconds
+   * ahead, whichever is sooner. On a grid, so that the polls of one second ask for the same
+   * deadline and Netty keeps its timer as it is, rather than setting it again at every poll.
+   */
+  static final class Capped implements IoHandlerContext {
+    private static final long SECOND = 1_000_000_000L;
+    IoHandlerContext context;
+
+    @Override
+    public boolean canBlock() {
+      return context.canBlock();
+    }
+
+    @Override
+    public long deadlineNanos() {
+      long deadline = context.deadlineNanos();
+      long now = System.nanoTime();
+      long cap = now - Math.floorMod(now, SECOND) + 2 * SECOND;
+      return deadline == -1 || deadline - cap > 0 ? cap : deadline;
+    }
+
+    @Override
+    public long delayNanos(long currentTimeNanos) {
+      return Math.max(0, deadlineNanos() - currentTimeNanos);
+    }
+
+    @Override
+    public void reportActiveIoTime(long activeNanos) {
+      context.reportActiveIoTime(activeNanos);
+    }
+
+    @Override
+    public boolean shouldReportActiveIoTime() {
+      return context.shouldReportActiveIoTime();
+    }
   }
 
   @Override

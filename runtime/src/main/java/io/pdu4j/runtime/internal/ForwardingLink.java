@@ -61,6 +61,11 @@ abstract class ForwardingLink implements Link {
   }
 
   @Override
+  public void executeUnhurried(Runnable task) {
+    link.executeUnhurried(task);
+  }
+
+  @Override
   public boolean isOpen() {
     return link.isOpen();
   }

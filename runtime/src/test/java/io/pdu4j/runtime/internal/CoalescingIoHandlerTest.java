@@ -246,4 +246,47 @@ class CoalescingIoHandlerTest {
     assertThat(gate.isOpen()).isFalse();
     assertThat(gate.enter()).isFalse();
   }
+
+  @Test
+  void aLoopSleepsAtMostTheLongestSleepTimersOrNot() {
+    long now = System.nanoTime();
+    long max = WriteGate.MAX_SLEEP.toNanos();
+    CoalescingIoHandler.Capped none = new CoalescingIoHandler.Capped();
+    none.context = context(-1);
+    // no timer: a deadline on the grid of seconds, one to two seconds ahead
+    assertThat(none.deadlineNanos() - now).isBetween(max / 2 - 1_000_000, max);
+    assertThat(none.delayNanos(now)).isBetween(max / 2 - 1_000_000, max);
+    CoalescingIoHandler.Capped far = new CoalescingIoHandler.Capped();
+    far.context = context(now + TimeUnit.MINUTES.toNanos(10));
+    assertThat(far.deadlineNanos() - now).isLessThanOrEqualTo(max);
+    // a timer due sooner is kept as it is
+    CoalescingIoHandler.Capped soon = new CoalescingIoHandler.Capped();
+    long due = now + TimeUnit.MILLISECONDS.toNanos(300);
+    soon.context = context(due);
+    assertThat(soon.deadlineNanos()).isEqualTo(due);
+    assertThat(soon.delayNanos(now)).isEqualTo(due - now);
+    // the polls of one second ask for the same deadline (Netty then keeps its timer)
+    long first = none.deadlineNanos();
+    long second = none.deadlineNanos();
+    assertThat(second - first).isIn(0L, 1_000_000_000L); // the same, unless a second just turned
+  }
+
+  private static io.netty.channel.IoHandlerContext context(long deadline) {
+    return new io.netty.channel.IoHandlerContext() {
+      @Override
+      public boolean canBlock() {
+        return true;
+      }
+
+      @Override
+      public long delayNanos(long currentTimeNanos) {
+        return deadline == -1 ? TimeUnit.SECONDS.toNanos(1) : deadline - currentTimeNanos;
+      }
+
+      @Override
+      public long deadlineNanos() {
+        return deadline;
+      }
+    };
+  }
 }

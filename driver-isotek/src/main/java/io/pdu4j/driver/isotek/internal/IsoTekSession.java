@@ -115,7 +115,7 @@ public final class IsoTekSession implements DeviceSession {
             lines::unclaimed,
             this::onCommandCompleted);
     // a switch is sent by the caller's thread when the unit is idle (see switchesFromAnyThread)
-    queue.sendFromCaller();
+    queue.sendFromCaller(link::executeUnhurried);
   }
 
   // ---------------------------------------------------------------- what the device is

@@ -491,13 +491,23 @@ public final class TcpLink implements Link {
   private void completeLazily(CompletableFuture<Void> stage) {
     Runnable done = () -> stage.complete(null);
     try {
-      if (ownLoop instanceof AbstractEventExecutor lazy) {
-        lazy.lazyExecute(done);
-      } else {
-        ownLoop.execute(done);
-      }
+      executeUnhurried(done);
     } catch (RejectedExecutionException e) {
       done.run();
+    }
+  }
+
+  /**
+   * At the loop's next wake-up when the up connection's gate is open: a loop that opens gates
+   * sleeps at most {@link WriteGate#MAX_SLEEP} (see there); else at once.
+   */
+  @Override
+  public void executeUnhurried(Runnable task) {
+    WriteGate gate = upGate;
+    if (gate != null && gate.isOpen() && ownLoop instanceof AbstractEventExecutor lazy) {
+      lazy.lazyExecute(task);
+    } else {
+      executor.execute(task);
     }
   }
 
