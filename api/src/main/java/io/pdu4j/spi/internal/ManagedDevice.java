@@ -676,22 +676,19 @@ public final class ManagedDevice implements PowerDevice {
               null,
               null,
               null));
-    } else if (closed.get()) {
-      completed(
-          name,
-          start,
-          result,
-          null,
-          new DeviceClosedException("device closed", device, null, null, null));
+      return result;
+    }
+    Runnable closedNow =
+        () ->
+            completed(
+                name,
+                start,
+                result,
+                null,
+                new DeviceClosedException("device closed", device, null, null, null));
+    if (closed.get()) {
+      closedNow.run();
     } else {
-      Runnable closedNow =
-          () ->
-              completed(
-                  name,
-                  start,
-                  result,
-                  null,
-                  new DeviceClosedException("device closed", device, null, null, null));
       Runnable run =
           () -> {
             CompletionStage<T> stage;

@@ -221,19 +221,7 @@ public final class CommandQueue<F> {
 
   /** A caller that took the idle queue writes its command, then hands it to the executor. */
   private void sendNow(Entry<F, ?> entry) {
-    if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "{}: sending {} (caller)",
-          device,
-          PowerDeviceException.printable(entry.exchange.describe()));
-    }
-    CompletionStage<Void> sent;
-    try {
-      sent = sender.send(entry.exchange.request());
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    onSendFailure(entry, sent);
+    write(entry, " (caller)");
     try {
       Executor later = unhurried;
       if (later != null
@@ -477,9 +465,17 @@ public final class CommandQueue<F> {
     inFlight = entry;
     entry.state = State.IN_FLIGHT;
     AwaitedReplies.started();
+    write(entry, "");
+  }
+
+  /** Writes the command through the sender; a failed write fails it (on the executor). */
+  private void write(Entry<F, ?> entry, String by) {
     if (LOG.isDebugEnabled()) {
       LOG.debug(
-          "{}: sending {}", device, PowerDeviceException.printable(entry.exchange.describe()));
+          "{}: sending {}{}",
+          device,
+          PowerDeviceException.printable(entry.exchange.describe()),
+          by);
     }
     CompletionStage<Void> sent;
     try {
