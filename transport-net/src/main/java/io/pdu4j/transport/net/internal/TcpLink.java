@@ -399,15 +399,13 @@ public final class TcpLink implements Link {
                   + ch.bytesBeforeWritable()
                   + " bytes to drain first)"));
     }
-    if (!ownLoopNow() && writeNow(ch, data)) {
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      // nothing waits on a write's success but the bookkeeping of the executor, which runs it when
-      // it next wakes (the reply's read) rather than being woken for it now
-      completeLazily(done);
-      return done.minimalCompletionStage();
+    if (!ownLoopNow()) {
+      CompletionStage<Void> written = writeNow(ch, data);
+      if (written != null) {
+        return written;
+      }
     }
     int n = data.remaining();
-    throughLoop.incrementAndGet();
     ByteBuf copy = ch.alloc().directBuffer(n);
     if (data.hasArray()) {
       // a command line is a few bytes in an array: copied straight, without a view of it
@@ -415,8 +413,14 @@ public final class TcpLink implements Link {
     } else {
       copy.writeBytes(data.duplicate());
     }
+    return writeThroughLoop(ch, copy);
+  }
+
+  /** Hands {@code bytes} to the channel's loop; the stage completes on the executor. */
+  private CompletionStage<Void> writeThroughLoop(Channel ch, ByteBuf bytes) {
+    throughLoop.incrementAndGet();
     CompletableFuture<Void> stage = new CompletableFuture<>();
-    ch.writeAndFlush(copy)
+    ch.writeAndFlush(bytes)
         .addListener(
             (ChannelFutureListener)
                 f -> {
@@ -440,26 +444,28 @@ public final class TcpLink implements Link {
   }
 
   /**
-   * Writes {@code data} to the connection's socket from the calling thread, whole, when nothing
-   * handed to the loop waits to be written (so bytes stay in order) and no other thread writes this
-   * way now. False, with nothing written, otherwise: the caller then hands it to the loop.
+   * Writes {@code data} to the connection's socket from the calling thread when nothing handed to
+   * the loop waits to be written (so bytes stay in order) and the connection's gate lets it in (no
+   * other thread writes this way now, and the socket stays open meanwhile). Null, with nothing
+   * written, otherwise: the caller then hands it to the loop. A write that only part of went out (a
+   * full socket buffer) hands the rest to the loop, and its stage completes with that.
    */
-  private boolean writeNow(Channel ch, ByteBuffer data) {
+  private CompletionStage<Void> writeNow(Channel ch, ByteBuffer data) {
     WriteGate gate = upGate;
     if (gate == null
         || !(ch instanceof UnixChannel unix)
         || data.remaining() > DIRECT_MAX
         || throughLoop.get() != 0
         || !gate.enter()) {
-      return false;
+      return null;
     }
     try {
       if (ch != upChannel || gate != upGate || throughLoop.get() != 0) {
-        return false;
+        return null;
       }
       FileDescriptor fd = unix.fd();
       if (!fd.isOpen()) {
-        return false;
+        return null;
       }
       ByteBuffer buf = DIRECT.get();
       buf.clear();
@@ -467,25 +473,25 @@ public final class TcpLink implements Link {
       buf.flip();
       int n = buf.remaining();
       int written = fd.write(buf, 0, n);
-      if (written == n) {
-        return true;
-      }
       if (written <= 0) {
-        return false;
+        return null;
       }
-      // part of it went (a full socket buffer): the rest through the loop, after it
-      throughLoop.incrementAndGet();
-      ByteBuf rest = ch.alloc().directBuffer(n - written);
-      buf.position(written);
-      rest.writeBytes(buf);
-      ch.writeAndFlush(rest)
-          .addListener((ChannelFutureListener) f -> throughLoop.decrementAndGet());
-      return true;
+      if (written < n) {
+        ByteBuf rest = ch.alloc().directBuffer(n - written);
+        buf.position(written);
+        rest.writeBytes(buf);
+        return writeThroughLoop(ch, rest);
+      }
     } catch (IOException e) {
-      return false; // the loop's write will report what is wrong
+      return null; // the loop's write will report what is wrong
     } finally {
       gate.leave();
     }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    // nothing waits on a write's success but the executor's bookkeeping, which runs it when it next
+    // wakes (for the reply) rather than being woken for it now
+    completeLazily(done);
+    return done.minimalCompletionStage();
   }
 
   private void completeLazily(CompletableFuture<Void> stage) {
