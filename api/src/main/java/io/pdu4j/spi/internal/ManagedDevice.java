@@ -400,8 +400,8 @@ public final class ManagedDevice implements PowerDevice {
     }
     // compared with the arrays of the last outlets, not with the last status's outlet objects; the
     // numbers as the arrays take the new ones, in the same pass
-    List<DeviceEvent> statusEvents =
-        StatusEvents.of(device, previousCurrent ? lastOutlets : null, status);
+    List<DeviceEvent> changes =
+        StatusEvents.changes(device, previousCurrent ? lastOutlets : null, status);
     boolean sameOutlets = lastOutlets.take(status) && previous != null;
     last = status;
     statusSinceUp = true;
@@ -415,7 +415,9 @@ public final class ManagedDevice implements PowerDevice {
     if (link.isOpen()) {
       changeState(ConnectionState.CONNECTED, null);
     }
-    dispatchAll(statusEvents);
+    // StatusEvents.of's events: the status, then its outlets' changes (no list for the status)
+    listeners.dispatch(new DeviceEvent.StatusReported(device, status.receivedAt(), status));
+    dispatchAll(changes);
     if (ready.complete(this)) {
       cancel(readyTimer);
       startPolling();
