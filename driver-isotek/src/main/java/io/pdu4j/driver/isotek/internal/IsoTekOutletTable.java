@@ -41,11 +41,12 @@ final class IsoTekOutletTable {
    */
   private final OutletStatus[] last = new OutletStatus[IsoTekFrame.MAX_CHANNEL + 1];
 
-  // last[n]'s state and readings, side by side: a push whose readings moved (most do) is told
-  // from these few cache lines, without reading the old outlet objects of a second ago
-  private final boolean[] lastOn = new boolean[IsoTekFrame.MAX_CHANNEL + 1];
-  private final double[] lastVolts = new double[IsoTekFrame.MAX_CHANNEL + 1];
-  private final double[] lastWatts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  // last[n]'s state and readings: a push whose readings moved (most do) is told from these few
+  // cache lines, without reading the old outlet objects of a second ago. The states as bits of
+  // one field (bit n: last[n] is ON), the readings in one array, each outlet's volts and watts
+  // side by side (2n, 2n + 1): what one outlet compares is in one line
+  private long lastOn;
+  private final double[] lastReadings = new double[2 * (IsoTekFrame.MAX_CHANNEL + 1)];
 
   /**
    * Readings of whole volts and watts as the unit mostly writes them, made once: {@link
@@ -185,10 +186,11 @@ final class IsoTekOutletTable {
     Set<OutletCapability> capabilities = capabilities(n);
     OutletStatus before = last[n];
     // the arrays first: the old outlet object is read only when its state and readings are equal
+    long bit = 1L << n;
     if (before != null
-        && lastOn[n] == on
-        && Double.compare(lastVolts[n], volts) == 0
-        && Double.compare(lastWatts[n], watts) == 0
+        && ((lastOn & bit) != 0) == on
+        && Double.compare(lastReadings[2 * n], volts) == 0
+        && Double.compare(lastReadings[2 * n + 1], watts) == 0
         && same(before.name(), name)
         && same(before.capabilities(), capabilities)) {
       return before;
@@ -204,9 +206,9 @@ final class IsoTekOutletTable {
             reading(watts),
             capabilities);
     last[n] = now;
-    lastOn[n] = on;
-    lastVolts[n] = volts;
-    lastWatts[n] = watts;
+    lastOn = on ? lastOn | bit : lastOn & ~bit;
+    lastReadings[2 * n] = volts;
+    lastReadings[2 * n + 1] = watts;
     return now;
   }
 
