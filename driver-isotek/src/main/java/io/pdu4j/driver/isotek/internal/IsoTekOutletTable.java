@@ -168,17 +168,27 @@ final class IsoTekOutletTable {
 
   /** The status a complete status block reports. */
   DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
-    OutletStatus[] outlets = new OutletStatus[block.outletCount()];
+    OutletStatus[] outlets = scratch;
+    if (outlets.length != block.outletCount()) {
+      outlets = new OutletStatus[block.outletCount()];
+      scratch = outlets;
+    }
     for (int n = 1; n <= outlets.length; n++) {
       outlets[n - 1] = outlet(n, block.on(n), block.volts(n), block.watts(n));
     }
-    // List.of: the immutable list DeviceStatus keeps as it is, rather than a list copied again
+    // List.of: the immutable list DeviceStatus keeps as it is, rather than a list copied again;
+    // it copies the outlets out of the scratch array, which is the next push's again (it holds
+    // what last holds too, so it keeps nothing alive)
     return new DeviceStatus(
         receivedAt,
         Optional.of(new PowerReading(reading(block.volts(0)), reading(block.watts(0)))),
         List.of(outlets),
         block.clock());
   }
+
+  // where toStatus puts a status's outlets before List.of copies them into the status's list: as
+  // long as the last status's outlet count, not an array made for every push only to be copied
+  private OutletStatus[] scratch = new OutletStatus[0];
 
   /** The outlet channel {@code n} reports: the last one again when nothing about it changed. */
   private OutletStatus outlet(int n, boolean on, double volts, double watts) {
