@@ -14,7 +14,12 @@ import io.pdu4j.spi.Link;
 import io.pdu4j.spi.transport.TransportContext;
 import io.pdu4j.spi.transport.TransportProvider;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,6 +28,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,6 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * its listeners: the device's metrics ({@code DeviceMetrics}) and its power history ({@code
  * PowerRecorder}). The difference between the two benchmarks is the runtime's share of a push;
  * {@code -prof gc} gives the bytes allocated per push.
+ *
+ * <p>{@code -p devices=1000} opens that many devices and pushes to each in turn, so that a push
+ * finds its device's state (the driver's, the device's, the listeners') as far out of the caches as
+ * a fleet's does: every device pushing once a second, an I/O loop reads a push of each in turn. Per
+ * push as before; the default, one device, is the push with everything in the caches.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,10 +57,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RuntimePushBenchmark {
   private static final int PUSHES = 64;
 
+  /** How many devices the pushes go to, in turn. */
+  @Param({"1"})
+  public int devices;
+
   private PrometheusMeterRegistry registry;
   private PowerRuntime runtime;
-  private volatile PushPathBenchmark.UnitLink link;
-  private PowerDevice device;
+  // by host: the link the runtime last made for the device at that address
+  private final Map<String, PushPathBenchmark.UnitLink> links = new ConcurrentHashMap<>();
+  private PushPathBenchmark.UnitLink[] byDevice;
+  private PowerDevice[] fleet;
+  private int device;
   private final ByteBuffer[] pushes = new ByteBuffer[PUSHES];
   private int next;
   private long statuses;
@@ -58,6 +76,9 @@ public class RuntimePushBenchmark {
   public void setUp() throws Exception {
     IsoTekUnit unit = IsoTekSimulator.builder().serialNumber("BENCH0001").buildUnit();
     PushPathBenchmark.pushes(unit, pushes);
+    if (devices < 1) {
+      throw new IllegalArgumentException("devices must be at least 1");
+    }
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TransportProvider transport =
         new TransportProvider() {
@@ -78,8 +99,10 @@ public class RuntimePushBenchmark {
 
           @Override
           public Link create(DeviceAddress address, TransportContext context) {
-            PushPathBenchmark.UnitLink l = new PushPathBenchmark.UnitLink(context.executor(), unit);
-            link = l;
+            IsoTekUnit own =
+                IsoTekSimulator.builder().serialNumber("BENCH" + address.host().orElseThrow()).buildUnit();
+            PushPathBenchmark.UnitLink l = new PushPathBenchmark.UnitLink(context.executor(), own);
+            links.put(address.host().orElseThrow(), l);
             return l;
           }
         };
@@ -89,17 +112,33 @@ public class RuntimePushBenchmark {
             .meterRegistry(registry)
             .defaults(PushPathBenchmark.quietOptions())
             .build();
-    device =
-        runtime
-            .openAsync(DeviceConfig.of("rack1", "isotek:benchunit://pdu1:501"))
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-    device.subscribe(
-        e -> {
-          if (e instanceof DeviceEvent.StatusReported s) {
-            statuses += s.status().outlets().size();
-          }
-        });
+    fleet = new PowerDevice[devices];
+    byDevice = new PushPathBenchmark.UnitLink[devices];
+    // in waves, as MetricsScale opens its fleet
+    for (int wave = 0; wave < devices; wave += 250) {
+      List<CompletableFuture<PowerDevice>> opening = new ArrayList<>();
+      for (int i = wave; i < Math.min(devices, wave + 250); i++) {
+        opening.add(
+            runtime
+                .openAsync(
+                    DeviceConfig.of("rack" + (i + 1), "isotek:benchunit://pdu" + (i + 1) + ":501"))
+                .toCompletableFuture());
+      }
+      for (int i = 0; i < opening.size(); i++) {
+        fleet[wave + i] = opening.get(i).get(10, TimeUnit.MINUTES);
+      }
+    }
+    for (int i = 0; i < devices; i++) {
+      byDevice[i] = links.get("pdu" + (i + 1));
+    }
+    for (PowerDevice d : fleet) {
+      d.subscribe(
+          e -> {
+            if (e instanceof DeviceEvent.StatusReported s) {
+              statuses += s.status().outlets().size();
+            }
+          });
+    }
   }
 
   @TearDown(Level.Trial)
@@ -114,13 +153,18 @@ public class RuntimePushBenchmark {
     }
   }
 
-  /** One push: 17 lines from bytes to the device's status, the runtime's listeners and one more. */
+  /**
+   * One push: 17 lines from bytes to the device's status, the runtime's listeners and one more; to
+   * the next device in turn.
+   */
   @Benchmark
   public DeviceStatus push() {
     ByteBuffer bytes = pushes[next];
     next = (next + 1) % PUSHES;
+    int d = device;
+    device = d + 1 == devices ? 0 : d + 1;
     bytes.clear();
-    link.listener.onData(bytes);
-    return device.lastStatus().orElseThrow();
+    byDevice[d].listener.onData(bytes);
+    return fleet[d].lastStatus().orElseThrow();
   }
 }

@@ -90,6 +90,7 @@ public final class ManagedDevice implements PowerDevice {
   private final LinkReopener reopener;
   private final Sink sink = new Sink();
   private final CompletableFuture<PowerDevice> ready = new CompletableFuture<>();
+  private boolean readyAsked; // device thread: onStatus called ready.complete once
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ManagedScheduler scheduler;
   private final ManagedClock clock;
@@ -409,8 +410,8 @@ public final class ManagedDevice implements PowerDevice {
     }
     // compared with the arrays of the last outlets, not with the last status's outlet objects; the
     // numbers as the arrays take the new ones, in the same pass
-    List<DeviceEvent> statusEvents =
-        StatusEvents.of(device, previousCurrent ? lastOutlets : null, status);
+    List<DeviceEvent> changes =
+        StatusEvents.changes(device, previousCurrent ? lastOutlets : null, status);
     boolean sameOutlets = lastOutlets.take(status) && previous != null;
     last = status;
     statusSinceUp = true;
@@ -421,14 +422,22 @@ public final class ManagedDevice implements PowerDevice {
     if (!sameOutlets) {
       dispatchAll(updateOutlets(previous, status));
     }
-    if (link.isOpen()) {
+    // CONNECTED once more changes nothing: the link (through the runtime's wrappers to the
+    // transport's channel) is asked only when the device is not CONNECTED yet or again
+    if (state != ConnectionState.CONNECTED && link.isOpen()) {
       changeState(ConnectionState.CONNECTED, null);
     }
-    dispatchAll(statusEvents);
-    if (ready.complete(this)) {
-      cancel(readyTimer);
-      startPolling();
-      startStaleWatch();
+    // StatusEvents.of's events: the status, then its outlets' changes (no list for the status)
+    listeners.dispatch(new DeviceEvent.StatusReported(device, status.receivedAt(), status));
+    dispatchAll(changes);
+    // the future is done after its first complete, so only the first status asks it
+    if (!readyAsked) {
+      readyAsked = true;
+      if (ready.complete(this)) {
+        cancel(readyTimer);
+        startPolling();
+        startStaleWatch();
+      }
     }
   }
 

@@ -43,8 +43,24 @@ public final class StatusEvents {
    *     longer counted
    */
   static List<DeviceEvent> of(String device, OutletStates earlier, DeviceStatus current) {
-    List<OutletStatus> outlets = current.outlets();
     DeviceEvent reported = new DeviceEvent.StatusReported(device, current.receivedAt(), current);
+    List<DeviceEvent> changes = changes(device, earlier, current);
+    if (changes.isEmpty()) {
+      return List.of(reported);
+    }
+    List<DeviceEvent> events = new ArrayList<>(1 + changes.size());
+    events.add(reported);
+    events.addAll(changes);
+    return events;
+  }
+
+  /**
+   * The {@link DeviceEvent.OutletChanged} events of {@link #of}, without the {@link
+   * DeviceEvent.StatusReported} before them: an empty, shared list when no state changed (most
+   * statuses), so that a device dispatching its status itself allocates no list for it.
+   */
+  static List<DeviceEvent> changes(String device, OutletStates earlier, DeviceStatus current) {
+    List<OutletStatus> outlets = current.outlets();
     List<DeviceEvent> events = null; // made at the first change: most statuses change no state
     int earlierCount = earlier == null ? 0 : earlier.size();
     Map<Integer, OutletState> earlierByNumber = null; // built only when the outlets moved
@@ -66,12 +82,11 @@ public final class StatusEvents {
       OutletState state = now.state();
       if (before != state) {
         if (events == null) {
-          events = new ArrayList<>(1 + outlets.size() - i);
-          events.add(reported);
+          events = new ArrayList<>(outlets.size() - i);
         }
         events.add(new DeviceEvent.OutletChanged(device, current.receivedAt(), before, now));
       }
     }
-    return events == null ? List.of(reported) : events;
+    return events == null ? List.of() : events;
   }
 }

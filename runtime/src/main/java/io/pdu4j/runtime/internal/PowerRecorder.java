@@ -79,19 +79,22 @@ public final class PowerRecorder {
   private short[] curCount = new short[0];
   private int[] lastReport = new int[0]; // the last report that gave it a reading, or -1
   private int cur = -1; // the slot whose sums are in curSum and curCount, or -1
-  // the outlets with series, by ascending number, in parallel arrays of which the first
-  // `outletCount` entries are in use (no map, no object per outlet: a 16-outlet unit has 16 of
-  // each); guarded by this
+  // the outlets with series, by ascending number, of which the first `outletCount` are in use
+  // (no map, no object per outlet): each outlet's ints side by side in one array, OUTLET of them
+  // at at * OUTLET, and its id and name side by side in another, so that a report, which reads
+  // them all for every outlet, reads two arrays rather than six; guarded by this
   private int outletCount;
-  private int[] numbers = new int[0];
-  private String[] ids = new String[0];
-  private String[] names = new String[0];
-  private int[] outletWatts = new int[0]; // series indexes
-  // NONE until the outlet reports a voltage; VOLTS, the device's own series, while every voltage
-  // the outlet reported equals the device's (one mains voltage on every outlet, as most units
-  // have): the two series are then the same series, kept once (see record)
-  private int[] outletVolts = new int[0];
-  private int[] voltReport = new int[0]; // the report a sharing outlet last gave its voltage in
+  private int[] outlets = new int[0];
+  private String[] labels = new String[0]; // an outlet's id at 2 * at, its name after it
+  private static final int OUTLET = 4; // ints an outlet
+  private static final int NUMBER = 0; // the outlet's number
+  private static final int OUTLET_WATTS = 1; // its watts series' index
+  // its voltage series' index: NONE until the outlet reports a voltage; VOLTS, the device's own
+  // series, while every voltage the outlet reported equals the device's (one mains voltage on
+  // every outlet, as most units have): the two series are then the same series, kept once (see
+  // record)
+  private static final int OUTLET_VOLTS = 2;
+  private static final int VOLT_REPORT = 3; // the report a sharing outlet last gave its voltage in
   private int hint; // where the next outlet's number is likely to be: outlets come in order
 
   /*
@@ -503,18 +506,18 @@ public final class PowerRecorder {
       if (at >= 0) {
         // written only when they differ: a driver hands the same strings report after report,
         // and a reference stored into an old array is work for the collector
-        if (ids[at] != o.id()) {
-          ids[at] = o.id();
+        if (labels[2 * at] != o.id()) {
+          labels[2 * at] = o.id();
         }
-        if (names[at] != o.name()) {
-          names[at] = o.name();
+        if (labels[2 * at + 1] != o.name()) {
+          labels[2 * at + 1] = o.name();
         }
       }
       if (power.isPresent()) {
         wattSum += power.getAsDouble();
         wattCount++;
         if (at >= 0) {
-          add(outletWatts[at], slot, power.getAsDouble());
+          add(outlets[at * OUTLET + OUTLET_WATTS], slot, power.getAsDouble());
         }
       }
       if (voltage.isPresent() && at >= 0) {
@@ -525,8 +528,9 @@ public final class PowerRecorder {
     // before the device's series takes the reading
     if (deviceHasVolts) {
       for (int i = 0; i < outletCount; i++) {
-        if (outletVolts[i] == VOLTS && voltReport[i] != sequence) {
-          outletVolts[i] = copyVolts();
+        int o = i * OUTLET;
+        if (outlets[o + OUTLET_VOLTS] == VOLTS && outlets[o + VOLT_REPORT] != sequence) {
+          outlets[o + OUTLET_VOLTS] = copyVolts();
         }
       }
     }
@@ -557,26 +561,27 @@ public final class PowerRecorder {
    * device's, and otherwise gets a copy of it, as it stood before this report, to go on with.
    */
   private void recordVolts(int at, int slot, double value, double deviceVolts, boolean pristine) {
-    int r = outletVolts[at];
+    int o = at * OUTLET;
+    int r = outlets[o + OUTLET_VOLTS];
     boolean same = Float.floatToIntBits((float) value) == Float.floatToIntBits((float) deviceVolts);
     if (r == NONE) {
       if (pristine && same) {
-        outletVolts[at] = VOLTS;
-        voltReport[at] = sequence;
+        outlets[o + OUTLET_VOLTS] = VOLTS;
+        outlets[o + VOLT_REPORT] = sequence;
         return;
       }
       r = newSeries(true);
-      outletVolts[at] = r;
+      outlets[o + OUTLET_VOLTS] = r;
     } else if (r == VOLTS) {
-      boolean first = voltReport[at] != sequence;
+      boolean first = outlets[o + VOLT_REPORT] != sequence;
       if (first && same) {
-        voltReport[at] = sequence;
+        outlets[o + VOLT_REPORT] = sequence;
         return;
       }
       // its own series from here: the device's before this report, and the reading it already
       // gave in this report, if any, which the device's series has not taken yet
       r = copyVolts();
-      outletVolts[at] = r;
+      outlets[o + OUTLET_VOLTS] = r;
       if (!first) {
         add(r, slot, deviceVolts);
       }
@@ -590,41 +595,44 @@ public final class PowerRecorder {
    */
   private int find(int number) {
     int h = hint;
-    if (h < outletCount && numbers[h] == number) {
+    if (h < outletCount && outlets[h * OUTLET + NUMBER] == number) {
       hint = h + 1;
       return h;
     }
-    int found = Arrays.binarySearch(numbers, 0, outletCount, number);
-    if (found >= 0) {
-      hint = found + 1;
+    int low = 0;
+    int high = outletCount - 1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      int m = outlets[mid * OUTLET + NUMBER];
+      if (m < number) {
+        low = mid + 1;
+      } else if (m > number) {
+        high = mid - 1;
+      } else {
+        hint = mid + 1;
+        return mid;
+      }
     }
-    return found;
+    return -(low + 1);
   }
 
   /** Makes the series of a new outlet at {@code at}, keeping the numbers in order. */
   private int insert(int at, int number) {
-    if (outletCount == numbers.length) {
+    if (outletCount * OUTLET == outlets.length) {
       int capacity = Math.min(PowerHistory.MAX_OUTLETS, Math.max(4, outletCount * 2));
-      numbers = Arrays.copyOf(numbers, capacity);
-      ids = Arrays.copyOf(ids, capacity);
-      names = Arrays.copyOf(names, capacity);
-      outletWatts = Arrays.copyOf(outletWatts, capacity);
-      outletVolts = Arrays.copyOf(outletVolts, capacity);
-      voltReport = Arrays.copyOf(voltReport, capacity);
+      outlets = Arrays.copyOf(outlets, capacity * OUTLET);
+      labels = Arrays.copyOf(labels, capacity * 2);
     }
     int tail = outletCount - at;
-    System.arraycopy(numbers, at, numbers, at + 1, tail);
-    System.arraycopy(ids, at, ids, at + 1, tail);
-    System.arraycopy(names, at, names, at + 1, tail);
-    System.arraycopy(outletWatts, at, outletWatts, at + 1, tail);
-    System.arraycopy(outletVolts, at, outletVolts, at + 1, tail);
-    System.arraycopy(voltReport, at, voltReport, at + 1, tail);
-    numbers[at] = number;
-    ids[at] = null;
-    names[at] = null;
-    outletWatts[at] = newSeries();
-    outletVolts[at] = NONE;
-    voltReport[at] = -1;
+    System.arraycopy(outlets, at * OUTLET, outlets, (at + 1) * OUTLET, tail * OUTLET);
+    System.arraycopy(labels, at * 2, labels, (at + 1) * 2, tail * 2);
+    int o = at * OUTLET;
+    outlets[o + NUMBER] = number;
+    labels[2 * at] = null;
+    labels[2 * at + 1] = null;
+    outlets[o + OUTLET_WATTS] = newSeries();
+    outlets[o + OUTLET_VOLTS] = NONE;
+    outlets[o + VOLT_REPORT] = -1;
     outletCount++;
     hint = at + 1;
     return at;
@@ -645,13 +653,14 @@ public final class PowerRecorder {
     }
     List<PowerHistory.OutletHistory> list = new ArrayList<>(outletCount);
     for (int i = 0; i < outletCount; i++) {
-      int v = outletVolts[i];
+      int o = i * OUTLET;
+      int v = outlets[o + OUTLET_VOLTS];
       list.add(
           new PowerHistory.OutletHistory(
-              numbers[i],
-              ids[i],
-              names[i],
-              series(outletWatts[i], slots, held),
+              outlets[o + NUMBER],
+              labels[2 * i],
+              labels[2 * i + 1],
+              series(outlets[o + OUTLET_WATTS], slots, held),
               v == NONE ? Optional.empty() : Optional.of(series(v, slots, held))));
     }
     return new PowerHistory(

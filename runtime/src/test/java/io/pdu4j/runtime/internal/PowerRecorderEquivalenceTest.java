@@ -13,11 +13,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -81,6 +84,43 @@ class PowerRecorderEquivalenceTest {
         }
         DeviceStatus status = DeviceStatus.of(at, list);
         recordBoth(compact, reference, status, random, run, report);
+      }
+      assertThat(compact.snapshot()).as("run %d", run).isEqualTo(reference.snapshot());
+    }
+  }
+
+  /**
+   * Outlets numbered far apart, reported in any order and some only now and then, so that an outlet
+   * is looked up away from where the last one was and new ones go between known ones.
+   */
+  @Test
+  void agreesWithTheReferenceOnOutletsInAnyOrder() {
+    Random random = new Random(56);
+    Duration step = Duration.ofMinutes(1);
+    for (int run = 0; run < 100; run++) {
+      MovingClock clock = new MovingClock(Instant.ofEpochMilli(1_000_000_000_000L));
+      PowerRecorder compact = new PowerRecorder("rack", clock, step);
+      ReferencePowerRecorder reference = new ReferencePowerRecorder("rack", clock, step);
+      int outlets = 1 + random.nextInt(24);
+      int[] numbers = new int[outlets];
+      for (int i = 0; i < outlets; i++) {
+        numbers[i] = 1 + i * (1 + random.nextInt(5)) + random.nextInt(3);
+      }
+      for (int report = 0; report < 200; report++) {
+        clock.now = clock.now.plusMillis(random.nextInt(5_000));
+        List<OutletStatus> list = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (int n : numbers) {
+          if (seen.add(n) && random.nextInt(report < 20 ? 3 : 10) != 0) {
+            list.add(
+                outlet(
+                    n,
+                    random.nextInt(4) == 0 ? null : random.nextInt(5_000) / 10.0,
+                    random.nextInt(4) == 0 ? null : 220.0 + random.nextInt(20)));
+          }
+        }
+        Collections.shuffle(list, random);
+        recordBoth(compact, reference, DeviceStatus.of(clock.now, list), random, run, report);
       }
       assertThat(compact.snapshot()).as("run %d", run).isEqualTo(reference.snapshot());
     }

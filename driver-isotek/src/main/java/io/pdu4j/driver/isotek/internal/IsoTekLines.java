@@ -35,7 +35,11 @@ final class IsoTekLines implements LineFramer.Sink {
 
   /** What the lines need of their session. */
   interface Session {
-    /** A status block ended, whole or dropped; called before the line goes on to the queue. */
+    /**
+     * A status block ended, whole or dropped; called before the line goes on to the queue. The
+     * block is the lines' again once this returns (its arrays take the next block): keep what it
+     * says, not the block.
+     */
     void blockEnded(IsoTekStatusAssembler.Result result);
 
     /** Hands a frame to the command queue. */
@@ -207,10 +211,13 @@ final class IsoTekLines implements LineFramer.Sink {
           m.reason());
     }
     IsoTekStatusAssembler.Result ended = assembler.take(frame, n);
+    long endedStart = -1;
     if (ended != null) {
-      session.blockEnded(ended);
+      session.blockEnded(ended); // made into a status; nothing keeps the block itself
+      endedStart = ended.startSeq();
+      assembler.recycle(ended); // its arrays take the next block's readings
     }
-    okRouter.accept(frame, ended == null ? -1 : ended.startSeq(), toQueue);
+    okRouter.accept(frame, endedStart, toQueue);
     if (graceTimer != null || okRouter.holding()) {
       watchHeldOk();
     }

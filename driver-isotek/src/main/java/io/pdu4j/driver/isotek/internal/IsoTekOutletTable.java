@@ -41,11 +41,12 @@ final class IsoTekOutletTable {
    */
   private final OutletStatus[] last = new OutletStatus[IsoTekFrame.MAX_CHANNEL + 1];
 
-  // last[n]'s state and readings, side by side: a push whose readings moved (most do) is told
-  // from these few cache lines, without reading the old outlet objects of a second ago
-  private final boolean[] lastOn = new boolean[IsoTekFrame.MAX_CHANNEL + 1];
-  private final double[] lastVolts = new double[IsoTekFrame.MAX_CHANNEL + 1];
-  private final double[] lastWatts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  // last[n]'s state and readings: a push whose readings moved (most do) is told from these few
+  // cache lines, without reading the old outlet objects of a second ago. The states as bits of
+  // one field (bit n: last[n] is ON), the readings in one array, each outlet's volts and watts
+  // side by side (2n, 2n + 1): what one outlet compares is in one line
+  private long lastOn;
+  private final double[] lastReadings = new double[2 * (IsoTekFrame.MAX_CHANNEL + 1)];
 
   /**
    * Readings of whole volts and watts as the unit mostly writes them, made once: {@link
@@ -167,11 +168,17 @@ final class IsoTekOutletTable {
 
   /** The status a complete status block reports. */
   DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
-    OutletStatus[] outlets = new OutletStatus[block.outletCount()];
+    OutletStatus[] outlets = scratch;
+    if (outlets.length != block.outletCount()) {
+      outlets = new OutletStatus[block.outletCount()];
+      scratch = outlets;
+    }
     for (int n = 1; n <= outlets.length; n++) {
       outlets[n - 1] = outlet(n, block.on(n), block.volts(n), block.watts(n));
     }
-    // List.of: the immutable list DeviceStatus keeps as it is, rather than a list copied again
+    // List.of: the immutable list DeviceStatus keeps as it is, rather than a list copied again;
+    // it copies the outlets out of the scratch array, which is the next push's again (it holds
+    // what last holds too, so it keeps nothing alive)
     return new DeviceStatus(
         receivedAt,
         Optional.of(new PowerReading(reading(block.volts(0)), reading(block.watts(0)))),
@@ -179,16 +186,21 @@ final class IsoTekOutletTable {
         block.clock());
   }
 
+  // where toStatus puts a status's outlets before List.of copies them into the status's list: as
+  // long as the last status's outlet count, not an array made for every push only to be copied
+  private OutletStatus[] scratch = new OutletStatus[0];
+
   /** The outlet channel {@code n} reports: the last one again when nothing about it changed. */
   private OutletStatus outlet(int n, boolean on, double volts, double watts) {
     String name = names[n];
     Set<OutletCapability> capabilities = capabilities(n);
     OutletStatus before = last[n];
     // the arrays first: the old outlet object is read only when its state and readings are equal
+    long bit = 1L << n;
     if (before != null
-        && lastOn[n] == on
-        && Double.compare(lastVolts[n], volts) == 0
-        && Double.compare(lastWatts[n], watts) == 0
+        && ((lastOn & bit) != 0) == on
+        && Double.compare(lastReadings[2 * n], volts) == 0
+        && Double.compare(lastReadings[2 * n + 1], watts) == 0
         && same(before.name(), name)
         && same(before.capabilities(), capabilities)) {
       return before;
@@ -204,9 +216,9 @@ final class IsoTekOutletTable {
             reading(watts),
             capabilities);
     last[n] = now;
-    lastOn[n] = on;
-    lastVolts[n] = volts;
-    lastWatts[n] = watts;
+    lastOn = on ? lastOn | bit : lastOn & ~bit;
+    lastReadings[2 * n] = volts;
+    lastReadings[2 * n + 1] = watts;
     return now;
   }
 

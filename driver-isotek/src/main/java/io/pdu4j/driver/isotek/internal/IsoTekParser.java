@@ -7,7 +7,9 @@ import io.pdu4j.driver.isotek.internal.IsoTekFrame.Malformed;
 import io.pdu4j.driver.isotek.internal.IsoTekFrame.Unknown;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -127,6 +129,7 @@ public final class IsoTekParser {
     // field bounds of a channel (3 fields) or clock (5 fields) line, and a clock line's numbers
     private final int[] bounds = new int[10];
     private final int[] values = new int[5];
+    private LocalDate date; // of the last clock line read
     int number;
     boolean on;
     double volts;
@@ -239,15 +242,18 @@ public final class IsoTekParser {
       }
     }
     try {
-      LocalDateTime time =
-          LocalDateTime.of(
-              number(bytes, from + 4, from + 8),
-              values[0],
-              values[1],
-              values[2],
-              values[3],
-              values[4]);
-      return new Clock(time);
+      // LocalDateTime.of(year, month, day, hour, minute, second), with the date of the clock line
+      // before when it is the same day (as it is all day long, a line a second)
+      int year = number(bytes, from + 4, from + 8);
+      LocalDate date = line.date;
+      if (date == null
+          || date.getDayOfMonth() != values[1]
+          || date.getMonthValue() != values[0]
+          || date.getYear() != year) {
+        date = LocalDate.of(year, values[0], values[1]);
+        line.date = date;
+      }
+      return new Clock(LocalDateTime.of(date, LocalTime.of(values[2], values[3], values[4])));
     } catch (DateTimeException e) {
       return new Malformed(text(bytes, from, to, raw), "not a valid date and time", true);
     }

@@ -44,7 +44,7 @@ public final class IsoTekStatusAssembler {
     private final long startSeq;
     private final int outletCount;
     private final long on; // bit n: channel n is on
-    private final double[] volts; // by channel number, 0..outletCount
+    private final double[] volts; // by channel number, 0..outletCount (the array may be longer)
     private final double[] watts;
     private final Optional<LocalDateTime> clock;
 
@@ -69,7 +69,8 @@ public final class IsoTekStatusAssembler {
 
     /**
      * A block of the readings an assembler collected ({@code on}, {@code volts} and {@code watts}
-     * by channel number, 0..outletCount), which it hands over and no longer writes.
+     * by channel number, 0..outletCount, in arrays that may be longer), which it hands over and no
+     * longer writes unless it is given the block back ({@link #recycle}).
      */
     Block(
         long startSeq,
@@ -80,8 +81,8 @@ public final class IsoTekStatusAssembler {
         Optional<LocalDateTime> clock) {
       if (outletCount < 1
           || outletCount > IsoTekFrame.MAX_CHANNEL
-          || volts.length != outletCount + 1
-          || watts.length != outletCount + 1) {
+          || volts.length <= outletCount
+          || watts.length <= outletCount) {
         throw new IllegalArgumentException(
             "a block has CH0 and 1.." + IsoTekFrame.MAX_CHANNEL + " outlets");
       }
@@ -136,11 +137,13 @@ public final class IsoTekStatusAssembler {
 
     /** Channel {@code n}'s voltage. */
     public double volts(int n) {
+      Objects.checkIndex(n, outletCount + 1);
       return volts[n];
     }
 
     /** Channel {@code n}'s power. */
     public double watts(int n) {
+      Objects.checkIndex(n, outletCount + 1);
       return watts[n];
     }
 
@@ -174,15 +177,20 @@ public final class IsoTekStatusAssembler {
           && startSeq == b.startSeq
           && outletCount == b.outletCount
           && on == b.on
-          && Arrays.equals(volts, b.volts)
-          && Arrays.equals(watts, b.watts)
+          && Arrays.equals(volts, 0, outletCount + 1, b.volts, 0, outletCount + 1)
+          && Arrays.equals(watts, 0, outletCount + 1, b.watts, 0, outletCount + 1)
           && clock.equals(b.clock);
     }
 
     @Override
     public int hashCode() {
       return Objects.hash(
-          startSeq, outletCount, on, Arrays.hashCode(volts), Arrays.hashCode(watts), clock);
+          startSeq,
+          outletCount,
+          on,
+          Arrays.hashCode(Arrays.copyOf(volts, outletCount + 1)),
+          Arrays.hashCode(Arrays.copyOf(watts, outletCount + 1)),
+          clock);
     }
 
     @Override
@@ -212,9 +220,14 @@ public final class IsoTekStatusAssembler {
     }
   }
 
-  // the block so far, by channel number: no Channel object per line
-  private final double[] volts = new double[IsoTekFrame.MAX_CHANNEL + 1];
-  private final double[] watts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  // the block so far, by channel number: no Channel object per line. A block takes these arrays
+  // as they are; the assembler goes on with the arrays of the block before it, when that one came
+  // back (recycle), or new ones
+  private double[] volts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  private double[] watts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+  private Block handed; // the last block made, until it comes back or the next one is made
+  private double[] spareVolts; // the arrays of a block that came back, or null
+  private double[] spareWatts;
   private int present; // bit n: CHn was read
   private long on; // bit n: CHn is on
   private boolean open;
@@ -291,6 +304,19 @@ public final class IsoTekStatusAssembler {
     clear();
   }
 
+  /**
+   * Takes back {@code result}, the last block this assembler made, when its caller is done with it
+   * and nothing holds it: its arrays are then written with the next block's readings instead of new
+   * ones made for it (a status block a second, on every device). Anything else is ignored.
+   */
+  void recycle(Result result) {
+    if (result != null && result == handed) {
+      handed = null;
+      spareVolts = ((Block) result).volts;
+      spareWatts = ((Block) result).watts;
+    }
+  }
+
   private void begin(long seq) {
     open = true;
     startSeq = seq;
@@ -313,8 +339,17 @@ public final class IsoTekStatusAssembler {
     if (n == 0) {
       return drop("no outlet lines (CH1..)");
     }
-    Block block =
-        new Block(startSeq, n, on, Arrays.copyOf(volts, n + 1), Arrays.copyOf(watts, n + 1), clock);
+    Block block = new Block(startSeq, n, on, volts, watts, clock);
+    if (spareVolts != null) {
+      volts = spareVolts;
+      watts = spareWatts;
+      spareVolts = null;
+      spareWatts = null;
+    } else {
+      volts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+      watts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+    }
+    handed = block;
     clear();
     return block;
   }

@@ -58,6 +58,41 @@ class IsoTekOutletTableTest {
   }
 
   @Test
+  void aStateThatTurnsBackAndForthWithTheSameReadingsIsReportedEachTime() {
+    // outlets 1 to 16, the last on the highest channel: each state its own
+    Channel[] on = new Channel[16];
+    Channel[] off = new Channel[16];
+    for (int n = 1; n <= 16; n++) {
+      on[n - 1] = new Channel(n, true, 230, n);
+      off[n - 1] = new Channel(n, false, 230, n);
+    }
+    Channel[] mixed = on.clone();
+    mixed[15] = off[15];
+    mixed[0] = off[0];
+    OutletState[] expected = {OutletState.ON, OutletState.OFF, OutletState.ON, OutletState.ON};
+    DeviceStatus before = null;
+    int round = 0;
+    for (Channel[] push : List.of(on, mixed, on, on)) {
+      DeviceStatus now = table.toStatus(block(push), t0.plusSeconds(round));
+      for (int n : new int[] {1, 16}) {
+        assertThat(now.outlet(n).orElseThrow().state()).isEqualTo(expected[round]);
+        assertThat(now.outlet(n).orElseThrow().power().getAsDouble()).isEqualTo(n);
+      }
+      assertThat(now.outlet(8).orElseThrow().state()).isEqualTo(OutletState.ON);
+      if (before != null) {
+        assertThat(now.outlet(8).orElseThrow()).isSameAs(before.outlet(8).orElseThrow());
+        if (expected[round] == expected[round - 1]) {
+          assertThat(now.outlet(16).orElseThrow()).isSameAs(before.outlet(16).orElseThrow());
+        } else {
+          assertThat(now.outlet(16).orElseThrow()).isNotSameAs(before.outlet(16).orElseThrow());
+        }
+      }
+      before = now;
+      round++;
+    }
+  }
+
+  @Test
   void unitsThatAnswerAlikeShareTheirSettings() {
     IsoTekOutletTable other = new IsoTekOutletTable();
     // each answer parsed into strings of its own, as two units' answers are

@@ -112,6 +112,32 @@ class IsoTekParserEquivalenceTest {
   }
 
   @Test
+  void agreesWithTheReferenceOnClockLinesOneAfterTheOtherAcrossDaysMonthsAndYears() {
+    // one reader's lines, as a unit pushes them: the same day second after second, then the next
+    // day, month and year, dates that do not exist after one that did, and back
+    String[] lines = {
+      "RTC=2026/12|31|23|59|58|",
+      "RTC=2026/12|31|23|59|59|",
+      "RTC=2027/01|01|00|00|00|",
+      "RTC=2027/01|01|00|00|01|",
+      "RTC=2027/02|28|12|00|00|",
+      "RTC=2027/02|29|12|00|00|",
+      "RTC=2027/02|28|24|00|00|",
+      "RTC=2027/02|28|12|00|01|",
+      "RTC=2027/03|28|12|00|01|",
+      "RTC=2028/02|28|12|00|01|",
+      "RTC=2028/02|29|12|00|01|",
+      "RTC=2028/12|29|12|00|01|",
+      "RTC=2028/12|29|12|61|01|",
+      "RTC=2028/12|29|12|00|02|",
+      "RTC=2028/12|29|12|00|02|",
+    };
+    for (String line : lines) {
+      assertSame(line);
+    }
+  }
+
+  @Test
   void agreesWithTheReferenceOnWellFormedReadings() {
     Random random = new Random(13);
     for (int run = 0; run < 200_000; run++) {

@@ -53,6 +53,54 @@ class IsoTekStatusAssemblerTest {
   }
 
   @Test
+  void aBlockHandedBackLendsItsArraysToTheNextAndOnlyTheLastBlockIsTakenBack() {
+    // the reference: the same lines through an assembler that is never handed a block back
+    IsoTekStatusAssembler fresh = new IsoTekStatusAssembler();
+    List<Block> expected = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    for (int round = 0; round < 4; round++) {
+      lines.add("CH0=1|23" + round + "|" + (round * 10) + "|");
+      for (int i = 1; i <= 16 - round; i++) { // fewer outlets each round: no reading stays behind
+        lines.add(
+            "CH" + i + "=" + ((i + round) % 2) + "|2" + (30 + round) + "|" + (i + round) + "|");
+      }
+      lines.add("RTC=2026/11|21|10|00|0" + round + "|");
+    }
+    long n = 0;
+    for (String line : lines) {
+      Optional<Result> r = fresh.accept(IsoTekParser.parse(line), ++n);
+      r.ifPresent(result -> expected.add((Block) result));
+    }
+    Block first = null;
+    List<Block> blocks = new ArrayList<>();
+    for (String line : lines) {
+      Optional<Result> r = assembler.accept(IsoTekParser.parse(line), ++seq);
+      if (r.isPresent()) {
+        Block b = (Block) r.get();
+        assertThat(b).isEqualTo(expected.get(blocks.size())); // before its arrays go back
+        assertThat(b.toString()).isEqualTo(expected.get(blocks.size()).toString());
+        blocks.add(b);
+        if (first == null) {
+          first = b;
+        }
+        assembler.recycle(b);
+        assembler.recycle(first); // no longer the last one: ignored, so no arrays shared twice
+      }
+    }
+    assertThat(blocks).hasSize(4);
+    // a block never handed back keeps its readings
+    IsoTekStatusAssembler kept = new IsoTekStatusAssembler();
+    List<Block> keptBlocks = new ArrayList<>();
+    long k = 0;
+    for (String line : lines) {
+      kept.accept(IsoTekParser.parse(line), ++k).ifPresent(r -> keptBlocks.add((Block) r));
+    }
+    assertThat(keptBlocks).isEqualTo(expected);
+    assertThat(keptBlocks.get(3).volts(13)).isEqualTo(233);
+    assertThat(keptBlocks.get(3).outletCount()).isEqualTo(13);
+  }
+
+  @Test
   void assemblesAReplyOfEightOutletsAndIgnoresItsOkAndPrompt() {
     List<Result> results = feed(block(8, "RTC=2026/11|21|10|00|00|", "OK", ">"));
     assertThat(results).hasSize(1);
