@@ -1,6 +1,8 @@
 package io.pdu4j.spi.transport;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Lets a thread other than a connection's event loop write to the connection's socket itself, one
@@ -35,13 +37,31 @@ public final class WriteGate {
   private static final int SHUT = 3;
 
   private final AtomicInteger state = new AtomicInteger(NEW);
+  private volatile BooleanSupplier batching = () -> false;
 
   /**
    * Lets writers in, unless the gate is shut already. Called by the loop that will shut it before
    * the socket closes.
    */
   public void open() {
+    open(() -> false);
+  }
+
+  /**
+   * As {@link #open()}, from a loop that may read in batches: {@code batching} says whether it does
+   * now, when a task left for its next wake-up would also hold up a reply it should read at once.
+   */
+  public void open(BooleanSupplier batching) {
+    this.batching = Objects.requireNonNull(batching, "batching");
     state.compareAndSet(NEW, OPEN);
+  }
+
+  /**
+   * Whether a task may be left for the loop's next wake-up: the gate is open (the loop sleeps at
+   * most {@link #MAX_SLEEP}) and the loop does not read in batches now.
+   */
+  public boolean unhurried() {
+    return isOpen() && !batching.getAsBoolean();
   }
 
   /** Whether a writer may enter now (open, and no other writer inside). */

@@ -57,4 +57,18 @@ class WriteGateTest {
     assertThat(shut).isTrue();
     assertThat(gate.enter()).isFalse();
   }
+
+  @Test
+  void aTaskMayWaitForTheNextWakeUpOnlyOnAnOpenGateOfALoopThatDoesNotBatchNow() {
+    AtomicBoolean batching = new AtomicBoolean();
+    WriteGate gate = new WriteGate();
+    assertThat(gate.unhurried()).as("not opened").isFalse();
+    gate.open(batching::get);
+    assertThat(gate.unhurried()).isTrue();
+    batching.set(true);
+    assertThat(gate.unhurried()).as("the loop reads in batches now").isFalse();
+    batching.set(false);
+    gate.shut();
+    assertThat(gate.unhurried()).as("shut").isFalse();
+  }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Ticker;
 import io.pdu4j.spi.support.AwaitedReplies;
 import io.pdu4j.spi.transport.WriteGate;
 import java.time.Duration;
@@ -94,7 +95,7 @@ final class CoalescingIoHandler implements IoHandler {
     if (loop != current) {
       loop = current;
     }
-    if (windowNanos > 0 && channels.get() >= minChannels && !AwaitedReplies.any()) {
+    if (batching() && !AwaitedReplies.any()) {
       long now = System.nanoTime();
       // at most a window from now: lastPollNanos starts at 0 and nanoTime may be anywhere
       long until = now + Math.min(Math.max(lastPollNanos + windowNanos - now, 0), windowNanos);
@@ -131,6 +132,7 @@ final class CoalescingIoHandler implements IoHandler {
    */
   static final class Capped implements IoHandlerContext {
     private static final long SECOND = 1_000_000_000L;
+    private static final Ticker TICKER = Ticker.systemTicker(); // the loops' (IoThreads sets none)
     IoHandlerContext context;
 
     @Override
@@ -138,17 +140,19 @@ final class CoalescingIoHandler implements IoHandler {
       return context.canBlock();
     }
 
+    // Netty counts a loop's deadlines on its ticker (nanoTime less the ticker's start), and asks
+    // for delays with System.nanoTime()
     @Override
     public long deadlineNanos() {
       long deadline = context.deadlineNanos();
-      long now = System.nanoTime();
+      long now = TICKER.nanoTime();
       long cap = now - Math.floorMod(now, SECOND) + 2 * SECOND;
       return deadline == -1 || deadline - cap > 0 ? cap : deadline;
     }
 
     @Override
     public long delayNanos(long currentTimeNanos) {
-      return Math.max(0, deadlineNanos() - currentTimeNanos);
+      return Math.max(0, deadlineNanos() - (currentTimeNanos - TICKER.initialNanoTime()));
     }
 
     @Override
@@ -193,9 +197,17 @@ final class CoalescingIoHandler implements IoHandler {
     channels.incrementAndGet();
     WriteGate gate = gateOf(handle);
     if (gate != null) {
-      gate.open();
+      gate.open(this::batching);
     }
     return new Counted(registration, gate);
+  }
+
+  /**
+   * Whether the loop reads in batches now: a task left for its next wake-up may then wait for the
+   * window to end, and a reply with it (see {@link WriteGate#unhurried()}).
+   */
+  private boolean batching() {
+    return windowNanos > 0 && channels.get() >= minChannels;
   }
 
   /** The gate of the channel whose handle this is, if it has one. */

@@ -510,7 +510,7 @@ public final class TcpLink implements Link {
   @Override
   public void executeUnhurried(Runnable task) {
     WriteGate gate = upGate;
-    if (gate != null && gate.isOpen() && ownLoop instanceof AbstractEventExecutor lazy) {
+    if (gate != null && gate.unhurried() && ownLoop instanceof AbstractEventExecutor lazy) {
       lazy.lazyExecute(task);
     } else {
       executor.execute(task);
