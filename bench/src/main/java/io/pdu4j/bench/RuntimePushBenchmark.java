@@ -100,7 +100,9 @@ public class RuntimePushBenchmark {
           @Override
           public Link create(DeviceAddress address, TransportContext context) {
             IsoTekUnit own =
-                IsoTekSimulator.builder().serialNumber("BENCH" + address.host().orElseThrow()).buildUnit();
+                IsoTekSimulator.builder()
+                    .serialNumber("BENCH" + address.host().orElseThrow())
+                    .buildUnit();
             PushPathBenchmark.UnitLink l = new PushPathBenchmark.UnitLink(context.executor(), own);
             links.put(address.host().orElseThrow(), l);
             return l;

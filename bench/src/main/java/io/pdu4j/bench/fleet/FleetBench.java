@@ -146,11 +146,14 @@ public final class FleetBench {
       r.roundTrip = RoundTripBench.measure(settings.roundTrips());
       out.printf(
           Locale.ROOT,
-          "  runtime p50 %.0f us p99 %.0f us; raw p50 %.0f us p99 %.0f us%n",
+          "  runtime p50 %.0f us p99 %.0f us; raw p50 %.0f us p99 %.0f us; median of the per-round"
+              + " ratios %.2fx (bare loop %.2fx)%n",
           r.roundTrip.runtimeP50(),
           r.roundTrip.runtimeP99(),
           r.roundTrip.rawP50(),
-          r.roundTrip.rawP99());
+          r.roundTrip.rawP99(),
+          r.roundTrip.medianRatio(),
+          r.roundTrip.bareMedianRatio());
       out.printf(
           Locale.ROOT,
           "  not in the table: switches chained on completion on the I/O thread (no blocked caller)"

@@ -92,7 +92,9 @@ final class FleetResults {
   /**
    * Round trip percentiles in microseconds: through the runtime and over a raw socket; chained on
    * completion; and through a bare Netty loop with a blocked caller, in the same rounds as the
-   * runtime and the raw socket.
+   * runtime and the raw socket. Beside them the medians of the per-round ratios (the runtime's and
+   * the bare loop's exchange over the raw socket's of the same round): what a stretch of other work
+   * on the machine moves least, as it falls on the three exchanges of a round alike.
    */
   record RoundTrip(
       int rounds,
@@ -103,7 +105,9 @@ final class FleetResults {
       double chainedP50,
       double chainedP99,
       double bareLoopP50,
-      double bareLoopP99) {}
+      double bareLoopP99,
+      double medianRatio,
+      double bareMedianRatio) {}
 
   /**
    * Median whole-process times in seconds of {@code pdu4j status} and of {@code java -version}:

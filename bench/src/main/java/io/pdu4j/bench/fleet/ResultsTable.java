@@ -196,7 +196,8 @@ final class ResultsTable {
                   Locale.ROOT,
                   "%.2f× at p50 (%.0f µs vs %.0f µs), %.2f× at p99 (%.0f µs vs %.0f µs), %d"
                       + " each; in the same rounds a bare Netty loop with a blocked caller and"
-                      + " nothing of pdu4j, %.2f× at p50 (%.0f µs)",
+                      + " nothing of pdu4j, %.2f× at p50 (%.0f µs); the median of the"
+                      + " per-round ratios %.2f× (the bare loop's %.2f×)",
                   r.roundTrip.runtimeP50() / r.roundTrip.rawP50(),
                   r.roundTrip.runtimeP50(),
                   r.roundTrip.rawP50(),
@@ -205,7 +206,9 @@ final class ResultsTable {
                   r.roundTrip.rawP99(),
                   r.roundTrip.rounds(),
                   r.roundTrip.bareLoopP50() / r.roundTrip.rawP50(),
-                  r.roundTrip.bareLoopP50()),
+                  r.roundTrip.bareLoopP50(),
+                  r.roundTrip.medianRatio(),
+                  r.roundTrip.bareMedianRatio()),
               "≤ 1.2×"));
     } else {
       b.append(row("confirmed switch vs raw socket exchange, loopback", "not run", "≤ 1.2×"));

@@ -75,6 +75,8 @@ final class RoundTripBench {
       double[] chained = new double[rounds];
       chained(device, new double[MIN_WARMUP]);
       chained(device, chained);
+      double medianRatio = medianRatio(runtime, rawUs);
+      double bareMedianRatio = medianRatio(bare, rawUs);
       Arrays.sort(runtime);
       Arrays.sort(rawUs);
       Arrays.sort(chained);
@@ -88,8 +90,20 @@ final class RoundTripBench {
           FleetBench.percentile(chained, 0.5),
           FleetBench.percentile(chained, 0.99),
           FleetBench.percentile(bare, 0.5),
-          FleetBench.percentile(bare, 0.99));
+          FleetBench.percentile(bare, 0.99),
+          medianRatio,
+          bareMedianRatio);
     }
+  }
+
+  /** The median over the rounds of {@code us[i] / rawUs[i]}. */
+  static double medianRatio(double[] us, double[] rawUs) {
+    double[] ratios = new double[us.length];
+    for (int i = 0; i < us.length; i++) {
+      ratios[i] = us[i] / rawUs[i];
+    }
+    Arrays.sort(ratios);
+    return FleetBench.percentile(ratios, 0.5);
   }
 
   /**
