@@ -55,8 +55,14 @@ import org.slf4j.LoggerFactory;
 public final class CommandQueue<F> {
   private static final Logger LOG = LoggerFactory.getLogger(CommandQueue.class);
   private static final int MAX_RECORDED_FRAMES = 16;
-  private static final Duration UNHURRIED_MIN_TIMEOUT =
-      io.pdu4j.spi.transport.WriteGate.MAX_SLEEP.multipliedBy(2);
+
+  /**
+   * The longest an unhurried executor ({@link #sendFromCaller(Executor)}) may put a task off: a
+   * command whose timeout is under twice this wakes the executor instead.
+   */
+  public static final Duration UNHURRIED_WITHIN = Duration.ofSeconds(2);
+
+  private static final Duration UNHURRIED_MIN_TIMEOUT = UNHURRIED_WITHIN.multipliedBy(2);
   private static final Object FREE = new Object();
   private static final Object BUSY = new Object();
 
@@ -208,11 +214,10 @@ public final class CommandQueue<F> {
    * As {@link #sendFromCaller()}, the executor taking a caller's command over through {@code
    * unhurried} (a {@link io.pdu4j.spi.Link#executeUnhurried}) instead of being woken for it: it
    * takes the command over anyway as it reads the reply, and a command whose timeout is shorter
-   * than twice {@link io.pdu4j.spi.transport.WriteGate#MAX_SLEEP} still wakes it, so that the
-   * deadline is kept.
+   * than twice {@link #UNHURRIED_WITHIN} still wakes it, so that the deadline is kept.
    *
-   * @param unhurried runs a task on the executor at its next wake-up, at most {@code MAX_SLEEP}
-   *     from now; null: wake it
+   * @param unhurried runs a task on the executor at its next wake-up, at most {@link
+   *     #UNHURRIED_WITHIN} from now; null: wake it
    */
   public void sendFromCaller(Executor unhurried) {
     this.unhurried = unhurried;

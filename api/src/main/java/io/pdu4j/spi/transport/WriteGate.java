@@ -29,7 +29,8 @@ public final class WriteGate {
   public static final String CHANNEL_ATTRIBUTE = "io.pdu4j.writeGate";
 
   /** The longest a loop that opens gates sleeps, timers or not. */
-  public static final java.time.Duration MAX_SLEEP = java.time.Duration.ofSeconds(2);
+  public static final java.time.Duration MAX_SLEEP =
+      io.pdu4j.spi.support.CommandQueue.UNHURRIED_WITHIN;
 
   private static final int NEW = 0;
   private static final int OPEN = 1;
