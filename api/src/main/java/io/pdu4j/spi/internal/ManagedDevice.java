@@ -49,6 +49,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,8 +98,7 @@ public final class ManagedDevice implements PowerDevice {
   private final boolean switchesFromAnyThread;
   // commands handed to the device's thread whose session call has not run yet: a switch asked for
   // meanwhile goes the same way, so that it cannot overtake them (see command)
-  private final java.util.concurrent.atomic.AtomicInteger handingOver =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger handingOver = new AtomicInteger();
 
   // Confined to the executor.
   // every outlet the device has had, by number (sorted): one that went and came back is the same

@@ -138,13 +138,17 @@ final class ManagedOutlet implements Outlet {
    */
   private <T> CompletionStage<T> checked(java.util.function.Supplier<CompletionStage<T>> call) {
     if (!device.hasOutlet(number)) {
-      throw invalid(
-          "has no outlet "
-              + number
-              + " (any more); its outlets are "
-              + device.outlets().stream().map(o -> Integer.toString(o.number())).toList());
+      throw noOutlet();
     }
     return call.get();
+  }
+
+  private InvalidArgumentException noOutlet() {
+    return invalid(
+        "has no outlet "
+            + number
+            + " (any more); its outlets are "
+            + device.outlets().stream().map(o -> Integer.toString(o.number())).toList());
   }
 
   /**
@@ -152,29 +156,27 @@ final class ManagedOutlet implements Outlet {
    * (checked on the device's thread, where the session says why it is not).
    */
   private <T> CompletionStage<T> switchable(java.util.function.Supplier<CompletionStage<T>> call) {
-    return checked(
-        () -> {
-          // read again: on the caller's thread (a session that switches from any thread) a new
-          // status may have come between the two reads
-          OutletStatus reported = device.last().outlet(number).orElse(null);
-          if (reported == null) {
-            throw invalid("has no outlet " + number + " any more");
-          }
-          if (!reported.switchable()) {
-            throw new UnsupportedCapabilityException(
-                "outlet "
-                    + number
-                    + " \""
-                    + reported.name()
-                    + "\" cannot be switched: "
-                    + device.session().notSwitchableReason(number),
-                device.device(),
-                null,
-                null,
-                null);
-          }
-          return call.get();
-        });
+    // the last status read once: on the caller's thread (a session that switches from any thread)
+    // a new one may come at any moment
+    DeviceStatus last = device.last();
+    OutletStatus reported = last == null ? null : last.outlet(number).orElse(null);
+    if (reported == null) {
+      throw noOutlet();
+    }
+    if (!reported.switchable()) {
+      throw new UnsupportedCapabilityException(
+          "outlet "
+              + number
+              + " \""
+              + reported.name()
+              + "\" cannot be switched: "
+              + device.session().notSwitchableReason(number),
+          device.device(),
+          null,
+          null,
+          null);
+    }
+    return call.get();
   }
 
   private InvalidArgumentException invalid(String message) {

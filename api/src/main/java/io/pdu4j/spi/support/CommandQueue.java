@@ -237,12 +237,23 @@ public final class CommandQueue<F> {
         executor.execute(this::takeOver);
       }
     } catch (RejectedExecutionException e) {
-      // the executor is gone, and with it whatever would complete the command
-      entry.state = State.DONE;
-      pending.decrementAndGet();
-      entry.future.completeExceptionally(
-          new DeviceClosedException("device closed", device, entry.exchange.describe(), null, e));
+      executorGone(entry, e);
     }
+  }
+
+  /**
+   * A caller's command the executor can no longer take over (it is shut down, and with it whatever
+   * would complete the command): failed on the caller's thread, once (its failed write and its
+   * take-over may both find the executor gone).
+   */
+  private void executorGone(Entry<F, ?> entry, RejectedExecutionException e) {
+    if (entry.state == State.DONE) {
+      return;
+    }
+    entry.state = State.DONE;
+    pending.decrementAndGet();
+    entry.future.completeExceptionally(
+        new DeviceClosedException("device closed", device, entry.exchange.describe(), null, e));
   }
 
   /**
@@ -503,9 +514,7 @@ public final class CommandQueue<F> {
             try {
               executor.execute(() -> sendFailed(entry, t));
             } catch (RejectedExecutionException e) {
-              entry.future.completeExceptionally(
-                  new DeviceClosedException(
-                      "device closed", device, entry.exchange.describe(), null, e));
+              executorGone(entry, e);
             }
             return;
           }

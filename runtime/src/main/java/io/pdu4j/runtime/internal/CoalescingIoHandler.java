@@ -132,7 +132,8 @@ final class CoalescingIoHandler implements IoHandler {
    */
   static final class Capped implements IoHandlerContext {
     private static final long SECOND = 1_000_000_000L;
-    private static final Ticker TICKER = Ticker.systemTicker(); // the loops' (IoThreads sets none)
+    private static final Ticker TICKER =
+        Ticker.systemTicker(); // the loops' (IoThreads gives them no other)
     IoHandlerContext context;
 
     @Override

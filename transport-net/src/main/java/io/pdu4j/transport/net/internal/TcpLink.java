@@ -504,8 +504,9 @@ public final class TcpLink implements Link {
   }
 
   /**
-   * At the loop's next wake-up when the up connection's gate is open: a loop that opens gates
-   * sleeps at most {@link WriteGate#MAX_SLEEP} (see there); else at once.
+   * At the loop's next wake-up when the up connection's gate allows it ({@link
+   * WriteGate#unhurried()}: a loop that opens gates sleeps at most {@link WriteGate#MAX_SLEEP}, and
+   * one that reads in batches now is woken, so that it reads the reply at once); else at once.
    */
   @Override
   public void executeUnhurried(Runnable task) {
