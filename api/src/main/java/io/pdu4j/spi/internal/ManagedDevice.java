@@ -99,6 +99,9 @@ public final class ManagedDevice implements PowerDevice {
   // commands handed to the device's thread whose session call has not run yet: a switch asked for
   // meanwhile goes the same way, so that it cannot overtake them (see command)
   private final AtomicInteger handingOver = new AtomicInteger();
+  // how long the device's commands lately took, a moving average in nanoseconds (-1: none yet),
+  // which tells a caller that blocks on a command whether to spin first (see CommandResult)
+  private volatile long answerNanos = -1;
 
   // Confined to the executor.
   // every outlet the device has had, by number (sorted): one that went and came back is the same
@@ -672,7 +675,7 @@ public final class ManagedDevice implements PowerDevice {
   <T> CompletionStage<T> command(
       String name, DeviceCapability needs, boolean switching, Supplier<CompletionStage<T>> call) {
     long start = System.nanoTime();
-    CompletableFuture<T> result = new CompletableFuture<>();
+    CompletableFuture<T> result = CommandResult.of(start, answerNanos);
     if (needs != null && !capabilities.contains(needs)) {
       completed(
           name,
@@ -719,9 +722,11 @@ public final class ManagedDevice implements PowerDevice {
                   }
                 });
             s.whenComplete(
-                (v, t) ->
-                    completed(
-                        name, start, result, v, t == null ? null : PowerDeviceException.unwrap(t)));
+                (v, t) -> {
+                  answered(System.nanoTime() - start);
+                  completed(
+                      name, start, result, v, t == null ? null : PowerDeviceException.unwrap(t));
+                });
           };
       if (switching && switchesFromAnyThread && handingOver.get() == 0) {
         run.run(); // no command of this device is on its way to its thread: none is overtaken
@@ -767,6 +772,21 @@ public final class ManagedDevice implements PowerDevice {
         result.completeExceptionally(failure);
       }
     }
+  }
+
+  /**
+   * Counts a command the session finished in {@code nanos} into the moving average (an eighth of
+   * the difference a time; from whichever thread completed it: a lost update among two at once
+   * costs nothing but precision).
+   */
+  private void answered(long nanos) {
+    long a = answerNanos;
+    answerNanos = a < 0 ? nanos : a + (nanos - a) / 8;
+  }
+
+  /** The moving average of the device's commands' times, in nanoseconds; -1 before the first. */
+  long answerNanos() {
+    return answerNanos;
   }
 
   /** A stage failed with {@code error}, for arguments refused before anything was sent. */

@@ -252,6 +252,22 @@ class ManagedDeviceTest {
     assertThat(device.connectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
+  @Test
+  void aCallerWaitsForADeviceThatAnswersSlowlyWithoutSpinning() throws Exception {
+    PowerDevice d = opened();
+    session.answerAfter = Duration.ofMillis(5);
+    CompletableFuture<DeviceStatus> slow = d.refresh().toCompletableFuture();
+    assertThat(slow).isInstanceOf(CommandResult.class);
+    slow.get(5, TimeUnit.SECONDS);
+    assertThat(((ManagedDevice) d).answerNanos())
+        .isGreaterThanOrEqualTo(Duration.ofMillis(5).toNanos() / 8);
+    // the average of the device's answers is now at least an eighth of 5 ms, over the limit
+    assertThat(d.refresh().toCompletableFuture())
+        .isInstanceOfSatisfying(CommandResult.class, r -> assertThat(r.spins()).isFalse());
+    assertThat(d.outlet(1).switchOn().toCompletableFuture().thenApply(OutletStatus::state))
+        .isInstanceOfSatisfying(CommandResult.class, r -> assertThat(r.spins()).isFalse());
+  }
+
   /** Answers a refresh with one outlet on, unless told what is unusable. */
   private final class TestSession implements DeviceSession {
     private volatile DeviceSink sink;
@@ -260,6 +276,7 @@ class ManagedDeviceTest {
     private volatile boolean secondOnlyMeters;
     private volatile int switches;
     private volatile int outlets = 1;
+    private volatile Duration answerAfter; // a refresh's stage completes that much later
 
     @Override
     public DeviceInfo describe() {
@@ -306,6 +323,12 @@ class ManagedDeviceTest {
       }
       DeviceStatus status = DeviceStatus.of(Clock.systemUTC().instant(), list);
       sink.status(status);
+      if (answerAfter != null) {
+        CompletableFuture<DeviceStatus> later = new CompletableFuture<>();
+        executor.schedule(
+            () -> later.complete(status), answerAfter.toNanos(), TimeUnit.NANOSECONDS);
+        return later;
+      }
       return CompletableFuture.completedFuture(status);
     }
 
