@@ -147,13 +147,15 @@ public final class FleetBench {
       out.printf(
           Locale.ROOT,
           "  runtime p50 %.0f us p99 %.0f us; raw p50 %.0f us p99 %.0f us; median of the per-round"
-              + " ratios %.2fx (bare loop %.2fx)%n",
+              + " ratios %.2fx (bare loop %.2fx); %d rounds after %d of warm-up%n",
           r.roundTrip.runtimeP50(),
           r.roundTrip.runtimeP99(),
           r.roundTrip.rawP50(),
           r.roundTrip.rawP99(),
           r.roundTrip.medianRatio(),
-          r.roundTrip.bareMedianRatio());
+          r.roundTrip.bareMedianRatio(),
+          r.roundTrip.rounds(),
+          r.roundTrip.warmupRounds());
       out.printf(
           Locale.ROOT,
           "  not in the table: switches chained on completion on the I/O thread (no blocked caller)"

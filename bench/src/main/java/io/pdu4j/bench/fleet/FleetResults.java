@@ -98,6 +98,7 @@ final class FleetResults {
    */
   record RoundTrip(
       int rounds,
+      int warmupRounds,
       double runtimeP50,
       double runtimeP99,
       double rawP50,

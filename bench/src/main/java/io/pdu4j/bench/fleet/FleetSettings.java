@@ -53,7 +53,7 @@ record FleetSettings(
       usage: bench/fleet [--devices 1000,3000,10000] [--warmup 30s] [--window 20s] [--commands 200]
                          [--command-warmup 1000]
                          [--enistic-rates 10000,25000,50000] [--enistic-duration 10s]
-                         [--round-trips 2000] [--cli-runs 10] [--cli-variants c1,cds,launcher,repo | none]
+                         [--round-trips 10000] [--cli-runs 10] [--cli-variants c1,cds,launcher,repo | none]
                          [--cli-jar cli/target/pdu4j.jar]
                          [--docs docs/benchmarks.md | --no-docs] [--jfr N] [--serve-opts "..."]
                          [--work DIR]""";
@@ -70,7 +70,7 @@ record FleetSettings(
     int commandWarmup = 1000;
     List<Integer> rates = List.of(10_000, 25_000, 50_000);
     Duration enisticDuration = Duration.ofSeconds(10);
-    int roundTrips = 2000;
+    int roundTrips = 10_000;
     int cliRuns = 10;
     Set<String> cliVariants = CLI_VARIANTS;
     Path cliJar = Path.of("cli/target/pdu4j.jar");

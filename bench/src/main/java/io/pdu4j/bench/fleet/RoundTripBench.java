@@ -24,6 +24,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -45,13 +47,19 @@ import java.util.concurrent.TimeUnit;
  * alike; measured one after the other, a burst of other work fell on one side only (the bare loop
  * in rounds of its own once read 1.16× a raw socket that took 102 µs there and 68 µs in the
  * runtime's rounds, while the runtime and the bare loop took 117 and 118 µs). All are warmed up
- * first with at least {@value #MIN_WARMUP} rounds: after the 1,000 of earlier versions the JIT was
+ * first until the JIT is quiet ({@link #warmUp}): after the 1,000 rounds of earlier versions it was
  * still compiling (some 80 compilations, 31 of them C2, in the first second measured) and two young
  * GCs fell in the runtime's half alone.
  */
 final class RoundTripBench {
   /** Rounds run before measuring, at least. */
   static final int MIN_WARMUP = 5_000;
+
+  /** Rounds of warm-up run at a time, until one ran without a compilation. */
+  static final int WARMUP_BLOCK = 2_000;
+
+  /** Rounds run before measuring, at most, whether the JIT went quiet or not. */
+  static final int MAX_WARMUP = 60_000;
 
   private RoundTripBench() {}
 
@@ -66,14 +74,13 @@ final class RoundTripBench {
       double[] runtime = new double[rounds];
       double[] rawUs = new double[rounds];
       double[] bare = new double[rounds];
-      int warmup = Math.max(MIN_WARMUP, rounds);
+      int warmup;
       try (BareLoop loop = new BareLoop(sim.port())) {
-        double[] ignored = new double[warmup];
-        rounds(device, loop, raw, ignored, ignored.clone(), ignored.clone());
+        warmup = warmUp(() -> rounds(device, loop, raw, WARMUP_BLOCK));
         rounds(device, loop, raw, runtime, bare, rawUs);
       }
       double[] chained = new double[rounds];
-      chained(device, new double[MIN_WARMUP]);
+      warmUp(() -> chained(device, new double[WARMUP_BLOCK]));
       chained(device, chained);
       double medianRatio = medianRatio(runtime, rawUs);
       double bareMedianRatio = medianRatio(bare, rawUs);
@@ -83,6 +90,7 @@ final class RoundTripBench {
       Arrays.sort(bare);
       return new RoundTrip(
           rounds,
+          warmup,
           FleetBench.percentile(runtime, 0.5),
           FleetBench.percentile(runtime, 0.99),
           FleetBench.percentile(rawUs, 0.5),
@@ -94,6 +102,41 @@ final class RoundTripBench {
           medianRatio,
           bareMedianRatio);
     }
+  }
+
+  /** Something run to warm up, a block of rounds at a time. */
+  private interface Block {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code block} at least {@value #MIN_WARMUP} rounds' worth and then until a block ran
+   * without the JIT compiling anything (its total compilation time did not grow), at most {@value
+   * #MAX_WARMUP} rounds; returns the rounds run. A fixed 5,000 rounds left it compiling on two
+   * cores now and then: the raw socket's own p99 read 2 to 3 times its settled one in those runs,
+   * and the runtime's median a quarter more, with compiler threads taking the cores its I/O thread
+   * and the simulator needed.
+   */
+  private static int warmUp(Block block) throws Exception {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+    int done = 0;
+    while (done < MAX_WARMUP) {
+      long before = timed ? jit.getTotalCompilationTime() : 0;
+      block.run();
+      done += WARMUP_BLOCK;
+      boolean quiet = !timed || jit.getTotalCompilationTime() == before;
+      if (done >= MIN_WARMUP && quiet) {
+        break;
+      }
+    }
+    return done;
+  }
+
+  /** Runs {@code n} rounds whose times are not kept. */
+  private static void rounds(PowerDevice device, BareLoop loop, Raw raw, int n) throws IOException {
+    double[] ignored = new double[n];
+    rounds(device, loop, raw, ignored, ignored.clone(), ignored.clone());
   }
 
   /** The median over the rounds of {@code us[i] / rawUs[i]}. */
