@@ -21,7 +21,7 @@ public final class ListenerList {
 
   private final String device;
   // a listener that fails on every event must not flood the log: one WARN per burst
-  private final BurstLog failures = new BurstLog(LOG);
+  private BurstLog failures; // made at the first failure (most devices' listeners never fail)
   private final CopyOnWriteArrayList<Registration> registrations = new CopyOnWriteArrayList<>();
   // what dispatch walks: the registrations as an array, replaced on every change, so that an
   // event (several per status, every status of every device) costs no iterator
@@ -53,6 +53,9 @@ public final class ListenerList {
       try {
         r.listener.onEvent(event);
       } catch (RuntimeException e) {
+        if (failures == null) {
+          failures = new BurstLog(LOG);
+        }
         failures.log("{}: a listener failed on {}", device, event.getClass().getSimpleName(), e);
       }
     }

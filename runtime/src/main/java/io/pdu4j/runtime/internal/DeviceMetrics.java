@@ -17,6 +17,8 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.metrics.CommandOutcome;
 import io.pdu4j.runtime.metrics.PduMeter;
 import io.pdu4j.spi.DriverCounters;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -82,35 +83,39 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   // too when commandWindow is set, else they are Micrometer timers
   private final boolean collected;
 
-  final AtomicLong bytesSent = new AtomicLong();
-  final AtomicLong bytesReceived = new AtomicLong();
-  final AtomicLong reconnects = new AtomicLong();
-  final AtomicLong recycled = new AtomicLong();
-  private final AtomicLong readings = new AtomicLong();
-  private final AtomicLong malformedFrames = new AtomicLong();
-  private final AtomicLong overlongFrames = new AtomicLong();
-  private final AtomicLong readingsOverLimit = new AtomicLong();
-  private final AtomicLong readingsRefusedSource = new AtomicLong();
+  // the device's counters, by index (SENT to REFUSED_SOURCE), added to from any thread through
+  // COUNT: one array, not an AtomicLong each (nine objects a device of a fleet)
+  static final int SENT = 0; // bytes handed to the link
+  static final int RECEIVED = 1; // bytes the link delivered
+  static final int RECONNECTS = 2;
+  static final int RECYCLED = 3;
+  private static final int READINGS = 4;
+  private static final int MALFORMED = 5;
+  private static final int OVERLONG = 6;
+  private static final int OVER_LIMIT = 7;
+  private static final int REFUSED_SOURCE = 8;
+  private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+  private final long[] counts = new long[REFUSED_SOURCE + 1];
   private final DriverCounters driverCounters =
       new DriverCounters() {
         @Override
         public void malformedFrame() {
-          malformedFrames.incrementAndGet();
+          add(MALFORMED, 1);
         }
 
         @Override
         public void overlongFrame() {
-          overlongFrames.incrementAndGet();
+          add(OVERLONG, 1);
         }
 
         @Override
         public void readingOverOutletLimit() {
-          readingsOverLimit.incrementAndGet();
+          add(OVER_LIMIT, 1);
         }
 
         @Override
         public void readingFromRefusedSource() {
-          readingsRefusedSource.incrementAndGet();
+          add(REFUSED_SOURCE, 1);
         }
 
         @Override
@@ -213,7 +218,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   @Override
   public void onEvent(DeviceEvent event) {
     if (event instanceof DeviceEvent.StatusReported s) {
-      readings.incrementAndGet();
+      add(READINGS, 1);
       onStatus(s.status(), s.status().receivedAt());
     } else if (event instanceof DeviceEvent.OutletAdded a) {
       update(a.outlet(), a.at(), false);
@@ -515,25 +520,25 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         tags,
         this,
         m -> m.connection == ConnectionState.CONNECTED ? 1 : 0);
-    counter(r, PduMeter.LINK_BYTES_SENT, tags, bytesSent);
-    counter(r, PduMeter.LINK_BYTES_RECEIVED, tags, bytesReceived);
-    counter(r, PduMeter.LINK_RECONNECTS, tags, reconnects);
-    counter(r, PduMeter.LINK_RECYCLED, tags, recycled);
-    counter(r, PduMeter.READINGS_RECEIVED, tags, readings);
+    counter(r, PduMeter.LINK_BYTES_SENT, tags, SENT);
+    counter(r, PduMeter.LINK_BYTES_RECEIVED, tags, RECEIVED);
+    counter(r, PduMeter.LINK_RECONNECTS, tags, RECONNECTS);
+    counter(r, PduMeter.LINK_RECYCLED, tags, RECYCLED);
+    counter(r, PduMeter.READINGS_RECEIVED, tags, READINGS);
+    counter(r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "malformed"), MALFORMED);
+    counter(r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "overlong"), OVERLONG);
     counter(
-        r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "malformed"), malformedFrames);
-    counter(
-        r, PduMeter.FRAMES_MALFORMED, tags.and(PduMeter.TAG_REASON, "overlong"), overlongFrames);
-    counter(
-        r,
-        PduMeter.READINGS_DROPPED,
-        tags.and(PduMeter.TAG_REASON, "outlet_limit"),
-        readingsOverLimit);
-    counter(
-        r,
-        PduMeter.READINGS_DROPPED,
-        tags.and(PduMeter.TAG_REASON, "source"),
-        readingsRefusedSource);
+        r, PduMeter.READINGS_DROPPED, tags.and(PduMeter.TAG_REASON, "outlet_limit"), OVER_LIMIT);
+    counter(r, PduMeter.READINGS_DROPPED, tags.and(PduMeter.TAG_REASON, "source"), REFUSED_SOURCE);
+  }
+
+  /** Adds {@code n} to counter {@code counter} ({@link #SENT} and the like); any thread. */
+  void add(int counter, long n) {
+    COUNT.getAndAdd(counts, counter, n);
+  }
+
+  private long get(int counter) {
+    return (long) COUNT.getVolatile(counts, counter);
   }
 
   // --- what a collector reads at scrape time (PrometheusSeries) ---
@@ -570,19 +575,18 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   /** The value of a device counter; {@code reason} picks among those that carry one. */
   double count(PduMeter meter, String reason) {
-    AtomicLong source =
+    int counter =
         switch (meter) {
-          case LINK_BYTES_SENT -> bytesSent;
-          case LINK_BYTES_RECEIVED -> bytesReceived;
-          case LINK_RECONNECTS -> reconnects;
-          case LINK_RECYCLED -> recycled;
-          case READINGS_RECEIVED -> readings;
-          case FRAMES_MALFORMED -> "overlong".equals(reason) ? overlongFrames : malformedFrames;
-          case READINGS_DROPPED ->
-              "source".equals(reason) ? readingsRefusedSource : readingsOverLimit;
+          case LINK_BYTES_SENT -> SENT;
+          case LINK_BYTES_RECEIVED -> RECEIVED;
+          case LINK_RECONNECTS -> RECONNECTS;
+          case LINK_RECYCLED -> RECYCLED;
+          case READINGS_RECEIVED -> READINGS;
+          case FRAMES_MALFORMED -> "overlong".equals(reason) ? OVERLONG : MALFORMED;
+          case READINGS_DROPPED -> "source".equals(reason) ? REFUSED_SOURCE : OVER_LIMIT;
           default -> throw new IllegalArgumentException(meter + " is not a device counter");
         };
-    return source.doubleValue();
+    return get(counter);
   }
 
   /** The outlets with series, by number. */
@@ -653,15 +657,15 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     registered.add(new Registered(r, b.register(r), source));
   }
 
-  private void counter(MeterRegistry r, PduMeter meter, Tags tags, AtomicLong source) {
-    FunctionCounter.Builder<AtomicLong> b =
-        FunctionCounter.builder(meter.meterName(), source, AtomicLong::doubleValue)
+  private void counter(MeterRegistry r, PduMeter meter, Tags tags, int counter) {
+    FunctionCounter.Builder<DeviceMetrics> b =
+        FunctionCounter.builder(meter.meterName(), this, m -> m.get(counter))
             .description(meter.description())
             .tags(tags);
     if (meter.baseUnit() != null) {
       b.baseUnit(meter.baseUnit());
     }
-    registered.add(new Registered(r, b.register(r), source));
+    registered.add(new Registered(r, b.register(r), this));
   }
 
   /** One outlet's latest reading and integrated energy; its values guarded by {@code values}. */

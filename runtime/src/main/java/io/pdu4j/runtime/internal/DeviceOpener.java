@@ -148,7 +148,7 @@ final class DeviceOpener {
                 link,
                 metrics,
                 watched ? plan.options().quietAfter() : null,
-                metrics != null ? metrics.recycled::incrementAndGet : () -> {});
+                metrics != null ? () -> metrics.add(DeviceMetrics.RECYCLED, 1) : () -> {});
       }
       DriverContext driverContext =
           new DriverContext(

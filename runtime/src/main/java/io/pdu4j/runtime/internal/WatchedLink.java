@@ -6,6 +6,8 @@ import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,8 +15,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +42,26 @@ final class WatchedLink extends ForwardingLink {
   private final DeviceMetrics metrics; // null: nothing counted
   private final Duration quiet; // null: not watched
   private final Runnable onRecycle;
-  private final AtomicLong ups = new AtomicLong();
+  // fields set through the VarHandles below rather than an atomic object each (three objects a
+  // device of a fleet)
+  private static final VarHandle UPS = handle("ups", long.class);
+  private static final VarHandle UNANSWERED_SINCE = handle("unansweredSince", long.class);
+  private static final VarHandle ARMED = handle("armed", boolean.class);
+  private volatile long ups;
   // System.nanoTime() of the first send after the last byte received, or NONE
-  private final AtomicLong unansweredSince = new AtomicLong(NONE);
+  private volatile long unansweredSince = NONE;
   private volatile boolean recycling;
   private volatile boolean watching; // while up, on a stream link with a quiet limit
-  private final AtomicBoolean armed = new AtomicBoolean(); // the watch's timer is set
+  private volatile boolean armed; // the watch's timer is set
   private volatile ScheduledFuture<?> watch; // the timer, while set
+
+  private static VarHandle handle(String field, Class<?> type) {
+    try {
+      return MethodHandles.lookup().findVarHandle(WatchedLink.class, field, type);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * @param link the transport's link
@@ -76,7 +89,7 @@ final class WatchedLink extends ForwardingLink {
   public CompletionStage<Void> send(ByteBuffer data) {
     int bytes = data.remaining();
     // marked when asked, not when written: an answer may be handled before the write's completion
-    if (unansweredSince.compareAndSet(NONE, System.nanoTime()) && watching) {
+    if (UNANSWERED_SINCE.compareAndSet(this, NONE, System.nanoTime()) && watching) {
       arm(quiet.toNanos());
     }
     return counted(link.send(data), bytes);
@@ -93,7 +106,7 @@ final class WatchedLink extends ForwardingLink {
       sent.whenComplete(
           (v, t) -> {
             if (t == null) {
-              metrics.bytesSent.addAndGet(bytes);
+              metrics.add(DeviceMetrics.SENT, bytes);
             }
           });
     }
@@ -108,13 +121,13 @@ final class WatchedLink extends ForwardingLink {
 
   /** Sets the watch's timer {@code delayNanos} ahead, unless it is set already. */
   private void arm(long delayNanos) {
-    if (!armed.compareAndSet(false, true)) {
+    if (!ARMED.compareAndSet(this, false, true)) {
       return;
     }
     try {
       watch = link.executor().schedule(this::check, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      armed.set(false); // shutting down: nothing to watch for
+      armed = false; // shutting down: nothing to watch for
     }
   }
 
@@ -124,8 +137,8 @@ final class WatchedLink extends ForwardingLink {
    */
   private void check() {
     watch = null;
-    armed.set(false); // before reading: a send from now on sets the timer itself, if this does not
-    long since = unansweredSince.get();
+    armed = false; // before reading: a send from now on sets the timer itself, if this does not
+    long since = unansweredSince;
     if (since == NONE || recycling || !watching || !link.isOpen()) {
       return; // the next unanswered send sets the timer again
     }
@@ -153,15 +166,15 @@ final class WatchedLink extends ForwardingLink {
     if (w != null) {
       w.cancel(false);
     }
-    armed.set(false);
+    armed = false;
   }
 
   private void received(int bytes) {
-    if (unansweredSince.get() != NONE) { // a read, not a fenced write, for every push
-      unansweredSince.set(NONE);
+    if (unansweredSince != NONE) { // a read, not a fenced write, for every push
+      unansweredSince = NONE;
     }
     if (metrics != null) {
-      metrics.bytesReceived.addAndGet(bytes);
+      metrics.add(DeviceMetrics.RECEIVED, bytes);
     }
   }
 
@@ -174,10 +187,10 @@ final class WatchedLink extends ForwardingLink {
 
     @Override
     public void onUp() {
-      if (ups.getAndIncrement() > 0 && metrics != null) {
-        metrics.reconnects.incrementAndGet();
+      if ((long) UPS.getAndAdd(WatchedLink.this, 1L) > 0 && metrics != null) {
+        metrics.add(DeviceMetrics.RECONNECTS, 1);
       }
-      unansweredSince.set(NONE);
+      unansweredSince = NONE;
       recycling = false;
       stopWatching();
       watching = quiet != null && link.kind() == Kind.STREAM;
@@ -199,7 +212,7 @@ final class WatchedLink extends ForwardingLink {
     @Override
     public void onDown(PowerDeviceException cause) {
       stopWatching();
-      unansweredSince.set(NONE);
+      unansweredSince = NONE;
       if (recycling) {
         recycling = false;
         listener.onDown(

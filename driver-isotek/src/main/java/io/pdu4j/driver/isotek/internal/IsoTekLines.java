@@ -62,7 +62,7 @@ final class IsoTekLines implements LineFramer.Sink {
   private final IsoTekParser.ChannelLine channelLine = new IsoTekParser.ChannelLine();
   private final FrameCounters counters = new FrameCounters();
   // one log for all bad input: a malformed line also drops its status, and that is one problem
-  private final BurstLog badInputLog = new BurstLog(LOG);
+  private BurstLog badInputLog; // made at the first bad input: most devices never send one
 
   private DeviceSink sink;
   private boolean stopped;
@@ -143,10 +143,17 @@ final class IsoTekLines implements LineFramer.Sink {
     watchHeldOk();
   }
 
+  private BurstLog badInputLog() {
+    if (badInputLog == null) {
+      badInputLog = new BurstLog(LOG);
+    }
+    return badInputLog;
+  }
+
   /** Counts and logs a status block that was dropped. */
   void dropped(IsoTekStatusAssembler.Dropped d) {
     counters.droppedStatus();
-    badInputLog.log("{}: dropped a status: {}", device, d.reason());
+    badInputLog().log("{}: dropped a status: {}", device, d.reason());
   }
 
   /** Counts a status block that was taken. */
@@ -204,11 +211,12 @@ final class IsoTekLines implements LineFramer.Sink {
     if (frame instanceof IsoTekFrame.Malformed m) {
       counters.malformed();
       sink.malformedFrame();
-      badInputLog.log(
-          "{}: skipped a malformed line {} ({})",
-          device,
-          PowerDeviceException.printable(m.raw()),
-          m.reason());
+      badInputLog()
+          .log(
+              "{}: skipped a malformed line {} ({})",
+              device,
+              PowerDeviceException.printable(m.raw()),
+              m.reason());
     }
     IsoTekStatusAssembler.Result ended = assembler.take(frame, n);
     long endedStart = -1;
@@ -252,11 +260,12 @@ final class IsoTekLines implements LineFramer.Sink {
   public void onOverlong(String start) {
     counters.overlong();
     sink.overlongFrame();
-    badInputLog.log(
-        "{}: skipped a line longer than {} bytes starting {}",
-        device,
-        maxFrameLength,
-        PowerDeviceException.printable(start));
+    badInputLog()
+        .log(
+            "{}: skipped a line longer than {} bytes starting {}",
+            device,
+            maxFrameLength,
+            PowerDeviceException.printable(start));
   }
 
   /** Frames no command claimed: status lines were handled already; the rest is noted. */
@@ -267,10 +276,11 @@ final class IsoTekLines implements LineFramer.Sink {
       counters.unexpected();
       sink.malformedFrame(); // skipped input, as a malformed line is
       String line = frame.toString();
-      badInputLog.log(
-          "{}: ignored an unexpected line with no command in flight: {}",
-          device,
-          PowerDeviceException.printable(line.length() > 200 ? line.substring(0, 200) : line));
+      badInputLog()
+          .log(
+              "{}: ignored an unexpected line with no command in flight: {}",
+              device,
+              PowerDeviceException.printable(line.length() > 200 ? line.substring(0, 200) : line));
     }
   }
 
