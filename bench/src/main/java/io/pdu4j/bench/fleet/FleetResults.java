@@ -23,7 +23,9 @@ final class FleetResults {
    * @param connectTimeouts opens that failed with a connect timeout (serve's log)
    * @param readyTimeouts opens that failed with a ready timeout (serve's log)
    * @param scrapeBytes size of one /metrics
-   * @param scrapeSeconds the median time of a /metrics scrape, from the request to the last byte
+   * @param scrapeSeconds the median time of a /metrics scrape, from the request to the last byte,
+   *     after {@link FleetBench#SCRAPE_WARMUP} not counted
+   * @param firstScrapeSeconds the time of the first of those, serve's first scrape
    * @param gzipBytes size of one /metrics on the wire when the scraper accepts gzip
    * @param gzipSeconds the median time of such a scrape, from the request to the last byte inflated
    * @param commands switches sent through the API
@@ -52,6 +54,7 @@ final class FleetResults {
       int readyTimeouts,
       long scrapeBytes,
       double scrapeSeconds,
+      double firstScrapeSeconds,
       long gzipBytes,
       double gzipSeconds,
       int commands,
@@ -67,7 +70,7 @@ final class FleetResults {
 
     static Fleet skipped(int devices, String why) {
       return new Fleet(
-          devices, why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+          devices, why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
   }
 

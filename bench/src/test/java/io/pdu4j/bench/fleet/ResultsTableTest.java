@@ -66,6 +66,9 @@ class ResultsTableTest {
     assertThat(table).doesNotContain("Infinity").doesNotContain("NaN");
     // N = 3: 2 MiB of heap over its 2 other devices; N = 1: none to divide by
     assertThat(table).contains("– / 1024.0 KiB (heap in use after a full GC");
+    assertThat(table)
+        .contains("0.0 MB in 0.10 s (gzip")
+        .contains("after 2 not counted, serve's first of which took 0.40 / 0.40 s");
   }
 
   private static FleetResults.Fleet measured(int devices, long heapUsed, long rss) {
@@ -84,6 +87,7 @@ class ResultsTableTest {
         0,
         1000,
         0.1,
+        0.4,
         100,
         0.1,
         10,
