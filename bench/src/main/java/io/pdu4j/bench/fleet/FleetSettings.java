@@ -50,7 +50,7 @@ record FleetSettings(
 
   static final String USAGE =
       """
-      usage: bench/fleet [--devices 1000,3000,10000] [--warmup 30s] [--window 20s] [--commands 200]
+      usage: bench/fleet [--devices 1000,3000,10000] [--warmup 30s] [--window 20s] [--commands 1000]
                          [--command-warmup 1000]
                          [--enistic-rates 10000,25000,50000] [--enistic-duration 10s]
                          [--round-trips 10000] [--cli-runs 10] [--cli-variants c1,cds,launcher,repo | none]
@@ -66,7 +66,7 @@ record FleetSettings(
     List<Integer> devices = List.of(1000, 3000, 10000);
     Duration warmup = Duration.ofSeconds(30);
     Duration window = Duration.ofSeconds(20);
-    int commands = 200;
+    int commands = 1000;
     int commandWarmup = 1000;
     List<Integer> rates = List.of(10_000, 25_000, 50_000);
     Duration enisticDuration = Duration.ofSeconds(10);

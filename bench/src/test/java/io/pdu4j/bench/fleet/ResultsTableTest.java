@@ -136,7 +136,7 @@ class ResultsTableTest {
 
     assertThat(FleetSettings.parse(new String[0]).commandWarmup()).isEqualTo(1000);
     assertThat(ResultsTable.render(r, FleetSettings.parse(new String[0])))
-        .contains("200 commands per size after 1000 not counted (the command path warms up).");
+        .contains("1000 commands per size after 1000 not counted (the command path warms up).");
     FleetSettings none =
         FleetSettings.parse(new String[] {"--commands", "50", "--command-warmup", "0"});
     assertThat(none.commandWarmup()).isZero();
