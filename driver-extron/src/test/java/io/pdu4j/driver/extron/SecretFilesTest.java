@@ -18,10 +18,11 @@ import io.pdu4j.spi.LinkRequirements;
 import io.pdu4j.spi.transport.TransportContext;
 import io.pdu4j.spi.transport.TransportProvider;
 import io.pdu4j.transport.net.TcpTransportProvider;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,12 +176,14 @@ class SecretFilesTest {
   /**
    * Should anything have opened the FIFO to read (and be stuck there), opens it to write and closes
    * it, which ends that read; on a daemon thread, since with no reader the open would wait forever.
+   * Without creating it: the temporary directory may be deleted meanwhile, and a file created in it
+   * then failed its deletion (DirectoryNotEmptyException).
    */
   private static void releaseReaderOf(Path fifo) {
     Thread t =
         new Thread(
             () -> {
-              try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+              try (OutputStream out = Files.newOutputStream(fifo, StandardOpenOption.WRITE)) {
                 out.flush();
               } catch (IOException e) {
                 // gone already
