@@ -38,11 +38,10 @@ final class CommandResult<T> extends CompletableFuture<T> {
 
   private static final boolean MULTIPROCESSOR = Runtime.getRuntime().availableProcessors() > 1;
 
-  private final boolean spins;
-  private final long spinUntil; // System.nanoTime(), when spins
+  private final long spinUntil; // System.nanoTime(); 0: waits park at once (see spinDeadline)
 
-  CommandResult(boolean spins, long spinUntil) {
-    this.spins = spins;
+  /** A result whose blocking waits spin until {@code spinUntil}, or park at once when it is 0. */
+  CommandResult(long spinUntil) {
     this.spinUntil = spinUntil;
   }
 
@@ -51,8 +50,7 @@ final class CommandResult<T> extends CompletableFuture<T> {
    * recent commands took {@code recentNanos} on average ({@code < 0}: none yet).
    */
   static <T> CommandResult<T> of(long start, long recentNanos) {
-    long until = spinDeadline(start, recentNanos, MULTIPROCESSOR);
-    return new CommandResult<>(until != 0, until);
+    return new CommandResult<>(spinDeadline(start, recentNanos, MULTIPROCESSOR));
   }
 
   /**
@@ -70,7 +68,7 @@ final class CommandResult<T> extends CompletableFuture<T> {
 
   /** Whether blocking waits for this result spin before they park. */
   boolean spins() {
-    return spins;
+    return spinUntil != 0;
   }
 
   @Override
@@ -96,7 +94,7 @@ final class CommandResult<T> extends CompletableFuture<T> {
 
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
-    return new CommandResult<>(spins, spinUntil);
+    return new CommandResult<>(spinUntil);
   }
 
   /**
@@ -104,7 +102,7 @@ final class CommandResult<T> extends CompletableFuture<T> {
    * timeoutNanos} have passed or the thread is interrupted, whichever comes first.
    */
   private void spin(long timeoutNanos) {
-    if (!spins || isDone()) {
+    if (spinUntil == 0 || isDone()) {
       return;
     }
     long start = System.nanoTime();

@@ -95,7 +95,7 @@ class CommandResultTest {
     CompletableFuture<Integer> length = r.thenApply(String::length);
     assertThat(length).isInstanceOf(CommandResult.class);
     assertThat(((CommandResult<Integer>) length).spins()).isTrue();
-    assertThat(new CommandResult<String>(false, 0).thenApply(String::length))
+    assertThat(new CommandResult<String>(0).thenApply(String::length))
         .isInstanceOfSatisfying(CommandResult.class, c -> assertThat(c.spins()).isFalse());
     r.complete("four");
     assertThat(length.join()).isEqualTo(4);
@@ -103,6 +103,6 @@ class CommandResultTest {
 
   /** A result whose waits would spin for ten seconds unless something ends them. */
   private static CommandResult<String> spinning() {
-    return new CommandResult<>(true, System.nanoTime() + TEN_SECONDS);
+    return new CommandResult<>(System.nanoTime() + TEN_SECONDS);
   }
 }

@@ -936,15 +936,15 @@ public final class FleetBench {
   }
 
   /**
-   * One /metrics, its body as sent: plain, or, when {@code gzip}, asking for gzip as Prometheus
-   * does (an older serve answers plain text; its Content-Encoding tells).
-   */
-  /**
    * Scrapes of {@code /metrics} at each size before the three measured: serve's first scrape took
    * 1.0 to 1.2 s at 10,000 devices where the fourth took 0.47 to 0.65 s (2026-12-05, 22:30).
    */
   static final int SCRAPE_WARMUP = 2;
 
+  /**
+   * One /metrics, its body as sent: plain, or, when {@code gzip}, asking for gzip as Prometheus
+   * does (an older serve answers plain text; its Content-Encoding tells).
+   */
   private HttpResponse<byte[]> scrape(int port, boolean gzip) throws Exception {
     HttpRequest.Builder req =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))

@@ -201,7 +201,8 @@ final class ResultsTable {
               String.format(
                   Locale.ROOT,
                   "%.2f× at p50 (%.0f µs vs %.0f µs), %.2f× at p99 (%.0f µs vs %.0f µs), %d"
-                      + " each after %d rounds of warm-up (until the JIT was quiet); in the same rounds a bare Netty loop with a blocked caller and"
+                      + " each after %d rounds of warm-up (until the JIT was quiet); in the same"
+                      + " rounds a bare Netty loop with a blocked caller and"
                       + " nothing of pdu4j, %.2f× at p50 (%.0f µs); the median of the"
                       + " per-round ratios %.2f× (the bare loop's %.2f×)",
                   r.roundTrip.runtimeP50() / r.roundTrip.rawP50(),

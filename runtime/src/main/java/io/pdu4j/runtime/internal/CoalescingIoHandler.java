@@ -132,8 +132,8 @@ final class CoalescingIoHandler implements IoHandler {
    */
   static final class Capped implements IoHandlerContext {
     private static final long SECOND = 1_000_000_000L;
-    private static final Ticker TICKER =
-        Ticker.systemTicker(); // the loops' (IoThreads gives them no other)
+    // the loops' ticker (IoThreads gives them no other)
+    private static final Ticker TICKER = Ticker.systemTicker();
     IoHandlerContext context;
 
     @Override
