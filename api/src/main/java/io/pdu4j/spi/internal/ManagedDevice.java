@@ -31,7 +31,7 @@ import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.support.Backoff;
 import io.pdu4j.spi.support.CommandQueue;
 import io.pdu4j.spi.support.Freshness;
-import io.pdu4j.spi.support.WatchTimers;
+import io.pdu4j.spi.support.Watch;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,7 +115,7 @@ public final class ManagedDevice implements PowerDevice {
   private ConnectionProblem offlineProblem; // why OFFLINE, as last told to the listeners
   private ScheduledFuture<?> readyTimer;
   private ScheduledFuture<?> pollTimer;
-  private ScheduledFuture<?> staleTimer; // set while the stale watch waits, on the device thread
+  private final Watch staleWatch; // armed while the stale watch waits
   private boolean staleWatching; // since ready: the stale watch runs
   private boolean pollInFlight;
   private boolean statusSinceUp;
@@ -136,6 +136,7 @@ public final class ManagedDevice implements PowerDevice {
     this.link =
         java.util.Objects.requireNonNull(session.link(context.link()), "the session's link");
     this.executor = context.executor();
+    this.staleWatch = new Watch(executor, this::staleWatchFired);
     this.freshness = new Freshness(context.options().staleAfter(), context.clock());
     this.info = session.describe();
     this.capabilities = Set.copyOf(session.capabilities());
@@ -419,7 +420,7 @@ public final class ManagedDevice implements PowerDevice {
     last = status;
     statusSinceUp = true;
     staleAnnounced = false;
-    if (staleWatching && staleTimer == null) {
+    if (staleWatching && !staleWatch.armed()) {
       startStaleWatch();
     }
     if (!sameOutlets) {
@@ -453,10 +454,11 @@ public final class ManagedDevice implements PowerDevice {
   // --- staleness ---
 
   /**
-   * Watches for the last status to go stale with one timer at a time, set for the moment it would
-   * (not a fixed-rate check: a fleet's devices would wake the I/O threads several times a second
-   * each). Each firing either announces the staleness, or sets the timer again for the newest
-   * status's moment; a status that comes once the staleness was announced sets it again.
+   * Watches for the last status to go stale with one deadline at a time ({@link Watch}: no timer of
+   * the executor's per device), set for the moment it would (not a fixed-rate check: a fleet's
+   * devices would wake the I/O threads several times a second each). Each firing either announces
+   * the staleness, or sets the deadline again for the newest status's moment; a status that comes
+   * once the staleness was announced sets it again.
    */
   private void startStaleWatch() {
     staleWatching = true;
@@ -467,14 +469,10 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get()) {
       return;
     }
-    // on the grid of every device's watches: a fleet's loop wakes once for all those due together
-    staleTimer =
-        executor.schedule(
-            this::staleWatchFired, WatchTimers.delayNanos(delayNanos), TimeUnit.NANOSECONDS);
+    staleWatch.arm(delayNanos); // on the grid of every device's watches, one timer a loop
   }
 
   private void staleWatchFired() {
-    staleTimer = null;
     DeviceStatus s = last;
     if (closed.get() || staleAnnounced || s == null) {
       return; // the next status sets the watch again
@@ -950,7 +948,7 @@ public final class ManagedDevice implements PowerDevice {
         done -> {
           cancel(readyTimer);
           cancel(pollTimer);
-          cancel(staleTimer);
+          staleWatch.disarm();
           reopener.cancel();
           guarded("shutdown", session::shutdown);
           ready.completeExceptionally(

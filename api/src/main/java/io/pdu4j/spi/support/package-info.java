@@ -5,7 +5,8 @@
  * io.pdu4j.spi.support.Outcome}, a capped {@link io.pdu4j.spi.support.Backoff}, a {@link
  * io.pdu4j.spi.support.BurstLog} that logs bad input once per burst, {@link
  * io.pdu4j.spi.support.Freshness} for readings that go stale, {@link
- * io.pdu4j.spi.support.WatchTimers} for the delays of watch timers every device of a fleet keeps,
+ * io.pdu4j.spi.support.WatchTimers} for the delays of watch timers every device of a fleet keeps
+ * and {@link io.pdu4j.spi.support.Watch} for such a deadline, cheap at a fleet's scale,
  * and {@link io.pdu4j.spi.support.AwaitedReplies} for the commands on a thread that await their
  * reply.
  *

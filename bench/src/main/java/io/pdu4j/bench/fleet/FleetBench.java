@@ -317,12 +317,32 @@ public final class FleetBench {
         ProcessStats.CpuTime gen0 = ProcessStats.cpu(generator.pid());
         ProcessStats.CpuTime floorGen0 =
             floorGenerator != null ? ProcessStats.cpu(floorGenerator.pid()) : null;
+        // a line to start a profiler of one's own on (perf, async-profiler) over the window
+        out.printf(Locale.ROOT, "  window of %d s starts%n", window.toSeconds());
+        out.flush();
         long t0 = System.nanoTime();
         sleep(window);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double serveCpu = ProcessStats.cpu(serve.pid()).secondsSince(serve0) / seconds;
-        double floorCpu =
-            floor != null ? ProcessStats.cpu(floor.pid()).secondsSince(floor0) / seconds : 0;
+        ProcessStats.CpuTime serve1 = ProcessStats.cpu(serve.pid());
+        ProcessStats.CpuTime floor1 = floor != null ? ProcessStats.cpu(floor.pid()) : null;
+        double serveCpu = serve1.secondsSince(serve0) / seconds;
+        double floorCpu = floor != null ? floor1.secondsSince(floor0) / seconds : 0;
+        // where serve's CPU goes beside the floor's: the kernel's share (system calls, the
+        // network stack) against its own code's; from ticks, so a rough split
+        out.printf(
+            Locale.ROOT,
+            "  in the kernel: %.0f%% of serve's CPU, %.0f%% of the floor's%n",
+            100 * serve1.systemShareSince(serve0),
+            floor != null ? 100 * floor1.systemShareSince(floor0) : Double.NaN);
+        StringBuilder byThread = new StringBuilder();
+        for (Map.Entry<String, Double> t : serve1.byThreadSince(serve0)) {
+          if (t.getValue() / seconds >= 0.001) {
+            byThread.append(byThread.isEmpty() ? "" : ", ");
+            byThread.append(
+                String.format(Locale.ROOT, "%s %.3f", t.getKey(), t.getValue() / seconds));
+          }
+        }
+        out.println("  serve's CPU by thread (cores): " + byThread);
         double genCpu =
             (ProcessStats.cpu(generator.pid()).secondsSince(gen0)
                     + (floorGenerator != null

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,17 +33,20 @@ final class ProcessStats {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     // the command name (field 2) may hold spaces: count fields after its closing parenthesis
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15
+    long system = Long.parseLong(f[12]); // utime, stime: fields 14 and 15
+    long ticks = Long.parseLong(f[11]) + system;
     Map<Long, Long> threads = new HashMap<>();
+    Map<Long, String> names = new HashMap<>();
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (Stream<Path> list = Files.list(tasks)) {
       list.forEach(
           t -> {
             try {
               String s = Files.readString(t.resolve("schedstat"), StandardCharsets.ISO_8859_1);
-              threads.put(
-                  Long.parseLong(t.getFileName().toString()),
-                  Long.parseLong(s.substring(0, s.indexOf(' '))));
+              long tid = Long.parseLong(t.getFileName().toString());
+              threads.put(tid, Long.parseLong(s.substring(0, s.indexOf(' '))));
+              names.put(
+                  tid, Files.readString(t.resolve("comm"), StandardCharsets.ISO_8859_1).trim());
             } catch (IOException | RuntimeException e) {
               // the thread ended while listed, or the kernel keeps no schedstat
             }
@@ -49,16 +54,47 @@ final class ProcessStats {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + tasks + " (is the process gone?)", e);
     }
-    return new CpuTime(ticks / (double) ticksPerSecond(), Map.copyOf(threads));
+    double perSecond = ticksPerSecond();
+    return new CpuTime(
+        ticks / perSecond, system / perSecond, Map.copyOf(threads), Map.copyOf(names));
   }
 
   /**
    * CPU time of a process at one moment.
    *
    * @param tickSeconds user and system time from {@code stat}, whole ticks
+   * @param systemTickSeconds the system time alone (in the kernel for the process: its system
+   *     calls, and the network stack's work done on their behalf)
    * @param threadNanos time on CPU of each live thread, by thread id; empty without schedstat
+   * @param threadNames the names of those threads ({@code comm}), by thread id
    */
-  record CpuTime(double tickSeconds, Map<Long, Long> threadNanos) {
+  record CpuTime(
+      double tickSeconds,
+      double systemTickSeconds,
+      Map<Long, Long> threadNanos,
+      Map<Long, String> threadNames) {
+    /**
+     * CPU seconds used between {@code earlier} and this by the threads of each name (a number at
+     * the end of a name left out, so that a pool's threads count together), the most first.
+     */
+    List<Map.Entry<String, Double>> byThreadSince(CpuTime earlier) {
+      Map<String, Double> by = new HashMap<>();
+      for (Map.Entry<Long, Long> t : threadNanos.entrySet()) {
+        long used = Math.max(0, t.getValue() - earlier.threadNanos.getOrDefault(t.getKey(), 0L));
+        String name = threadNames.getOrDefault(t.getKey(), "?").replaceAll("[-#]?[0-9]+$", "");
+        by.merge(name, used / 1e9, Double::sum);
+      }
+      List<Map.Entry<String, Double>> sorted = new ArrayList<>(by.entrySet());
+      sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+      return sorted;
+    }
+
+    /** The share of the ticks since {@code earlier} spent in the kernel, NaN without ticks. */
+    double systemShareSince(CpuTime earlier) {
+      double all = tickSeconds - earlier.tickSeconds;
+      return all > 0 ? (systemTickSeconds - earlier.systemTickSeconds) / all : Double.NaN;
+    }
+
     /**
      * CPU seconds used between {@code earlier} and this. With schedstat, the sum over the threads
      * alive now of what each used since (a thread that ended in between loses its share, a thread

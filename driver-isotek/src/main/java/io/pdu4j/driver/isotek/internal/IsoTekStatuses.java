@@ -4,14 +4,13 @@ import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceStatus;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceSink;
-import io.pdu4j.spi.support.WatchTimers;
+import io.pdu4j.spi.support.Watch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,13 +49,14 @@ final class IsoTekStatuses {
   private volatile CompletableFuture<DeviceStatus>
       firstStatus; // completes at this connection's first
   private boolean watchingSilence; // pushes are expected: their silence is watched
-  private ScheduledFuture<?> silenceTimer; // the silence watch's one deadline, while set
+  private final Watch silenceWatch; // the silence watch's one deadline, armed while set
   private ScheduledFuture<?> openPoll; // asks again while a link without pushes gave no status
 
   IsoTekStatuses(IsoTekSession session, IsoTekOutletTable table) {
     this.session = session;
     this.device = session.device();
     this.table = table;
+    this.silenceWatch = new Watch(session.executor(), this::silenceWatchFired);
   }
 
   void start(DeviceSink sink) {
@@ -116,7 +116,7 @@ final class IsoTekStatuses {
   /** Nothing is reported any more, nothing asked (the device is closing). */
   void stop() {
     stopped = true;
-    cancel(silenceTimer);
+    silenceWatch.disarm();
     cancel(openPoll);
   }
 
@@ -187,7 +187,7 @@ final class IsoTekStatuses {
     DeviceStatus status = table.toStatus(block, session.clock().instant());
     lastBlockSeq = block.startSeq();
     lastStatus = status;
-    if (watchingSilence && silenceTimer == null && !stopped) {
+    if (watchingSilence && !silenceWatch.armed() && !stopped) {
       armSilenceWatch(IsoTekSession.PUSH_SILENCE.toNanos()); // the first status since it lapsed
     }
     session.lines().taken();
@@ -359,30 +359,18 @@ final class IsoTekStatuses {
   }
 
   /**
-   * The silence watch: one timer at a time, set for the moment the last status would be {@link
-   * IsoTekSession#PUSH_SILENCE} old, not a check every second (a fleet's devices would wake the I/O
-   * threads once a second each for it). A status that came meanwhile moves the deadline when the
-   * timer fires, rather than re-arming it on every push. Past the deadline the unit is asked, and
-   * asked again every {@link #SILENCE_ASK_EVERY} while the silence lasts.
+   * The silence watch: one deadline at a time ({@link Watch}: no timer of the executor's per
+   * device), set for the moment the last status would be {@link IsoTekSession#PUSH_SILENCE} old,
+   * not a check every second (a fleet's devices would wake the I/O threads once a second each for
+   * it). A status that came meanwhile moves the deadline when the timer fires, rather than
+   * re-arming it on every push. Past the deadline the unit is asked, and asked again every {@link
+   * #SILENCE_ASK_EVERY} while the silence lasts.
    */
   private void armSilenceWatch(long delayNanos) {
-    try {
-      silenceTimer =
-          session
-              .executor()
-              // on the grid of every device's watches: a fleet's loop wakes once for all those
-              // due together, not once for each
-              .schedule(
-                  this::silenceWatchFired,
-                  WatchTimers.delayNanos(delayNanos),
-                  TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      silenceTimer = null; // the event loop is shutting down: nothing to watch any more
-    }
+    silenceWatch.arm(delayNanos); // on the grid of every device's watches, one timer a loop
   }
 
   private void silenceWatchFired() {
-    silenceTimer = null;
     DeviceStatus last = lastStatus;
     if (stopped || last == null) {
       return; // the first status sets the watch again
