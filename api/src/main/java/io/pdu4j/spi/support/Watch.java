@@ -13,10 +13,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * that heap's height in memory no cache holds at a fleet's scale (twenty thousand timers on a loop,
  * fourteen levels), and each setting makes a task object. A device that pushes once a second finds
  * its silence watch due about every second and a half, so a loop of five thousand such devices
- * spent more on its timers than on most of its pushes' own work. Every watch of one executor shares
- * a {@link WatchWheel}: a ring of {@link WatchTimers#STEP_NANOS} slots, each a list of the watches
- * due in it, and one timer of the executor's, set for the next slot that holds one. Setting, moving
- * or clearing a watch is a constant-time change of two lists; firing is one.
+ * spent about a twentieth of its time on its timers (docs/benchmarks.md). Every watch of one
+ * executor shares a {@link WatchWheel}: a ring of {@link WatchTimers#STEP_NANOS} slots, each a list
+ * of the watches due in it, and one timer of the executor's, set for the next slot that holds one.
+ * Setting, moving or clearing a watch is a constant-time change of two lists; firing is one.
  *
  * <p>A watch fires never early and at most {@link WatchTimers#STEP_NANOS} late (a busy or paused
  * thread later still), like a timer set with {@link WatchTimers#delayNanos}; it is for deadlines of
