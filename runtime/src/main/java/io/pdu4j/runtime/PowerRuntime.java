@@ -248,7 +248,7 @@ public interface PowerRuntime extends AutoCloseable {
 
     /**
      * The most devices opening at once, from the start of the link's connect to the device's first
-     * status (or the failure); default 64. Further opens ({@link PowerRuntime#openAsync}, {@link
+     * status (or the failure); default 256. Further opens ({@link PowerRuntime#openAsync}, {@link
      * PowerRuntime#supervise}, a whole {@code devices.yaml}) wait in the order they were asked for,
      * and each device's {@code connect-timeout} and {@code ready-timeout} count from when its own
      * attempt starts, not from when it was asked for: a fleet opened at once comes up at the pace
@@ -335,7 +335,7 @@ public interface PowerRuntime extends AutoCloseable {
     /**
      * How long an I/O thread that serves many connections (256 or more) waits between two polls
      * that find something, so that the pushes its devices sent meanwhile are read in one wake of
-     * the thread rather than one wake each; default 2 ms, at most 50 ms, {@link Duration#ZERO} for
+     * the thread rather than one wake each; default 5 ms, at most 50 ms, {@link Duration#ZERO} for
      * none. At a fleet's scale the wakes cost more than the pushes' own work (docs/benchmarks.md
      * has the figures). What a device sends unasked waits at most this long more; a thread where a
      * command awaits its reply, or that has a task or a timer due, polls at once, so commands are

@@ -79,7 +79,7 @@ import org.yaml.snakeyaml.LoaderOptions;
  *   truststore-password: "env:MQTT_TRUST_PASSWORD"  # optional
  * shard: 0/3                 # optional: serve --shard I/N (the flag wins), docs/scaling.md
  * runtime:                   # optional
- *   max-opening: 64          # default: device opens and reconnects in flight at once
+ *   max-opening: 256         # default: device opens and reconnects in flight at once
  *   history-step: 1m         # default: the power history's resolution over the last hour
  * }</pre>
  *

@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 public record RuntimeConfig(int maxOpening, Duration historyStep) {
   /** The default {@link #maxOpening()}: enough to open 10,000 devices on a LAN in seconds. */
-  public static final int DEFAULT_MAX_OPENING = 64;
+  public static final int DEFAULT_MAX_OPENING = 256;
 
   /** The largest {@link #maxOpening()} accepted. */
   public static final int MAX_MAX_OPENING = 4096;

@@ -57,7 +57,7 @@ class RuntimeConfigTest {
   @Test
   void noSectionOrNoKeyIsTheDefault() {
     assertThat(parse("").runtime()).isEqualTo(RuntimeConfig.DEFAULTS);
-    assertThat(parse("runtime: {}\n").runtime().maxOpening()).isEqualTo(64);
+    assertThat(parse("runtime: {}\n").runtime().maxOpening()).isEqualTo(256);
   }
 
   @Test
