@@ -62,9 +62,10 @@ final class WatchWheel {
     unlink(w);
     w.firing = false;
     long now = nanos.getAsLong();
-    long delay = Math.min(Math.max(delayNanos, 1), MAX_DELAY);
-    // the first tick at or after now + delay: the watch fires never early
-    long tick = Math.floorDiv(now, STEP) + ceilDiv(Math.floorMod(now, STEP) + delay, STEP);
+    // the tick of the grid point WatchTimers rounds the deadline up to (at least a nanosecond
+    // ahead): the watch fires never early. Counted from now's tick, so that no sum overflows
+    long onGrid = WatchTimers.onGrid(now, Math.min(delayNanos, MAX_DELAY));
+    long tick = Math.floorDiv(now, STEP) + (Math.floorMod(now, STEP) + onGrid) / STEP;
     if (tick - doneTick <= 0) {
       tick = doneTick + 1; // not into a slot looked at already (nanoTime does not go back)
     }
@@ -76,10 +77,6 @@ final class WatchWheel {
   void disarm(Watch w) {
     unlink(w);
     w.firing = false;
-  }
-
-  private static long ceilDiv(long x, long y) {
-    return -Math.floorDiv(-x, y);
   }
 
   private void link(Watch w) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -158,30 +159,20 @@ class WatchTest {
   void anActionMayArmOrDisarmAnyWatchOneDueWithItAmongThem() {
     // due in the same tick, each disarms the other: whichever fires first, the other does not
     List<String> log = new ArrayList<>();
-    Watch[] pair = new Watch[2];
-    for (int i = 0; i < 2; i++) {
-      int me = i;
-      pair[i] =
-          new Watch(
-              wheel,
-              () -> {
-                log.add("disarming " + me);
-                pair[1 - me].disarm();
-              });
-    }
+    Watch[] pair =
+        twoWatches(
+            (both, me) -> {
+              log.add("disarming " + me);
+              both[1 - me].disarm();
+            });
     // due in the same tick, each moves the other a second on and itself two
-    Watch[] movers = new Watch[2];
-    for (int i = 0; i < 2; i++) {
-      int me = i;
-      movers[i] =
-          new Watch(
-              wheel,
-              () -> {
-                log.add("moving " + me + " at " + executor.now);
-                movers[1 - me].arm(SECOND);
-                movers[me].arm(2 * SECOND);
-              });
-    }
+    Watch[] movers =
+        twoWatches(
+            (both, me) -> {
+              log.add("moving " + me + " at " + executor.now);
+              both[1 - me].arm(SECOND);
+              both[me].arm(2 * SECOND);
+            });
     long start = executor.now;
     for (Watch w : List.of(pair[0], pair[1], movers[0], movers[1])) {
       w.arm(SECOND);
@@ -199,6 +190,16 @@ class WatchTest {
     assertThat(log.get(2)).startsWith("moving " + (1 - first));
     executor.advanceTo(tick + 2 * SECOND + 2 * STEP);
     assertThat(log.get(3)).startsWith("moving " + first);
+  }
+
+  /** Two watches of the wheel, each running {@code action} with both and its own index. */
+  private Watch[] twoWatches(BiConsumer<Watch[], Integer> action) {
+    Watch[] both = new Watch[2];
+    for (int i = 0; i < 2; i++) {
+      int me = i;
+      both[i] = new Watch(wheel, () -> action.accept(both, me));
+    }
+    return both;
   }
 
   @Test

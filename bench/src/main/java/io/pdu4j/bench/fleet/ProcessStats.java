@@ -80,7 +80,7 @@ final class ProcessStats {
     List<Map.Entry<String, Double>> byThreadSince(CpuTime earlier) {
       Map<String, Double> by = new HashMap<>();
       for (Map.Entry<Long, Long> t : threadNanos.entrySet()) {
-        long used = Math.max(0, t.getValue() - earlier.threadNanos.getOrDefault(t.getKey(), 0L));
+        long used = nanosSince(t, earlier);
         String name = threadNames.getOrDefault(t.getKey(), "?").replaceAll("[-#]?[0-9]+$", "");
         by.merge(name, used / 1e9, Double::sum);
       }
@@ -106,9 +106,16 @@ final class ProcessStats {
       }
       long nanos = 0;
       for (Map.Entry<Long, Long> t : threadNanos.entrySet()) {
-        nanos += Math.max(0, t.getValue() - earlier.threadNanos.getOrDefault(t.getKey(), 0L));
+        nanos += nanosSince(t, earlier);
       }
       return nanos / 1e9;
+    }
+
+    /**
+     * What thread {@code t} (id and nanoseconds now) used since {@code earlier}; all if born since.
+     */
+    private static long nanosSince(Map.Entry<Long, Long> t, CpuTime earlier) {
+      return Math.max(0, t.getValue() - earlier.threadNanos.getOrDefault(t.getKey(), 0L));
     }
   }
 
