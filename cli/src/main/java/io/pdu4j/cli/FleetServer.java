@@ -81,7 +81,8 @@ final class FleetServer implements AutoCloseable {
         PowerRuntime.builder()
             .meterRegistry(metrics.registry())
             .maxOpening(config.runtime().maxOpening())
-            .powerHistoryStep(config.runtime().historyStep());
+            .powerHistoryStep(config.runtime().historyStep())
+            .ioBatchWindow(config.runtime().ioBatchWindow());
     plugins.ifPresent(builder::pluginDirectory);
     this.runtime = builder.build();
     runtime.drivers().stream()

@@ -595,8 +595,11 @@ public final class FleetBench {
     return b.append(serverSections()).toString();
   }
 
-  private static String serverSections() {
-    return """
+  private String serverSections() {
+    String runtime =
+        settings.serveRuntime().isEmpty() ? "" : "runtime: { " + settings.serveRuntime() + " }\n";
+    return runtime
+        + """
         metrics:
           prometheus:
             port: 0
@@ -606,7 +609,7 @@ public final class FleetBench {
             tokens:
               bench: { token: "env:%s", role: operator }
         """
-        .formatted(TOKEN_VARIABLE);
+            .formatted(TOKEN_VARIABLE);
   }
 
   /**

@@ -29,6 +29,9 @@ import java.util.Set;
  * @param docs the page whose results table is replaced, or null to leave it
  * @param jfrAt the fleet size at which serve is profiled with JFR, 0 for none
  * @param serveOptions extra JVM options for serve
+ * @param serveRuntime the {@code runtime:} section of serve's {@code devices.yaml} as a flow
+ *     mapping's entries ({@code io-batch-window: 10ms, max-opening: 64}), empty for none (the
+ *     defaults)
  * @param work where configurations, logs and recordings go
  */
 record FleetSettings(
@@ -46,6 +49,7 @@ record FleetSettings(
     Path docs,
     int jfrAt,
     List<String> serveOptions,
+    String serveRuntime,
     Path work) {
 
   static final String USAGE =
@@ -56,7 +60,7 @@ record FleetSettings(
                          [--round-trips 10000] [--cli-runs 10] [--cli-variants c1,cds,launcher,repo | none]
                          [--cli-jar cli/target/pdu4j.jar]
                          [--docs docs/benchmarks.md | --no-docs] [--jfr N] [--serve-opts "..."]
-                         [--work DIR]""";
+                         [--serve-runtime "io-batch-window: 5ms, ..."] [--work DIR]""";
 
   /** Every CLI start variant besides the plain one. */
   static final Set<String> CLI_VARIANTS = Set.of("c1", "cds", "launcher", "repo");
@@ -77,6 +81,7 @@ record FleetSettings(
     Path docs = Path.of("docs/benchmarks.md");
     int jfrAt = 0;
     List<String> serveOptions = List.of();
+    String serveRuntime = "";
     Path work = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -104,6 +109,7 @@ record FleetSettings(
         case "--jfr" -> jfrAt = ints(a, v, 0, 100_000).get(0);
         case "--serve-opts" ->
             serveOptions = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+        case "--serve-runtime" -> serveRuntime = runtimeEntries(a, v);
         case "--work" -> work = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
@@ -126,7 +132,18 @@ record FleetSettings(
         docs,
         jfrAt,
         serveOptions,
+        serveRuntime,
         work);
+  }
+
+  /** Entries of a YAML flow mapping on one line, without its braces. */
+  private static String runtimeEntries(String option, String value) {
+    String v = value.strip();
+    if (v.contains("\n") || v.contains("{") || v.contains("}")) {
+      throw new IllegalArgumentException(
+          option + ": write the entries alone on one line, e.g. \"io-batch-window: 10ms\"");
+    }
+    return v;
   }
 
   private static List<Integer> ints(String option, String value, int min, int max) {

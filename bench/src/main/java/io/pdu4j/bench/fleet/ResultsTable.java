@@ -60,6 +60,14 @@ final class ResultsTable {
             s.commandWarmup() > 0 && s.commands() > 0
                 ? " after " + s.commandWarmup() + " not counted (the command path warms up)"
                 : "")
+        .append(
+            s.serveRuntime().isEmpty()
+                ? ""
+                : "; serve's devices.yaml with `runtime: { " + s.serveRuntime() + " }`")
+        .append(
+            s.serveOptions().isEmpty()
+                ? ""
+                : "; serve's JVM options `" + String.join(" ", s.serveOptions()) + "`")
         .append(".\n\n");
     String sizes =
         join(

@@ -130,6 +130,32 @@ class ResultsTableTest {
   }
 
   @Test
+  void theTableNamesServesRuntimeSectionAndJvmOptionsWhenGiven() {
+    FleetResults r = new FleetResults();
+    r.fleets.add(FleetResults.Fleet.skipped(20, "skipped"));
+    FleetSettings given =
+        FleetSettings.parse(
+            new String[] {
+              "--serve-runtime",
+              " io-batch-window: 10ms ",
+              "--serve-opts",
+              "-Xmx1g -XX:+AlwaysPreTouch"
+            });
+
+    assertThat(given.serveRuntime()).isEqualTo("io-batch-window: 10ms");
+    assertThat(ResultsTable.render(r, given))
+        .contains(
+            "; serve's devices.yaml with `runtime: { io-batch-window: 10ms }`; serve's JVM options"
+                + " `-Xmx1g -XX:+AlwaysPreTouch`.\n");
+    assertThat(ResultsTable.render(r, FleetSettings.parse(new String[0])))
+        .doesNotContain("serve's devices.yaml")
+        .doesNotContain("JVM options");
+    assertThatThrownBy(
+            () -> FleetSettings.parse(new String[] {"--serve-runtime", "{ max-opening: 8 }"}))
+        .hasMessageContaining("--serve-runtime: write the entries alone on one line");
+  }
+
+  @Test
   void theTableSaysHowManyCommandsWarmedUpAndWereNotCounted() {
     FleetResults r = new FleetResults();
     r.fleets.add(FleetResults.Fleet.skipped(20, "skipped"));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.runtime.history.PowerHistory;
+import io.pdu4j.runtime.internal.RuntimeSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -81,6 +82,7 @@ import org.yaml.snakeyaml.LoaderOptions;
  * runtime:                   # optional
  *   max-opening: 256         # default: device opens and reconnects in flight at once
  *   history-step: 1m         # default: the power history's resolution over the last hour
+ *   io-batch-window: 5ms     # default: a busy I/O thread's read window, 0 to 50ms (0: none)
  * }</pre>
  *
  * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and
@@ -481,7 +483,8 @@ public record Pdu4jConfig(
     private static final Set<String> METRICS = Set.of("prometheus");
     private static final Set<String> PROMETHEUS = Set.of("host", "port", "outlets");
     private static final Set<String> PLUGINS = Set.of("dir");
-    private static final Set<String> RUNTIME = Set.of("max-opening", "history-step");
+    private static final Set<String> RUNTIME =
+        Set.of("max-opening", "history-step", "io-batch-window");
 
     ConfigException error(JsonLocation at, String key, String problem) {
       return new ConfigException(source, line(at), key, problem);
@@ -634,6 +637,17 @@ public record Pdu4jConfig(
                       hs,
                       "runtime.history-step",
                       t -> PowerHistory.checkStep(Durations.parse(t, "history-step"))));
+        }
+        Entry bw = m.entries().get("io-batch-window");
+        if (bw != null) {
+          runtime =
+              runtime.withIoBatchWindow(
+                  convert(
+                      bw,
+                      "runtime.io-batch-window",
+                      t ->
+                          RuntimeSettings.checkIoBatchWindow(
+                              Durations.parse(t, "io-batch-window"))));
         }
       }
       return new Pdu4jConfig(

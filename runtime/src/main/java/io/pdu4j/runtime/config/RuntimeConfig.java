@@ -2,6 +2,7 @@ package io.pdu4j.runtime.config;
 
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.runtime.history.PowerHistory;
+import io.pdu4j.runtime.internal.RuntimeSettings;
 import java.time.Duration;
 
 /**
@@ -13,8 +14,12 @@ import java.time.Duration;
  *     #MAX_MAX_OPENING}
  * @param historyStep the width of one point of each device's power history over the last hour
  *     ({@code PowerRuntime.Builder.powerHistoryStep}, {@link PowerHistory#checkStep})
+ * @param ioBatchWindow how long an I/O thread that serves 256 connections or more waits between two
+ *     polls that find something, so that it reads its devices' pushes in batches ({@code
+ *     PowerRuntime.Builder.ioBatchWindow}); zero to {@link RuntimeSettings#MAX_IO_BATCH_WINDOW},
+ *     zero for none
  */
-public record RuntimeConfig(int maxOpening, Duration historyStep) {
+public record RuntimeConfig(int maxOpening, Duration historyStep, Duration ioBatchWindow) {
   /** The default {@link #maxOpening()}: enough to open 10,000 devices on a LAN in seconds. */
   public static final int DEFAULT_MAX_OPENING = 256;
 
@@ -23,7 +28,8 @@ public record RuntimeConfig(int maxOpening, Duration historyStep) {
 
   /** The settings of a file without a {@code runtime} section. */
   public static final RuntimeConfig DEFAULTS =
-      new RuntimeConfig(DEFAULT_MAX_OPENING, PowerHistory.DEFAULT_STEP);
+      new RuntimeConfig(
+          DEFAULT_MAX_OPENING, PowerHistory.DEFAULT_STEP, RuntimeSettings.DEFAULT_IO_BATCH_WINDOW);
 
   /** Checks the bounds. */
   public RuntimeConfig {
@@ -32,16 +38,22 @@ public record RuntimeConfig(int maxOpening, Duration historyStep) {
           "max-opening must be 1.." + MAX_MAX_OPENING + ", got " + maxOpening);
     }
     PowerHistory.checkStep(historyStep);
+    RuntimeSettings.checkIoBatchWindow(ioBatchWindow);
   }
 
   /** These settings with {@code maxOpening}. */
   public RuntimeConfig withMaxOpening(int maxOpening) {
-    return new RuntimeConfig(maxOpening, historyStep);
+    return new RuntimeConfig(maxOpening, historyStep, ioBatchWindow);
   }
 
   /** These settings with {@code historyStep}. */
   public RuntimeConfig withHistoryStep(Duration historyStep) {
-    return new RuntimeConfig(maxOpening, historyStep);
+    return new RuntimeConfig(maxOpening, historyStep, ioBatchWindow);
+  }
+
+  /** These settings with {@code ioBatchWindow}. */
+  public RuntimeConfig withIoBatchWindow(Duration ioBatchWindow) {
+    return new RuntimeConfig(maxOpening, historyStep, ioBatchWindow);
   }
 
   /**

@@ -101,7 +101,13 @@ public record RuntimeSettings(
     Objects.requireNonNull(window, "ioBatchWindow");
     if (window.isNegative() || window.compareTo(MAX_IO_BATCH_WINDOW) > 0) {
       throw new io.pdu4j.api.InvalidArgumentException(
-          "ioBatchWindow must be 0 to " + MAX_IO_BATCH_WINDOW.toMillis() + " ms, got " + window);
+          "the I/O batch window must be 0 to "
+              + io.pdu4j.api.Durations.format(MAX_IO_BATCH_WINDOW)
+              + ", got "
+              // whole milliseconds as a configuration file writes them, finer ones exactly
+              + (window.toNanos() % 1_000_000 == 0
+                  ? io.pdu4j.api.Durations.format(window)
+                  : window.toString()));
     }
     return window;
   }

@@ -32,8 +32,42 @@ class RuntimeConfigTest {
     assertThat(parse("runtime:\n  history-step: 5s\n").runtime().historyStep())
         .isEqualTo(Duration.ofSeconds(5));
     assertThat(parse("runtime: { history-step: 2m, max-opening: 3 }\n").runtime())
-        .isEqualTo(new RuntimeConfig(3, Duration.ofMinutes(2)));
+        .isEqualTo(new RuntimeConfig(3, Duration.ofMinutes(2), Duration.ofMillis(5)));
     assertThat(parse("").runtime().historyStep()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void readsTheIoBatchWindow() {
+    assertThat(parse("runtime:\n  io-batch-window: 12ms\n").runtime())
+        .isEqualTo(RuntimeConfig.DEFAULTS.withIoBatchWindow(Duration.ofMillis(12)));
+    assertThat(parse("runtime: { io-batch-window: 0 }\n").runtime().ioBatchWindow())
+        .isEqualTo(Duration.ZERO);
+    assertThat(parse("runtime: { io-batch-window: 50ms }\n").runtime().ioBatchWindow())
+        .isEqualTo(Duration.ofMillis(50));
+    assertThat(parse("").runtime().ioBatchWindow()).isEqualTo(Duration.ofMillis(5));
+  }
+
+  @Test
+  void aBadIoBatchWindowIsAnErrorAtItsLine() {
+    Map<String, String> bad =
+        Map.of(
+            "51ms", "the I/O batch window must be 0 to 50ms, got 51ms",
+            "1s", "the I/O batch window must be 0 to 50ms, got 1s",
+            "-1ms", "io-batch-window: not a duration: '-1ms' (use e.g. 500ms, 5s, 2m, 1h or PT5S)",
+            "soon", "io-batch-window: not a duration: 'soon' (use e.g. 500ms, 5s, 2m, 1h or PT5S)");
+    bad.forEach(
+        (value, problem) -> {
+          ConfigException e =
+              catchThrowableOfType(
+                  ConfigException.class,
+                  () -> parse("runtime:\n  io-batch-window: " + value + "\n"));
+          assertThat(e).as(value).isNotNull();
+          assertThat(e.line()).as(value).hasValue(5);
+          assertThat(e.key()).as(value).hasValue("runtime.io-batch-window");
+          assertThat(e.getMessage())
+              .as(value)
+              .isEqualTo("devices.yaml:5: runtime.io-batch-window: " + problem);
+        });
   }
 
   @Test
@@ -91,7 +125,7 @@ class RuntimeConfigTest {
         catchThrowableOfType(ConfigException.class, () -> parse("runtime:\n  max-opens: 8\n"));
     assertThat(unknown)
         .hasMessage(
-            "devices.yaml:5: runtime.max-opens: unknown key; known here: history-step, max-opening");
+            "devices.yaml:5: runtime.max-opens: unknown key; known here: history-step, io-batch-window, max-opening");
     ConfigException value =
         catchThrowableOfType(ConfigException.class, () -> parse("runtime: 8\n"));
     assertThat(value).hasMessageStartingWith("devices.yaml:4: runtime: expected a mapping");

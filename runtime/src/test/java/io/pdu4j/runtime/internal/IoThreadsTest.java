@@ -49,9 +49,10 @@ class IoThreadsTest {
     PowerRuntime.builder().ioBatchWindow(Duration.ZERO).ioBatchWindow(Duration.ofMillis(50));
     assertThatThrownBy(() -> PowerRuntime.builder().ioBatchWindow(Duration.ofNanos(50_000_001)))
         .isInstanceOf(InvalidArgumentException.class)
-        .hasMessageContaining("0 to 50 ms");
+        .hasMessage("the I/O batch window must be 0 to 50ms, got PT0.050000001S");
     assertThatThrownBy(() -> PowerRuntime.builder().ioBatchWindow(Duration.ofMillis(-1)))
-        .isInstanceOf(InvalidArgumentException.class);
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessage("the I/O batch window must be 0 to 50ms, got -1ms");
     assertThatThrownBy(() -> PowerRuntime.builder().ioBatchWindow(null))
         .isInstanceOf(NullPointerException.class);
   }
