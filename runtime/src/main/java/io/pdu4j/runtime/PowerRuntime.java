@@ -335,7 +335,7 @@ public interface PowerRuntime extends AutoCloseable {
     /**
      * How long an I/O thread that serves many connections (256 or more) waits between two polls
      * that find something, so that the pushes its devices sent meanwhile are read in one wake of
-     * the thread rather than one wake each; default 5 ms, at most 50 ms, {@link Duration#ZERO} for
+     * the thread rather than one wake each; default 10 ms, at most 50 ms, {@link Duration#ZERO} for
      * none. At a fleet's scale the wakes cost more than the pushes' own work (docs/benchmarks.md
      * has the figures). What a device sends unasked waits at most this long more; a thread where a
      * command awaits its reply, or that has a task or a timer due, polls at once, so commands are

@@ -677,7 +677,7 @@ public final class ManagedDevice implements PowerDevice {
     if (needs != null && !capabilities.contains(needs)) {
       completed(
           name,
-          start,
+          System.nanoTime() - start,
           result,
           null,
           new UnsupportedCapabilityException(
@@ -692,7 +692,7 @@ public final class ManagedDevice implements PowerDevice {
         () ->
             completed(
                 name,
-                start,
+                System.nanoTime() - start,
                 result,
                 null,
                 new DeviceClosedException("device closed", device, null, null, null));
@@ -721,9 +721,10 @@ public final class ManagedDevice implements PowerDevice {
                 });
             s.whenComplete(
                 (v, t) -> {
-                  answered(System.nanoTime() - start);
+                  long took = System.nanoTime() - start;
+                  answered(took);
                   completed(
-                      name, start, result, v, t == null ? null : PowerDeviceException.unwrap(t));
+                      name, took, result, v, t == null ? null : PowerDeviceException.unwrap(t));
                 });
           };
       if (switching && switchesFromAnyThread && handingOver.get() == 0) {
@@ -753,8 +754,8 @@ public final class ManagedDevice implements PowerDevice {
    * no further stage in between (the caller is woken from here).
    */
   private <T> void completed(
-      String name, long start, CompletableFuture<T> result, T value, Throwable failure) {
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      String name, long tookNanos, CompletableFuture<T> result, T value, Throwable failure) {
+    Duration elapsed = Duration.ofNanos(tookNanos);
     try {
       context.counters().commandCompleted(name, elapsed, failure);
       if (observer != null) {

@@ -60,7 +60,7 @@ record FleetSettings(
                          [--round-trips 10000] [--cli-runs 10] [--cli-variants c1,cds,launcher,repo | none]
                          [--cli-jar cli/target/pdu4j.jar]
                          [--docs docs/benchmarks.md | --no-docs] [--jfr N] [--serve-opts "..."]
-                         [--serve-runtime "io-batch-window: 5ms, ..."] [--work DIR]""";
+                         [--serve-runtime "io-batch-window: 10ms, ..."] [--work DIR]""";
 
   /** Every CLI start variant besides the plain one. */
   static final Set<String> CLI_VARIANTS = Set.of("c1", "cds", "launcher", "repo");

@@ -82,7 +82,7 @@ import org.yaml.snakeyaml.LoaderOptions;
  * runtime:                   # optional
  *   max-opening: 256         # default: device opens and reconnects in flight at once
  *   history-step: 1m         # default: the power history's resolution over the last hour
- *   io-batch-window: 5ms     # default: a busy I/O thread's read window, 0 to 50ms (0: none)
+ *   io-batch-window: 10ms    # default: a busy I/O thread's read window, 0 to 50ms (0: none)
  * }</pre>
  *
  * <p>Unknown keys, duplicate keys, values of the wrong kind, bad durations and addresses, and

@@ -66,7 +66,7 @@ public record RuntimeSettings(
       io.pdu4j.runtime.config.RuntimeConfig.DEFAULT_MAX_OPENING;
 
   /** The default {@link #ioBatchWindow()}. */
-  public static final Duration DEFAULT_IO_BATCH_WINDOW = Duration.ofMillis(5);
+  public static final Duration DEFAULT_IO_BATCH_WINDOW = Duration.ofMillis(10);
 
   /** The largest {@link #ioBatchWindow()}. */
   public static final Duration MAX_IO_BATCH_WINDOW = Duration.ofMillis(50);

@@ -32,7 +32,7 @@ class RuntimeConfigTest {
     assertThat(parse("runtime:\n  history-step: 5s\n").runtime().historyStep())
         .isEqualTo(Duration.ofSeconds(5));
     assertThat(parse("runtime: { history-step: 2m, max-opening: 3 }\n").runtime())
-        .isEqualTo(new RuntimeConfig(3, Duration.ofMinutes(2), Duration.ofMillis(5)));
+        .isEqualTo(new RuntimeConfig(3, Duration.ofMinutes(2), Duration.ofMillis(10)));
     assertThat(parse("").runtime().historyStep()).isEqualTo(Duration.ofMinutes(1));
   }
 
@@ -44,7 +44,7 @@ class RuntimeConfigTest {
         .isEqualTo(Duration.ZERO);
     assertThat(parse("runtime: { io-batch-window: 50ms }\n").runtime().ioBatchWindow())
         .isEqualTo(Duration.ofMillis(50));
-    assertThat(parse("").runtime().ioBatchWindow()).isEqualTo(Duration.ofMillis(5));
+    assertThat(parse("").runtime().ioBatchWindow()).isEqualTo(Duration.ofMillis(10));
   }
 
   @Test
