@@ -291,6 +291,7 @@ public final class FleetBench {
           floor.await(l -> l.startsWith("CONNECTED"), Duration.ofSeconds(60 + n / 50));
         }
         sleep(warmup);
+        awaitQuietCompiler(serve.pid());
         long blocksBefore = floor != null ? floorBlocks(floor) : 0;
         long blocksBeforeAt = System.nanoTime();
         // a scrape of a large fleet takes seconds: its counters are dated at its middle
@@ -1050,6 +1051,57 @@ public final class FleetBench {
     }
     int i = (int) Math.ceil(q * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+
+  /** A compiler at or above this many cores over a sample is still compiling. */
+  static final double COMPILER_QUIET_CORES = 0.002;
+
+  /** How long one sample of the compiler threads lasts. */
+  private static final Duration COMPILER_SAMPLE = Duration.ofSeconds(2);
+
+  /** The longest wait for the compiler, after the warm-up. */
+  static final Duration COMPILER_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * Waits, after the warm-up, until serve's JIT compiler threads used less than {@value
+   * #COMPILER_QUIET_CORES} cores over a {@link #COMPILER_SAMPLE}, at most {@link #COMPILER_WAIT}:
+   * the window measures serve's steady state, not its compiling (a small fleet's code reaches the
+   * compiler's thresholds later: at 1,000 devices C2 used as much as 0.01 core, a third of serve,
+   * 60 s after the start in one run and 0.002 in another). Prints how long it waited when it did.
+   */
+  private void awaitQuietCompiler(long pid) throws InterruptedException {
+    long start = System.nanoTime();
+    while (true) {
+      ProcessStats.CpuTime before = ProcessStats.cpu(pid);
+      sleep(COMPILER_SAMPLE);
+      double compiling = compilerSeconds(ProcessStats.cpu(pid), before);
+      double waited = (System.nanoTime() - start) / 1e9;
+      boolean quiet = compiling / COMPILER_SAMPLE.toSeconds() < COMPILER_QUIET_CORES;
+      if (quiet || waited >= COMPILER_WAIT.toSeconds()) {
+        if (waited > COMPILER_SAMPLE.toSeconds() || !quiet) {
+          out.printf(
+              Locale.ROOT,
+              "  serve's JIT compiler %s after %.0f s more (%.3f cores over the last %d s)%n",
+              quiet ? "quiet" : "still busy; measured anyway",
+              waited,
+              compiling / COMPILER_SAMPLE.toSeconds(),
+              COMPILER_SAMPLE.toSeconds());
+        }
+        return;
+      }
+    }
+  }
+
+  /** CPU seconds serve's JIT compiler threads used between two readings. */
+  static double compilerSeconds(ProcessStats.CpuTime now, ProcessStats.CpuTime earlier) {
+    double sum = 0;
+    for (Map.Entry<String, Double> t : now.byThreadSince(earlier)) {
+      // HotSpot's "C1 CompilerThread0" and "C2 CompilerThread0", cut to 15 characters by comm
+      if (t.getKey().startsWith("C1 CompilerThre") || t.getKey().startsWith("C2 CompilerThre")) {
+        sum += t.getValue();
+      }
+    }
+    return sum;
   }
 
   private static void sleep(Duration d) throws InterruptedException {

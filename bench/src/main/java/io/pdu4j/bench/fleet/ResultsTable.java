@@ -53,7 +53,11 @@ final class ResultsTable {
         .append(s.window().toSeconds())
         .append(" s after ")
         .append(s.warmup().toSeconds())
-        .append(" s of warm-up; ")
+        .append(" s of warm-up and once serve's JIT compiler was quiet (under ")
+        .append(Math.round(FleetBench.COMPILER_QUIET_CORES * 1000))
+        .append(" ms of CPU a second, waited for at most ")
+        .append(FleetBench.COMPILER_WAIT.toSeconds())
+        .append(" s more); ")
         .append(s.commands())
         .append(" commands per size")
         .append(

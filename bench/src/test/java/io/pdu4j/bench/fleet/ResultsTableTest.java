@@ -2,10 +2,12 @@ package io.pdu4j.bench.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +129,25 @@ class ResultsTableTest {
         .hasMessageContaining("--window: not a duration: 'soon'");
     assertThatThrownBy(() -> FleetSettings.parse(new String[] {"--fast"}))
         .hasMessageContaining("--fast needs a value");
+  }
+
+  @Test
+  void theCompilersShareIsItsThreadsByTheirNamesAlone() {
+    ProcessStats.CpuTime before =
+        new ProcessStats.CpuTime(
+            0, 0, Map.of(1L, 0L, 2L, 0L, 3L, 0L), Map.of(1L, "pdu4j-io-1", 2L, "C2 CompilerThre"));
+    ProcessStats.CpuTime after =
+        new ProcessStats.CpuTime(
+            0,
+            0,
+            Map.of(1L, 9_000_000L, 2L, 3_000_000L, 3L, 500_000L, 4L, 1_000_000L),
+            Map.of(
+                1L, "pdu4j-io-1", 2L, "C2 CompilerThre", 3L, "C1 CompilerThre", 4L, "VM Thread"));
+
+    assertThat(FleetBench.compilerSeconds(after, before)).isCloseTo(0.0035, within(1e-9));
+    assertThat(ResultsTable.render(new FleetResults(), FleetSettings.parse(new String[0])))
+        .contains("30 s of warm-up and once serve's JIT compiler was quiet (under 2 ms of CPU a")
+        .contains("waited for at most 60 s more)");
   }
 
   @Test
