@@ -1071,14 +1071,14 @@ public final class FleetBench {
    */
   private void awaitQuietCompiler(long pid) throws InterruptedException {
     long start = System.nanoTime();
-    while (true) {
+    for (int samples = 1; ; samples++) {
       ProcessStats.CpuTime before = ProcessStats.cpu(pid);
       sleep(COMPILER_SAMPLE);
       double compiling = compilerSeconds(ProcessStats.cpu(pid), before);
       double waited = (System.nanoTime() - start) / 1e9;
       boolean quiet = compiling / COMPILER_SAMPLE.toSeconds() < COMPILER_QUIET_CORES;
       if (quiet || waited >= COMPILER_WAIT.toSeconds()) {
-        if (waited > COMPILER_SAMPLE.toSeconds() || !quiet) {
+        if (samples > 1 || !quiet) {
           out.printf(
               Locale.ROOT,
               "  serve's JIT compiler %s after %.0f s more (%.3f cores over the last %d s)%n",
