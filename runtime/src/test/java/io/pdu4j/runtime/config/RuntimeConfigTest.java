@@ -55,19 +55,7 @@ class RuntimeConfigTest {
             "1s", "the I/O batch window must be 0 to 50ms, got 1s",
             "-1ms", "io-batch-window: not a duration: '-1ms' (use e.g. 500ms, 5s, 2m, 1h or PT5S)",
             "soon", "io-batch-window: not a duration: 'soon' (use e.g. 500ms, 5s, 2m, 1h or PT5S)");
-    bad.forEach(
-        (value, problem) -> {
-          ConfigException e =
-              catchThrowableOfType(
-                  ConfigException.class,
-                  () -> parse("runtime:\n  io-batch-window: " + value + "\n"));
-          assertThat(e).as(value).isNotNull();
-          assertThat(e.line()).as(value).hasValue(5);
-          assertThat(e.key()).as(value).hasValue("runtime.io-batch-window");
-          assertThat(e.getMessage())
-              .as(value)
-              .isEqualTo("devices.yaml:5: runtime.io-batch-window: " + problem);
-        });
+    assertEachIsAnErrorAtLine5("io-batch-window", bad);
   }
 
   @Test
@@ -105,17 +93,22 @@ class RuntimeConfigTest {
             "1.5", "max-opening must be a whole number 1..4096, got '1.5'",
             "99999999999", "max-opening must be a whole number 1..4096, got '99999999999'",
             "[1, 2]", "expected a value, found a list");
+    assertEachIsAnErrorAtLine5("max-opening", bad);
+  }
+
+  /** Each value of {@code bad} for {@code runtime.KEY} is refused at its line with its problem. */
+  private static void assertEachIsAnErrorAtLine5(String key, Map<String, String> bad) {
     bad.forEach(
         (value, problem) -> {
           ConfigException e =
               catchThrowableOfType(
-                  ConfigException.class, () -> parse("runtime:\n  max-opening: " + value + "\n"));
+                  ConfigException.class, () -> parse("runtime:\n  " + key + ": " + value + "\n"));
           assertThat(e).as(value).isNotNull();
           assertThat(e.line()).as(value).hasValue(5);
-          assertThat(e.key()).as(value).hasValue("runtime.max-opening");
+          assertThat(e.key()).as(value).hasValue("runtime." + key);
           assertThat(e.getMessage())
               .as(value)
-              .isEqualTo("devices.yaml:5: runtime.max-opening: " + problem);
+              .isEqualTo("devices.yaml:5: runtime." + key + ": " + problem);
         });
   }
 
