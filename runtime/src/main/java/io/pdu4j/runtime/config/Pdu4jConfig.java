@@ -10,7 +10,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.runtime.history.PowerHistory;
-import io.pdu4j.runtime.internal.RuntimeSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -646,8 +645,7 @@ public record Pdu4jConfig(
                       bw,
                       "runtime.io-batch-window",
                       t ->
-                          RuntimeSettings.checkIoBatchWindow(
-                              Durations.parse(t, "io-batch-window"))));
+                          RuntimeConfig.checkIoBatchWindow(Durations.parse(t, "io-batch-window"))));
         }
       }
       return new Pdu4jConfig(

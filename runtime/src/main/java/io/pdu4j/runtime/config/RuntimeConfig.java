@@ -1,8 +1,8 @@
 package io.pdu4j.runtime.config;
 
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.runtime.history.PowerHistory;
-import io.pdu4j.runtime.internal.RuntimeSettings;
 import java.time.Duration;
 
 /**
@@ -16,8 +16,7 @@ import java.time.Duration;
  *     ({@code PowerRuntime.Builder.powerHistoryStep}, {@link PowerHistory#checkStep})
  * @param ioBatchWindow how long an I/O thread that serves 256 connections or more waits between two
  *     polls that find something, so that it reads its devices' pushes in batches ({@code
- *     PowerRuntime.Builder.ioBatchWindow}); zero to {@link RuntimeSettings#MAX_IO_BATCH_WINDOW},
- *     zero for none
+ *     PowerRuntime.Builder.ioBatchWindow}); zero to {@link #MAX_IO_BATCH_WINDOW}, zero for none
  */
 public record RuntimeConfig(int maxOpening, Duration historyStep, Duration ioBatchWindow) {
   /** The default {@link #maxOpening()}: enough to open 10,000 devices on a LAN in seconds. */
@@ -26,10 +25,15 @@ public record RuntimeConfig(int maxOpening, Duration historyStep, Duration ioBat
   /** The largest {@link #maxOpening()} accepted. */
   public static final int MAX_MAX_OPENING = 4096;
 
+  /** The default {@link #ioBatchWindow()}. */
+  public static final Duration DEFAULT_IO_BATCH_WINDOW = Duration.ofMillis(10);
+
+  /** The largest {@link #ioBatchWindow()}. */
+  public static final Duration MAX_IO_BATCH_WINDOW = Duration.ofMillis(50);
+
   /** The settings of a file without a {@code runtime} section. */
   public static final RuntimeConfig DEFAULTS =
-      new RuntimeConfig(
-          DEFAULT_MAX_OPENING, PowerHistory.DEFAULT_STEP, RuntimeSettings.DEFAULT_IO_BATCH_WINDOW);
+      new RuntimeConfig(DEFAULT_MAX_OPENING, PowerHistory.DEFAULT_STEP, DEFAULT_IO_BATCH_WINDOW);
 
   /** Checks the bounds. */
   public RuntimeConfig {
@@ -38,7 +42,7 @@ public record RuntimeConfig(int maxOpening, Duration historyStep, Duration ioBat
           "max-opening must be 1.." + MAX_MAX_OPENING + ", got " + maxOpening);
     }
     PowerHistory.checkStep(historyStep);
-    RuntimeSettings.checkIoBatchWindow(ioBatchWindow);
+    checkIoBatchWindow(ioBatchWindow);
   }
 
   /** These settings with {@code maxOpening}. */
@@ -54,6 +58,25 @@ public record RuntimeConfig(int maxOpening, Duration historyStep, Duration ioBat
   /** These settings with {@code ioBatchWindow}. */
   public RuntimeConfig withIoBatchWindow(Duration ioBatchWindow) {
     return new RuntimeConfig(maxOpening, historyStep, ioBatchWindow);
+  }
+
+  /**
+   * Returns {@code window} if it is a valid {@link #ioBatchWindow()}: zero to {@link
+   * #MAX_IO_BATCH_WINDOW}.
+   *
+   * @throws InvalidArgumentException otherwise
+   */
+  public static Duration checkIoBatchWindow(Duration window) {
+    java.util.Objects.requireNonNull(window, "ioBatchWindow");
+    if (window.isNegative() || window.compareTo(MAX_IO_BATCH_WINDOW) > 0) {
+      throw new InvalidArgumentException(
+          "the I/O batch window must be 0 to "
+              + Durations.format(MAX_IO_BATCH_WINDOW)
+              + ", got "
+              // whole milliseconds as a configuration file writes them, finer ones exactly
+              + (window.toNanos() % 1_000_000 == 0 ? Durations.format(window) : window.toString()));
+    }
+    return window;
   }
 
   /**

@@ -66,10 +66,12 @@ public record RuntimeSettings(
       io.pdu4j.runtime.config.RuntimeConfig.DEFAULT_MAX_OPENING;
 
   /** The default {@link #ioBatchWindow()}. */
-  public static final Duration DEFAULT_IO_BATCH_WINDOW = Duration.ofMillis(10);
+  public static final Duration DEFAULT_IO_BATCH_WINDOW =
+      io.pdu4j.runtime.config.RuntimeConfig.DEFAULT_IO_BATCH_WINDOW;
 
   /** The largest {@link #ioBatchWindow()}. */
-  public static final Duration MAX_IO_BATCH_WINDOW = Duration.ofMillis(50);
+  public static final Duration MAX_IO_BATCH_WINDOW =
+      io.pdu4j.runtime.config.RuntimeConfig.MAX_IO_BATCH_WINDOW;
 
   /** Validates and copies. */
   public RuntimeSettings {
@@ -92,24 +94,11 @@ public record RuntimeSettings(
   }
 
   /**
-   * Returns {@code window} if it is a valid {@link #ioBatchWindow()}: zero to {@link
-   * #MAX_IO_BATCH_WINDOW}.
-   *
-   * @throws io.pdu4j.api.InvalidArgumentException otherwise
+   * Returns {@code window} if it is a valid {@link #ioBatchWindow()} ({@link
+   * io.pdu4j.runtime.config.RuntimeConfig#checkIoBatchWindow}).
    */
   public static Duration checkIoBatchWindow(Duration window) {
-    Objects.requireNonNull(window, "ioBatchWindow");
-    if (window.isNegative() || window.compareTo(MAX_IO_BATCH_WINDOW) > 0) {
-      throw new io.pdu4j.api.InvalidArgumentException(
-          "the I/O batch window must be 0 to "
-              + io.pdu4j.api.Durations.format(MAX_IO_BATCH_WINDOW)
-              + ", got "
-              // whole milliseconds as a configuration file writes them, finer ones exactly
-              + (window.toNanos() % 1_000_000 == 0
-                  ? io.pdu4j.api.Durations.format(window)
-                  : window.toString()));
-    }
-    return window;
+    return io.pdu4j.runtime.config.RuntimeConfig.checkIoBatchWindow(window);
   }
 
   /**
