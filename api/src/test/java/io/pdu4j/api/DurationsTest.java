@@ -50,4 +50,19 @@ class DurationsTest {
     assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
     assertThat(Durations.parse(text, "x")).isEqualTo(Duration.ofMillis(millis));
   }
+
+  @Test
+  void nanosBetweenIsDurationBetweenWithoutTheDuration() {
+    java.time.Instant a = java.time.Instant.ofEpochSecond(1_000, 999_999_999);
+    for (long step : new long[] {0, 1, 999_999_999, 1_000_000_000, 5_000_000_001L, -3}) {
+      java.time.Instant b = a.plusNanos(step);
+      assertThat(Durations.nanosBetween(a, b))
+          .isEqualTo(java.time.Duration.between(a, b).toNanos())
+          .isEqualTo(step);
+    }
+    assertThat(Durations.nanosBetween(java.time.Instant.MIN, java.time.Instant.MAX))
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(Durations.nanosBetween(java.time.Instant.MAX, java.time.Instant.MIN))
+        .isEqualTo(Long.MIN_VALUE);
+  }
 }

@@ -8,6 +8,7 @@ import io.pdu4j.api.DeviceOptions;
 import io.pdu4j.api.DoNotImplement;
 import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.config.DeviceConfig;
+import io.pdu4j.runtime.config.RuntimeConfig;
 import io.pdu4j.runtime.history.PowerHistory;
 import io.pdu4j.spi.PowerDriver;
 import io.pdu4j.spi.transport.TransportProvider;
@@ -191,8 +192,7 @@ public interface PowerRuntime extends AutoCloseable {
     private DeviceOptions defaults = DeviceOptions.defaults();
     private Clock clock = Clock.systemDefaultZone();
     private int ioThreads = DEFAULT_IO_THREADS;
-    private Duration ioBatchWindow =
-        io.pdu4j.runtime.internal.RuntimeSettings.DEFAULT_IO_BATCH_WINDOW;
+    private Duration ioBatchWindow = RuntimeConfig.DEFAULT_IO_BATCH_WINDOW;
     private ClassLoader classLoader;
     private boolean loadServices = true;
     private final List<PowerDriver> drivers = new ArrayList<>();
@@ -342,7 +342,7 @@ public interface PowerRuntime extends AutoCloseable {
      * not slowed.
      */
     public Builder ioBatchWindow(Duration window) {
-      this.ioBatchWindow = io.pdu4j.runtime.internal.RuntimeSettings.checkIoBatchWindow(window);
+      this.ioBatchWindow = RuntimeConfig.checkIoBatchWindow(window);
       return this;
     }
 

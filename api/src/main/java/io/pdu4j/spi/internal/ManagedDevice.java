@@ -486,7 +486,10 @@ public final class ManagedDevice implements PowerDevice {
     if (freshness.isCurrent(s)) {
       // stale once older than staleAfter: a nanosecond past it, by the clock the status was taken
       // by (at most staleAfter away, should the wall clock have gone back)
-      long left = staleAfter.minus(s.age(context.clock().instant())).toNanos() + 1;
+      long left =
+          staleAfter.toNanos()
+              - Durations.nanosBetween(s.receivedAt(), context.clock().instant())
+              + 1;
       armStaleWatch(Math.min(left, staleAfter.toNanos()));
       return;
     }

@@ -1074,9 +1074,9 @@ public final class FleetBench {
     for (int samples = 1; ; samples++) {
       ProcessStats.CpuTime before = ProcessStats.cpu(pid);
       sleep(COMPILER_SAMPLE);
-      double compiling = compilerSeconds(ProcessStats.cpu(pid), before);
+      double cores = compilerSeconds(ProcessStats.cpu(pid), before) / COMPILER_SAMPLE.toSeconds();
       double waited = (System.nanoTime() - start) / 1e9;
-      boolean quiet = compiling / COMPILER_SAMPLE.toSeconds() < COMPILER_QUIET_CORES;
+      boolean quiet = cores < COMPILER_QUIET_CORES;
       if (quiet || waited >= COMPILER_WAIT.toSeconds()) {
         if (samples > 1 || !quiet) {
           out.printf(
@@ -1084,7 +1084,7 @@ public final class FleetBench {
               "  serve's JIT compiler %s after %.0f s more (%.3f cores over the last %d s)%n",
               quiet ? "quiet" : "still busy; measured anyway",
               waited,
-              compiling / COMPILER_SAMPLE.toSeconds(),
+              cores,
               COMPILER_SAMPLE.toSeconds());
         }
         return;

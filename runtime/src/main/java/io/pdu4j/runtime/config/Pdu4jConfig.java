@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -527,6 +528,18 @@ public record Pdu4jConfig(
       }
     }
 
+    /** The value of {@code section.key} in {@code m}, if it is there, parsed. */
+    <T> Optional<T> optional(MapNode m, String section, String key, Function<String, T> parse) {
+      return Optional.ofNullable(m.entries().get(key))
+          .map(e -> convert(e, section + "." + key, parse));
+    }
+
+    /** The duration {@code section.key} in {@code m}, if it is there, checked. */
+    Optional<Duration> optionalDuration(
+        MapNode m, String section, String key, UnaryOperator<Duration> check) {
+      return optional(m, section, key, t -> check.apply(Durations.parse(t, key)));
+    }
+
     Pdu4jConfig root(Node n) {
       MapNode root = mapping(n, "");
       known(root, "", ROOT);
@@ -622,31 +635,14 @@ public record Pdu4jConfig(
       if (rt != null) {
         MapNode m = mapping(rt.value(), "runtime");
         known(m, "runtime", RUNTIME);
-        Entry mo = m.entries().get("max-opening");
-        if (mo != null) {
-          runtime =
-              runtime.withMaxOpening(
-                  convert(mo, "runtime.max-opening", RuntimeConfig::parseMaxOpening));
-        }
-        Entry hs = m.entries().get("history-step");
-        if (hs != null) {
-          runtime =
-              runtime.withHistoryStep(
-                  convert(
-                      hs,
-                      "runtime.history-step",
-                      t -> PowerHistory.checkStep(Durations.parse(t, "history-step"))));
-        }
-        Entry bw = m.entries().get("io-batch-window");
-        if (bw != null) {
-          runtime =
-              runtime.withIoBatchWindow(
-                  convert(
-                      bw,
-                      "runtime.io-batch-window",
-                      t ->
-                          RuntimeConfig.checkIoBatchWindow(Durations.parse(t, "io-batch-window"))));
-        }
+        runtime =
+            new RuntimeConfig(
+                optional(m, "runtime", "max-opening", RuntimeConfig::parseMaxOpening)
+                    .orElse(runtime.maxOpening()),
+                optionalDuration(m, "runtime", "history-step", PowerHistory::checkStep)
+                    .orElse(runtime.historyStep()),
+                optionalDuration(m, "runtime", "io-batch-window", RuntimeConfig::checkIoBatchWindow)
+                    .orElse(runtime.ioBatchWindow()));
       }
       return new Pdu4jConfig(
           result, prometheus, plugins, api, groups, pdudaemon, schedules, mqtt, shard, runtime);

@@ -4,6 +4,7 @@ import io.pdu4j.api.Durations;
 import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.runtime.history.PowerHistory;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The {@code runtime:} section of {@code devices.yaml}: how the runtime that {@code pdu4j serve}
@@ -67,7 +68,7 @@ public record RuntimeConfig(int maxOpening, Duration historyStep, Duration ioBat
    * @throws InvalidArgumentException otherwise
    */
   public static Duration checkIoBatchWindow(Duration window) {
-    java.util.Objects.requireNonNull(window, "ioBatchWindow");
+    Objects.requireNonNull(window, "ioBatchWindow");
     if (window.isNegative() || window.compareTo(MAX_IO_BATCH_WINDOW) > 0) {
       throw new InvalidArgumentException(
           "the I/O batch window must be 0 to "

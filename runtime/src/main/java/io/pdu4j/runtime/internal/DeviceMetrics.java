@@ -11,6 +11,7 @@ import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceListener;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import io.pdu4j.api.PowerDevice;
@@ -247,7 +248,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     synchronized (values) {
       List<OutletStatus> last = lastOutlets;
       boolean skip =
-          last != null && last.size() == size && isRecent(nanosBetween(lastAt, at), list);
+          last != null && last.size() == size && isRecent(Durations.nanosBetween(lastAt, at), list);
       if (!skip) {
         landAll();
         if (riding.length != size) {
@@ -429,16 +430,6 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     }
   }
 
-  /** The outlet's meters, registered on first use; null beyond {@link #MAX_OUTLETS} outlets. */
-  /** {@code to - from} in nanoseconds, saturated at the ends of {@code long}. */
-  static long nanosBetween(Instant from, Instant to) {
-    long seconds = to.getEpochSecond() - from.getEpochSecond();
-    if (Math.abs(seconds) >= 9_000_000_000L) {
-      return seconds < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    return seconds * 1_000_000_000L + (to.getNano() - from.getNano());
-  }
-
   private static long saturatedNanos(Duration d) {
     try {
       return d.toNanos();
@@ -447,6 +438,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     }
   }
 
+  /** The outlet's meters, registered on first use; null beyond {@link #MAX_OUTLETS} outlets. */
   private OutletMeters outlet(int number) {
     // every outlet of every status comes here: the usual numbers from an array, not the map
     OutletMeters existing = known(number);
@@ -693,7 +685,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       if (!riding || lastPowerAt == null) {
         return 0;
       }
-      return lastPower * (nanosBetween(lastPowerAt, lastAt) / 1e9);
+      return lastPower * (Durations.nanosBetween(lastPowerAt, lastAt) / 1e9);
     }
 
     /** Stops riding: integrated and current up to the device's last status. */
@@ -721,7 +713,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       double p = s.power().getAsDouble();
       if (lastPowerAt != null) {
         // in nanoseconds without a Duration: this runs for every outlet of every status
-        long dt = nanosBetween(lastPowerAt, when);
+        long dt = Durations.nanosBetween(lastPowerAt, when);
         if (dt >= 0 && dt <= staleAfterNanos) {
           energyJoules += (lastPower + p) / 2 * (dt / 1e9);
         }
@@ -743,7 +735,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       Instant when = riding ? lastAt : at;
       if (when == null
           || connection != ConnectionState.CONNECTED
-          || nanosBetween(when, clock.instant()) > staleAfterNanos) {
+          || Durations.nanosBetween(when, clock.instant()) > staleAfterNanos) {
         return Double.NaN;
       }
       return value;

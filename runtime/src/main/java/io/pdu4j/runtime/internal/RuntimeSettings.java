@@ -90,15 +90,7 @@ public record RuntimeSettings(
       throw new IllegalArgumentException("maxOpening must be at least 1, was " + maxOpening);
     }
     io.pdu4j.runtime.history.PowerHistory.checkStep(powerHistoryStep);
-    checkIoBatchWindow(ioBatchWindow);
-  }
-
-  /**
-   * Returns {@code window} if it is a valid {@link #ioBatchWindow()} ({@link
-   * io.pdu4j.runtime.config.RuntimeConfig#checkIoBatchWindow}).
-   */
-  public static Duration checkIoBatchWindow(Duration window) {
-    return io.pdu4j.runtime.config.RuntimeConfig.checkIoBatchWindow(window);
+    io.pdu4j.runtime.config.RuntimeConfig.checkIoBatchWindow(ioBatchWindow);
   }
 
   /**

@@ -363,19 +363,4 @@ class DeviceMetricsTest {
     return new DeviceEvent.StatusReported(
         "pdu", at, new DeviceStatus(at, Optional.empty(), List.copyOf(outlets), Optional.empty()));
   }
-
-  @Test
-  void nanosBetweenIsDurationBetweenWithoutTheDuration() {
-    java.time.Instant a = java.time.Instant.ofEpochSecond(1_000, 999_999_999);
-    for (long step : new long[] {0, 1, 999_999_999, 1_000_000_000, 5_000_000_001L, -3}) {
-      java.time.Instant b = a.plusNanos(step);
-      assertThat(DeviceMetrics.nanosBetween(a, b))
-          .isEqualTo(java.time.Duration.between(a, b).toNanos())
-          .isEqualTo(step);
-    }
-    assertThat(DeviceMetrics.nanosBetween(java.time.Instant.MIN, java.time.Instant.MAX))
-        .isEqualTo(Long.MAX_VALUE);
-    assertThat(DeviceMetrics.nanosBetween(java.time.Instant.MAX, java.time.Instant.MIN))
-        .isEqualTo(Long.MIN_VALUE);
-  }
 }

@@ -2,6 +2,7 @@ package io.pdu4j.driver.isotek.internal;
 
 import io.pdu4j.api.DeviceClosedException;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.DeviceSink;
 import io.pdu4j.spi.support.Watch;
@@ -381,7 +382,7 @@ final class IsoTekStatuses {
       if (!last.isOlderThan(IsoTekSession.PUSH_SILENCE, now)) {
         // silent once older than PUSH_SILENCE: a nanosecond past it (at most PUSH_SILENCE away,
         // should the wall clock have gone back)
-        long left = silence - Math.max(0, last.age(now).toNanos()) + 1;
+        long left = silence - Math.max(0, Durations.nanosBetween(last.receivedAt(), now)) + 1;
         armSilenceWatch(Math.min(left, silence));
         return;
       }

@@ -91,15 +91,19 @@ public final class TcpLink implements Link {
    * the last ones, down to 64 bytes: a unit that answered a few bytes at a time, or pushes a block
    * of about 350 bytes, would have its next block cut into two reads and two hand-overs (a read
    * buffer sized just under the block, the block a few bytes longer), a second system call and a
-   * partial line to copy. A buffer is taken from the pool for the read and given back once the
-   * listener returns, so a larger one costs nothing kept; in hand-off mode buffers wait for the
-   * executor, and keep Netty's sizes.
+   * partial line to copy. The read goes into the loop's own buffer ({@link LoopReadBuffer}), or one
+   * taken from the pool and given back once the listener returns, so a larger one costs nothing
+   * kept; in hand-off mode buffers wait for the executor, and keep Netty's sizes.
    */
   static final int READ_MINIMUM = 2048;
 
-  /** Read buffers of at least {@link #READ_MINIMUM} bytes, growing with bulk reads up to 64 KiB. */
-  private static final AdaptiveRecvByteBufAllocator READS =
-      new AdaptiveRecvByteBufAllocator(READ_MINIMUM, READ_MINIMUM, 64 * 1024);
+  /**
+   * Reads counted as Netty's adaptive sizes of at least {@link #READ_MINIMUM} bytes up to 64 KiB
+   * count them, into the loop's own buffer ({@link LoopReadBuffer}): a connection on the executor's
+   * own loop hands each chunk to its listener, which is done with it before the loop reads again.
+   */
+  private static final LoopReadBuffer READS =
+      new LoopReadBuffer(new AdaptiveRecvByteBufAllocator(READ_MINIMUM, READ_MINIMUM, 64 * 1024));
 
   /** The longest write a caller's thread makes itself; longer ones go through the loop. */
   static final int DIRECT_MAX = 512;
@@ -353,7 +357,12 @@ public final class TcpLink implements Link {
   private void data(Channel ch, ByteBuf buf) {
     try {
       if (ch == upChannel) {
-        lifecycle.data(buf.nioBuffer());
+        // the loop's buffer (LoopReadBuffer) is read through its own view, made once; a pooled one
+        // through a new view, as the listener holds neither beyond the call
+        lifecycle.data(
+            LoopReadBuffer.isLoopBuffer(buf)
+                ? buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes())
+                : buf.nioBuffer());
       }
     } finally {
       buf.release();
