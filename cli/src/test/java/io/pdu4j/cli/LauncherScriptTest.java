@@ -66,6 +66,27 @@ class LauncherScriptTest {
   }
 
   @Test
+  void serveAsksForTransparentHugePagesWhereTheKernelOffersThem() throws Exception {
+    Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    String mode = Files.isReadable(setting) ? Files.readString(setting) : "";
+    boolean offered = mode.contains("[always]") || mode.contains("[madvise]");
+
+    List<String> serve = javaArguments(Map.of(), "serve");
+    if (offered) {
+      assertThat(serve).containsSubsequence("-XX:+UseTransparentHugePages", "-cp");
+    } else {
+      assertThat(serve).doesNotContain("-XX:+UseTransparentHugePages"); // the JVM would warn
+    }
+    assertThat(javaArguments(Map.of(), "status", "isotek:tcp://127.0.0.1:1"))
+        .doesNotContain("-XX:+UseTransparentHugePages");
+    // the user's options come after the launcher's, so they can turn it off
+    List<String> off =
+        javaArguments(Map.of("PDU4J_JAVA_OPTS", "-XX:-UseTransparentHugePages"), "serve");
+    assertThat(off.lastIndexOf("-XX:-UseTransparentHugePages"))
+        .isGreaterThan(off.lastIndexOf("-XX:+UseTransparentHugePages"));
+  }
+
+  @Test
   void aCollectorNamedInTheOptionsReplacesTheSerialOneAndTheOptionsComeLast() throws Exception {
     List<String> args = javaArguments(Map.of("PDU4J_JAVA_OPTS", "-XX:+UseG1GC -Xmx64m"), "serve");
 
