@@ -3,7 +3,6 @@ package io.pdu4j.transport.net.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -71,67 +70,21 @@ final class LoopReadBuffer implements RecvByteBufAllocator {
     return BUFFER.isSet() && BUFFER.get() == buffer;
   }
 
-  private static final class LoopHandle implements ExtendedHandle {
-    private final ExtendedHandle delegate;
-
+  /** Netty's handle for the sizes and counts, with the reads into the loop's buffer. */
+  private static final class LoopHandle extends DelegatingHandle implements ExtendedHandle {
     LoopHandle(ExtendedHandle delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public ByteBuf allocate(ByteBufAllocator alloc) {
       ByteBuf buffer = take();
-      return buffer != null ? buffer : delegate.allocate(alloc);
-    }
-
-    @Override
-    public int guess() {
-      return delegate.guess();
-    }
-
-    @Override
-    public void reset(ChannelConfig config) {
-      delegate.reset(config);
-    }
-
-    @Override
-    public void incMessagesRead(int numMessages) {
-      delegate.incMessagesRead(numMessages);
-    }
-
-    @Override
-    public void lastBytesRead(int bytes) {
-      delegate.lastBytesRead(bytes);
-    }
-
-    @Override
-    public int lastBytesRead() {
-      return delegate.lastBytesRead();
-    }
-
-    @Override
-    public void attemptedBytesRead(int bytes) {
-      delegate.attemptedBytesRead(bytes);
-    }
-
-    @Override
-    public int attemptedBytesRead() {
-      return delegate.attemptedBytesRead();
-    }
-
-    @Override
-    public boolean continueReading() {
-      return delegate.continueReading();
+      return buffer != null ? buffer : delegate().allocate(alloc);
     }
 
     @Override
     public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-      return delegate.continueReading(maybeMoreDataSupplier);
-    }
-
-    @Override
-    public void readComplete() {
-      delegate.readComplete();
+      return ((ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
     }
   }
 }
