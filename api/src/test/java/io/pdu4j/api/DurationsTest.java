@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,16 +54,14 @@ class DurationsTest {
 
   @Test
   void nanosBetweenIsDurationBetweenWithoutTheDuration() {
-    java.time.Instant a = java.time.Instant.ofEpochSecond(1_000, 999_999_999);
+    Instant a = Instant.ofEpochSecond(1_000, 999_999_999);
     for (long step : new long[] {0, 1, 999_999_999, 1_000_000_000, 5_000_000_001L, -3}) {
-      java.time.Instant b = a.plusNanos(step);
+      Instant b = a.plusNanos(step);
       assertThat(Durations.nanosBetween(a, b))
-          .isEqualTo(java.time.Duration.between(a, b).toNanos())
+          .isEqualTo(Duration.between(a, b).toNanos())
           .isEqualTo(step);
     }
-    assertThat(Durations.nanosBetween(java.time.Instant.MIN, java.time.Instant.MAX))
-        .isEqualTo(Long.MAX_VALUE);
-    assertThat(Durations.nanosBetween(java.time.Instant.MAX, java.time.Instant.MIN))
-        .isEqualTo(Long.MIN_VALUE);
+    assertThat(Durations.nanosBetween(Instant.MIN, Instant.MAX)).isEqualTo(Long.MAX_VALUE);
+    assertThat(Durations.nanosBetween(Instant.MAX, Instant.MIN)).isEqualTo(Long.MIN_VALUE);
   }
 }

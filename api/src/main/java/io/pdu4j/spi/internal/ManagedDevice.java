@@ -477,20 +477,18 @@ public final class ManagedDevice implements PowerDevice {
     if (closed.get() || staleAnnounced || s == null) {
       return; // the next status sets the watch again
     }
-    Duration staleAfter = context.options().staleAfter();
+    long staleAfter = context.options().staleAfter().toNanos();
     if (state != ConnectionState.CONNECTED) {
       // nothing to announce while not connected; look again, as often as staleness could matter
-      armStaleWatch(Math.max(staleAfter.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(50)));
+      armStaleWatch(Math.max(staleAfter / 4, TimeUnit.MILLISECONDS.toNanos(50)));
       return;
     }
     if (freshness.isCurrent(s)) {
       // stale once older than staleAfter: a nanosecond past it, by the clock the status was taken
       // by (at most staleAfter away, should the wall clock have gone back)
       long left =
-          staleAfter.toNanos()
-              - Durations.nanosBetween(s.receivedAt(), context.clock().instant())
-              + 1;
-      armStaleWatch(Math.min(left, staleAfter.toNanos()));
+          staleAfter - Durations.nanosBetween(s.receivedAt(), context.clock().instant()) + 1;
+      armStaleWatch(Math.min(left, staleAfter));
       return;
     }
     announceIfStale();

@@ -609,9 +609,7 @@ public record Pdu4jConfig(
                 .map(e -> text(e, "pdudaemon.host"))
                 .orElse(PdudaemonConfig.DEFAULT_HOST);
         int port =
-            Optional.ofNullable(m.entries().get("port"))
-                .map(e -> convert(e, "pdudaemon.port", Validator::port))
-                .orElse(PdudaemonConfig.DEFAULT_PORT);
+            optional(m, "pdudaemon", "port", Validator::port).orElse(PdudaemonConfig.DEFAULT_PORT);
         pdudaemon = Optional.of(new PdudaemonConfig(host, port));
       }
       Map<String, HostScheduleConfig> schedules = new LinkedHashMap<>();
@@ -763,13 +761,8 @@ public record Pdu4jConfig(
           Optional.ofNullable(m.entries().get("host"))
               .map(e -> text(e, key + ".host"))
               .orElse(ApiConfig.DEFAULT_HOST);
-      int port =
-          Optional.ofNullable(m.entries().get("port"))
-              .map(e -> convert(e, key + ".port", Validator::port))
-              .orElse(ApiConfig.DEFAULT_PORT);
-      Optional<Path> audit =
-          Optional.ofNullable(m.entries().get("audit"))
-              .map(e -> convert(e, key + ".audit", this::path));
+      int port = optional(m, key, "port", Validator::port).orElse(ApiConfig.DEFAULT_PORT);
+      Optional<Path> audit = optional(m, key, "audit", this::path);
       Map<String, TokenConfig> tokens = new LinkedHashMap<>();
       Entry auth = m.entries().get("auth");
       if (auth != null) {
@@ -920,11 +913,7 @@ public record Pdu4jConfig(
       }
       List<OutletRef> refs = outletRefs(outlets, key, deviceNames);
       Duration delay =
-          Optional.ofNullable(m.entries().get("sequence-delay"))
-              .map(
-                  d ->
-                      convert(
-                          d, key + ".sequence-delay", t -> Durations.parse(t, "sequence-delay")))
+          optional(m, key, "sequence-delay", t -> Durations.parse(t, "sequence-delay"))
               .orElse(Duration.ZERO);
       try {
         return new GroupConfig(e.key(), refs, delay);
@@ -979,12 +968,8 @@ public record Pdu4jConfig(
       if (uri == null) {
         throw error(d.keyAt(), key + ".uri", "missing: every device needs its address");
       }
-      Optional<Duration> timeout =
-          Optional.ofNullable(m.entries().get("timeout"))
-              .map(e -> convert(e, key + ".timeout", t -> positive(t, "timeout")));
-      Optional<Duration> poll =
-          Optional.ofNullable(m.entries().get("poll"))
-              .map(e -> convert(e, key + ".poll", t -> positive(t, "poll")));
+      Optional<Duration> timeout = optional(m, key, "timeout", t -> positive(t, "timeout"));
+      Optional<Duration> poll = optional(m, key, "poll", t -> positive(t, "poll"));
       String address = text(uri, key + ".uri");
       try {
         return new DeviceConfig(d.key(), address, timeout, poll);
@@ -1012,25 +997,23 @@ public record Pdu4jConfig(
               .map(e -> text(e, key + ".host"))
               .orElse(PrometheusConfig.DEFAULT_HOST);
       int port =
-          Optional.ofNullable(m.entries().get("port"))
-              .map(
-                  e ->
-                      convert(
-                          e,
-                          key + ".port",
-                          t -> {
-                            int v;
-                            try {
-                              v = Integer.parseInt(t.trim());
-                            } catch (NumberFormatException ex) {
-                              throw new InvalidArgumentException(
-                                  "not a port number: '" + t + "' (0..65535)");
-                            }
-                            if (v < 0 || v > 65535) {
-                              throw new InvalidArgumentException("port must be 0..65535, got " + v);
-                            }
-                            return v;
-                          }))
+          optional(
+                  m,
+                  key,
+                  "port",
+                  t -> {
+                    int v;
+                    try {
+                      v = Integer.parseInt(t.trim());
+                    } catch (NumberFormatException ex) {
+                      throw new InvalidArgumentException(
+                          "not a port number: '" + t + "' (0..65535)");
+                    }
+                    if (v < 0 || v > 65535) {
+                      throw new InvalidArgumentException("port must be 0..65535, got " + v);
+                    }
+                    return v;
+                  })
               .orElse(PrometheusConfig.DEFAULT_PORT);
       Set<String> outlets = new java.util.TreeSet<>(PrometheusConfig.OUTLET_SERIES);
       Entry o = m.entries().get("outlets");

@@ -69,10 +69,6 @@ public record RuntimeSettings(
   public static final Duration DEFAULT_IO_BATCH_WINDOW =
       io.pdu4j.runtime.config.RuntimeConfig.DEFAULT_IO_BATCH_WINDOW;
 
-  /** The largest {@link #ioBatchWindow()}. */
-  public static final Duration MAX_IO_BATCH_WINDOW =
-      io.pdu4j.runtime.config.RuntimeConfig.MAX_IO_BATCH_WINDOW;
-
   /** Validates and copies. */
   public RuntimeSettings {
     Objects.requireNonNull(defaults, "defaults");

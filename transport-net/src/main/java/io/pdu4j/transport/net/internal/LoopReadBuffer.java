@@ -67,7 +67,7 @@ final class LoopReadBuffer implements RecvByteBufAllocator {
 
   /** Whether {@code buffer} is the calling thread's loop buffer. */
   static boolean isLoopBuffer(ByteBuf buffer) {
-    return BUFFER.isSet() && BUFFER.get() == buffer;
+    return BUFFER.getIfExists() == buffer;
   }
 
   /** Netty's handle for the sizes and counts, with the reads into the loop's buffer. */

@@ -103,7 +103,8 @@ public final class TcpLink implements Link {
    * own loop hands each chunk to its listener, which is done with it before the loop reads again.
    */
   private static final LoopReadBuffer READS =
-      new LoopReadBuffer(new AdaptiveRecvByteBufAllocator(READ_MINIMUM, READ_MINIMUM, 64 * 1024));
+      new LoopReadBuffer(
+          new AdaptiveRecvByteBufAllocator(READ_MINIMUM, READ_MINIMUM, LoopReadBuffer.CAPACITY));
 
   /** The longest write a caller's thread makes itself; longer ones go through the loop. */
   static final int DIRECT_MAX = 512;
