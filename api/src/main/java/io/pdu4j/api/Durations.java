@@ -25,11 +25,33 @@ public final class Durations {
    * {@code Duration} (asked for every status of a fleet).
    */
   public static long nanosBetween(Instant from, Instant to) {
-    long seconds = to.getEpochSecond() - from.getEpochSecond();
+    return nanosBetween(from.getEpochSecond(), from.getNano(), to);
+  }
+
+  /**
+   * {@link #nanosBetween(Instant, Instant)} from the instant of {@code fromSecond} and {@code
+   * fromNano} ({@link Instant#getEpochSecond()}, {@link Instant#getNano()}), for a caller that
+   * keeps an instant as its two numbers rather than as an object.
+   */
+  public static long nanosBetween(long fromSecond, int fromNano, Instant to) {
+    long seconds = to.getEpochSecond() - fromSecond;
     if (Math.abs(seconds) >= 9_000_000_000L) {
       return seconds < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
-    return seconds * 1_000_000_000L + (to.getNano() - from.getNano());
+    return seconds * 1_000_000_000L + (to.getNano() - fromNano);
+  }
+
+  /**
+   * {@code d} in nanoseconds, saturated: {@link Long#MAX_VALUE} (or {@link Long#MIN_VALUE}) for a
+   * duration too long for a {@code long} of nanoseconds (about 292 years), where {@link
+   * Duration#toNanos()} throws.
+   */
+  public static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.pdu4j.api;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -96,6 +97,36 @@ public interface PowerDevice extends AutoCloseable {
    * @return a handle whose {@link Subscription#close()} removes the listener
    */
   Subscription subscribe(DeviceListener listener);
+
+  /**
+   * Registers a listener for some kinds of event only: those that are instances of one of {@code
+   * kinds} ({@code Set.of(DeviceEvent.Connection.class)} for connection changes, {@code
+   * DeviceEvent.class} for all). Otherwise as {@link #subscribe(DeviceListener)}. The device does
+   * not offer it the other events at all, so a listener of connection changes costs a device that
+   * reports a status every second nothing for each of them; this default filters the events of
+   * {@link #subscribe(DeviceListener)}, and pdu4j's own devices keep such a listener off the events
+   * it does not want.
+   *
+   * @throws InvalidArgumentException when {@code kinds} takes in no kind of event
+   * @return a handle whose {@link Subscription#close()} removes the listener
+   */
+  default Subscription subscribe(
+      Set<? extends Class<? extends DeviceEvent>> kinds, DeviceListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    List<Class<? extends DeviceEvent>> wanted = List.copyOf(kinds);
+    if (wanted.isEmpty()) {
+      throw new InvalidArgumentException("a listener needs at least one kind of device event");
+    }
+    return subscribe(
+        event -> {
+          for (Class<? extends DeviceEvent> k : wanted) {
+            if (k.isInstance(event)) {
+              listener.onEvent(event);
+              return;
+            }
+          }
+        });
+  }
 
   /** Where the connection stands now. */
   ConnectionState connectionState();

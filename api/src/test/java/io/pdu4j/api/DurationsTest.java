@@ -63,5 +63,18 @@ class DurationsTest {
     }
     assertThat(Durations.nanosBetween(Instant.MIN, Instant.MAX)).isEqualTo(Long.MAX_VALUE);
     assertThat(Durations.nanosBetween(Instant.MAX, Instant.MIN)).isEqualTo(Long.MIN_VALUE);
+    // from an instant kept as its two numbers: the same
+    Instant b = a.plusMillis(1500);
+    assertThat(Durations.nanosBetween(a.getEpochSecond(), a.getNano(), b))
+        .isEqualTo(Durations.nanosBetween(a, b))
+        .isEqualTo(1_500_000_000L);
+  }
+
+  @Test
+  void saturatedNanosIsToNanosUpToWhatALongHolds() {
+    assertThat(Durations.saturatedNanos(Duration.ofMillis(1500))).isEqualTo(1_500_000_000L);
+    assertThat(Durations.saturatedNanos(Duration.ofSeconds(-2))).isEqualTo(-2_000_000_000L);
+    assertThat(Durations.saturatedNanos(Duration.ofDays(365L * 1000))).isEqualTo(Long.MAX_VALUE);
+    assertThat(Durations.saturatedNanos(Duration.ofDays(-365L * 1000))).isEqualTo(Long.MIN_VALUE);
   }
 }

@@ -1,9 +1,12 @@
 package io.pdu4j.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pdu4j.api.ConnectionState;
 import io.pdu4j.api.DeviceEvent;
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.InvalidArgumentException;
 import io.pdu4j.api.OutletCapability;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
@@ -109,6 +112,65 @@ class ReusablePartsTest {
     list.dispatch(event);
     assertThat(calls).containsExactly("first", "third", "first");
     assertThat(list.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aListenerOfSomeKindsIsOfferedThoseOnly() {
+    ListenerList list = new ListenerList("test:tcp://x");
+    List<String> calls = new ArrayList<>();
+    list.add(e -> calls.add("all " + e.getClass().getSimpleName()));
+    list.add(Set.of(DeviceEvent.Connection.class), e -> calls.add("connection"));
+    list.add(Set.of(DeviceEvent.class), e -> calls.add("every kind"));
+    Subscription outlets =
+        list.add(
+            Set.of(DeviceEvent.OutletChanged.class, DeviceEvent.OutletAdded.class),
+            e -> calls.add("outlet " + e.getClass().getSimpleName()));
+    DeviceStatus status = status(T0, OutletState.ON);
+    list.dispatch(new DeviceEvent.StatusReported("d", T0, status));
+    assertThat(calls).containsExactly("all StatusReported", "every kind");
+
+    calls.clear();
+    list.dispatch(new DeviceEvent.OutletChanged("d", T0, OutletState.OFF, status.outlets().get(0)));
+    list.dispatch(
+        DeviceEvent.Connection.causedBy(
+            "d", T0, ConnectionState.CONNECTING, ConnectionState.CONNECTED, null));
+    assertThat(calls)
+        .containsExactly(
+            "all OutletChanged",
+            "every kind",
+            "outlet OutletChanged",
+            "all Connection",
+            "connection",
+            "every kind");
+
+    calls.clear();
+    outlets.close();
+    list.dispatch(new DeviceEvent.OutletAdded("d", T0, status.outlets().get(0)));
+    assertThat(calls).containsExactly("all OutletAdded", "every kind");
+    assertThat(list.size()).isEqualTo(3);
+
+    assertThatThrownBy(() -> list.add(Set.of(), e -> {}))
+        .isInstanceOf(InvalidArgumentException.class)
+        .hasMessageContaining("at least one kind");
+  }
+
+  @Test
+  void aListenerRemovedByAnotherDuringADispatchIsNotCalledAgain() {
+    ListenerList list = new ListenerList("test:tcp://x");
+    List<String> calls = new ArrayList<>();
+    Subscription[] second = new Subscription[1];
+    list.add(
+        e -> {
+          calls.add("first");
+          second[0].close();
+          list.add(x -> calls.add("added meanwhile"));
+        });
+    second[0] = list.add(e -> calls.add("second"));
+    list.add(e -> calls.add("third"));
+    DeviceEvent event = new DeviceEvent.StatusReported("d", T0, status(T0, OutletState.ON));
+    list.dispatch(event);
+    // the one added meanwhile hears the next event, not this one
+    assertThat(calls).containsExactly("first", "third");
   }
 
   @Test

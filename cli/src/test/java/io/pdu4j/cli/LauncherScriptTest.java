@@ -45,10 +45,12 @@ class LauncherScriptTest {
   }
 
   @Test
-  void serveKeepsTheFullCompilerAndTheSerialCollector() throws Exception {
+  void serveKeepsTheFullCompilerAndRunsTheParallelCollectorSizedForAFleet() throws Exception {
     List<String> args = javaArguments(Map.of(), "serve", "--config", "devices.yaml");
 
-    assertThat(args).contains("-XX:+UseSerialGC").doesNotContain("-XX:TieredStopAtLevel=1");
+    assertThat(args)
+        .contains("-XX:+UseParallelGC", "-XX:GCTimeRatio=4", "-XX:InitialSurvivorRatio=4")
+        .doesNotContain("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     assertThat(args)
         .endsWith("-cp", jar().toString(), MAIN_CLASS, "serve", "--config", "devices.yaml");
   }
@@ -87,11 +89,24 @@ class LauncherScriptTest {
   }
 
   @Test
-  void aCollectorNamedInTheOptionsReplacesTheSerialOneAndTheOptionsComeLast() throws Exception {
+  void aCollectorNamedInTheOptionsReplacesTheLaunchersAndTheOptionsComeLast() throws Exception {
     List<String> args = javaArguments(Map.of("PDU4J_JAVA_OPTS", "-XX:+UseG1GC -Xmx64m"), "serve");
 
-    assertThat(args).doesNotContain("-XX:+UseSerialGC");
+    assertThat(args)
+        .doesNotContain(
+            "-XX:+UseSerialGC",
+            "-XX:+UseParallelGC",
+            "-XX:GCTimeRatio=4",
+            "-XX:InitialSurvivorRatio=4");
     assertThat(args).containsSubsequence("-XX:+UseG1GC", "-Xmx64m", "-cp");
+    // a short command likewise
+    assertThat(
+            javaArguments(
+                Map.of("PDU4J_JAVA_OPTS", "-XX:+UseParallelGC"),
+                "status",
+                "isotek:tcp://127.0.0.1:1"))
+        .doesNotContain("-XX:+UseSerialGC")
+        .contains("-XX:+UseParallelGC");
   }
 
   @Test

@@ -446,7 +446,8 @@ public final class FleetBench {
         int confirmed = (int) Arrays.stream(latencies).filter(l -> l >= 0).count();
         double[] ok = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
         // the live set: full GCs, then the heap in use (one jcmd, one JVM start). Four: the
-        // serial collector (serve's) leaves dead objects in place in its old generation, as
+        // parallel collector (serve's) compacts all of the heap on a GC.run, but the serial one
+        // (--serve-opts "-XX:+UseSerialGC") leaves dead objects in place in its old generation, as
         // fillers, up to 5% of its capacity (MarkSweepDeadRatio), rather than move the live ones
         // below them, except in every fourth full collection (MarkSweepAlwaysCompactCount);
         // after two, the figure at 1,000 devices held some 4 MB of them
@@ -616,7 +617,7 @@ public final class FleetBench {
   /**
    * Starts serve as its launchers do: through the tarball's {@code bin/pdu4j} of the source tree
    * ({@code cli/src/dist/bin/pdu4j} beside {@code cli/target/pdu4j.jar}, which the repository's
-   * {@code ./pdu4j} runs too), so that serve runs with their JVM options (the serial collector
+   * {@code ./pdu4j} runs too), so that serve runs with their JVM options (the parallel collector
    * unless {@code --serve-opts} names another); the benchmark's own options go in {@code
    * PDU4J_JAVA_OPTS}. The launcher ends in {@code exec}: the process is serve's JVM.
    */

@@ -184,7 +184,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     this.device = Objects.requireNonNull(device, "device");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
-    this.staleAfterNanos = saturatedNanos(staleAfter);
+    this.staleAfterNanos = Durations.saturatedNanos(staleAfter);
     this.collected = collected;
     this.commandWindow = collected ? commandWindow : null;
   }
@@ -427,14 +427,6 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
             r.registry().remove(r.meter());
             return true;
           });
-    }
-  }
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
   }
 

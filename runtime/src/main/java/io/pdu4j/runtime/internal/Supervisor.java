@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -192,7 +193,7 @@ public final class Supervisor {
       return;
     }
     // no device code under our lock
-    Subscription s = d.subscribe(e -> onEvent(d, e));
+    Subscription s = d.subscribe(Set.of(DeviceEvent.Connection.class), e -> onEvent(d, e));
     synchronized (this) {
       keep = !stopped && device == d;
       if (keep) {

@@ -48,7 +48,14 @@ final class EventHub implements AutoCloseable {
               PowerDevice before = attached.put(s.name(), d);
               if (before != d) {
                 Subscription old =
-                    deviceSubscriptions.put(s.name(), d.subscribe(e -> onEvent(s.name(), e)));
+                    deviceSubscriptions.put(
+                        s.name(),
+                        d.subscribe(
+                            Set.of(
+                                DeviceEvent.OutletChanged.class,
+                                DeviceEvent.OutletAdded.class,
+                                DeviceEvent.OutletRemoved.class),
+                            e -> onEvent(s.name(), e)));
                 if (old != null) {
                   old.close();
                 }
