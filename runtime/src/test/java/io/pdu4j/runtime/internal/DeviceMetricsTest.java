@@ -140,6 +140,55 @@ class DeviceMetricsTest {
     assertThat(registry.getMeters()).isEmpty();
   }
 
+  /**
+   * A removed outlet's figures go with it: an outlet added after it starts with nothing of them,
+   * and the others keep theirs.
+   */
+  @Test
+  void anOutletThatTakesTheRoomOfARemovedOneStartsFromNothing() {
+    List<OutletStatus> two = List.of(metered(1, 100), metered(2, 40));
+    statusOf(two);
+    clock.now = T0.plusSeconds(10);
+    statusOf(List.of(metered(1, 100), metered(2, 40)));
+    metrics.onEvent(new DeviceEvent.OutletRemoved("pdu", clock.now, two.get(0)));
+    metrics.onEvent(new DeviceEvent.OutletAdded("pdu", clock.now, metered(3, 5)));
+
+    assertThat(metrics.outlets())
+        .extracting(DeviceMetrics.OutletView::number)
+        .containsExactly(2, 3);
+    DeviceMetrics.OutletView second = metrics.outlets().get(0);
+    DeviceMetrics.OutletView third = metrics.outlets().get(1);
+    assertThat(second.energy()).isCloseTo(400, within(1e-9));
+    assertThat(second.power()).isEqualTo(40);
+    assertThat(third.energy()).isZero();
+    assertThat(third.power()).isNaN(); // added: a state, no reading yet
+    assertThat(third.state()).isNaN();
+    assertThat(registry.find(PduMeter.OUTLET_POWER.meterName()).tag("outlet", "3").gauge())
+        .isNotNull();
+
+    clock.now = T0.plusSeconds(20);
+    statusOf(List.of(metered(2, 40), metered(3, 5)));
+    assertThat(third.power()).isEqualTo(5);
+    assertThat(third.energy()).isZero(); // its first power sample
+    assertThat(second.energy()).isCloseTo(800, within(1e-9));
+  }
+
+  private static OutletStatus metered(int number, double watts) {
+    return new OutletStatus(
+        number,
+        Integer.toString(number),
+        "Outlet " + number,
+        OutletState.ON,
+        OptionalDouble.of(230),
+        OptionalDouble.of(watts),
+        Set.of(OutletCapability.SWITCHABLE));
+  }
+
+  private void statusOf(List<OutletStatus> outlets) {
+    DeviceStatus s = new DeviceStatus(clock.now, Optional.empty(), outlets, Optional.empty());
+    metrics.onEvent(new DeviceEvent.StatusReported("pdu", clock.now, s));
+  }
+
   @Test
   void outletsNumberedBeyondTheUsualOnesComeAndGoToo() {
     OutletStatus far =
