@@ -50,8 +50,9 @@ public final class DeviceAddress implements DeviceOptions.Source {
       int port,
       String path,
       Map<String, String> options) {
-    this.driver = driver;
-    this.transport = transport;
+    // a handful of codes among all the devices of a fleet: one string each, not one a device
+    this.driver = driver.intern();
+    this.transport = transport.intern();
     this.host = host;
     this.port = port;
     this.path = path;

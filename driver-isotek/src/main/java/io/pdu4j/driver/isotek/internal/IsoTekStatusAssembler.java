@@ -221,13 +221,12 @@ public final class IsoTekStatusAssembler {
   }
 
   // the block so far, by channel number: no Channel object per line. A block takes these arrays
-  // as they are; the assembler goes on with the arrays of the block before it, when that one came
-  // back (recycle), or new ones
+  // as they are, and the assembler is left without any (null) until the next block's first line:
+  // by then the block before, handed on and done with at once as a rule, has come back (recycle)
+  // and its arrays serve again; else new ones are made. So a device keeps one pair, not two
   private double[] volts = new double[IsoTekFrame.MAX_CHANNEL + 1];
   private double[] watts = new double[IsoTekFrame.MAX_CHANNEL + 1];
   private Block handed; // the last block made, until it comes back or the next one is made
-  private double[] spareVolts; // the arrays of a block that came back, or null
-  private double[] spareWatts;
   private int present; // bit n: CHn was read
   private long on; // bit n: CHn is on
   private boolean open;
@@ -290,6 +289,10 @@ public final class IsoTekStatusAssembler {
     if (!open) {
       begin(seq);
     }
+    if (this.volts == null) {
+      this.volts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+      this.watts = new double[IsoTekFrame.MAX_CHANNEL + 1];
+    }
     present |= 1 << number;
     if (isOn) {
       on |= 1L << number;
@@ -312,8 +315,10 @@ public final class IsoTekStatusAssembler {
   void recycle(Result result) {
     if (result != null && result == handed) {
       handed = null;
-      spareVolts = ((Block) result).volts;
-      spareWatts = ((Block) result).watts;
+      if (volts == null) {
+        volts = ((Block) result).volts;
+        watts = ((Block) result).watts;
+      }
     }
   }
 
@@ -340,15 +345,8 @@ public final class IsoTekStatusAssembler {
       return drop("no outlet lines (CH1..)");
     }
     Block block = new Block(startSeq, n, on, volts, watts, clock);
-    if (spareVolts != null) {
-      volts = spareVolts;
-      watts = spareWatts;
-      spareVolts = null;
-      spareWatts = null;
-    } else {
-      volts = new double[IsoTekFrame.MAX_CHANNEL + 1];
-      watts = new double[IsoTekFrame.MAX_CHANNEL + 1];
-    }
+    volts = null; // the block's now: see recycle
+    watts = null;
     handed = block;
     clear();
     return block;

@@ -98,6 +98,18 @@ class IsoTekStatusAssemblerTest {
     assertThat(keptBlocks).isEqualTo(expected);
     assertThat(keptBlocks.get(3).volts(13)).isEqualTo(233);
     assertThat(keptBlocks.get(3).outletCount()).isEqualTo(13);
+    // a block handed back only once the next one has begun: its arrays are not taken, so the
+    // block keeps its readings and the next one has its own
+    IsoTekStatusAssembler late = new IsoTekStatusAssembler();
+    List<Block> lateBlocks = new ArrayList<>();
+    long m = 0;
+    for (String line : lines) {
+      if (!lateBlocks.isEmpty() && line.startsWith("CH1=") && lateBlocks.size() < 4) {
+        late.recycle(lateBlocks.get(lateBlocks.size() - 1));
+      }
+      late.accept(IsoTekParser.parse(line), ++m).ifPresent(r -> lateBlocks.add((Block) r));
+    }
+    assertThat(lateBlocks).isEqualTo(expected);
   }
 
   @Test
