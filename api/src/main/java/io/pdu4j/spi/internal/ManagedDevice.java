@@ -133,7 +133,8 @@ public final class ManagedDevice implements PowerDevice {
   // staleWatch.armed(), kept here: a status asks it, and the watch is a line of its own
   private boolean staleArmed;
   // last's time, kept here: a status asks whether the one before still counts, and the one before
-  // and its Instant are a second old and two lines out of the cache at a fleet's scale
+  // and its Instant are a second old and two lines out of the cache at a fleet's scale; so is the
+  // limit, asked through Freshness's static test rather than through the freshness object
   private long lastAtSecond;
   private int lastAtNano;
   private final long staleAfterNanos;
@@ -435,8 +436,7 @@ public final class ManagedDevice implements PowerDevice {
     boolean previousCurrent =
         state == ConnectionState.CONNECTED
             && previous != null
-            && Durations.nanosBetween(lastAtSecond, lastAtNano, wallClock.instant())
-                <= staleAfterNanos;
+            && Freshness.isCurrent(lastAtSecond, lastAtNano, wallClock.instant(), staleAfterNanos);
     if (!previousCurrent) {
       announceIfStale(); // a status after a silence: the silence first
     }
