@@ -31,6 +31,7 @@ import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.support.Backoff;
 import io.pdu4j.spi.support.CommandQueue;
 import io.pdu4j.spi.support.Freshness;
+import io.pdu4j.spi.support.VarHandles;
 import io.pdu4j.spi.support.Watch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -97,15 +98,8 @@ public final class ManagedDevice implements PowerDevice {
   // a field, not an AtomicBoolean: read for every status, and an object of its own is one more
   // cache line out of the cache at a fleet's scale (CLOSED sets it once)
   private volatile boolean closed;
-  private static final VarHandle CLOSED;
-
-  static {
-    try {
-      CLOSED = MethodHandles.lookup().findVarHandle(ManagedDevice.class, "closed", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle CLOSED =
+      VarHandles.field(MethodHandles.lookup(), ManagedDevice.class, "closed", boolean.class);
 
   private final ManagedScheduler scheduler;
   private final ManagedClock clock;
