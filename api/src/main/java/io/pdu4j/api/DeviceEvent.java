@@ -3,6 +3,7 @@ package io.pdu4j.api;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Something that happened on a device. A sealed family: switch over it.
@@ -16,6 +17,32 @@ public sealed interface DeviceEvent {
 
   /** When the host observed the event. */
   Instant at();
+
+  /**
+   * Checks the kinds of event a listener asks for ({@link PowerDevice#subscribe(Set,
+   * DeviceListener)}): each a class of events, {@code DeviceEvent.class} itself for all of them,
+   * and at least one.
+   *
+   * @param kinds the kinds asked for
+   * @return {@code kinds}, as given
+   * @throws NullPointerException when {@code kinds} or one of its elements is null
+   * @throws InvalidArgumentException when {@code kinds} is empty, or holds a class that is not one
+   *     of device events (possible only through an unchecked cast)
+   */
+  static <S extends Set<? extends Class<? extends DeviceEvent>>> S checkKinds(S kinds) {
+    Objects.requireNonNull(kinds, "kinds");
+    if (kinds.isEmpty()) {
+      throw new InvalidArgumentException(
+          "a listener needs at least one kind of device event, got " + kinds);
+    }
+    for (Class<?> k : kinds) {
+      Objects.requireNonNull(k, "kinds holds a null");
+      if (!DeviceEvent.class.isAssignableFrom(k)) {
+        throw new InvalidArgumentException("not a kind of device event: " + k.getName());
+      }
+    }
+    return kinds;
+  }
 
   /**
    * The device reported a status, whether asked for or pushed. Each report is a new {@link

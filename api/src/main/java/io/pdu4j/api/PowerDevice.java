@@ -107,16 +107,14 @@ public interface PowerDevice extends AutoCloseable {
    * {@link #subscribe(DeviceListener)}, and pdu4j's own devices keep such a listener off the events
    * it does not want.
    *
-   * @throws InvalidArgumentException when {@code kinds} takes in no kind of event
+   * @throws InvalidArgumentException when {@code kinds} takes in no kind of event ({@link
+   *     DeviceEvent#checkKinds(Set)})
    * @return a handle whose {@link Subscription#close()} removes the listener
    */
   default Subscription subscribe(
       Set<? extends Class<? extends DeviceEvent>> kinds, DeviceListener listener) {
     Objects.requireNonNull(listener, "listener");
-    List<Class<? extends DeviceEvent>> wanted = List.copyOf(kinds);
-    if (wanted.isEmpty()) {
-      throw new InvalidArgumentException("a listener needs at least one kind of device event");
-    }
+    List<Class<? extends DeviceEvent>> wanted = List.copyOf(DeviceEvent.checkKinds(kinds));
     return subscribe(
         event -> {
           for (Class<? extends DeviceEvent> k : wanted) {

@@ -232,4 +232,44 @@ class ReusablePartsTest {
     assertThat(Freshness.effective(outlet(3, OutletState.ON), true).state())
         .isEqualTo(OutletState.ON);
   }
+
+  @Test
+  void freshnessCountsAStatusExactlyStaleAfterOldAndNotANanosecondMore() {
+    Duration staleAfter = Duration.ofMillis(10_250);
+    Freshness f = new Freshness(staleAfter, Clock.fixed(T0, ZoneOffset.UTC));
+    Instant edge = T0.minus(staleAfter);
+    assertThat(f.isCurrent(status(edge, OutletState.ON))).isTrue();
+    assertThat(f.isCurrent(status(edge.minusNanos(1), OutletState.ON))).isFalse();
+    assertThat(f.isCurrent(status(T0, OutletState.ON))).isTrue();
+    // the wall clock went back: a status from the future counts
+    assertThat(f.isCurrent(status(T0.plusSeconds(60), OutletState.ON))).isTrue();
+
+    // the same answers from the two numbers a caller keeps instead of the status
+    long limit = staleAfter.toNanos();
+    assertThat(Freshness.isCurrent(edge.getEpochSecond(), edge.getNano(), T0, limit)).isTrue();
+    Instant past = edge.minusNanos(1);
+    assertThat(Freshness.isCurrent(past.getEpochSecond(), past.getNano(), T0, limit)).isFalse();
+    Instant future = T0.plusSeconds(60);
+    assertThat(Freshness.isCurrent(future.getEpochSecond(), future.getNano(), T0, limit)).isTrue();
+    // the nanoseconds of a second borrowed across the second: 9.999999999 s is within 10 s
+    Instant t = Instant.parse("2026-11-21T09:59:50.000000001Z");
+    assertThat(Freshness.isCurrent(t.getEpochSecond(), t.getNano(), T0, 10_000_000_000L)).isTrue();
+    assertThat(Freshness.isCurrent(t.getEpochSecond(), t.getNano(), T0, 9_999_999_998L)).isFalse();
+  }
+
+  @Test
+  void freshnessSaturatesAges() {
+    // a limit beyond a long of nanoseconds never goes stale; an age beyond it is stale under any
+    // smaller limit, and a time as far in the future is current
+    Freshness forever =
+        new Freshness(Duration.ofDays(365L * 1000), Clock.fixed(Instant.MAX, ZoneOffset.UTC));
+    assertThat(forever.isCurrent(status(Instant.MIN, OutletState.ON))).isTrue();
+    Freshness tenSeconds =
+        new Freshness(Duration.ofSeconds(10), Clock.fixed(Instant.MAX, ZoneOffset.UTC));
+    assertThat(tenSeconds.isCurrent(status(Instant.MIN, OutletState.ON))).isFalse();
+    assertThat(
+            Freshness.isCurrent(
+                Instant.MAX.getEpochSecond(), Instant.MAX.getNano(), Instant.MIN, 10_000_000_000L))
+        .isTrue();
+  }
 }

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pdu4j.runtime.config.ApiConfig;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +120,86 @@ class MalformedRequestsTest {
     assertThat(jsonError(unknown, "not_found")).isEqualTo(404);
     String trace = api("TRACE /api/v1/devices HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(jsonError(trace, "method_not_allowed")).isEqualTo(405);
+  }
+
+  /** Reads one answer from {@code in}: its head, and as many bytes of body as it says. */
+  private static String answer(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      int c = in.read();
+      if (c < 0) {
+        throw new EOFException("the connection closed after: " + head);
+      }
+      head.append((char) c);
+    }
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).strip());
+      }
+    }
+    return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * A refusal that needs no body is answered once the body is in, however late it comes, and the
+   * connection stays open for the next request: answered before, the server closed the connection
+   * after it without saying so, and a client's next request on it (a PUT, which Java's HttpClient
+   * does not send again) got no answer.
+   */
+  @Test
+  void aRefusalWhoseBodyComesLateLeavesTheConnectionOpen() throws Exception {
+    refusedThenAnswered(
+        server.apiAddress().orElseThrow(), "/api/v1/devices/nope/clock", "/api/v1/devices");
+    refusedThenAnswered(server.monitoringAddress().orElseThrow(), "/metrics", "/metrics");
+  }
+
+  /**
+   * On one connection: a PUT of {@code refused} whose body comes after its head was handled, which
+   * must be refused (4xx) without closing, then a GET of {@code next}, which must be answered.
+   */
+  private static void refusedThenAnswered(InetSocketAddress to, String refused, String next)
+      throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(to);
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      String body = "{\"time\": \"now\"}";
+      out.write(
+          ("PUT "
+                  + refused
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + body.length()
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      Thread.sleep(200); // the head is handled, the body not there yet
+      out.write(body.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String refusal = answer(s.getInputStream());
+      assertThat(refusal).as(refusal).startsWith("HTTP/1.1 4").doesNotContain("Connection: close");
+
+      out.write(
+          ("GET " + next + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String answered = answer(s.getInputStream());
+      assertThat(answered).as(answered).startsWith("HTTP/1.1 200 ");
+    }
+  }
+
+  /**
+   * A request that waits for 100 Continue is refused at once, its body not asked for, and the
+   * connection closed, as the answer says.
+   */
+  @Test
+  void aRequestWaitingForContinueIsRefusedAtOnceAndTheConnectionCloses() throws IOException {
+    String expecting =
+        api(
+            "PUT /api/v1/devices/nope/clock HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 16\r\n\r\n");
+    assertThat(jsonError(expecting, "not_found")).isEqualTo(404);
+    assertThat(expecting).contains("Connection: close").doesNotContain("100 Continue");
   }
 
   @Test

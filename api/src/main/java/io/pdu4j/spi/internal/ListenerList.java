@@ -84,13 +84,11 @@ public final class ListenerList {
    * The kinds of event {@code kinds} takes in, a bit each ({@link #KINDS}); a kind names its own
    * events, {@link DeviceEvent} itself all of them.
    *
-   * @throws InvalidArgumentException when that is none
+   * @throws InvalidArgumentException when that is none ({@link DeviceEvent#checkKinds(Set)})
    */
   static int mask(Set<? extends Class<? extends DeviceEvent>> kinds) {
-    Objects.requireNonNull(kinds, "kinds");
     int mask = 0;
-    for (Class<? extends DeviceEvent> k : kinds) {
-      Objects.requireNonNull(k, "kind");
+    for (Class<? extends DeviceEvent> k : DeviceEvent.checkKinds(kinds)) {
       for (int i = 0; i < KINDS.size(); i++) {
         if (k.isAssignableFrom(KINDS.get(i))) {
           mask |= 1 << i;
@@ -98,8 +96,9 @@ public final class ListenerList {
       }
     }
     if (mask == 0) {
-      throw new InvalidArgumentException(
-          "a listener needs at least one kind of device event, got " + kinds);
+      // every kind of device event is one of KINDS or DeviceEvent itself: a kind added to the
+      // sealed family and not to KINDS
+      throw new IllegalStateException("no listener array for " + kinds);
     }
     return mask;
   }

@@ -31,6 +31,7 @@ import io.pdu4j.spi.LinkListener;
 import io.pdu4j.spi.support.Backoff;
 import io.pdu4j.spi.support.CommandQueue;
 import io.pdu4j.spi.support.Freshness;
+import io.pdu4j.spi.support.VarHandles;
 import io.pdu4j.spi.support.Watch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -97,15 +98,8 @@ public final class ManagedDevice implements PowerDevice {
   // a field, not an AtomicBoolean: read for every status, and an object of its own is one more
   // cache line out of the cache at a fleet's scale (CLOSED sets it once)
   private volatile boolean closed;
-  private static final VarHandle CLOSED;
-
-  static {
-    try {
-      CLOSED = MethodHandles.lookup().findVarHandle(ManagedDevice.class, "closed", boolean.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle CLOSED =
+      VarHandles.field(MethodHandles.lookup(), ManagedDevice.class, "closed", boolean.class);
 
   private final ManagedScheduler scheduler;
   private final ManagedClock clock;
@@ -133,7 +127,8 @@ public final class ManagedDevice implements PowerDevice {
   // staleWatch.armed(), kept here: a status asks it, and the watch is a line of its own
   private boolean staleArmed;
   // last's time, kept here: a status asks whether the one before still counts, and the one before
-  // and its Instant are a second old and two lines out of the cache at a fleet's scale
+  // and its Instant are a second old and two lines out of the cache at a fleet's scale; so is the
+  // limit, asked through Freshness's static test rather than through the freshness object
   private long lastAtSecond;
   private int lastAtNano;
   private final long staleAfterNanos;
@@ -435,8 +430,7 @@ public final class ManagedDevice implements PowerDevice {
     boolean previousCurrent =
         state == ConnectionState.CONNECTED
             && previous != null
-            && Durations.nanosBetween(lastAtSecond, lastAtNano, wallClock.instant())
-                <= staleAfterNanos;
+            && Freshness.isCurrent(lastAtSecond, lastAtNano, wallClock.instant(), staleAfterNanos);
     if (!previousCurrent) {
       announceIfStale(); // a status after a silence: the silence first
     }

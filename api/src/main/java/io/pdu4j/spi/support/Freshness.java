@@ -1,10 +1,12 @@
 package io.pdu4j.spi.support;
 
 import io.pdu4j.api.DeviceStatus;
+import io.pdu4j.api.Durations;
 import io.pdu4j.api.OutletState;
 import io.pdu4j.api.OutletStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
@@ -16,7 +18,7 @@ import java.util.OptionalDouble;
  * <p>Protocol-independent.
  */
 public final class Freshness {
-  private final Duration staleAfter;
+  private final long staleAfterNanos;
   private final Clock clock;
 
   /**
@@ -26,13 +28,38 @@ public final class Freshness {
    * @param clock the wall clock
    */
   public Freshness(Duration staleAfter, Clock clock) {
-    this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+    this.staleAfterNanos =
+        Durations.saturatedNanos(Objects.requireNonNull(staleAfter, "staleAfter"));
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Whether {@code status} is present and not older than the limit now. */
+  /**
+   * Whether {@code status} is present and not older than the limit now ({@link #isCurrent(long,
+   * int, Instant, long)}).
+   */
   public boolean isCurrent(DeviceStatus status) {
-    return status != null && !status.isOlderThan(staleAfter, clock.instant());
+    if (status == null) {
+      return false;
+    }
+    Instant at = status.receivedAt();
+    return isCurrent(at.getEpochSecond(), at.getNano(), clock.instant(), staleAfterNanos);
+  }
+
+  /**
+   * Whether a status received at the instant of {@code epochSecond} and {@code nano} ({@link
+   * Instant#getEpochSecond()}, {@link Instant#getNano()}) is not older than {@code staleAfterNanos}
+   * at {@code now}: exactly that old still counts, a nanosecond more does not; a time after {@code
+   * now} (the wall clock went back) counts. Ages and limits are saturated at the ends of {@code
+   * long} ({@link Durations#nanosBetween(long, int, Instant)}, {@link Durations#saturatedNanos}),
+   * so a limit of about 292 years or more never goes stale.
+   *
+   * <p>For a caller that keeps the time of its last status as two numbers rather than as an object
+   * and asks for every status it receives: nothing is made.
+   *
+   * @param staleAfterNanos the limit in nanoseconds ({@link Durations#saturatedNanos} of it)
+   */
+  public static boolean isCurrent(long epochSecond, int nano, Instant now, long staleAfterNanos) {
+    return Durations.nanosBetween(epochSecond, nano, now) <= staleAfterNanos;
   }
 
   /**

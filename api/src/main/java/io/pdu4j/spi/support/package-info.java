@@ -6,8 +6,9 @@
  * io.pdu4j.spi.support.BurstLog} that logs bad input once per burst, {@link
  * io.pdu4j.spi.support.Freshness} for readings that go stale, {@link
  * io.pdu4j.spi.support.WatchTimers} for the delays of watch timers every device of a fleet keeps
- * and {@link io.pdu4j.spi.support.Watch} for such a deadline, cheap at a fleet's scale, and {@link
- * io.pdu4j.spi.support.AwaitedReplies} for the commands on a thread that await their reply.
+ * and {@link io.pdu4j.spi.support.Watch} for such a deadline, cheap at a fleet's scale, {@link
+ * io.pdu4j.spi.support.AwaitedReplies} for the commands on a thread that await their reply, and
+ * {@link io.pdu4j.spi.support.VarHandles} for the handles of fields kept instead of atomic objects.
  *
  * <p>Read by driver authors; pdu4j's own device and transports use them too. They depend on the
  * user API only, never on the driver contract ({@link io.pdu4j.spi}), so each is usable and

@@ -6,6 +6,7 @@ import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.spi.Datagram;
 import io.pdu4j.spi.Link;
 import io.pdu4j.spi.LinkListener;
+import io.pdu4j.spi.support.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -56,11 +57,7 @@ final class WatchedLink extends ForwardingLink {
   private volatile ScheduledFuture<?> watch; // the timer, while set
 
   private static VarHandle handle(String field, Class<?> type) {
-    try {
-      return MethodHandles.lookup().findVarHandle(WatchedLink.class, field, type);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
+    return VarHandles.field(MethodHandles.lookup(), WatchedLink.class, field, type);
   }
 
   /**

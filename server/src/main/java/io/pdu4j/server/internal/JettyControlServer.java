@@ -37,7 +37,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The {@link ControlServer} on Jetty's core API (no servlets): one Jetty server with one connector
  * per address, a bounded thread pool and queue, a connection limit per connector, the header
- * timeout of {@link ConnectionWatch}, a request size limit and graceful stop.
+ * timeout of {@link ConnectionWatch}, a request size limit, the bodies of requests read to their
+ * end before they are answered ({@link UnreadBodies}) and graceful stop.
  */
 public final class JettyControlServer implements ControlServer {
   /** Threads of the pool at most: request work is short, device commands wait on no thread. */
@@ -168,7 +169,7 @@ public final class JettyControlServer implements ControlServer {
     ApiHandler handler = new ApiHandler(s, tokens, audit, events, timer, watch, openApi());
     handler.connectors(apiC, monC, pdudaemonConnector);
     SizeLimitHandler limit = new SizeLimitHandler(ApiHandler.MAX_BODY * 4L, -1);
-    limit.setHandler(handler);
+    limit.setHandler(new UnreadBodies(handler));
     server.setHandler(new GracefulHandler(limit));
     server.setErrorHandler(
         new ApiErrorPages(

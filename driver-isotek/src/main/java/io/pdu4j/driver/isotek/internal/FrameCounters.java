@@ -1,5 +1,6 @@
 package io.pdu4j.driver.isotek.internal;
 
+import io.pdu4j.spi.support.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -28,11 +29,7 @@ public final class FrameCounters {
   private long statuses;
 
   private static VarHandle handle(String field) {
-    try {
-      return MethodHandles.lookup().findVarHandle(FrameCounters.class, field, long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
+    return VarHandles.field(MethodHandles.lookup(), FrameCounters.class, field, long.class);
   }
 
   /** A snapshot of the counters. */
