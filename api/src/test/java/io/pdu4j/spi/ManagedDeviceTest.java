@@ -183,6 +183,26 @@ class ManagedDeviceTest {
   }
 
   @Test
+  void aStaleLimitOfCenturiesNeverGoesStaleAndBreaksNothing() throws Exception {
+    ListeningSession session = new ListeningSession();
+    // more nanoseconds than a long holds: the limit is saturated, never an overflow
+    PowerDevice d = open(session, "?stale=3000000h");
+    assertThat(d.outlet(1).state()).isEqualTo(OutletState.ON);
+    List<DeviceEvent> events = new CopyOnWriteArrayList<>();
+    d.subscribe(events::add);
+    executor.execute(() -> session.report(OutletState.OFF));
+    executor.execute(() -> session.report(OutletState.ON));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> events.stream().filter(e -> e instanceof DeviceEvent.OutletChanged).count() >= 2);
+    assertThat(events)
+        .filteredOn(e -> e instanceof DeviceEvent.OutletChanged)
+        .extracting(e -> ((DeviceEvent.OutletChanged) e).current().state())
+        .containsExactly(OutletState.OFF, OutletState.ON);
+  }
+
+  @Test
   void statusesThatKeepComingNeverGoStale() throws Exception {
     ListeningSession session = new ListeningSession();
     PowerDevice d = open(session, "?stale=1s");

@@ -486,7 +486,7 @@ public final class ManagedDevice implements PowerDevice {
    */
   private void startStaleWatch() {
     staleWatching = true;
-    armStaleWatch(context.options().staleAfter().toNanos());
+    armStaleWatch(staleAfterNanos);
   }
 
   private void armStaleWatch(long delayNanos) {
@@ -503,7 +503,7 @@ public final class ManagedDevice implements PowerDevice {
     if (closed || staleAnnounced || s == null) {
       return; // the next status sets the watch again
     }
-    long staleAfter = context.options().staleAfter().toNanos();
+    long staleAfter = staleAfterNanos; // saturated: a limit of centuries never goes stale
     if (state != ConnectionState.CONNECTED) {
       // nothing to announce while not connected; look again, as often as staleness could matter
       armStaleWatch(Math.max(staleAfter / 4, TimeUnit.MILLISECONDS.toNanos(50)));
@@ -512,9 +512,9 @@ public final class ManagedDevice implements PowerDevice {
     if (freshness.isCurrent(s)) {
       // stale once older than staleAfter: a nanosecond past it, by the clock the status was taken
       // by (at most staleAfter away, should the wall clock have gone back)
-      long left =
-          staleAfter - Durations.nanosBetween(s.receivedAt(), context.clock().instant()) + 1;
-      armStaleWatch(Math.min(left, staleAfter));
+      // (a status from the future: staleAfter from now, at most)
+      long age = Durations.nanosBetween(s.receivedAt(), context.clock().instant());
+      armStaleWatch(age <= 0 ? staleAfter : Math.min(staleAfter - age + 1, staleAfter));
       return;
     }
     announceIfStale();

@@ -18,6 +18,7 @@ import io.pdu4j.api.PowerDevice;
 import io.pdu4j.runtime.metrics.CommandOutcome;
 import io.pdu4j.runtime.metrics.PduMeter;
 import io.pdu4j.spi.DriverCounters;
+import io.pdu4j.spi.support.Freshness;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
@@ -727,7 +728,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       Instant when = riding ? lastAt : at;
       if (when == null
           || connection != ConnectionState.CONNECTED
-          || Durations.nanosBetween(when, clock.instant()) > staleAfterNanos) {
+          || !Freshness.isCurrent(
+              when.getEpochSecond(), when.getNano(), clock.instant(), staleAfterNanos)) {
         return Double.NaN;
       }
       return value;
