@@ -509,12 +509,14 @@ public final class ManagedDevice implements PowerDevice {
       armStaleWatch(Math.max(staleAfter / 4, TimeUnit.MILLISECONDS.toNanos(50)));
       return;
     }
-    if (freshness.isCurrent(s)) {
-      // stale once older than staleAfter: a nanosecond past it, by the clock the status was taken
-      // by (at most staleAfter away, should the wall clock have gone back)
-      // (a status from the future: staleAfter from now, at most)
-      long age = Durations.nanosBetween(s.receivedAt(), context.clock().instant());
-      armStaleWatch(age <= 0 ? staleAfter : Math.min(staleAfter - age + 1, staleAfter));
+    // the clock read once: the test and the delay below see the same age (s is last, whose time
+    // lastAtSecond and lastAtNano keep)
+    Instant now = wallClock.instant();
+    if (Freshness.isCurrent(lastAtSecond, lastAtNano, now, staleAfter)) {
+      // stale once older than staleAfter: a nanosecond past it (current, the age is at most
+      // staleAfter); a status from the future (the wall clock went back): staleAfter from now
+      long age = Durations.nanosBetween(lastAtSecond, lastAtNano, now);
+      armStaleWatch(age <= 0 ? staleAfter : staleAfter - age + 1);
       return;
     }
     announceIfStale();
