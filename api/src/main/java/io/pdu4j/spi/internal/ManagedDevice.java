@@ -100,6 +100,10 @@ public final class ManagedDevice implements PowerDevice {
   private volatile boolean closed;
   private static final VarHandle CLOSED =
       VarHandles.field(MethodHandles.lookup(), ManagedDevice.class, "closed", boolean.class);
+  // written on the device's thread with release semantics (an ordered store, no fence: one a
+  // status), read as a volatile field by any thread, which then sees the status whole
+  private static final VarHandle LAST =
+      VarHandles.field(MethodHandles.lookup(), ManagedDevice.class, "last", DeviceStatus.class);
 
   private final ManagedScheduler scheduler;
   private final ManagedClock clock;
@@ -439,7 +443,7 @@ public final class ManagedDevice implements PowerDevice {
     List<DeviceEvent> changes =
         StatusEvents.changes(device, previousCurrent ? lastOutlets : null, status);
     boolean sameOutlets = lastOutlets.take(status) && previous != null;
-    last = status;
+    LAST.setRelease(this, status);
     lastAtSecond = status.receivedAt().getEpochSecond();
     lastAtNano = status.receivedAt().getNano();
     statusSinceUp = true;

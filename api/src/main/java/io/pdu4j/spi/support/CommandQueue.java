@@ -7,6 +7,8 @@ import io.pdu4j.api.Durations;
 import io.pdu4j.api.LinkLostException;
 import io.pdu4j.api.PowerDeviceException;
 import io.pdu4j.api.ProtocolException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -65,6 +66,8 @@ public final class CommandQueue<F> {
   private static final Duration UNHURRIED_MIN_TIMEOUT = UNHURRIED_WITHIN.multipliedBy(2);
   private static final Object FREE = new Object();
   private static final Object BUSY = new Object();
+  private static final VarHandle WIRE =
+      VarHandles.field(MethodHandles.lookup(), CommandQueue.class, "wire", Object.class);
 
   /** Writes a command's bytes to the link. */
   @FunctionalInterface
@@ -103,7 +106,9 @@ public final class CommandQueue<F> {
   // who may write next: FREE while the queue is idle (set by the executor only), a caller's entry
   // once it took the idle queue (from FREE only), BUSY otherwise (the executor takes an entry over
   // and sets BUSY; only the executor leaves BUSY)
-  private final AtomicReference<Object> wire = new AtomicReference<>(BUSY);
+  // a field of the queue with a VarHandle, not an AtomicReference: the executor reads it for every
+  // line a device sends, and an object more a device is a cache line more a push at a fleet's scale
+  private volatile Object wire = BUSY;
   private volatile boolean callerSends;
   private volatile Executor unhurried;
   private volatile Thread executorThread; // the executor's thread, as last seen there
@@ -168,12 +173,12 @@ public final class CommandQueue<F> {
     // the caller sends only when no other command is pending (none handed to the executor and not
     // yet queued there, either): commands go out in the order they were submitted
     if (callerSends
-        && wire.get() == FREE
+        && wire == FREE
         && Thread.currentThread() != executorThread
         && pending.compareAndSet(0, 1)) {
       counted = true;
       entry.state = State.IN_FLIGHT;
-      if (wire.compareAndSet(FREE, entry)) {
+      if (WIRE.compareAndSet(this, FREE, entry)) {
         sendNow(entry);
         return future;
       }
@@ -266,11 +271,11 @@ public final class CommandQueue<F> {
     if (executorThread != current) {
       executorThread = current;
     }
-    Object w = wire.get();
+    Object w = wire;
     if (w == FREE || w == BUSY) {
       return;
     }
-    wire.set(BUSY);
+    wire = BUSY;
     @SuppressWarnings("unchecked")
     Entry<F, ?> entry = (Entry<F, ?>) w;
     inFlight = entry;
@@ -288,7 +293,7 @@ public final class CommandQueue<F> {
    */
   private void hold() {
     takeOver();
-    wire.set(BUSY);
+    wire = BUSY;
   }
 
   /** On the executor, after the queue's state changed: callers may send while it is idle. */
@@ -305,7 +310,7 @@ public final class CommandQueue<F> {
         }
         settling = false;
       }
-      wire.set(FREE);
+      wire = FREE;
     }
   }
 

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cuts a byte stream into text lines: ended by LF, CR LF or a lone CR, with optional prompt tokens
@@ -72,18 +74,62 @@ public final class LineFramer {
 
   /**
    * The thread's scratch array for such buffers, shared by every framer fed on the thread (an event
-   * loop feeds thousands of devices' framers, each read a direct buffer): taken out while a framer
-   * scans it, so a framer fed from another's sink on the same thread makes its own.
+   * loop feeds thousands of devices' framers, each read a direct buffer): marked in use while a
+   * framer scans it, so a framer fed from another's sink on the same thread makes its own.
    */
-  private static final ThreadLocal<byte[]> SHARED_SCRATCH = new ThreadLocal<>();
+  private static final ThreadLocal<Scratch> SHARED_SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** The partial line's first size: a line ended in the chunk it began in is never copied. */
   private static final int FIRST_LINE_BUFFER = 64;
 
   private final int maxLength;
-  private final String[] prompts; // ISO-8859-1 prompts only, shortest first
+  private final String[] prompts; // ISO-8859-1 prompts only, shortest first; shared, never written
   private final byte[][] promptBytes; // the same, as bytes
   private final int longestPrompt;
+
+  /**
+   * A list of prompts as a framer reads them, made once for every framer given an equal list (a
+   * driver gives each of its thousands of devices' framers the same one): the arrays a framer reads
+   * at every line's start are then one set, in the cache, not a set a device.
+   */
+  private static final class Prompts {
+    private static final int CACHED_LISTS = 64; // beyond: made for each framer, not kept
+    private static final Map<List<String>, Prompts> CACHE = new ConcurrentHashMap<>();
+
+    final String[] texts;
+    final byte[][] bytes;
+    final int longest;
+
+    private Prompts(List<String> prompts) {
+      // a prompt with a char beyond ISO-8859-1 can never be the text of decoded bytes
+      this.texts =
+          prompts.stream()
+              .filter(p -> p.chars().allMatch(c -> c <= 0xFF))
+              .distinct()
+              .sorted(Comparator.comparingInt(String::length))
+              .toArray(String[]::new);
+      this.bytes = new byte[texts.length][];
+      for (int i = 0; i < texts.length; i++) {
+        bytes[i] = texts[i].getBytes(StandardCharsets.ISO_8859_1);
+      }
+      this.longest = texts.length == 0 ? 0 : bytes[texts.length - 1].length;
+    }
+
+    static Prompts of(List<String> prompts) {
+      Prompts known = CACHE.get(prompts);
+      if (known != null) {
+        return known;
+      }
+      List<String> key = List.copyOf(prompts); // the caller's list may change later
+      Prompts made = new Prompts(key);
+      if (CACHE.size() >= CACHED_LISTS) {
+        return made;
+      }
+      Prompts raced = CACHE.putIfAbsent(key, made);
+      return raced != null ? raced : made;
+    }
+  }
+
   private byte[] line; // the partial line: grows up to maxLength
   private int length;
   private boolean afterCr;
@@ -104,18 +150,10 @@ public final class LineFramer {
         throw new InvalidArgumentException("a prompt must be non-empty text without line ends");
       }
     }
-    // a prompt with a char beyond ISO-8859-1 can never be the text of decoded bytes
-    this.prompts =
-        prompts.stream()
-            .filter(p -> p.chars().allMatch(c -> c <= 0xFF))
-            .distinct()
-            .sorted(Comparator.comparingInt(String::length))
-            .toArray(String[]::new);
-    this.promptBytes = new byte[this.prompts.length][];
-    for (int i = 0; i < this.prompts.length; i++) {
-      promptBytes[i] = this.prompts[i].getBytes(StandardCharsets.ISO_8859_1);
-    }
-    this.longestPrompt = this.prompts.length == 0 ? 0 : promptBytes[this.prompts.length - 1].length;
+    Prompts shared = Prompts.of(prompts);
+    this.prompts = shared.texts;
+    this.promptBytes = shared.bytes;
+    this.longestPrompt = shared.longest;
     this.maxLength = maxLength;
     this.line = new byte[Math.min(maxLength, FIRST_LINE_BUFFER)];
   }
@@ -137,21 +175,31 @@ public final class LineFramer {
   }
 
   private void feedCopied(ByteBuffer chunk, Sink sink) {
-    byte[] scratch = SHARED_SCRATCH.get();
-    if (scratch == null) {
-      scratch = new byte[SCRATCH]; // the thread's first, or one fed while another framer scans
-    } else {
-      SHARED_SCRATCH.set(null);
+    Scratch shared = SHARED_SCRATCH.get();
+    if (shared.inUse) { // fed from another framer's sink while that one scans
+      copyThrough(chunk, new byte[SCRATCH], sink);
+      return;
     }
+    shared.inUse = true;
     try {
-      while (chunk.hasRemaining()) {
-        int n = Math.min(SCRATCH, chunk.remaining());
-        chunk.get(scratch, 0, n);
-        scan(scratch, 0, n, sink);
-      }
+      copyThrough(chunk, shared.bytes, sink);
     } finally {
-      SHARED_SCRATCH.set(scratch);
+      shared.inUse = false;
     }
+  }
+
+  private void copyThrough(ByteBuffer chunk, byte[] scratch, Sink sink) {
+    while (chunk.hasRemaining()) {
+      int n = Math.min(SCRATCH, chunk.remaining());
+      chunk.get(scratch, 0, n);
+      scan(scratch, 0, n, sink);
+    }
+  }
+
+  /** A thread's scratch array, and whether a framer scans it now. */
+  private static final class Scratch {
+    final byte[] bytes = new byte[SCRATCH];
+    boolean inUse;
   }
 
   /**

@@ -220,7 +220,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   @Override
   public void onEvent(DeviceEvent event) {
     if (event instanceof DeviceEvent.StatusReported s) {
-      add(READINGS, 1);
+      addOnDeviceThread(READINGS, 1);
       onStatus(s.status(), s.status().receivedAt());
     } else if (event instanceof DeviceEvent.OutletAdded a) {
       update(a.outlet(), a.at(), false);
@@ -520,6 +520,16 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   /** Adds {@code n} to counter {@code counter} ({@link #SENT} and the like); any thread. */
   void add(int counter, long n) {
     COUNT.getAndAdd(counts, counter, n);
+  }
+
+  /**
+   * Adds {@code n} to a counter only the device's thread writes ({@link #RECEIVED}, the readings):
+   * a plain read and an ordered write, not an atomic increment (a locked instruction, which waits
+   * for every store before it, for every push of every device). A counter that other threads add to
+   * as well ({@link #SENT}: a caller's write) goes through {@link #add}.
+   */
+  void addOnDeviceThread(int counter, long n) {
+    COUNT.setRelease(counts, counter, (long) COUNT.get(counts, counter) + n);
   }
 
   private long get(int counter) {

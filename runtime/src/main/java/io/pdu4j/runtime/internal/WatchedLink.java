@@ -171,7 +171,7 @@ final class WatchedLink extends ForwardingLink {
       unansweredSince = NONE;
     }
     if (metrics != null) {
-      metrics.add(DeviceMetrics.RECEIVED, bytes);
+      metrics.addOnDeviceThread(DeviceMetrics.RECEIVED, bytes);
     }
   }
 

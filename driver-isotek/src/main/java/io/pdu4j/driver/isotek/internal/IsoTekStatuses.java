@@ -273,7 +273,9 @@ final class IsoTekStatuses {
     if (holdReports || stopped || status == null) {
       return;
     }
-    reported = true;
+    if (!reported) { // a volatile write is a fence: once, not a status
+      reported = true;
+    }
     reportedHere = true;
     sink.status(status);
     if (firstStatus != null) {
