@@ -16,10 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -411,5 +415,233 @@ class DeviceMetricsTest {
   private static DeviceEvent status(Instant at, List<OutletStatus> outlets) {
     return new DeviceEvent.StatusReported(
         "pdu", at, new DeviceStatus(at, Optional.empty(), List.copyOf(outlets), Optional.empty()));
+  }
+
+  /**
+   * The figures of a long random run (statuses of changing layouts, readings that come, go and
+   * change, outlets handed again as the same instance or as a new one, gaps longer than the stale
+   * time, statuses out of order, state changes, outlets added and removed, disconnections) are
+   * those of a plain model that updates every outlet of every status.
+   */
+  @Test
+  void theFiguresAreThoseOfUpdatingEveryOutletOfEveryStatus() {
+    java.util.Random random = new java.util.Random(20_261_121);
+    Reference expected = new Reference(clock, Duration.ofSeconds(10));
+    metrics = new DeviceMetrics("oracle", clock, Duration.ofSeconds(10));
+    ConnectionState connected = ConnectionState.CONNECTED;
+    metrics.onEvent(
+        new DeviceEvent.Connection(
+            "pdu", clock.now, ConnectionState.CONNECTING, connected, Optional.empty()));
+    expected.connection(connected);
+    // the driver's view, by number: what a later status hands again as the same instance, an
+    // event's outlet included (a device's OutletChanged carries its status's own instance)
+    Map<Integer, OutletStatus> current = new HashMap<>();
+    List<Integer> layout = List.of(1, 2, 3, 4);
+    for (int step = 0; step < 20_000; step++) {
+      clock.now =
+          clock.now.plusMillis(
+              random.nextInt(50) == 0
+                  ? 10_000 + random.nextInt(10_000)
+                  : 500 + random.nextInt(2_501));
+      int r = random.nextInt(100);
+      DeviceEvent event;
+      if (r < 80) {
+        if (random.nextInt(40) == 0) {
+          layout = layout(random);
+        }
+        List<OutletStatus> outlets = new ArrayList<>();
+        for (int n : layout) {
+          OutletStatus o = current.get(n);
+          if (o == null || random.nextInt(3) == 0) {
+            o = randomOutlet(random, n, o);
+            current.put(n, o);
+          }
+          outlets.add(o); // the same instance as before, or a new one
+        }
+        Instant at = clock.now;
+        if (random.nextInt(25) == 0) {
+          at = at.minusMillis(random.nextInt(8_000)); // out of order, or merely late
+        }
+        event = status(at, outlets);
+        expected.status(outlets, at);
+      } else if (r < 88) {
+        int n = layout.get(random.nextInt(layout.size()));
+        OutletStatus before = current.getOrDefault(n, randomOutlet(random, n, null));
+        OutletStatus now = before.withState(OutletState.values()[random.nextInt(3)]);
+        current.put(n, now);
+        event = new DeviceEvent.OutletChanged("pdu", clock.now, before.state(), now);
+        expected.changed(now);
+      } else if (r < 92) {
+        ConnectionState state =
+            random.nextBoolean()
+                ? ConnectionState.CONNECTED
+                : ConnectionState.values()[random.nextInt(ConnectionState.values().length)];
+        event =
+            new DeviceEvent.Connection(
+                "pdu", clock.now, ConnectionState.CONNECTED, state, Optional.empty());
+        expected.connection(state);
+      } else if (r < 96) {
+        int n = 1 + random.nextInt(6);
+        OutletStatus o = randomOutlet(random, n, current.get(n));
+        current.put(n, o);
+        event = new DeviceEvent.OutletAdded("pdu", clock.now, o);
+        expected.changed(o);
+      } else {
+        int n = 1 + random.nextInt(6);
+        event =
+            new DeviceEvent.OutletRemoved(
+                "pdu", clock.now, current.getOrDefault(n, randomOutlet(random, n, null)));
+        expected.removed(n);
+      }
+      metrics.onEvent(event);
+      if (random.nextInt(10) == 0) {
+        clock.now = clock.now.plusMillis(random.nextInt(12_000)); // read at another age
+      }
+      List<DeviceMetrics.OutletView> actual = metrics.outlets();
+      assertThat(actual)
+          .extracting(DeviceMetrics.OutletView::number)
+          .as("step %d: %s", step, event)
+          .containsExactlyElementsOf(expected.outlets.keySet());
+      for (DeviceMetrics.OutletView view : actual) {
+        Reference.Outlet want = expected.outlets.get(view.number());
+        assertThat(Double.valueOf(view.power()))
+            .as("step %d, outlet %d, after %s", step, view.number(), event)
+            .isEqualTo(Double.valueOf(expected.current(want, want.power)));
+        assertThat(Double.valueOf(view.voltage()))
+            .as("step %d, outlet %d, after %s", step, view.number(), event)
+            .isEqualTo(Double.valueOf(expected.current(want, want.voltage)));
+        assertThat(Double.valueOf(view.state()))
+            .as("step %d, outlet %d, after %s", step, view.number(), event)
+            .isEqualTo(Double.valueOf(expected.state(want)));
+        assertThat(view.energy())
+            .as("step %d, outlet %d, after %s", step, view.number(), event)
+            .isCloseTo(want.energy, within(1e-9 * Math.max(1, Math.abs(want.energy))));
+      }
+    }
+  }
+
+  /** One to four outlets numbered 1 to 6, in any order. */
+  private static List<Integer> layout(java.util.Random random) {
+    List<Integer> numbers = new ArrayList<>(List.of(1, 2, 3, 4, 5, 6));
+    java.util.Collections.shuffle(numbers, random);
+    if (random.nextBoolean()) {
+      numbers.sort(null);
+    }
+    return List.copyOf(numbers.subList(0, 1 + random.nextInt(4)));
+  }
+
+  /** A new instance for outlet {@code n}: its readings present or not, changed or not. */
+  private static OutletStatus randomOutlet(java.util.Random random, int n, OutletStatus before) {
+    OptionalDouble power;
+    int p = random.nextInt(10);
+    if (p == 0) {
+      power = OptionalDouble.empty();
+    } else if (p < 4 && before != null) {
+      power = before.power(); // unchanged, or as absent as before
+    } else if (p == 4) {
+      power = OptionalDouble.of(0);
+    } else {
+      power = OptionalDouble.of(random.nextInt(500_000) / 1000.0);
+    }
+    OptionalDouble voltage =
+        random.nextInt(4) == 0
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(220 + random.nextInt(20_000) / 1000.0);
+    OutletState state =
+        before != null && random.nextBoolean()
+            ? before.state()
+            : OutletState.values()[random.nextInt(3)];
+    return new OutletStatus(
+        n,
+        Integer.toString(n),
+        "Outlet " + n,
+        state,
+        voltage,
+        power,
+        Set.of(OutletCapability.SWITCHABLE));
+  }
+
+  /**
+   * What the meters of a device read, as plainly as can be: every outlet of every status updated,
+   * power integrated by the trapezoid between successive samples within the stale time.
+   */
+  private static final class Reference {
+    private final Clock clock;
+    private final long staleNanos;
+    private ConnectionState connection = ConnectionState.CONNECTING;
+    final Map<Integer, Outlet> outlets = new TreeMap<>();
+
+    static final class Outlet {
+      OutletState state = OutletState.UNKNOWN;
+      double power = Double.NaN;
+      double voltage = Double.NaN;
+      Instant at; // the time of the readings
+      Instant lastPowerAt; // the last power sample, integrated from; null: none to integrate from
+      double lastPower;
+      double energy;
+    }
+
+    Reference(Clock clock, Duration staleAfter) {
+      this.clock = clock;
+      this.staleNanos = staleAfter.toNanos();
+    }
+
+    void status(List<OutletStatus> list, Instant at) {
+      for (OutletStatus o : list) {
+        Outlet m = outlets.computeIfAbsent(o.number(), k -> new Outlet());
+        m.state = o.state();
+        m.at = at;
+        m.power = o.power().orElse(Double.NaN);
+        m.voltage = o.voltage().orElse(Double.NaN);
+        if (o.power().isEmpty()) {
+          m.lastPowerAt = null;
+          continue;
+        }
+        double p = o.power().getAsDouble();
+        if (m.lastPowerAt != null) {
+          long dt = Duration.between(m.lastPowerAt, at).toNanos();
+          if (dt >= 0 && dt <= staleNanos) {
+            m.energy += (m.lastPower + p) / 2 * (dt / 1e9);
+          }
+        }
+        if (m.lastPowerAt == null || !at.isBefore(m.lastPowerAt)) {
+          m.lastPowerAt = at;
+          m.lastPower = p;
+        }
+      }
+    }
+
+    /** A state change (or an outlet added): the state only, the readings keep their time. */
+    void changed(OutletStatus o) {
+      outlets.computeIfAbsent(o.number(), k -> new Outlet()).state = o.state();
+    }
+
+    void removed(int number) {
+      outlets.remove(number);
+    }
+
+    void connection(ConnectionState state) {
+      connection = state;
+      if (state != ConnectionState.CONNECTED) {
+        outlets.values().forEach(m -> m.lastPowerAt = null);
+      }
+    }
+
+    double current(Outlet m, double value) {
+      if (m.at == null
+          || connection != ConnectionState.CONNECTED
+          || Duration.between(m.at, clock.instant()).toNanos() > staleNanos) {
+        return Double.NaN;
+      }
+      return value;
+    }
+
+    double state(Outlet m) {
+      return switch (m.state) {
+        case ON -> current(m, 1);
+        case OFF -> current(m, 0);
+        case UNKNOWN -> Double.NaN;
+      };
+    }
   }
 }
