@@ -50,13 +50,16 @@ import org.slf4j.LoggerFactory;
  * outlets' values are guarded by one lock of the device ({@code values}), taken once per status,
  * not once per outlet.
  *
- * <p>A status is a pass over all of a device's outlets, and most of them often report what they
- * reported the status before: a driver hands the same {@link OutletStatus} instance for an outlet
- * that did not change. Such an outlet is not touched: it "rides" the device's statuses, its
- * readings current as of the device's last status and its energy integrated lazily (its power times
- * the time it rode, added when it changes, the device goes quiet or a scrape reads it). An outlet
- * whose instance differs is updated as before, changed or not, so that the figures do not depend on
- * the driver reusing instances.
+ * <p>A status is a pass over all of a device's outlets, most often the same outlets in the same
+ * order as the status before. While they are (and the status is the newest so far, within the stale
+ * time of the last one, with no connection change or removal since), the outlets "ride" the
+ * device's statuses and their meter objects are not touched: an outlet's readings are those of its
+ * place in the last status, read from it when asked, and its energy is integrated in two arrays of
+ * the device by that place (the power of the last status, and the joules integrated since the
+ * outlet's meters last took them). An outlet "lands", its meters taking its readings and energy,
+ * before anything else writes them: an event of the outlet, a disconnection, a removal, a status of
+ * another layout or out of order. Whether a driver hands the same {@link OutletStatus} instance for
+ * an unchanged outlet or a new one makes no difference.
  */
 public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceMetrics.class);
@@ -129,15 +132,21 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   // guards the outlets' values and what follows, up to `lock`
   private final Object values = new Object();
-  // the outlets of the last status when the next one may skip those it shares with it (the
-  // previous status was the newest so far and no connection change came since), else null
+  // the outlets of the last status when the next one may ride on it (the last status was the
+  // newest so far and no connection change or removal came since), else null; the readings of
+  // the riding outlets
   private List<OutletStatus> lastOutlets;
   // their numbers, by index: compared with a status's without reading the last status's outlet
   // objects again (a second old at a fleet's scale, and out of the cache)
   private int[] lastNumbers = new int[0];
   private Instant lastAt; // the time of the last status; the readings time of the riding outlets
   private Instant newestAt; // the newest status time so far
-  private boolean[] riding = new boolean[0]; // by index in lastOutlets: the outlet rides
+  // by index in lastOutlets, made together as long as the status: whether the outlet there rides
+  // (its meters' ridePos is that index); its power in the last status, or NaN without one; the
+  // joules it integrated while riding, not yet in its meters' energyJoules
+  private boolean[] riding = new boolean[0];
+  private double[] ridePower = new double[0];
+  private double[] rideEnergy = new double[0];
   // guarded by lock: per registry, the timers by command and outcome; made by the first timer
   // (an empty identity map is some 300 bytes, and a device with a Prometheus registry has none)
   private Map<MeterRegistry, Map<String, Timer>> timers;
@@ -248,45 +257,54 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     int size = list.size();
     synchronized (values) {
       List<OutletStatus> last = lastOutlets;
-      boolean skip =
-          last != null && last.size() == size && isRecent(Durations.nanosBetween(lastAt, at), list);
-      if (!skip) {
+      long gap = last == null ? 0 : Durations.nanosBetween(lastAt, at);
+      boolean rides = last != null && last.size() == size && isRecent(gap, list);
+      // a status older than one before it leaves the outlets' integration times apart: none rides
+      // it, and the next status updates every outlet
+      boolean newest = newestAt == null || !at.isBefore(newestAt);
+      if (!rides) {
         landAll();
         if (riding.length != size) {
           riding = new boolean[size];
+          ridePower = new double[size];
+          rideEnergy = new double[size];
+          lastNumbers = new int[size];
+        }
+        for (int i = 0; i < size; i++) {
+          lastNumbers[i] = list.get(i).number();
         }
       }
       for (int i = 0; i < size; i++) {
         OutletStatus o = list.get(i);
-        if (skip && last.get(i) == o) {
-          if (!riding[i]) { // unchanged since the last status, which it was updated in
-            OutletMeters m = outlet(o.number());
-            if (m != null) {
-              m.riding = true;
-            }
-            riding[i] = true;
+        double p = o.power().orElse(Double.NaN); // reported power is finite
+        if (riding[i]) { // only when the status rides: landAll stopped every outlet else
+          // the trapezoid of update(), from the last status, which the outlet rode too
+          double before = ridePower[i];
+          if (!Double.isNaN(before) && !Double.isNaN(p)) {
+            rideEnergy[i] += (before + p) / 2 * (gap / 1e9);
           }
+          ridePower[i] = p;
           continue;
         }
         OutletMeters m = outlet(o.number());
-        if (m != null) {
-          if (m.riding) {
-            m.land();
-          }
-          m.update(o, at, true);
+        if (m == null) {
+          continue; // no meters: nothing rides here
         }
-        riding[i] = false;
-      }
-      if (lastNumbers.length != size) {
-        lastNumbers = new int[size];
-      }
-      for (int i = 0; i < size; i++) {
-        lastNumbers[i] = list.get(i).number();
+        if (m.ridePos >= 0) {
+          // the same number twice in one status: riding at an earlier place of this status, or
+          // at a later one of the last
+          boolean earlier = m.ridePos < i;
+          m.land(earlier ? list : last, earlier ? at : lastAt);
+        }
+        m.update(o, at, true);
+        if (newest) {
+          m.ridePos = i;
+          riding[i] = true;
+          ridePower[i] = p;
+          rideEnergy[i] = 0;
+        }
       }
       lastAt = at;
-      // a status older than one before it leaves the outlets' integration times apart: the next
-      // status updates every outlet
-      boolean newest = newestAt == null || !at.isBefore(newestAt);
       if (newest) {
         newestAt = at;
       }
@@ -296,8 +314,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
   /**
    * Whether a status {@code gap} after the last one, with outlets {@code list} (as many as the last
-   * one's), may skip the outlets it shares with the last one: in order, within the stale time, and
-   * with the same outlet numbers at the same places.
+   * one's), may ride on the last one: in order, within the stale time, and with the same outlet
+   * numbers at the same places.
    */
   private boolean isRecent(long gap, List<OutletStatus> list) {
     if (gap < 0 || gap > staleAfterNanos) {
@@ -311,22 +329,18 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     return true;
   }
 
-  /** Brings every riding outlet up to the last status (guarded by values). */
+  /** Lands every riding outlet; the next status updates every outlet (guarded by values). */
   private void landAll() {
-    forEachOutlet(
-        m -> {
-          if (m.riding) {
-            m.land();
-          }
-        });
-    Arrays.fill(riding, false);
+    forEachOutlet(OutletMeters::landIfRiding);
     lastOutlets = null;
   }
 
+  /** An outlet's state from an event ({@code readings} false) or its readings too. */
   private void update(OutletStatus o, Instant at, boolean readings) {
     OutletMeters m = outlet(o.number());
     if (m != null) {
       synchronized (values) {
+        m.landIfRiding();
         m.update(o, at, readings);
       }
     }
@@ -675,30 +689,37 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     Instant lastPowerAt;
     private double lastPower;
     private double energyJoules;
-    // unchanged since lastPowerAt and at: current as of the device's lastAt, and integrating
-    // lastPower up to then (see onStatus)
-    boolean riding;
+    // the index in the device's lastOutlets it rides at, or -1: then its readings, their time and
+    // the power it integrates from are the device's (lastOutlets, lastAt, ridePower), and the
+    // energy it rode is in rideEnergy, the fields above as of when it started riding (see onStatus)
+    int ridePos = -1;
 
     OutletMeters(int number) {
       this.number = number;
     }
 
-    /** The energy it rode since it was last updated, up to the device's last status. */
-    private double ridden() {
-      if (!riding || lastPowerAt == null) {
-        return 0;
+    /** {@link #land} from the device's last status, if it rides. */
+    void landIfRiding() {
+      if (ridePos >= 0) {
+        land(lastOutlets, lastAt);
       }
-      return lastPower * (Durations.nanosBetween(lastPowerAt, lastAt) / 1e9);
     }
 
-    /** Stops riding: integrated and current up to the device's last status. */
-    void land() {
-      energyJoules += ridden();
-      if (lastPowerAt != null) {
-        lastPowerAt = lastAt;
-      }
-      at = lastAt;
-      riding = false;
+    /**
+     * Stops riding: takes the readings of its place in {@code outlets}, the status of time {@code
+     * time} it rode last, and the energy it rode.
+     */
+    void land(List<OutletStatus> outlets, Instant time) {
+      OutletStatus o = outlets.get(ridePos);
+      state = o.state();
+      power = o.power().orElse(Double.NaN);
+      voltage = o.voltage().orElse(Double.NaN);
+      at = time;
+      lastPower = ridePower[ridePos];
+      lastPowerAt = Double.isNaN(lastPower) ? null : time;
+      energyJoules += rideEnergy[ridePos];
+      riding[ridePos] = false;
+      ridePos = -1;
     }
 
     void update(OutletStatus s, Instant when, boolean readings) {
@@ -729,13 +750,18 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
     double energyJoules() {
       synchronized (values) {
-        return energyJoules + ridden();
+        return ridePos < 0 ? energyJoules : energyJoules + rideEnergy[ridePos];
       }
+    }
+
+    /** Its place in the device's last status, which it rides (guarded by values). */
+    private OutletStatus ridden() {
+      return lastOutlets.get(ridePos);
     }
 
     /** A reading, or NaN when there is no current one (guarded by values). */
     private double current(double value) {
-      Instant when = riding ? lastAt : at;
+      Instant when = ridePos >= 0 ? lastAt : at;
       if (when == null
           || connection != ConnectionState.CONNECTED
           || !Freshness.isCurrent(
@@ -747,7 +773,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
     double stateValue() {
       synchronized (values) {
-        return switch (state) {
+        return switch (ridePos < 0 ? state : ridden().state()) {
           case ON -> current(1);
           case OFF -> current(0);
           case UNKNOWN -> Double.NaN;
@@ -763,14 +789,14 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     @Override
     public double power() {
       synchronized (values) {
-        return current(power);
+        return current(ridePos < 0 ? power : ridden().power().orElse(Double.NaN));
       }
     }
 
     @Override
     public double voltage() {
       synchronized (values) {
-        return current(voltage);
+        return current(ridePos < 0 ? voltage : ridden().voltage().orElse(Double.NaN));
       }
     }
 

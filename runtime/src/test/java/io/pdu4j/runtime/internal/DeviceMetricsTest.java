@@ -425,7 +425,23 @@ class DeviceMetricsTest {
    */
   @Test
   void theFiguresAreThoseOfUpdatingEveryOutletOfEveryStatus() {
-    java.util.Random random = new java.util.Random(20_261_121);
+    againstReference(new java.util.Random(20_261_121), 20_000, false);
+  }
+
+  /**
+   * An outlet a status reports twice (no driver does) reads as if updated at each place in turn,
+   * whether the driver hands the same instances again or new ones.
+   */
+  @Test
+  void anOutletReportedTwiceInOneStatusReadsAsUpdatedAtEachPlace() {
+    againstReference(new java.util.Random(4_096), 5_000, true);
+  }
+
+  /**
+   * Drives the meters and {@link Reference} with {@code steps} random events and compares their
+   * figures after each; {@code twice}: some statuses report an outlet twice.
+   */
+  private void againstReference(java.util.Random random, int steps, boolean twice) {
     Reference expected = new Reference(clock, Duration.ofSeconds(10));
     metrics = new DeviceMetrics("oracle", clock, Duration.ofSeconds(10));
     ConnectionState connected = ConnectionState.CONNECTED;
@@ -437,7 +453,7 @@ class DeviceMetricsTest {
     // event's outlet included (a device's OutletChanged carries its status's own instance)
     Map<Integer, OutletStatus> current = new HashMap<>();
     List<Integer> layout = List.of(1, 2, 3, 4);
-    for (int step = 0; step < 20_000; step++) {
+    for (int step = 0; step < steps; step++) {
       clock.now =
           clock.now.plusMillis(
               random.nextInt(50) == 0
@@ -446,8 +462,8 @@ class DeviceMetricsTest {
       int r = random.nextInt(100);
       DeviceEvent event;
       if (r < 80) {
-        if (random.nextInt(40) == 0) {
-          layout = layout(random);
+        if (random.nextInt(twice ? 10 : 40) == 0) {
+          layout = layout(random, twice);
         }
         List<OutletStatus> outlets = new ArrayList<>();
         for (int n : layout) {
@@ -520,14 +536,18 @@ class DeviceMetricsTest {
     }
   }
 
-  /** One to four outlets numbered 1 to 6, in any order. */
-  private static List<Integer> layout(java.util.Random random) {
+  /** One to four outlets numbered 1 to 6, in any order; {@code twice}: maybe one twice. */
+  private static List<Integer> layout(java.util.Random random, boolean twice) {
     List<Integer> numbers = new ArrayList<>(List.of(1, 2, 3, 4, 5, 6));
     java.util.Collections.shuffle(numbers, random);
     if (random.nextBoolean()) {
       numbers.sort(null);
     }
-    return List.copyOf(numbers.subList(0, 1 + random.nextInt(4)));
+    List<Integer> layout = new ArrayList<>(numbers.subList(0, 1 + random.nextInt(4)));
+    if (twice && random.nextInt(3) != 0) {
+      layout.add(random.nextInt(layout.size() + 1), layout.get(random.nextInt(layout.size())));
+    }
+    return layout;
   }
 
   /** A new instance for outlet {@code n}: its readings present or not, changed or not. */
