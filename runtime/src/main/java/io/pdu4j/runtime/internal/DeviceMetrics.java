@@ -141,12 +141,11 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
   private int[] lastNumbers = new int[0];
   private Instant lastAt; // the time of the last status; the readings time of the riding outlets
   private Instant newestAt; // the newest status time so far
-  // by index in lastOutlets, made together as long as the status: whether the outlet there rides
-  // (its meters' ridePos is that index); its power in the last status, or NaN without one; the
-  // joules it integrated while riding, not yet in its meters' energyJoules
-  private boolean[] riding = new boolean[0];
-  private double[] ridePower = new double[0];
-  private double[] rideEnergy = new double[0];
+  // two numbers by index i in lastOutlets, in one array as long as twice the status: at 2i the
+  // power of the outlet there in the last status (NaN without one), at 2i + 1 the joules it
+  // integrated while riding, not yet in its meters' energyJoules, or NaN when it does not ride
+  // (when it does, its meters' ridePos is i)
+  private double[] ride = new double[0];
   // guarded by lock: per registry, the timers by command and outcome; made by the first timer
   // (an empty identity map is some 300 bytes, and a device with a Prometheus registry has none)
   private Map<MeterRegistry, Map<String, Timer>> timers;
@@ -264,10 +263,9 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       boolean newest = newestAt == null || !at.isBefore(newestAt);
       if (!rides) {
         landAll();
-        if (riding.length != size) {
-          riding = new boolean[size];
-          ridePower = new double[size];
-          rideEnergy = new double[size];
+        if (lastNumbers.length != size) {
+          ride = new double[2 * size];
+          Arrays.fill(ride, Double.NaN); // none rides
           lastNumbers = new int[size];
         }
         for (int i = 0; i < size; i++) {
@@ -277,13 +275,13 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       for (int i = 0; i < size; i++) {
         OutletStatus o = list.get(i);
         double p = o.power().orElse(Double.NaN); // reported power is finite
-        if (riding[i]) { // only when the status rides: landAll stopped every outlet else
+        if (!Double.isNaN(ride[2 * i + 1])) { // rides: only when the status does (see landAll)
           // the trapezoid of update(), from the last status, which the outlet rode too
-          double before = ridePower[i];
+          double before = ride[2 * i];
           if (!Double.isNaN(before) && !Double.isNaN(p)) {
-            rideEnergy[i] += (before + p) / 2 * (gap / 1e9);
+            ride[2 * i + 1] += (before + p) / 2 * (gap / 1e9);
           }
-          ridePower[i] = p;
+          ride[2 * i] = p;
           continue;
         }
         OutletMeters m = outlet(o.number());
@@ -299,9 +297,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         m.update(o, at, true);
         if (newest) {
           m.ridePos = i;
-          riding[i] = true;
-          ridePower[i] = p;
-          rideEnergy[i] = 0;
+          ride[2 * i] = p;
+          ride[2 * i + 1] = 0;
         }
       }
       lastAt = at;
@@ -690,8 +687,8 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     private double lastPower;
     private double energyJoules;
     // the index in the device's lastOutlets it rides at, or -1: then its readings, their time and
-    // the power it integrates from are the device's (lastOutlets, lastAt, ridePower), and the
-    // energy it rode is in rideEnergy, the fields above as of when it started riding (see onStatus)
+    // the power it integrates from are the device's (lastOutlets, lastAt, ride), and the
+    // energy it rode is in ride too, the fields above as of when it started riding (see onStatus)
     int ridePos = -1;
 
     OutletMeters(int number) {
@@ -715,10 +712,10 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       power = o.power().orElse(Double.NaN);
       voltage = o.voltage().orElse(Double.NaN);
       at = time;
-      lastPower = ridePower[ridePos];
+      lastPower = ride[2 * ridePos];
       lastPowerAt = Double.isNaN(lastPower) ? null : time;
-      energyJoules += rideEnergy[ridePos];
-      riding[ridePos] = false;
+      energyJoules += ride[2 * ridePos + 1];
+      ride[2 * ridePos + 1] = Double.NaN;
       ridePos = -1;
     }
 
@@ -750,7 +747,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
 
     double energyJoules() {
       synchronized (values) {
-        return ridePos < 0 ? energyJoules : energyJoules + rideEnergy[ridePos];
+        return ridePos < 0 ? energyJoules : energyJoules + ride[2 * ridePos + 1];
       }
     }
 

@@ -168,17 +168,12 @@ final class IsoTekOutletTable {
 
   /** The status a complete status block reports. */
   DeviceStatus toStatus(IsoTekStatusAssembler.Block block, Instant receivedAt) {
-    OutletStatus[] outlets = scratch;
-    if (outlets.length != block.outletCount()) {
-      outlets = new OutletStatus[block.outletCount()];
-      scratch = outlets;
-    }
+    OutletStatus[] outlets = scratch(block.outletCount());
     for (int n = 1; n <= outlets.length; n++) {
       outlets[n - 1] = outlet(n, block.on(n), block.volts(n), block.watts(n));
     }
     // List.of: the immutable list DeviceStatus keeps as it is, rather than a list copied again;
-    // it copies the outlets out of the scratch array, which is the next push's again (it holds
-    // what last holds too, so it keeps nothing alive)
+    // it copies the outlets out of the scratch array, which is the thread's next push's again
     return new DeviceStatus(
         receivedAt,
         Optional.of(new PowerReading(reading(block.volts(0)), reading(block.watts(0)))),
@@ -186,9 +181,21 @@ final class IsoTekOutletTable {
         block.clock());
   }
 
-  // where toStatus puts a status's outlets before List.of copies them into the status's list: as
-  // long as the last status's outlet count, not an array made for every push only to be copied
-  private OutletStatus[] scratch = new OutletStatus[0];
+  // where toStatus puts a status's outlets before List.of copies them into the status's list: an
+  // array of the thread's for each outlet count, not one made for every push only to be copied,
+  // nor one kept by each of a fleet's devices (toStatus hands it on before it returns)
+  private static final ThreadLocal<OutletStatus[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new OutletStatus[IsoTekFrame.MAX_CHANNEL + 1][]);
+
+  private static OutletStatus[] scratch(int outletCount) {
+    OutletStatus[][] byCount = SCRATCH.get();
+    OutletStatus[] outlets = byCount[outletCount];
+    if (outlets == null) {
+      outlets = new OutletStatus[outletCount];
+      byCount[outletCount] = outlets;
+    }
+    return outlets;
+  }
 
   /** The outlet channel {@code n} reports: the last one again when nothing about it changed. */
   private OutletStatus outlet(int n, boolean on, double volts, double watts) {
