@@ -279,7 +279,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
           // the trapezoid of update(), from the last status, which the outlet rode too
           double before = ride[2 * i];
           if (!Double.isNaN(before) && !Double.isNaN(p)) {
-            ride[2 * i + 1] += (before + p) / 2 * (gap / 1e9);
+            ride[2 * i + 1] += joules(before, p, gap);
           }
           ride[2 * i] = p;
           continue;
@@ -324,6 +324,14 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       }
     }
     return true;
+  }
+
+  /**
+   * The energy between two power readings {@code nanos} apart, by the trapezoid rule: the one rule
+   * of a riding outlet and of an updated one.
+   */
+  private static double joules(double before, double after, long nanos) {
+    return (before + after) / 2 * (nanos / 1e9);
   }
 
   /** Lands every riding outlet; the next status updates every outlet (guarded by values). */
@@ -709,9 +717,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
     void land(List<OutletStatus> outlets, Instant time) {
       OutletStatus o = outlets.get(ridePos);
       state = o.state();
-      power = o.power().orElse(Double.NaN);
-      voltage = o.voltage().orElse(Double.NaN);
-      at = time;
+      takeReadings(o, time);
       lastPower = ride[2 * ridePos];
       lastPowerAt = Double.isNaN(lastPower) ? null : time;
       energyJoules += ride[2 * ridePos + 1];
@@ -724,9 +730,7 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
       if (!readings) {
         return; // a state change alone: the readings keep their own time
       }
-      at = when;
-      power = s.power().orElse(Double.NaN);
-      voltage = s.voltage().orElse(Double.NaN);
+      takeReadings(s, when);
       if (s.power().isEmpty()) {
         lastPowerAt = null;
         return;
@@ -736,13 +740,20 @@ public final class DeviceMetrics implements MeterBinder, DeviceListener {
         // in nanoseconds without a Duration: this runs for every outlet of every status
         long dt = Durations.nanosBetween(lastPowerAt, when);
         if (dt >= 0 && dt <= staleAfterNanos) {
-          energyJoules += (lastPower + p) / 2 * (dt / 1e9);
+          energyJoules += joules(lastPower, p, dt);
         }
       }
       if (lastPowerAt == null || !when.isBefore(lastPowerAt)) {
         lastPowerAt = when;
         lastPower = p;
       }
+    }
+
+    /** The readings of {@code s}, reported at {@code when}, as its current ones. */
+    private void takeReadings(OutletStatus s, Instant when) {
+      at = when;
+      power = s.power().orElse(Double.NaN);
+      voltage = s.voltage().orElse(Double.NaN);
     }
 
     double energyJoules() {
